@@ -1,0 +1,83 @@
+# Parcours — everyday commands. `make demo` and `make test` are all a newcomer needs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+MANAGE := $(BIN)/parcours
+HOST   ?= 127.0.0.1:8000
+# The Makefile works on the local development settings; production sets config.settings.base.
+export DJANGO_SETTINGS_MODULE ?= config.settings.dev
+
+.PHONY: demo test lint fix bench messages makemessages territories-refresh vendor-refresh clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+# Compile the translation catalogues with Babel (no GNU gettext needed).
+messages: $(VENV)/.installed
+	$(BIN)/pybabel compile --domain django --directory parcours/locale --statistics 2>&1 | tail -n 2
+
+demo: $(VENV)/.installed messages
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load-territories
+	$(MANAGE) seed-demo
+	@echo ""
+	@echo "Parcours est servi sur http://$(HOST)/  (Ctrl+C pour arrêter)"
+	$(MANAGE) runserver $(HOST)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fix: $(VENV)/.installed-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# The whole suite on SQLite, then again on PostgreSQL when one is reachable (DATABASE_URL or 127.0.0.1:5432).
+test: lint messages
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
+	env -u DATABASE_URL DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest
+	@if PG_URL=$$($(BIN)/python scripts/testdb.py); then \
+		echo "== PostgreSQL: $$PG_URL (base de test jetable)"; \
+		DATABASE_URL=$$PG_URL DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest; \
+	elif [ -n "$$CI" ]; then \
+		echo "PostgreSQL est requis en CI." >&2; exit 1; \
+	else \
+		echo "== PostgreSQL injoignable : suite jouée sur SQLite seulement."; \
+	fi
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/run.py
+
+# Extract the strings to translate (needs GNU gettext's xgettext).
+makemessages: $(VENV)/.installed
+	$(MANAGE) makemessages --locale en --no-location --ignore=.venv --ignore=tests --ignore=bench \
+		--ignore=var --ignore=staticfiles
+
+# Rebuild the shipped COG snapshot from the newest @etalab/decoupage-administratif release (needs npm).
+territories-refresh: $(VENV)/.installed
+	rm -rf var/cog && mkdir -p var/cog
+	cd var/cog && npm pack --silent @etalab/decoupage-administratif
+	$(MANAGE) load-territories --package var/cog/*.tgz --refresh-snapshot
+
+# Re-vendor Bootstrap from the npm registry (assets are committed: nothing is loaded from a CDN).
+BOOTSTRAP_VERSION := 5.3.8
+vendor-refresh:
+	rm -rf var/vendor && mkdir -p var/vendor parcours/static/vendor/bootstrap-$(BOOTSTRAP_VERSION)
+	cd var/vendor && npm pack --silent bootstrap@$(BOOTSTRAP_VERSION) && tar xzf bootstrap-*.tgz
+	cp var/vendor/package/dist/css/bootstrap.min.css var/vendor/package/dist/js/bootstrap.bundle.min.js \
+		var/vendor/package/LICENSE parcours/static/vendor/bootstrap-$(BOOTSTRAP_VERSION)/
+	sed -i 's|/\*# sourceMappingURL=.*\*/||; s|//# sourceMappingURL=.*||' \
+		parcours/static/vendor/bootstrap-$(BOOTSTRAP_VERSION)/bootstrap.min.css \
+		parcours/static/vendor/bootstrap-$(BOOTSTRAP_VERSION)/bootstrap.bundle.min.js
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,13 @@
+"""Local development and the demo: DEBUG on, console e-mail, relaxed two-factor unless asked otherwise."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "dev-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz")
+os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+os.environ.setdefault("EMAIL_URL", "consolemail://")
+os.environ.setdefault("PARCOURS_TWO_FACTOR_RELAXED", "true")
+
+from .base import *  # noqa: E402,F403
+
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405

@@ -1,0 +1,28 @@
+"""Test settings: the same stack as production, with fast hashing and in-memory mail."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ["EMAIL_URL"] = "memorymail://"
+os.environ.setdefault("PARCOURS_TWO_FACTOR_RELAXED", "false")
+
+from .base import *  # noqa: E402,F403
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+SMS_BACKEND = "parcours.core.sms.MemoryBackend"
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+
+
+class InvalidTemplateVariable(str):
+    """Makes an unknown template variable fail the test instead of rendering as an empty string."""
+
+    def __mod__(self, name):
+        raise NameError(f"Unknown template variable: {name}")
+
+
+TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = InvalidTemplateVariable("%s")  # noqa: F405
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,19 @@
+"""URL map of the whole project: pages by domain, the API under /api/v1/, and the health check."""
+
+from django.urls import include, path
+
+from parcours.api.api import urls as api_urls
+from parcours.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
+    path("compte/", include("parcours.accounts.urls")),
+    path("api/v1/", api_urls),
+    path("", include("parcours.core.urls")),
+]
+
+handler400 = "parcours.core.views.bad_request"
+handler403 = "parcours.core.views.permission_denied"
+handler404 = "parcours.core.views.page_not_found"
+handler500 = "parcours.core.views.server_error"

@@ -1,0 +1,1 @@
+"""Parcours: the information system of the path from the street to a home."""

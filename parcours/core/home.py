@@ -1,0 +1,137 @@
+"""What each role sees first: its next work. Later domains add their panels to this registry."""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from parcours.accounts.roles import Role
+
+
+@dataclass
+class Panel:
+    """One block of a home page: a title, what it is for, rows to act on, and where to go next."""
+
+    title: str
+    description: str
+    rows: list = field(default_factory=list)
+    empty: str = ""
+    link_url: str = ""
+    link_label: str = ""
+
+
+# role → list of callables (user, membership) → Panel; a domain registers its own.
+PANEL_PROVIDERS: dict[str, list] = {role: [] for role in Role.values}
+
+
+def register(*roles):
+    def decorator(provider):
+        for role in roles:
+            PANEL_PROVIDERS[role].append(provider)
+        return provider
+
+    return decorator
+
+
+def home_panels(user, membership) -> list[Panel]:
+    return [provider(user, membership) for provider in PANEL_PROVIDERS[membership.role]]
+
+
+@register(Role.CALL_HANDLER)
+def tonight_requests(user, membership):
+    return Panel(
+        _("Demandes de cette nuit"),
+        _("Les demandes 115 de la nuit en cours, les plus urgentes en tête."),
+        empty=_("Aucune demande pour cette nuit."),
+    )
+
+
+@register(Role.CALL_HANDLER)
+def free_places(user, membership):
+    return Panel(
+        _("Places libres ce soir"),
+        _("Les places d'urgence disponibles cette nuit sur le département."),
+        empty=_("Aucune place déclarée libre pour cette nuit."),
+    )
+
+
+@register(Role.SIAO_COORDINATOR)
+def requests_to_check(user, membership):
+    return Panel(
+        _("Demandes à instruire"),
+        _("Les demandes d'insertion transmises par les prescripteurs, à valider ou à compléter."),
+        empty=_("Aucune demande en attente d'instruction."),
+    )
+
+
+@register(Role.SIAO_COORDINATOR)
+def vacancies_to_fill(user, membership):
+    return Panel(
+        _("Vacances à pourvoir"),
+        _("Les places et logements déclarés vacants, en attente d'une proposition."),
+        empty=_("Aucune vacance en attente."),
+    )
+
+
+@register(Role.SOCIAL_WORKER)
+def my_households(user, membership):
+    return Panel(
+        _("Mes ménages"),
+        _("Les ménages dont vous êtes référent·e, avec leur prochaine échéance."),
+        empty=_("Vous n'êtes référent·e d'aucun ménage pour le moment."),
+    )
+
+
+@register(Role.FACILITY_MANAGER)
+def proposals_to_answer(user, membership):
+    return Panel(
+        _("Propositions à traiter"),
+        _("Les ménages proposés par le SIAO sur vos places vacantes, en attente de réponse."),
+        empty=_("Aucune proposition en attente."),
+    )
+
+
+@register(Role.FACILITY_MANAGER, Role.LANDLORD)
+def my_vacancies(user, membership):
+    return Panel(
+        _("Mes vacances"),
+        _("Vos places et logements libres ou bientôt libres."),
+        empty=_("Aucune vacance déclarée."),
+    )
+
+
+@register(Role.LANDLORD)
+def prevention_alerts(user, membership):
+    return Panel(
+        _("Alertes de prévention"),
+        _("Les alertes que vous avez levées (impayés, troubles de voisinage…) et leur suivi."),
+        empty=_("Aucune alerte en cours."),
+    )
+
+
+@register(Role.OBSERVER)
+def indicators(user, membership):
+    return Panel(
+        _("Indicateurs"),
+        _("Les chiffres agrégés de l'observatoire, sans aucune donnée nominative."),
+        empty=_("Les indicateurs apparaîtront ici dès que l'observatoire sera alimenté."),
+    )
+
+
+@register(Role.NETWORK_ADMIN)
+def network(user, membership):
+    from django.db.models import Count
+    from django.urls import reverse
+
+    from parcours.accounts.models import Organization
+
+    counts = {t: 0 for t, _label in Organization._meta.get_field("type").choices}
+    for row in Organization.objects.active().values("type").order_by().annotate(n=Count("id")):
+        counts[row["type"]] = row["n"]
+    labels = dict(Organization._meta.get_field("type").choices)
+    return Panel(
+        _("Le réseau"),
+        _("Les organisations membres actives, par type."),
+        rows=[(labels[t], n) for t, n in counts.items()],
+        link_url=reverse("core:organization_list"),
+        link_label=_("Voir l'annuaire des organisations"),
+    )

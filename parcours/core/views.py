@@ -1,0 +1,99 @@
+"""The home page of each role, the network directory, the health check and the error pages."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import i18n as i18n_views
+from django.views.decorators.cache import never_cache
+
+from parcours.accounts import perms as account_perms
+from parcours.accounts.decorators import two_factor_exempt
+from parcours.accounts.models import Organization
+from parcours.accounts.roles import Role
+
+from .home import home_panels
+
+# Choosing the language must work on the login page too.
+set_language = login_not_required(two_factor_exempt(i18n_views.set_language))
+
+
+@login_not_required
+@two_factor_exempt
+@never_cache
+def healthz(request):
+    """For load balancers and monitoring: 200 when the database answers, 503 otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:  # noqa: BLE001  (any database failure means "unhealthy", never a 500)
+        return JsonResponse({"status": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+def home(request):
+    membership = request.membership
+    if membership is None:
+        return render(request, "core/home_no_membership.html")
+    return render(
+        request,
+        "core/home.html",
+        {"role": membership.role, "panels": home_panels(request.user, membership), "Role": Role},
+    )
+
+
+def organization_list(request):
+    if request.membership is None:
+        raise Http404
+    organizations = Organization.objects.visible_to(request.user).select_related("territory")
+    return render(
+        request,
+        "core/organization_list.html",
+        {"organizations": organizations, "crumbs": [(_("Organisations"), None)]},
+    )
+
+
+def organization_detail(request, pk):
+    organization = (
+        Organization.objects.visible_to(request.user).select_related("territory").filter(pk=pk).first()
+    )
+    if organization is None or not account_perms.can_view_organization(request.user, organization):
+        raise Http404
+    members = None
+    if account_perms.can_view_organization_members(request.user, organization):
+        members = (
+            organization.memberships.filter(active=True).select_related("user").order_by("user__last_name")
+        )
+    crumbs = [(_("Organisations"), reverse("core:organization_list")), (organization.name, None)]
+    return render(
+        request,
+        "core/organization_detail.html",
+        {"organization": organization, "members": members, "crumbs": crumbs},
+    )
+
+
+@login_not_required
+@two_factor_exempt
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+@login_not_required
+@two_factor_exempt
+def permission_denied(request, exception=None):
+    # A record one may not see answers 404 everywhere; this page is for CSRF and other refusals.
+    return render(request, "403.html", status=403)
+
+
+@login_not_required
+@two_factor_exempt
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+@login_not_required
+@two_factor_exempt
+def server_error(request):
+    return render(request, "500.html", status=500)
