@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "parcours.accounts"
+    verbose_name = "Comptes et organisations"
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in, user_logged_out
+
+        from parcours.core import audit
+
+        # Django's own login and logout hooks: the only place every way of logging in goes through.
+        def on_login(sender, request, user, **kwargs):
+            audit.record_auth(actor=user, action="accounts.login")
+
+        def on_logout(sender, request, user, **kwargs):
+            if user is not None:
+                audit.record_auth(actor=user, action="accounts.logout")
+
+        user_logged_in.connect(on_login, weak=False, dispatch_uid="parcours_audit_login")
+        user_logged_out.connect(on_logout, weak=False, dispatch_uid="parcours_audit_logout")

@@ -1,0 +1,202 @@
+"""Writes on accounts, organizations, memberships and tokens; each one audited."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parcours.core import audit
+from parcours.core.versioning import save_versioned
+from parcours.territories.models import Territory
+
+from .models import ApiToken, Membership, Organization, User
+from .roles import ROLES_BY_ORGANIZATION_TYPE, OrganizationType, Role
+
+
+def _territory(code: str) -> Territory:
+    try:
+        return Territory.objects.get(code=code)
+    except Territory.DoesNotExist:
+        raise ValidationError(
+            {
+                "territory": _("Département inconnu : %(code)s. Chargez les territoires d'abord.")
+                % {"code": code}
+            }
+        ) from None
+
+
+@transaction.atomic
+def organization_create(
+    *, actor, name: str, type: str, territory: str, siret: str = "", finess: str = ""
+) -> Organization:
+    if type not in OrganizationType.values:
+        raise ValidationError({"type": _("Type d'organisation inconnu : %(type)s.") % {"type": type}})
+    organization = Organization(
+        name=name.strip(), type=type, territory=_territory(territory), siret=siret, finess=finess
+    )
+    organization.full_clean()
+    organization.save()
+    audit.record_write(
+        actor=actor,
+        action="accounts.organization.create",
+        obj=organization,
+        fields=["name", "type", "territory", "siret", "finess"],
+    )
+    return organization
+
+
+@transaction.atomic
+def organization_update(*, actor, organization: Organization, version: int, **changes) -> Organization:
+    allowed = {"name", "siret", "finess", "active"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationError(_("Champs non modifiables : %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    for field, value in changes.items():
+        setattr(organization, field, value)
+    organization.full_clean(exclude=["territory"])
+    save_versioned(organization, expected_version=version, fields=list(changes))
+    audit.record_write(actor=actor, action="accounts.organization.update", obj=organization, fields=changes)
+    return organization
+
+
+def get_or_create_organization(
+    *, actor, name: str, type: str, territory: str, **kwargs
+) -> tuple[Organization, bool]:
+    existing = Organization.objects.filter(name=name.strip(), territory__code=territory).first()
+    if existing is not None:
+        return existing, False
+    return organization_create(actor=actor, name=name, type=type, territory=territory, **kwargs), True
+
+
+@transaction.atomic
+def membership_grant(*, actor, user: User, organization: Organization, role: str) -> Membership:
+    if role not in Role.values:
+        raise ValidationError({"role": _("Rôle inconnu : %(role)s.") % {"role": role}})
+    if role not in ROLES_BY_ORGANIZATION_TYPE[organization.type]:
+        raise ValidationError(
+            {
+                "role": _("Le rôle « %(role)s » n'existe pas dans une organisation de type « %(type)s ».")
+                % {"role": Role(role).label, "type": organization.get_type_display()}
+            }
+        )
+    membership, created = Membership.objects.get_or_create(user=user, organization=organization, role=role)
+    reactivated = not created and not membership.active
+    if reactivated:
+        membership.active = True
+        membership.save(update_fields=["active", "updated_at"])
+    if created or reactivated:
+        audit.record_write(
+            actor=actor, action="accounts.membership.grant", obj=membership, fields=["role", "active"]
+        )
+    return membership
+
+
+@transaction.atomic
+def user_create(
+    *, actor, username: str, password: str, email: str = "", first_name: str = "", last_name: str = ""
+) -> User:
+    if User.objects.filter(username=username).exists():
+        raise ValidationError({"username": _("Cet identifiant est déjà pris.")})
+    user = User(username=username, email=email, first_name=first_name, last_name=last_name)
+    from django.contrib.auth.password_validation import validate_password
+
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit.record_write(
+        actor=actor,
+        action="accounts.user.create",
+        obj=user,
+        fields=["username", "email", "first_name", "last_name"],
+    )
+    return user
+
+
+@transaction.atomic
+def token_create(
+    *, actor, membership: Membership, name: str, days: int | None = None
+) -> tuple[ApiToken, str]:
+    """Create a token for `membership`; the clear key is returned once and never stored."""
+    key = ApiToken.generate_key()
+    token = ApiToken.objects.create(
+        membership=membership,
+        name=name.strip() or _("Jeton"),
+        prefix=key[: ApiToken.PREFIX_LENGTH],
+        key_hash=ApiToken.hash_key(key),
+        expires_at=timezone.now() + timedelta(days=days or settings.PARCOURS_API_TOKEN_DAYS),
+    )
+    audit.record_write(actor=actor, action="accounts.token.create", obj=token, fields=["name", "membership"])
+    return token, key
+
+
+@transaction.atomic
+def token_revoke(*, actor, token: ApiToken) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at", "updated_at"])
+        audit.record_write(actor=actor, action="accounts.token.revoke", obj=token, fields=["revoked_at"])
+    return token
+
+
+def token_authenticate(key: str) -> ApiToken | None:
+    token = (
+        ApiToken.objects.usable()
+        .select_related("membership__user", "membership__organization")
+        .filter(
+            key_hash=ApiToken.hash_key(key),
+            membership__user__is_active=True,
+            membership__organization__active=True,
+        )
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    # Touch at most once a minute: a busy script must not turn every call into a write.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
+
+
+RECOVERY_CODE_COUNT = 10
+
+
+def two_factor_pending_device(*, user: User):
+    """The TOTP device being set up (created unconfirmed on first visit, reused after)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Application", confirmed=False)
+    return device
+
+
+@transaction.atomic
+def two_factor_confirm(*, actor: User, device, code: str) -> list[str] | None:
+    """Confirm the TOTP device with a first code; returns fresh recovery codes, or None if wrong."""
+    if not device.verify_token(code):
+        return None
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    # One authenticator at a time: an older confirmed device stops working once a new one is set.
+    type(device).objects.filter(user=actor, confirmed=True).exclude(pk=device.pk).delete()
+    audit.record_auth(actor=actor, action="accounts.two_factor.enable")
+    return recovery_codes_regenerate(actor=actor)
+
+
+@transaction.atomic
+def recovery_codes_regenerate(*, actor: User) -> list[str]:
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    device, _ = StaticDevice.objects.get_or_create(
+        user=actor, name="Codes de secours", defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
+    audit.record_auth(actor=actor, action="accounts.two_factor.recovery_codes")
+    return codes

@@ -1,0 +1,76 @@
+"""The JSON API v1 (django-ninja): one router per domain, the same permissions as the pages."""
+
+from django.contrib.auth.decorators import login_not_required
+from ninja import NinjaAPI, Router, Schema
+
+from parcours.accounts.decorators import two_factor_exempt
+
+from . import errors
+from .auth import TokenAuth
+
+api = NinjaAPI(
+    title="Parcours API",
+    version="1",
+    description="API du système d'information Parcours (SIAO, 115, orientation, accompagnement).",
+    auth=TokenAuth(),
+    urls_namespace="api-v1",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+errors.install(api)
+
+
+class OrganizationOut(Schema):
+    id: int
+    name: str
+    type: str
+
+
+class MeOut(Schema):
+    username: str
+    organization: OrganizationOut
+    role: str
+
+
+class ErrorDetail(Schema):
+    code: str
+    message: str
+    fields: dict
+
+
+class ErrorOut(Schema):
+    error: ErrorDetail
+
+
+identity = Router(tags=["identité"])
+
+
+@identity.get("/me", response={200: MeOut, 401: ErrorOut}, summary="Qui suis-je ?")
+def me(request):
+    membership = request.membership
+    return {
+        "username": request.user.username,
+        "organization": {
+            "id": membership.organization_id,
+            "name": membership.organization.name,
+            "type": membership.organization.type,
+        },
+        "role": membership.role,
+    }
+
+
+api.add_router("", identity)
+
+
+def _exempt(patterns):
+    """API views authenticate with bearer tokens, not with the session: the page middlewares step aside."""
+    for pattern in patterns:
+        if hasattr(pattern, "url_patterns"):
+            _exempt(pattern.url_patterns)
+        else:
+            login_not_required(pattern.callback)
+            two_factor_exempt(pattern.callback)
+
+
+urls = api.urls
+_exempt(urls[0])
