@@ -1,0 +1,29 @@
+"""`parcours seed-demo`: the fictional network, rebuilt the same way every time (fixed seed)."""
+
+import random
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from parcours.accounts.roles import Role
+from parcours.demo import network
+from parcours.territories.models import Territory
+
+# Each domain appends its own step: a callable (rng) → None, run in this order.
+STEPS = [network.seed]
+
+
+class Command(BaseCommand):
+    help = "Charge le réseau fictif de démonstration (Seine-Saint-Denis) et affiche un identifiant par rôle."
+
+    def handle(self, *args, **options):
+        if not Territory.objects.filter(code=network.TERRITORY).exists():
+            call_command("load_territories", stdout=self.stdout)
+        rng = random.Random(2026)
+        logins = network.seed(rng)
+        for step in STEPS[1:]:
+            step(rng)
+        self.stdout.write("")
+        self.stdout.write(f"Comptes de démonstration (mot de passe commun : {network.DEMO_PASSWORD})")
+        for login in logins:
+            self.stdout.write(f"  {Role(login.role).label:<32} {login.username:<16} {login.organization}")
