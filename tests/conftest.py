@@ -1,0 +1,32 @@
+import pytest
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from parcours.accounts.roles import Role
+
+from .factories import MembershipFactory, confirmed_totp
+
+
+@pytest.fixture
+def member(db):
+    """member(role, **kwargs) → a user with one active membership of that role."""
+
+    def make(role=Role.SOCIAL_WORKER, **kwargs):
+        return MembershipFactory(role=role, **kwargs).user
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """login(user) → the test client logged in with its second factor verified, as after a real login."""
+
+    def do(user, the_client=None):
+        c = the_client or client
+        c.force_login(user)
+        device = confirmed_totp(user)
+        session = c.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return c
+
+    return do

@@ -1,0 +1,60 @@
+"""Each role logs in through the real pages, passes its second factor, and lands on its own home page."""
+
+import pytest
+from django_otp.oath import totp
+
+from parcours.accounts.roles import ROLES_REQUIRING_TWO_FACTOR, Role
+
+from ..factories import PASSWORD, MembershipFactory, confirmed_totp
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+FIRST_PANEL = {
+    Role.CALL_HANDLER: "Demandes de cette nuit",
+    Role.SIAO_COORDINATOR: "Demandes à instruire",
+    Role.SOCIAL_WORKER: "Mes ménages",
+    Role.FACILITY_MANAGER: "Propositions à traiter",
+    Role.LANDLORD: "Mes vacances",
+    Role.OBSERVER: "Indicateurs",
+    Role.NETWORK_ADMIN: "Le réseau",
+}
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_role_logs_in_and_lands_on_its_home(page, live_server, role):
+    membership = MembershipFactory(role=role)
+    user = membership.user
+    device = confirmed_totp(user) if role in ROLES_REQUIRING_TWO_FACTOR else None
+
+    page.goto("/")
+    assert "/compte/connexion/" in page.url
+    page.get_by_label("Identifiant").fill(user.username)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    if device is not None:
+        page.wait_for_url("**/double-authentification/verifier/**")
+        page.get_by_label("Code à usage unique").fill(f"{totp(device.bin_key):06d}")
+        page.get_by_role("button", name="Vérifier").click()
+    page.wait_for_url(f"{live_server.url}/")
+    assert page.get_by_role("heading", name=FIRST_PANEL[role]).is_visible()
+    assert membership.organization.name in page.content()
+
+
+def test_first_login_sets_up_totp_with_the_keyboard_only(page):
+    user = MembershipFactory(role=Role.CALL_HANDLER).user
+    page.goto("/compte/connexion/")
+    page.keyboard.type(user.username)  # the identifier field has the focus on arrival
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/double-authentification/activer/**")
+    assert page.locator(".prc-qr svg").is_visible()
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    page.get_by_label("Code à usage unique").fill(f"{totp(device.bin_key):06d}")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/codes-de-secours/")
+    assert page.locator("#recovery-codes li").count() == 10
+    page.get_by_role("link", name="J'ai noté mes codes, continuer").click()
+    assert page.get_by_role("heading", name="Demandes de cette nuit").is_visible()

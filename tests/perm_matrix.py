@@ -1,0 +1,16 @@
+"""Asserting a whole role × object × action matrix at once, with every mismatch reported together."""
+
+from collections.abc import Callable, Mapping
+
+
+def assert_matrix(expected: Mapping[tuple, bool], check: Callable[..., bool]) -> None:
+    """`expected` maps (role, object_key, action) to allowed; `check(role, object_key, action)` answers.
+
+    All cells are evaluated before failing, so one run shows the whole difference.
+    """
+    wrong = []
+    for (role, obj, action), allowed in expected.items():
+        got = check(role, obj, action)
+        if got != allowed:
+            wrong.append(f"{role} × {obj} × {action}: expected {allowed}, got {got}")
+    assert not wrong, "Permission matrix mismatch:\n" + "\n".join(wrong)
