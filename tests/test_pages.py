@@ -173,8 +173,12 @@ def test_server_error_page_says_nothing_is_lost(rf):
 
 
 def test_static_assets_are_served_locally(client):
+    from django.contrib.staticfiles import finders
+
     html = client.get(reverse("accounts:login")).content.decode()
-    assert "/static/vendor/bootstrap-5.3.8/bootstrap.min.css" in html
+    assets = [part.split('"', 1)[0] for part in html.split('="/static/')[1:]]
+    assert "vendor/bootstrap-5.3.8/bootstrap.min.css" in assets and "css/parcours.css" in assets
+    assert all(finders.find(asset) for asset in assets), assets
     assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html
 
 
