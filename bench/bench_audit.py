@@ -44,10 +44,10 @@ def run(report):
         errors, lat = [], []
         lock = threading.Lock()
 
-        def client(n):
+        def client():
             local = []
             try:
-                for i in range(PER_CLIENT):
+                for _ in range(PER_CLIENT):
                     t = time.perf_counter()
                     audit.record_write(actor=user, action="bench.write", obj=org, fields=["name"])
                     local.append((time.perf_counter() - t) * 1000)
@@ -58,7 +58,7 @@ def run(report):
             with lock:
                 lat.extend(local)
 
-        threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
+        threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
         started = time.perf_counter()
         for th in threads:
             th.start()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("compte/", include("parcours.accounts.urls")),
+    path("reseau/", include("parcours.accounts.network_urls")),
     path("api/v1/", api_urls),
     path("", include("parcours.core.urls")),
 ]

@@ -31,8 +31,8 @@ PUBLIC = {
 
 PAGES = [
     ("core:home", {}),
-    ("core:organization_list", {}),
-    ("core:organization_detail", {"pk": 1}),
+    ("network:organization_list", {}),
+    ("network:organization_detail", {"pk": 1}),
     ("accounts:account", {}),
     ("accounts:two_factor_setup", {}),
     ("accounts:two_factor_verify", {}),
@@ -115,7 +115,7 @@ def test_roles_reading_named_persons_must_set_up_totp(client, role):
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:two_factor_setup"))
     # Nothing else either: not the directory, not the account page.
-    for name in ("core:organization_list", "accounts:account"):
+    for name in ("network:organization_list", "accounts:account"):
         assert client.get(reverse(name)).status_code == 302
 
 

@@ -88,11 +88,11 @@ def test_directory_permissions_for_every_role(client, login):
     # The pages apply the same rules: 404 for an organization one may not see.
     for role in (Role.SOCIAL_WORKER, Role.NETWORK_ADMIN):
         c = login(users[role], client)
-        status = c.get(reverse("core:organization_detail", args=[objects["inactive"].pk])).status_code
+        status = c.get(reverse("network:organization_detail", args=[objects["inactive"].pk])).status_code
         assert status == (200 if role == Role.NETWORK_ADMIN else 404)
         members_shown = (
             "Membres"
-            in c.get(reverse("core:organization_detail", args=[objects["active"].pk])).content.decode()
+            in c.get(reverse("network:organization_detail", args=[objects["active"].pk])).content.decode()
         )
         assert members_shown == (role == Role.NETWORK_ADMIN)
         c.logout()
@@ -102,10 +102,10 @@ def test_directory_queries_do_not_grow_with_the_network(client, login, django_as
     login(MembershipFactory(role=Role.OBSERVER).user)
     OrganizationFactory.create_batch(5)
     with django_assert_max_num_queries(8) as small:
-        client.get(reverse("core:organization_list"))
+        client.get(reverse("network:organization_list"))
     OrganizationFactory.create_batch(40)
     with django_assert_max_num_queries(len(small.captured_queries)):
-        response = client.get(reverse("core:organization_list"))
+        response = client.get(reverse("network:organization_list"))
     assert response.content.decode().count("/organisations/") >= 45
 
 
@@ -157,7 +157,7 @@ def test_french_by_default_english_available(client, login):
 
 def test_error_pages_are_in_french(client, login):
     login(MembershipFactory(role=Role.OBSERVER).user)
-    response = client.get(reverse("core:organization_detail", args=[999999]))
+    response = client.get(reverse("network:organization_detail", args=[999999]))
     assert response.status_code == 404 and "Page introuvable" in response.content.decode()
 
 

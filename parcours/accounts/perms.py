@@ -48,6 +48,12 @@ def can_manage_organization(user, organization=None) -> bool:
     return is_network_admin(user)
 
 
+def can_manage_accounts(user) -> bool:
+    """Network administrators invite people, end memberships, deactivate accounts and reset a lost
+    second factor, for every organization of the network."""
+    return is_network_admin(user)
+
+
 def can_manage_own_tokens(user) -> bool:
     """Any user with an active membership may create and revoke API tokens for their own memberships."""
     return active_membership(user) is not None

@@ -200,3 +200,88 @@ def recovery_codes_regenerate(*, actor: User) -> list[str]:
     StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
     audit.record_auth(actor=actor, action="accounts.two_factor.recovery_codes")
     return codes
+
+
+@transaction.atomic
+def membership_revoke(*, actor, membership: Membership) -> Membership:
+    """End a membership; its API tokens stop working with it. History is kept."""
+    if membership.active:
+        membership.active = False
+        membership.save(update_fields=["active", "updated_at"])
+        audit.record_write(
+            actor=actor, action="accounts.membership.revoke", obj=membership, fields=["active"]
+        )
+    return membership
+
+
+@transaction.atomic
+def user_invite(
+    *,
+    actor,
+    organization: Organization,
+    role: str,
+    username: str,
+    email: str,
+    first_name: str,
+    last_name: str,
+) -> User:
+    """Create an account without a usable password and grant it a membership; the person then
+    chooses a password through the link sent by `send_invitation` and sets up a second factor."""
+    if User.objects.filter(username=username).exists():
+        raise ValidationError({"username": _("Cet identifiant est déjà pris.")})
+    user = User(username=username, email=email, first_name=first_name, last_name=last_name)
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit.record_write(
+        actor=actor,
+        action="accounts.user.invite",
+        obj=user,
+        fields=["username", "email", "first_name", "last_name"],
+    )
+    membership_grant(actor=actor, user=user, organization=organization, role=role)
+    return user
+
+
+def send_invitation(*, request, user: User) -> None:
+    """E-mail a link to choose a password (Django's password-reset token: single use, short-lived)."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    context = {
+        "user": user,
+        "protocol": "https" if request.is_secure() else "http",
+        "domain": request.get_host(),
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+    }
+    send_mail(
+        render_to_string("accounts/invitation_subject.txt", context).strip(),
+        render_to_string("accounts/invitation_email.txt", context),
+        None,
+        [user.email],
+    )
+
+
+@transaction.atomic
+def user_set_active(*, actor, user: User, active: bool) -> User:
+    """Deactivate (or reactivate) an account: never deleted, so that the audit trail keeps its actor."""
+    if user.is_active != active:
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        audit.record_write(actor=actor, action="accounts.user.set_active", obj=user, fields=["is_active"])
+    return user
+
+
+@transaction.atomic
+def two_factor_reset(*, actor, user: User) -> None:
+    """For a lost phone: remove the user's authenticator and recovery codes; set-up is asked again."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    audit.record_write(actor=actor, action="accounts.two_factor.reset", obj=user, fields=["two_factor"])

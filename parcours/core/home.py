@@ -132,6 +132,6 @@ def network(user, membership):
         _("Le réseau"),
         _("Les organisations membres actives, par type."),
         rows=[(labels[t], n) for t, n in counts.items()],
-        link_url=reverse("core:organization_list"),
+        link_url=reverse("network:organization_list"),
         link_label=_("Voir l'annuaire des organisations"),
     )

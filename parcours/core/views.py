@@ -1,17 +1,13 @@
-"""The home page of each role, the network directory, the health check and the error pages."""
+"""The home page of each role, the health check, the language switch and the error pages."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import render
-from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views import i18n as i18n_views
 from django.views.decorators.cache import never_cache
 
-from parcours.accounts import perms as account_perms
 from parcours.accounts.decorators import two_factor_exempt
-from parcours.accounts.models import Organization
 from parcours.accounts.roles import Role
 
 from .home import home_panels
@@ -41,36 +37,6 @@ def home(request):
         request,
         "core/home.html",
         {"role": membership.role, "panels": home_panels(request.user, membership), "Role": Role},
-    )
-
-
-def organization_list(request):
-    if request.membership is None:
-        raise Http404
-    organizations = Organization.objects.visible_to(request.user).select_related("territory")
-    return render(
-        request,
-        "core/organization_list.html",
-        {"organizations": organizations, "crumbs": [(_("Organisations"), None)]},
-    )
-
-
-def organization_detail(request, pk):
-    organization = (
-        Organization.objects.visible_to(request.user).select_related("territory").filter(pk=pk).first()
-    )
-    if organization is None or not account_perms.can_view_organization(request.user, organization):
-        raise Http404
-    members = None
-    if account_perms.can_view_organization_members(request.user, organization):
-        members = (
-            organization.memberships.filter(active=True).select_related("user").order_by("user__last_name")
-        )
-    crumbs = [(_("Organisations"), reverse("core:organization_list")), (organization.name, None)]
-    return render(
-        request,
-        "core/organization_detail.html",
-        {"organization": organization, "members": members, "crumbs": crumbs},
     )
 
 

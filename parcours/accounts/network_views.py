@@ -1,0 +1,244 @@
+"""The network's directory, and its administration: organizations, members, accounts, second factors."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from parcours.core.versioning import StaleVersionError
+
+from . import perms, services
+from .forms import AttachExistingForm, InviteForm, OrganizationCreateForm, OrganizationEditForm
+from .models import Membership, Organization, User
+
+
+def _directory_crumbs(*more):
+    return [(_("Organisations"), reverse("network:organization_list")), *more]
+
+
+def _add_errors(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _back(request):
+    target = request.POST.get("back", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("network:organization_list")
+
+
+def _admin_or_404(request):
+    if not perms.can_manage_accounts(request.user):
+        raise Http404
+
+
+def organization_list(request):
+    if request.membership is None:
+        raise Http404
+    organizations = Organization.objects.visible_to(request.user).select_related("territory")
+    return render(
+        request,
+        "network/organization_list.html",
+        {
+            "organizations": organizations,
+            "can_manage": perms.can_manage_organization(request.user),
+            "crumbs": [(_("Organisations"), None)],
+        },
+    )
+
+
+def organization_detail(request, pk):
+    organization = (
+        Organization.objects.visible_to(request.user).select_related("territory").filter(pk=pk).first()
+    )
+    if organization is None or not perms.can_view_organization(request.user, organization):
+        raise Http404
+    members = None
+    can_manage = perms.can_manage_accounts(request.user)
+    if perms.can_view_organization_members(request.user, organization):
+        members = organization.memberships.select_related("user").order_by("-active", "user__last_name")
+        if not can_manage:
+            members = members.filter(active=True)
+        else:
+            members = members.prefetch_related(Prefetch("user__totpdevice_set", to_attr="prefetched_devices"))
+    return render(
+        request,
+        "network/organization_detail.html",
+        {
+            "organization": organization,
+            "members": members,
+            "can_manage": can_manage,
+            "crumbs": _directory_crumbs((organization.name, None)),
+        },
+    )
+
+
+def organization_create(request):
+    _admin_or_404(request)
+    form = OrganizationCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            organization = services.organization_create(
+                actor=request.user,
+                name=data["name"],
+                type=data["type"],
+                territory=data["territory"].code,
+                siret=data["siret"],
+                finess=data["finess"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request, _("L'organisation « %(name)s » est créée.") % {"name": organization.name}
+            )
+            return redirect("network:organization_detail", pk=organization.pk)
+    return render(
+        request,
+        "network/organization_form.html",
+        {
+            "form": form,
+            "title": _("Nouvelle organisation"),
+            "crumbs": _directory_crumbs((_("Nouvelle"), None)),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def organization_edit(request, pk):
+    _admin_or_404(request)
+    organization = get_object_or_404(Organization, pk=pk)
+    initial = {f: getattr(organization, f) for f in ("version", "name", "siret", "finess", "active")}
+    form = OrganizationEditForm(request.POST or None, initial=initial)
+    conflict = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        changes = {
+            f: data[f] for f in ("name", "siret", "finess", "active") if data[f] != getattr(organization, f)
+        }
+        try:
+            services.organization_update(
+                actor=request.user, organization=organization, version=data["version"], **changes
+            )
+        except StaleVersionError:
+            conflict = True
+            form.add_error(
+                None,
+                _(
+                    "Quelqu'un a modifié cette organisation pendant que vous la modifiiez. "
+                    "Vos changements ne sont pas enregistrés : rechargez la page pour repartir "
+                    "de la version actuelle."
+                ),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Les modifications sont enregistrées."))
+            return redirect("network:organization_detail", pk=organization.pk)
+    crumbs = _directory_crumbs(
+        (organization.name, reverse("network:organization_detail", args=[organization.pk])),
+        (_("Modifier"), None),
+    )
+    return render(
+        request,
+        "network/organization_form.html",
+        {"form": form, "title": _("Modifier « %(name)s »") % {"name": organization.name}, "crumbs": crumbs},
+        status=409 if conflict else (400 if form.errors else 200),
+    )
+
+
+def member_add(request, pk):
+    _admin_or_404(request)
+    organization = get_object_or_404(Organization, pk=pk, active=True)
+    action = request.POST.get("action")
+    invite = InviteForm(
+        request.POST if action == "invite" else None, organization=organization, prefix="invite"
+    )
+    attach = AttachExistingForm(
+        request.POST if action == "attach" else None, organization=organization, prefix="attach"
+    )
+    form = invite if action == "invite" else attach
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if action == "invite":
+                user = services.user_invite(
+                    actor=request.user,
+                    organization=organization,
+                    role=data["role"],
+                    username=data["username"],
+                    email=data["email"],
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                )
+                services.send_invitation(request=request, user=user)
+                messages.success(request, _("Invitation envoyée à %(email)s.") % {"email": user.email})
+            else:
+                services.membership_grant(
+                    actor=request.user, user=data["username"], organization=organization, role=data["role"]
+                )
+                messages.success(request, _("Le compte est rattaché à l'organisation."))
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return redirect("network:organization_detail", pk=organization.pk)
+    crumbs = _directory_crumbs(
+        (organization.name, reverse("network:organization_detail", args=[organization.pk])),
+        (_("Ajouter un membre"), None),
+    )
+    return render(
+        request,
+        "network/member_add.html",
+        {"organization": organization, "invite": invite, "attach": attach, "crumbs": crumbs},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def membership_revoke(request, pk):
+    _admin_or_404(request)
+    membership = get_object_or_404(Membership.objects.select_related("user", "organization"), pk=pk)
+    services.membership_revoke(actor=request.user, membership=membership)
+    messages.success(
+        request,
+        _("%(user)s n'est plus %(role)s.") % {"user": membership.user, "role": membership.get_role_display()},
+    )
+    return redirect("network:organization_detail", pk=membership.organization_id)
+
+
+@require_POST
+def user_set_active(request, pk):
+    _admin_or_404(request)
+    user = get_object_or_404(User, pk=pk)
+    if user == request.user:
+        messages.error(request, _("Vous ne pouvez pas désactiver votre propre compte."))
+    else:
+        services.user_set_active(actor=request.user, user=user, active=request.POST.get("active") == "1")
+        messages.success(request, _("Le compte de %(user)s est mis à jour.") % {"user": user.get_full_name()})
+    return _back(request)
+
+
+@require_POST
+def two_factor_reset(request, pk):
+    _admin_or_404(request)
+    user = get_object_or_404(User, pk=pk)
+    services.two_factor_reset(actor=request.user, user=user)
+    messages.success(
+        request,
+        _(
+            "La double authentification de %(user)s est réinitialisée : "
+            "elle lui sera redemandée à la connexion."
+        )
+        % {"user": user.get_full_name()},
+    )
+    return _back(request)
