@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "parcours.core",
     "parcours.territories",
     "parcours.accounts",
+    "parcours.assessments",
     "parcours.api",
     "parcours.demo",
 ]

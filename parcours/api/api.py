@@ -4,9 +4,11 @@ from django.contrib.auth.decorators import login_not_required
 from ninja import NinjaAPI, Router, Schema
 
 from parcours.accounts.decorators import two_factor_exempt
+from parcours.assessments.api import router as assessments_router
 
 from . import errors
 from .auth import TokenAuth
+from .schemas import ErrorOut
 
 api = NinjaAPI(
     title="Parcours API",
@@ -32,16 +34,6 @@ class MeOut(Schema):
     role: str
 
 
-class ErrorDetail(Schema):
-    code: str
-    message: str
-    fields: dict
-
-
-class ErrorOut(Schema):
-    error: ErrorDetail
-
-
 identity = Router(tags=["identité"])
 
 
@@ -60,6 +52,7 @@ def me(request):
 
 
 api.add_router("", identity)
+api.add_router("", assessments_router)
 
 
 def _exempt(patterns):
