@@ -82,3 +82,31 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 def confirmed_totp(user) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="Application", confirmed=True)
+
+
+def make_household(
+    *, organization, referent=None, territory="93", protected=False, people=None, situation="street"
+):
+    """A household opened by `organization` (its referent organization), with its people."""
+    from datetime import date
+
+    from parcours.households.models import Household, Person, SituationPeriod
+
+    household = Household.objects.create(
+        territory=TerritoryFactory(code=territory),
+        referent_organization=organization,
+        referent=referent,
+        protected=protected,
+        address="12 rue de l'Exemple, 93000 Bobigny",
+        phone="0600000000",
+    )
+    for n, (first, last, birth) in enumerate(people or [("Benoît", "Lefèvre", date(1984, 7, 3))]):
+        Person.objects.create(
+            household=household,
+            first_name=first,
+            last_name=last,
+            birth_date=birth,
+            relationship="head" if n == 0 else "child",
+        )
+    SituationPeriod.objects.create(household=household, situation=situation, started_on=date(2026, 1, 5))
+    return household

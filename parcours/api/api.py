@@ -5,6 +5,7 @@ from ninja import NinjaAPI, Router, Schema
 
 from parcours.accounts.decorators import two_factor_exempt
 from parcours.assessments.api import router as assessments_router
+from parcours.households.api import router as households_router
 
 from . import errors
 from .auth import TokenAuth
@@ -53,6 +54,7 @@ def me(request):
 
 api.add_router("", identity)
 api.add_router("", assessments_router)
+api.add_router("", households_router)
 
 
 def _exempt(patterns):

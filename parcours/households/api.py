@@ -1,0 +1,324 @@
+"""API v1 of the household file: create, read, edit, search, consent and access log (api-v1.md)."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
+
+from parcours.accounts.models import Organization
+from parcours.api.errors import ApiError
+from parcours.api.pagination import Pagination
+from parcours.api.schemas import ErrorOut
+from parcours.core.models import AuditEvent, AuditKind
+
+from . import perms, services
+from .choices import ConsentPurpose, InformedHow, Relationship, Sex, Situation
+from .models import Consent, Household, Person
+
+router = Router(tags=["ménages"])
+
+
+class MemberIn(Schema):
+    first_name: str = Field(min_length=1, max_length=100)
+    last_name: str = Field(min_length=1, max_length=100)
+    birth_date: date | None = None
+    sex: Sex = Sex.UNSPECIFIED
+    relationship: Relationship
+
+
+class HouseholdIn(Schema):
+    members: list[MemberIn] = Field(min_length=1, max_length=30)
+    territory: str = Field(min_length=2, max_length=3)
+    protected: bool = False
+    monthly_resources: Decimal | None = Field(None, ge=0, max_digits=9, decimal_places=2)
+    situation: Situation
+
+
+class HouseholdPatch(Schema):
+    version: int
+    territory: str | None = None
+    protected: bool | None = None
+    monthly_resources: Decimal | None = Field(None, ge=0, max_digits=9, decimal_places=2)
+    situation: Situation | None = None
+    public_family: int | None = Field(None, ge=1, le=4)
+    public_family_reason: str | None = None
+    si_siao_number: str | None = None
+    sne_number: str | None = None
+    dalo_decision: str | None = None
+    dalo_decision_on: date | None = None
+    dalo_territory: str | None = None
+    syplo_labelled: bool | None = None
+    syplo_labelled_on: date | None = None
+    address: str | None = None
+    phone: str | None = None
+
+
+class MemberOut(Schema):
+    id: int
+    first_name: str
+    last_name: str
+    birth_date: date | None
+    sex: str
+    relationship: str
+
+
+class OrganizationRef(Schema):
+    id: int
+    name: str
+
+
+class HouseholdOut(Schema):
+    id: int
+    access: str
+    version: int
+    members: list[MemberOut]
+    territory: str
+    protected: bool
+    monthly_resources: str
+    situation: str | None = None
+    referent_organization: OrganizationRef | None = None
+    public_family: int | None = None
+    identifiers: dict | None = None
+    whereabouts: dict | None = None
+
+
+class HouseholdSummary(Schema):
+    id: int
+    members: list[MemberOut]
+    territory: str
+    situation: str | None
+
+
+class ConsentIn(Schema):
+    organization: int
+    purpose: ConsentPurpose
+    ends_on: date
+    starts_on: date | None = None
+    informed_how: InformedHow = InformedHow.ORALLY
+
+
+class ConsentOut(Schema):
+    id: int
+    organization: int
+    purpose: str
+    starts_on: date
+    ends_on: date
+    revoked_at: datetime | None
+    active: bool
+
+
+class AccessLogEntry(Schema):
+    at: datetime
+    user: str
+    organization: str | None
+    role: str
+    sections: list[str]
+    purpose: str
+
+
+def _with_relations(qs):
+    return qs.select_related("territory", "referent_organization", "dalo_territory").prefetch_related(
+        Prefetch("people", queryset=Person.objects.order_by("pk")), "situations", "money_lines", "consents"
+    )
+
+
+def _visible(request, pk) -> Household:
+    household = _with_relations(Household.objects.visible_to(request.user)).filter(pk=pk).first()
+    if household is None or not perms.can_view_household(request.user, household):
+        raise ApiError(404, "not_found", "Ménage introuvable.")
+    return household
+
+
+def _out(request, household: Household) -> dict:
+    level = perms.access(request.user, household)
+    sections = perms.sections_for(request.user, household)
+    situation = household.current_situation
+    body = {
+        "id": household.pk,
+        "access": "full" if level == perms.Access.FULL else "shared",
+        "version": household.version,
+        "members": list(household.people.all()),
+        "territory": household.territory.code,
+        "protected": household.protected,
+        "monthly_resources": f"{household.monthly_resources:.2f}",
+        "situation": situation.situation if situation and "situation" in sections else None,
+    }
+    if level == perms.Access.FULL:
+        body["referent_organization"] = household.referent_organization
+        body["public_family"] = household.public_family
+        body["identifiers"] = {
+            "si_siao_number": household.si_siao_number,
+            "sne_number": household.sne_number,
+            "dalo_decision": household.dalo_decision,
+            "dalo_decision_on": household.dalo_decision_on,
+            "dalo_territory": household.dalo_territory.code if household.dalo_territory else None,
+            "syplo_labelled": household.syplo_labelled,
+            "syplo_labelled_on": household.syplo_labelled_on,
+        }
+    if "whereabouts" in sections:
+        body["whereabouts"] = {"address": household.address, "phone": household.phone}
+    services.record_read(actor=request.user, household=household, sections=sections, purpose="api")
+    return body
+
+
+@router.post(
+    "/households", response={201: HouseholdOut, 400: ErrorOut, 403: ErrorOut}, summary="Ouvrir un dossier"
+)
+def create_household(request, payload: HouseholdIn):
+    if not perms.can_create_household(request.user):
+        raise ApiError(403, "forbidden", "Votre rôle ne permet pas d'ouvrir un dossier.")
+    household = services.household_create(
+        actor=request.user,
+        members=[services.MemberData(**m.dict()) for m in payload.members],
+        territory=payload.territory,
+        situation=payload.situation,
+        protected=payload.protected,
+        monthly_resources=payload.monthly_resources,
+    )
+    return Status(201, _out(request, _visible(request, household.pk)))
+
+
+@router.get(
+    "/households/{int:household_id}", response={200: HouseholdOut, 404: ErrorOut}, summary="Lire un dossier"
+)
+def get_household(request, household_id: int):
+    return _out(request, _visible(request, household_id))
+
+
+@router.patch(
+    "/households/{int:household_id}",
+    response={200: HouseholdOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Modifier un dossier (avec la version lue)",
+)
+def patch_household(request, household_id: int, payload: HouseholdPatch):
+    household = _visible(request, household_id)
+    if not perms.can_edit_household(request.user, household):
+        raise ApiError(
+            403, "forbidden", "Vous ne voyez que la fiche partagée de ce ménage : elle n'est pas modifiable."
+        )
+    changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version")
+    if "protected" in changes and not perms.can_see_whereabouts(request.user, household):
+        raise ApiError(
+            403, "forbidden", "Seules les personnes habilitées changent la protection de ce ménage."
+        )
+    if {"address", "phone"} & changes.keys() and not perms.can_see_whereabouts(request.user, household):
+        raise ApiError(
+            403, "forbidden", "Seules les personnes habilitées voient et modifient l'adresse de ce ménage."
+        )
+    services.household_update(actor=request.user, household=household, version=version, **changes)
+    return _out(request, _visible(request, household_id))
+
+
+@router.get("/households", response=list[HouseholdSummary], summary="Rechercher un ménage")
+@paginate(Pagination)
+def search_households(request, q: str = ""):
+    households = list(
+        _with_relations(Household.objects.visible_to(request.user, for_search=True).search(q)).order_by(
+            "-updated_at"
+        )[:200]
+    )
+    results = []
+    for household in households:
+        services.record_read(
+            actor=request.user, household=household, sections=["search_result"], purpose="search"
+        )
+        situation = household.current_situation
+        results.append(
+            {
+                "id": household.pk,
+                "members": list(household.people.all()),
+                "territory": household.territory.code,
+                "situation": situation.situation if situation else None,
+            }
+        )
+    return results
+
+
+@router.post(
+    "/households/{int:household_id}/consents",
+    response={201: ConsentOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Enregistrer un consentement",
+)
+def create_consent(request, household_id: int, payload: ConsentIn):
+    household = _visible(request, household_id)
+    if not perms.can_manage_consents(request.user, household):
+        raise ApiError(
+            403, "forbidden", "Le consentement est recueilli par l'organisation qui suit le ménage."
+        )
+    organization = Organization.objects.active().filter(pk=payload.organization).first()
+    if organization is None:
+        raise ApiError(400, "invalid", "Organisation inconnue.", {"organization": ["Organisation inconnue."]})
+    consent = services.consent_record(
+        actor=request.user,
+        household=household,
+        organization=organization,
+        purpose=payload.purpose,
+        ends_on=payload.ends_on,
+        starts_on=payload.starts_on,
+        informed_how=payload.informed_how,
+    )
+    return Status(201, _consent_out(consent))
+
+
+def _consent_out(consent: Consent) -> dict:
+    return {
+        "id": consent.pk,
+        "organization": consent.organization_id,
+        "purpose": consent.purpose,
+        "starts_on": consent.starts_on,
+        "ends_on": consent.ends_on,
+        "revoked_at": consent.revoked_at,
+        "active": consent.is_active,
+    }
+
+
+@router.delete(
+    "/households/{int:household_id}/consents/{int:consent_id}",
+    response={200: ConsentOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Retirer un consentement",
+)
+def revoke_consent(request, household_id: int, consent_id: int):
+    household = _visible(request, household_id)
+    if not perms.can_manage_consents(request.user, household):
+        raise ApiError(
+            403, "forbidden", "Le consentement est recueilli par l'organisation qui suit le ménage."
+        )
+    consent = get_object_or_404(Consent, pk=consent_id, household=household)
+    return _consent_out(services.consent_revoke(actor=request.user, consent=consent))
+
+
+@router.get(
+    "/households/{int:household_id}/access-log",
+    response={200: list[AccessLogEntry], 404: ErrorOut},
+    summary="Qui a consulté le dossier",
+)
+def access_log(request, household_id: int):
+    household = _visible(request, household_id)
+    if not perms.can_view_access_log(request.user, household):
+        raise ApiError(404, "not_found", "Ménage introuvable.")
+    events = (
+        AuditEvent.objects.for_object("households.household", household.pk)
+        .filter(kind=AuditKind.READ)
+        .select_related("actor")
+        .order_by("-seq")[:500]
+    )
+    organizations = dict(Organization.objects.values_list("pk", "name"))
+    entries = [
+        {
+            "at": e.occurred_at,
+            "user": e.actor.get_full_name() or e.actor.username if e.actor else "",
+            "organization": organizations.get(e.organization_id),
+            "role": e.role,
+            "sections": e.sections,
+            "purpose": e.purpose,
+        }
+        for e in events
+    ]
+    services.record_read(
+        actor=request.user, household=household, sections=["access_log"], purpose="access_log"
+    )
+    return entries

@@ -1,0 +1,24 @@
+"""Typo-tolerant name search on PostgreSQL: pg_trgm and a GIN trigram index on folded names."""
+
+from django.db import migrations
+
+FORWARD = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX IF NOT EXISTS person_search_text_trgm ON households_person USING gin (search_text gin_trgm_ops)",
+]
+BACKWARD = ["DROP INDEX IF EXISTS person_search_text_trgm"]
+
+
+def run(statements):
+    def operation(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for statement in statements:
+                schema_editor.execute(statement)
+
+    return operation
+
+
+class Migration(migrations.Migration):
+    dependencies = [("households", "0001_initial")]
+
+    operations = [migrations.RunPython(run(FORWARD), run(BACKWARD))]

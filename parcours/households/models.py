@@ -1,0 +1,277 @@
+"""The household file: people, situation history, resources, identifiers, consent."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from parcours.core.models import SoftDeleteModel, TimeStampedModel, VersionedModel
+from parcours.core.text import fold
+
+from .choices import (
+    ChargeKind,
+    ConsentPurpose,
+    DaloDecision,
+    InformedHow,
+    PublicFamily,
+    Relationship,
+    ResourceKind,
+    Sex,
+    Situation,
+)
+from .querysets import ConsentQuerySet, HouseholdQuerySet
+
+
+class Household(TimeStampedModel, SoftDeleteModel, VersionedModel):
+    territory = models.ForeignKey(
+        "territories.Territory",
+        verbose_name=_("département d'ancrage"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    referent_organization = models.ForeignKey(
+        "accounts.Organization",
+        verbose_name=_("organisation référente"),
+        on_delete=models.PROTECT,
+        related_name="referred_households",
+    )
+    referent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("référent·e"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referred_households",
+    )
+    public_family = models.PositiveSmallIntegerField(
+        _("famille de public (AFFIL)"), choices=PublicFamily.choices, null=True, blank=True
+    )
+    public_family_reason = models.TextField(_("motif du choix de la famille de public"), blank=True)
+    protected = models.BooleanField(
+        _("ménage protégé"),
+        default=False,
+        help_text=_("Par exemple une victime de violences : adresse, lieu de vie et téléphone masqués."),
+    )
+    protected_viewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("personnes habilitées"), blank=True, related_name="+"
+    )
+    si_siao_number = models.CharField(_("numéro SI-SIAO"), max_length=30, blank=True)
+    sne_number = models.CharField(
+        _("numéro unique SNE"),
+        max_length=18,
+        blank=True,
+        validators=[
+            RegexValidator(r"^[0-9A-Z]{10,18}$", _("Le numéro SNE compte 10 à 18 chiffres ou lettres."))
+        ],
+    )
+    dalo_decision = models.CharField(
+        _("décision DALO/DAHO"), max_length=4, choices=DaloDecision.choices, blank=True, default=""
+    )
+    dalo_decision_on = models.DateField(_("date de la décision"), null=True, blank=True)
+    dalo_territory = models.ForeignKey(
+        "territories.Territory",
+        verbose_name=_("département de la décision"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    syplo_labelled = models.BooleanField(_("labellisé SYPLO"), default=False)
+    syplo_labelled_on = models.DateField(_("date de labellisation SYPLO"), null=True, blank=True)
+    address = models.TextField(_("adresse ou lieu de vie"), blank=True)
+    phone = models.CharField(_("téléphone de contact"), max_length=20, blank=True)
+    last_contact_at = models.DateTimeField(_("dernier contact"), default=timezone.now)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("fusionné dans"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = HouseholdQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ménage")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dalo_decision="") | Q(dalo_decision_on__isnull=False),
+                name="household_dalo_has_date",
+                violation_error_message=_("Une décision DALO ou DAHO a une date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Ménage n° {self.pk}"
+
+    @property
+    def head(self):
+        people = self.people.all()
+        return next((p for p in people if p.relationship == Relationship.HEAD), people[0] if people else None)
+
+    @property
+    def current_situation(self):
+        periods = [p for p in self.situations.all() if p.ended_on is None]
+        return max(periods, key=lambda p: (p.started_on, p.pk)) if periods else None
+
+    @property
+    def monthly_resources(self) -> Decimal:
+        return sum((r.monthly_amount for r in self.money_lines.all() if r.is_resource), Decimal("0.00"))
+
+    @property
+    def monthly_charges(self) -> Decimal:
+        return sum((r.monthly_amount for r in self.money_lines.all() if not r.is_resource), Decimal("0.00"))
+
+
+class Person(TimeStampedModel):
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="people")
+    first_name = models.CharField(_("prénom"), max_length=100)
+    last_name = models.CharField(_("nom"), max_length=100)
+    birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
+    sex = models.CharField(_("sexe"), max_length=1, choices=Sex.choices, default=Sex.UNSPECIFIED)
+    relationship = models.CharField(
+        _("lien avec la personne de référence"), max_length=10, choices=Relationship.choices
+    )
+    # Names folded for search (accents and case ignored); kept in step by save().
+    search_text = models.CharField(max_length=210, editable=False, db_index=False)
+
+    class Meta:
+        verbose_name = _("personne")
+        ordering = ["household", "pk"]
+        indexes = [models.Index(fields=["birth_date"], name="person_birth_date_idx")]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}"
+
+    def save(self, *args, **kwargs):
+        self.search_text = fold(f"{self.first_name} {self.last_name}")
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
+
+    @property
+    def age(self) -> int | None:
+        if self.birth_date is None:
+            return None
+        today = timezone.localdate()
+        return (
+            today.year
+            - self.birth_date.year
+            - ((today.month, today.day) < (self.birth_date.month, self.birth_date.day))
+        )
+
+
+class SituationPeriod(TimeStampedModel):
+    """A dated period of the household's housing situation; history is never overwritten."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="situations")
+    situation = models.CharField(_("situation"), max_length=20, choices=Situation.choices)
+    started_on = models.DateField(_("depuis le"))
+    ended_on = models.DateField(_("jusqu'au"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+    class Meta:
+        verbose_name = _("période de situation")
+        ordering = ["-started_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="situation_period_ends_after_start",
+                violation_error_message=_("La fin d'une période ne peut précéder son début."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_situation_display()} ({self.started_on})"
+
+
+class MoneyLine(models.Model):
+    """A monthly resource or charge, by source."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="money_lines")
+    is_resource = models.BooleanField(_("ressource"), default=True)
+    kind = models.CharField(_("nature"), max_length=20)
+    monthly_amount = models.DecimalField(
+        _("montant mensuel (€)"), max_digits=9, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+
+    class Meta:
+        verbose_name = _("ressource ou charge")
+        ordering = ["-is_resource", "kind"]
+        constraints = [
+            models.CheckConstraint(condition=Q(monthly_amount__gte=0), name="money_line_amount_not_negative"),
+            models.CheckConstraint(
+                condition=(Q(is_resource=True) & Q(kind__in=ResourceKind.values))
+                | (Q(is_resource=False) & Q(kind__in=ChargeKind.values)),
+                name="money_line_known_kind",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind}: {self.monthly_amount} €"
+
+    def get_kind_display(self):
+        choices = ResourceKind if self.is_resource else ChargeKind
+        return choices(self.kind).label
+
+
+class Consent(TimeStampedModel):
+    """The person's consent to share the file with one organization, for one purpose, until a date."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="consents")
+    organization = models.ForeignKey(
+        "accounts.Organization",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="consents",
+    )
+    purpose = models.CharField(_("finalité"), max_length=20, choices=ConsentPurpose.choices)
+    starts_on = models.DateField(_("à partir du"), default=timezone.localdate)
+    ends_on = models.DateField(_("jusqu'au"))
+    informed_how = models.CharField(
+        _("comment la personne a été informée"),
+        max_length=20,
+        choices=InformedHow.choices,
+        default=InformedHow.ORALLY,
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    revoked_at = models.DateTimeField(_("retiré le"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consentement")
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="consent_ends_after_start",
+                violation_error_message=_("La fin du consentement ne peut précéder son début."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_purpose_display()} — {self.organization}"
+
+    @property
+    def is_active(self) -> bool:
+        today = timezone.localdate()
+        return self.revoked_at is None and self.starts_on <= today <= self.ends_on

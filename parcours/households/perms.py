@@ -1,0 +1,127 @@
+"""Who sees what of a household (shared professional secrecy, design §5). Each function says why."""
+
+import enum
+
+from django.utils import timezone
+
+from parcours.accounts.perms import active_membership
+from parcours.accounts.roles import OrganizationType, Role
+
+from .models import Household
+
+
+class Access(enum.IntEnum):
+    NONE = 0
+    SHARED = 1  # the shared sheet: identity, composition, resources summary, assessment, recommendations
+    FULL = 2  # the whole file, editable
+
+
+# The sections of the household page; the shared sheet is the strict subset partners see.
+ALL_SECTIONS = ("identity", "composition", "situation", "resources", "identifiers", "whereabouts", "consents")
+SHARED_SECTIONS = ("identity", "composition", "resources_summary")
+
+
+def _consent_active(household: Household, organization_id: int) -> bool:
+    today = timezone.localdate()
+    return any(
+        c.organization_id == organization_id and c.revoked_at is None and c.starts_on <= today <= c.ends_on
+        for c in household.consents.all()
+    )
+
+
+def access(user, household: Household) -> Access:
+    """The level of access of the user's active membership to this household.
+
+    - the referent and the social workers of the referent organization: the whole file (rule 1);
+    - the 115 and SIAO coordinators of the SIAO operator of the household's département: the whole
+      file, for their mission (rule 2);
+    - a facility or landlord: the shared sheet, only while a proposal or admission links them and
+      the person's consent for that organization is active (rule 3);
+    - a social worker of any other organization: the shared sheet, through an active consent naming
+      it (rule 4);
+    - observers and network administrators: never a named household (rule 5).
+    """
+    membership = active_membership(user)
+    if membership is None or household.deleted_at is not None or household.merged_into_id is not None:
+        return Access.NONE
+    org = membership.organization
+    role = membership.role
+    if role == Role.SOCIAL_WORKER:
+        if household.referent_organization_id == org.pk or household.referent_id == user.pk:
+            return Access.FULL
+        return Access.SHARED if _consent_active(household, org.pk) else Access.NONE
+    if role in (Role.CALL_HANDLER, Role.SIAO_COORDINATOR):
+        if org.type == OrganizationType.SIAO_OPERATOR and household.territory_id == org.territory_id:
+            return Access.FULL
+        return Access.NONE
+    if role in (Role.FACILITY_MANAGER, Role.LANDLORD):
+        linked = Household.objects.filter(pk=household.pk).filter(_linked(org.pk)).exists()
+        return Access.SHARED if linked and _consent_active(household, org.pk) else Access.NONE
+    return Access.NONE
+
+
+def _linked(organization_id):
+    from .links import linked_to
+
+    return linked_to(organization_id)
+
+
+def can_view_household(user, household) -> bool:
+    """Whoever has the shared sheet or the whole file (see `access`)."""
+    return access(user, household) >= Access.SHARED
+
+
+def can_edit_household(user, household) -> bool:
+    """Only those with the whole file: the referent organization's workers and the SIAO of the territory."""
+    return access(user, household) == Access.FULL
+
+
+def can_see_whereabouts(user, household) -> bool:
+    """Address, place of living and phone: hidden on a protected household from everyone but the
+    referent and the users named on it (rule 6)."""
+    if access(user, household) != Access.FULL:
+        return False
+    if not household.protected:
+        return True
+    return household.referent_id == user.pk or household.protected_viewers.filter(pk=user.pk).exists()
+
+
+def can_view_access_log(user, household) -> bool:
+    """The referent organization's workers can give the person the list of who read the file (rule 7)."""
+    membership = active_membership(user)
+    return (
+        membership is not None
+        and membership.role == Role.SOCIAL_WORKER
+        and access(user, household) == Access.FULL
+        and (
+            household.referent_organization_id == membership.organization_id
+            or household.referent_id == user.pk
+        )
+    )
+
+
+def can_manage_consents(user, household) -> bool:
+    """Consent is recorded with the person by whoever holds the whole file."""
+    return access(user, household) == Access.FULL
+
+
+def can_create_household(user) -> bool:
+    """Social workers, and the 115 and SIAO teams (an évaluation flash opens a minimal file)."""
+    membership = active_membership(user)
+    return membership is not None and membership.role in (
+        Role.SOCIAL_WORKER,
+        Role.CALL_HANDLER,
+        Role.SIAO_COORDINATOR,
+    )
+
+
+def sections_for(user, household) -> tuple[str, ...]:
+    level = access(user, household)
+    if level == Access.FULL:
+        sections = ALL_SECTIONS
+        if not can_see_whereabouts(user, household):
+            sections = tuple(s for s in sections if s != "whereabouts")
+        return sections
+    if level == Access.SHARED:
+        return SHARED_SECTIONS
+    return ()

@@ -1,0 +1,264 @@
+"""Writes on the household file; each one in a transaction, versioned where it edits, audited."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parcours.accounts.perms import active_membership
+from parcours.core import audit
+from parcours.core.versioning import StaleVersionError
+from parcours.territories.models import Territory
+
+from .choices import SUGGESTED_FAMILY, ConsentPurpose, InformedHow, Relationship, ResourceKind, Situation
+from .models import Consent, Household, MoneyLine, Person, SituationPeriod
+
+
+@dataclass(frozen=True)
+class MemberData:
+    first_name: str
+    last_name: str
+    birth_date: date | None
+    sex: str
+    relationship: str
+
+
+def _territory(code: str, field: str = "territory") -> Territory:
+    territory = Territory.objects.filter(code=code).first()
+    if territory is None:
+        raise ValidationError({field: _("Département inconnu : %(code)s.") % {"code": code}})
+    return territory
+
+
+def _check_members(members: list[MemberData]) -> None:
+    if not members:
+        raise ValidationError({"members": _("Un ménage compte au moins une personne.")})
+    heads = sum(1 for m in members if m.relationship == Relationship.HEAD)
+    if heads != 1:
+        raise ValidationError(
+            {"members": _("Un ménage a une et une seule personne de référence (« head »).")}
+        )
+    today = timezone.localdate()
+    for m in members:
+        if m.birth_date is not None and (m.birth_date > today or m.birth_date.year < today.year - 120):
+            raise ValidationError(
+                {"members": _("Date de naissance invraisemblable : %(d)s.") % {"d": m.birth_date}}
+            )
+
+
+def _bump(household: Household, version: int) -> None:
+    """Claim the next version of the file, or fail if someone saved it since `version` was read."""
+    updated = Household.objects.filter(pk=household.pk, version=version).update(
+        version=F("version") + 1, updated_at=timezone.now()
+    )
+    if updated != 1:
+        raise StaleVersionError(
+            Household.objects.filter(pk=household.pk).values_list("version", flat=True).first()
+        )
+    household.version = version + 1
+
+
+@transaction.atomic
+def household_create(
+    *,
+    actor,
+    members: list[MemberData],
+    territory: str,
+    situation: str,
+    protected: bool = False,
+    monthly_resources: Decimal | None = None,
+    situation_since: date | None = None,
+) -> Household:
+    """Open a file. The actor's organization becomes the referent organization; a social worker
+    becomes the referent."""
+    membership = active_membership(actor)
+    if membership is None:
+        raise ValidationError(_("Aucun rattachement actif."))
+    _check_members(members)
+    if situation not in Situation.values:
+        raise ValidationError({"situation": _("Situation inconnue : %(s)s.") % {"s": situation}})
+    household = Household(
+        territory=_territory(territory),
+        referent_organization=membership.organization,
+        referent=actor if membership.role == "social_worker" else None,
+        protected=protected,
+        public_family=SUGGESTED_FAMILY.get(situation),
+    )
+    household.full_clean()
+    household.save()
+    for m in members:
+        person = Person(household=household, **m.__dict__)
+        person.full_clean(exclude=["household", "search_text"])
+        person.save()
+    SituationPeriod.objects.create(
+        household=household,
+        situation=situation,
+        started_on=situation_since or timezone.localdate(),
+        recorded_by=actor,
+    )
+    if monthly_resources is not None:
+        _set_declared_resources(household, monthly_resources)
+    audit.record_write(
+        actor=actor,
+        action="households.household.create",
+        obj=household,
+        fields=["members", "territory", "situation", "protected", "monthly_resources"],
+    )
+    return household
+
+
+def _set_declared_resources(household: Household, amount: Decimal) -> None:
+    if amount < 0:
+        raise ValidationError({"monthly_resources": _("Les ressources ne peuvent pas être négatives.")})
+    detailed = household.money_lines.filter(is_resource=True).exclude(kind=ResourceKind.UNSPECIFIED)
+    if detailed.exists():
+        raise ValidationError(
+            {"monthly_resources": _("Les ressources sont détaillées par source : modifiez chaque ligne.")}
+        )
+    household.money_lines.filter(is_resource=True).delete()
+    MoneyLine.objects.create(
+        household=household, is_resource=True, kind=ResourceKind.UNSPECIFIED, monthly_amount=amount
+    )
+
+
+EDITABLE_FIELDS = {
+    "protected",
+    "public_family",
+    "public_family_reason",
+    "si_siao_number",
+    "sne_number",
+    "dalo_decision",
+    "dalo_decision_on",
+    "syplo_labelled",
+    "syplo_labelled_on",
+    "address",
+    "phone",
+}
+
+
+@transaction.atomic
+def household_update(*, actor, household: Household, version: int, **changes) -> Household:
+    """Edit the file if `version` is still the current one. `situation` opens a new dated period;
+    `territory` and `dalo_territory` take a département code; `monthly_resources` a declared total."""
+    unknown = (
+        set(changes) - EDITABLE_FIELDS - {"situation", "territory", "dalo_territory", "monthly_resources"}
+    )
+    if unknown:
+        raise ValidationError(_("Champs non modifiables : %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    _bump(household, version)
+    for field in EDITABLE_FIELDS & changes.keys():
+        setattr(household, field, changes[field])
+    if "territory" in changes:
+        household.territory = _territory(changes["territory"])
+    if "dalo_territory" in changes:
+        code = changes["dalo_territory"]
+        household.dalo_territory = _territory(code, "dalo_territory") if code else None
+    if "public_family" in changes and household.public_family is not None:
+        suggested = SUGGESTED_FAMILY.get(getattr(household.current_situation, "situation", None))
+        if household.public_family != suggested and not household.public_family_reason.strip():
+            raise ValidationError(
+                {
+                    "public_family_reason": _(
+                        "Donnez le motif d'une famille de public différente de celle suggérée."
+                    )
+                }
+            )
+    household.full_clean(
+        exclude=["territory", "referent_organization", "referent", "merged_into", "dalo_territory"]
+    )
+    household.save()
+    if "situation" in changes:
+        situation_change(actor=actor, household=household, situation=changes["situation"], audit_it=False)
+    if "monthly_resources" in changes:
+        _set_declared_resources(household, Decimal(changes["monthly_resources"]))
+    audit.record_write(
+        actor=actor, action="households.household.update", obj=household, fields=changes.keys()
+    )
+    return household
+
+
+def situation_change(
+    *, actor, household: Household, situation: str, since: date | None = None, audit_it=True
+):
+    """Close the current period and open a new one: the history is kept, never overwritten."""
+    if situation not in Situation.values:
+        raise ValidationError({"situation": _("Situation inconnue : %(s)s.") % {"s": situation}})
+    since = since or timezone.localdate()
+    current = household.situations.filter(ended_on__isnull=True).order_by("-started_on", "-pk").first()
+    if current is not None and current.situation == situation:
+        return current
+    if current is not None:
+        if since < current.started_on:
+            raise ValidationError(
+                {"situation": _("La nouvelle situation ne peut commencer avant la précédente.")}
+            )
+        current.ended_on = since
+        current.save(update_fields=["ended_on", "updated_at"])
+    period = SituationPeriod.objects.create(
+        household=household, situation=situation, started_on=since, recorded_by=actor
+    )
+    if audit_it:
+        audit.record_write(
+            actor=actor, action="households.situation.change", obj=household, fields=["situation"]
+        )
+    return period
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    actor,
+    household: Household,
+    organization,
+    purpose: str,
+    ends_on: date,
+    starts_on: date | None = None,
+    informed_how: str = InformedHow.ORALLY,
+) -> Consent:
+    if purpose not in ConsentPurpose.values:
+        raise ValidationError({"purpose": _("Finalité inconnue : %(p)s.") % {"p": purpose}})
+    consent = Consent(
+        household=household,
+        organization=organization,
+        purpose=purpose,
+        starts_on=starts_on or timezone.localdate(),
+        ends_on=ends_on,
+        informed_how=informed_how,
+        recorded_by=actor,
+    )
+    if consent.ends_on < timezone.localdate():
+        raise ValidationError({"ends_on": _("La date de fin est déjà passée.")})
+    if consent.ends_on < consent.starts_on:
+        raise ValidationError({"ends_on": _("La fin du consentement ne peut précéder son début.")})
+    consent.full_clean(exclude=["household", "recorded_by"])
+    consent.save()
+    audit.record_write(
+        actor=actor,
+        action="households.consent.record",
+        obj=household,
+        fields=["consent", "purpose", "organization"],
+    )
+    return consent
+
+
+@transaction.atomic
+def consent_revoke(*, actor, consent: Consent) -> Consent:
+    """The person withdraws consent: sharing stops at once; the record stays for the history."""
+    if consent.revoked_at is None:
+        consent.revoked_at = timezone.now()
+        consent.revoked_by = actor
+        consent.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
+        audit.record_write(
+            actor=actor, action="households.consent.revoke", obj=consent.household, fields=["consent"]
+        )
+    return consent
+
+
+def record_read(*, actor, household: Household, sections, purpose: str) -> None:
+    """Trace a read of the named file: who, which sections, for which purpose (rule 7)."""
+    audit.record_read(actor=actor, obj=household, sections=sections, purpose=purpose)
