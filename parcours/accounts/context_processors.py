@@ -1,8 +1,12 @@
-"""Template context: the active membership and the others the user can switch to."""
+"""Template context: the active membership, the others the user can switch to, and the menu entries."""
 
 
 def active_membership(request):
+    from parcours.households.perms import can_list_households
+
+    user = getattr(request, "user", None)
     return {
         "active_membership": getattr(request, "membership", None),
         "memberships": getattr(request, "memberships", []),
+        "nav": {"households": user is not None and can_list_households(user)},
     }

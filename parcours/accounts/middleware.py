@@ -25,9 +25,9 @@ class ActiveMembershipMiddleware:
         if user.is_authenticated:
             memberships = list(user.active_memberships())
             chosen = request.session.get(SESSION_KEY)
-            membership = next(
-                (m for m in memberships if m.pk == chosen), memberships[0] if memberships else None
-            )
+            # Until the user picks one in the header, the first membership they were given.
+            default = min(memberships, key=lambda m: m.pk) if memberships else None
+            membership = next((m for m in memberships if m.pk == chosen), default)
             request.membership = membership
             request.memberships = memberships
             user.active_membership = membership

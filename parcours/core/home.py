@@ -74,10 +74,34 @@ def vacancies_to_fill(user, membership):
 
 @register(Role.SOCIAL_WORKER)
 def my_households(user, membership):
+    from django.urls import reverse
+
+    from parcours.households.models import Household
+    from parcours.households.services import record_read
+
+    households = list(
+        Household.objects.visible_to(user)
+        .filter(referent=user)
+        .prefetch_related("people")
+        .order_by("-updated_at")[:8]
+    )
+    rows = []
+    for household in households:
+        record_read(actor=user, household=household, sections=["list"], purpose="home")
+        head = household.head
+        rows.append(
+            (
+                _("Dossier n° %(n)s") % {"n": household.pk},
+                f"{head.first_name} {head.last_name}" if head else "",
+            )
+        )
     return Panel(
         _("Mes ménages"),
-        _("Les ménages dont vous êtes référent·e, avec leur prochaine échéance."),
+        _("Les ménages dont vous êtes référent·e, les derniers modifiés en tête."),
+        rows=rows,
         empty=_("Vous n'êtes référent·e d'aucun ménage pour le moment."),
+        link_url=reverse("households:list"),
+        link_label=_("Tous les ménages de mon organisation"),
     )
 
 

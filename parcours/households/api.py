@@ -140,7 +140,7 @@ def _out(request, household: Household) -> dict:
         "id": household.pk,
         "access": "full" if level == perms.Access.FULL else "shared",
         "version": household.version,
-        "members": list(household.people.all()),
+        "members": household.members,
         "territory": household.territory.code,
         "protected": household.protected,
         "monthly_resources": f"{household.monthly_resources:.2f}",
@@ -230,7 +230,7 @@ def search_households(request, q: str = ""):
         results.append(
             {
                 "id": household.pk,
-                "members": list(household.people.all()),
+                "members": household.members,
                 "territory": household.territory.code,
                 "situation": situation.situation if situation else None,
             }

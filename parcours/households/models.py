@@ -111,9 +111,16 @@ class Household(TimeStampedModel, SoftDeleteModel, VersionedModel):
         return f"Ménage n° {self.pk}"
 
     @property
+    def members(self) -> list:
+        """The people who are part of the household now (those who left stay in its history)."""
+        return [p for p in self.people.all() if p.left_on is None]
+
+    @property
     def head(self):
-        people = self.people.all()
-        return next((p for p in people if p.relationship == Relationship.HEAD), people[0] if people else None)
+        members = self.members
+        return next(
+            (p for p in members if p.relationship == Relationship.HEAD), members[0] if members else None
+        )
 
     @property
     def current_situation(self):
@@ -138,6 +145,7 @@ class Person(TimeStampedModel):
     relationship = models.CharField(
         _("lien avec la personne de référence"), max_length=10, choices=Relationship.choices
     )
+    left_on = models.DateField(_("a quitté le ménage le"), null=True, blank=True)
     # Names folded for search (accents and case ignored); kept in step by save().
     search_text = models.CharField(max_length=210, editable=False, db_index=False)
 

@@ -42,7 +42,7 @@ def access(user, household: Household) -> Access:
     - observers and network administrators: never a named household (rule 5).
     """
     membership = active_membership(user)
-    if membership is None or household.deleted_at is not None or household.merged_into_id is not None:
+    if membership is None or household.deleted_at is not None:
         return Access.NONE
     org = membership.organization
     role = membership.role
@@ -113,6 +113,12 @@ def can_create_household(user) -> bool:
         Role.CALL_HANDLER,
         Role.SIAO_COORDINATOR,
     )
+
+
+def can_list_households(user) -> bool:
+    """The list and search of households are for the roles that hold whole files: social workers and
+    the 115 and SIAO teams. Facilities and landlords reach a household through a proposal."""
+    return can_create_household(user)
 
 
 def sections_for(user, household) -> tuple[str, ...]:

@@ -32,7 +32,7 @@ class HouseholdQuerySet(models.QuerySet):
             Consent.objects.active().filter(household=OuterRef("pk"), organization_id=organization_id)
         )
 
-    def visible_to(self, user, *, for_search: bool = False):
+    def visible_to(self, user, *, for_search: bool = False, include_merged: bool = False):
         """Households the user's active membership may open (full file or shared sheet).
 
         With `for_search`, protected households are left out unless the user is named on them:
@@ -55,7 +55,8 @@ class HouseholdQuerySet(models.QuerySet):
             q |= Q(self._consented_to(org.pk)) & linked_to(org.pk)
         else:
             return self.none()
-        qs = self.alive().filter(q)
+        qs = self.filter(deleted_at__isnull=True) if include_merged else self.alive()
+        qs = qs.filter(q)
         if for_search:
             qs = qs.filter(Q(protected=False) | Q(referent_id=user.pk) | Q(protected_viewers=user)).distinct()
         return qs
@@ -65,7 +66,29 @@ class HouseholdQuerySet(models.QuerySet):
         terms = parse_search(text)
         if terms.empty:
             return self.none()
-        return self.filter(pk__in=people_matching(terms).values("household_id"))
+        from .models import Household
+
+        ids = people_matching(terms).values("household_id")
+        # A merged file's people still lead to the file it was merged into.
+        kept = Household.objects.filter(pk__in=ids, merged_into__isnull=False).values("merged_into_id")
+        return self.filter(Q(pk__in=ids) | Q(pk__in=kept))
+
+    def duplicates_of(self, members):
+        """Files that may be the same household: a person with the same folded last name and the same
+        birth date or first name (members: dicts with first_name, last_name, birth_date)."""
+        from .models import Person
+
+        q = Q(pk__in=[])
+        for m in members:
+            last = fold(m["last_name"])
+            if not last:
+                continue
+            same = Q(search_text__endswith=f" {last}") | Q(search_text__contains=f" {last} ")
+            alike = Q(search_text__startswith=f"{fold(m['first_name'])} ")
+            if m.get("birth_date"):
+                alike |= Q(birth_date=m["birth_date"])
+            q |= same & alike
+        return self.filter(pk__in=Person.objects.filter(q).values("household_id"))
 
 
 _DATE_PATTERNS = (

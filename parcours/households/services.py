@@ -145,9 +145,8 @@ EDITABLE_FIELDS = {
 def household_update(*, actor, household: Household, version: int, **changes) -> Household:
     """Edit the file if `version` is still the current one. `situation` opens a new dated period;
     `territory` and `dalo_territory` take a département code; `monthly_resources` a declared total."""
-    unknown = (
-        set(changes) - EDITABLE_FIELDS - {"situation", "territory", "dalo_territory", "monthly_resources"}
-    )
+    special = {"situation", "territory", "dalo_territory", "monthly_resources", "protected_viewers"}
+    unknown = set(changes) - EDITABLE_FIELDS - special
     if unknown:
         raise ValidationError(_("Champs non modifiables : %(f)s.") % {"f": ", ".join(sorted(unknown))})
     _bump(household, version)
@@ -176,6 +175,8 @@ def household_update(*, actor, household: Household, version: int, **changes) ->
         situation_change(actor=actor, household=household, situation=changes["situation"], audit_it=False)
     if "monthly_resources" in changes:
         _set_declared_resources(household, Decimal(changes["monthly_resources"]))
+    if "protected_viewers" in changes:
+        household.protected_viewers.set(changes["protected_viewers"])
     audit.record_write(
         actor=actor, action="households.household.update", obj=household, fields=changes.keys()
     )
@@ -262,3 +263,85 @@ def consent_revoke(*, actor, consent: Consent) -> Consent:
 def record_read(*, actor, household: Household, sections, purpose: str) -> None:
     """Trace a read of the named file: who, which sections, for which purpose (rule 7)."""
     audit.record_read(actor=actor, obj=household, sections=sections, purpose=purpose)
+
+
+@transaction.atomic
+def household_merge(*, actor, keep: Household, duplicate: Household) -> Household:
+    """Record that `duplicate` is the same household as `keep`. Both histories are kept as they are:
+    the duplicate's people, periods and consents stay on it, reachable from the kept file."""
+    if keep.pk == duplicate.pk or duplicate.merged_into_id or keep.merged_into_id:
+        raise ValidationError(_("Ces deux dossiers ne peuvent pas être fusionnés."))
+    _bump(duplicate, duplicate.version)
+    _bump(keep, keep.version)
+    duplicate.merged_into = keep
+    duplicate.save(update_fields=["merged_into"])
+    audit.record_write(
+        actor=actor, action="households.household.merge", obj=duplicate, fields=["merged_into"]
+    )
+    audit.record_write(
+        actor=actor, action="households.household.merge_into", obj=keep, fields=["merged_files"]
+    )
+    return keep
+
+
+@transaction.atomic
+def household_split(*, actor, merged: Household) -> Household:
+    """Undo a merge: the file stands on its own again, with everything it had."""
+    if merged.merged_into_id is None:
+        raise ValidationError(_("Ce dossier n'est pas fusionné."))
+    keep_id = merged.merged_into_id
+    _bump(merged, merged.version)
+    merged.merged_into = None
+    merged.save(update_fields=["merged_into"])
+    audit.record_write(actor=actor, action="households.household.split", obj=merged, fields=["merged_into"])
+    audit.record_write(
+        actor=actor,
+        action="households.household.split_from",
+        obj=("households.household", keep_id),
+        fields=["merged_files"],
+    )
+    return merged
+
+
+@transaction.atomic
+def composition_update(*, actor, household: Household, version: int, members: list[dict]) -> Household:
+    """Edit, add and take out people. Someone who leaves keeps a `left_on` date: the household's
+    history still shows them. Each member dict: optional `id`, the person's fields, `leaves`."""
+    staying = [m for m in members if not m.get("leaves")]
+    _check_members([MemberData(**{k: m[k] for k in MemberData.__dataclass_fields__}) for m in staying])
+    _bump(household, version)
+    existing = {p.pk: p for p in household.people.filter(left_on__isnull=True)}
+    today = timezone.localdate()
+    for m in members:
+        values = {k: m[k] for k in MemberData.__dataclass_fields__}
+        if m.get("id"):
+            person = existing.get(m["id"])
+            if person is None:
+                raise ValidationError({"members": _("Cette personne ne fait pas partie du ménage.")})
+            for key, value in values.items():
+                setattr(person, key, value)
+            if m.get("leaves"):
+                person.left_on = today
+            person.full_clean(exclude=["household", "search_text"])
+            person.save()
+        elif not m.get("leaves"):
+            person = Person(household=household, **values)
+            person.full_clean(exclude=["household", "search_text"])
+            person.save()
+    audit.record_write(actor=actor, action="households.composition.update", obj=household, fields=["members"])
+    return household
+
+
+@transaction.atomic
+def money_lines_update(*, actor, household: Household, version: int, lines: list[dict]) -> Household:
+    """Replace the monthly resources and charges by source (each: is_resource, kind, monthly_amount)."""
+    _bump(household, version)
+    household.money_lines.all().delete()
+    for line in lines:
+        money = MoneyLine(household=household, **line)
+        money.full_clean(exclude=["household"])
+        money.save()
+    audit.record_write(
+        actor=actor, action="households.money.update", obj=household, fields=["resources", "charges"]
+    )
+    return household

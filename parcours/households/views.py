@@ -1,0 +1,490 @@
+"""Household pages: list and search, opening a file, the file itself, editing, consent, access log."""
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+
+from parcours.accounts.roles import Role
+from parcours.core.models import AuditEvent, AuditKind
+from parcours.core.versioning import StaleVersionError
+
+from . import perms, services
+from .export import household_export
+from .forms import (
+    ConsentForm,
+    HouseholdCreateForm,
+    HouseholdEditForm,
+    MemberFormSet,
+    MoneyLineFormSet,
+    PersonFormSet,
+    SearchForm,
+    VersionForm,
+)
+from .models import Consent, Household, Person
+
+PAGE_SIZE = 25
+
+
+def _crumbs(*more):
+    return [(_("Ménages"), reverse("households:list")), *more]
+
+
+def _with_relations(qs):
+    return qs.select_related(
+        "territory", "referent_organization", "referent", "dalo_territory"
+    ).prefetch_related(
+        Prefetch("people", queryset=Person.objects.order_by("pk")), "situations", "money_lines"
+    )
+
+
+def _get_visible(request, pk, *, include_merged=False) -> Household:
+    household = (
+        _with_relations(Household.objects.visible_to(request.user, include_merged=include_merged))
+        .prefetch_related(Prefetch("consents", queryset=Consent.objects.select_related("organization")))
+        .filter(pk=pk)
+        .first()
+    )
+    if household is None or not perms.can_view_household(request.user, household):
+        raise Http404
+    return household
+
+
+def _add_errors(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def household_list(request):
+    if not perms.can_list_households(request.user):
+        raise Http404
+    form = SearchForm(request.GET or None)
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    if query:
+        households = Household.objects.visible_to(request.user, for_search=True).search(query)
+        heading = _("Résultats de la recherche")
+    else:
+        households = Household.objects.visible_to(request.user)
+        if request.membership.role == Role.SOCIAL_WORKER:
+            households = households.filter(referent_organization=request.membership.organization)
+            heading = _("Les ménages suivis par mon organisation")
+        else:
+            heading = _("Dossiers modifiés récemment")
+    page = Paginator(_with_relations(households.order_by("-updated_at", "-pk")), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    for household in page:
+        services.record_read(actor=request.user, household=household, sections=["list"], purpose="list")
+    return render(
+        request,
+        "households/list.html",
+        {
+            "form": form,
+            "query": query,
+            "page": page,
+            "heading": heading,
+            "can_create": perms.can_create_household(request.user),
+            "crumbs": [(_("Ménages"), None)],
+        },
+    )
+
+
+def household_create(request):
+    if not perms.can_create_household(request.user):
+        raise Http404
+    membership = request.membership
+    form = HouseholdCreateForm(
+        request.POST or None, initial={"territory": membership.organization.territory.code}
+    )
+    members = MemberFormSet(
+        request.POST or None, prefix="members", initial=None if request.POST else [{"relationship": "head"}]
+    )
+    duplicates = []
+    if request.method == "POST" and form.is_valid() and members.is_valid():
+        people = [m for m in members.cleaned_data if m]
+        duplicates = list(
+            _with_relations(
+                Household.objects.visible_to(request.user, for_search=True).duplicates_of(people)
+            )[:10]
+        )
+        if duplicates and not form.cleaned_data["confirm_new"]:
+            for household in duplicates:
+                services.record_read(
+                    actor=request.user, household=household, sections=["list"], purpose="duplicates"
+                )
+        else:
+            data = form.cleaned_data
+            try:
+                household = services.household_create(
+                    actor=request.user,
+                    members=[services.MemberData(**m) for m in people],
+                    territory=data["territory"].code,
+                    situation=data["situation"],
+                    situation_since=data["situation_since"],
+                    protected=data["protected"],
+                    monthly_resources=data["monthly_resources"],
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("Le dossier n° %(n)s est ouvert.") % {"n": household.pk})
+                return redirect("households:detail", pk=household.pk)
+    invalid = request.method == "POST" and (form.errors or members.total_error_count())
+    return render(
+        request,
+        "households/create.html",
+        {
+            "form": form,
+            "members": members,
+            "duplicates": duplicates,
+            "crumbs": _crumbs((_("Nouveau dossier"), None)),
+        },
+        status=400 if invalid else 200,
+    )
+
+
+def household_detail(request, pk):
+    household = _get_visible(request, pk, include_merged=True)
+    sections = perms.sections_for(request.user, household)
+    full = perms.can_edit_household(request.user, household)
+    merged_files = (
+        list(_with_relations(Household.objects.filter(merged_into=household, deleted_at__isnull=True)))
+        if full
+        else []
+    )
+    services.record_read(actor=request.user, household=household, sections=sections, purpose="file")
+    return render(
+        request,
+        "households/detail.html",
+        {
+            "household": household,
+            "sections": sections,
+            "full": full,
+            "situations": sorted(
+                household.situations.all(), key=lambda p: (p.started_on, p.pk), reverse=True
+            ),
+            "consents": list(household.consents.all()) if "consents" in sections else [],
+            "consent_form": ConsentForm() if perms.can_manage_consents(request.user, household) else None,
+            "can_view_access_log": perms.can_view_access_log(request.user, household),
+            "merged_files": merged_files,
+            "crumbs": _crumbs((_("Dossier n° %(n)s") % {"n": household.pk}, None)),
+        },
+    )
+
+
+def household_edit(request, pk):
+    household = _get_visible(request, pk)
+    if not perms.can_edit_household(request.user, household):
+        raise Http404
+    whereabouts = perms.can_see_whereabouts(request.user, household)
+    situation = household.current_situation
+    initial = {
+        "version": household.version,
+        "territory": household.territory.code,
+        "situation": situation.situation if situation else "",
+        "dalo_territory": household.dalo_territory.code if household.dalo_territory else None,
+        **{f: getattr(household, f) for f in services.EDITABLE_FIELDS},
+    }
+    if whereabouts:
+        initial["protected_viewers"] = list(household.protected_viewers.all())
+    form = HouseholdEditForm(
+        request.POST or None, initial=initial, can_see_whereabouts=whereabouts, household=household
+    )
+    conflict = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        changes = {}
+        for name in form.changed_data:
+            if name == "version":
+                continue
+            value = data[name]
+            if name in ("territory", "dalo_territory"):
+                value = value.code if value else ""
+            changes[name] = value if value is not None or name not in ("dalo_decision",) else ""
+        try:
+            services.household_update(
+                actor=request.user, household=household, version=data["version"], **changes
+            )
+        except StaleVersionError:
+            conflict = True
+            form.add_error(
+                None,
+                _(
+                    "Quelqu'un a modifié ce dossier pendant que vous le modifiiez. "
+                    "Vos changements ne sont pas enregistrés : rouvrez le dossier pour repartir "
+                    "de la version actuelle."
+                ),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Le dossier est mis à jour."))
+            return redirect("households:detail", pk=household.pk)
+    services.record_read(
+        actor=request.user, household=household, sections=["identifiers", "situation"], purpose="edit"
+    )
+    crumbs = _crumbs(
+        (_("Dossier n° %(n)s") % {"n": household.pk}, reverse("households:detail", args=[household.pk])),
+        (_("Modifier"), None),
+    )
+    return render(
+        request,
+        "households/edit.html",
+        {"household": household, "form": form, "crumbs": crumbs},
+        status=409 if conflict else (400 if form.errors else 200),
+    )
+
+
+@require_POST
+def consent_add(request, pk):
+    household = _get_visible(request, pk)
+    if not perms.can_manage_consents(request.user, household):
+        raise Http404
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.consent_record(actor=request.user, household=household, **data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
+        else:
+            messages.success(request, _("Le consentement est enregistré."))
+    else:
+        messages.error(
+            request, " ".join(f"{form.fields[f].label} : {' '.join(e)}" for f, e in form.errors.items())
+        )
+    return redirect(reverse("households:detail", args=[household.pk]) + "#consentements")
+
+
+@require_POST
+def consent_revoke(request, pk, consent_id):
+    household = _get_visible(request, pk)
+    if not perms.can_manage_consents(request.user, household):
+        raise Http404
+    consent = get_object_or_404(Consent, pk=consent_id, household=household)
+    services.consent_revoke(actor=request.user, consent=consent)
+    messages.success(request, _("Le consentement est retiré : le partage s'arrête dès maintenant."))
+    return redirect(reverse("households:detail", args=[household.pk]) + "#consentements")
+
+
+def access_log(request, pk):
+    household = _get_visible(request, pk)
+    if not perms.can_view_access_log(request.user, household):
+        raise Http404
+    events = Paginator(
+        AuditEvent.objects.for_object("households.household", household.pk)
+        .filter(kind=AuditKind.READ)
+        .select_related("actor")
+        .order_by("-seq"),
+        50,
+    ).get_page(request.GET.get("page"))
+    from parcours.accounts.models import Organization
+
+    names = dict(
+        Organization.objects.filter(pk__in={e.organization_id for e in events}).values_list("pk", "name")
+    )
+    services.record_read(
+        actor=request.user, household=household, sections=["access_log"], purpose="access_log"
+    )
+    crumbs = _crumbs(
+        (_("Dossier n° %(n)s") % {"n": household.pk}, reverse("households:detail", args=[household.pk])),
+        (_("Qui a consulté ce dossier"), None),
+    )
+    return render(
+        request,
+        "households/access_log.html",
+        {"household": household, "events": events, "organization_names": names, "crumbs": crumbs},
+    )
+
+
+def export(request, pk):
+    """Everything held about the household, for the person's right of access (RGPD art. 15)."""
+    household = _get_visible(request, pk, include_merged=True)
+    if not perms.can_view_access_log(request.user, household):
+        raise Http404
+    data = household_export(household)
+    services.record_read(
+        actor=request.user, household=household, sections=["export"], purpose="right_of_access"
+    )
+    if request.GET.get("format") == "json":
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2, default=str), content_type="application/json"
+        )
+        response["Content-Disposition"] = f'attachment; filename="dossier-{household.pk}.json"'
+        return response
+    crumbs = _crumbs(
+        (_("Dossier n° %(n)s") % {"n": household.pk}, reverse("households:detail", args=[household.pk])),
+        (_("Tout ce que nous détenons"), None),
+    )
+    return render(request, "households/export.html", {"household": household, "data": data, "crumbs": crumbs})
+
+
+def merge(request, pk):
+    household = _get_visible(request, pk)
+    if not perms.can_edit_household(request.user, household):
+        raise Http404
+    candidates = []
+    if request.method == "POST":
+        duplicate = (
+            Household.objects.visible_to(request.user).filter(pk=request.POST.get("duplicate")).first()
+        )
+        if duplicate is None or not perms.can_edit_household(request.user, duplicate):
+            raise Http404
+        try:
+            services.household_merge(actor=request.user, keep=household, duplicate=duplicate)
+        except (ValidationError, StaleVersionError):
+            messages.error(
+                request, _("La fusion n'a pas pu être faite : un des dossiers a changé entre-temps.")
+            )
+        else:
+            messages.success(
+                request, _("Le dossier n° %(d)s est fusionné dans celui-ci.") % {"d": duplicate.pk}
+            )
+        return redirect("households:detail", pk=household.pk)
+    people = [
+        {"first_name": p.first_name, "last_name": p.last_name, "birth_date": p.birth_date}
+        for p in household.members
+    ]
+    candidates = [
+        h
+        for h in _with_relations(
+            Household.objects.visible_to(request.user, for_search=True)
+            .duplicates_of(people)
+            .exclude(pk=household.pk)
+        )[:20]
+        if perms.can_edit_household(request.user, h)
+    ]
+    for candidate in candidates:
+        services.record_read(actor=request.user, household=candidate, sections=["list"], purpose="duplicates")
+    crumbs = _crumbs(
+        (_("Dossier n° %(n)s") % {"n": household.pk}, reverse("households:detail", args=[household.pk])),
+        (_("Fusionner un doublon"), None),
+    )
+    return render(
+        request, "households/merge.html", {"household": household, "candidates": candidates, "crumbs": crumbs}
+    )
+
+
+@require_POST
+def split(request, pk):
+    household = _get_visible(request, pk, include_merged=True)
+    if not perms.can_edit_household(request.user, household) or household.merged_into_id is None:
+        raise Http404
+    keep_id = household.merged_into_id
+    services.household_split(actor=request.user, merged=household)
+    messages.success(request, _("La fusion est annulée : les deux dossiers sont de nouveau distincts."))
+    return redirect("households:detail", pk=keep_id)
+
+
+_CONFLICT = _lazy(
+    "Quelqu'un a modifié ce dossier pendant que vous le modifiiez. Vos changements ne sont pas "
+    "enregistrés : rouvrez le dossier pour repartir de la version actuelle."
+)
+
+
+def _editable(request, pk) -> Household:
+    household = _get_visible(request, pk)
+    if not perms.can_edit_household(request.user, household):
+        raise Http404
+    return household
+
+
+def composition_edit(request, pk):
+    household = _editable(request, pk)
+    version_form = VersionForm(request.POST or None, initial={"version": household.version})
+    initial = [
+        {f: getattr(p, f) for f in ("id", "first_name", "last_name", "birth_date", "sex", "relationship")}
+        for p in household.members
+    ]
+    formset = PersonFormSet(request.POST or None, prefix="members", initial=initial)
+    conflict = False
+    if request.method == "POST" and version_form.is_valid() and formset.is_valid():
+        members = [f.cleaned_data for f in formset.forms if f.cleaned_data]
+        try:
+            services.composition_update(
+                actor=request.user,
+                household=household,
+                version=version_form.cleaned_data["version"],
+                members=members,
+            )
+        except StaleVersionError:
+            conflict = True
+            messages.error(request, _CONFLICT)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("La composition du ménage est mise à jour."))
+            return redirect("households:detail", pk=household.pk)
+    return render(
+        request,
+        "households/composition.html",
+        {
+            "household": household,
+            "version_form": version_form,
+            "formset": formset,
+            "crumbs": _crumbs(
+                (
+                    _("Dossier n° %(n)s") % {"n": household.pk},
+                    reverse("households:detail", args=[household.pk]),
+                ),
+                (_("Composition"), None),
+            ),
+        },
+        status=409 if conflict else (400 if request.method == "POST" else 200),
+    )
+
+
+def money_edit(request, pk):
+    household = _editable(request, pk)
+    version_form = VersionForm(request.POST or None, initial={"version": household.version})
+    initial = [
+        {"kind": f"{'r' if m.is_resource else 'c'}:{m.kind}", "monthly_amount": m.monthly_amount}
+        for m in household.money_lines.all()
+    ]
+    formset = MoneyLineFormSet(request.POST or None, prefix="money", initial=initial)
+    conflict = False
+    if request.method == "POST" and version_form.is_valid() and formset.is_valid():
+        lines = [f.line() for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        try:
+            services.money_lines_update(
+                actor=request.user,
+                household=household,
+                version=version_form.cleaned_data["version"],
+                lines=lines,
+            )
+        except StaleVersionError:
+            conflict = True
+            messages.error(request, _CONFLICT)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Les ressources et charges sont mises à jour."))
+            return redirect("households:detail", pk=household.pk)
+    return render(
+        request,
+        "households/money.html",
+        {
+            "household": household,
+            "version_form": version_form,
+            "formset": formset,
+            "crumbs": _crumbs(
+                (
+                    _("Dossier n° %(n)s") % {"n": household.pk},
+                    reverse("households:detail", args=[household.pk]),
+                ),
+                (_("Ressources et charges"), None),
+            ),
+        },
+        status=409 if conflict else (400 if request.method == "POST" else 200),
+    )

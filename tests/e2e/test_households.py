@@ -1,0 +1,33 @@
+"""A social worker opens a file in the browser, adding a person with the "add" button (JavaScript)."""
+
+import pytest
+
+from parcours.accounts.roles import Role
+from parcours.households.models import Household
+
+from ..factories import MembershipFactory, TerritoryFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_open_a_household_file_with_two_people(page, login, client, live_server):
+    TerritoryFactory(code="93")
+    user = MembershipFactory(role=Role.SOCIAL_WORKER).user
+    login(user)
+    session_cookie = client.cookies["sessionid"].value
+    page.context.add_cookies([{"name": "sessionid", "value": session_cookie, "url": live_server.url}])
+
+    page.goto("/menages/nouveau/")
+    page.locator("#id_members-0-first_name").fill("Fatou")
+    page.locator("#id_members-0-last_name").fill("Traoré")
+    page.get_by_role("button", name="Ajouter une personne").click()
+    # The focus moves into the new person's first field: type straight away.
+    page.keyboard.type("Awa")
+    assert page.evaluate("document.activeElement.id") == "id_members-1-first_name"
+    page.locator("#id_members-1-last_name").fill("Traoré")
+    page.get_by_label("Situation actuelle").select_option("hotel")
+    page.get_by_role("button", name="Ouvrir le dossier").click()
+    page.wait_for_url("**/menages/*/")
+    household = Household.objects.get()
+    assert sorted(p.first_name for p in household.members) == ["Awa", "Fatou"]
+    assert page.get_by_role("heading", name="Composition").is_visible()
