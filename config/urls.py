@@ -10,7 +10,9 @@ urlpatterns = [
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("compte/", include("parcours.accounts.urls")),
     path("reseau/", include("parcours.accounts.network_urls")),
+    path("menages/", include("parcours.households.urls")),
     path("api/v1/", api_urls),
+    path("menages/<int:household_id>/evaluations/", include("parcours.assessments.urls")),
     path("", include("parcours.core.urls")),
 ]
 

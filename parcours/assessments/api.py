@@ -1,14 +1,23 @@
-"""API v1 of the shared assessment grid: the version new assessments are written against."""
+"""API v1 of the shared assessment: the grid in force, and the assessments of a household."""
 
 from datetime import datetime
+from typing import Any
 
 from django.http import Http404
-from ninja import Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
 
+from parcours.api.errors import ApiError
+from parcours.api.pagination import Pagination
 from parcours.api.schemas import ErrorOut
+from parcours.households.models import Household
+from parcours.households.services import record_read
 
+from . import perms, services
 from .levels import Level
-from .models import AssessmentGrid
+from .models import Assessment, AssessmentGrid, Perspective
+from .services import COMMENT_MAX_LENGTH, RECOMMENDATIONS_MAX_LENGTH
 
 router = Router(tags=["évaluation partagée"])
 
@@ -93,3 +102,127 @@ def current_grid(request):
         "levels": Level.values,
         "level_choices": [{"code": level.value, "label": str(level.label)} for level in Level],
     }
+
+
+class AnswerIn(Schema):
+    item: str = Field(max_length=10)
+    level: str = Field(Level.NOT_ASSESSED.value, max_length=20)
+    comment: str = Field("", max_length=COMMENT_MAX_LENGTH)
+    values: dict[str, Any] | None = None
+
+
+class AssessmentIn(Schema):
+    perspective: str = Field(max_length=20)
+    answers: list[AnswerIn] = Field(default_factory=list, max_length=200)
+    recommendations: str = Field("", max_length=RECOMMENDATIONS_MAX_LENGTH)
+    section_answers: dict[str, dict[str, Any]] | None = None
+    based_on: int | None = Field(None, ge=0)
+
+
+class AnswerOut(Schema):
+    item: str
+    level: str
+    comment: str
+    values: dict
+
+    @staticmethod
+    def resolve_item(obj):
+        return obj.item.code
+
+
+class AuthorOut(Schema):
+    name: str
+    organization: str
+
+
+class AssessmentOut(Schema):
+    id: int
+    perspective: str
+    version: int
+    grid_version: int
+    created_at: datetime
+    author: AuthorOut
+    recommendations: str
+    section_answers: dict
+    answers: list[AnswerOut]
+
+    @staticmethod
+    def resolve_version(obj):
+        return obj.number
+
+    @staticmethod
+    def resolve_grid_version(obj):
+        return obj.grid.version
+
+    @staticmethod
+    def resolve_author(obj):
+        return {
+            "name": obj.author.get_full_name() or obj.author.username,
+            "organization": obj.author_organization.name,
+        }
+
+    @staticmethod
+    def resolve_answers(obj):
+        return list(obj.answers.all())
+
+
+def _visible_household(request, household_id: int) -> Household:
+    household = (
+        Household.objects.visible_to(request.user)
+        .prefetch_related("consents")
+        .filter(pk=household_id)
+        .first()
+    )
+    if household is None or not perms.can_view_assessments(request.user, household):
+        raise ApiError(404, "not_found", _("Ménage introuvable."))
+    return household
+
+
+@router.post(
+    "/households/{int:household_id}/assessments",
+    response={201: AssessmentOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Enregistrer une nouvelle version d'une évaluation",
+    description=(
+        "Chaque enregistrement crée une nouvelle version du point de vue donné (worker : travailleur·se "
+        "social·e, person : personne accompagnée, landlord : bailleur) ; les versions précédentes ne "
+        "changent jamais. Une version est complète : un élément absent de « answers » n'est pas évalué "
+        "dans cette version. Les éléments « structured » se renseignent par « values » (montant en "
+        "euros, date AAAA-MM-JJ, oui/non, code de choix, code de département) et un commentaire. "
+        "« section_answers » renseigne les champs d'une section, par code de section puis de champ "
+        "(référent de la section 5). « based_on » est le numéro de la version lue (0 si aucune) : si "
+        "une autre version a été enregistrée depuis, la réponse est 409. Aucun score n'est calculé."
+    ),
+)
+def create_assessment(request, household_id: int, payload: AssessmentIn):
+    household = _visible_household(request, household_id)
+    if payload.perspective in Perspective.values and not perms.can_write_assessment(
+        request.user, household, payload.perspective
+    ):
+        raise ApiError(
+            403,
+            "forbidden",
+            _("Votre rôle ne permet pas d'enregistrer ce point de vue (%(p)s) pour ce ménage.")
+            % {"p": Perspective(payload.perspective).label},
+        )
+    assessment = services.assessment_save(
+        actor=request.user,
+        household=household,
+        perspective=payload.perspective,
+        answers=[answer.dict() for answer in payload.answers],
+        recommendations=payload.recommendations,
+        section_answers=payload.section_answers,
+        based_on=payload.based_on,
+    )
+    return Status(201, Assessment.objects.with_answers().get(pk=assessment.pk))
+
+
+@router.get(
+    "/households/{int:household_id}/assessments",
+    response={200: list[AssessmentOut], 404: ErrorOut},
+    summary="Toutes les versions des évaluations d'un ménage, la plus récente en tête",
+)
+@paginate(Pagination)
+def list_assessments(request, household_id: int):
+    household = _visible_household(request, household_id)
+    record_read(actor=request.user, household=household, sections=["assessment"], purpose="api")
+    return Assessment.objects.with_answers().filter(household=household).order_by("-created_at", "-pk")

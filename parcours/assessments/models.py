@@ -1,5 +1,6 @@
-"""The shared assessment grid (trame d'évaluation partagée) as versioned, immutable data."""
+"""The shared assessment grid (trame d'évaluation partagée) as versioned data, and households' assessments."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -7,7 +8,18 @@ from django.utils.translation import gettext_lazy as _
 
 from .levels import Level
 
-__all__ = ["AssessmentGrid", "FieldType", "GridItem", "GridSection", "ItemKind", "Level"]
+__all__ = [
+    "Assessment",
+    "AssessmentAnswer",
+    "AssessmentGrid",
+    "FieldType",
+    "GridItem",
+    "GridSection",
+    "ImmutableRowError",
+    "ItemKind",
+    "Level",
+    "Perspective",
+]
 
 
 class ItemKind(models.TextChoices):
@@ -111,3 +123,114 @@ class GridItem(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.label[:60]}"
+
+
+class Perspective(models.TextChoices):
+    """Whose view an assessment records (co-evaluation): each perspective has its own versions."""
+
+    WORKER = "worker", _("Travailleur·se social·e")
+    PERSON = "person", _("Personne accompagnée")
+    LANDLORD = "landlord", _("Bailleur")
+
+
+class ImmutableRowError(Exception):
+    """An assessment or an answer is never edited: a change is a new version (assessment_save)."""
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def with_answers(self):
+        """Authors and answers (with their items) in two queries whatever the number of versions."""
+        return self.select_related("author", "author_organization", "grid").prefetch_related(
+            Prefetch(
+                "answers",
+                queryset=AssessmentAnswer.objects.select_related("item__section").order_by(
+                    "item__section__position", "item__position"
+                ),
+            )
+        )
+
+
+class Assessment(models.Model):
+    """One version of one perspective's assessment of a household (diagnostic social partagé).
+
+    Never edited: every save is a new version numbered 1, 2, 3… per household and perspective, so the
+    whole history of each view stays readable. The levels describe support needs; no score is ever
+    computed from them (the grid's items "ne constituent pas des conditions à remplir").
+    """
+
+    household = models.ForeignKey(
+        "households.Household", on_delete=models.PROTECT, related_name="assessments", verbose_name=_("ménage")
+    )
+    grid = models.ForeignKey(
+        AssessmentGrid, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("trame")
+    )
+    perspective = models.CharField(_("point de vue"), max_length=10, choices=Perspective.choices)
+    number = models.PositiveIntegerField(_("version"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("auteur·rice")
+    )
+    author_organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    created_at = models.DateTimeField(_("enregistrée le"), default=timezone.now, editable=False)
+    recommendations = models.TextField(_("préconisations d'accompagnement"), blank=True)
+    # Section-level structured fields, by section code then field code: {"5": {"referent_name": "…"}}.
+    section_answers = models.JSONField(_("réponses par section"), default=dict, blank=True)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("évaluation partagée")
+        verbose_name_plural = _("évaluations partagées")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "perspective", "number"], name="assessment_unique_number"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="assessment_number_positive"),
+            models.CheckConstraint(
+                condition=Q(perspective__in=Perspective.values), name="assessment_known_perspective"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_perspective_display()} — version {self.number}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableRowError("An assessment is never edited: save a new version.")
+        super().save(*args, **kwargs)
+
+    def answers_by_item(self) -> dict[str, "AssessmentAnswer"]:
+        """Answers keyed by item code (uses the prefetched answers when there are some)."""
+        return {answer.item.code: answer for answer in self.answers.all()}
+
+
+class AssessmentAnswer(models.Model):
+    """One item of one version: a level and a comment, or the values of a structured item."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.PROTECT, related_name="answers", verbose_name=_("évaluation")
+    )
+    item = models.ForeignKey(GridItem, on_delete=models.PROTECT, related_name="+", verbose_name=_("élément"))
+    level = models.CharField(_("niveau"), max_length=16, choices=Level.choices, default=Level.NOT_ASSESSED)
+    comment = models.TextField(_("commentaire"), blank=True)
+    # Structured items only, by field code: money as a decimal string, dates as YYYY-MM-DD.
+    values = models.JSONField(_("valeurs"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("réponse à un élément")
+        verbose_name_plural = _("réponses aux éléments")
+        ordering = ["assessment", "item__section__position", "item__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "item"], name="assessment_answer_unique_item"),
+            models.CheckConstraint(condition=Q(level__in=Level.values), name="assessment_answer_known_level"),
+        ]
+
+    def __str__(self):
+        return f"{self.item.code}: {self.get_level_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableRowError("An answer is never edited: save a new version of the assessment.")
+        super().save(*args, **kwargs)

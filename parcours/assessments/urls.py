@@ -1,0 +1,15 @@
+"""Pages of a household's shared assessment, under /menages/<id>/evaluations/."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "assessments"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("nouvelle/<str:perspective>/", views.create, name="create"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("comparer/", views.compare, name="compare"),
+    path("fiche-de-liaison/", views.liaison, name="liaison"),
+]
