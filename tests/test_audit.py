@@ -109,3 +109,13 @@ def test_verify_audit_reports_rows_removed_at_the_end():
     _raw_tamper("DELETE FROM core_auditevent WHERE id = %s", [last.pk])
     report = audit.verify_chain()
     assert not report.ok and report.broken_at == last.seq
+
+
+def test_reads_of_a_list_are_chained_in_one_go():
+    user, org = _three_events()
+    others = [OrganizationFactory() for _ in range(5)]
+    events = audit.record_reads(actor=user, objs=others, sections=["list"], purpose="list")
+    assert [e.object_id for e in events] == [str(o.pk) for o in others]
+    stored = list(AuditEvent.objects.order_by("seq"))[-5:]
+    assert [e.seq for e in stored] == list(range(stored[0].seq, stored[0].seq + 5))
+    assert audit.verify_chain().ok

@@ -123,14 +123,35 @@ def _check_access_rules_hold():
     assert Household.objects.visible_to(referent, for_search=True).filter(pk=protected.pk).exists()
 
 
-def test_demo_households():
+def _check_network(printed):
+    from parcours.accounts.models import Membership
+
+    for role, username, _org in network.ROLE_ACCOUNTS:
+        assert Membership.objects.filter(user__username=username, role=role).exists()
+        assert username in printed
+    assert network.DEMO_PASSWORD in printed
+    counts = {
+        t: Organization.objects.filter(type=t).count() for t in ("siao_operator", "association", "landlord")
+    }
+    assert counts == {"siao_operator": 1, "association": 15, "landlord": 4}
+    assert Organization.objects.filter(type="state_service").exists()
+    assert Organization.objects.filter(type="partner").count() >= 2
+
+
+def test_demo_network():
     """One seed for all the checks: the whole demo (network, households, assessments) takes seconds."""
-    call_command("seed_demo", stdout=StringIO())
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    _check_network(out.getvalue())
     _check_households_are_many_and_coherent()
     _check_search_is_accent_insensitive()
     _check_access_rules_hold()
     # Seeding again adds nothing.
     before = _counts()
     assert before["audit"] == 1
+    users = User.objects.count()
     call_command("seed_demo", stdout=StringIO())
-    assert _counts() == before
+    assert _counts() == before and User.objects.count() == users
+    from parcours.core import audit
+
+    assert audit.verify_chain().ok

@@ -1,19 +1,16 @@
 """Shared mechanisms: optimistic versions, the demo network, SMS backends, translation catalogues."""
 
 import json
-from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.test import override_settings
 
 from parcours.accounts import services
-from parcours.accounts.models import Membership, Organization, User
+from parcours.accounts.models import Organization
 from parcours.accounts.roles import Role
 from parcours.core import audit, sms
 from parcours.core.versioning import StaleVersionError
-from parcours.demo import network
 
 from .factories import MembershipFactory, OrganizationFactory
 
@@ -45,27 +42,6 @@ def test_organization_update_validates_before_writing():
     assert (organization.siret, organization.version) == ("", 1)
 
 
-@pytest.mark.django_db
-def test_demo_network_has_every_role_and_is_idempotent():
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    printed = out.getvalue()
-    for role, username, _org in network.ROLE_ACCOUNTS:
-        assert Membership.objects.filter(user__username=username, role=role).exists()
-        assert username in printed
-    assert network.DEMO_PASSWORD in printed
-    counts = {
-        t: Organization.objects.filter(type=t).count() for t in ("siao_operator", "association", "landlord")
-    }
-    assert counts == {"siao_operator": 1, "association": 15, "landlord": 4}
-    assert Organization.objects.filter(type="state_service").exists()
-    assert Organization.objects.filter(type="partner").count() >= 2
-    users = User.objects.count()
-    call_command("seed_demo", stdout=StringIO())
-    assert User.objects.count() == users and Organization.objects.count() == sum(counts.values()) + 4
-    assert audit.verify_chain().ok
-
-
 def test_sms_backends(tmp_path):
     sms.outbox.clear()
     sms.send_sms(to="0600000000", text="Rendez-vous au 12 rue de l'Exemple")
@@ -74,3 +50,19 @@ def test_sms_backends(tmp_path):
     with override_settings(SMS_BACKEND="parcours.core.sms.FileBackend", SMS_FILE_PATH=path):
         sms.send_sms(to="0600000001", text="Bonjour")
     assert json.loads(path.read_text())["to"] == "0600000001"
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Benoît LEFÈVRE-Dupré", "benoit lefevre dupre"),
+        ("Yılmaz", "yilmaz"),
+        ("Łukasz Øster", "lukasz oster"),
+        ("N'Diaye", "n diaye"),
+        ("Œdipe", "oedipe"),
+    ],
+)
+def test_names_are_folded_for_search(text, folded):
+    from parcours.core.text import fold
+
+    assert fold(text) == folded

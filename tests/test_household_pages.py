@@ -262,3 +262,20 @@ def test_naming_who_may_see_a_protected_address(client, worker, login):
     client.logout()
     login(colleague)
     assert "12 rue de l" in client.get(reverse("households:detail", args=[household.pk])).content.decode()
+
+
+def test_soft_deletion_by_the_referent_organization_only(client, worker, login):
+    household = make_household(organization=worker.organization, referent=worker.user)
+    siao = MembershipFactory(role=Role.SIAO_COORDINATOR, organization=OrganizationFactory(siao=True))
+    client.logout()
+    login(siao.user)
+    assert client.post(reverse("households:delete", args=[household.pk]), {"version": 1}).status_code == 404
+    client.logout()
+    login(worker.user)
+    assert client.post(reverse("households:delete", args=[household.pk]), {"version": 1}).status_code == 302
+    household.refresh_from_db()
+    assert household.deleted_at is not None  # kept, not erased
+    assert client.get(reverse("households:detail", args=[household.pk])).status_code == 404
+    assert AuditEvent.objects.filter(
+        action="households.household.delete", object_id=str(household.pk)
+    ).exists()

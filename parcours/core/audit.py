@@ -91,6 +91,47 @@ def _append(
     return event
 
 
+def record_reads(*, actor, objs, sections: Iterable[str], purpose: str) -> list[AuditEvent]:
+    """Trace the reads of several named records shown together (a list, search results): one lock on
+    the chain head and one insert for all of them."""
+    objs = list(objs)
+    if not objs:
+        return []
+    membership = getattr(actor, "active_membership", None) if actor is not None else None
+    sections = sorted(set(sections))
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+            pk=1, defaults={"seq": 0, "hash": GENESIS_HASH}
+        )
+        now = timezone.now()
+        events = []
+        for obj in objs:
+            object_type, object_id = object_label(obj)
+            event = AuditEvent(
+                seq=head.seq + 1,
+                occurred_at=now,
+                actor=actor if actor is not None and actor.is_authenticated else None,
+                membership_id=membership.pk if membership else None,
+                organization_id=membership.organization_id if membership else None,
+                role=membership.role if membership else "",
+                kind=AuditKind.READ,
+                action="read",
+                object_type=object_type,
+                object_id=object_id,
+                fields=[],
+                sections=sections,
+                purpose=purpose,
+                via=current_channel.get(),
+                prev_hash=head.hash,
+            )
+            event.hash = compute_hash(head.hash, _payload(event))
+            head.seq, head.hash = event.seq, event.hash
+            events.append(event)
+        AuditEvent.objects.bulk_create(events)
+        head.save(update_fields=["seq", "hash"])
+    return events
+
+
 def record_write(*, actor, action: str, obj=None, fields: Iterable[str] = ()) -> AuditEvent:
     """Trace a write made through a service: the names of the changed fields, never their values."""
     return _append(actor=actor, kind=AuditKind.WRITE, action=action, obj=obj, fields=fields)

@@ -77,7 +77,7 @@ def my_households(user, membership):
     from django.urls import reverse
 
     from parcours.households.models import Household
-    from parcours.households.services import record_read
+    from parcours.households.services import record_reads
 
     households = list(
         Household.objects.visible_to(user)
@@ -85,9 +85,9 @@ def my_households(user, membership):
         .prefetch_related("people")
         .order_by("-updated_at")[:8]
     )
+    record_reads(actor=user, households=households, sections=["list"], purpose="home")
     rows = []
     for household in households:
-        record_read(actor=user, household=household, sections=["list"], purpose="home")
         head = household.head
         rows.append(
             (

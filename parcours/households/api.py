@@ -5,12 +5,10 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
-from ninja.pagination import paginate
+from ninja import Field, Query, Router, Schema, Status
 
 from parcours.accounts.models import Organization
 from parcours.api.errors import ApiError
-from parcours.api.pagination import Pagination
 from parcours.api.schemas import ErrorOut
 from parcours.core.models import AuditEvent, AuditKind
 
@@ -213,19 +211,24 @@ def patch_household(request, household_id: int, payload: HouseholdPatch):
     return _out(request, _visible(request, household_id))
 
 
-@router.get("/households", response=list[HouseholdSummary], summary="Rechercher un ménage")
-@paginate(Pagination)
-def search_households(request, q: str = ""):
-    households = list(
-        _with_relations(Household.objects.visible_to(request.user, for_search=True).search(q)).order_by(
-            "-updated_at"
-        )[:200]
-    )
+class SearchPage(Schema):
+    count: int
+    results: list[HouseholdSummary]
+
+
+@router.get("/households", response={200: SearchPage, 422: ErrorOut}, summary="Rechercher un ménage")
+def search_households(
+    request,
+    q: str = Query("", max_length=200),
+    limit: int = Query(20, ge=1, le=100),
+    offset: int = Query(0, ge=0),
+):
+    matches = Household.objects.visible_to(request.user, for_search=True).search(q)
+    page = list(_with_relations(matches.order_by("-updated_at", "-pk"))[offset : offset + limit])
+    # Only what is returned is read: the page, not every match.
+    services.record_reads(actor=request.user, households=page, sections=["search_result"], purpose="search")
     results = []
-    for household in households:
-        services.record_read(
-            actor=request.user, household=household, sections=["search_result"], purpose="search"
-        )
+    for household in page:
         situation = household.current_situation
         results.append(
             {
@@ -235,7 +238,8 @@ def search_households(request, q: str = ""):
                 "situation": situation.situation if situation else None,
             }
         )
-    return results
+    count = offset + len(page) if len(page) < limit else matches.count()
+    return {"count": count, "results": results}
 
 
 @router.post(

@@ -105,6 +105,16 @@ def can_manage_consents(user, household) -> bool:
     return access(user, household) == Access.FULL
 
 
+def can_delete_household(user, household) -> bool:
+    """Only the referent organization closes a file opened by mistake (a soft deletion)."""
+    membership = active_membership(user)
+    return (
+        access(user, household) == Access.FULL
+        and membership.role == Role.SOCIAL_WORKER
+        and household.referent_organization_id == membership.organization_id
+    )
+
+
 def can_create_household(user) -> bool:
     """Social workers, and the 115 and SIAO teams (an évaluation flash opens a minimal file)."""
     membership = active_membership(user)

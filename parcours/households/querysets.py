@@ -58,7 +58,9 @@ class HouseholdQuerySet(models.QuerySet):
         qs = self.filter(deleted_at__isnull=True) if include_merged else self.alive()
         qs = qs.filter(q)
         if for_search:
-            qs = qs.filter(Q(protected=False) | Q(referent_id=user.pk) | Q(protected_viewers=user)).distinct()
+            viewers = self.model.protected_viewers.through.objects
+            named = viewers.filter(household_id=OuterRef("pk"), user_id=user.pk)
+            qs = qs.filter(Q(protected=False) | Q(referent_id=user.pk) | Q(Exists(named)))
         return qs
 
     def search(self, text: str):
@@ -68,10 +70,16 @@ class HouseholdQuerySet(models.QuerySet):
             return self.none()
         from .models import Household
 
-        ids = people_matching(terms).values("household_id")
+        # Two short steps rather than one nested query: the best-matching people first (a bounded
+        # list, from the trigram or birth-date index), then their households.
+        ids = set(people_matching(terms).values_list("household_id", flat=True)[:SEARCH_CANDIDATES])
         # A merged file's people still lead to the file it was merged into.
-        kept = Household.objects.filter(pk__in=ids, merged_into__isnull=False).values("merged_into_id")
-        return self.filter(Q(pk__in=ids) | Q(pk__in=kept))
+        ids |= set(
+            Household.objects.filter(pk__in=ids, merged_into__isnull=False).values_list(
+                "merged_into_id", flat=True
+            )
+        )
+        return self.filter(pk__in=ids)
 
     def duplicates_of(self, members):
         """Files that may be the same household: a person with the same folded last name and the same
@@ -90,6 +98,10 @@ class HouseholdQuerySet(models.QuerySet):
             q |= same & alike
         return self.filter(pk__in=Person.objects.filter(q).values("household_id"))
 
+
+# At most this many people are considered for one search: a name alone that matches more asks
+# for a second word or a date (the page says so).
+SEARCH_CANDIDATES = 500
 
 _DATE_PATTERNS = (
     re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$"),  # 03/07/1984
@@ -130,19 +142,42 @@ def parse_search(text: str) -> SearchTerms:
     return SearchTerms(tuple(words), tuple(dates), tuple(years))
 
 
+_HAS_WORDS = "string_to_array(search_text, ' ') @> %s::text[]"
+
+
 def people_matching(terms: SearchTerms):
-    """People matching every term; on PostgreSQL each name word is matched by trigram word
-    similarity (typo-tolerant, GIN index), elsewhere by substring."""
+    """People matching every term, best first.
+
+    On PostgreSQL a word that some name contains exactly is looked up exactly (GIN index on the
+    words of the folded names); a word that no name contains is taken for a typo and matched by
+    trigram strict word similarity (threshold in the connection options). Elsewhere (SQLite) each
+    word is matched as a substring.
+    """
     from .models import Person
 
-    qs = Person.objects.all()
-    for word in terms.words:
-        if connection.vendor == "postgresql":
-            qs = qs.filter(search_text__trigram_word_similar=word)
-        else:
-            qs = qs.filter(search_text__contains=word)
+    # No default ordering: it would join every match to its household only to sort them.
+    qs = Person.objects.order_by()
     for d in terms.dates:
         qs = qs.filter(birth_date=d)
     for year in terms.years:
         qs = qs.filter(birth_date__gte=date(year, 1, 1), birth_date__lte=date(year, 12, 31))
-    return qs
+    if not terms.words:
+        return qs
+    if connection.vendor != "postgresql":
+        for word in terms.words:
+            qs = qs.filter(search_text__contains=word)
+        return qs
+    known = [w for w in terms.words if Person.objects.extra(where=[_HAS_WORDS], params=[[w]]).exists()]  # noqa: S610
+    if known:
+        qs = qs.extra(where=[_HAS_WORDS], params=[known])  # noqa: S610
+    typos = [w for w in terms.words if w not in known]
+    if not typos:
+        return qs
+    from django.contrib.postgres.search import TrigramStrictWordSimilarity
+
+    # Strict word similarity compares whole words: "benoir" finds "benoit", while a short first
+    # name does not sweep in every longer name that starts like it.
+    for word in typos:
+        qs = qs.filter(search_text__trigram_strict_word_similar=word)
+    score = sum(TrigramStrictWordSimilarity(word, "search_text") for word in typos)
+    return qs.annotate(score=score).order_by("-score", "pk")

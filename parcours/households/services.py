@@ -260,6 +260,11 @@ def consent_revoke(*, actor, consent: Consent) -> Consent:
     return consent
 
 
+def record_reads(*, actor, households, sections, purpose: str) -> None:
+    """Trace the households shown together in a list or search results."""
+    audit.record_reads(actor=actor, objs=households, sections=sections, purpose=purpose)
+
+
 def record_read(*, actor, household: Household, sections, purpose: str) -> None:
     """Trace a read of the named file: who, which sections, for which purpose (rule 7)."""
     audit.record_read(actor=actor, obj=household, sections=sections, purpose=purpose)
@@ -343,5 +348,18 @@ def money_lines_update(*, actor, household: Household, version: int, lines: list
         money.save()
     audit.record_write(
         actor=actor, action="households.money.update", obj=household, fields=["resources", "charges"]
+    )
+    return household
+
+
+@transaction.atomic
+def household_delete(*, actor, household: Household, version: int) -> Household:
+    """Close a file opened by mistake. Soft: nothing is erased until the retention policy
+    anonymises it; the file disappears from lists, searches and pages."""
+    _bump(household, version)
+    household.deleted_at = timezone.now()
+    household.save(update_fields=["deleted_at"])
+    audit.record_write(
+        actor=actor, action="households.household.delete", obj=household, fields=["deleted_at"]
     )
     return household

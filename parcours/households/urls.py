@@ -17,4 +17,5 @@ urlpatterns = [
     path("<int:pk>/export/", views.export, name="export"),
     path("<int:pk>/fusion/", views.merge, name="merge"),
     path("<int:pk>/separation/", views.split, name="split"),
+    path("<int:pk>/suppression/", views.delete, name="delete"),
 ]

@@ -30,6 +30,7 @@ from .forms import (
     VersionForm,
 )
 from .models import Consent, Household, Person
+from .querysets import SEARCH_CANDIDATES
 
 PAGE_SIZE = 25
 
@@ -84,8 +85,7 @@ def household_list(request):
     page = Paginator(_with_relations(households.order_by("-updated_at", "-pk")), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    for household in page:
-        services.record_read(actor=request.user, household=household, sections=["list"], purpose="list")
+    services.record_reads(actor=request.user, households=page, sections=["list"], purpose="list")
     return render(
         request,
         "households/list.html",
@@ -94,6 +94,7 @@ def household_list(request):
             "query": query,
             "page": page,
             "heading": heading,
+            "too_many": bool(query) and page.paginator.count >= SEARCH_CANDIDATES,
             "can_create": perms.can_create_household(request.user),
             "crumbs": [(_("Ménages"), None)],
         },
@@ -119,10 +120,9 @@ def household_create(request):
             )[:10]
         )
         if duplicates and not form.cleaned_data["confirm_new"]:
-            for household in duplicates:
-                services.record_read(
-                    actor=request.user, household=household, sections=["list"], purpose="duplicates"
-                )
+            services.record_reads(
+                actor=request.user, households=duplicates, sections=["list"], purpose="duplicates"
+            )
         else:
             data = form.cleaned_data
             try:
@@ -177,6 +177,7 @@ def household_detail(request, pk):
             "consents": list(household.consents.all()) if "consents" in sections else [],
             "consent_form": ConsentForm() if perms.can_manage_consents(request.user, household) else None,
             "can_view_access_log": perms.can_view_access_log(request.user, household),
+            "can_delete": perms.can_delete_household(request.user, household),
             "merged_files": merged_files,
             "crumbs": _crumbs((_("Dossier n° %(n)s") % {"n": household.pk}, None)),
         },
@@ -365,8 +366,7 @@ def merge(request, pk):
         )[:20]
         if perms.can_edit_household(request.user, h)
     ]
-    for candidate in candidates:
-        services.record_read(actor=request.user, household=candidate, sections=["list"], purpose="duplicates")
+    services.record_reads(actor=request.user, households=candidates, sections=["list"], purpose="duplicates")
     crumbs = _crumbs(
         (_("Dossier n° %(n)s") % {"n": household.pk}, reverse("households:detail", args=[household.pk])),
         (_("Fusionner un doublon"), None),
@@ -487,4 +487,30 @@ def money_edit(request, pk):
             ),
         },
         status=409 if conflict else (400 if request.method == "POST" else 200),
+    )
+
+
+def delete(request, pk):
+    household = _editable(request, pk)
+    if not perms.can_delete_household(request.user, household):
+        raise Http404
+    version_form = VersionForm(request.POST or None, initial={"version": household.version})
+    if request.method == "POST" and version_form.is_valid():
+        try:
+            services.household_delete(
+                actor=request.user, household=household, version=version_form.cleaned_data["version"]
+            )
+        except StaleVersionError:
+            messages.error(request, _CONFLICT)
+            return redirect("households:detail", pk=household.pk)
+        messages.success(request, _("Le dossier n° %(n)s est supprimé.") % {"n": household.pk})
+        return redirect("households:list")
+    crumbs = _crumbs(
+        (_("Dossier n° %(n)s") % {"n": household.pk}, reverse("households:detail", args=[household.pk])),
+        (_("Supprimer"), None),
+    )
+    return render(
+        request,
+        "households/delete.html",
+        {"household": household, "version_form": version_form, "crumbs": crumbs},
     )
