@@ -1,9 +1,10 @@
 import pytest
 from django_otp import DEVICE_ID_SESSION_KEY
 
+from parcours.accounts import services as account_services
 from parcours.accounts.roles import Role
 
-from .factories import MembershipFactory, confirmed_totp
+from .factories import MembershipFactory, TerritoryFactory, confirmed_totp
 
 
 @pytest.fixture
@@ -30,3 +31,26 @@ def login(client):
         return c
 
     return do
+
+
+@pytest.fixture
+def api(client, db):
+    """api(role, organization=None) → a function calling the API with that membership's token."""
+    TerritoryFactory(code="93")
+
+    def for_role(role=Role.SOCIAL_WORKER, **kwargs):
+        membership = MembershipFactory(role=role, **kwargs)
+        _token, key = account_services.token_create(actor=membership.user, membership=membership, name="t")
+
+        def call(method, path, body=None):
+            return getattr(client, method)(
+                f"/api/v1{path}",
+                body,
+                content_type="application/json",
+                headers={"Authorization": f"Bearer {key}"},
+            )
+
+        call.membership = membership
+        return call
+
+    return for_role

@@ -9,7 +9,6 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from parcours.accounts import services as account_services
 from parcours.accounts.roles import Role
 from parcours.assessments import perms, services
 from parcours.assessments.forms import comment_name, level_name, value_name
@@ -277,29 +276,6 @@ def test_a_perspective_one_may_not_write_is_refused(world, client, login):
 
 
 # API ------------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def api(client):
-    """api(role, **membership) → a function calling the API with that membership's token."""
-    TerritoryFactory(code="93")
-
-    def for_role(role=Role.SOCIAL_WORKER, **kwargs):
-        membership = MembershipFactory(role=role, **kwargs)
-        _token, key = account_services.token_create(actor=membership.user, membership=membership, name="t")
-
-        def call(method, path, body=None):
-            return getattr(client, method)(
-                f"/api/v1{path}",
-                body,
-                content_type="application/json",
-                headers={"Authorization": f"Bearer {key}"},
-            )
-
-        call.membership = membership
-        return call
-
-    return for_role
 
 
 BODY = {

@@ -6,11 +6,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from parcours.accounts import services as account_services
 from parcours.accounts.roles import Role
 from parcours.core.models import AuditEvent
 
-from .factories import MembershipFactory, OrganizationFactory, TerritoryFactory, make_household
+from .factories import OrganizationFactory, make_household
 
 pytestmark = pytest.mark.django_db
 
@@ -36,29 +35,6 @@ BODY = {
     "monthly_resources": "1234.00",
     "situation": "hotel",
 }
-
-
-@pytest.fixture
-def api(client):
-    """api(role, organization=None) → a function calling the API with that membership's token."""
-    TerritoryFactory(code="93")
-
-    def for_role(role=Role.SOCIAL_WORKER, **kwargs):
-        membership = MembershipFactory(role=role, **kwargs)
-        _token, key = account_services.token_create(actor=membership.user, membership=membership, name="t")
-
-        def call(method, path, body=None):
-            return getattr(client, method)(
-                f"/api/v1{path}",
-                body,
-                content_type="application/json",
-                headers={"Authorization": f"Bearer {key}"},
-            )
-
-        call.membership = membership
-        return call
-
-    return for_role
 
 
 def test_create_then_read_a_household(api):

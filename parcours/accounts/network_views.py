@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from parcours.core.forms import add_validation_errors
 from parcours.core.versioning import StaleVersionError
 
 from . import perms, services
@@ -19,14 +20,6 @@ from .models import Membership, Organization, User
 
 def _directory_crumbs(*more):
     return [(_("Organisations"), reverse("network:organization_list")), *more]
-
-
-def _add_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _back(request):
@@ -97,7 +90,7 @@ def organization_create(request):
                 finess=data["finess"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(
                 request, _("L'organisation « %(name)s » est créée.") % {"name": organization.name}
@@ -141,7 +134,7 @@ def organization_edit(request, pk):
                 ),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Les modifications sont enregistrées."))
             return redirect("network:organization_detail", pk=organization.pk)
@@ -189,7 +182,7 @@ def member_add(request, pk):
                 )
                 messages.success(request, _("Le compte est rattaché à l'organisation."))
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             return redirect("network:organization_detail", pk=organization.pk)
     crumbs = _directory_crumbs(

@@ -1,6 +1,7 @@
 """Form rendering shared by every page: Bootstrap classes and our accessible field template."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 
 
@@ -19,6 +20,15 @@ def style_widgets(form: forms.BaseForm) -> None:
         else:
             css = "form-control"
         widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+def add_validation_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field when the form has it."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
 
 
 class StyledFormMixin:

@@ -174,8 +174,13 @@ class PersonEditForm(MemberForm):
     leaves = forms.BooleanField(label=_("A quitté le ménage"), required=False)
 
 
+class BasePersonFormSet(BaseMemberFormSet):
+    def cleaned_rows(self) -> list[dict]:
+        return [f.cleaned_data for f in self.forms if f.cleaned_data]
+
+
 PersonFormSet = forms.formset_factory(
-    PersonEditForm, formset=BaseMemberFormSet, extra=0, min_num=1, max_num=30
+    PersonEditForm, formset=BasePersonFormSet, extra=0, min_num=1, max_num=30
 )
 
 
@@ -200,7 +205,14 @@ class MoneyLineForm(StyledFormMixin, forms.Form):
         }
 
 
-MoneyLineFormSet = forms.formset_factory(MoneyLineForm, extra=0, can_delete=True, max_num=40)
+class BaseMoneyLineFormSet(forms.BaseFormSet):
+    def cleaned_rows(self) -> list[dict]:
+        return [f.line() for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+
+
+MoneyLineFormSet = forms.formset_factory(
+    MoneyLineForm, formset=BaseMoneyLineFormSet, extra=0, can_delete=True, max_num=40
+)
 
 
 class VersionForm(forms.Form):

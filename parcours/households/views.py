@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from parcours.accounts.roles import Role
+from parcours.core.forms import add_validation_errors
 from parcours.core.models import AuditEvent, AuditKind
 from parcours.core.versioning import StaleVersionError
 
@@ -57,14 +58,6 @@ def _get_visible(request, pk, *, include_merged=False) -> Household:
     if household is None or not perms.can_view_household(request.user, household):
         raise Http404
     return household
-
-
-def _add_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def household_list(request):
@@ -136,7 +129,7 @@ def household_create(request):
                     monthly_resources=data["monthly_resources"],
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_validation_errors(form, exc)
             else:
                 messages.success(request, _("Le dossier n° %(n)s est ouvert.") % {"n": household.pk})
                 return redirect("households:detail", pk=household.pk)
@@ -228,7 +221,7 @@ def household_edit(request, pk):
                 ),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Le dossier est mis à jour."))
             return redirect("households:detail", pk=household.pk)
@@ -400,23 +393,17 @@ def _editable(request, pk) -> Household:
     return household
 
 
-def composition_edit(request, pk):
-    household = _editable(request, pk)
+def _formset_page(request, household, formset, *, template, title, rows, save, done):
+    """A page that edits a list of rows of the file (people, resources) against the version read."""
     version_form = VersionForm(request.POST or None, initial={"version": household.version})
-    initial = [
-        {f: getattr(p, f) for f in ("id", "first_name", "last_name", "birth_date", "sex", "relationship")}
-        for p in household.members
-    ]
-    formset = PersonFormSet(request.POST or None, prefix="members", initial=initial)
     conflict = False
     if request.method == "POST" and version_form.is_valid() and formset.is_valid():
-        members = [f.cleaned_data for f in formset.forms if f.cleaned_data]
         try:
-            services.composition_update(
+            save(
                 actor=request.user,
                 household=household,
                 version=version_form.cleaned_data["version"],
-                members=members,
+                **{rows: formset.cleaned_rows()},
             )
         except StaleVersionError:
             conflict = True
@@ -424,69 +411,53 @@ def composition_edit(request, pk):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, _("La composition du ménage est mise à jour."))
+            messages.success(request, done)
             return redirect("households:detail", pk=household.pk)
+    crumbs = _crumbs(
+        (_("Dossier n° %(n)s") % {"n": household.pk}, reverse("households:detail", args=[household.pk])),
+        (title, None),
+    )
     return render(
         request,
-        "households/composition.html",
-        {
-            "household": household,
-            "version_form": version_form,
-            "formset": formset,
-            "crumbs": _crumbs(
-                (
-                    _("Dossier n° %(n)s") % {"n": household.pk},
-                    reverse("households:detail", args=[household.pk]),
-                ),
-                (_("Composition"), None),
-            ),
-        },
+        template,
+        {"household": household, "version_form": version_form, "formset": formset, "crumbs": crumbs},
         status=409 if conflict else (400 if request.method == "POST" else 200),
+    )
+
+
+def composition_edit(request, pk):
+    household = _editable(request, pk)
+    initial = [
+        {f: getattr(p, f) for f in ("id", "first_name", "last_name", "birth_date", "sex", "relationship")}
+        for p in household.members
+    ]
+    return _formset_page(
+        request,
+        household,
+        PersonFormSet(request.POST or None, prefix="members", initial=initial),
+        template="households/composition.html",
+        title=_("Composition"),
+        rows="members",
+        save=services.composition_update,
+        done=_("La composition du ménage est mise à jour."),
     )
 
 
 def money_edit(request, pk):
     household = _editable(request, pk)
-    version_form = VersionForm(request.POST or None, initial={"version": household.version})
     initial = [
         {"kind": f"{'r' if m.is_resource else 'c'}:{m.kind}", "monthly_amount": m.monthly_amount}
         for m in household.money_lines.all()
     ]
-    formset = MoneyLineFormSet(request.POST or None, prefix="money", initial=initial)
-    conflict = False
-    if request.method == "POST" and version_form.is_valid() and formset.is_valid():
-        lines = [f.line() for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-        try:
-            services.money_lines_update(
-                actor=request.user,
-                household=household,
-                version=version_form.cleaned_data["version"],
-                lines=lines,
-            )
-        except StaleVersionError:
-            conflict = True
-            messages.error(request, _CONFLICT)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Les ressources et charges sont mises à jour."))
-            return redirect("households:detail", pk=household.pk)
-    return render(
+    return _formset_page(
         request,
-        "households/money.html",
-        {
-            "household": household,
-            "version_form": version_form,
-            "formset": formset,
-            "crumbs": _crumbs(
-                (
-                    _("Dossier n° %(n)s") % {"n": household.pk},
-                    reverse("households:detail", args=[household.pk]),
-                ),
-                (_("Ressources et charges"), None),
-            ),
-        },
-        status=409 if conflict else (400 if request.method == "POST" else 200),
+        household,
+        MoneyLineFormSet(request.POST or None, prefix="money", initial=initial),
+        template="households/money.html",
+        title=_("Ressources et charges"),
+        rows="lines",
+        save=services.money_lines_update,
+        done=_("Les ressources et charges sont mises à jour."),
     )
 
 

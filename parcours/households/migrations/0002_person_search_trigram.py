@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from parcours.core.migration_ops import postgresql_only
+
 FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX IF NOT EXISTS person_search_text_trgm ON households_person USING gin (search_text gin_trgm_ops)",
@@ -9,16 +11,7 @@ FORWARD = [
 BACKWARD = ["DROP INDEX IF EXISTS person_search_text_trgm"]
 
 
-def run(statements):
-    def operation(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement)
-
-    return operation
-
-
 class Migration(migrations.Migration):
     dependencies = [("households", "0001_initial")]
 
-    operations = [migrations.RunPython(run(FORWARD), run(BACKWARD))]
+    operations = [postgresql_only(FORWARD, BACKWARD)]

@@ -6,6 +6,8 @@ index and only a typo falls back to the trigram index.
 
 from django.db import migrations
 
+from parcours.core.migration_ops import postgresql_only
+
 FORWARD = [
     "CREATE INDEX IF NOT EXISTS person_search_tokens ON households_person "
     "USING gin ((string_to_array(search_text, ' ')))",
@@ -13,16 +15,7 @@ FORWARD = [
 BACKWARD = ["DROP INDEX IF EXISTS person_search_tokens"]
 
 
-def run(statements):
-    def operation(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement)
-
-    return operation
-
-
 class Migration(migrations.Migration):
     dependencies = [("households", "0003_person_left_on")]
 
-    operations = [migrations.RunPython(run(FORWARD), run(BACKWARD))]
+    operations = [postgresql_only(FORWARD, BACKWARD)]
