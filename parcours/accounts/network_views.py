@@ -213,10 +213,11 @@ def membership_revoke(request, pk):
 def user_set_active(request, pk):
     _admin_or_404(request)
     user = get_object_or_404(User, pk=pk)
-    if user == request.user:
-        messages.error(request, _("Vous ne pouvez pas désactiver votre propre compte."))
-    else:
+    try:
         services.user_set_active(actor=request.user, user=user, active=request.POST.get("active") == "1")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
         messages.success(request, _("Le compte de %(user)s est mis à jour.") % {"user": user.get_full_name()})
     return _back(request)
 

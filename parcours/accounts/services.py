@@ -268,7 +268,10 @@ def send_invitation(*, request, user: User) -> None:
 
 @transaction.atomic
 def user_set_active(*, actor, user: User, active: bool) -> User:
-    """Deactivate (or reactivate) an account: never deleted, so that the audit trail keeps its actor."""
+    """Deactivate (or reactivate) an account: never deleted, so that the audit trail keeps its actor.
+    Nobody deactivates their own account: the network would risk losing its last administrator."""
+    if not active and actor is not None and actor.pk == user.pk:
+        raise ValidationError(_("Vous ne pouvez pas désactiver votre propre compte."))
     if user.is_active != active:
         user.is_active = active
         user.save(update_fields=["is_active"])
