@@ -13,6 +13,7 @@ urlpatterns = [
     path("menages/", include("parcours.households.urls")),
     path("api/v1/", api_urls),
     path("menages/<int:household_id>/evaluations/", include("parcours.assessments.urls")),
+    path("offre/", include("parcours.offers.urls")),
     path("", include("parcours.core.urls")),
 ]
 

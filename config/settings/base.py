@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "parcours.accounts",
     "parcours.assessments",
     "parcours.households",
+    "parcours.offers",
     "parcours.api",
     "parcours.demo",
 ]

@@ -3,10 +3,14 @@
 
 def active_membership(request):
     from parcours.households.perms import can_list_households
+    from parcours.offers.perms import can_list_facilities
 
     user = getattr(request, "user", None)
     return {
         "active_membership": getattr(request, "membership", None),
         "memberships": getattr(request, "memberships", []),
-        "nav": {"households": user is not None and can_list_households(user)},
+        "nav": {
+            "households": user is not None and can_list_households(user),
+            "offers": user is not None and can_list_facilities(user),
+        },
     }

@@ -6,6 +6,7 @@ from ninja import NinjaAPI, Router, Schema
 from parcours.accounts.decorators import two_factor_exempt
 from parcours.assessments.api import router as assessments_router
 from parcours.households.api import router as households_router
+from parcours.offers.api import router as offers_router
 
 from . import errors
 from .auth import TokenAuth
@@ -55,6 +56,7 @@ def me(request):
 api.add_router("", identity)
 api.add_router("", assessments_router)
 api.add_router("", households_router)
+api.add_router("", offers_router)
 
 
 def _exempt(patterns):
