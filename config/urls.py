@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/", api_urls),
     path("menages/<int:household_id>/evaluations/", include("parcours.assessments.urls")),
     path("offre/", include("parcours.offers.urls")),
+    path("orientation/", include("parcours.orientation.urls")),
     path("", include("parcours.core.urls")),
 ]
 

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "parcours.assessments",
     "parcours.households",
     "parcours.offers",
+    "parcours.orientation",
     "parcours.api",
     "parcours.demo",
 ]

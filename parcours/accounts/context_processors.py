@@ -4,6 +4,7 @@
 def active_membership(request):
     from parcours.households.perms import can_list_households
     from parcours.offers.perms import can_list_facilities
+    from parcours.orientation.perms import can_list_requests
 
     user = getattr(request, "user", None)
     return {
@@ -12,5 +13,6 @@ def active_membership(request):
         "nav": {
             "households": user is not None and can_list_households(user),
             "offers": user is not None and can_list_facilities(user),
+            "orientation": user is not None and can_list_requests(user),
         },
     }

@@ -7,6 +7,7 @@ from parcours.accounts.decorators import two_factor_exempt
 from parcours.assessments.api import router as assessments_router
 from parcours.households.api import router as households_router
 from parcours.offers.api import router as offers_router
+from parcours.orientation.api import router as orientation_router
 
 from . import errors
 from .auth import TokenAuth
@@ -57,6 +58,7 @@ api.add_router("", identity)
 api.add_router("", assessments_router)
 api.add_router("", households_router)
 api.add_router("", offers_router)
+api.add_router("", orientation_router)
 
 
 def _exempt(patterns):

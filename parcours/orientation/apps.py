@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OrientationConfig(AppConfig):
+    name = "parcours.orientation"
+    verbose_name = "Orientation"

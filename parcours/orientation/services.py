@@ -1,0 +1,208 @@
+"""Writes on insertion requests: creation and every transition of the state machine (choices.TRANSITIONS),
+each in a transaction, logged (RequestTransition) and audited (field names only)."""
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parcours.core import audit
+from parcours.offers.choices import FacilityKind
+from parcours.territories.models import Territory
+
+from . import perms
+from .choices import RequestStatus, can_transition
+from .models import InsertionRequest, RequestTransition
+
+S = RequestStatus
+
+
+class TransitionConflict(Exception):
+    """The transition is impossible from the request's current status, or a live request exists."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _clean_kinds(kinds) -> list[str]:
+    kinds = list(dict.fromkeys(kinds or []))
+    if not kinds:
+        raise ValidationError({"wished_kinds": _("Indiquez au moins un type d'offre souhaité.")})
+    unknown = [k for k in kinds if k not in FacilityKind.values]
+    if unknown:
+        raise ValidationError(
+            {"wished_kinds": _("Types d'offre inconnus : %(k)s.") % {"k": ", ".join(map(str, unknown))}}
+        )
+    return kinds
+
+
+def _clean_territories(codes) -> list[str]:
+    codes = list(dict.fromkeys(codes or []))
+    if not codes:
+        raise ValidationError({"wished_territories": _("Indiquez au moins un département souhaité.")})
+    known = set(Territory.objects.filter(code__in=codes).values_list("code", flat=True))
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise ValidationError(
+            {"wished_territories": _("Départements inconnus : %(c)s.") % {"c": ", ".join(map(str, unknown))}}
+        )
+    return codes
+
+
+def _live_conflict() -> TransitionConflict:
+    return TransitionConflict(
+        _("Ce ménage a déjà une demande d'insertion en cours : complétez-la ou annulez-la d'abord.")
+    )
+
+
+@transaction.atomic
+def request_create(
+    *, actor, household, wished_kinds, wished_territories, max_rent: Decimal | None = None
+) -> InsertionRequest:
+    """Open a draft request for the household; a household has at most one live request."""
+    if max_rent is not None and max_rent < 0:
+        raise ValidationError({"max_rent": _("Le loyer maximum ne peut pas être négatif.")})
+    insertion_request = InsertionRequest(
+        household=household,
+        wished_kinds=_clean_kinds(wished_kinds),
+        wished_territories=_clean_territories(wished_territories),
+        max_rent=max_rent,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    if InsertionRequest.objects.live().filter(household=household).exists():
+        raise _live_conflict()
+    try:
+        with transaction.atomic():
+            insertion_request.save()
+    except IntegrityError as exc:
+        raise _live_conflict() from exc
+    RequestTransition.objects.create(
+        request=insertion_request, from_status="", to_status=S.DRAFT, actor=insertion_request.created_by
+    )
+    audit.record_write(
+        actor=actor,
+        action="orientation.request.create",
+        obj=insertion_request,
+        fields=["household", "wished_kinds", "wished_territories", "max_rent"],
+    )
+    return insertion_request
+
+
+def _impossible(current: str, target: str) -> TransitionConflict:
+    return TransitionConflict(
+        _("Impossible de passer une demande « %(from)s » à l'état « %(to)s ».")
+        % {"from": S(current).label, "to": S(target).label}
+    )
+
+
+def transition(
+    insertion_request: InsertionRequest, target: str, *, actor, reason: str = "", action: str
+) -> InsertionRequest:
+    """Move the request to `target` if the state machine allows it from its current status (read under
+    a row lock, so two concurrent moves cannot both pass); log it and audit it."""
+    with transaction.atomic():
+        locked = InsertionRequest.objects.select_for_update().get(pk=insertion_request.pk)
+        current = locked.status
+        if not can_transition(current, target):
+            raise _impossible(current, target)
+        now = timezone.now()
+        changes = {"status": target}
+        if target == S.SUBMITTED:
+            changes["submitted_at"] = now
+            if locked.seniority_date is None:
+                changes["seniority_date"] = timezone.localdate()
+        if target == S.VALIDATED and current == S.SUBMITTED:
+            changes["validated_at"] = now
+        if (
+            target == S.DRAFT
+            and InsertionRequest.objects.live().filter(household_id=locked.household_id).exists()
+        ):
+            raise _live_conflict()
+        try:
+            with transaction.atomic():
+                InsertionRequest.objects.filter(pk=locked.pk).update(
+                    version=F("version") + 1, updated_at=now, **changes
+                )
+        except IntegrityError as exc:
+            raise _live_conflict() from exc
+        RequestTransition.objects.create(
+            request=locked,
+            from_status=current,
+            to_status=target,
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            at=now,
+            reason=reason.strip(),
+        )
+        audit.record_write(
+            actor=actor,
+            action=f"orientation.request.{action}",
+            obj=locked,
+            fields=[*changes, *(["reason"] if reason.strip() else [])],
+        )
+    insertion_request.refresh_from_db()
+    return insertion_request
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(_("Votre rôle ne permet pas ce changement d'état de la demande."))
+
+
+def _require_reason(reason: str) -> str:
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Indiquez le motif.")})
+    return reason
+
+
+def request_submit(*, actor, insertion_request: InsertionRequest) -> InsertionRequest:
+    """Transmit to the SIAO (whoever can edit the household); the seniority date is set at the first
+    submission and kept when a request to complete is transmitted again."""
+    _require(perms.can_submit(actor, insertion_request))
+    return transition(insertion_request, S.SUBMITTED, actor=actor, action="submit")
+
+
+def request_ask_completion(*, actor, insertion_request: InsertionRequest, reason: str) -> InsertionRequest:
+    """Send back to the referent for completion (SIAO coordinator of the territory, with a reason)."""
+    _require(perms.can_check(actor, insertion_request))
+    _require_reason(reason)
+    return transition(insertion_request, S.TO_COMPLETE, actor=actor, reason=reason, action="ask_completion")
+
+
+def request_validate(*, actor, insertion_request: InsertionRequest, reason: str = "") -> InsertionRequest:
+    """Validate (SIAO coordinator of the territory): the request enters the orientation pool."""
+    _require(perms.can_check(actor, insertion_request))
+    return transition(insertion_request, S.VALIDATED, actor=actor, reason=reason, action="validate")
+
+
+def request_cancel(*, actor, insertion_request: InsertionRequest, reason: str) -> InsertionRequest:
+    """Cancel (referent organization or SIAO), with a reason."""
+    _require(perms.can_cancel(actor, insertion_request))
+    _require_reason(reason)
+    return transition(insertion_request, S.CANCELLED, actor=actor, reason=reason, action="cancel")
+
+
+def request_reactivate(*, actor, insertion_request: InsertionRequest, reason: str = "") -> InsertionRequest:
+    """Reopen a cancelled or expired request as a draft, keeping its history and seniority date."""
+    _require(perms.can_reactivate(actor, insertion_request))
+    return transition(insertion_request, S.DRAFT, actor=actor, reason=reason, action="reactivate")
+
+
+# action name (perms.ACTIONS) → service
+SERVICES = {
+    "submit": request_submit,
+    "ask_completion": request_ask_completion,
+    "validate": request_validate,
+    "cancel": request_cancel,
+    "reactivate": request_reactivate,
+}
+
+
+def perform(action: str, *, actor, insertion_request: InsertionRequest, reason: str = "") -> InsertionRequest:
+    service = SERVICES[action]
+    if action == "submit":
+        return service(actor=actor, insertion_request=insertion_request)
+    return service(actor=actor, insertion_request=insertion_request, reason=reason)
