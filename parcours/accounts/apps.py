@@ -10,6 +10,8 @@ class AccountsConfig(AppConfig):
 
         from parcours.core import audit
 
+        from . import home  # noqa: F401  (registers the home page panels)
+
         # Django's own login and logout hooks: the only place every way of logging in goes through.
         def on_login(sender, request, user, **kwargs):
             audit.record_auth(actor=user, action="accounts.login")

@@ -19,21 +19,26 @@ class Panel:
     link_label: str = ""
 
 
-# role → list of callables (user, membership) → Panel; a domain registers its own.
+# role → list of (order, callable(user, membership) → Panel); each domain registers its own panels
+# from its `home.py`, imported by its AppConfig.ready(). The panels below are those of domains
+# still to come: they say what will be there.
 PANEL_PROVIDERS: dict[str, list] = {role: [] for role in Role.values}
 
 
-def register(*roles):
+def register(*roles, order: int = 50):
+    """Show the decorated panel on the home page of `roles`; lower `order` comes first."""
+
     def decorator(provider):
         for role in roles:
-            PANEL_PROVIDERS[role].append(provider)
+            PANEL_PROVIDERS[role].append((order, provider))
         return provider
 
     return decorator
 
 
 def home_panels(user, membership) -> list[Panel]:
-    return [provider(user, membership) for provider in PANEL_PROVIDERS[membership.role]]
+    providers = sorted(PANEL_PROVIDERS[membership.role], key=lambda item: item[0])
+    return [provider(user, membership) for _order, provider in providers]
 
 
 @register(Role.CALL_HANDLER)
@@ -54,137 +59,12 @@ def free_places(user, membership):
     )
 
 
-@register(Role.SIAO_COORDINATOR)
-def requests_to_check(user, membership):
-    from django.urls import reverse
-    from django.utils.formats import date_format
-    from django.utils.html import format_html
-
-    from parcours.orientation.models import InsertionRequest
-
-    requests = (
-        InsertionRequest.objects.visible_to(user)
-        .filter(status="submitted", household__territory_id=membership.organization.territory_id)
-        .order_by("submitted_at", "pk")[:8]
-    )
-    return Panel(
-        _("Demandes à instruire"),
-        _("Les demandes d'insertion transmises par les prescripteurs, à valider ou à compléter."),
-        rows=[
-            (
-                format_html('<a href="{}">{}</a>', reverse("orientation:detail", args=[r.pk]), str(r)),
-                _("transmise le %(d)s") % {"d": date_format(r.submitted_at, "SHORT_DATE_FORMAT")},
-            )
-            for r in requests
-        ],
-        empty=_("Aucune demande en attente d'instruction."),
-        link_url=reverse("orientation:list") + "?status=submitted",
-        link_label=_("Toutes les demandes à instruire"),
-    )
-
-
-def _vacancy_rows(vacancies) -> list:
-    from django.urls import reverse
-    from django.utils.formats import date_format
-    from django.utils.html import format_html
-
-    return [
-        (
-            format_html(
-                '<a href="{}">{}</a> — {}',
-                reverse("offers:facility_detail", args=[v.unit.facility_id]),
-                v.unit.facility.name,
-                v.unit.label,
-            ),
-            _("libre le %(d)s") % {"d": date_format(v.available_from, "SHORT_DATE_FORMAT")},
-        )
-        for v in vacancies
-    ]
-
-
-@register(Role.SIAO_COORDINATOR)
-def vacancies_to_fill(user, membership):
-    from django.urls import reverse
-
-    from parcours.offers.models import Vacancy
-
-    vacancies = (
-        Vacancy.objects.open()
-        .filter(unit__facility__territory_id=membership.organization.territory_id)
-        .select_related("unit__facility")
-        .order_by("-declared_at", "-pk")[:8]
-    )
-    return Panel(
-        _("Vacances à pourvoir"),
-        _("Les places et logements déclarés vacants, en attente d'une proposition."),
-        rows=_vacancy_rows(vacancies),
-        empty=_("Aucune vacance en attente."),
-        link_url=reverse("offers:list") + "?with_vacancy=on",
-        link_label=_("Toute l'offre avec une vacance à pourvoir"),
-    )
-
-
-@register(Role.SOCIAL_WORKER)
-def my_households(user, membership):
-    from django.urls import reverse
-
-    from parcours.households.models import Household
-    from parcours.households.services import record_reads
-
-    households = list(
-        Household.objects.visible_to(user)
-        .filter(referent=user)
-        .prefetch_related("people")
-        .order_by("-updated_at")[:8]
-    )
-    record_reads(actor=user, households=households, sections=["list"], purpose="home")
-    rows = []
-    for household in households:
-        head = household.head
-        rows.append(
-            (
-                _("Dossier n° %(n)s") % {"n": household.pk},
-                f"{head.first_name} {head.last_name}" if head else "",
-            )
-        )
-    return Panel(
-        _("Mes ménages"),
-        _("Les ménages dont vous êtes référent·e, les derniers modifiés en tête."),
-        rows=rows,
-        empty=_("Vous n'êtes référent·e d'aucun ménage pour le moment."),
-        link_url=reverse("households:list"),
-        link_label=_("Tous les ménages de mon organisation"),
-    )
-
-
 @register(Role.FACILITY_MANAGER)
 def proposals_to_answer(user, membership):
     return Panel(
         _("Propositions à traiter"),
         _("Les ménages proposés par le SIAO sur vos places vacantes, en attente de réponse."),
         empty=_("Aucune proposition en attente."),
-    )
-
-
-@register(Role.FACILITY_MANAGER, Role.LANDLORD)
-def my_vacancies(user, membership):
-    from django.urls import reverse
-
-    from parcours.offers.models import Vacancy
-
-    vacancies = (
-        Vacancy.objects.open()
-        .manageable_by(user)
-        .select_related("unit__facility")
-        .order_by("-declared_at", "-pk")[:8]
-    )
-    return Panel(
-        _("Mes vacances"),
-        _("Vos places et logements libres ou bientôt libres."),
-        rows=_vacancy_rows(vacancies),
-        empty=_("Aucune vacance déclarée."),
-        link_url=reverse("offers:list"),
-        link_label=_("L'offre et les disponibilités"),
     )
 
 
@@ -203,24 +83,4 @@ def indicators(user, membership):
         _("Indicateurs"),
         _("Les chiffres agrégés de l'observatoire, sans aucune donnée nominative."),
         empty=_("Les indicateurs apparaîtront ici dès que l'observatoire sera alimenté."),
-    )
-
-
-@register(Role.NETWORK_ADMIN)
-def network(user, membership):
-    from django.db.models import Count
-    from django.urls import reverse
-
-    from parcours.accounts.models import Organization
-
-    counts = {t: 0 for t, _label in Organization._meta.get_field("type").choices}
-    for row in Organization.objects.active().values("type").order_by().annotate(n=Count("id")):
-        counts[row["type"]] = row["n"]
-    labels = dict(Organization._meta.get_field("type").choices)
-    return Panel(
-        _("Le réseau"),
-        _("Les organisations membres actives, par type."),
-        rows=[(labels[t], n) for t, n in counts.items()],
-        link_url=reverse("network:organization_list"),
-        link_label=_("Voir l'annuaire des organisations"),
     )
