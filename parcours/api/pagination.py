@@ -6,6 +6,13 @@ from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
 
 
+def page_of(qs, limit: int, offset: int) -> tuple[list, int]:
+    """One page of `qs` and the total count, counting only when the page does not tell it."""
+    page = list(qs[offset : offset + limit])
+    count = offset + len(page) if len(page) < limit and (page or offset == 0) else qs.count()
+    return page, count
+
+
 class Pagination(LimitOffsetPagination):
     items_attribute = "results"
     max_limit = 100

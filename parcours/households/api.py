@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from parcours.accounts.models import Organization
 from parcours.api.errors import ApiError
+from parcours.api.pagination import page_of
 from parcours.api.schemas import ErrorOut
 from parcours.core.models import AuditEvent, AuditKind
 
@@ -224,7 +225,7 @@ def search_households(
     offset: int = Query(0, ge=0),
 ):
     matches = Household.objects.visible_to(request.user, for_search=True).search(q)
-    page = list(_with_relations(matches.order_by("-updated_at", "-pk"))[offset : offset + limit])
+    page, count = page_of(_with_relations(matches.order_by("-updated_at", "-pk")), limit, offset)
     # Only what is returned is read: the page, not every match.
     services.record_reads(actor=request.user, households=page, sections=["search_result"], purpose="search")
     results = []
@@ -238,7 +239,6 @@ def search_households(
                 "situation": situation.situation if situation else None,
             }
         )
-    count = offset + len(page) if len(page) < limit else matches.count()
     return {"count": count, "results": results}
 
 

@@ -8,6 +8,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from parcours.accounts.models import Organization
 from parcours.api.errors import ApiError
+from parcours.api.pagination import page_of
 from parcours.api.schemas import ErrorOut
 from parcours.territories.models import Territory
 
@@ -158,12 +159,6 @@ def _vacancy_out(vacancy: Vacancy) -> dict:
     }
 
 
-def _page(qs, limit: int, offset: int) -> tuple[list, int]:
-    page = list(qs[offset : offset + limit])
-    count = offset + len(page) if len(page) < limit and (page or offset == 0) else qs.count()
-    return page, count
-
-
 def _list_allowed(request) -> None:
     if not perms.can_list_facilities(request.user):
         raise ApiError(403, "forbidden", "Aucun rattachement actif.")
@@ -215,7 +210,7 @@ def list_facilities(
         facilities = facilities.filter(territory__code=territory)
     if emergency is not None:
         facilities = (facilities.filter if emergency else facilities.exclude)(kind__in=EMERGENCY_KINDS)
-    page, count = _page(facilities, limit, offset)
+    page, count = page_of(facilities, limit, offset)
     return {"count": count, "results": [_facility_out(f) for f in page]}
 
 
@@ -251,7 +246,7 @@ def list_units(
     )
     if facility is not None:
         units = units.filter(facility_id=facility)
-    page, count = _page(units, limit, offset)
+    page, count = page_of(units, limit, offset)
     return {"count": count, "results": [_unit_out(u) for u in page]}
 
 
