@@ -1,0 +1,47 @@
+"""The household's path (parcours): one dated list of steps gathered from every domain.
+
+Each domain (115, orientation, support…) registers a provider from its own module, imported by its
+AppConfig.ready(), the same way home panels are registered. A provider receives the reading user and a
+household that user may already view, and yields only the steps that user may see (a landlord never
+gets support notes, for instance). The household page shows the steps newest first.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the path: when, in which domain, what happened, who acted, where to read more."""
+
+    at: dt.datetime
+    domain: str  # "emergency", "orientation", "support"… (used for an icon/badge and filtering)
+    label: str  # already translated, no personal data beyond what the page shows anyway
+    actor: str = ""  # who acted: a person's display name and/or their organization
+    url: str = ""
+
+    @staticmethod
+    def on(day: dt.date) -> dt.datetime:
+        """A date-only event placed at the start of that day (local time), for sorting with datetimes."""
+        return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+StepProvider = Callable[[object, object], Iterable[Step]]
+
+# Each provider: (user, household) → steps. Registered by the domains, in import order.
+STEP_PROVIDERS: list[StepProvider] = []
+
+
+def register(provider: StepProvider) -> StepProvider:
+    """Add the decorated provider's steps to every household's path."""
+    STEP_PROVIDERS.append(provider)
+    return provider
+
+
+def household_path(user, household) -> list[Step]:
+    """Every step of the household's path the user may see, newest first."""
+    steps = [step for provider in STEP_PROVIDERS for step in provider(user, household)]
+    return sorted(steps, key=lambda step: step.at, reverse=True)
