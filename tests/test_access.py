@@ -27,6 +27,8 @@ PUBLIC = {
     "accounts:password_reset_done",
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
+    # a partner without an account answers a proposal through a signed, expiring link
+    "orientation:partner",
 }
 
 PAGES = [

@@ -15,10 +15,10 @@ pytestmark = pytest.mark.django_db
 
 HOME_PANELS = {
     Role.CALL_HANDLER: ["Demandes de cette nuit", "Places libres ce soir"],
-    Role.SIAO_COORDINATOR: ["Demandes à instruire", "Vacances à pourvoir"],
+    Role.SIAO_COORDINATOR: ["Demandes à instruire", "Vacances à pourvoir", "Prochaines commissions"],
     Role.SOCIAL_WORKER: ["Mes ménages"],
     Role.FACILITY_MANAGER: ["Propositions à traiter", "Mes vacances"],
-    Role.LANDLORD: ["Mes vacances", "Alertes de prévention"],
+    Role.LANDLORD: ["Propositions à traiter", "Mes vacances", "Alertes de prévention"],
     Role.OBSERVER: ["Indicateurs"],
     Role.NETWORK_ADMIN: ["Le réseau"],
 }

@@ -184,6 +184,17 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # Longest validity of an API token, in days (also the default of `parcours create-token`).
 PARCOURS_API_TOKEN_DAYS = env.int("PARCOURS_API_TOKEN_DAYS", default=365)
 
+# Orientation: a validated insertion request lasts this many months unless renewed; its referent is
+# reminded this many days before; a refused household is not proposed again to the same facility for
+# this many days; a proposal waiting this many days is chased; a partner's link lasts this many days;
+# the public site address used in e-mails (links to pages, never personal data).
+PARCOURS_REQUEST_VALIDITY_MONTHS = env.int("PARCOURS_REQUEST_VALIDITY_MONTHS", default=3)
+PARCOURS_EXPIRY_REMINDER_DAYS = env.int("PARCOURS_EXPIRY_REMINDER_DAYS", default=15)
+PARCOURS_PARKING_DAYS = env.int("PARCOURS_PARKING_DAYS", default=90)
+PARCOURS_PROPOSAL_REMINDER_DAYS = env.int("PARCOURS_PROPOSAL_REMINDER_DAYS", default=7)
+PARCOURS_PARTNER_LINK_DAYS = env.int("PARCOURS_PARTNER_LINK_DAYS", default=10)
+PARCOURS_SITE_URL = env.str("PARCOURS_SITE_URL", default="http://127.0.0.1:8000")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

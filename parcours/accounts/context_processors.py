@@ -4,7 +4,7 @@
 def active_membership(request):
     from parcours.households.perms import can_list_households
     from parcours.offers.perms import can_list_facilities
-    from parcours.orientation.perms import can_list_requests
+    from parcours.orientation.perms import can_list_proposals, can_list_requests, can_manage_commissions
 
     user = getattr(request, "user", None)
     return {
@@ -14,5 +14,7 @@ def active_membership(request):
             "households": user is not None and can_list_households(user),
             "offers": user is not None and can_list_facilities(user),
             "orientation": user is not None and can_list_requests(user),
+            "proposals": user is not None and can_list_proposals(user),
+            "commissions": user is not None and can_manage_commissions(user),
         },
     }

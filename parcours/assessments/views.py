@@ -305,8 +305,9 @@ def compare(request, household_id):
     )
 
 
-def liaison(request, household_id):
-    household = _household(request, household_id)
+def liaison_data(household: Household) -> dict:
+    """What the fiche de liaison shows (the shared sheet): also the page a partner reaches through a
+    signed link. The caller records the read."""
     assessment = (
         Assessment.objects.with_answers()
         .filter(household=household, perspective=Perspective.WORKER)
@@ -314,19 +315,24 @@ def liaison(request, household_id):
         .first()
     )
     grid = _grid(assessment.grid_id if assessment else None)
+    return {
+        "household": household,
+        "name": _name(household),
+        "people": list(household.people.all()),
+        "monthly_resources": household.monthly_resources,
+        "assessment": assessment,
+        "rows": _rows(grid, [assessment]) if assessment else [],
+        "section_values": _section_values(grid, assessment),
+        "today": timezone.localdate(),
+    }
+
+
+def liaison(request, household_id):
+    household = _household(request, household_id)
+    data = liaison_data(household)
     record_read(actor=request.user, household=household, sections=LIAISON_SECTIONS, purpose="assessment")
     return render(
         request,
         "assessments/liaison.html",
-        {
-            "household": household,
-            "name": _name(household),
-            "people": list(household.people.all()),
-            "monthly_resources": household.monthly_resources,
-            "assessment": assessment,
-            "rows": _rows(grid, [assessment]) if assessment else [],
-            "section_values": _section_values(grid, assessment),
-            "today": timezone.localdate(),
-            "crumbs": _crumbs(household, _index_crumb(household), (_("Fiche de liaison"), None)),
-        },
+        {**data, "crumbs": _crumbs(household, _index_crumb(household), (_("Fiche de liaison"), None))},
     )

@@ -59,15 +59,6 @@ def free_places(user, membership):
     )
 
 
-@register(Role.FACILITY_MANAGER)
-def proposals_to_answer(user, membership):
-    return Panel(
-        _("Propositions à traiter"),
-        _("Les ménages proposés par le SIAO sur vos places vacantes, en attente de réponse."),
-        empty=_("Aucune proposition en attente."),
-    )
-
-
 @register(Role.LANDLORD)
 def prevention_alerts(user, membership):
     return Panel(

@@ -183,6 +183,40 @@ def household_update(*, actor, household: Household, version: int, **changes) ->
     return household
 
 
+@transaction.atomic
+def referent_transfer(*, actor, household: Household, organization, referent=None) -> Household:
+    """Hand the file over to another referent organization (an association, a CCAS… or the SIAO) and,
+    optionally, a named referent who is one of its social workers. The history stays with the file."""
+    from parcours.accounts.models import Membership
+    from parcours.accounts.roles import OrganizationType, Role
+
+    if organization.type not in (OrganizationType.ASSOCIATION, OrganizationType.SIAO_OPERATOR):
+        raise ValidationError(
+            {"organization": _("Le dossier se confie à une association ou à l'opérateur SIAO.")}
+        )
+    if (
+        referent is not None
+        and not Membership.objects.filter(
+            user=referent, organization=organization, role=Role.SOCIAL_WORKER, active=True
+        ).exists()
+    ):
+        raise ValidationError(
+            {"referent": _("Cette personne n'est pas travailleuse sociale de l'organisation choisie.")}
+        )
+    household.referent_organization = organization
+    household.referent = referent
+    household.version = F("version") + 1
+    household.save(update_fields=["referent_organization", "referent", "version", "updated_at"])
+    household.refresh_from_db()
+    audit.record_write(
+        actor=actor,
+        action="households.household.referent_transfer",
+        obj=household,
+        fields=["referent_organization", "referent"],
+    )
+    return household
+
+
 def situation_change(
     *, actor, household: Household, situation: str, since: date | None = None, audit_it=True
 ):

@@ -45,3 +45,22 @@ def household_path(user, household) -> list[Step]:
     """Every step of the household's path the user may see, newest first."""
     steps = [step for provider in STEP_PROVIDERS for step in provider(user, household)]
     return sorted(steps, key=lambda step: step.at, reverse=True)
+
+
+@register
+def household_steps(user, household):
+    """The file itself: when it was opened, and each housing situation from its start date."""
+    from django.utils.translation import gettext as _
+
+    yield Step(at=household.created_at, domain="household", label=_("Ouverture du dossier"))
+    from .models import SituationPeriod
+
+    for period in SituationPeriod.objects.filter(household=household).select_related("recorded_by"):
+        yield Step(
+            at=Step.on(period.started_on),
+            domain="household",
+            label=_("Situation : %(s)s") % {"s": period.get_situation_display()},
+            actor=(period.recorded_by.get_full_name() or period.recorded_by.username)
+            if period.recorded_by
+            else "",
+        )

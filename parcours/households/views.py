@@ -32,6 +32,7 @@ from .forms import (
 )
 from .models import Consent, Household, Person
 from .querysets import SEARCH_CANDIDATES
+from .timeline import household_path
 
 PAGE_SIZE = 25
 
@@ -172,6 +173,7 @@ def household_detail(request, pk):
             "can_view_access_log": perms.can_view_access_log(request.user, household),
             "can_delete": perms.can_delete_household(request.user, household),
             "merged_files": merged_files,
+            "path": household_path(request.user, household) if "situation" in sections else [],
             "crumbs": _crumbs((_("Dossier n° %(n)s") % {"n": household.pk}, None)),
         },
     )

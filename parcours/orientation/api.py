@@ -1,19 +1,25 @@
 """API v1 of orientation: insertion requests and their transitions (api-v1.md, "Orientation")."""
 
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from parcours.api.errors import ApiError
+from parcours.api.pagination import page_of
 from parcours.api.schemas import ErrorOut
 from parcours.households.models import Household
 from parcours.households.perms import can_view_household
 from parcours.offers.choices import FacilityKind
+from parcours.offers.models import Vacancy
 
-from . import perms, services
-from .models import InsertionRequest
+from . import perms, proposals, services
+from .choices import ExitDestination, ProposalStatus
+from .commissions import CommissionConflict
+from .models import InsertionRequest, Proposal, RefusalReason
 
 router = Router(tags=["orientation"])
 
@@ -234,3 +240,322 @@ def cancel_request(request, request_id: int, payload: ReasonIn | None = None):
 )
 def reactivate_request(request, request_id: int, payload: ReasonIn | None = None):
     return _move(request, request_id, "reactivate", payload.reason if payload else "")
+
+
+@router.post(
+    "/insertion-requests/{int:request_id}/renew",
+    response=TRANSITION_RESPONSES,
+    summary="Actualiser une demande validée (elle reste valable trois mois de plus)",
+)
+def renew_request(request, request_id: int):
+    found = _get(request, request_id)
+    with _service_errors():
+        moved = services.request_renew(actor=request.user, insertion_request=found)
+    return {"id": moved.pk, "status": moved.status}
+
+
+class TerritoryTransferIn(Schema):
+    territory: str = Field(min_length=2, max_length=3)
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class ReferentTransferIn(Schema):
+    organization: int
+    referent: int | None = None
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+@router.post(
+    "/insertion-requests/{int:request_id}/transfer-territory",
+    response=TRANSITION_RESPONSES,
+    summary="Transférer la demande au SIAO d'un autre département",
+)
+def transfer_territory(request, request_id: int, payload: TerritoryTransferIn):
+    found = _get(request, request_id)
+    with _service_errors():
+        moved = services.request_transfer_territory(
+            actor=request.user, insertion_request=found, territory=payload.territory, reason=payload.reason
+        )
+    return {"id": moved.pk, "status": moved.status}
+
+
+@router.post(
+    "/insertion-requests/{int:request_id}/transfer-referent",
+    response=TRANSITION_RESPONSES,
+    summary="Confier la demande (et le dossier) à une autre organisation référente",
+)
+def transfer_referent(request, request_id: int, payload: ReferentTransferIn):
+    from django.contrib.auth import get_user_model
+
+    from parcours.accounts.models import Organization
+
+    found = _get(request, request_id)
+    organization = Organization.objects.filter(pk=payload.organization, active=True).first()
+    if organization is None:
+        raise ApiError(400, "invalid", "Organisation inconnue.", {"organization": ["Organisation inconnue."]})
+    referent = None
+    if payload.referent is not None:
+        referent = get_user_model().objects.filter(pk=payload.referent, is_active=True).first()
+        if referent is None:
+            raise ApiError(400, "invalid", "Référent inconnu.", {"referent": ["Référent inconnu."]})
+    with _service_errors():
+        moved = services.request_transfer_referent(
+            actor=request.user,
+            insertion_request=found,
+            organization=organization,
+            referent=referent,
+            reason=payload.reason,
+        )
+    return {"id": moved.pk, "status": moved.status}
+
+
+# Proposals --------------------------------------------------------------------------------------
+
+
+class RefusalReasonOut(Schema):
+    code: str
+    label: str
+    side: str
+    justified: bool
+
+
+class ProposalIn(Schema):
+    request: int
+
+
+class DecisionIn(Schema):
+    decision: Literal["accepted", "refused"]
+    side: Literal["household", "facility"] | None = None
+    reason: str | None = Field(None, max_length=40)
+    note: str = Field("", max_length=2000)
+
+
+class AdmissionIn(Schema):
+    entered_on: date
+
+
+class ExitIn(Schema):
+    exited_on: date
+    destination: ExitDestination
+
+
+class WithdrawIn(Schema):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class ProposalEventOut(Schema):
+    from_status: str
+    to_status: str
+    actor: int | None
+    at: datetime
+    note: str
+
+
+class ProposalOut(Schema):
+    id: int
+    version: int
+    request: int
+    household: int
+    vacancy: int
+    unit: int
+    facility: int
+    status: str
+    refusal_side: str
+    refusal_reason: str | None
+    admitted_on: date | None
+    exited_on: date | None
+    exit_destination: str
+    created_at: datetime
+    answered_at: datetime | None
+    events: list[ProposalEventOut]
+
+
+class ProposalPage(Schema):
+    count: int
+    results: list[ProposalOut]
+
+
+def _proposal_out(p: Proposal) -> dict:
+    return {
+        "id": p.pk,
+        "version": p.version,
+        "request": p.request_id,
+        "household": p.request.household_id,
+        "vacancy": p.vacancy_id,
+        "unit": p.vacancy.unit_id,
+        "facility": p.vacancy.unit.facility_id,
+        "status": p.status,
+        "refusal_side": p.refusal_side,
+        "refusal_reason": p.refusal_reason.code if p.refusal_reason_id else None,
+        "admitted_on": p.admitted_on,
+        "exited_on": p.exited_on,
+        "exit_destination": p.exit_destination,
+        "created_at": p.created_at,
+        "answered_at": p.answered_at,
+        "events": [
+            {
+                "from_status": e.from_status,
+                "to_status": e.to_status,
+                "actor": e.actor_id,
+                "at": e.at,
+                "note": e.note,
+            }
+            for e in p.events.all()
+        ],
+    }
+
+
+PROPOSAL_RESPONSES = {
+    200: ProposalOut,
+    400: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    422: ErrorOut,
+}
+
+
+@contextmanager
+def _service_errors():
+    """Map the services' refusals to api-v1 errors (their ValidationError is handled globally: 400)."""
+    try:
+        yield
+    except (services.TransitionConflict, CommissionConflict) as exc:
+        raise ApiError(409, "conflict", exc.message) from exc
+    except PermissionDenied as exc:
+        raise ApiError(403, "forbidden", str(exc)) from exc
+
+
+def _proposal(request, proposal_id: int) -> Proposal:
+    found = (
+        Proposal.objects.select_related("request__household", "vacancy__unit__facility", "refusal_reason")
+        .prefetch_related("events")
+        .filter(pk=proposal_id)
+        .first()
+    )
+    if found is None or not perms.can_view_proposal(request.user, found):
+        raise ApiError(404, "not_found", "Proposition introuvable.")
+    return found
+
+
+@router.get(
+    "/refusal-reasons",
+    response={200: list[RefusalReasonOut]},
+    summary="Les motifs de refus codés (un refus non légitime du ménage remet son ancienneté à zéro)",
+)
+def list_refusal_reasons(request):
+    return [
+        {"code": r.code, "label": r.label, "side": r.side, "justified": r.justified}
+        for r in RefusalReason.objects.filter(active=True)
+    ]
+
+
+@router.post(
+    "/vacancies/{int:vacancy_id}/proposals",
+    response={201: ProposalOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    summary="Proposer un ménage (sa demande validée) sur une vacance",
+)
+def create_proposal(request, vacancy_id: int, payload: ProposalIn):
+    vacancy = Vacancy.objects.filter(pk=vacancy_id).first()
+    if vacancy is None:
+        raise ApiError(404, "not_found", "Vacance introuvable.")
+    insertion_request = _get(request, payload.request)
+    if not perms.can_propose(request.user, insertion_request):
+        raise ApiError(403, "forbidden", "Seule la coordination SIAO du département propose un ménage.")
+    with _service_errors():
+        created = proposals.proposal_create(
+            actor=request.user, insertion_request=insertion_request, vacancy=vacancy
+        )
+    return Status(201, _proposal_out(_proposal(request, created.pk)))
+
+
+@router.get(
+    "/proposals",
+    response={200: ProposalPage, 403: ErrorOut, 422: ErrorOut},
+    summary="Les propositions que je peux voir (structure : celles faites sur ses places)",
+)
+def list_proposals(
+    request,
+    status: ProposalStatus | None = None,
+    limit: int = Query(20, ge=1, le=100),
+    offset: int = Query(0, ge=0),
+):
+    if not perms.can_list_proposals(request.user):
+        raise ApiError(403, "forbidden", "Votre rôle ne donne pas accès aux propositions.")
+    qs = (
+        Proposal.objects.visible_to(request.user)
+        .select_related("request", "vacancy__unit", "refusal_reason")
+        .prefetch_related("events")
+        .order_by("-created_at", "-pk")
+    )
+    if status:
+        qs = qs.filter(status=status)
+    page, count = page_of(qs, limit, offset)
+    return {"count": count, "results": [_proposal_out(p) for p in page]}
+
+
+@router.get(
+    "/proposals/{int:proposal_id}", response={200: ProposalOut, 404: ErrorOut}, summary="Une proposition"
+)
+def get_proposal(request, proposal_id: int):
+    return _proposal_out(_proposal(request, proposal_id))
+
+
+@router.post(
+    "/proposals/{int:proposal_id}/decision",
+    response=PROPOSAL_RESPONSES,
+    summary="Répondre à une proposition : acceptée, ou refusée avec le côté et un motif codé",
+)
+def decide_proposal(request, proposal_id: int, payload: DecisionIn):
+    found = _proposal(request, proposal_id)
+    with _service_errors():
+        proposals.proposal_decide(
+            actor=request.user,
+            proposal=found,
+            decision=payload.decision,
+            side=payload.side or "",
+            reason=payload.reason or "",
+            note=payload.note,
+        )
+    return _proposal_out(_proposal(request, proposal_id))
+
+
+@router.post(
+    "/proposals/{int:proposal_id}/admission",
+    response=PROPOSAL_RESPONSES,
+    summary="Enregistrer l'entrée du ménage (la vacance est pourvue)",
+)
+def admit_proposal(request, proposal_id: int, payload: AdmissionIn):
+    found = _proposal(request, proposal_id)
+    with _service_errors():
+        proposals.proposal_admit(actor=request.user, proposal=found, entered_on=payload.entered_on)
+    return _proposal_out(_proposal(request, proposal_id))
+
+
+@router.post(
+    "/proposals/{int:proposal_id}/exit",
+    response=PROPOSAL_RESPONSES,
+    summary="Enregistrer la sortie du ménage (date et destination)",
+)
+def exit_proposal(request, proposal_id: int, payload: ExitIn):
+    found = _proposal(request, proposal_id)
+    with _service_errors():
+        proposals.proposal_exit(
+            actor=request.user,
+            proposal=found,
+            exited_on=payload.exited_on,
+            destination=str(payload.destination.value),
+        )
+    return _proposal_out(_proposal(request, proposal_id))
+
+
+@router.post(
+    "/proposals/{int:proposal_id}/withdraw",
+    response=PROPOSAL_RESPONSES,
+    summary="Retirer une proposition en cours (coordination SIAO)",
+)
+def withdraw_proposal(request, proposal_id: int, payload: WithdrawIn):
+    found = _proposal(request, proposal_id)
+    with _service_errors():
+        proposals.proposal_withdraw(actor=request.user, proposal=found, reason=payload.reason)
+    return _proposal_out(_proposal(request, proposal_id))

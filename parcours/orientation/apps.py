@@ -6,4 +6,4 @@ class OrientationConfig(AppConfig):
     verbose_name = "Orientation"
 
     def ready(self):
-        from . import home  # noqa: F401  (registers the home page panels)
+        from . import home, links, timeline  # noqa: F401  (register home panels, household links, path steps)

@@ -7,7 +7,7 @@ from parcours.core.forms import StyledFormMixin
 from parcours.offers.choices import FacilityKind
 from parcours.territories.models import Territory
 
-from .choices import RequestStatus
+from .choices import ExitDestination, ProposalStatus, RefusalSide, RequestStatus
 
 
 class RequestFilterForm(StyledFormMixin, forms.Form):
@@ -42,3 +42,143 @@ class RequestForm(StyledFormMixin, forms.Form):
 
 class TransitionForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class RenewForm(StyledFormMixin, forms.Form):
+    """No field: renewing says "this request still holds" (a button)."""
+
+
+class ReferentTransferForm(StyledFormMixin, forms.Form):
+    organization = forms.ModelChoiceField(label=_("Nouvelle organisation référente"), queryset=None)
+    referent = forms.ModelChoiceField(
+        label=_("Référent·e nommé·e (facultatif)"), queryset=None, required=False
+    )
+    reason = forms.CharField(label=_("Motif du transfert"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        from parcours.accounts.models import Membership, Organization
+        from parcours.accounts.roles import OrganizationType, Role
+
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.filter(
+            type__in=(OrganizationType.ASSOCIATION, OrganizationType.SIAO_OPERATOR), active=True
+        ).order_by("name")
+        self.fields["referent"].queryset = (
+            get_user_model()
+            .objects.filter(
+                pk__in=Membership.objects.filter(role=Role.SOCIAL_WORKER, active=True).values("user_id"),
+                is_active=True,
+            )
+            .order_by("last_name", "first_name")
+        )
+
+
+class TerritoryTransferForm(StyledFormMixin, forms.Form):
+    territory = forms.ModelChoiceField(
+        label=_("Département du SIAO qui reprend la demande"),
+        queryset=Territory.objects.order_by("code"),
+        to_field_name="code",
+    )
+    reason = forms.CharField(label=_("Motif du transfert"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ProposeForm(StyledFormMixin, forms.Form):
+    request = forms.ModelChoiceField(label=_("Demande proposée"), queryset=None)
+
+    def __init__(self, *args, requests=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["request"].queryset = requests
+
+
+class DecisionForm(StyledFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Réponse"),
+        choices=[("accepted", _("Acceptée")), ("refused", _("Refusée"))],
+        widget=forms.RadioSelect,
+    )
+    side = forms.ChoiceField(
+        label=_("Refus du côté"), choices=[("", "—"), *RefusalSide.choices], required=False
+    )
+    reason = forms.ChoiceField(label=_("Motif du refus"), choices=(), required=False)
+    note = forms.CharField(
+        label=_("Précision (sans donnée de santé)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+    )
+
+    def __init__(self, *args, sides=None, **kwargs):
+        from .models import RefusalReason
+
+        super().__init__(*args, **kwargs)
+        reasons = RefusalReason.objects.filter(active=True)
+        if sides is not None:
+            reasons = reasons.filter(side__in=sides)
+            self.fields["side"].choices = [("", "—"), *[c for c in RefusalSide.choices if c[0] in sides]]
+        groups = {}
+        for r in reasons:
+            groups.setdefault(RefusalSide(r.side).label, []).append((r.code, r.label))
+        self.fields["reason"].choices = [("", "—"), *groups.items()]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "refused":
+            if not data.get("side"):
+                self.add_error("side", _("Indiquez qui refuse : le ménage ou la structure."))
+            if not data.get("reason"):
+                self.add_error("reason", _("Choisissez un motif de refus dans la liste."))
+        return data
+
+
+class AdmitForm(StyledFormMixin, forms.Form):
+    entered_on = forms.DateField(label=_("Date d'entrée"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ExitForm(StyledFormMixin, forms.Form):
+    exited_on = forms.DateField(label=_("Date de sortie"), widget=forms.DateInput(attrs={"type": "date"}))
+    destination = forms.ChoiceField(label=_("Destination"), choices=[("", "—"), *ExitDestination.choices])
+
+
+class WithdrawForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Motif du retrait"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PartnerLinkForm(StyledFormMixin, forms.Form):
+    recipient = forms.EmailField(
+        label=_("Adresse électronique du partenaire"),
+        help_text=_("Le lien, personnel, montre cette proposition et la fiche partagée seulement."),
+    )
+
+
+class ProposalFilterForm(StyledFormMixin, forms.Form):
+    status = forms.ChoiceField(
+        label=_("État"), choices=[("", _("Tous"))] + ProposalStatus.choices, required=False
+    )
+
+
+class CommissionForm(StyledFormMixin, forms.Form):
+    held_on = forms.DateField(label=_("Date de la séance"), widget=forms.DateInput(attrs={"type": "date"}))
+    title = forms.CharField(label=_("Intitulé (facultatif)"), max_length=200, required=False)
+
+
+class LineDecisionForm(StyledFormMixin, forms.Form):
+    decision = forms.ChoiceField(label=_("Décision"), choices=())
+    request = forms.ModelChoiceField(label=_("Ménage proposé"), queryset=None, required=False)
+    reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, line=None, requests=None, **kwargs):
+        from .choices import REQUEST_DECISIONS, VACANCY_DECISIONS, LineKind
+
+        super().__init__(*args, **kwargs)
+        decisions = REQUEST_DECISIONS if line.kind == LineKind.REQUEST else VACANCY_DECISIONS
+        self.fields["decision"].choices = [(d.value, d.label) for d in decisions]
+        if line.kind == LineKind.REQUEST or requests is None:
+            del self.fields["request"]
+        else:
+            self.fields["request"].queryset = requests
+
+
+class CloseForm(StyledFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -58,6 +58,19 @@ def can_reactivate(user, request) -> bool:
     return household_perms.can_edit_household(user, request.household)
 
 
+def can_transfer(user, request) -> bool:
+    """Hand the request to another referent: the current referent organization or the SIAO of the
+    territory (whoever can edit the household)."""
+    return request.is_live and household_perms.can_edit_household(user, request.household)
+
+
+def can_renew(user, request) -> bool:
+    """Renew a validated request before it expires: whoever can edit the household."""
+    return request.status == RequestStatus.VALIDATED and household_perms.can_edit_household(
+        user, request.household
+    )
+
+
 # action → (the status it leads to, the permission, whether a reason is required)
 ACTIONS = {
     "submit": (RequestStatus.SUBMITTED, can_submit, False),
@@ -80,3 +93,82 @@ def available_actions(user, request) -> list[str]:
         for action, (target, check, _reason) in ACTIONS.items()
         if can_transition(request.status, target) and check(user, request)
     ]
+
+
+# Proposals and commissions ---------------------------------------------------------------------
+
+
+def _membership_in(user, *roles):
+    membership = active_membership(user)
+    return membership if membership is not None and membership.role in roles else None
+
+
+def is_facility_side(user, proposal) -> bool:
+    """A facility manager or landlord of the organization that runs the proposed unit."""
+    membership = _membership_in(user, Role.FACILITY_MANAGER, Role.LANDLORD)
+    return (
+        membership is not None
+        and membership.organization_id == proposal.vacancy.unit.facility.organization_id
+    )
+
+
+def can_list_proposals(user) -> bool:
+    """Proposals are worked on by SIAO coordinators, referents, facility managers and landlords."""
+    return (
+        _membership_in(user, Role.SIAO_COORDINATOR, Role.SOCIAL_WORKER, Role.FACILITY_MANAGER, Role.LANDLORD)
+        is not None
+    )
+
+
+def can_view_proposal(user, proposal) -> bool:
+    """The SIAO and the referent (whoever can view the request), and the facility or landlord that
+    received it — who reads only the proposal and, with consent, the shared sheet."""
+    if is_facility_side(user, proposal):
+        return True
+    return _membership_in(user, Role.SIAO_COORDINATOR, Role.SOCIAL_WORKER) is not None and can_view_request(
+        user, proposal.request
+    )
+
+
+def can_propose(user, request) -> bool:
+    """Propose a household for a vacancy: a SIAO coordinator of the household's département (after
+    the commission or between sessions)."""
+    return _is_territory_coordinator(user, request.household)
+
+
+def can_answer(user, proposal, side: str) -> bool:
+    """Record the answer. The facility's side: its manager (or landlord), or the SIAO recording it.
+    The household's side: its referent organization, the SIAO, or the facility that met the household."""
+    if is_facility_side(user, proposal) or can_propose(user, proposal.request):
+        return True
+    if side == "household":
+        membership = _membership_in(user, Role.SOCIAL_WORKER)
+        return membership is not None and household_perms.can_edit_household(user, proposal.request.household)
+    return False
+
+
+def can_record_stay(user, proposal) -> bool:
+    """Admission and exit are recorded by the facility (or landlord) and by the SIAO."""
+    return is_facility_side(user, proposal) or can_propose(user, proposal.request)
+
+
+def can_withdraw_proposal(user, proposal) -> bool:
+    """The SIAO withdraws a proposal that can no longer go on."""
+    return can_propose(user, proposal.request)
+
+
+def can_send_partner_link(user, proposal) -> bool:
+    """The SIAO sends the signed link to a partner that has no account."""
+    return can_propose(user, proposal.request)
+
+
+def can_manage_commissions(user, territory_id=None) -> bool:
+    """Commissions are prepared and held by the SIAO coordinators of the operator of a département."""
+    from parcours.accounts.roles import OrganizationType
+
+    membership = _membership_in(user, Role.SIAO_COORDINATOR)
+    return (
+        membership is not None
+        and membership.organization.type == OrganizationType.SIAO_OPERATOR
+        and (territory_id is None or membership.organization.territory_id == territory_id)
+    )

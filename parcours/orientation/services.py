@@ -14,7 +14,7 @@ from parcours.offers.choices import FacilityKind
 from parcours.territories.models import Territory
 
 from . import perms
-from .choices import RequestStatus, can_transition
+from .choices import RequestStatus, TransitionKind, can_transition
 from .models import InsertionRequest, RequestTransition
 
 S = RequestStatus
@@ -99,8 +99,18 @@ def _impossible(current: str, target: str) -> TransitionConflict:
     )
 
 
+def _actor_or_none(actor):
+    return actor if actor is not None and actor.is_authenticated else None
+
+
 def transition(
-    insertion_request: InsertionRequest, target: str, *, actor, reason: str = "", action: str
+    insertion_request: InsertionRequest,
+    target: str,
+    *,
+    actor,
+    reason: str = "",
+    action: str,
+    extra: dict | None = None,
 ) -> InsertionRequest:
     """Move the request to `target` if the state machine allows it from its current status (read under
     a row lock, so two concurrent moves cannot both pass); log it and audit it."""
@@ -117,6 +127,9 @@ def transition(
                 changes["seniority_date"] = timezone.localdate()
         if target == S.VALIDATED and current == S.SUBMITTED:
             changes["validated_at"] = now
+            changes["renewed_at"] = None
+            changes["expiry_reminded_at"] = None
+        changes.update(extra or {})
         if (
             target == S.DRAFT
             and InsertionRequest.objects.live().filter(household_id=locked.household_id).exists()
@@ -133,7 +146,7 @@ def transition(
             request=locked,
             from_status=current,
             to_status=target,
-            actor=actor if actor is not None and actor.is_authenticated else None,
+            actor=_actor_or_none(actor),
             at=now,
             reason=reason.strip(),
         )
@@ -189,6 +202,120 @@ def request_reactivate(*, actor, insertion_request: InsertionRequest, reason: st
     """Reopen a cancelled or expired request as a draft, keeping its history and seniority date."""
     _require(perms.can_reactivate(actor, insertion_request))
     return transition(insertion_request, S.DRAFT, actor=actor, reason=reason, action="reactivate")
+
+
+def request_expire(*, actor, insertion_request: InsertionRequest) -> InsertionRequest:
+    """Expire a validated request not renewed in time (the daily command; actor is None)."""
+    return transition(
+        insertion_request,
+        S.EXPIRED,
+        actor=actor,
+        reason=_("Demande non actualisée dans le délai de validité."),
+        action="expire",
+    )
+
+
+def log_event(
+    insertion_request: InsertionRequest, *, kind: str, actor, reason: str = "", changes: dict | None = None
+) -> None:
+    """Record an event that keeps the status (renewal, transfer, seniority reset, reminder) in the
+    request's history, under a row lock, and bump its version when it changes a field."""
+    now = timezone.now()
+    locked = InsertionRequest.objects.select_for_update().get(pk=insertion_request.pk)
+    if changes:
+        InsertionRequest.objects.filter(pk=locked.pk).update(
+            version=F("version") + 1, updated_at=now, **changes
+        )
+    RequestTransition.objects.create(
+        request=locked,
+        kind=kind,
+        from_status=locked.status,
+        to_status=locked.status,
+        actor=_actor_or_none(actor),
+        at=now,
+        reason=reason.strip(),
+    )
+
+
+@transaction.atomic
+def request_renew(*, actor, insertion_request: InsertionRequest) -> InsertionRequest:
+    """Renew (actualiser) a validated request: its validity starts again today. Whoever can edit the
+    household (the referent organization or the SIAO)."""
+    if insertion_request.status != S.VALIDATED:
+        raise TransitionConflict(_("Seule une demande validée s'actualise."))
+    _require(perms.can_renew(actor, insertion_request))
+    log_event(
+        insertion_request,
+        kind=TransitionKind.RENEWAL,
+        actor=actor,
+        changes={"renewed_at": timezone.now(), "expiry_reminded_at": None},
+    )
+    audit.record_write(
+        actor=actor, action="orientation.request.renew", obj=insertion_request, fields=["renewed_at"]
+    )
+    insertion_request.refresh_from_db()
+    return insertion_request
+
+
+@transaction.atomic
+def request_transfer_referent(
+    *, actor, insertion_request: InsertionRequest, organization, referent=None, reason: str
+) -> InsertionRequest:
+    """Hand the household (and so its request) over to another referent organization and, optionally,
+    a named referent of it: the SIAO of the territory or the current referent organization."""
+    from parcours.households.services import referent_transfer
+
+    _require(perms.can_transfer(actor, insertion_request))
+    _require_reason(reason)
+    referent_transfer(
+        actor=actor, household=insertion_request.household, organization=organization, referent=referent
+    )
+    log_event(insertion_request, kind=TransitionKind.REFERENT_TRANSFER, actor=actor, reason=reason)
+    audit.record_write(
+        actor=actor,
+        action="orientation.request.transfer_referent",
+        obj=insertion_request,
+        fields=["referent"],
+    )
+    insertion_request.refresh_from_db()
+    return insertion_request
+
+
+@transaction.atomic
+def request_transfer_territory(
+    *, actor, insertion_request: InsertionRequest, territory: str, reason: str
+) -> InsertionRequest:
+    """Hand the request over to the SIAO of another département (the household's ancrage moves there,
+    so that SIAO holds the file and this one no longer does). SIAO coordinator of the territory only."""
+    from parcours.households.services import household_update
+
+    _require(perms.can_check(actor, insertion_request))
+    _require_reason(reason)
+    household = insertion_request.household
+    if household.territory.code == territory:
+        raise ValidationError({"territory": _("Le ménage est déjà rattaché à ce département.")})
+    if not insertion_request.is_live:
+        raise TransitionConflict(_("Seule une demande en cours se transfère."))
+    household_update(actor=actor, household=household, version=household.version, territory=territory)
+    if territory not in insertion_request.wished_territories:
+        wished = [territory, *insertion_request.wished_territories]
+    else:
+        wished = insertion_request.wished_territories
+    log_event(
+        insertion_request,
+        kind=TransitionKind.TERRITORY_TRANSFER,
+        actor=actor,
+        reason=reason,
+        changes={"wished_territories": wished},
+    )
+    audit.record_write(
+        actor=actor,
+        action="orientation.request.transfer_territory",
+        obj=insertion_request,
+        fields=["territory", "wished_territories"],
+    )
+    insertion_request.refresh_from_db()
+    return insertion_request
 
 
 # action name (perms.ACTIONS) → service

@@ -20,7 +20,7 @@ from parcours.offers.choices import FacilityKind
 
 from . import perms, services
 from .choices import RequestStatus
-from .forms import RequestFilterForm, RequestForm, TransitionForm
+from .forms import ReferentTransferForm, RequestFilterForm, RequestForm, TerritoryTransferForm, TransitionForm
 from .models import InsertionRequest
 
 PAGE_SIZE = 25
@@ -75,14 +75,29 @@ def _kinds_display(codes) -> list[str]:
     return [str(labels.get(c, c)) for c in codes]
 
 
-def request_detail(request, pk):
+def request_detail(request, pk, bound=None):
     found = _get(request, pk)
     actions = perms.available_actions(request.user, found)
+    bound = bound or {}
+    user = request.user
     return render(
         request,
         "orientation/detail.html",
         {
             "req": found,
+            "valid_until": found.valid_until,
+            "can_renew": perms.can_renew(user, found),
+            "referent_form": bound.get("referent")
+            or (ReferentTransferForm(prefix="ref") if perms.can_transfer(user, found) else None),
+            "territory_form": bound.get("territory")
+            or (
+                TerritoryTransferForm(prefix="ter")
+                if found.is_live and perms.can_check(user, found)
+                else None
+            ),
+            "proposals": found.proposals.select_related("vacancy__unit__facility", "refusal_reason").order_by(
+                "-created_at"
+            ),
             "kinds": _kinds_display(found.wished_kinds),
             "transitions": found.transitions.select_related("actor").order_by("at", "pk"),
             "actions": [
@@ -91,7 +106,79 @@ def request_detail(request, pk):
             ],
             "crumbs": _crumbs((str(found), None)),
         },
+        status=400 if bound else 200,
     )
+
+
+def _run(request, pk, form, key, service, success):
+    """Run a request service from a bound form; show the page again with the errors on a refusal."""
+    found = _get(request, pk)
+    if form.is_valid():
+        try:
+            service(found, form.cleaned_data)
+        except services.TransitionConflict as exc:
+            messages.error(request, exc.message)
+            return redirect("orientation:detail", pk=pk)
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(request, success)
+            return redirect("orientation:detail", pk=pk)
+    return request_detail(request, pk, bound={key: form})
+
+
+@require_POST
+def request_renew(request, pk):
+    found = _get(request, pk)
+    try:
+        services.request_renew(actor=request.user, insertion_request=found)
+    except services.TransitionConflict as exc:
+        messages.error(request, exc.message)
+    except PermissionDenied:
+        raise Http404 from None
+    else:
+        messages.success(request, _("La demande est actualisée : elle reste valable trois mois de plus."))
+    return redirect("orientation:detail", pk=pk)
+
+
+@require_POST
+def request_transfer_referent(request, pk):
+    def run(found, data):
+        services.request_transfer_referent(
+            actor=request.user,
+            insertion_request=found,
+            organization=data["organization"],
+            referent=data["referent"],
+            reason=data["reason"],
+        )
+
+    form = ReferentTransferForm(request.POST, prefix="ref")
+    return _run(
+        request, pk, form, "referent", run, _("Le dossier est confié à sa nouvelle organisation référente.")
+    )
+
+
+@require_POST
+def request_transfer_territory(request, pk):
+    def run(found, data):
+        services.request_transfer_territory(
+            actor=request.user,
+            insertion_request=found,
+            territory=data["territory"].code,
+            reason=data["reason"],
+        )
+
+    form = TerritoryTransferForm(request.POST, prefix="ter")
+    found = _get(request, pk)
+    response = _run(
+        request, pk, form, "territory", run, _("La demande est transférée au SIAO de ce département.")
+    )
+    # After the transfer this SIAO no longer holds the file: back to the list rather than a 404.
+    if response.status_code == 302 and not perms.can_view_request(request.user, found):
+        return redirect("orientation:list")
+    return response
 
 
 @require_POST

@@ -1,0 +1,300 @@
+"""Writes on orientation commissions: a session, its agenda (requests to review, vacancies to fill),
+a decision with its reason on each line (applied through the request and proposal services), and the
+closing that writes the minutes and tells each referent — and nobody else — what was decided."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mass_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parcours.core import audit
+from parcours.core.versioning import StaleVersionError
+from parcours.offers.models import Vacancy
+from parcours.territories.models import Territory
+
+from . import perms, proposals, services
+from .choices import (
+    REQUEST_DECISIONS,
+    VACANCY_DECISIONS,
+    CommissionStatus,
+    LineDecision,
+    LineKind,
+    RequestStatus,
+)
+from .models import Commission, CommissionLine, InsertionRequest, Proposal
+from .notify import referent_emails
+
+D = LineDecision
+
+# Decisions that say "no" or "not yet" need their reason written down.
+REASON_REQUIRED = {D.TO_COMPLETE, D.POSTPONE, D.NO_CANDIDATE}
+
+
+class CommissionConflict(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(_("Seule la coordination SIAO du département tient ses commissions."))
+
+
+def _open(commission: Commission) -> Commission:
+    locked = Commission.objects.select_for_update().get(pk=commission.pk)
+    if locked.is_closed:
+        raise CommissionConflict(_("Cette commission est close : son compte rendu est établi."))
+    return locked
+
+
+@transaction.atomic
+def commission_create(*, actor, territory: Territory, held_on: dt.date, title: str = "") -> Commission:
+    """Plan a session of the orientation commission of a département (its SIAO coordinators)."""
+    _require(perms.can_manage_commissions(actor, territory.pk))
+    if held_on < timezone.localdate() - dt.timedelta(days=31):
+        raise ValidationError({"held_on": _("Cette date est passée depuis plus d'un mois.")})
+    commission = Commission.objects.create(
+        territory=territory, held_on=held_on, title=title.strip(), created_by=actor
+    )
+    audit.record_write(
+        actor=actor, action="orientation.commission.create", obj=commission, fields=["held_on", "title"]
+    )
+    return commission
+
+
+def _next_position(commission: Commission, kind: str) -> int:
+    last = commission.lines.filter(kind=kind).order_by("-position").values_list("position", flat=True).first()
+    return (last or 0) + 1
+
+
+@transaction.atomic
+def line_add(*, actor, commission: Commission, request=None, vacancy=None) -> CommissionLine:
+    """Put a request (submitted or validated, of the département) or an open vacancy on the agenda."""
+    _require(perms.can_manage_commissions(actor, commission.territory_id))
+    commission = _open(commission)
+    if (request is None) == (vacancy is None):
+        raise ValidationError(_("Une ligne porte sur une demande ou sur une vacance."))
+    if request is not None:
+        if request.household.territory_id != commission.territory_id:
+            raise ValidationError(_("Cette demande relève du SIAO d'un autre département."))
+        if request.status not in (RequestStatus.SUBMITTED, RequestStatus.VALIDATED):
+            raise ValidationError(_("Seule une demande transmise ou validée passe en commission."))
+        kind = LineKind.REQUEST
+    else:
+        if vacancy.status != "open":
+            raise ValidationError(_("Cette vacance n'est plus à pourvoir."))
+        kind = LineKind.VACANCY
+    line = CommissionLine(
+        commission=commission,
+        kind=kind,
+        request=request,
+        vacancy=vacancy,
+        position=_next_position(commission, kind),
+    )
+    try:
+        with transaction.atomic():
+            line.save()
+    except IntegrityError as exc:
+        raise CommissionConflict(_("Cette ligne est déjà à l'ordre du jour.")) from exc
+    audit.record_write(actor=actor, action="orientation.commission.line_add", obj=commission, fields=[kind])
+    return line
+
+
+def agenda_candidates(commission: Commission):
+    """What the agenda could hold: the département's submitted requests and open vacancies (units of
+    its facilities) that are neither on this agenda nor already proposed."""
+    on_agenda = CommissionLine.objects.filter(commission=commission)
+    requests = (
+        InsertionRequest.objects.filter(
+            status=RequestStatus.SUBMITTED, household__territory_id=commission.territory_id
+        )
+        .exclude(pk__in=on_agenda.filter(request__isnull=False).values("request_id"))
+        .select_related("household")
+        .order_by("submitted_at", "pk")
+    )
+    vacancies = (
+        Vacancy.objects.open()
+        .filter(unit__facility__territory_id=commission.territory_id)
+        .exclude(pk__in=on_agenda.filter(vacancy__isnull=False).values("vacancy_id"))
+        .exclude(Exists(Proposal.objects.linking().filter(vacancy=OuterRef("pk"))))
+        .select_related("unit__facility")
+        .order_by("available_from", "pk")
+    )
+    return requests, vacancies
+
+
+@transaction.atomic
+def agenda_prepare(*, actor, commission: Commission) -> int:
+    """Fill the agenda with every candidate request and vacancy at once; returns how many lines were
+    added. The coordinator then removes what the session will not examine."""
+    _require(perms.can_manage_commissions(actor, commission.territory_id))
+    commission = _open(commission)
+    requests, vacancies = agenda_candidates(commission)
+    lines = [
+        CommissionLine(commission=commission, kind=LineKind.REQUEST, request=r, position=i)
+        for i, r in enumerate(requests, start=_next_position(commission, LineKind.REQUEST))
+    ]
+    lines += [
+        CommissionLine(commission=commission, kind=LineKind.VACANCY, vacancy=v, position=i)
+        for i, v in enumerate(vacancies, start=_next_position(commission, LineKind.VACANCY))
+    ]
+    CommissionLine.objects.bulk_create(lines)
+    audit.record_write(actor=actor, action="orientation.commission.prepare", obj=commission, fields=["lines"])
+    return len(lines)
+
+
+@transaction.atomic
+def line_remove(*, actor, line: CommissionLine) -> None:
+    """Take an undecided line off the agenda."""
+    _require(perms.can_manage_commissions(actor, line.commission.territory_id))
+    _open(line.commission)
+    if line.decision:
+        raise CommissionConflict(_("Une ligne décidée reste à l'ordre du jour."))
+    commission = line.commission
+    line.delete()
+    audit.record_write(actor=actor, action="orientation.commission.line_remove", obj=commission, fields=[])
+
+
+@transaction.atomic
+def line_decide(
+    *, actor, line: CommissionLine, decision: str, reason: str = "", request_for_vacancy=None
+) -> CommissionLine:
+    """Record the commission's decision on a line and apply it: a request is validated or sent back
+    for completion; a vacancy is proposed to a household (the proposal service checks parking, the
+    household's other proposals and the vacancy); postponing keeps things as they are."""
+    _require(perms.can_manage_commissions(actor, line.commission.territory_id))
+    _open(line.commission)
+    line = CommissionLine.objects.select_for_update().get(pk=line.pk)
+    if line.decision:
+        raise CommissionConflict(_("Cette ligne a déjà sa décision."))
+    allowed = REQUEST_DECISIONS if line.kind == LineKind.REQUEST else VACANCY_DECISIONS
+    if decision not in allowed:
+        raise ValidationError({"decision": _("Cette décision ne s'applique pas à cette ligne.")})
+    reason = (reason or "").strip()
+    if decision in REASON_REQUIRED and not reason:
+        raise ValidationError({"reason": _("Indiquez le motif de cette décision.")})
+    if decision == D.VALIDATE:
+        if line.request.status == RequestStatus.SUBMITTED:
+            services.request_validate(actor=actor, insertion_request=line.request, reason=reason)
+        elif line.request.status != RequestStatus.VALIDATED:
+            raise services.TransitionConflict(_("Cette demande n'est plus en attente de validation."))
+    elif decision == D.TO_COMPLETE:
+        services.request_ask_completion(actor=actor, insertion_request=line.request, reason=reason)
+    elif decision == D.PROPOSE:
+        if request_for_vacancy is None:
+            raise ValidationError({"request": _("Choisissez le ménage proposé sur cette vacance.")})
+        proposals.proposal_create(
+            actor=actor, insertion_request=request_for_vacancy, vacancy=line.vacancy, commission_line=line
+        )
+    CommissionLine.objects.filter(pk=line.pk).update(
+        decision=decision, reason=reason, decided_by=actor, decided_at=timezone.now()
+    )
+    line.refresh_from_db()
+    audit.record_write(
+        actor=actor,
+        action="orientation.commission.decide",
+        obj=line.commission,
+        fields=["decision", "reason"],
+    )
+    return line
+
+
+def _household_summary(household) -> str:
+    """Composition without names (the minutes circulate among the commission's members)."""
+    adults = children = 0
+    for person in household.members:
+        age = person.age
+        if age is not None and age < 18:
+            children += 1
+        else:
+            adults += 1
+    return _("%(a)s adulte(s), %(c)s enfant(s)") % {"a": adults, "c": children}
+
+
+def minutes_text(commission: Commission) -> str:
+    """The minutes, generated from the decisions: numbers and compositions, never names."""
+    lines = commission.lines.select_related(
+        "request__household", "vacancy__unit__facility", "proposal__request"
+    ).prefetch_related("request__household__people")
+    heading = _("Compte rendu — %(c)s — %(t)s") % {"c": str(commission), "t": commission.territory.name}
+    out = [heading, "=" * len(heading), ""]
+    requests = [line for line in lines if line.kind == LineKind.REQUEST]
+    vacancies = [line for line in lines if line.kind == LineKind.VACANCY]
+    out.append(_("Demandes examinées : %(n)s") % {"n": len(requests)})
+    for line in requests:
+        decision = D(line.decision).label if line.decision else _("non examinée")
+        out.append(
+            "- "
+            + _("Demande n° %(r)s (%(s)s) : %(d)s")
+            % {"r": line.request_id, "s": _household_summary(line.request.household), "d": decision}
+            + (f" — {line.reason}" if line.reason else "")
+        )
+    out += ["", _("Vacances examinées : %(n)s") % {"n": len(vacancies)}]
+    for line in vacancies:
+        unit = line.vacancy.unit
+        decision = D(line.decision).label if line.decision else _("non examinée")
+        if line.decision == D.PROPOSE and hasattr(line, "proposal"):
+            decision += " " + _("(demande n° %(r)s)") % {"r": line.proposal.request_id}
+        out.append(
+            "- "
+            + _("%(f)s, %(u)s : %(d)s") % {"f": unit.facility.name, "u": unit.label, "d": decision}
+            + (f" — {line.reason}" if line.reason else "")
+        )
+    return "\n".join(out) + "\n"
+
+
+@transaction.atomic
+def commission_close(*, actor, commission: Commission, version: int) -> Commission:
+    """Close the session: write the minutes from the decisions and tell each referent what was
+    decided on their household's request — a number and a link, no name, nothing about others."""
+    _require(perms.can_manage_commissions(actor, commission.territory_id))
+    locked = _open(commission)
+    if locked.version != version:
+        raise StaleVersionError(locked.version)
+    text = minutes_text(locked)
+    now = timezone.now()
+    Commission.objects.filter(pk=locked.pk).update(
+        status=CommissionStatus.CLOSED,
+        minutes=text,
+        closed_at=now,
+        closed_by=actor,
+        version=F("version") + 1,
+        updated_at=now,
+    )
+    messages = []
+    for line in locked.lines.exclude(decision="").select_related(
+        "request__household__referent", "proposal__request__household__referent"
+    ):
+        request = line.request or (line.proposal.request if hasattr(line, "proposal") else None)
+        if request is None:
+            continue
+        recipients = referent_emails(request.household)
+        if not recipients:
+            continue
+        url = settings.PARCOURS_SITE_URL + reverse("orientation:detail", args=[request.pk])
+        body = _(
+            "La commission d'orientation du %(d)s a pris une décision sur la demande n° %(r)s : %(x)s.\n"
+            "Le détail est dans Parcours :"
+        ) % {"d": locked.held_on.strftime("%d/%m/%Y"), "r": request.pk, "x": D(line.decision).label}
+        messages.append(
+            (
+                _("Parcours : décision de la commission sur la demande n° %(r)s") % {"r": request.pk},
+                f"{body}\n{url}\n",
+                None,
+                recipients,
+            )
+        )
+    if messages:
+        send_mass_mail(messages)
+    audit.record_write(
+        actor=actor, action="orientation.commission.close", obj=locked, fields=["status", "minutes"]
+    )
+    locked.refresh_from_db()
+    return locked

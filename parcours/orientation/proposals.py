@@ -1,0 +1,442 @@
+"""Writes on proposals: a household proposed for a vacancy, the answer (accepted, or refused with a side
+and a coded reason), parking, seniority reset, admission, exit, withdrawal, reminders and partner links.
+Each write runs in one transaction, is logged (ProposalEvent) and audited (field names only)."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parcours.core import audit
+from parcours.offers.choices import FacilityKind, VacancyStatus
+from parcours.offers.models import Vacancy
+
+from . import perms
+from .choices import (
+    OPEN_PROPOSAL_STATUSES,
+    PROPOSAL_TRANSITIONS,
+    ExitDestination,
+    ProposalStatus,
+    RefusalSide,
+    RequestStatus,
+    TransitionKind,
+)
+from .models import InsertionRequest, Parking, PartnerLink, Proposal, ProposalEvent, RefusalReason
+from .services import TransitionConflict, _actor_or_none, log_event, transition
+
+P = ProposalStatus
+
+LINK_SALT = "parcours.orientation.partner-link"
+
+# The housing situation a household is in once admitted (households.choices.Situation codes).
+SITUATION_ON_ADMISSION = {
+    FacilityKind.CHU: "chu",
+    FacilityKind.HOTEL: "hotel",
+    FacilityKind.HALTE_NUIT: "emergency_night",
+    FacilityKind.CHRS: "chrs",
+    FacilityKind.LOGEMENT_SOCIAL: "own_housing",
+}
+SITUATION_ON_EXIT = {
+    ExitDestination.OWN_HOUSING: "own_housing",
+    ExitDestination.SOCIAL_HOUSING: "own_housing",
+    ExitDestination.FAMILY_OR_FRIENDS: "family_or_friends",
+    ExitDestination.INSTITUTION: "institution",
+    ExitDestination.STREET: "street",
+}
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(_("Votre rôle ne permet pas cette action sur la proposition."))
+
+
+def _event(proposal, from_status, to_status, *, actor, note="", via_link=None, at=None):
+    ProposalEvent.objects.create(
+        proposal=proposal,
+        from_status=from_status,
+        to_status=to_status,
+        actor=_actor_or_none(actor),
+        via_link=via_link,
+        note=note.strip(),
+        at=at or timezone.now(),
+    )
+
+
+def _move(proposal: Proposal, target: str, **changes) -> tuple[Proposal, str]:
+    """Lock the proposal, check the move against PROPOSAL_TRANSITIONS and apply it with `changes`."""
+    locked = (
+        Proposal.objects.select_for_update().select_related("vacancy__unit__facility").get(pk=proposal.pk)
+    )
+    current = locked.status
+    if target not in PROPOSAL_TRANSITIONS[current]:
+        raise TransitionConflict(
+            _("Impossible de passer une proposition « %(from)s » à l'état « %(to)s ».")
+            % {"from": P(current).label, "to": P(target).label}
+        )
+    Proposal.objects.filter(pk=locked.pk).update(
+        status=target, version=F("version") + 1, updated_at=timezone.now(), **changes
+    )
+    locked.refresh_from_db()
+    return locked, current
+
+
+def parked_until(household_id: int, facility_id: int, on: dt.date | None = None) -> dt.date | None:
+    """The day until which the household is not proposed again to the facility, if parked."""
+    on = on or timezone.localdate()
+    parking = (
+        Parking.objects.filter(household_id=household_id, facility_id=facility_id, until__gte=on)
+        .order_by("-until")
+        .first()
+    )
+    return parking.until if parking else None
+
+
+def _notify_facility(proposal: Proposal, subject: str, body: str) -> int:
+    """Tell the facility's managers (or the landlord's staff) a proposal needs them: a link, no name."""
+    from parcours.accounts.models import Membership
+    from parcours.accounts.roles import Role
+
+    emails = sorted(
+        set(
+            Membership.objects.filter(
+                organization_id=proposal.vacancy.unit.facility.organization_id,
+                role__in=(Role.FACILITY_MANAGER, Role.LANDLORD),
+                active=True,
+                user__is_active=True,
+            )
+            .exclude(user__email="")
+            .values_list("user__email", flat=True)
+        )
+    )
+    if emails:
+        url = settings.PARCOURS_SITE_URL + reverse("orientation:proposal", args=[proposal.pk])
+        send_mail(subject, f"{body}\n\n{url}\n", None, emails)
+    return len(emails)
+
+
+@transaction.atomic
+def proposal_create(
+    *, actor, insertion_request: InsertionRequest, vacancy: Vacancy, commission_line=None, snapshot=None
+) -> Proposal:
+    """Propose the household of a validated request for an open vacancy (SIAO coordinator of the
+    household's département). Refused when the household is parked for that facility, already holds
+    a proposal in progress, or when the vacancy is already proposed (also under concurrency)."""
+    _require(perms.can_propose(actor, insertion_request))
+    vacancy = Vacancy.objects.select_related("unit__facility").get(pk=vacancy.pk)
+    if vacancy.status != VacancyStatus.OPEN:
+        raise TransitionConflict(_("Cette vacance n'est plus à pourvoir."))
+    if insertion_request.status != RequestStatus.VALIDATED:
+        raise TransitionConflict(_("Seule une demande validée peut être proposée sur une vacance."))
+    facility = vacancy.unit.facility
+    until = parked_until(insertion_request.household_id, facility.pk)
+    if until is not None:
+        raise TransitionConflict(
+            _("Après un refus, ce ménage n'est pas proposé à nouveau à cette structure avant le %(d)s.")
+            % {"d": until.strftime("%d/%m/%Y")}
+        )
+    taken = _("Cette vacance fait déjà l'objet d'une proposition en cours.")
+    if Proposal.objects.linking().filter(vacancy=vacancy).exists():
+        raise TransitionConflict(taken)
+    proposal = Proposal(
+        request=insertion_request,
+        vacancy=vacancy,
+        commission_line=commission_line,
+        proposed_by=_actor_or_none(actor),
+        snapshot=snapshot,
+    )
+    try:
+        with transaction.atomic():
+            proposal.save()
+    except IntegrityError as exc:
+        raise TransitionConflict(taken) from exc
+    # The request leaves the pool while the proposal is in progress (locks the request row, so a
+    # second proposal of the same household at the same time fails on the state machine).
+    transition(insertion_request, RequestStatus.PROPOSED, actor=actor, action="propose")
+    _event(proposal, "", P.PENDING, actor=actor)
+    audit.record_write(
+        actor=actor, action="orientation.proposal.create", obj=proposal, fields=["request", "vacancy"]
+    )
+    _notify_facility(
+        proposal,
+        _("Parcours : une proposition du SIAO vous attend"),
+        _("Le SIAO vous propose un ménage pour une de vos vacances. Répondez depuis Parcours :"),
+    )
+    return proposal
+
+
+def refusal_reasons(side: str | None = None):
+    reasons = RefusalReason.objects.filter(active=True)
+    return reasons.filter(side=side) if side else reasons
+
+
+@transaction.atomic
+def proposal_decide(
+    *,
+    actor,
+    proposal: Proposal,
+    decision: str,
+    side: str = "",
+    reason: str = "",
+    note: str = "",
+    via_link: PartnerLink | None = None,
+) -> Proposal:
+    """Record the answer to a proposal. Accepted: the household and the facility agree; the admission
+    follows. Refused: by the household or by the facility, with a coded reason; the request goes back
+    to the pool, the household is parked for that facility (PARCOURS_PARKING_DAYS), and an unjustified
+    refusal by the household resets the request's seniority date to today."""
+    if decision not in (P.ACCEPTED, P.REFUSED):
+        raise ValidationError({"decision": _("Réponse inconnue : acceptée ou refusée.")})
+    if via_link is None:
+        _require(perms.can_answer(actor, proposal, side or RefusalSide.FACILITY))
+    elif side == RefusalSide.HOUSEHOLD:
+        raise PermissionDenied(_("Par ce lien, la structure répond pour elle-même."))
+    if decision == P.ACCEPTED:
+        moved, current = _move(proposal, P.ACCEPTED, answered_at=timezone.now())
+        _event(moved, current, P.ACCEPTED, actor=actor, note=note, via_link=via_link)
+        audit.record_write(actor=actor, action="orientation.proposal.accept", obj=moved, fields=["status"])
+        return moved
+    if side not in RefusalSide.values:
+        raise ValidationError({"side": _("Indiquez qui refuse : le ménage ou la structure.")})
+    coded = RefusalReason.objects.filter(code=reason, active=True).first()
+    if coded is None:
+        raise ValidationError({"reason": _("Choisissez un motif de refus dans la liste.")})
+    if coded.side != side:
+        raise ValidationError({"reason": _("Ce motif ne correspond pas à un refus de ce côté.")})
+    moved, current = _move(
+        proposal, P.REFUSED, answered_at=timezone.now(), refusal_side=side, refusal_reason=coded
+    )
+    _event(moved, current, P.REFUSED, actor=actor, note=note or coded.label, via_link=via_link)
+    today = timezone.localdate()
+    Parking.objects.create(
+        household_id=moved.request.household_id,
+        facility_id=moved.vacancy.unit.facility_id,
+        until=today + dt.timedelta(days=settings.PARCOURS_PARKING_DAYS),
+        proposal=moved,
+    )
+    insertion_request = moved.request
+    if insertion_request.status == RequestStatus.PROPOSED:
+        transition(
+            insertion_request,
+            RequestStatus.VALIDATED,
+            actor=actor,
+            reason=_("Proposition refusée : %(r)s") % {"r": coded.label},
+            action="refusal",
+        )
+    fields = ["status", "refusal_side", "refusal_reason", "parking"]
+    if side == RefusalSide.HOUSEHOLD and not coded.justified:
+        log_event(
+            insertion_request,
+            kind=TransitionKind.SENIORITY_RESET,
+            actor=actor,
+            reason=_("Refus non motivé par le ménage : l'ancienneté repart du %(d)s.")
+            % {"d": today.strftime("%d/%m/%Y")},
+            changes={"seniority_date": today},
+        )
+        fields.append("seniority_date")
+    audit.record_write(actor=actor, action="orientation.proposal.refuse", obj=moved, fields=fields)
+    moved.refresh_from_db()
+    return moved
+
+
+@transaction.atomic
+def proposal_admit(*, actor, proposal: Proposal, entered_on: dt.date, via_link=None) -> Proposal:
+    """Record the household's entry: the vacancy is filled, the request admitted, and the household's
+    housing situation follows (a CHRS, a dwelling…) from the entry date."""
+    from parcours.households.services import situation_change
+
+    if via_link is None:
+        _require(perms.can_record_stay(actor, proposal))
+    today = timezone.localdate()
+    if entered_on > today + dt.timedelta(days=1):
+        raise ValidationError({"entered_on": _("La date d'entrée ne peut être dans le futur.")})
+    if entered_on < proposal.created_at.date() - dt.timedelta(days=1):
+        raise ValidationError({"entered_on": _("La date d'entrée ne peut précéder la proposition.")})
+    moved, current = _move(proposal, P.ADMITTED, admitted_on=entered_on)
+    now = timezone.now()
+    Vacancy.objects.filter(pk=moved.vacancy_id).update(
+        status=VacancyStatus.FILLED, filled_at=now, updated_at=now
+    )
+    transition(moved.request, RequestStatus.ADMITTED, actor=actor, action="admit")
+    situation = SITUATION_ON_ADMISSION.get(moved.vacancy.unit.facility.kind, "other")
+    household = moved.request.household
+    current_period = household.situations.filter(ended_on__isnull=True).order_by("-started_on").first()
+    since = max(entered_on, current_period.started_on) if current_period else entered_on
+    situation_change(actor=actor, household=household, situation=situation, since=since, audit_it=False)
+    _event(moved, current, P.ADMITTED, actor=actor, via_link=via_link)
+    audit.record_write(
+        actor=actor, action="orientation.proposal.admit", obj=moved, fields=["status", "admitted_on"]
+    )
+    return moved
+
+
+@transaction.atomic
+def proposal_exit(*, actor, proposal: Proposal, exited_on: dt.date, destination: str) -> Proposal:
+    """Record the household's exit with its date and destination (own housing, street, unknown…)."""
+    from parcours.households.services import situation_change
+
+    _require(perms.can_record_stay(actor, proposal))
+    if destination not in ExitDestination.values:
+        raise ValidationError({"destination": _("Choisissez la destination à la sortie.")})
+    if proposal.admitted_on and exited_on < proposal.admitted_on:
+        raise ValidationError({"exited_on": _("La sortie ne peut précéder l'entrée.")})
+    if exited_on > timezone.localdate():
+        raise ValidationError({"exited_on": _("La date de sortie ne peut être dans le futur.")})
+    moved, current = _move(proposal, P.EXITED, exited_on=exited_on, exit_destination=destination)
+    household = moved.request.household
+    if destination in SITUATION_ON_EXIT:
+        situation_change(
+            actor=actor,
+            household=household,
+            situation=SITUATION_ON_EXIT[destination],
+            since=max(exited_on, moved.admitted_on),
+            audit_it=False,
+        )
+    _event(moved, current, P.EXITED, actor=actor, note=ExitDestination(destination).label)
+    audit.record_write(
+        actor=actor,
+        action="orientation.proposal.exit",
+        obj=moved,
+        fields=["status", "exited_on", "exit_destination"],
+    )
+    return moved
+
+
+@transaction.atomic
+def proposal_withdraw(*, actor, proposal: Proposal, reason: str) -> Proposal:
+    """Withdraw a proposal still in progress (SIAO): the request goes back to the pool, no parking."""
+    _require(perms.can_withdraw_proposal(actor, proposal))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Indiquez le motif.")})
+    moved, current = _move(proposal, P.WITHDRAWN)
+    _event(moved, current, P.WITHDRAWN, actor=actor, note=reason)
+    if moved.request.status == RequestStatus.PROPOSED:
+        transition(
+            moved.request, RequestStatus.VALIDATED, actor=actor, reason=reason, action="withdraw_proposal"
+        )
+    audit.record_write(actor=actor, action="orientation.proposal.withdraw", obj=moved, fields=["status"])
+    return moved
+
+
+# Partner links --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def partner_link_create(*, actor, proposal: Proposal, recipient: str) -> tuple[PartnerLink, str]:
+    """Issue a signed link valid PARCOURS_PARTNER_LINK_DAYS for a partner without an account, and mail
+    it to them. The link shows this proposal and the shared sheet only, so the household's consent
+    for the facility's organization must be on record (design §5, rule 3)."""
+    from django.core.validators import validate_email
+
+    from parcours.households.models import Consent
+
+    _require(perms.can_send_partner_link(actor, proposal))
+    try:
+        validate_email(recipient)
+    except ValidationError:
+        raise ValidationError({"recipient": _("Saisissez une adresse électronique valide.")}) from None
+    if proposal.status not in OPEN_PROPOSAL_STATUSES:
+        raise TransitionConflict(_("Cette proposition n'attend plus de réponse."))
+    organization_id = proposal.vacancy.unit.facility.organization_id
+    if (
+        not Consent.objects.active()
+        .filter(household_id=proposal.request.household_id, organization_id=organization_id)
+        .exists()
+    ):
+        raise ValidationError(
+            _(
+                "Le ménage n'a pas consenti au partage de sa fiche avec cette structure : "
+                "recueillez son consentement avant d'envoyer le lien."
+            )
+        )
+    link = PartnerLink.objects.create(
+        proposal=proposal,
+        recipient=recipient,
+        created_by=actor,
+        expires_at=timezone.now() + dt.timedelta(days=settings.PARCOURS_PARTNER_LINK_DAYS),
+    )
+    token = signing.dumps({"link": link.pk}, salt=LINK_SALT)
+    url = settings.PARCOURS_SITE_URL + reverse("orientation:partner", args=[token])
+    send_mail(
+        _("Parcours : une proposition du SIAO vous attend"),
+        _(
+            "Le SIAO vous propose un ménage pour une de vos places. Ce lien personnel est valable "
+            "jusqu'au %(d)s ; ne le transférez pas :"
+        )
+        % {"d": timezone.localtime(link.expires_at).strftime("%d/%m/%Y")}
+        + f"\n\n{url}\n",
+        None,
+        [recipient],
+    )
+    _event(proposal, proposal.status, proposal.status, actor=actor, note=_("Lien partenaire envoyé."))
+    audit.record_write(actor=actor, action="orientation.partner_link.create", obj=link, fields=["recipient"])
+    return link, token
+
+
+def partner_link_resolve(token: str) -> PartnerLink | None:
+    """The link behind a token if its signature is good and it is neither expired nor revoked."""
+    try:
+        data = signing.loads(
+            token, salt=LINK_SALT, max_age=dt.timedelta(days=settings.PARCOURS_PARTNER_LINK_DAYS)
+        )
+    except signing.BadSignature:
+        return None
+    link = (
+        PartnerLink.objects.select_related(
+            "proposal__request__household", "proposal__vacancy__unit__facility"
+        )
+        .filter(pk=data.get("link") if isinstance(data, dict) else None)
+        .first()
+    )
+    if link is None or not link.is_usable():
+        return None
+    return link
+
+
+def partner_link_record_read(link: PartnerLink, *, sections) -> None:
+    """A read through a partner link is audited against the household, with the link as purpose."""
+    now = timezone.now()
+    PartnerLink.objects.filter(pk=link.pk).update(last_used_at=now)
+    audit.record_read(
+        actor=None,
+        obj=link.proposal.request.household,
+        sections=sections,
+        purpose=f"partner_link:{link.pk}",
+    )
+
+
+# Reminders -------------------------------------------------------------------------------------
+
+
+def proposals_to_chase(on: dt.date | None = None):
+    """Proposals waiting for an answer for PARCOURS_PROPOSAL_REMINDER_DAYS or more and not chased in
+    that time."""
+    on = on or timezone.localdate()
+    edge = timezone.make_aware(
+        dt.datetime.combine(on - dt.timedelta(days=settings.PARCOURS_PROPOSAL_REMINDER_DAYS), dt.time.max)
+    )
+    return (
+        Proposal.objects.filter(status=P.PENDING, created_at__lte=edge)
+        .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lte=edge))
+        .select_related("vacancy__unit__facility")
+    )
+
+
+@transaction.atomic
+def proposal_remind(*, proposal: Proposal) -> int:
+    """Chase the facility about a proposal left unanswered; returns how many people were mailed."""
+    sent = _notify_facility(
+        proposal,
+        _("Parcours : une proposition attend toujours votre réponse"),
+        _("Une proposition du SIAO attend votre réponse depuis plusieurs jours :"),
+    )
+    Proposal.objects.filter(pk=proposal.pk).update(reminded_at=timezone.now())
+    _event(proposal, proposal.status, proposal.status, actor=None, note=_("Relance envoyée à la structure."))
+    audit.record_write(actor=None, action="orientation.proposal.remind", obj=proposal, fields=["reminded_at"])
+    return sent

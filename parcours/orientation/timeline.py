@@ -1,0 +1,54 @@
+"""The orientation steps of a household's path: its requests' history, proposals, admissions, exits."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from parcours.households.timeline import Step, register
+
+from .choices import ProposalStatus, RequestStatus, TransitionKind
+
+
+def _who(user) -> str:
+    if user is None:
+        return _("Parcours (automatique)")
+    return user.get_full_name() or user.username
+
+
+@register
+def orientation_steps(user, household):
+    from .models import ProposalEvent, RequestTransition
+
+    transitions = RequestTransition.objects.filter(request__household=household).select_related("actor")
+    for t in transitions:
+        if t.kind == TransitionKind.STATUS:
+            label = _("Demande d'insertion n° %(n)s : %(s)s") % {
+                "n": t.request_id,
+                "s": RequestStatus(t.to_status).label,
+            }
+        else:
+            label = _("Demande d'insertion n° %(n)s : %(s)s") % {
+                "n": t.request_id,
+                "s": TransitionKind(t.kind).label,
+            }
+        yield Step(
+            at=t.at,
+            domain="orientation",
+            label=label,
+            actor=_who(t.actor),
+            url=reverse("orientation:detail", args=[t.request_id]),
+        )
+    events = ProposalEvent.objects.filter(proposal__request__household=household).select_related(
+        "actor", "proposal__vacancy__unit__facility"
+    )
+    for e in events:
+        if e.from_status == e.to_status:
+            continue
+        facility = e.proposal.vacancy.unit.facility.name
+        yield Step(
+            at=e.at,
+            domain="orientation",
+            label=_("Proposition sur %(f)s : %(s)s")
+            % {"f": facility, "s": ProposalStatus(e.to_status).label},
+            actor=_who(e.actor) if e.via_link_id is None else _("la structure (lien partenaire)"),
+            url=reverse("orientation:proposal", args=[e.proposal_id]),
+        )
