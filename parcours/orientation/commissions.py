@@ -240,8 +240,8 @@ def minutes_text(commission: Commission) -> str:
     for line in vacancies:
         unit = line.vacancy.unit
         decision = D(line.decision).label if line.decision else _("non examinée")
-        if line.decision == D.PROPOSE and hasattr(line, "proposal"):
-            decision += " " + _("(demande n° %(r)s)") % {"r": line.proposal.request_id}
+        if line.made_proposal is not None:
+            decision += " " + _("(demande n° %(r)s)") % {"r": line.made_proposal.request_id}
         out.append(
             "- "
             + _("%(f)s, %(u)s : %(d)s") % {"f": unit.facility.name, "u": unit.label, "d": decision}
@@ -272,7 +272,7 @@ def commission_close(*, actor, commission: Commission, version: int) -> Commissi
     for line in locked.lines.exclude(decision="").select_related(
         "request__household__referent", "proposal__request__household__referent"
     ):
-        request = line.request or (line.proposal.request if hasattr(line, "proposal") else None)
+        request = line.request or (line.made_proposal.request if line.made_proposal else None)
         if request is None:
             continue
         recipients = referent_emails(request.household)

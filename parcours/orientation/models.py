@@ -245,6 +245,14 @@ class CommissionLine(models.Model):
     def __str__(self):
         return f"{self.commission_id}/{self.pk}"
 
+    @property
+    def made_proposal(self):
+        """The proposal this line's decision made, if any (a reverse one-to-one that may be absent)."""
+        try:
+            return self.proposal
+        except Proposal.DoesNotExist:
+            return None
+
 
 class ProposalQuerySet(models.QuerySet):
     def linking(self):
