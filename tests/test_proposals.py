@@ -603,3 +603,63 @@ def test_household_path_shows_request_and_proposal_steps(world, client, login):
     login(world["m"]["worker"].user)
     html = client.get(reverse("households:detail", args=[world["household"].pk])).content.decode()
     assert "Proposition sur Résidence du Parc : acceptée" in html
+
+
+ALL_PROPOSAL_PAIRS = [(a, b) for a in P.values for b in P.values if a != b]
+
+
+@pytest.mark.parametrize(("from_status", "to_status"), ALL_PROPOSAL_PAIRS)
+def test_proposal_transition_table(world, from_status, to_status):
+    from parcours.orientation.choices import PROPOSAL_TRANSITIONS
+    from parcours.orientation.models import RefusalReason
+
+    proposal = _propose(world)
+    coded = {"refusal_side": "facility", "refusal_reason": RefusalReason.objects.get(code="fac_other")}
+    Proposal.objects.filter(pk=proposal.pk).update(
+        status=from_status, **(coded if from_status == P.REFUSED else {})
+    )
+    allowed = to_status in PROPOSAL_TRANSITIONS[from_status]
+    from django.db import transaction
+
+    if allowed:
+        with transaction.atomic():
+            moved, previous = proposals._move(
+                proposal, to_status, **(coded if to_status == P.REFUSED else {})
+            )
+        assert (previous, moved.status) == (from_status, to_status)
+    else:
+        with pytest.raises(services.TransitionConflict, match="Impossible de passer une proposition"):
+            proposals._move(proposal, to_status)
+        proposal.refresh_from_db()
+        assert proposal.status == from_status
+
+
+def test_proposal_table_is_the_specified_one():
+    from parcours.orientation.choices import PROPOSAL_TRANSITIONS
+
+    assert {
+        P.PENDING: {P.ACCEPTED, P.REFUSED, P.WITHDRAWN},
+        P.ACCEPTED: {P.ADMITTED, P.REFUSED, P.WITHDRAWN},
+        P.ADMITTED: {P.EXITED},
+        P.REFUSED: set(),
+        P.WITHDRAWN: set(),
+        P.EXITED: set(),
+    } == PROPOSAL_TRANSITIONS
+
+
+def test_an_impossible_move_from_the_page_says_why(world, client, login):
+    proposal = _propose(world)
+    proposals.proposal_decide(actor=_u(world, "landlord"), proposal=proposal, decision="accepted")
+    proposals.proposal_admit(actor=_u(world, "landlord"), proposal=proposal, entered_on=timezone.localdate())
+    login(world["m"]["landlord"].user)
+    response = client.post(
+        reverse("orientation:proposal_admit", args=[proposal.pk]),
+        {"entered_on": str(timezone.localdate())},
+        follow=True,
+    )
+    assert (
+        "Impossible de passer une proposition « entrée » à l'état « entrée »" in response.content.decode()
+        or ("Impossible de passer une proposition" in response.content.decode())
+    )
+    proposal.refresh_from_db()
+    assert proposal.status == P.ADMITTED
