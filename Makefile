@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1:8000
 # The Makefile works on the local development settings; production sets config.settings.base.
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: demo test lint fix bench messages makemessages territories-refresh vendor-refresh clean
+.PHONY: demo test lint fix bench messages makemessages territories-refresh vendor-refresh vendor-chartjs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -78,6 +78,15 @@ vendor-refresh:
 	sed -i 's|/\*# sourceMappingURL=.*\*/||; s|//# sourceMappingURL=.*||' \
 		parcours/static/vendor/bootstrap-$(BOOTSTRAP_VERSION)/bootstrap.min.css \
 		parcours/static/vendor/bootstrap-$(BOOTSTRAP_VERSION)/bootstrap.bundle.min.js
+
+# Re-vendor Chart.js (the observatory's charts) from the npm registry.
+CHARTJS_VERSION := 4.6.1
+vendor-chartjs:
+	rm -rf var/vendor-chartjs && mkdir -p var/vendor-chartjs parcours/static/vendor/chartjs-$(CHARTJS_VERSION)
+	cd var/vendor-chartjs && npm pack --silent chart.js@$(CHARTJS_VERSION) && tar xzf chart.js-*.tgz
+	cp var/vendor-chartjs/package/dist/chart.umd.min.js var/vendor-chartjs/package/LICENSE.md \
+		parcours/static/vendor/chartjs-$(CHARTJS_VERSION)/
+	sed -i 's|//# sourceMappingURL=.*||' parcours/static/vendor/chartjs-$(CHARTJS_VERSION)/chart.umd.min.js
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "parcours.households",
     "parcours.offers",
     "parcours.orientation",
+    "parcours.observatory",
     "parcours.api",
     "parcours.demo",
 ]
@@ -194,6 +195,9 @@ PARCOURS_PARKING_DAYS = env.int("PARCOURS_PARKING_DAYS", default=90)
 PARCOURS_PROPOSAL_REMINDER_DAYS = env.int("PARCOURS_PROPOSAL_REMINDER_DAYS", default=7)
 PARCOURS_PARTNER_LINK_DAYS = env.int("PARCOURS_PARTNER_LINK_DAYS", default=10)
 PARCOURS_SITE_URL = env.str("PARCOURS_SITE_URL", default="http://127.0.0.1:8000")
+
+# Observatory: counts of people below this threshold are not shown to those who only see aggregates.
+PARCOURS_DISCLOSURE_THRESHOLD = env.int("PARCOURS_DISCLOSURE_THRESHOLD", default=11)
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@
 
 def active_membership(request):
     from parcours.households.perms import can_list_households
+    from parcours.observatory.perms import can_view_observatory
     from parcours.offers.perms import can_list_facilities
     from parcours.orientation.perms import can_list_proposals, can_list_requests, can_manage_commissions
 
@@ -16,5 +17,6 @@ def active_membership(request):
             "orientation": user is not None and can_list_requests(user),
             "proposals": user is not None and can_list_proposals(user),
             "commissions": user is not None and can_manage_commissions(user),
+            "observatory": user is not None and can_view_observatory(user),
         },
     }

@@ -6,4 +6,4 @@ class OrientationConfig(AppConfig):
     verbose_name = "Orientation"
 
     def ready(self):
-        from . import home, links, timeline  # noqa: F401  (register home panels, household links, path steps)
+        from . import home, indicators, links, timeline  # noqa: F401  (register panels, indicators, links, steps)

@@ -1,0 +1,78 @@
+"""The indicator catalogue: every figure of the observatory with its written definition.
+
+Each domain registers its indicators from its own `indicators.py` (imported by its AppConfig.ready()),
+the way home panels and path steps are registered. An indicator computes, for a period and optionally
+a département, a table of labelled values; the observatory serves it as a chart, the same figures as a
+table, exports and the API, suppressing small cells for those who must only see aggregates.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date  # inclusive
+
+    def __post_init__(self):
+        if self.end < self.start:
+            raise ValueError("period ends before it starts")
+
+    @property
+    def days(self) -> list[dt.date]:
+        return [self.start + dt.timedelta(days=n) for n in range((self.end - self.start).days + 1)]
+
+
+@dataclass
+class Row:
+    """One line of an indicator's table: a label (a category, a night, a month…) and its value."""
+
+    key: str
+    label: str
+    value: float | int | None
+    suppressed: bool = False
+
+
+@dataclass
+class Result:
+    rows: list[Row]
+    total: float | int | None = None  # shown as the last line when the rows add up to it
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    domain: str  # "115", "siao", "support"
+    label: str
+    definition: str  # what is counted, from which events, over which period and territory
+    unit: str  # "demandes", "ménages", "%", "jours"…
+    compute: Callable[[Period, str | None], Result] = field(compare=False)
+    # Counts of people or households can be small enough to single someone out: suppressed below the
+    # threshold for whoever may only see aggregates. Rates and durations are not counts of people.
+    counts_people: bool = True
+    chart: str = "bar"  # "bar" or "line"
+
+
+INDICATORS: dict[str, Indicator] = {}
+
+
+def register(**kwargs):
+    """Decorate a compute function `(period, territory) → Result` to add it to the catalogue."""
+
+    def decorator(compute):
+        indicator = Indicator(compute=compute, **kwargs)
+        if indicator.code in INDICATORS:
+            raise ValueError(f"indicator {indicator.code} registered twice")
+        INDICATORS[indicator.code] = indicator
+        return compute
+
+    return decorator
+
+
+def by_domain() -> dict[str, list[Indicator]]:
+    grouped: dict[str, list[Indicator]] = {}
+    for indicator in sorted(INDICATORS.values(), key=lambda i: (i.domain, i.code)):
+        grouped.setdefault(indicator.domain, []).append(indicator)
+    return grouped

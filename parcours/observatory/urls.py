@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "observatory"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("indicateurs/<str:code>/", views.indicator_detail, name="indicator"),
+    path("indicateurs/<str:code>/export.<str:fmt>", views.indicator_export, name="export"),
+    path("donnees-ouvertes/<int:year>-<int:month>.<str:fmt>", views.open_data, name="open_data"),
+]

@@ -1,0 +1,130 @@
+"""Observatory pages: the dashboard by domain, one indicator with its comparison between départements,
+exports of any table, and the monthly open-data file."""
+
+import datetime as dt
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import perms, services
+from .catalogue import by_domain
+from .forms import PeriodForm, default_period, region_territories
+
+DOMAIN_LABELS = {
+    "115": "115",
+    "siao": gettext_lazy("Orientation (SIAO)"),
+    "support": gettext_lazy("Accompagnement"),
+}
+
+
+def _filters(request):
+    form = PeriodForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        return form, form.cleaned_data["period"], form.cleaned_data["territory"]
+    return form, default_period(), None
+
+
+def _chart(ind, result) -> dict:
+    return {
+        "type": ind.chart,
+        "label": str(ind.label),
+        "unit": str(ind.unit),
+        "labels": [r.label for r in result.rows],
+        "values": [r.value for r in result.rows],
+    }
+
+
+def dashboard(request):
+    if not perms.can_view_observatory(request.user):
+        raise Http404
+    form, period, territory = _filters(request)
+    small = perms.sees_small_cells(request.user, territory)
+    sections = []
+    for domain, indicators in by_domain().items():
+        blocks = []
+        for ind in indicators:
+            result = services.figures(ind, period, territory, small_cells=small)
+            blocks.append({"indicator": ind, "result": result, "chart": _chart(ind, result)})
+        sections.append({"domain": domain, "label": DOMAIN_LABELS.get(domain, domain), "blocks": blocks})
+    return render(
+        request,
+        "observatory/dashboard.html",
+        {
+            "form": form,
+            "period": period,
+            "territory": territory,
+            "sections": sections,
+            "threshold": services.threshold(),
+            "small_cells": small,
+            "query": request.GET.urlencode(),
+            "crumbs": [(_("Observatoire"), None)],
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def _get(code):
+    try:
+        return services.indicator(code)
+    except services.UnknownIndicator:
+        raise Http404 from None
+
+
+def indicator_detail(request, code):
+    if not perms.can_view_observatory(request.user):
+        raise Http404
+    ind = _get(code)
+    form, period, territory = _filters(request)
+    result = services.figures(
+        ind, period, territory, small_cells=perms.sees_small_cells(request.user, territory)
+    )
+    compared = services.comparison(ind, period, region_territories())
+    return render(
+        request,
+        "observatory/indicator.html",
+        {
+            "form": form,
+            "indicator": ind,
+            "period": period,
+            "territory": territory,
+            "result": result,
+            "chart": _chart(ind, result),
+            "compared": compared,
+            "compared_chart": _chart(ind, compared),
+            "threshold": services.threshold(),
+            "query": request.GET.urlencode(),
+            "crumbs": [(_("Observatoire"), reverse("observatory:dashboard")), (str(ind.label), None)],
+        },
+    )
+
+
+def indicator_export(request, code, fmt):
+    if not perms.can_view_observatory(request.user) or fmt not in services.FORMATS:
+        raise Http404
+    ind = _get(code)
+    _form, period, territory = _filters(request)
+    result = services.figures(
+        ind, period, territory, small_cells=perms.sees_small_cells(request.user, territory)
+    )
+    content = services.export(services.as_dataset(ind, result, period=period, territory=territory), fmt)
+    response = HttpResponse(content, content_type=services.FORMATS[fmt][0])
+    name = f"{ind.code}-{period.start:%Y%m%d}-{period.end:%Y%m%d}{'-' + territory if territory else ''}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def open_data(request, year: int, month: int, fmt: str):
+    """The monthly open-data file: whole month, whole départements, small cells suppressed."""
+    if not perms.can_view_observatory(request.user) or fmt not in services.FORMATS or not 1 <= month <= 12:
+        raise Http404
+    first = dt.date(year, month, 1)
+    if first > timezone.localdate().replace(day=1):  # a month still to come has no figures
+        raise Http404
+    content = services.export(services.open_data(year, month, region_territories()), fmt)
+    response = HttpResponse(content, content_type=services.FORMATS[fmt][0])
+    response["Content-Disposition"] = f'attachment; filename="parcours-opendata-{year}-{month:02d}.{fmt}"'
+    return response
