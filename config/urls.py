@@ -16,6 +16,7 @@ urlpatterns = [
     path("offre/", include("parcours.offers.urls")),
     path("orientation/", include("parcours.orientation.urls")),
     path("observatoire/", include("parcours.observatory.urls")),
+    path("plan/", include("parcours.plan.urls")),
     path("", include("parcours.core.urls")),
 ]
 

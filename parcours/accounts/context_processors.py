@@ -6,6 +6,7 @@ def active_membership(request):
     from parcours.observatory.perms import can_view_observatory
     from parcours.offers.perms import can_list_facilities
     from parcours.orientation.perms import can_list_proposals, can_list_requests, can_manage_commissions
+    from parcours.plan.perms import can_view_plan
 
     user = getattr(request, "user", None)
     return {
@@ -18,5 +19,6 @@ def active_membership(request):
             "proposals": user is not None and can_list_proposals(user),
             "commissions": user is not None and can_manage_commissions(user),
             "observatory": user is not None and can_view_observatory(user),
+            "plan": user is not None and can_view_plan(user),
         },
     }

@@ -6,11 +6,19 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from parcours.accounts.roles import Role
-from parcours.demo import assessments, households, network, offers, orientation, proposals
+from parcours.demo import assessments, households, network, offers, orientation, plan, proposals
 from parcours.territories.models import Territory
 
 # Each domain appends its own step: a callable (rng) → None, run in this order.
-STEPS = [network.seed, households.seed, offers.seed, orientation.seed, proposals.seed, assessments.seed]
+STEPS = [
+    network.seed,
+    households.seed,
+    offers.seed,
+    orientation.seed,
+    proposals.seed,
+    assessments.seed,
+    plan.seed,
+]
 
 
 class Command(BaseCommand):
