@@ -18,12 +18,16 @@ class CallForm(StyledFormMixin, forms.Form):
     flash_first_name = forms.CharField(label=_("Prénom"), max_length=100, required=False)
     flash_last_name = forms.CharField(label=_("Nom"), max_length=100, required=False)
     flash_birth_date = forms.DateField(
-        label=_("Date de naissance"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date de naissance"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     flash_sex = forms.ChoiceField(
         label=_("Sexe"), choices=Sex.choices, initial=Sex.UNSPECIFIED, required=False
     )
-    night = forms.DateField(label=_("Nuit du"), widget=forms.DateInput(attrs={"type": "date"}))
+    night = forms.DateField(
+        label=_("Nuit du"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     persons = forms.IntegerField(
         label=_("Nombre de personnes"),
         min_value=1,
@@ -106,7 +110,9 @@ class BoardFilterForm(StyledFormMixin, forms.Form):
 
 
 class DeclarationForm(StyledFormMixin, forms.Form):
-    night = forms.DateField(label=_("Nuit du"), widget=forms.DateInput(attrs={"type": "date"}))
+    night = forms.DateField(
+        label=_("Nuit du"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     units = forms.ModelMultipleChoiceField(
         label=_("Places libres pour le 115"),
         queryset=None,
