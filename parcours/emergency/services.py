@@ -297,8 +297,12 @@ def _check_unit(unit: Unit, night: date, persons: int) -> None:
                 % {"c": unit.capacity, "p": persons}
             }
         )
-    declaration = PlacesDeclaration.objects.filter(facility_id=facility.pk, night=night).first()
-    if declaration is not None and not declaration.units.filter(pk=unit.pk).exists():
+    # One query: no row when the facility declared nothing for that night (every unit offered),
+    # [None] when it declared no unit free, the units' ids otherwise.
+    declared = list(
+        PlacesDeclaration.objects.filter(facility_id=facility.pk, night=night).values_list("units", flat=True)
+    )
+    if declared and unit.pk not in declared:
         raise ValidationError({"unit": _("La structure n'a pas déclaré cette place libre pour cette nuit.")})
 
 
@@ -310,9 +314,10 @@ def _book(*, request_id: int, unit: Unit, night: date, actor, extension: bool = 
         extension=extension,
         allocated_by=actor if actor is not None and actor.is_authenticated else None,
     )
+    # No savepoint: a refused insert aborts the caller's transaction, which PlaceTaken rolls back
+    # whole (nothing of this allocation or extension is kept).
     try:
-        with transaction.atomic():
-            allocation.save()
+        allocation.save(force_insert=True)
     except IntegrityError as exc:
         raise PlaceTaken(place_taken_message()) from exc
     return allocation
@@ -320,13 +325,24 @@ def _book(*, request_id: int, unit: Unit, night: date, actor, extension: bool = 
 
 @transaction.atomic
 def allocate(*, actor, request: EmergencyRequest, unit: Unit) -> NightAllocation:
-    """Give `unit` to `request` for its night. PlaceTaken when someone booked the unit first."""
-    locked = _lock_open(request)
-    _check_unit(unit, locked.night, locked.persons)
-    allocation = _book(request_id=locked.pk, unit=unit, night=locked.night, actor=actor)
-    EmergencyRequest.objects.filter(pk=locked.pk).update(
+    """Give `unit` to `request` for its night. PlaceTaken when someone booked the unit first.
+
+    Few round trips, since every allocation waits its turn for the audit head: the conditional
+    update claims the request (and locks its row: two handlers answering the same request wait for
+    each other), the insert claims the unit (the unique constraint decides between concurrent
+    handlers), the audit row comes last."""
+    if is_closed(request.night):
+        raise Conflict(_("Cette nuit est close : la demande ne peut plus recevoir de réponse."))
+    _check_unit(unit, request.night, request.persons)
+    claimed = EmergencyRequest.objects.filter(pk=request.pk, status=RequestStatus.OPEN).update(
         status=RequestStatus.ALLOCATED, updated_at=timezone.now()
     )
+    if claimed != 1:
+        status = EmergencyRequest.objects.filter(pk=request.pk).values_list("status", flat=True).first()
+        raise Conflict(
+            _("Cette demande a déjà reçu une réponse (« %(s)s »).") % {"s": RequestStatus(status).label}
+        )
+    allocation = _book(request_id=request.pk, unit=unit, night=request.night, actor=actor)
     request.status = RequestStatus.ALLOCATED
     audit.record_write(
         actor=actor, action="emergency.allocation.create", obj=allocation, fields=["unit", "night"]
