@@ -526,3 +526,32 @@ def test_rollover_dry_run_then_wet_run(net, capsys):
     assert tonight.status == "open" and extended.status == "booked"
     call_command("emergency_rollover", "--wet-run")
     assert NightFigures.objects.count() == 1
+
+
+def test_a_provider_failure_is_a_clear_message_not_a_500(net, settings):
+    settings.SMS_BACKEND = "parcours.core.sms.BrevoBackend"
+    settings.SMS_BREVO_API_KEY = "k"
+    settings.SMS_BREVO_URL = "https://127.0.0.1:9/"  # nothing listens there: refused at once
+    settings.SMS_HTTP_TIMEOUT = 2
+    req = _request(net, caller_phone="0612345678")
+    allocation = services.allocate(actor=net["handler"], request=req, unit=net["singles"][0])
+    with pytest.raises(services.Conflict, match="oralement"):
+        services.allocation_send_sms(actor=net["handler"], allocation=allocation)
+    allocation.refresh_from_db()
+    assert allocation.sms_sent_at is None
+
+
+def test_board_and_request_pages_do_not_grow_with_the_places(
+    net, login, client, django_assert_max_num_queries
+):
+    from parcours.offers.models import Unit
+
+    Unit.objects.bulk_create([Unit(facility=net["chu"], label=f"Lit {n}", capacity=1) for n in range(60)])
+    for _ in range(15):
+        _request(net)
+    req = _request(net)
+    login(net["handler"])
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("emergency:board")).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("emergency:request", args=[req.pk])).status_code == 200
