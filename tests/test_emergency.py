@@ -555,3 +555,25 @@ def test_board_and_request_pages_do_not_grow_with_the_places(
         assert client.get(reverse("emergency:board")).status_code == 200
     with django_assert_max_num_queries(20):
         assert client.get(reverse("emergency:request", args=[req.pk])).status_code == 200
+
+
+def test_board_page_filters_by_territory_and_size(net, login, client):
+    login(net["handler"])
+    body = client.get(reverse("emergency:board"), {"persons": 3, "children": 2}).content.decode()
+    assert net["family_chu"].name in body and net["chu"].name not in body
+    paris = client.get(reverse("emergency:board"), {"territory": "75"}).content.decode()
+    assert "CHU 4" in paris and net["chu"].name not in paris
+    assert client.get(reverse("emergency:board"), {"territory": "ZZ"}).status_code == 200
+
+
+def test_facility_manager_home_says_what_is_declared_tonight(net, login, client):
+    manager = net["members"][Role.FACILITY_MANAGER]
+    login(manager.user)
+    body = client.get(reverse("core:home")).content.decode()
+    assert "Places libres pour le 115 ce soir" in body and "non déclarée" in body
+    services.places_declare(
+        actor=_as(manager), facility=net["chu"], night=current_night(), units=net["singles"][:2]
+    )
+    body = client.get(reverse("core:home")).content.decode()
+    assert "2 places déclarées libres" in body
+    assert reverse("emergency:declare", args=[net["chu"].pk]) in body

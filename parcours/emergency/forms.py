@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.core.forms import StyledFormMixin
 from parcours.households.choices import Sex
+from parcours.territories.models import Territory
 
 from .choices import CallOutcome, Fact, Priority, UnmetReason
 from .nights import current_night
@@ -104,6 +105,13 @@ class SmsForm(StyledFormMixin, forms.Form):
 
 
 class BoardFilterForm(StyledFormMixin, forms.Form):
+    territory = forms.ModelChoiceField(
+        label=_("Département"),
+        queryset=Territory.objects.order_by("code"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("Le mien"),
+    )
     persons = forms.IntegerField(label=_("Personnes"), min_value=1, max_value=30, required=False)
     children = forms.IntegerField(label=_("Dont enfants"), min_value=0, max_value=29, required=False)
     women_only = forms.BooleanField(label=_("Femme seule ou avec enfants"), required=False)

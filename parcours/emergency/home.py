@@ -1,5 +1,6 @@
 """Home page panels of the 115 (registered in the core registry when the app is ready)."""
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from parcours.accounts.roles import Role
@@ -60,4 +61,43 @@ def free_places(user, membership):
         empty=_("Aucune place déclarée libre pour cette nuit."),
         link_url=reverse("emergency:board"),
         link_label=_("Le tableau des places de la nuit"),
+    )
+
+
+@register(Role.FACILITY_MANAGER, order=30)
+def emergency_places(user, membership):
+    """The manager's emergency facilities and whether tonight's free places are declared."""
+    from django.urls import reverse
+    from django.utils.html import format_html
+
+    from parcours.offers.choices import EMERGENCY_KINDS
+    from parcours.offers.models import Facility
+
+    from .models import PlacesDeclaration
+    from .nights import current_night
+
+    facilities = list(
+        Facility.objects.manageable_by(user)
+        .filter(kind__in=EMERGENCY_KINDS, active=True)
+        .order_by("name")[:8]
+    )
+    declared = dict(
+        PlacesDeclaration.objects.filter(facility__in=facilities, night=current_night())
+        .annotate(n=models.Count("units"))
+        .values_list("facility_id", "n")
+    )
+    rows = [
+        (
+            format_html('<a href="{}">{}</a>', reverse("emergency:declare", args=[f.pk]), f.name),
+            _("%(n)s places déclarées libres") % {"n": declared[f.pk]}
+            if f.pk in declared
+            else _("non déclarée : toutes les places sont proposées au 115"),
+        )
+        for f in facilities
+    ]
+    return Panel(
+        _("Places libres pour le 115 ce soir"),
+        _("Déclarez chaque soir les places de vos structures d'urgence que le 115 peut attribuer."),
+        rows=rows,
+        empty=_("Vous ne gérez aucune structure d'urgence (CHU, hôtel, halte de nuit)."),
     )

@@ -55,7 +55,7 @@ def _board_context(request, territory_id: int) -> dict:
     wanted = form.cleaned_data if form.is_valid() else {}
     units = board.free_units(
         night=night,
-        territory_id=territory_id,
+        territory_id=wanted["territory"].pk if wanted.get("territory") else territory_id,
         persons=wanted.get("persons") or 1,
         children=wanted.get("children") or 0,
         women_only=wanted.get("women_only") or False,
