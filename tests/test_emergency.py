@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from parcours.accounts.roles import Role
 from parcours.core import sms
@@ -504,6 +505,12 @@ def test_rollover_dry_run_then_wet_run(net, capsys):
     extended = NightAllocation.objects.create(
         request=answered, unit=net["families"][0], night=current_night(), extension=True
     )
+    old_call = EmergencyCall.objects.create(
+        territory=net["siao"].territory,
+        handler=net["handler"],
+        caller_phone="0698765432",
+        received_at=timezone.now() - timedelta(days=2),
+    )
     call_command("emergency_rollover")
     assert "simulation" in capsys.readouterr().out
     waiting.refresh_from_db()
@@ -514,6 +521,8 @@ def test_rollover_dry_run_then_wet_run(net, capsys):
     assert "Prolongations reportées sur la nuit en cours : 1" in out
     waiting.refresh_from_db()
     assert waiting.status == "unmet" and waiting.unmet.reason == "night_closed" and waiting.caller_phone == ""
+    old_call.refresh_from_db()
+    assert old_call.caller_phone == ""
     figures = NightFigures.objects.get(night=yesterday)
     assert (figures.requests, figures.allocated, figures.unmet, figures.persons, figures.children) == (
         2,
@@ -577,3 +586,31 @@ def test_facility_manager_home_says_what_is_declared_tonight(net, login, client)
     body = client.get(reverse("core:home")).content.decode()
     assert "2 places déclarées libres" in body
     assert reverse("emergency:declare", args=[net["chu"].pk]) in body
+
+
+def test_priority_preview_follows_the_facts_and_the_household(net, login, client):
+    login(net["handler"])
+    url = reverse("emergency:priority_preview")
+    assert 'data-suggested="P4"' in client.get(url).content.decode()
+    assert 'data-suggested="P1"' in client.get(url, {"facts": ["health", "pregnancy"]}).content.decode()
+    assert 'data-suggested="P4"' in client.get(url, {"facts": ["nationality"]}).content.decode()
+    night = current_night()
+    household = make_household(
+        organization=net["siao"],
+        people=[("Awa", "Sow", date(1990, 1, 1)), ("Ali", "Sow", night - timedelta(days=400))],
+    )
+    assert 'data-suggested="P2"' in client.get(url, {"household": household.pk}).content.decode()
+    client.logout()
+    login(net["members"][Role.SOCIAL_WORKER].user)
+    assert client.get(url).status_code == 404
+
+
+def test_the_referent_social_worker_sees_the_115_steps_without_a_link(net):
+    worker = _as(net["members"][Role.SOCIAL_WORKER])
+    household = make_household(organization=net["association"], referent=worker.active_membership.user)
+    coordinator = _as(net["members"][Role.SIAO_COORDINATOR])
+    req = services.request_create(actor=coordinator, household=household, night=current_night())
+    services.unmet_record(actor=coordinator, request=req, reason="no_place")
+    steps = [s for s in household_path(worker, household) if s.domain == "emergency"]
+    assert [s.label for s in steps] == [f"115 : demande non pourvue pour la nuit du {req.night:%d/%m/%Y}"]
+    assert steps[0].url == ""

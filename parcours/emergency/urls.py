@@ -7,6 +7,7 @@ app_name = "emergency"
 urlpatterns = [
     path("", views.board_page, name="board"),
     path("appels/nouveau/", views.call_create, name="call"),
+    path("appels/priorite-suggeree/", views.priority_preview, name="priority_preview"),
     path("demandes/<int:pk>/", views.request_detail, name="request"),
     path("demandes/<int:pk>/attribuer/", views.request_allocate, name="allocate"),
     path("demandes/<int:pk>/non-pourvue/", views.request_unmet, name="unmet"),

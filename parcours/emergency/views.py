@@ -20,7 +20,8 @@ from parcours.offers.choices import FacilityKind
 from parcours.offers.models import Facility, Unit
 
 from . import board, figures, perms, services
-from .choices import Fact, RequestStatus, UnmetReason
+from . import priority as priority_rules
+from .choices import Fact, Priority, RequestStatus, UnmetReason
 from .forms import (
     BoardFilterForm,
     CallForm,
@@ -152,10 +153,16 @@ def call_create(request):
         household_services.record_read(
             actor=request.user, household=household, sections=READ_SECTIONS, purpose="emergency_call"
         )
+    ticked = set(form["facts"].value() or []) & set(Fact.values)
+    if household is not None:
+        ticked |= services.household_composition(household, current_night()).facts
+    suggested = priority_rules.suggest(ticked)
     return render(
         request,
         "emergency/call.html",
         {
+            "suggested": suggested,
+            "suggested_label": Priority(suggested).label,
             "form": form,
             "query": query,
             "results": results,
@@ -163,6 +170,21 @@ def call_create(request):
             "crumbs": _crumbs((_("Nouvel appel"), None)),
         },
         status=400 if form.errors else 200,
+    )
+
+
+def priority_preview(request):
+    """The priority the ticked facts (and a known household's ages) suggest, while the call goes on."""
+    _team_only(request)
+    facts = {f for f in request.GET.getlist("facts") if f in Fact.values}
+    household_id = request.GET.get("household") or ""
+    if household_id.isdigit():
+        household = Household.objects.visible_to(request.user).filter(pk=household_id).first()
+        if household is not None:
+            facts |= services.household_composition(household, current_night()).facts
+    suggested = priority_rules.suggest(facts)
+    return render(
+        request, "emergency/_priority.html", {"suggested": suggested, "label": Priority(suggested).label}
     )
 
 

@@ -37,6 +37,8 @@ def test_call_handler_keyboard_only_from_call_to_place(page, login, client, live
     page.keyboard.type("1")
     _tab_to(page, "el.type === 'checkbox' && el.value === 'health'")
     page.keyboard.press("Space")
+    # The suggestion follows the facts ticked, announced politely to screen readers.
+    page.locator('#suggested-priority[data-suggested="P2"]').wait_for()
     _tab_to(page, 'el.textContent.trim() === "Enregistrer l\'appel"')
     page.keyboard.press("Enter")
     page.wait_for_url("**/115/demandes/*/")
