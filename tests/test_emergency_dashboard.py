@@ -98,32 +98,51 @@ def test_nights_and_month_by_hand(month):
     assert total.unmet_by_reason == {"no_place": 2, "refused_by_person": 1}
 
 
+def _cells(body):
+    return {m.group(1): m.group(2).strip() for m in re.finditer(r'data-figure="([\w-]+)">([^<]*)<', body)}
+
+
 def test_dashboard_page_shows_the_same_figures_with_a_table_for_the_chart(month, login, client):
-    observer = MembershipFactory(
-        role=Role.OBSERVER, organization=OrganizationFactory(state=True, territory=month)
+    handler = MembershipFactory(
+        role=Role.CALL_HANDLER, organization=OrganizationFactory(siao=True, territory=month)
     )
-    login(observer.user)
+    login(handler.user)
     response = client.get(reverse("emergency:dashboard"), {"month": "2025-03"})
     assert response.status_code == 200
     body = response.content.decode()
-
-    def cell(name):
-        return re.search(rf'data-figure="{name}">([^<]*)<', body).group(1).strip()
-
-    assert [cell(n) for n in ("requests", "households", "persons", "allocated", "unmet")] == [
+    cell = _cells(body)
+    assert [cell[n] for n in ("requests", "households", "persons", "allocated", "unmet")] == [
         "7",
         "4",
         "8",
         "4",
         "3",
     ]
-    assert cell("unmet_rate") == "42,9 %"
-    assert cell("children_share") == "37,5 %"
+    assert (cell["unmet_rate"], cell["family_share"], cell["children_share"]) == (
+        "42,9 %",
+        "42,9 %",
+        "37,5 %",
+    )
+    assert (cell["unmet_households"], cell["unmet_persons"]) == ("2", "2")
     assert 'role="img"' in body and "<caption>Chiffres par nuit</caption>" in body
     row = re.search(r'data-night="2025-03-01">(.*?)</tr>', body, re.S).group(1)
     assert re.findall(r"<td>([^<]*)</td>", row)[:5] == ["3", "6", "3", "2", "1"]
     # No named person on the dashboard.
     assert "Lefèvre" not in body
+
+
+def test_observers_get_aggregates_without_small_cells(month, login, client):
+    observer = MembershipFactory(
+        role=Role.OBSERVER, organization=OrganizationFactory(state=True, territory=month)
+    )
+    login(observer.user)
+    body = client.get(reverse("emergency:dashboard"), {"month": "2025-03"}).content.decode()
+    cell = _cells(body)
+    assert (cell["requests"], cell["persons"]) == ("7", "8")
+    assert (cell["households"], cell["allocated"], cell["unmet"]) == ("&lt; 5", "&lt; 5", "&lt; 5")
+    # A rate on a hidden count is hidden too; one on shown counts stays.
+    assert cell["unmet_rate"] == "—" and cell["children_share"] == "—"
+    assert "masqués" in body
 
 
 def test_dashboard_is_refused_to_field_roles_without_the_115(month, login, client):

@@ -7,12 +7,17 @@
 - allocated / unmet: requests answered with a place / recorded as unmet (DNP), whatever the reason;
 - unmet rate: unmet requests ÷ requests; unmet households and persons: distinct, as above;
 - family share: requests with at least one minor ÷ requests; children share: children ÷ persons.
+
+Observers and network administrators read aggregates only: counts below the disclosure threshold
+are shown as "< threshold", and a rate built on such a count is not shown (design §5.5).
 """
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from types import SimpleNamespace
 
+from django.conf import settings
 from django.db.models import Count
 
 from .choices import AllocationStatus, RequestStatus
@@ -161,3 +166,45 @@ def period_total(territory_id: int, first: date, last: date, nights: list[Figure
     total.no_shows = sum(n.no_shows for n in nights)
     total.extensions = sum(n.extensions for n in nights)
     return total
+
+
+# Counts from 1 to this minus one are not shown to readers of aggregates only.
+DEFAULT_DISCLOSURE_THRESHOLD = 5
+COUNTS = (
+    "requests",
+    "request_persons",
+    "households",
+    "persons",
+    "children",
+    "family_requests",
+    "allocated",
+    "unmet",
+    "unmet_households",
+    "unmet_persons",
+    "pending",
+)
+RATES = {
+    "unmet_rate": ("unmet", "requests"),
+    "family_share": ("family_requests", "requests"),
+    "children_share": ("children", "persons"),
+}
+
+
+def disclosure_threshold() -> int:
+    return getattr(settings, "PARCOURS_DISCLOSURE_THRESHOLD", DEFAULT_DISCLOSURE_THRESHOLD)
+
+
+def shown(f: Figures, threshold: int | None = None) -> SimpleNamespace:
+    """What a page shows of `f`: everything, or with small cells hidden when `threshold` is given."""
+    values = {name: getattr(f, name) for name in COUNTS}
+    rates = {name: getattr(f, name) for name in RATES}
+    reasons = dict(f.unmet_by_reason)
+    if threshold:
+        hidden = {name for name, value in values.items() if 0 < value < threshold}
+        for name in hidden:
+            values[name] = f"< {threshold}"
+        for name, parts in RATES.items():
+            if hidden & set(parts):
+                rates[name] = None
+        reasons = {code: (f"< {threshold}" if 0 < n < threshold else n) for code, n in reasons.items()}
+    return SimpleNamespace(night=f.night, unmet_by_reason=reasons, **values, **rates)

@@ -417,30 +417,39 @@ def dashboard(request):
     night = current_night()
     tonight = figures.night_rows(territory_id, night, night)[0]
     summary = board.free_summary(night=night, territory_id=territory_id)
-    peak = max([n.requests for n in nights] + [1])
+    # The 115 team sees its own figures whole; readers of aggregates only, without small cells.
+    threshold = None if perms.can_use_115(request.user) else figures.disclosure_threshold()
+    shown = [figures.shown(n, threshold) for n in nights]
+
+    def height(value) -> int:
+        return round(180 * value / peak) if isinstance(value, int) else 0
+
+    peak = max([n.requests for n in shown if isinstance(n.requests, int)] + [1])
     reasons = dict(UnmetReason.choices)
+    total_shown = figures.shown(total, threshold)
     return render(
         request,
         "emergency/dashboard.html",
         {
             "first": first,
             "last": last,
-            "nights": nights,
+            "nights": shown,
             "bars": [
                 {
                     "night": n,
-                    "y_requests": 200 - round(180 * n.requests / peak),
-                    "h_requests": round(180 * n.requests / peak),
-                    "y_unmet": 200 - round(180 * n.unmet / peak),
-                    "h_unmet": round(180 * n.unmet / peak),
+                    "y_requests": 200 - height(n.requests),
+                    "h_requests": height(n.requests),
+                    "y_unmet": 200 - height(n.unmet),
+                    "h_unmet": height(n.unmet),
                     "x": 40 + i * 22,
                 }
-                for i, n in enumerate(nights)
+                for i, n in enumerate(shown)
             ],
             "chart_width": 60 + 22 * len(nights),
             "peak": peak,
-            "total": total,
-            "tonight": tonight,
+            "total": total_shown,
+            "tonight": figures.shown(tonight, threshold),
+            "threshold": threshold,
             "free_places": sum(row["places"] for row in summary),
             "reasons": [
                 (reasons.get(code, code), count) for code, count in sorted(total.unmet_by_reason.items())
