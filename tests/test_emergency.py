@@ -614,3 +614,22 @@ def test_the_referent_social_worker_sees_the_115_steps_without_a_link(net):
     steps = [s for s in household_path(worker, household) if s.domain == "emergency"]
     assert [s.label for s in steps] == [f"115 : demande non pourvue pour la nuit du {req.night:%d/%m/%Y}"]
     assert steps[0].url == ""
+
+
+def test_allocation_with_htmx_reloads_the_page_with_its_message(net, login, client):
+    req = _request(net)
+    login(net["handler"])
+    response = client.post(
+        reverse("emergency:allocate", args=[req.pk]),
+        {"unit": net["singles"][0].pk},
+        headers={"HX-Request": "true"},
+    )
+    assert response["HX-Redirect"] == reverse("emergency:request", args=[req.pk])
+    assert "Place attribuée" in client.get(response["HX-Redirect"]).content.decode()
+
+
+def test_the_board_refreshes_itself_as_a_fragment(net, login, client):
+    login(net["handler"])
+    fragment = client.get(reverse("emergency:board"), headers={"HX-Request": "true"}).content.decode()
+    assert fragment.lstrip().startswith('<div id="board"') and "<html" not in fragment
+    assert 'hx-trigger="every 30s' in fragment

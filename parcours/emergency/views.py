@@ -6,7 +6,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -259,11 +259,14 @@ def request_allocate(request, pk):
             if not request.htmx:
                 return redirect("emergency:request", pk=found.pk)
     if request.htmx:
-        found.refresh_from_db()
-        response = render(request, "emergency/_places.html", _request_context(request, found), status=200)
         if status == 200:
+            # The whole page changes (the request is answered): reload it, message included.
+            response = HttpResponse()
             response["HX-Redirect"] = reverse("emergency:request", args=[found.pk])
-        return response
+            return response
+        # Place just taken (or refused): the message and the places list as they are now.
+        found.refresh_from_db()
+        return render(request, "emergency/_places.html", _request_context(request, found))
     return redirect("emergency:request", pk=found.pk)
 
 
