@@ -633,3 +633,12 @@ def test_the_board_refreshes_itself_as_a_fragment(net, login, client):
     fragment = client.get(reverse("emergency:board"), headers={"HX-Request": "true"}).content.decode()
     assert fragment.lstrip().startswith('<div id="board"') and "<html" not in fragment
     assert 'hx-trigger="every 30s' in fragment
+
+
+def test_an_answered_request_keeps_its_priority(net):
+    req = _request(net)
+    services.unmet_record(actor=net["handler"], request=req, reason="no_place")
+    with pytest.raises(services.Conflict, match="ne change plus"):
+        services.request_set_priority(actor=net["handler"], request=req, version=1, priority="P1", reason="x")
+    req.refresh_from_db()
+    assert req.priority == "P4"

@@ -335,13 +335,16 @@ def set_priority(request, request_id: int, payload: PriorityIn):
     found = _get(request, request_id)
     if not perms.can_change_priority(request.user, found):
         raise ApiError(409, "conflict", "Cette demande a déjà reçu une réponse.")
-    services.request_set_priority(
-        actor=request.user,
-        request=found,
-        version=payload.version,
-        priority=str(payload.vulnerability.value),
-        reason=payload.reason,
-    )
+    try:
+        services.request_set_priority(
+            actor=request.user,
+            request=found,
+            version=payload.version,
+            priority=str(payload.vulnerability.value),
+            reason=payload.reason,
+        )
+    except services.Conflict as exc:
+        raise _conflict(exc) from exc
     return _request_out(_get(request, request_id))
 
 

@@ -253,16 +253,19 @@ def request_set_priority(*, actor, request: EmergencyRequest, version: int, prio
     reason = reason.strip()
     if priority != request.suggested_priority and not reason:
         raise ValidationError({"reason": _("Donnez le motif d'une priorité différente de celle suggérée.")})
-    updated = EmergencyRequest.objects.filter(pk=request.pk, version=version).update(
+    updated = EmergencyRequest.objects.filter(
+        pk=request.pk, version=version, status=RequestStatus.OPEN
+    ).update(
         priority=priority,
         priority_reason=reason if priority != request.suggested_priority else "",
         version=version + 1,
         updated_at=timezone.now(),
     )
     if updated != 1:
-        raise StaleVersionError(
-            EmergencyRequest.objects.filter(pk=request.pk).values_list("version", flat=True).first()
-        )
+        current = EmergencyRequest.objects.filter(pk=request.pk).values("version", "status").first()
+        if current is not None and current["version"] == version:
+            raise Conflict(_("Cette demande a déjà reçu une réponse : sa priorité ne change plus."))
+        raise StaleVersionError(current["version"] if current else None)
     request.refresh_from_db()
     audit.record_write(actor=actor, action="emergency.request.priority", obj=request, fields=["priority"])
     return request

@@ -302,6 +302,8 @@ def request_priority(request, pk):
             priority=data["priority"],
             reason=data["reason"],
         )
+    except services.Conflict as exc:
+        messages.error(request, exc.message)
     except StaleVersionError:
         messages.error(
             request,
