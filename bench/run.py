@@ -23,11 +23,14 @@ def database_url() -> str:
     try:
         import psycopg
 
-        admin = url.rsplit("/", 1)[0] + "/postgres"
+        server, _, name = url.rpartition("/")
+        # Several people may bench on one server: DATABASE_URL's own name keeps their databases apart.
+        bench = "parcours_bench" if name in ("", "parcours") else f"{name}_bench"
+        admin = server + "/postgres"
         with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
-            conn.execute("DROP DATABASE IF EXISTS parcours_bench WITH (FORCE)")
-            conn.execute("CREATE DATABASE parcours_bench")
-        return url.rsplit("/", 1)[0] + "/parcours_bench"
+            conn.execute(f"DROP DATABASE IF EXISTS {bench} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {bench}")
+        return f"{server}/{bench}"
     except Exception as exc:  # noqa: BLE001
         print(f"PostgreSQL unreachable ({type(exc).__name__}): benchmarks run on SQLite.")
         path = ROOT / "var" / "bench.sqlite3"

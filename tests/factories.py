@@ -110,3 +110,20 @@ def make_household(
         )
     SituationPeriod.objects.create(household=household, situation=situation, started_on=date(2026, 1, 5))
     return household
+
+
+def make_emergency_facility(*, organization, territory="93", kind="chu", units=3, capacity=1, **rules):
+    """An emergency facility (CHU by default) with `units` units of `capacity` places."""
+    from parcours.offers.models import Facility, Unit
+
+    facility = Facility.objects.create(
+        name=f"{kind.upper()} {Facility.objects.count() + 1}",
+        kind=kind,
+        organization=organization,
+        territory=TerritoryFactory(code=territory),
+        **rules,
+    )
+    Unit.objects.bulk_create(
+        [Unit(facility=facility, label=f"Chambre {n}", capacity=capacity) for n in range(1, units + 1)]
+    )
+    return facility, list(facility.units.order_by("pk"))

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "parcours.households",
     "parcours.offers",
     "parcours.orientation",
+    "parcours.emergency",
     "parcours.observatory",
     "parcours.plan",
     "parcours.api",
@@ -179,6 +180,10 @@ ADMINS = [("Exploitation", a) for a in env.list("ADMINS_EMAILS", default=[])]
 
 # SMS: a pluggable backend (used by the 115 for the address of a place).
 SMS_BACKEND = env.str("SMS_BACKEND", default="parcours.core.sms.ConsoleBackend")
+# With SMS_BACKEND=parcours.core.sms.BrevoBackend (docs/configuration.md).
+SMS_BREVO_API_KEY = env.str("SMS_BREVO_API_KEY", default="")
+SMS_SENDER = env.str("SMS_SENDER", default="115")
+SMS_HTTP_TIMEOUT = env.int("SMS_HTTP_TIMEOUT", default=10)
 
 # Cache: local memory by default; production with several workers sets CACHE_URL (e.g. redis://).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}

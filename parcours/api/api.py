@@ -5,6 +5,7 @@ from ninja import NinjaAPI, Router, Schema
 
 from parcours.accounts.decorators import two_factor_exempt
 from parcours.assessments.api import router as assessments_router
+from parcours.emergency.api import router as emergency_router
 from parcours.households.api import router as households_router
 from parcours.observatory.api import router as observatory_router
 from parcours.offers.api import router as offers_router
@@ -60,6 +61,7 @@ api.add_router("", assessments_router)
 api.add_router("", households_router)
 api.add_router("", offers_router)
 api.add_router("", orientation_router)
+api.add_router("", emergency_router)
 api.add_router("", observatory_router)
 
 

@@ -41,24 +41,6 @@ def home_panels(user, membership) -> list[Panel]:
     return [provider(user, membership) for _order, provider in providers]
 
 
-@register(Role.CALL_HANDLER)
-def tonight_requests(user, membership):
-    return Panel(
-        _("Demandes de cette nuit"),
-        _("Les demandes 115 de la nuit en cours, les plus urgentes en tête."),
-        empty=_("Aucune demande pour cette nuit."),
-    )
-
-
-@register(Role.CALL_HANDLER)
-def free_places(user, membership):
-    return Panel(
-        _("Places libres ce soir"),
-        _("Les places d'urgence disponibles cette nuit sur le département."),
-        empty=_("Aucune place déclarée libre pour cette nuit."),
-    )
-
-
 @register(Role.LANDLORD)
 def prevention_alerts(user, membership):
     return Panel(

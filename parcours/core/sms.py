@@ -1,6 +1,9 @@
-"""Pluggable SMS sending (the 115 texts the address of a place): console, file and memory backends."""
+"""Pluggable SMS sending (the 115 texts the address of a place): console, file and memory backends,
+and one real provider over HTTPS (Brevo's transactional SMS API). Phone numbers are never logged."""
 
 import json
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from django.conf import settings
@@ -8,6 +11,10 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 outbox: list[dict] = []
+
+
+class SmsError(Exception):
+    """The message could not be handed to the provider (the number is not in the message)."""
 
 
 class BaseBackend:
@@ -37,6 +44,44 @@ class MemoryBackend(BaseBackend):
 
     def send(self, *, to: str, text: str) -> None:
         outbox.append({"to": to, "text": text})
+
+
+class BrevoBackend(BaseBackend):
+    """Production: Brevo's transactional SMS API (a French provider). Settings: SMS_BREVO_API_KEY,
+    SMS_SENDER (11 characters at most), SMS_HTTP_TIMEOUT (seconds), SMS_BREVO_URL (rarely changed)."""
+
+    DEFAULT_URL = "https://api.brevo.com/v3/transactionalSMS/sms"
+
+    def build_request(self, *, to: str, text: str) -> urllib.request.Request:
+        body = {
+            "sender": getattr(settings, "SMS_SENDER", "115"),
+            "recipient": to.lstrip("+").replace(" ", ""),
+            "content": text,
+            "type": "transactional",
+        }
+        url = getattr(settings, "SMS_BREVO_URL", self.DEFAULT_URL)
+        if not url.startswith("https://"):
+            raise SmsError("the SMS provider is reached over HTTPS only")
+        return urllib.request.Request(  # noqa: S310  (an https URL, checked above)
+            url,
+            data=json.dumps(body).encode(),
+            method="POST",
+            headers={
+                "api-key": settings.SMS_BREVO_API_KEY,
+                "content-type": "application/json",
+                "accept": "application/json",
+            },
+        )
+
+    def send(self, *, to: str, text: str) -> None:
+        request = self.build_request(to=to, text=text)
+        timeout = getattr(settings, "SMS_HTTP_TIMEOUT", 10)
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+                if response.status >= 300:
+                    raise SmsError(f"provider answered {response.status}")
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            raise SmsError(f"provider unreachable: {type(exc).__name__}") from None
 
 
 def send_sms(*, to: str, text: str) -> None:

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from parcours.accounts.roles import Role
-from parcours.demo import assessments, households, network, offers, orientation, plan, proposals
+from parcours.demo import assessments, emergency, households, network, offers, orientation, plan, proposals
 from parcours.territories.models import Territory
 
 # Each domain appends its own step: a callable (rng) → None, run in this order.
@@ -17,6 +17,7 @@ STEPS = [
     orientation.seed,
     proposals.seed,
     assessments.seed,
+    emergency.seed,
     plan.seed,
 ]
 

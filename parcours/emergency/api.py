@@ -1,0 +1,434 @@
+"""API v1 of the 115 (api-v1.md, "115 (emergency)"): availability, requests, allocation (409 when the
+place is taken), unmet demand; and cancel, no-show, extension, priority and free-places declaration."""
+
+from datetime import date, datetime
+
+from ninja import Field, Query, Router, Schema, Status
+
+from parcours.api.errors import ApiError
+from parcours.api.pagination import page_of
+from parcours.api.schemas import ErrorOut
+from parcours.households.models import Household
+from parcours.offers.models import Facility, Unit
+from parcours.territories.models import Territory
+
+from . import board, perms, services
+from .choices import Fact, Priority, UnmetReason
+from .models import EmergencyRequest, NightAllocation
+from .nights import current_night
+
+router = Router(tags=["115"])
+
+NOT_FOUND = "Demande introuvable."
+
+
+class AvailabilityOut(Schema):
+    unit: int
+    facility: int
+    capacity: int
+    kind: str
+    commune: str | None
+    facility_name: str
+    label: str
+
+
+class AvailabilityQuery(Schema):
+    night: date | None = None
+    territory: str | None = Field(None, max_length=3)
+    persons: int = Field(1, ge=1, le=30)
+    children: int = Field(0, ge=0, le=29)
+    women_only: bool = False
+
+
+class RequestIn(Schema):
+    household: int | None = None
+    night: date
+    persons: int | None = Field(None, ge=1, le=30)
+    children: int | None = Field(None, ge=0, le=29)
+    vulnerability: Priority | None = None
+    vulnerability_reason: str = Field("", max_length=2000)
+    facts: list[Fact] = Field(default_factory=list, max_length=20)
+    women_only: bool = False
+    caller_phone: str | None = Field(None, max_length=20)
+
+
+class RequestCreatedOut(Schema):
+    id: int
+    status: str
+    vulnerability: str
+    suggested_vulnerability: str
+
+
+class AllocationOut(Schema):
+    id: int
+    request: int
+    unit: int
+    facility: int
+    night: date
+    status: str
+    extension: bool
+
+
+class RequestOut(Schema):
+    id: int
+    version: int
+    household: int | None
+    night: date
+    persons: int
+    children: int
+    vulnerability: str
+    suggested_vulnerability: str
+    facts: list[str]
+    status: str
+    unmet_reason: str | None
+    created_at: datetime
+    allocations: list[AllocationOut]
+
+
+class AllocateIn(Schema):
+    unit: int
+
+
+class UnmetIn(Schema):
+    reason: UnmetReason
+
+
+class UnmetOut(Schema):
+    id: int
+    status: str
+    reason: str
+
+
+class PriorityIn(Schema):
+    version: int
+    vulnerability: Priority
+    reason: str = Field("", max_length=2000)
+
+
+class ExtendIn(Schema):
+    nights: int = Field(1, ge=1, le=14)
+
+
+class DeclarationIn(Schema):
+    night: date
+    units: list[int] = Field(max_length=500)
+
+
+class DeclarationOut(Schema):
+    facility: int
+    night: date
+    units: list[int]
+
+
+def _allocation_out(a: NightAllocation) -> dict:
+    return {
+        "id": a.pk,
+        "request": a.request_id,
+        "unit": a.unit_id,
+        "facility": a.unit.facility_id,
+        "night": a.night,
+        "status": a.status,
+        "extension": a.extension,
+    }
+
+
+def _request_out(r: EmergencyRequest) -> dict:
+    unmet = getattr(r, "unmet", None) if r.status == "unmet" else None
+    return {
+        "id": r.pk,
+        "version": r.version,
+        "household": r.household_id,
+        "night": r.night,
+        "persons": r.persons,
+        "children": r.children,
+        "vulnerability": r.priority,
+        "suggested_vulnerability": r.suggested_priority,
+        "facts": r.facts,
+        "status": r.status,
+        "unmet_reason": unmet.reason if unmet else None,
+        "created_at": r.created_at,
+        "allocations": [_allocation_out(a) for a in r.allocations.all()],
+    }
+
+
+def _team(request):
+    if not perms.can_use_115(request.user):
+        raise ApiError(403, "forbidden", "Le 115 est réservé aux écoutant·es et à la coordination SIAO.")
+
+
+def _get(request, request_id: int) -> EmergencyRequest:
+    found = (
+        EmergencyRequest.objects.select_related("household", "unmet")
+        .prefetch_related("allocations__unit")
+        .filter(pk=request_id)
+        .first()
+    )
+    if found is None or not perms.can_view_request(request.user, found):
+        raise ApiError(404, "not_found", NOT_FOUND)
+    return found
+
+
+def _conflict(exc: services.Conflict) -> ApiError:
+    code = "place_taken" if isinstance(exc, services.PlaceTaken) else "conflict"
+    return ApiError(409, code, exc.message)
+
+
+RESPONSES = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+@router.get(
+    "/emergency/availability",
+    response={200: list[AvailabilityOut], 400: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    summary="Places d'urgence libres une nuit, pour N personnes",
+)
+def availability(request, filters: Query[AvailabilityQuery]):
+    _team(request)
+    territory_id = None
+    if filters.territory:
+        territory_id = Territory.objects.filter(code=filters.territory).values_list("pk", flat=True).first()
+        if territory_id is None:
+            raise ApiError(
+                400, "invalid", f"Département inconnu : {filters.territory}.", {"territory": ["unknown"]}
+            )
+    if filters.children >= filters.persons:
+        raise ApiError(400, "invalid", "Un ménage compte au moins un adulte.", {"children": ["too_many"]})
+    units = board.free_units(
+        night=filters.night or current_night(),
+        territory_id=territory_id,
+        persons=filters.persons,
+        children=filters.children,
+        women_only=filters.women_only,
+    )
+    return [
+        {
+            "unit": u.pk,
+            "facility": u.facility_id,
+            "capacity": u.capacity,
+            "kind": u.facility.kind,
+            "commune": u.facility.commune.code if u.facility.commune_id else None,
+            "facility_name": u.facility.name,
+            "label": u.label,
+        }
+        for u in units[:500]
+    ]
+
+
+@router.post(
+    "/emergency/requests",
+    response={201: RequestCreatedOut, **RESPONSES},
+    summary="Enregistrer une demande 115",
+)
+def create_request(request, payload: RequestIn):
+    _team(request)
+    household = None
+    if payload.household is not None:
+        household = Household.objects.visible_to(request.user).filter(pk=payload.household).first()
+        if household is None:
+            raise ApiError(404, "not_found", "Ménage introuvable.")
+        if not perms.can_create_request(request.user, household):
+            raise ApiError(403, "forbidden", "Votre rôle ne permet pas de faire une demande pour ce ménage.")
+    try:
+        created = services.request_create(
+            actor=request.user,
+            household=household,
+            night=payload.night,
+            persons=payload.persons,
+            children=payload.children,
+            facts=[str(f.value if hasattr(f, "value") else f) for f in payload.facts],
+            priority=str(payload.vulnerability.value) if payload.vulnerability else None,
+            priority_reason=payload.vulnerability_reason,
+            women_only=payload.women_only,
+            caller_phone=payload.caller_phone or "",
+        )
+    except services.Conflict as exc:
+        raise _conflict(exc) from exc
+    return Status(
+        201,
+        {
+            "id": created.pk,
+            "status": created.status,
+            "vulnerability": created.priority,
+            "suggested_vulnerability": created.suggested_priority,
+        },
+    )
+
+
+class ListQuery(Schema):
+    night: date | None = None
+    status: str | None = Field(None, max_length=10)
+    limit: int = Field(20, ge=1, le=100)
+    offset: int = Field(0, ge=0)
+
+
+class RequestPage(Schema):
+    count: int
+    results: list[RequestOut]
+
+
+@router.get(
+    "/emergency/requests",
+    response={200: RequestPage, 403: ErrorOut, 422: ErrorOut},
+    summary="Les demandes 115",
+)
+def list_requests(request, filters: Query[ListQuery]):
+    _team(request)
+    qs = (
+        EmergencyRequest.objects.visible_to(request.user)
+        .filter(night=filters.night or current_night())
+        .select_related("unmet")
+        .prefetch_related("allocations__unit")
+        .by_urgency()
+    )
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    page, count = page_of(qs, filters.limit, filters.offset)
+    return {"count": count, "results": [_request_out(r) for r in page]}
+
+
+@router.get(
+    "/emergency/requests/{int:request_id}",
+    response={200: RequestOut, 404: ErrorOut},
+    summary="Une demande 115",
+)
+def get_request(request, request_id: int):
+    return _request_out(_get(request, request_id))
+
+
+@router.post(
+    "/emergency/requests/{int:request_id}/allocate",
+    response={201: AllocationOut, **RESPONSES},
+    summary="Attribuer une place pour la nuit (409 si elle vient d'être prise)",
+)
+def allocate(request, request_id: int, payload: AllocateIn):
+    found = _get(request, request_id)
+    unit = Unit.objects.select_related("facility").filter(pk=payload.unit).first()
+    if unit is None:
+        raise ApiError(404, "not_found", "Place introuvable.")
+    try:
+        allocation = services.allocate(actor=request.user, request=found, unit=unit)
+    except services.Conflict as exc:
+        raise _conflict(exc) from exc
+    return Status(201, _allocation_out(allocation))
+
+
+@router.post(
+    "/emergency/requests/{int:request_id}/unmet",
+    response={200: UnmetOut, **RESPONSES},
+    summary="Enregistrer la demande comme non pourvue (DNP)",
+)
+def unmet(request, request_id: int, payload: UnmetIn):
+    found = _get(request, request_id)
+    reason = str(payload.reason.value if hasattr(payload.reason, "value") else payload.reason)
+    try:
+        services.unmet_record(actor=request.user, request=found, reason=reason)
+    except services.Conflict as exc:
+        raise _conflict(exc) from exc
+    return {"id": found.pk, "status": found.status, "reason": reason}
+
+
+@router.post(
+    "/emergency/requests/{int:request_id}/priority",
+    response={200: RequestOut, **RESPONSES},
+    summary="Changer la priorité (avec un motif si elle diffère de la suggestion)",
+)
+def set_priority(request, request_id: int, payload: PriorityIn):
+    found = _get(request, request_id)
+    if not perms.can_change_priority(request.user, found):
+        raise ApiError(409, "conflict", "Cette demande a déjà reçu une réponse.")
+    try:
+        services.request_set_priority(
+            actor=request.user,
+            request=found,
+            version=payload.version,
+            priority=str(payload.vulnerability.value),
+            reason=payload.reason,
+        )
+    except services.Conflict as exc:
+        raise _conflict(exc) from exc
+    return _request_out(_get(request, request_id))
+
+
+@router.post(
+    "/emergency/requests/{int:request_id}/cancel",
+    response={200: RequestOut, **RESPONSES},
+    summary="Annuler une demande",
+)
+def cancel_request(request, request_id: int):
+    found = _get(request, request_id)
+    try:
+        services.request_cancel(actor=request.user, request=found)
+    except services.Conflict as exc:
+        raise _conflict(exc) from exc
+    return _request_out(_get(request, request_id))
+
+
+def _allocation(request, allocation_id: int) -> NightAllocation:
+    found = NightAllocation.objects.select_related("request", "unit").filter(pk=allocation_id).first()
+    if found is None or not perms.can_manage_allocation(request.user, found):
+        raise ApiError(404, "not_found", "Nuitée introuvable.")
+    return found
+
+
+@router.post(
+    "/emergency/allocations/{int:allocation_id}/cancel",
+    response={200: AllocationOut, **RESPONSES},
+    summary="Annuler une nuitée",
+)
+def cancel_allocation(request, allocation_id: int):
+    try:
+        ended = services.allocation_cancel(actor=request.user, allocation=_allocation(request, allocation_id))
+    except services.Conflict as exc:
+        raise _conflict(exc) from exc
+    return _allocation_out(ended)
+
+
+@router.post(
+    "/emergency/allocations/{int:allocation_id}/no-show",
+    response={200: AllocationOut, **RESPONSES},
+    summary="Enregistrer une absence",
+)
+def no_show(request, allocation_id: int):
+    try:
+        ended = services.allocation_no_show(
+            actor=request.user, allocation=_allocation(request, allocation_id)
+        )
+    except services.Conflict as exc:
+        raise _conflict(exc) from exc
+    return _allocation_out(ended)
+
+
+@router.post(
+    "/emergency/allocations/{int:allocation_id}/extend",
+    response={201: list[AllocationOut], **RESPONSES},
+    summary="Prolonger dans la même place (409 si une des nuits est prise)",
+)
+def extend(request, allocation_id: int, payload: ExtendIn):
+    try:
+        created = services.allocation_extend(
+            actor=request.user, allocation=_allocation(request, allocation_id), nights=payload.nights
+        )
+    except services.Conflict as exc:
+        raise _conflict(exc) from exc
+    return Status(201, [_allocation_out(a) for a in created])
+
+
+@router.put(
+    "/emergency/facilities/{int:facility_id}/free-places",
+    response={200: DeclarationOut, **RESPONSES},
+    summary="Déclarer les places libres d'une structure pour une nuit",
+)
+def declare(request, facility_id: int, payload: DeclarationIn):
+    facility = Facility.objects.filter(pk=facility_id).first()
+    if facility is None:
+        raise ApiError(404, "not_found", "Structure introuvable.")
+    if not perms.can_declare_places(request.user, facility):
+        raise ApiError(
+            403, "forbidden", "Seul le gestionnaire d'une structure d'urgence déclare ses places libres."
+        )
+    units = list(Unit.objects.filter(pk__in=payload.units))
+    if len(units) != len(set(payload.units)):
+        raise ApiError(400, "invalid", "Places inconnues.", {"units": ["unknown"]})
+    declaration = services.places_declare(
+        actor=request.user, facility=facility, night=payload.night, units=units
+    )
+    return {"facility": facility.pk, "night": declaration.night, "units": sorted(u.pk for u in units)}

@@ -1,0 +1,138 @@
+"""Forms of the 115 pages: taking a call, the priority, an unmet demand, tonight's free places."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from parcours.core.forms import StyledFormMixin
+from parcours.households.choices import Sex
+from parcours.territories.models import Territory
+
+from .choices import CallOutcome, Fact, Priority, UnmetReason
+from .nights import current_night
+
+
+class CallForm(StyledFormMixin, forms.Form):
+    household = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    outcome = forms.ChoiceField(
+        label=_("Suite de l'appel"), choices=CallOutcome.choices, initial=CallOutcome.REQUEST
+    )
+    flash_first_name = forms.CharField(label=_("Prénom"), max_length=100, required=False)
+    flash_last_name = forms.CharField(label=_("Nom"), max_length=100, required=False)
+    flash_birth_date = forms.DateField(
+        label=_("Date de naissance"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    flash_sex = forms.ChoiceField(
+        label=_("Sexe"), choices=Sex.choices, initial=Sex.UNSPECIFIED, required=False
+    )
+    night = forms.DateField(
+        label=_("Nuit du"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    persons = forms.IntegerField(
+        label=_("Nombre de personnes"),
+        min_value=1,
+        max_value=30,
+        required=False,
+        help_text=_("Laissez vide pour un ménage connu : sa composition est reprise."),
+    )
+    children = forms.IntegerField(label=_("Dont enfants mineurs"), min_value=0, max_value=29, required=False)
+    women_only = forms.BooleanField(label=_("Femme seule ou avec enfants"), required=False)
+    facts = forms.MultipleChoiceField(
+        label=_("Éléments de vulnérabilité"),
+        choices=Fact.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Des faits constatés pendant l'appel, jamais de détail de santé. "
+            "Ni nationalité ni situation administrative."
+        ),
+    )
+    priority = forms.ChoiceField(
+        label=_("Priorité"),
+        choices=[("", _("Celle suggérée"))] + Priority.choices,
+        required=False,
+    )
+    priority_reason = forms.CharField(
+        label=_("Motif d'une autre priorité"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    caller_phone = forms.CharField(
+        label=_("Téléphone pour le SMS"),
+        max_length=20,
+        required=False,
+        help_text=_("Facultatif, effacé à la clôture de la nuit."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["night"].initial = current_night()
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("flash_first_name", "").strip(), data.get("flash_last_name", "").strip()
+        if bool(first) != bool(last):
+            raise forms.ValidationError(
+                _("Pour une évaluation flash, donnez le prénom et le nom (ou aucun des deux).")
+            )
+        if (
+            data.get("outcome") == CallOutcome.REQUEST
+            and not data.get("household")
+            and not data.get("persons")
+        ):
+            self.add_error("persons", _("Indiquez le nombre de personnes."))
+        return data
+
+
+class PriorityForm(StyledFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    priority = forms.ChoiceField(label=_("Priorité retenue"), choices=Priority.choices)
+    reason = forms.CharField(label=_("Motif"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class UnmetForm(StyledFormMixin, forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Motif de la demande non pourvue"),
+        choices=[c for c in UnmetReason.choices if c[0] != UnmetReason.NIGHT_CLOSED],
+    )
+
+
+class ExtendForm(StyledFormMixin, forms.Form):
+    nights = forms.IntegerField(label=_("Nuits supplémentaires"), min_value=1, max_value=14, initial=1)
+
+
+class SmsForm(StyledFormMixin, forms.Form):
+    phone = forms.CharField(label=_("Téléphone"), max_length=20, required=False)
+
+
+class BoardFilterForm(StyledFormMixin, forms.Form):
+    territory = forms.ModelChoiceField(
+        label=_("Département"),
+        queryset=Territory.objects.order_by("code"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("Le mien"),
+    )
+    persons = forms.IntegerField(label=_("Personnes"), min_value=1, max_value=30, required=False)
+    children = forms.IntegerField(label=_("Dont enfants"), min_value=0, max_value=29, required=False)
+    women_only = forms.BooleanField(label=_("Femme seule ou avec enfants"), required=False)
+
+
+class DeclarationForm(StyledFormMixin, forms.Form):
+    night = forms.DateField(
+        label=_("Nuit du"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    units = forms.ModelMultipleChoiceField(
+        label=_("Places libres pour le 115"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, facility, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = facility.units.filter(active=True).order_by("label", "pk")
+        self.fields["night"].initial = current_night()
+
+
+class MonthForm(forms.Form):
+    month = forms.RegexField(regex=r"^\d{4}-\d{2}$", required=False)

@@ -1,0 +1,567 @@
+"""Writes of the 115: calls, requests, allocations, unmet demand, declarations, SMS, the night's close.
+
+Each write runs in one transaction and ends with its audit row (the audit head lock is taken last,
+so that it is held as briefly as possible). Allocation relies on the database: the conditional
+unique constraint on unit × night refuses a second booking under any concurrency.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parcours.core import audit, sms
+from parcours.core.versioning import StaleVersionError
+from parcours.households import services as household_services
+from parcours.households.choices import Situation
+from parcours.offers.choices import EMERGENCY_KINDS
+from parcours.offers.models import Facility, Unit
+from parcours.territories.models import Territory
+
+from . import priority as priority_rules
+from .choices import AllocationStatus, CallOutcome, Fact, Priority, RequestStatus, UnmetReason
+from .models import (
+    EmergencyCall,
+    EmergencyRequest,
+    NightAllocation,
+    NightFigures,
+    PlacesDeclaration,
+    UnmetDemand,
+)
+from .nights import MAX_NIGHTS_AHEAD, current_night, is_closed
+
+
+class Conflict(Exception):
+    """The write cannot be made on the current state (a place taken, a request already answered)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class PlaceTaken(Conflict):
+    """Someone booked this unit for this night first."""
+
+
+def place_taken_message() -> str:
+    return _(
+        "Cette place vient d'être attribuée par quelqu'un d'autre pour cette nuit : choisissez-en une autre."
+    )
+
+
+def _actor_territory(actor) -> Territory:
+    membership = getattr(actor, "active_membership", None)
+    if membership is None:
+        raise ValidationError(_("Aucun rattachement actif."))
+    return membership.organization.territory
+
+
+def _check_night(night: date, field_name: str = "night") -> None:
+    if is_closed(night):
+        raise ValidationError({field_name: _("Cette nuit est close : choisissez la nuit en cours.")})
+    if night > current_night() + timedelta(days=MAX_NIGHTS_AHEAD):
+        raise ValidationError({field_name: _("Une demande se fait au plus une semaine à l'avance.")})
+
+
+def _clean_phone(phone: str) -> str:
+    phone = "".join(ch for ch in (phone or "") if ch.isdigit() or ch == "+")
+    if phone and not (8 <= len(phone.lstrip("+")) <= 15):
+        raise ValidationError(
+            {"caller_phone": _("Ce numéro de téléphone n'a pas le bon nombre de chiffres.")}
+        )
+    return phone
+
+
+@transaction.atomic
+def call_record(
+    *, actor, outcome: str = CallOutcome.REQUEST, household=None, caller_phone: str = ""
+) -> EmergencyCall:
+    """Log a call; the household is optional (an anonymous caller) and can be added by the request."""
+    if outcome not in CallOutcome.values:
+        raise ValidationError({"outcome": _("Suite d'appel inconnue.")})
+    call = EmergencyCall.objects.create(
+        territory=_actor_territory(actor),
+        handler=actor,
+        household=household,
+        outcome=outcome,
+        caller_phone=_clean_phone(caller_phone),
+    )
+    audit.record_write(
+        actor=actor, action="emergency.call.record", obj=call, fields=["outcome", "household", "caller_phone"]
+    )
+    return call
+
+
+@transaction.atomic
+def flash_household(*, actor, first_name: str, last_name: str, birth_date=None, sex: str = "X", others=()):
+    """Évaluation flash: a minimal file opened during the call, through the household service (the
+    only way a file is created). `others`: MemberData of the other people, if the caller gives them."""
+    head = household_services.MemberData(
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        birth_date=birth_date,
+        sex=sex,
+        relationship="head",
+    )
+    return household_services.household_create(
+        actor=actor,
+        members=[head, *others],
+        territory=_actor_territory(actor).code,
+        situation=Situation.STREET,
+    )
+
+
+@dataclass(frozen=True)
+class FlashData:
+    first_name: str
+    last_name: str
+    birth_date: date | None = None
+    sex: str = "X"
+
+
+@transaction.atomic
+def call_take(
+    *,
+    actor,
+    outcome: str = CallOutcome.REQUEST,
+    household=None,
+    flash: FlashData | None = None,
+    caller_phone: str = "",
+    **request_data,
+) -> tuple[EmergencyCall, EmergencyRequest | None]:
+    """One call from the handler's form: the call, an évaluation flash if asked, and the request for a
+    place when that is the outcome. All or nothing."""
+    if household is None and flash is not None:
+        household = flash_household(
+            actor=actor,
+            first_name=flash.first_name,
+            last_name=flash.last_name,
+            birth_date=flash.birth_date,
+            sex=flash.sex,
+        )
+    call = call_record(actor=actor, outcome=outcome, household=household, caller_phone=caller_phone)
+    if outcome != CallOutcome.REQUEST:
+        return call, None
+    request = request_create(
+        actor=actor, household=household, call=call, caller_phone=caller_phone, **request_data
+    )
+    return call, request
+
+
+@dataclass(frozen=True)
+class Composition:
+    persons: int
+    children: int
+    facts: frozenset = field(default_factory=frozenset)
+
+
+def household_composition(household, night: date) -> Composition:
+    """Persons, minors and the age facts of a known household's current members on that night."""
+    members = household.members
+    minors = sum(1 for p in members if p.birth_date and priority_rules.age_on(p.birth_date, night) < 18)
+    facts = priority_rules.age_facts([p.birth_date for p in members], night)
+    return Composition(persons=len(members), children=minors, facts=frozenset(facts))
+
+
+@transaction.atomic
+def request_create(
+    *,
+    actor,
+    night: date,
+    persons: int | None = None,
+    children: int | None = None,
+    household=None,
+    call: EmergencyCall | None = None,
+    facts: Iterable[str] = (),
+    priority: str | None = None,
+    priority_reason: str = "",
+    caller_phone: str = "",
+    women_only: bool = False,
+) -> EmergencyRequest:
+    """Record a request for a place on `night`. The priority is suggested from the facts ticked and
+    the household's members' ages; a different one needs a reason."""
+    _check_night(night)
+    facts = set(facts)
+    unknown = facts - set(Fact.values)
+    if unknown:
+        raise ValidationError({"facts": _("Éléments inconnus : %(f)s.") % {"f": ", ".join(sorted(unknown))}})
+    if household is not None:
+        known = household_composition(household, night)
+        persons = persons or known.persons
+        children = known.children if children is None else children
+        facts |= known.facts
+    if not persons or persons < 1:
+        raise ValidationError({"persons": _("Indiquez le nombre de personnes (au moins une).")})
+    if persons > 30:
+        raise ValidationError({"persons": _("Au plus 30 personnes par demande.")})
+    children = children or 0
+    if children >= persons:
+        raise ValidationError({"children": _("Un ménage compte au moins un adulte.")})
+    suggested = priority_rules.suggest(facts)
+    priority = priority or suggested
+    if priority not in Priority.values:
+        raise ValidationError({"priority": _("Priorité inconnue : P1, P2, P3 ou P4.")})
+    priority_reason = (priority_reason or "").strip()
+    if priority != suggested and not priority_reason:
+        raise ValidationError(
+            {
+                "priority_reason": _("Donnez le motif d'une priorité différente de celle suggérée (%(p)s).")
+                % {"p": suggested}
+            }
+        )
+    territory = household.territory if household is not None else _actor_territory(actor)
+    request = EmergencyRequest(
+        call=call,
+        household=household,
+        territory=territory,
+        night=night,
+        persons=persons,
+        children=children,
+        women_only=women_only,
+        facts=sorted(facts),
+        suggested_priority=suggested,
+        priority=priority,
+        priority_reason=priority_reason if priority != suggested else "",
+        caller_phone=_clean_phone(caller_phone),
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    try:
+        with transaction.atomic():
+            request.save()
+    except IntegrityError as exc:
+        raise Conflict(_("Ce ménage a déjà une demande pour cette nuit.")) from exc
+    if household is not None and call is not None and call.household_id is None:
+        EmergencyCall.objects.filter(pk=call.pk).update(household=household)
+    audit.record_write(
+        actor=actor,
+        action="emergency.request.create",
+        obj=request,
+        fields=["household", "night", "persons", "children", "facts", "priority", "caller_phone"],
+    )
+    return request
+
+
+@transaction.atomic
+def request_set_priority(*, actor, request: EmergencyRequest, version: int, priority: str, reason: str = ""):
+    """Override the suggested priority (with a reason), or come back to it."""
+    if priority not in Priority.values:
+        raise ValidationError({"priority": _("Priorité inconnue : P1, P2, P3 ou P4.")})
+    reason = reason.strip()
+    if priority != request.suggested_priority and not reason:
+        raise ValidationError({"reason": _("Donnez le motif d'une priorité différente de celle suggérée.")})
+    updated = EmergencyRequest.objects.filter(
+        pk=request.pk, version=version, status=RequestStatus.OPEN
+    ).update(
+        priority=priority,
+        priority_reason=reason if priority != request.suggested_priority else "",
+        version=version + 1,
+        updated_at=timezone.now(),
+    )
+    if updated != 1:
+        current = EmergencyRequest.objects.filter(pk=request.pk).values("version", "status").first()
+        if current is not None and current["version"] == version:
+            raise Conflict(_("Cette demande a déjà reçu une réponse : sa priorité ne change plus."))
+        raise StaleVersionError(current["version"] if current else None)
+    request.refresh_from_db()
+    audit.record_write(actor=actor, action="emergency.request.priority", obj=request, fields=["priority"])
+    return request
+
+
+def _lock_open(request: EmergencyRequest) -> EmergencyRequest:
+    """Lock the request row (two handlers answering the same request wait for each other) and check
+    that it still waits for an answer."""
+    locked = EmergencyRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.status != RequestStatus.OPEN:
+        raise Conflict(
+            _("Cette demande a déjà reçu une réponse (« %(s)s »).")
+            % {"s": RequestStatus(locked.status).label}
+        )
+    if is_closed(locked.night):
+        raise Conflict(_("Cette nuit est close : la demande ne peut plus recevoir de réponse."))
+    return locked
+
+
+def _check_unit(unit: Unit, night: date, persons: int) -> None:
+    facility = unit.facility
+    if facility.kind not in EMERGENCY_KINDS:
+        raise ValidationError(
+            {"unit": _("Cette place n'est pas une place d'urgence (CHU, hôtel, halte de nuit).")}
+        )
+    if not (unit.active and facility.active):
+        raise ValidationError({"unit": _("Cette place n'est plus en service.")})
+    if unit.capacity < persons:
+        raise ValidationError(
+            {
+                "unit": _("Cette place compte %(c)s places pour %(p)s personnes.")
+                % {"c": unit.capacity, "p": persons}
+            }
+        )
+    # One query: no row when the facility declared nothing for that night (every unit offered),
+    # [None] when it declared no unit free, the units' ids otherwise.
+    declared = list(
+        PlacesDeclaration.objects.filter(facility_id=facility.pk, night=night).values_list("units", flat=True)
+    )
+    if declared and unit.pk not in declared:
+        raise ValidationError({"unit": _("La structure n'a pas déclaré cette place libre pour cette nuit.")})
+
+
+def _book(*, request_id: int, unit: Unit, night: date, actor, extension: bool = False) -> NightAllocation:
+    allocation = NightAllocation(
+        request_id=request_id,
+        unit=unit,
+        night=night,
+        extension=extension,
+        allocated_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    # No savepoint: a refused insert aborts the caller's transaction, which PlaceTaken rolls back
+    # whole (nothing of this allocation or extension is kept).
+    try:
+        allocation.save(force_insert=True)
+    except IntegrityError as exc:
+        raise PlaceTaken(place_taken_message()) from exc
+    return allocation
+
+
+@transaction.atomic
+def allocate(*, actor, request: EmergencyRequest, unit: Unit) -> NightAllocation:
+    """Give `unit` to `request` for its night. PlaceTaken when someone booked the unit first.
+
+    Few round trips, since every allocation waits its turn for the audit head: the conditional
+    update claims the request (and locks its row: two handlers answering the same request wait for
+    each other), the insert claims the unit (the unique constraint decides between concurrent
+    handlers), the audit row comes last."""
+    if is_closed(request.night):
+        raise Conflict(_("Cette nuit est close : la demande ne peut plus recevoir de réponse."))
+    _check_unit(unit, request.night, request.persons)
+    claimed = EmergencyRequest.objects.filter(pk=request.pk, status=RequestStatus.OPEN).update(
+        status=RequestStatus.ALLOCATED, updated_at=timezone.now()
+    )
+    if claimed != 1:
+        status = EmergencyRequest.objects.filter(pk=request.pk).values_list("status", flat=True).first()
+        raise Conflict(
+            _("Cette demande a déjà reçu une réponse (« %(s)s »).") % {"s": RequestStatus(status).label}
+        )
+    allocation = _book(request_id=request.pk, unit=unit, night=request.night, actor=actor)
+    request.status = RequestStatus.ALLOCATED
+    audit.record_write(
+        actor=actor, action="emergency.allocation.create", obj=allocation, fields=["unit", "night"]
+    )
+    return allocation
+
+
+def _lock_booked(allocation: NightAllocation) -> NightAllocation:
+    locked = NightAllocation.objects.select_for_update().select_related("request").get(pk=allocation.pk)
+    if locked.status != AllocationStatus.BOOKED:
+        raise Conflict(_("Cette nuitée n'est plus attribuée."))
+    if is_closed(locked.night):
+        raise Conflict(_("Cette nuit est close."))
+    return locked
+
+
+def _end(allocation: NightAllocation, status: str) -> NightAllocation:
+    locked = _lock_booked(allocation)
+    locked.status = status
+    locked.ended_at = timezone.now()
+    locked.save(update_fields=["status", "ended_at", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def allocation_cancel(*, actor, allocation: NightAllocation) -> NightAllocation:
+    """Give the unit back for that night; the request waits for an answer again."""
+    ended = _end(allocation, AllocationStatus.CANCELLED)
+    request = ended.request
+    if ended.night == request.night and not request.allocations.booked().filter(night=request.night).exists():
+        EmergencyRequest.objects.filter(pk=request.pk).update(
+            status=RequestStatus.OPEN, updated_at=timezone.now()
+        )
+    audit.record_write(actor=actor, action="emergency.allocation.cancel", obj=ended, fields=["status"])
+    return ended
+
+
+@transaction.atomic
+def allocation_no_show(*, actor, allocation: NightAllocation) -> NightAllocation:
+    """The household did not come: the unit is free again for another request that night."""
+    ended = _end(allocation, AllocationStatus.NO_SHOW)
+    audit.record_write(actor=actor, action="emergency.allocation.no_show", obj=ended, fields=["status"])
+    return ended
+
+
+# An extension is granted a few nights at a time, then reviewed.
+MAX_EXTENSION_NIGHTS = 14
+
+
+@transaction.atomic
+def allocation_extend(*, actor, allocation: NightAllocation, nights: int) -> list[NightAllocation]:
+    """Keep the household in the same unit for the `nights` following the last night booked. Each
+    night is booked now, under the same constraint: if one is taken, nothing is extended."""
+    if not 1 <= nights <= MAX_EXTENSION_NIGHTS:
+        raise ValidationError(
+            {"nights": _("Une prolongation compte de 1 à %(n)s nuits.") % {"n": MAX_EXTENSION_NIGHTS}}
+        )
+    locked = _lock_booked(allocation)
+    last = (
+        locked.request.allocations.booked()
+        .filter(unit_id=locked.unit_id)
+        .order_by("-night")
+        .values_list("night", flat=True)
+        .first()
+    )
+    unit = Unit.objects.select_related("facility").get(pk=locked.unit_id)
+    created = []
+    for k in range(1, nights + 1):
+        night = last + timedelta(days=k)
+        _check_unit(unit, night, locked.request.persons)
+        created.append(
+            _book(request_id=locked.request_id, unit=unit, night=night, actor=actor, extension=True)
+        )
+    audit.record_write(actor=actor, action="emergency.allocation.extend", obj=locked, fields=["nights"])
+    return created
+
+
+@transaction.atomic
+def unmet_record(*, actor, request: EmergencyRequest, reason: str) -> UnmetDemand:
+    """The request gets no place tonight (DNP), for a coded reason."""
+    if reason not in UnmetReason.values:
+        raise ValidationError({"reason": _("Motif inconnu : %(r)s.") % {"r": reason}})
+    locked = _lock_open(request)
+    unmet = UnmetDemand.objects.create(
+        request=locked, reason=reason, recorded_by=actor if actor and actor.is_authenticated else None
+    )
+    EmergencyRequest.objects.filter(pk=locked.pk).update(
+        status=RequestStatus.UNMET, updated_at=timezone.now()
+    )
+    request.status = RequestStatus.UNMET
+    audit.record_write(actor=actor, action="emergency.unmet.record", obj=locked, fields=["status", "reason"])
+    return unmet
+
+
+@transaction.atomic
+def request_cancel(*, actor, request: EmergencyRequest) -> EmergencyRequest:
+    """Withdraw a request recorded by mistake or no longer needed (it stops counting)."""
+    locked = _lock_open(request)
+    EmergencyRequest.objects.filter(pk=locked.pk).update(
+        status=RequestStatus.CANCELLED, updated_at=timezone.now()
+    )
+    request.status = RequestStatus.CANCELLED
+    audit.record_write(actor=actor, action="emergency.request.cancel", obj=locked, fields=["status"])
+    return request
+
+
+@transaction.atomic
+def places_declare(*, actor, facility: Facility, night: date, units: Iterable[Unit]) -> PlacesDeclaration:
+    """A facility says which of its units the 115 may give on `night` (replacing its previous
+    declaration for that night). Units already booked that night stay booked."""
+    _check_night(night)
+    units = list(units)
+    foreign = [u for u in units if u.facility_id != facility.pk or not u.active]
+    if foreign:
+        raise ValidationError(
+            {"units": _("Ces places ne sont pas des places en service de cette structure.")}
+        )
+    declaration, _created = PlacesDeclaration.objects.select_for_update().get_or_create(
+        facility=facility, night=night, defaults={"declared_by": actor}
+    )
+    declaration.declared_by = actor if actor is not None and actor.is_authenticated else None
+    declaration.declared_at = timezone.now()
+    declaration.save(update_fields=["declared_by", "declared_at"])
+    declaration.units.set(units)
+    audit.record_write(actor=actor, action="emergency.places.declare", obj=declaration, fields=["units"])
+    return declaration
+
+
+def sms_text(allocation: NightAllocation) -> str:
+    unit = allocation.unit
+    facility = unit.facility
+    where = f"{facility.name}, {facility.commune.name}" if facility.commune_id else facility.name
+    return _(
+        "115 : une place vous attend la nuit du %(night)s : %(where)s (%(unit)s). "
+        "Présentez ce message à l'accueil."
+    ) % {
+        "night": allocation.night.strftime("%d/%m"),
+        "where": where,
+        "unit": unit.label,
+    }
+
+
+@transaction.atomic
+def allocation_send_sms(*, actor, allocation: NightAllocation, phone: str = "") -> NightAllocation:
+    """Text the place's address to the caller (the number given for this request or now). The number
+    is not logged; it is erased when the night is closed."""
+    locked = _lock_booked(allocation)
+    phone = _clean_phone(phone) or locked.request.caller_phone
+    if not phone:
+        raise ValidationError({"phone": _("Aucun numéro de téléphone pour envoyer le SMS.")})
+    unit = Unit.objects.select_related("facility__commune").get(pk=locked.unit_id)
+    locked.unit = unit
+    try:
+        sms.send_sms(to=phone, text=sms_text(locked))
+    except sms.SmsError as exc:
+        raise Conflict(_("Le SMS n'a pas pu être envoyé : réessayez ou donnez l'adresse oralement.")) from exc
+    locked.sms_sent_at = timezone.now()
+    locked.save(update_fields=["sms_sent_at", "updated_at"])
+    audit.record_write(actor=actor, action="emergency.allocation.sms", obj=locked, fields=["sms"])
+    return locked
+
+
+@dataclass
+class RolloverReport:
+    nights: list = field(default_factory=list)
+    closed_requests: int = 0
+    phones_erased: int = 0
+    extensions_carried: int = 0
+    figures: list = field(default_factory=list)
+
+
+def rollover(*, wet_run: bool, now=None) -> RolloverReport:
+    """Close every past night: requests still waiting become unmet (« sans réponse à la clôture »),
+    callers' phone numbers are erased, the extensions booked for the new night are counted as
+    carried, and each closed night's figures are stored (NightFigures). Without `wet_run`, the same
+    report is computed and nothing is written."""
+    from .figures import night_rows
+
+    tonight = current_night(now)
+    report = RolloverReport()
+    waiting = EmergencyRequest.objects.filter(night__lt=tonight, status=RequestStatus.OPEN)
+    report.closed_requests = waiting.count()
+    calls = EmergencyCall.objects.filter(received_at__lt=timezone.now() - timedelta(hours=12)).exclude(
+        caller_phone=""
+    )
+    phoned = EmergencyRequest.objects.filter(night__lt=tonight).exclude(caller_phone="")
+    report.phones_erased = calls.count() + phoned.count()
+    report.extensions_carried = NightAllocation.objects.booked().filter(night=tonight, extension=True).count()
+    known = set(NightFigures.objects.values_list("territory_id", "night"))
+    pending = (
+        EmergencyRequest.objects.filter(night__lt=tonight)
+        .values_list("territory_id", "night")
+        .distinct()
+        .order_by("night")
+    )
+    to_close = sorted({(t, n) for t, n in pending} - known, key=lambda tn: (tn[1], tn[0]))
+    report.nights = to_close
+    if not wet_run:
+        return report
+    with transaction.atomic():
+        now_ = timezone.now()
+        closing = list(waiting.select_for_update().values_list("pk", flat=True))
+        UnmetDemand.objects.bulk_create(
+            [UnmetDemand(request_id=pk, reason=UnmetReason.NIGHT_CLOSED, recorded_at=now_) for pk in closing]
+        )
+        EmergencyRequest.objects.filter(pk__in=closing).update(status=RequestStatus.UNMET, updated_at=now_)
+        calls.update(caller_phone="")
+        phoned.update(caller_phone="")
+        for territory_id, night in to_close:
+            row = night_rows(territory_id, night, night)[0]
+            figures = NightFigures(territory_id=territory_id, night=night, closed_at=now_, **row.stored())
+            report.figures.append(figures)
+        NightFigures.objects.bulk_create(report.figures, ignore_conflicts=True)
+        audit.record_write(
+            actor=None,
+            action="emergency.rollover",
+            fields=["requests_closed", "phones_erased", "night_figures"],
+        )
+    return report

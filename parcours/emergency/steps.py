@@ -1,0 +1,39 @@
+"""The household's 115 steps on its path (registered in households.timeline when the app is ready)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from parcours.households.timeline import Step, register
+
+from . import perms
+from .choices import RequestStatus
+
+
+@register
+def emergency_steps(user, household):
+    """One step per night request: its answer, and the place only for those who may see where the
+    household sleeps (protected files hide it). The 115 team gets a link to the request."""
+    requests = household.emergency_requests.exclude(status=RequestStatus.CANCELLED).select_related("unmet")
+    requests = requests.prefetch_related("allocations__unit__facility").order_by("-night")[:200]
+    show_place = perms.can_see_place_of(user, household)
+    team = perms.can_use_115(user)
+    for r in requests:
+        if r.status == RequestStatus.ALLOCATED:
+            booked = [a for a in r.allocations.all() if a.status == "booked"]
+            if show_place and booked:
+                label = _("115 : place attribuée pour la nuit du %(d)s — %(f)s") % {
+                    "d": r.night.strftime("%d/%m/%Y"),
+                    "f": booked[0].unit.facility.name,
+                }
+            else:
+                label = _("115 : place attribuée pour la nuit du %(d)s") % {"d": r.night.strftime("%d/%m/%Y")}
+        elif r.status == RequestStatus.UNMET:
+            label = _("115 : demande non pourvue pour la nuit du %(d)s") % {"d": r.night.strftime("%d/%m/%Y")}
+        else:
+            label = _("115 : demande pour la nuit du %(d)s") % {"d": r.night.strftime("%d/%m/%Y")}
+        yield Step(
+            at=r.created_at,
+            domain="emergency",
+            label=label,
+            url=reverse("emergency:request", args=[r.pk]) if team and perms.can_view_request(user, r) else "",
+        )

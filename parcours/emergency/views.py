@@ -1,0 +1,468 @@
+"""The 115 pages: tonight's board, taking a call, a request with its places, the dashboard, and
+facilities' declarations of free places. The board refreshes itself with htmx."""
+
+import calendar
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from parcours.core.forms import add_validation_errors
+from parcours.core.versioning import StaleVersionError
+from parcours.households import services as household_services
+from parcours.households.models import Household
+from parcours.offers.choices import FacilityKind
+from parcours.offers.models import Facility, Unit
+
+from . import board, figures, perms, services
+from . import priority as priority_rules
+from .choices import Fact, Priority, RequestStatus, UnmetReason
+from .forms import (
+    BoardFilterForm,
+    CallForm,
+    DeclarationForm,
+    ExtendForm,
+    MonthForm,
+    PriorityForm,
+    SmsForm,
+    UnmetForm,
+)
+from .models import EmergencyRequest, NightAllocation
+from .nights import current_night
+from .querysets import team_territory_id
+
+READ_SECTIONS = ["identity", "composition"]
+
+
+def _crumbs(*more):
+    return [(_("115"), reverse("emergency:board")), *more]
+
+
+def _team_only(request) -> int:
+    territory_id = team_territory_id(request.user)
+    if territory_id is None:
+        raise Http404
+    return territory_id
+
+
+def _board_context(request, territory_id: int) -> dict:
+    night = current_night()
+    form = BoardFilterForm(request.GET or None)
+    wanted = form.cleaned_data if form.is_valid() else {}
+    units = board.free_units(
+        night=night,
+        territory_id=wanted["territory"].pk if wanted.get("territory") else territory_id,
+        persons=wanted.get("persons") or 1,
+        children=wanted.get("children") or 0,
+        women_only=wanted.get("women_only") or False,
+    )
+    waiting = list(
+        EmergencyRequest.objects.visible_to(request.user)
+        .filter(night=night, status=RequestStatus.OPEN)
+        .by_urgency()[:50]
+    )
+    tonight = figures.night_rows(territory_id, night, night)[0]
+    summary = board.free_summary(night=night, territory_id=territory_id)
+    kinds = dict(FacilityKind.choices)
+    return {
+        "night": night,
+        "form": form,
+        "units": units[:100],
+        "unit_count": units.count(),
+        "waiting": waiting,
+        "tonight": tonight,
+        "summary": [{**row, "label": kinds.get(row["kind"], row["kind"])} for row in summary],
+        "free_places": sum(row["places"] for row in summary),
+    }
+
+
+def board_page(request):
+    territory_id = _team_only(request)
+    context = _board_context(request, territory_id)
+    if request.htmx:
+        return render(request, "emergency/_board.html", context)
+    return render(request, "emergency/board.html", {**context, "crumbs": [(_("115"), None)]})
+
+
+def call_create(request):
+    _team_only(request)
+    query = (request.GET.get("q") or "").strip()
+    household = None
+    household_id = request.POST.get("household") or request.GET.get("household")
+    if household_id and str(household_id).isdigit():
+        household = Household.objects.visible_to(request.user).filter(pk=household_id).first()
+        if household is None or not perms.can_create_request(request.user, household):
+            raise Http404
+    initial = {"household": household.pk} if household else {}
+    form = CallForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        flash = None
+        if household is None and data["flash_first_name"]:
+            flash = services.FlashData(
+                first_name=data["flash_first_name"],
+                last_name=data["flash_last_name"],
+                birth_date=data["flash_birth_date"],
+                sex=data["flash_sex"] or "X",
+            )
+        try:
+            call, created = services.call_take(
+                actor=request.user,
+                outcome=data["outcome"],
+                household=household,
+                flash=flash,
+                caller_phone=data["caller_phone"],
+                night=data["night"],
+                persons=data["persons"],
+                children=data["children"],
+                women_only=data["women_only"],
+                facts=data["facts"],
+                priority=data["priority"] or None,
+                priority_reason=data["priority_reason"],
+            )
+        except services.Conflict as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            if created is None:
+                messages.success(request, _("L'appel est enregistré."))
+                return redirect("emergency:board")
+            messages.success(
+                request,
+                _("Demande enregistrée en priorité %(p)s : choisissez une place.") % {"p": created.priority},
+            )
+            return redirect("emergency:request", pk=created.pk)
+    results = []
+    if query and household is None:
+        results = list(
+            Household.objects.visible_to(request.user, for_search=True)
+            .search(query)
+            .prefetch_related("people")
+            .order_by("-updated_at")[:10]
+        )
+        household_services.record_reads(
+            actor=request.user, households=results, sections=["list"], purpose="emergency_call"
+        )
+    if household is not None:
+        household_services.record_read(
+            actor=request.user, household=household, sections=READ_SECTIONS, purpose="emergency_call"
+        )
+    ticked = set(form["facts"].value() or []) & set(Fact.values)
+    if household is not None:
+        ticked |= services.household_composition(household, current_night()).facts
+    suggested = priority_rules.suggest(ticked)
+    return render(
+        request,
+        "emergency/call.html",
+        {
+            "suggested": suggested,
+            "suggested_label": Priority(suggested).label,
+            "form": form,
+            "query": query,
+            "results": results,
+            "household": household,
+            "crumbs": _crumbs((_("Nouvel appel"), None)),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def priority_preview(request):
+    """The priority the ticked facts (and a known household's ages) suggest, while the call goes on."""
+    _team_only(request)
+    facts = {f for f in request.GET.getlist("facts") if f in Fact.values}
+    household_id = request.GET.get("household") or ""
+    if household_id.isdigit():
+        household = Household.objects.visible_to(request.user).filter(pk=household_id).first()
+        if household is not None:
+            facts |= services.household_composition(household, current_night()).facts
+    suggested = priority_rules.suggest(facts)
+    return render(
+        request, "emergency/_priority.html", {"suggested": suggested, "label": Priority(suggested).label}
+    )
+
+
+def _get_request(request, pk) -> EmergencyRequest:
+    found = EmergencyRequest.objects.select_related("household", "territory").filter(pk=pk).first()
+    if found is None or not perms.can_view_request(request.user, found):
+        raise Http404
+    return found
+
+
+def _request_context(request, found: EmergencyRequest) -> dict:
+    units = []
+    if found.is_open:
+        units = list(
+            board.free_units(
+                night=found.night,
+                territory_id=found.territory_id,
+                persons=found.persons,
+                children=found.children,
+                women_only=found.women_only,
+            )[:60]
+        )
+    allocations = list(found.allocations.select_related("unit__facility__commune").order_by("night", "pk"))
+    facts = dict(Fact.choices)
+    return {
+        "req": found,
+        "units": units,
+        "allocations": allocations,
+        "facts": [facts.get(code, code) for code in found.facts],
+        "unmet_form": UnmetForm(),
+        "priority_form": PriorityForm(initial={"version": found.version, "priority": found.priority}),
+        "extend_form": ExtendForm(),
+        "sms_form": SmsForm(),
+        "unmet_reason": UnmetReason(found.unmet.reason).label if found.status == RequestStatus.UNMET else "",
+    }
+
+
+def request_detail(request, pk):
+    found = _get_request(request, pk)
+    if found.household is not None:
+        household_services.record_read(
+            actor=request.user, household=found.household, sections=READ_SECTIONS, purpose="emergency"
+        )
+    context = _request_context(request, found)
+    if request.htmx and request.GET.get("part") == "places":
+        return render(request, "emergency/_places.html", context)
+    return render(request, "emergency/request.html", {**context, "crumbs": _crumbs((str(found), None))})
+
+
+@require_POST
+def request_allocate(request, pk):
+    found = _get_request(request, pk)
+    unit = Unit.objects.select_related("facility").filter(pk=request.POST.get("unit") or 0).first()
+    status = 200
+    if unit is None:
+        messages.error(request, _("Place introuvable."))
+        status = 400
+    else:
+        try:
+            services.allocate(actor=request.user, request=found, unit=unit)
+        except services.PlaceTaken as exc:
+            messages.error(request, exc.message)
+            status = 409
+        except services.Conflict as exc:
+            messages.error(request, exc.message)
+            status = 409
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            status = 400
+        else:
+            messages.success(request, _("Place attribuée : %(u)s.") % {"u": unit})
+            if not request.htmx:
+                return redirect("emergency:request", pk=found.pk)
+    if request.htmx:
+        if status == 200:
+            # The whole page changes (the request is answered): reload it, message included.
+            response = HttpResponse()
+            response["HX-Redirect"] = reverse("emergency:request", args=[found.pk])
+            return response
+        # Place just taken (or refused): the message and the places list as they are now.
+        found.refresh_from_db()
+        return render(request, "emergency/_places.html", _request_context(request, found))
+    return redirect("emergency:request", pk=found.pk)
+
+
+@require_POST
+def request_unmet(request, pk):
+    found = _get_request(request, pk)
+    form = UnmetForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez le motif de la demande non pourvue."))
+    else:
+        try:
+            services.unmet_record(actor=request.user, request=found, reason=form.cleaned_data["reason"])
+        except services.Conflict as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("La demande est enregistrée comme non pourvue."))
+    return redirect("emergency:request", pk=found.pk)
+
+
+@require_POST
+def request_priority(request, pk):
+    found = _get_request(request, pk)
+    form = PriorityForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez une priorité."))
+        return redirect("emergency:request", pk=found.pk)
+    data = form.cleaned_data
+    try:
+        services.request_set_priority(
+            actor=request.user,
+            request=found,
+            version=data["version"],
+            priority=data["priority"],
+            reason=data["reason"],
+        )
+    except services.Conflict as exc:
+        messages.error(request, exc.message)
+    except StaleVersionError:
+        messages.error(
+            request,
+            _(
+                "Cette demande a été modifiée entre-temps par quelqu'un d'autre : "
+                "relisez-la avant de changer sa priorité."
+            ),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Priorité enregistrée."))
+    return redirect("emergency:request", pk=found.pk)
+
+
+@require_POST
+def request_cancel(request, pk):
+    found = _get_request(request, pk)
+    try:
+        services.request_cancel(actor=request.user, request=found)
+    except services.Conflict as exc:
+        messages.error(request, exc.message)
+        return redirect("emergency:request", pk=found.pk)
+    messages.success(request, _("La demande est annulée."))
+    return redirect("emergency:board")
+
+
+@require_POST
+def allocation_action(request, pk, action):
+    allocation = NightAllocation.objects.select_related("request").filter(pk=pk).first()
+    if allocation is None or not perms.can_manage_allocation(request.user, allocation):
+        raise Http404
+    try:
+        if action == "cancel":
+            services.allocation_cancel(actor=request.user, allocation=allocation)
+            messages.success(request, _("La nuitée est annulée : la place est de nouveau libre."))
+        elif action == "no-show":
+            services.allocation_no_show(actor=request.user, allocation=allocation)
+            messages.success(request, _("Absence enregistrée : la place est de nouveau libre."))
+        elif action == "extend":
+            form = ExtendForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Indiquez de 1 à 14 nuits."))
+            services.allocation_extend(
+                actor=request.user, allocation=allocation, nights=form.cleaned_data["nights"]
+            )
+            messages.success(request, _("Prolongation enregistrée."))
+        elif action == "sms":
+            form = SmsForm(request.POST)
+            phone = form.cleaned_data["phone"] if form.is_valid() else ""
+            services.allocation_send_sms(actor=request.user, allocation=allocation, phone=phone)
+            messages.success(request, _("SMS envoyé."))
+        else:
+            raise Http404
+    except services.Conflict as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("emergency:request", pk=allocation.request_id)
+
+
+def declare_places(request, facility_id):
+    facility = Facility.objects.filter(pk=facility_id).first()
+    if facility is None or not perms.can_declare_places(request.user, facility):
+        raise Http404
+    form = DeclarationForm(request.POST or None, facility=facility)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.places_declare(
+                actor=request.user,
+                facility=facility,
+                night=form.cleaned_data["night"],
+                units=form.cleaned_data["units"],
+            )
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, _("Places libres déclarées pour la nuit."))
+            return redirect("offers:facility_detail", pk=facility.pk)
+    return render(
+        request,
+        "emergency/declare.html",
+        {
+            "form": form,
+            "facility": facility,
+            "crumbs": [(_("Offre"), reverse("offers:list")), (str(facility), None)],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _month(value: str | None) -> tuple[date, date]:
+    night = current_night()
+    if value:
+        year, month = (int(x) for x in value.split("-"))
+        if 2000 <= year <= 2100 and 1 <= month <= 12:
+            first = date(year, month, 1)
+            return first, date(year, month, calendar.monthrange(year, month)[1])
+    first = night.replace(day=1)
+    return first, min(night, date(first.year, first.month, calendar.monthrange(first.year, first.month)[1]))
+
+
+def _previous(first: date) -> str:
+    return f"{first.year - 1}-12" if first.month == 1 else f"{first.year}-{first.month - 1:02d}"
+
+
+def dashboard(request):
+    if not perms.can_view_dashboard(request.user):
+        raise Http404
+    territory_id = perms.dashboard_territory_id(request.user)
+    form = MonthForm(request.GET or None)
+    first, last = _month(form.cleaned_data.get("month") if form.is_valid() else None)
+    last = min(last, current_night()) if first <= current_night() else last
+    nights = figures.night_rows(territory_id, first, last)
+    total = figures.period_total(territory_id, first, last, nights)
+    night = current_night()
+    tonight = figures.night_rows(territory_id, night, night)[0]
+    summary = board.free_summary(night=night, territory_id=territory_id)
+    # The 115 team sees its own figures whole; readers of aggregates only, without small cells.
+    threshold = None if perms.can_use_115(request.user) else figures.disclosure_threshold()
+    shown = [figures.shown(n, threshold) for n in nights]
+
+    def height(value) -> int:
+        return round(180 * value / peak) if isinstance(value, int) else 0
+
+    peak = max([n.requests for n in shown if isinstance(n.requests, int)] + [1])
+    reasons = dict(UnmetReason.choices)
+    total_shown = figures.shown(total, threshold)
+    return render(
+        request,
+        "emergency/dashboard.html",
+        {
+            "first": first,
+            "last": last,
+            "nights": shown,
+            "bars": [
+                {
+                    "night": n,
+                    "y_requests": 200 - height(n.requests),
+                    "h_requests": height(n.requests),
+                    "y_unmet": 200 - height(n.unmet),
+                    "h_unmet": height(n.unmet),
+                    "x": 40 + i * 22,
+                }
+                for i, n in enumerate(shown)
+            ],
+            "chart_width": 60 + 22 * len(nights),
+            "peak": peak,
+            "total": total_shown,
+            "tonight": figures.shown(tonight, threshold),
+            "threshold": threshold,
+            "free_places": sum(row["places"] for row in summary),
+            "reasons": [
+                (reasons.get(code, code), count) for code, count in sorted(total.unmet_by_reason.items())
+            ],
+            "previous": _previous(first),
+            "next": f"{last.year + (last.month == 12)}-{last.month % 12 + 1:02d}"
+            if last < night.replace(day=1)
+            else "",
+            "crumbs": _crumbs((_("Tableau de bord"), None)),
+        },
+    )
