@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "parcours.households",
     "parcours.offers",
     "parcours.orientation",
+    "parcours.support",
     "parcours.api",
     "parcours.demo",
 ]

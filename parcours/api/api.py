@@ -8,6 +8,7 @@ from parcours.assessments.api import router as assessments_router
 from parcours.households.api import router as households_router
 from parcours.offers.api import router as offers_router
 from parcours.orientation.api import router as orientation_router
+from parcours.support.api import router as support_router
 
 from . import errors
 from .auth import TokenAuth
@@ -59,6 +60,7 @@ api.add_router("", assessments_router)
 api.add_router("", households_router)
 api.add_router("", offers_router)
 api.add_router("", orientation_router)
+api.add_router("", support_router)
 
 
 def _exempt(patterns):

@@ -68,15 +68,6 @@ def proposals_to_answer(user, membership):
     )
 
 
-@register(Role.LANDLORD)
-def prevention_alerts(user, membership):
-    return Panel(
-        _("Alertes de prévention"),
-        _("Les alertes que vous avez levées (impayés, troubles de voisinage…) et leur suivi."),
-        empty=_("Aucune alerte en cours."),
-    )
-
-
 @register(Role.OBSERVER)
 def indicators(user, membership):
     return Panel(
