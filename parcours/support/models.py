@@ -20,6 +20,7 @@ from .choices import (
     AlertKind,
     AlertStatus,
     Axis,
+    CloseReason,
     Confidentiality,
     EvaluationOutcome,
     FundingSource,
@@ -245,7 +246,7 @@ class MeasureTransition(models.Model):
         USER, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("par")
     )
     at = models.DateTimeField(_("le"), default=timezone.now)
-    reason = models.CharField(_("motif"), max_length=20, blank=True)
+    reason = models.CharField(_("motif"), max_length=20, choices=CloseReason.choices, blank=True)
     comment = models.TextField(_("commentaire"), blank=True)
 
     class Meta:

@@ -11,7 +11,7 @@ from parcours.accounts.perms import active_membership
 from parcours.accounts.roles import OrganizationType, Role
 from parcours.households import perms as household_perms
 
-from .choices import AlertStatus, Confidentiality, MeasureStatus
+from .choices import Confidentiality, MeasureStatus
 from .models import PreventionAlert, Programme, SupportAction, SupportMeasure, Workshop
 
 
@@ -123,8 +123,6 @@ def can_view_alert(user, alert: PreventionAlert) -> bool:
 def can_triage_alert(user, alert: PreventionAlert) -> bool:
     """Take an alert (who, by when) or close it: the SIAO coordinators of the SIAO it was routed to,
     and the social workers of the referent association or of the organization that took it."""
-    if alert.status in (AlertStatus.MEASURE, AlertStatus.CLOSED):
-        return False
     membership = active_membership(user)
     if membership is None:
         return False
@@ -140,8 +138,7 @@ def can_open_measure_from_alert(user, alert: PreventionAlert) -> bool:
     """A social worker of an organization the alert was routed to or taken by, who may open a
     measure for the household."""
     return (
-        alert.status in (AlertStatus.NEW, AlertStatus.TAKEN)
-        and _role(user, Role.SOCIAL_WORKER)
+        _role(user, Role.SOCIAL_WORKER)
         and can_triage_alert(user, alert)
         and can_open_measure(user, alert.household)
     )
