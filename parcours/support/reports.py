@@ -67,6 +67,7 @@ def programme_report(programme: Programme, *, on: dt.date | None = None) -> Prog
         .annotate(total=Sum("amount"))
         .values_list("source", "total")
     )
+    funding = {code: Decimal(amount).quantize(Decimal("0.01")) for code, amount in funding.items()}
     total = sum(funding.values(), Decimal("0.00"))
     labels = dict(FundingSource.choices)
     return ProgrammeReport(
