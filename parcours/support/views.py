@@ -76,6 +76,9 @@ def _form_errors(request, form) -> None:
 def measure_list(request):
     if not perms.can_list_measures(request.user):
         raise Http404
+    file_number = request.GET.get("dossier", "").strip()
+    if file_number.isdigit():
+        return redirect("support:measure_new", household_id=int(file_number))
     form = forms.MeasureFilterForm(request.GET or None)
     measures = SupportMeasure.objects.visible_to(request.user)
     if form.is_valid():
