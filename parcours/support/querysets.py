@@ -11,20 +11,21 @@ def _membership(user):
     return getattr(user, "active_membership", None) if user is not None and user.is_authenticated else None
 
 
-def coworking_filter(organization_id: int, prefix: str = "") -> Q:
-    """Measures (through `prefix`) where the organization is an active co-worker and the household's
-    consent to share with it for support is active today."""
+def coworking_filter(organization_id: int) -> Q:
+    """Measures where the organization is an active co-worker and the household's consent to share
+    with it for support is active today. A `pk__in` on a small subquery, so that OR-ed with the
+    carrying organization the planner still uses both indexes."""
     from parcours.households.models import Consent
 
     from .models import MeasureCoworker
 
-    coworker = MeasureCoworker.objects.filter(
-        measure=OuterRef(f"{prefix}pk"), organization_id=organization_id, ended_at__isnull=True
-    )
     consent = Consent.objects.active().filter(
-        household=OuterRef(f"{prefix}household_id"), organization_id=organization_id, purpose="support"
+        household=OuterRef("measure__household_id"), organization_id=organization_id, purpose="support"
     )
-    return Q(Exists(coworker)) & Q(Exists(consent))
+    coworking = MeasureCoworker.objects.filter(organization_id=organization_id, ended_at__isnull=True).filter(
+        Exists(consent)
+    )
+    return Q(pk__in=coworking.values("measure_id"))
 
 
 class MeasureQuerySet(models.QuerySet):
