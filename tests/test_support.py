@@ -475,6 +475,34 @@ def test_a_refusal_from_an_alert_closes_it_for_that_reason(net):
     alert.refresh_from_db()
     assert measure.status == "refused"
     assert alert.status == "closed" and alert.close_reason == "support_refused"
+    # The landlord learns that its alert is closed, never that the tenant refused support.
+    landlord = user(net, "landlord")
+    labels = [step.label for step in household_path(landlord, net["household"])]
+    assert "Alerte de prévention close" in labels
+    assert not any("refus" in label for label in labels)
+    assert "refus" in " ".join(
+        step.label for step in household_path(user(net, "social_worker"), net["household"])
+    )
+
+
+def test_the_landlord_never_learns_of_a_refusal(net, api, login):
+    alert = services.alert_raise(actor=user(net, "landlord"), household=net["household"], kind="other")
+    services.alert_open_measure(
+        actor=user(net, "social_worker"),
+        alert=alert,
+        version=alert.version,
+        kind=net["kind"],
+        consent_given=False,
+    )
+    body = api(Role.LANDLORD, organization=net["landlord"])("get", f"/prevention-alerts/{alert.pk}").json()
+    assert body["status"] == "closed" and body["close_reason"] == ""
+    worker_body = api(Role.SOCIAL_WORKER, organization=net["association"])(
+        "get", f"/prevention-alerts/{alert.pk}"
+    )
+    assert worker_body.json()["close_reason"] == "support_refused"
+    client = login(user(net, "landlord"))
+    for url in (f"/accompagnement/alertes/{alert.pk}/", "/accompagnement/alertes/"):
+        assert "refusé" not in client.get(url).content.decode()
 
 
 # Reminders

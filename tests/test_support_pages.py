@@ -271,3 +271,35 @@ def test_api_measure_refusal_and_no_action_on_it(net, api):  # noqa: F811
         },
     )
     assert one_view.status_code == 422
+
+
+def test_measure_page_queries_do_not_grow_with_its_actions(net, login, client, django_assert_max_num_queries):  # noqa: F811
+    from parcours.support import services
+
+    measure = open_measure(net)
+    worker = user(net, "social_worker")
+    goal = services.goal_create(actor=worker, measure=measure, axis="home", title="Un logement")
+    services.step_add(actor=worker, goal=goal, label="Dossier")
+
+    def log(n):
+        for _ in range(n):
+            services.action_log(
+                actor=worker,
+                measure=measure,
+                kind="call",
+                happened_on=timezone.localdate(),
+                duration_minutes=10,
+                note="n",
+                confidentiality="author",
+            )
+
+    login(worker)
+    log(2)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(f"/accompagnement/mesures/{measure.pk}/").status_code == 200
+    log(20)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(f"/accompagnement/mesures/{measure.pk}/")

@@ -487,7 +487,7 @@ class ActionPage(Schema):
     results: list[ActionOut]
 
 
-def _action_out(request, a: SupportAction) -> dict:
+def _action_out(request, a: SupportAction, *, details: bool | None = None) -> dict:
     return {
         "id": a.pk,
         "kind": a.kind,
@@ -497,7 +497,7 @@ def _action_out(request, a: SupportAction) -> dict:
         "organization": a.organization_id,
         "goal": a.goal_id,
         "confidentiality": a.confidentiality,
-        "note": a.note if perms.can_read_note(request.user, a) else None,
+        "note": a.note if perms.can_read_note(request.user, a, details=details) else None,
     }
 
 
@@ -521,7 +521,7 @@ def list_actions(request, measure_id: int, page: Query[PageIn]):
     record_read(
         actor=request.user, household=measure.household, sections=["support_actions"], purpose="support"
     )
-    return {"count": count, "results": [_action_out(request, a) for a in actions]}
+    return {"count": count, "results": [_action_out(request, a, details=True) for a in actions]}
 
 
 @router.post(
@@ -589,7 +589,7 @@ class AlertPage(Schema):
     results: list[AlertOut]
 
 
-def _alert_out(a: PreventionAlert) -> dict:
+def _alert_out(a: PreventionAlert, user=None) -> dict:
     return {
         "id": a.pk,
         "version": a.version,
@@ -606,7 +606,7 @@ def _alert_out(a: PreventionAlert) -> dict:
         "assigned_to": a.assigned_to_id,
         "due_on": a.due_on,
         "measure": a.measure_id,
-        "close_reason": a.close_reason,
+        "close_reason": a.close_reason if perms.landlord_may_read_close_reason(user, a) else "",
         "eviction_avoided": a.eviction_avoided,
         "created_at": a.created_at,
         "closed_at": a.closed_at,
@@ -630,7 +630,7 @@ def raise_alert(request, payload: AlertIn):
         amount=payload.amount,
         months=payload.months,
     )
-    return Status(201, _alert_out(alert))
+    return Status(201, _alert_out(alert, request.user))
 
 
 class AlertFilter(PageIn):
@@ -654,7 +654,7 @@ def list_alerts(request, filters: Query[AlertFilter]):
         sections=["prevention"],
         purpose="prevention",
     )
-    return {"count": count, "results": [_alert_out(a) for a in page]}
+    return {"count": count, "results": [_alert_out(a, request.user) for a in page]}
 
 
 def _get_alert(request, alert_id: int) -> PreventionAlert:
@@ -672,7 +672,7 @@ def _get_alert(request, alert_id: int) -> PreventionAlert:
 def get_alert(request, alert_id: int):
     alert = _get_alert(request, alert_id)
     record_read(actor=request.user, household=alert.household, sections=["prevention"], purpose="prevention")
-    return _alert_out(alert)
+    return _alert_out(alert, request.user)
 
 
 class TakeIn(Schema):
@@ -710,7 +710,7 @@ def take_alert(request, alert_id: int, payload: TakeIn):
         )
     except services.Conflict as exc:
         raise _conflict(exc) from exc
-    return _alert_out(alert)
+    return _alert_out(alert, request.user)
 
 
 class AlertMeasureIn(Schema):
@@ -772,7 +772,7 @@ def close_alert(request, alert_id: int, payload: AlertCloseIn):
         )
     except services.Conflict as exc:
         raise _conflict(exc) from exc
-    return _alert_out(alert)
+    return _alert_out(alert, request.user)
 
 
 # Programmes

@@ -68,11 +68,15 @@ def can_log_action(user, measure: SupportMeasure) -> bool:
     return measure.status == MeasureStatus.OPEN and can_view_measure_details(user, measure)
 
 
-def can_read_note(user, action: SupportAction) -> bool:
+def can_read_note(user, action: SupportAction, *, details: bool | None = None) -> bool:
     """A note is read according to its level: shared with all who do the support; reserved to the
     carrying organization; or reserved to its author and the measure's referent. A landlord, a
-    facility, the SIAO, observers and administrators never read support notes."""
-    if not can_view_measure_details(user, action.measure):
+    facility, the SIAO, observers and administrators never read support notes.
+
+    `details`: `can_view_measure_details` already answered for the action's measure (a list)."""
+    if details is None:
+        details = can_view_measure_details(user, action.measure)
+    if not details:
         return False
     if action.confidentiality == Confidentiality.SHARED:
         return True
@@ -142,6 +146,14 @@ def can_open_measure_from_alert(user, alert: PreventionAlert) -> bool:
         and can_triage_alert(user, alert)
         and can_open_measure(user, alert.household)
     )
+
+
+def landlord_may_read_close_reason(user, alert: PreventionAlert) -> bool:
+    """The landlord learns how its alert ended, except that the person refused support: that refusal
+    is respected and must never be usable against the tenant."""
+    from .choices import AlertCloseReason
+
+    return not (_role(user, Role.LANDLORD) and alert.close_reason == AlertCloseReason.SUPPORT_REFUSED)
 
 
 # Workshops

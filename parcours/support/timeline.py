@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from parcours.households.timeline import Step, register
 
+from . import perms
 from .choices import AlertCloseReason, AlertStatus, CloseReason, MeasureStatus
 from .models import AlertEvent, MeasureTransition, PreventionAlert, SupportMeasure
 
@@ -22,7 +23,7 @@ def _measure_label(transition: MeasureTransition) -> str:
     return _("Accompagnement %(kind)s ouvert avec l'accord de la personne") % {"kind": kind}
 
 
-def _alert_label(event: AlertEvent) -> str:
+def _alert_label(event: AlertEvent, user) -> str:
     alert = event.alert
     kind = alert.get_kind_display()
     if event.status == AlertStatus.NEW:
@@ -31,7 +32,9 @@ def _alert_label(event: AlertEvent) -> str:
         return _("Alerte de prévention prise en charge")
     if event.status == AlertStatus.MEASURE:
         return _("Alerte de prévention : accompagnement ouvert")
-    reason = AlertCloseReason(alert.close_reason).label if alert.close_reason else "—"
+    if not (alert.close_reason and perms.landlord_may_read_close_reason(user, alert)):
+        return _("Alerte de prévention close")
+    reason = AlertCloseReason(alert.close_reason).label
     return _("Alerte de prévention close (%(reason)s)") % {"reason": reason}
 
 
@@ -64,7 +67,7 @@ def support_steps(user, household):
         yield Step(
             at=e.at,
             domain="prevention",
-            label=_alert_label(e),
+            label=_alert_label(e, user),
             actor=_who(e.actor, e.organization),
             url=reverse("support:alert", args=[e.alert_id]),
         )

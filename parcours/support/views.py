@@ -209,7 +209,8 @@ def measure_detail(request, pk, bound=None, status=200):
     if details:
         actions = list(measure.actions.select_related("author", "organization", "goal", "measure"))
         for action in actions:
-            action.readable_note = action.note if perms.can_read_note(request.user, action) else None
+            readable = perms.can_read_note(request.user, action, details=True)
+            action.readable_note = action.note if readable else None
         context.update(
             {
                 "goals": measure.goals.prefetch_related("steps"),
@@ -399,6 +400,7 @@ def alert_list(request):
     if form.is_valid() and form.cleaned_data["status"]:
         status = form.cleaned_data["status"]
         alerts = alerts.pending() if status == "pending" else alerts.filter(status=status)
+    hide_refusals = request.membership.role == Role.LANDLORD
     alerts = alerts.select_related("household", "landlord", "assigned_organization").prefetch_related(
         _people()
     )
@@ -416,6 +418,7 @@ def alert_list(request):
             "page": page,
             "query": query.urlencode(),
             "can_raise": request.membership.role == Role.LANDLORD,
+            "hide_refusals": hide_refusals,
             "crumbs": _crumbs((_("Alertes de prévention"), None)),
         },
     )
@@ -521,6 +524,7 @@ def alert_detail(request, pk, bound=None, status=200):
         {
             "alert": alert,
             "head": alert.household.head,
+            "show_reason": perms.landlord_may_read_close_reason(request.user, alert),
             "events": alert.events.select_related("actor", "organization"),
             "triage": triage,
             "open_measure": pending and perms.can_open_measure_from_alert(request.user, alert),
