@@ -13,6 +13,16 @@ from .test_support import _as, net, open_measure, user  # noqa: F401  (the share
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def french():
+    """Messages are asserted in French, whatever an earlier test activated."""
+    from django.utils import translation
+
+    with translation.override("fr"):
+        yield
+
+
 # page → the roles that reach it (the others get 404)
 PAGES = {
     "/accompagnement/": {"social_worker", "siao_coordinator", "coworker", "other_worker"},

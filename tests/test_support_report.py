@@ -14,6 +14,17 @@ from parcours.support.reports import programme_report
 from .factories import MembershipFactory, OrganizationFactory, TerritoryFactory, make_household
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def french():
+    """Messages are asserted in French, whatever an earlier test activated."""
+    from django.utils import translation
+
+    with translation.override("fr"):
+        yield
+
+
 D = dt.date
 
 

@@ -16,6 +16,15 @@ from .factories import MembershipFactory, OrganizationFactory, TerritoryFactory,
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def french():
+    """Messages are asserted in French, whatever an earlier test activated."""
+    from django.utils import translation
+
+    with translation.override("fr"):
+        yield
+
+
 def _caller(client, membership):
     _token, key = account_services.token_create(actor=membership.user, membership=membership, name="t")
 
