@@ -50,3 +50,51 @@ def test_demo_support_at_every_stage_and_idempotent():
         SupportAction.objects.count(),
         PreventionAlert.objects.count(),
     )
+
+
+def test_demo_pages_render_for_each_role(login, client):
+    from parcours.accounts.models import Membership
+
+    call_command("load_territories", stdout=StringIO())
+    rng = random.Random(2026)
+    network.seed(rng)
+    households.seed(rng, count=400)
+    offers.seed(rng)
+    support.seed(rng)
+
+    def as_member(membership):
+        user = membership.user
+        login(user)
+        session = client.session
+        session["parcours_membership_id"] = membership.pk
+        session.save()
+        user.active_membership = membership
+        return user
+
+    measures = []
+    for status in ("open", "refused", "closed"):
+        measures.append(SupportMeasure.objects.filter(status=status).order_by("pk").first())
+    for measure in measures:
+        worker = Membership.objects.filter(
+            organization_id=measure.organization_id, role="social_worker"
+        ).first()
+        as_member(worker)
+        assert client.get(f"/accompagnement/mesures/{measure.pk}/").status_code == 200
+        assert client.get("/accompagnement/").status_code == 200
+    for alert in PreventionAlert.objects.order_by("status", "pk"):
+        landlord = Membership.objects.filter(organization_id=alert.landlord_id, role="landlord").first()
+        as_member(landlord)
+        assert client.get(f"/accompagnement/alertes/{alert.pk}/").status_code == 200
+        worker = Membership.objects.filter(organization_id=alert.association_id, role="social_worker").first()
+        if worker:
+            as_member(worker)
+            assert client.get(f"/accompagnement/alertes/{alert.pk}/").status_code == 200
+    for workshop in Workshop.objects.all():
+        as_member(
+            Membership.objects.filter(organization_id=workshop.organization_id, role="social_worker").first()
+        )
+        assert client.get(f"/accompagnement/ateliers/{workshop.pk}/").status_code == 200
+    for programme in Programme.objects.all():
+        as_member(Membership.objects.filter(organization_id=programme.landlord_id, role="landlord").first())
+        assert client.get(f"/accompagnement/programmes/{programme.pk}/").status_code == 200
+        assert client.get("/").status_code == 200

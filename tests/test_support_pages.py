@@ -313,3 +313,18 @@ def test_measure_page_queries_do_not_grow_with_its_actions(net, login, client, d
     log(20)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(f"/accompagnement/mesures/{measure.pk}/")
+
+
+def test_alerts_page_counts_evictions_avoided(net, login, client):  # noqa: F811
+    from parcours.support import services
+
+    coordinator = user(net, "siao_coordinator")
+    for reason in ("payment_plan", "settled", "evicted"):
+        alert = services.alert_raise(
+            actor=user(net, "landlord"), household=net["household"], kind="unpaid_rent", months=1
+        )
+        services.alert_close(actor=coordinator, alert=alert, version=alert.version, reason=reason)
+    services.alert_raise(actor=user(net, "landlord"), household=net["household"], kind="other")
+    login(coordinator)
+    page = client.get("/accompagnement/alertes/").content.decode()
+    assert '<td data-figure="avoided">2</td>' in page

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -397,6 +397,12 @@ def alert_list(request):
         raise Http404
     form = forms.AlertFilterForm(request.GET or None)
     alerts = PreventionAlert.objects.visible_to(request.user)
+    figures = alerts.aggregate(
+        pending=Count("pk", filter=Q(status__in=["new", "taken"])),
+        measures=Count("pk", filter=Q(status="measure")),
+        closed=Count("pk", filter=Q(status="closed")),
+        avoided=Count("pk", filter=Q(eviction_avoided=True)),
+    )
     if form.is_valid() and form.cleaned_data["status"]:
         status = form.cleaned_data["status"]
         alerts = alerts.pending() if status == "pending" else alerts.filter(status=status)
@@ -419,6 +425,7 @@ def alert_list(request):
             "query": query.urlencode(),
             "can_raise": request.membership.role == Role.LANDLORD,
             "hide_refusals": hide_refusals,
+            "figures": figures,
             "crumbs": _crumbs((_("Alertes de prévention"), None)),
         },
     )
