@@ -328,3 +328,12 @@ def test_alerts_page_counts_evictions_avoided(net, login, client):  # noqa: F811
     login(coordinator)
     page = client.get("/accompagnement/alertes/").content.decode()
     assert '<td data-figure="avoided">2</td>' in page
+
+
+def test_garbage_identifiers_answer_404_not_500(net, login, client):  # noqa: F811
+    measure = open_measure(net)
+    login(user(net, "social_worker"))
+    for action, field in (("step_done", "step"), ("goal_status", "goal"), ("coworker_end", "coworker")):
+        response = client.post(f"/accompagnement/mesures/{measure.pk}/{action}/", {field: "abc"})
+        assert response.status_code == 404, action
+    assert client.post(f"/accompagnement/mesures/{measure.pk}/unknown/").status_code == 404

@@ -157,6 +157,12 @@ def test_report_through_the_api_and_page_for_a_funder(project, api, login):
     assert body["funding_per_household"] == "7000.00"
     assert "Haddad" not in str(body)
     assert api(Role.SOCIAL_WORKER)("get", f"/support/programmes/{project.pk}/report").status_code == 404
+    listed = observer("get", "/support/programmes").json()
+    assert (
+        listed["count"] == 1
+        and listed["results"][0]["units"] == 3
+        and listed["results"][0]["territory"] == "93"
+    )
     page = login(_as(MembershipFactory(role=Role.OBSERVER))).get(f"/accompagnement/programmes/{project.pk}/")
     assert page.status_code == 200
     text = page.content.decode()

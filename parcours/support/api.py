@@ -778,6 +778,53 @@ def close_alert(request, alert_id: int, payload: AlertCloseIn):
 # Programmes
 
 
+class ProgrammeOut(Schema):
+    id: int
+    name: str
+    landlord: int
+    association: int
+    territory: str
+    starts_on: date
+    ends_on: date | None
+    units: int
+
+
+class ProgrammePage(Schema):
+    count: int
+    results: list[ProgrammeOut]
+
+
+@router.get(
+    "/support/programmes", response={200: ProgrammePage}, summary="Les projets de logement accompagné"
+)
+def list_programmes(request, page: Query[PageIn]):
+    from django.db.models import Count
+
+    qs = (
+        Programme.objects.visible_to(request.user)
+        .select_related("territory")
+        .annotate(unit_count=Count("units"))
+        .order_by("name", "pk")
+    )
+    programmes, count = page_of(qs, page.limit, page.offset)
+    return {
+        "count": count,
+        "results": [
+            {
+                "id": p.pk,
+                "name": p.name,
+                "landlord": p.landlord_id,
+                "association": p.association_id,
+                "territory": p.territory.code,
+                "starts_on": p.starts_on,
+                "ends_on": p.ends_on,
+                "units": p.unit_count,
+            }
+            for p in programmes
+        ],
+    }
+
+
 class FundingOut(Schema):
     source: str
     label: str

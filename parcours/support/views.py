@@ -45,6 +45,12 @@ def _stale_message() -> str:
     )
 
 
+def _int(value) -> int:
+    """A posted identifier; anything else than digits finds nothing (a 404, never a 500)."""
+    value = (value or "").strip()
+    return int(value) if value.isdigit() else 0
+
+
 def _crumbs(*more):
     return [(_("Accompagnement"), reverse("support:measures")), *more]
 
@@ -340,19 +346,17 @@ def measure_action(request, pk, action):
             else:
                 _form_errors(request, form)
         elif action == "step_done":
-            step = GoalStep.objects.filter(goal__measure=measure, pk=data.get("step", "0") or 0).first()
+            step = GoalStep.objects.filter(goal__measure=measure, pk=_int(data.get("step"))).first()
             if step is None:
                 raise Http404
             services.step_done(actor=user, step=step)
         elif action == "goal_status":
-            goal = ProjectGoal.objects.filter(measure=measure, pk=data.get("goal", "0") or 0).first()
+            goal = ProjectGoal.objects.filter(measure=measure, pk=_int(data.get("goal"))).first()
             if goal is None:
                 raise Http404
             services.goal_set_status(actor=user, goal=goal, status=data.get("status", ""))
         elif action == "coworker_end":
-            coworker = MeasureCoworker.objects.filter(
-                measure=measure, pk=data.get("coworker", "0") or 0
-            ).first()
+            coworker = MeasureCoworker.objects.filter(measure=measure, pk=_int(data.get("coworker"))).first()
             if coworker is None:
                 raise Http404
             services.coworker_end(actor=user, coworker=coworker)
@@ -713,7 +717,7 @@ def workshop_action(request, pk, action):
             if not perms.can_manage_workshop(request.user, workshop):
                 raise Http404
             session = WorkshopSession.objects.filter(
-                workshop=workshop, pk=request.POST.get("session") or 0
+                workshop=workshop, pk=_int(request.POST.get("session"))
             ).first()
             if session is None:
                 raise Http404
