@@ -536,6 +536,7 @@ def alert_detail(request, pk, bound=None, status=200):
             "alert": alert,
             "head": alert.household.head,
             "show_reason": perms.landlord_may_read_close_reason(request.user, alert),
+            "household_link": can_view_household(request.user, alert.household),
             "events": alert.events.select_related("actor", "organization"),
             "triage": triage,
             "open_measure": pending and perms.can_open_measure_from_alert(request.user, alert),
