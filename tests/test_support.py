@@ -589,3 +589,27 @@ def test_goal_progress_follows_its_steps(net):
     assert goal.progress == 25
     services.goal_set_status(actor=worker, goal=goal, status="reached")
     assert goal.progress == 100
+
+
+def test_one_running_measure_of_a_kind_per_organization(net, api):
+    first = open_measure(net)
+    with pytest.raises(services.Conflict):
+        open_measure(net)
+    open_measure(net, consent_given=False)  # a refusal is always recorded
+    call = api(Role.SOCIAL_WORKER, organization=net["association"])
+    again = call(
+        "post", "/support/measures", {"household": net["household"].pk, "kind": "avdl", "consent": "accepted"}
+    )
+    assert again.status_code == 409 and "déjà une mesure" in again.json()["error"]["message"]
+    worker = user(net, "social_worker")
+    services.measure_close(
+        actor=worker,
+        measure=first,
+        version=first.version,
+        reason="goals_reached",
+        evaluations={"worker": ("reached", ""), "person": ("reached", "")},
+    )
+    second = open_measure(net)
+    with pytest.raises(services.Conflict):
+        services.measure_reopen(actor=worker, measure=first, version=first.version)
+    assert second.status == "open"

@@ -293,6 +293,8 @@ def create_measure(request, payload: MeasureIn):
         )
     except PermissionDenied as exc:
         raise _forbidden(exc) from exc
+    except services.Conflict as exc:
+        raise _conflict(exc) from exc
     return Status(201, _measure_out(_measure_queryset().get(pk=measure.pk), details=True))
 
 

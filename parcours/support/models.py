@@ -221,6 +221,14 @@ class SupportMeasure(TimeStampedModel, VersionedModel):
                 name="measure_consent_matches_status",
                 violation_error_message=_("Une mesure n'est ouverte qu'avec l'accord de la personne."),
             ),
+            models.UniqueConstraint(
+                fields=["household", "kind", "organization"],
+                condition=Q(status="open"),
+                name="measure_one_running_per_kind",
+                violation_error_message=_(
+                    "Ce ménage a déjà une mesure de ce type en cours dans votre organisation."
+                ),
+            ),
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
                 name="measure_ends_after_start",

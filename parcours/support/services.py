@@ -150,6 +150,11 @@ def measure_create(
     membership = _membership(actor)
     if referent is None and consent_given:
         referent = actor
+    running = SupportMeasure.objects.open().filter(
+        household=household, kind=kind, organization_id=membership.organization_id
+    )
+    if consent_given and running.exists():
+        raise Conflict(_("Ce ménage a déjà une mesure de ce type en cours dans votre organisation."))
     measure = SupportMeasure.objects.create(
         household=household,
         kind=kind,
@@ -496,6 +501,11 @@ def measure_reopen(
     locked = _lock(measure, version)
     if MeasureStatus.OPEN not in MEASURE_TRANSITIONS[locked.status]:
         raise Conflict(_("Seule une mesure clôturée peut être rouverte."))
+    running = SupportMeasure.objects.open().filter(
+        household_id=locked.household_id, kind_id=locked.kind_id, organization_id=locked.organization_id
+    )
+    if running.exists():
+        raise Conflict(_("Ce ménage a déjà une mesure de ce type en cours dans votre organisation."))
     _log_transition(locked, locked.status, MeasureStatus.OPEN, actor, comment=comment)
     _bump(SupportMeasure, locked.pk, status=MeasureStatus.OPEN, ended_on=None, next_review_on=None)
     if next_review_on:

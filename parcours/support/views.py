@@ -132,6 +132,8 @@ def measure_create(request, household_id):
             )
         except ValidationError as exc:
             add_validation_errors(form, exc)
+        except services.Conflict as exc:
+            form.add_error(None, exc.message)
         else:
             if measure.consent_given:
                 messages.success(request, _("La mesure est ouverte."))
