@@ -58,8 +58,13 @@ def alerts_to_treat(user, membership):
         rows=[
             (
                 _link("support:alert", a.pk, f"{a} — {a.get_kind_display()}"),
-                _("%(status)s, à traiter avant le %(d)s")
-                % {"status": a.get_status_display(), "d": _date(a.due_on)},
+                (
+                    _("%(status)s, à traiter avant le %(d)s")
+                    % {"status": a.get_status_display(), "d": _date(a.due_on)}
+                    if a.due_on
+                    else _("%(status)s, levée le %(d)s")
+                    % {"status": a.get_status_display(), "d": _date(a.created_at)}
+                ),
             )
             for a in alerts
         ],
