@@ -337,3 +337,53 @@ def test_garbage_identifiers_answer_404_not_500(net, login, client):  # noqa: F8
         response = client.post(f"/accompagnement/mesures/{measure.pk}/{action}/", {field: "abc"})
         assert response.status_code == 404, action
     assert client.post(f"/accompagnement/mesures/{measure.pk}/unknown/").status_code == 404
+
+
+def test_api_goals_intensity_and_notes_by_level(net, api):  # noqa: F811
+    from parcours.support import services
+
+    measure = open_measure(net, started_on=timezone.localdate() - dt.timedelta(days=20))
+    services.coworker_add(actor=user(net, "social_worker"), measure=measure, organization=net["partner"])
+    referent = api(Role.SOCIAL_WORKER, organization=net["association"])
+    goal = referent(
+        "post",
+        f"/support/measures/{measure.pk}/goals",
+        {"axis": "administrative", "title": "Ouvrir ses droits", "steps": ["CAF", "CPAM"]},
+    )
+    assert goal.status_code == 201 and goal.json()["progress"] == 0 and len(goal.json()["steps"]) == 2
+    assert (
+        referent("post", f"/support/measures/{measure.pk}/goals", {"axis": "space", "title": "x"}).status_code
+        == 422
+    )
+    changed = referent("post", f"/support/measures/{measure.pk}/intensity", {"level": "light"})
+    assert changed.status_code == 201
+    body = referent("get", f"/support/measures/{measure.pk}").json()
+    assert [i["level"] for i in body["intensities"]] == ["regular", "light"] and body["intensity"] == "light"
+    today = timezone.localdate().isoformat()
+    for level in ("shared", "organization"):
+        logged = referent(
+            "post",
+            f"/support/measures/{measure.pk}/actions",
+            {
+                "kind": "home_visit",
+                "happened_on": today,
+                "duration_minutes": 30,
+                "note": f"note {level}",
+                "confidentiality": level,
+            },
+        )
+        assert logged.status_code == 201
+    coworker = api(Role.SOCIAL_WORKER, organization=net["partner"])
+    notes = {
+        a["confidentiality"]: a["note"]
+        for a in coworker("get", f"/support/measures/{measure.pk}/actions").json()["results"]
+    }
+    assert notes == {"shared": "note shared", "organization": None}
+    # The co-worker logs actions but does not manage the measure.
+    assert (
+        coworker("post", f"/support/measures/{measure.pk}/intensity", {"level": "strong"}).status_code == 403
+    )
+    siao = api(Role.SIAO_COORDINATOR, organization=net["siao"])
+    summary = siao("get", f"/support/measures/{measure.pk}").json()
+    assert summary["goals"] is None and summary["reviews"] is None
+    assert siao("get", f"/support/measures/{measure.pk}/actions").status_code == 404
