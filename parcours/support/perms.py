@@ -8,7 +8,7 @@ and a landlord never reads support notes.
 from django.db.models import Exists, OuterRef, Q
 
 from parcours.accounts.perms import active_membership
-from parcours.accounts.roles import OrganizationType, Role
+from parcours.accounts.roles import Role
 from parcours.households import perms as household_perms
 
 from .choices import Confidentiality, MeasureStatus
@@ -211,8 +211,3 @@ def can_house_in_programme(user, programme: Programme, household) -> bool:
         and _role(user, Role.SOCIAL_WORKER, Role.LANDLORD)
         and household_perms.can_view_household(user, household)
     )
-
-
-def is_siao(user) -> bool:
-    membership = active_membership(user)
-    return membership is not None and membership.organization.type == OrganizationType.SIAO_OPERATOR

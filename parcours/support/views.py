@@ -225,8 +225,6 @@ def measure_detail(request, pk, bound=None, status=200):
                 "reviews": measure.reviews.select_related("held_by"),
                 "actions": actions,
                 "forms": bound or _measure_forms(measure),
-                "step_form": forms.StepForm(prefix="step"),
-                "hold_form": forms.ReviewHoldForm(prefix="hold"),
             }
         )
     return render(request, "support/measure_detail.html", context, status=status)
