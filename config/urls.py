@@ -18,6 +18,7 @@ urlpatterns = [
     path("115/", include("parcours.emergency.urls")),
     path("observatoire/", include("parcours.observatory.urls")),
     path("plan/", include("parcours.plan.urls")),
+    path("accompagnement/", include("parcours.support.urls")),
     path("", include("parcours.core.urls")),
 ]
 

@@ -20,7 +20,7 @@ HOME_PANELS = {
     Role.FACILITY_MANAGER: ["Propositions à traiter", "Mes vacances"],
     Role.LANDLORD: ["Propositions à traiter", "Mes vacances", "Alertes de prévention"],
     Role.OBSERVER: ["Indicateurs"],
-    Role.NETWORK_ADMIN: ["Le réseau"],
+    Role.NETWORK_ADMIN: ["Le réseau", "Indicateurs"],
 }
 
 

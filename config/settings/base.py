@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "parcours.offers",
     "parcours.orientation",
     "parcours.emergency",
+    "parcours.support",
     "parcours.observatory",
     "parcours.plan",
     "parcours.api",

@@ -10,6 +10,7 @@ from parcours.households.api import router as households_router
 from parcours.observatory.api import router as observatory_router
 from parcours.offers.api import router as offers_router
 from parcours.orientation.api import router as orientation_router
+from parcours.support.api import router as support_router
 
 from . import errors
 from .auth import TokenAuth
@@ -63,6 +64,7 @@ api.add_router("", offers_router)
 api.add_router("", orientation_router)
 api.add_router("", emergency_router)
 api.add_router("", observatory_router)
+api.add_router("", support_router)
 
 
 def _exempt(patterns):

@@ -2,8 +2,6 @@
 
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext_lazy as _
-
 from parcours.accounts.roles import Role
 
 
@@ -20,8 +18,7 @@ class Panel:
 
 
 # role → list of (order, callable(user, membership) → Panel); each domain registers its own panels
-# from its `home.py`, imported by its AppConfig.ready(). The panels below are those of domains
-# still to come: they say what will be there.
+# from its `home.py`, imported by its AppConfig.ready().
 PANEL_PROVIDERS: dict[str, list] = {role: [] for role in Role.values}
 
 
@@ -39,21 +36,3 @@ def register(*roles, order: int = 50):
 def home_panels(user, membership) -> list[Panel]:
     providers = sorted(PANEL_PROVIDERS[membership.role], key=lambda item: item[0])
     return [provider(user, membership) for _order, provider in providers]
-
-
-@register(Role.LANDLORD)
-def prevention_alerts(user, membership):
-    return Panel(
-        _("Alertes de prévention"),
-        _("Les alertes que vous avez levées (impayés, troubles de voisinage…) et leur suivi."),
-        empty=_("Aucune alerte en cours."),
-    )
-
-
-@register(Role.OBSERVER)
-def indicators(user, membership):
-    return Panel(
-        _("Indicateurs"),
-        _("Les chiffres agrégés de l'observatoire, sans aucune donnée nominative."),
-        empty=_("Les indicateurs apparaîtront ici dès que l'observatoire sera alimenté."),
-    )

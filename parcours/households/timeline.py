@@ -53,9 +53,8 @@ def household_steps(user, household):
     from django.utils.translation import gettext as _
 
     yield Step(at=household.created_at, domain="household", label=_("Ouverture du dossier"))
-    from .models import SituationPeriod
-
-    for period in SituationPeriod.objects.filter(household=household).select_related("recorded_by"):
+    # The household page prefetches the periods with who recorded them: no query of its own there.
+    for period in household.situations.all():
         yield Step(
             at=Step.on(period.started_on),
             domain="household",

@@ -30,7 +30,7 @@ from .forms import (
     SearchForm,
     VersionForm,
 )
-from .models import Consent, Household, Person
+from .models import Consent, Household, Person, SituationPeriod
 from .querysets import SEARCH_CANDIDATES
 from .timeline import household_path
 
@@ -45,7 +45,9 @@ def _with_relations(qs):
     return qs.select_related(
         "territory", "referent_organization", "referent", "dalo_territory"
     ).prefetch_related(
-        Prefetch("people", queryset=Person.objects.order_by("pk")), "situations", "money_lines"
+        Prefetch("people", queryset=Person.objects.order_by("pk")),
+        Prefetch("situations", queryset=SituationPeriod.objects.select_related("recorded_by")),
+        "money_lines",
     )
 
 

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ObservatoryConfig(AppConfig):
     name = "parcours.observatory"
     verbose_name = "Observatoire"
+
+    def ready(self):
+        from . import home  # noqa: F401  (registers the home page panel)

@@ -6,7 +6,17 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from parcours.accounts.roles import Role
-from parcours.demo import assessments, emergency, households, network, offers, orientation, plan, proposals
+from parcours.demo import (
+    assessments,
+    emergency,
+    households,
+    network,
+    offers,
+    orientation,
+    plan,
+    proposals,
+    support,
+)
 from parcours.territories.models import Territory
 
 # Each domain appends its own step: a callable (rng) → None, run in this order.
@@ -18,6 +28,7 @@ STEPS = [
     proposals.seed,
     assessments.seed,
     emergency.seed,
+    support.seed,
     plan.seed,
 ]
 

@@ -1,0 +1,110 @@
+"""Reads of support and prevention that depend on who asks, consistent with perms.py."""
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from parcours.accounts.roles import OrganizationType, Role
+
+
+def _membership(user):
+    return getattr(user, "active_membership", None) if user is not None and user.is_authenticated else None
+
+
+def coworking_filter(organization_id: int) -> Q:
+    """Measures where the organization is an active co-worker and the household's consent to share
+    with it for support is active today. A `pk__in` on a small subquery, so that OR-ed with the
+    carrying organization the planner still uses both indexes."""
+    from parcours.households.models import Consent
+
+    from .models import MeasureCoworker
+
+    consent = Consent.objects.active().filter(
+        household=OuterRef("measure__household_id"), organization_id=organization_id, purpose="support"
+    )
+    coworking = MeasureCoworker.objects.filter(organization_id=organization_id, ended_at__isnull=True).filter(
+        Exists(consent)
+    )
+    return Q(pk__in=coworking.values("measure_id"))
+
+
+class MeasureQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status="open")
+
+    def visible_to(self, user):
+        """Measures the user may know of: the carrying organization's and the consented co-workers'
+        social workers (the whole measure); the SIAO coordinators of the household's département (a
+        summary, for their mission of following each path). Never landlords, facilities, observers or
+        administrators (they get aggregates)."""
+        membership = _membership(user)
+        if membership is None:
+            return self.none()
+        org = membership.organization
+        qs = self.filter(household__deleted_at__isnull=True)
+        if membership.role == Role.SOCIAL_WORKER:
+            return qs.filter(Q(organization_id=org.pk) | coworking_filter(org.pk))
+        if membership.role == Role.SIAO_COORDINATOR and org.type == OrganizationType.SIAO_OPERATOR:
+            return qs.filter(household__territory_id=org.territory_id)
+        return self.none()
+
+    def worked_on_by(self, user):
+        """Measures whose goals, actions and notes the user may read: social workers of the carrying
+        organization and of consented co-worker organizations."""
+        membership = _membership(user)
+        if membership is None or membership.role != Role.SOCIAL_WORKER:
+            return self.none()
+        org_id = membership.organization_id
+        return self.filter(household__deleted_at__isnull=True).filter(
+            Q(organization_id=org_id) | coworking_filter(org_id)
+        )
+
+    def review_overdue(self, on=None):
+        """Open measures whose next review date has passed."""
+        on = on or timezone.localdate()
+        return self.open().filter(next_review_on__lt=on)
+
+
+class AlertQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status__in=["new", "taken"])
+
+    def visible_to(self, user):
+        """Alerts the user may follow: the landlord that raised them, the SIAO operator and the referent
+        association they were routed to, and the organization that took them."""
+        membership = _membership(user)
+        if membership is None:
+            return self.none()
+        org = membership.organization
+        if membership.role == Role.LANDLORD:
+            return self.filter(landlord_id=org.pk)
+        if membership.role == Role.SIAO_COORDINATOR and org.type == OrganizationType.SIAO_OPERATOR:
+            return self.filter(Q(siao_id=org.pk) | Q(assigned_organization_id=org.pk))
+        if membership.role == Role.SOCIAL_WORKER:
+            return self.filter(Q(association_id=org.pk) | Q(assigned_organization_id=org.pk))
+        return self.none()
+
+
+class WorkshopQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The programme of workshops is not personal data: social workers of the network see every
+        workshop, to enrol the households they follow. Who is enrolled is shown within household access."""
+        membership = _membership(user)
+        return self if membership is not None and membership.role == Role.SOCIAL_WORKER else self.none()
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Supported-housing projects: the landlord's and the association's members, the SIAO of the
+        département, and the State's observers and network administrators (they read the report only)."""
+        membership = _membership(user)
+        if membership is None:
+            return self.none()
+        org = membership.organization
+        if membership.role in (Role.OBSERVER, Role.NETWORK_ADMIN):
+            return self
+        if membership.role == Role.SIAO_COORDINATOR and org.type == OrganizationType.SIAO_OPERATOR:
+            return self.filter(territory_id=org.territory_id)
+        if membership.role in (Role.LANDLORD, Role.SOCIAL_WORKER, Role.FACILITY_MANAGER):
+            return self.filter(Q(landlord_id=org.pk) | Q(association_id=org.pk))
+        return self.none()

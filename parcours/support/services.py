@@ -1,0 +1,932 @@
+"""Every write of support and prevention: keyword-only arguments, an explicit actor, one transaction,
+an audit event (field names only, never values)."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parcours.accounts.models import Membership, Organization
+from parcours.accounts.roles import OrganizationType, Role
+from parcours.assessments.models import Perspective
+from parcours.core import audit
+from parcours.core.versioning import StaleVersionError
+from parcours.households.models import Consent
+
+from . import perms
+from .choices import (
+    MEASURE_TRANSITIONS,
+    AlertCloseReason,
+    AlertKind,
+    AlertStatus,
+    Axis,
+    CloseReason,
+    Confidentiality,
+    EvaluationOutcome,
+    GoalStatus,
+    Intensity,
+    MeasureStatus,
+)
+from .models import (
+    AlertEvent,
+    Attendance,
+    ClosingEvaluation,
+    GoalStep,
+    IntensityChange,
+    MeasureCoworker,
+    MeasureKind,
+    MeasureReview,
+    MeasureTransition,
+    PreventionAlert,
+    Programme,
+    ProgrammeFunding,
+    ProgrammeHousing,
+    ProjectGoal,
+    SupportAction,
+    SupportMeasure,
+    Workshop,
+    WorkshopEnrolment,
+    WorkshopSession,
+)
+
+
+class Conflict(Exception):
+    """The change is impossible in the record's current state (a closed alert, an open measure…)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _require(allowed: bool, message: str | None = None) -> None:
+    if not allowed:
+        raise PermissionDenied(message or _("Votre rôle ne permet pas cette action."))
+
+
+def _user(actor):
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+def _check_version(locked, expected: int | None) -> None:
+    if expected is not None and locked.version != expected:
+        raise StaleVersionError(locked.version)
+
+
+def _bump(model, pk, **changes) -> None:
+    model.objects.filter(pk=pk).update(version=F("version") + 1, updated_at=timezone.now(), **changes)
+
+
+def _membership(actor):
+    return getattr(actor, "active_membership", None)
+
+
+# Kinds of measure
+
+
+@transaction.atomic
+def measure_kind_create(*, actor, code: str, label: str, description: str = "") -> MeasureKind:
+    """Extend the network's reference list of kinds of measure (network administrators)."""
+    _require(perms.can_manage_kinds(actor))
+    code, label = (code or "").strip(), (label or "").strip()
+    if not code or not label:
+        raise ValidationError({"label": _("Indiquez un code et un libellé.")})
+    if MeasureKind.objects.filter(code=code).exists():
+        raise ValidationError({"code": _("Ce code est déjà utilisé par un autre type de mesure.")})
+    kind = MeasureKind.objects.create(code=code, label=label, description=description.strip())
+    audit.record_write(
+        actor=actor, action="support.kind.create", obj=kind, fields=["code", "label", "description"]
+    )
+    return kind
+
+
+# Measures
+
+
+def _log_transition(measure, from_status, to_status, actor, *, reason="", comment="", at=None):
+    return MeasureTransition.objects.create(
+        measure=measure,
+        from_status=from_status,
+        to_status=to_status,
+        actor=_user(actor),
+        at=at or timezone.now(),
+        reason=reason,
+        comment=(comment or "").strip(),
+    )
+
+
+@transaction.atomic
+def measure_create(
+    *,
+    actor,
+    household,
+    kind: MeasureKind,
+    consent_given: bool,
+    informed_how: str = "orally",
+    started_on: dt.date | None = None,
+    referent=None,
+    intensity: str = Intensity.REGULAR,
+    next_review_on: dt.date | None = None,
+    programme: Programme | None = None,
+    source_alert: PreventionAlert | None = None,
+    comment: str = "",
+) -> SupportMeasure:
+    """Record a measure proposed to the household and the person's answer. Support is never imposed:
+    with a refusal the measure is recorded as refused, and nothing more can be added to it."""
+    _require(perms.can_open_measure(actor, household))
+    if not kind.active:
+        raise ValidationError({"kind": _("Ce type de mesure n'est plus proposé.")})
+    if intensity not in Intensity.values:
+        raise ValidationError({"intensity": _("Intensité inconnue.")})
+    today = timezone.localdate()
+    started_on = started_on or today
+    if next_review_on is not None and next_review_on < started_on:
+        raise ValidationError(
+            {"next_review_on": _("Le point d'étape ne peut précéder le début de la mesure.")}
+        )
+    membership = _membership(actor)
+    if referent is None and consent_given:
+        referent = actor
+    running = SupportMeasure.objects.open().filter(
+        household=household, kind=kind, organization_id=membership.organization_id
+    )
+    if consent_given and running.exists():
+        raise Conflict(_("Ce ménage a déjà une mesure de ce type en cours dans votre organisation."))
+    measure = SupportMeasure.objects.create(
+        household=household,
+        kind=kind,
+        organization_id=membership.organization_id,
+        referent=referent if consent_given else None,
+        status=MeasureStatus.OPEN if consent_given else MeasureStatus.REFUSED,
+        consent_given=consent_given,
+        consent_on=today,
+        consent_informed_how=informed_how,
+        started_on=started_on if consent_given else None,
+        next_review_on=next_review_on if consent_given else None,
+        programme=programme,
+        source_alert=source_alert,
+        created_by=_user(actor),
+    )
+    _log_transition(measure, "", measure.status, actor, comment=comment)
+    if consent_given:
+        IntensityChange.objects.create(
+            measure=measure, level=intensity, from_date=started_on, set_by=_user(actor)
+        )
+        if next_review_on:
+            MeasureReview.objects.create(measure=measure, planned_on=next_review_on)
+    audit.record_write(
+        actor=actor,
+        action="support.measure.create" if consent_given else "support.measure.refused",
+        obj=measure,
+        fields=["household", "kind", "consent_given", "started_on", "intensity", "next_review_on"],
+    )
+    return measure
+
+
+def _lock(measure: SupportMeasure, version: int | None) -> SupportMeasure:
+    locked = SupportMeasure.objects.select_for_update().get(pk=measure.pk)
+    _check_version(locked, version)
+    return locked
+
+
+def _require_open(measure: SupportMeasure) -> None:
+    if measure.status != MeasureStatus.OPEN:
+        raise Conflict(_("La mesure n'est pas en cours : rouvrez-la d'abord."))
+
+
+@transaction.atomic
+def measure_set_intensity(
+    *, actor, measure: SupportMeasure, level: str, from_date: dt.date | None = None, reason: str = ""
+) -> IntensityChange:
+    """A new intensity from a date; the previous ones stay in the history."""
+    _require(perms.can_manage_measure(actor, measure))
+    locked = _lock(measure, None)
+    _require_open(locked)
+    if level not in Intensity.values:
+        raise ValidationError({"level": _("Intensité inconnue.")})
+    from_date = from_date or timezone.localdate()
+    if from_date < locked.started_on:
+        raise ValidationError({"from_date": _("La date ne peut précéder le début de la mesure.")})
+    change = IntensityChange.objects.create(
+        measure=locked, level=level, from_date=from_date, reason=reason.strip(), set_by=_user(actor)
+    )
+    _bump(SupportMeasure, locked.pk)
+    audit.record_write(actor=actor, action="support.measure.intensity", obj=locked, fields=["intensity"])
+    return change
+
+
+def _refresh_next_review(measure_id: int) -> None:
+    next_one = (
+        MeasureReview.objects.filter(measure_id=measure_id, held_on__isnull=True)
+        .order_by("planned_on")
+        .values_list("planned_on", flat=True)
+        .first()
+    )
+    _bump(SupportMeasure, measure_id, next_review_on=next_one)
+
+
+@transaction.atomic
+def review_plan(*, actor, measure: SupportMeasure, planned_on: dt.date) -> MeasureReview:
+    """Plan a review (point d'étape) of a running measure."""
+    _require(perms.can_manage_measure(actor, measure))
+    locked = _lock(measure, None)
+    _require_open(locked)
+    if planned_on < locked.started_on:
+        raise ValidationError({"planned_on": _("Le point d'étape ne peut précéder le début de la mesure.")})
+    review = MeasureReview.objects.create(measure=locked, planned_on=planned_on)
+    _refresh_next_review(locked.pk)
+    audit.record_write(actor=actor, action="support.review.plan", obj=locked, fields=["planned_on"])
+    return review
+
+
+@transaction.atomic
+def review_hold(
+    *, actor, review: MeasureReview, held_on: dt.date | None = None, summary: str = ""
+) -> MeasureReview:
+    """Record that a planned review was held (with a summary written with the person)."""
+    _require(perms.can_manage_measure(actor, review.measure))
+    if review.held_on is not None:
+        raise Conflict(_("Ce point d'étape est déjà tenu."))
+    held_on = held_on or timezone.localdate()
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": _("Un point d'étape tenu a une date passée ou du jour.")})
+    MeasureReview.objects.filter(pk=review.pk).update(
+        held_on=held_on, summary=summary.strip(), held_by=_user(actor), updated_at=timezone.now()
+    )
+    _refresh_next_review(review.measure_id)
+    review.refresh_from_db()
+    audit.record_write(
+        actor=actor, action="support.review.hold", obj=review.measure, fields=["held_on", "summary"]
+    )
+    return review
+
+
+@transaction.atomic
+def coworker_add(
+    *, actor, measure: SupportMeasure, organization: Organization, role: str = ""
+) -> MeasureCoworker:
+    """Another organization joins the support, only if the person consented to share their file with it
+    for support (households Consent, active today)."""
+    _require(perms.can_manage_measure(actor, measure))
+    _require_open(measure)
+    if organization.pk == measure.organization_id:
+        raise ValidationError({"organization": _("Cette organisation porte déjà la mesure.")})
+    consented = (
+        Consent.objects.active()
+        .filter(household_id=measure.household_id, organization=organization, purpose="support")
+        .exists()
+    )
+    if not consented:
+        raise ValidationError(
+            {
+                "organization": _(
+                    "La personne n'a pas donné son accord pour partager son accompagnement avec cette "
+                    "organisation : enregistrez d'abord son consentement (finalité « Accompagnement »)."
+                )
+            }
+        )
+    try:
+        with transaction.atomic():
+            coworker = MeasureCoworker.objects.create(
+                measure=measure, organization=organization, role=role.strip(), added_by=_user(actor)
+            )
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"organization": _("Cette organisation intervient déjà dans la mesure.")}
+        ) from exc
+    audit.record_write(actor=actor, action="support.coworker.add", obj=measure, fields=["coworkers"])
+    return coworker
+
+
+@transaction.atomic
+def coworker_end(*, actor, coworker: MeasureCoworker) -> None:
+    _require(perms.can_manage_measure(actor, coworker.measure))
+    MeasureCoworker.objects.filter(pk=coworker.pk, ended_at__isnull=True).update(ended_at=timezone.now())
+    audit.record_write(actor=actor, action="support.coworker.end", obj=coworker.measure, fields=["coworkers"])
+
+
+@transaction.atomic
+def goal_create(
+    *, actor, measure: SupportMeasure, axis: str, title: str, written_with_person: bool = True
+) -> ProjectGoal:
+    """A goal of the personal project, on one of the axes of the AFFIL principles."""
+    _require(perms.can_manage_measure(actor, measure))
+    _require_open(measure)
+    if axis not in Axis.values:
+        raise ValidationError({"axis": _("Axe inconnu.")})
+    if not (title or "").strip():
+        raise ValidationError({"title": _("Décrivez l'objectif.")})
+    goal = ProjectGoal.objects.create(
+        measure=measure,
+        axis=axis,
+        title=title.strip(),
+        written_with_person=written_with_person,
+        created_by=_user(actor),
+    )
+    audit.record_write(actor=actor, action="support.goal.create", obj=measure, fields=["axis", "title"])
+    return goal
+
+
+@transaction.atomic
+def goal_set_status(*, actor, goal: ProjectGoal, status: str) -> ProjectGoal:
+    _require(perms.can_manage_measure(actor, goal.measure))
+    if status not in GoalStatus.values:
+        raise ValidationError({"status": _("État d'objectif inconnu.")})
+    ProjectGoal.objects.filter(pk=goal.pk).update(status=status, updated_at=timezone.now())
+    goal.status = status
+    audit.record_write(actor=actor, action="support.goal.status", obj=goal.measure, fields=["status"])
+    return goal
+
+
+@transaction.atomic
+def step_add(*, actor, goal: ProjectGoal, label: str, due_on: dt.date | None = None) -> GoalStep:
+    _require(perms.can_manage_measure(actor, goal.measure))
+    _require_open(goal.measure)
+    if not (label or "").strip():
+        raise ValidationError({"label": _("Décrivez l'étape.")})
+    step = GoalStep.objects.create(goal=goal, label=label.strip(), due_on=due_on)
+    audit.record_write(actor=actor, action="support.step.add", obj=goal.measure, fields=["label", "due_on"])
+    return step
+
+
+@transaction.atomic
+def step_done(*, actor, step: GoalStep, done_on: dt.date | None = None) -> GoalStep:
+    _require(perms.can_manage_measure(actor, step.goal.measure))
+    done_on = done_on or timezone.localdate()
+    GoalStep.objects.filter(pk=step.pk).update(done_on=done_on, updated_at=timezone.now())
+    step.done_on = done_on
+    audit.record_write(actor=actor, action="support.step.done", obj=step.goal.measure, fields=["done_on"])
+    return step
+
+
+@transaction.atomic
+def action_log(
+    *,
+    actor,
+    measure: SupportMeasure,
+    kind: str,
+    happened_on: dt.date,
+    duration_minutes: int,
+    note: str = "",
+    confidentiality: str = Confidentiality.SHARED,
+    goal: ProjectGoal | None = None,
+) -> SupportAction:
+    """Log one action of the support (who, when, how long) with its note and the note's level."""
+    _require(perms.can_log_action(actor, measure))
+    errors = {}
+    if happened_on > timezone.localdate():
+        errors["happened_on"] = _("Une action se note une fois faite : la date ne peut être future.")
+    elif measure.started_on and happened_on < measure.started_on:
+        errors["happened_on"] = _("La date ne peut précéder le début de la mesure.")
+    if not 1 <= int(duration_minutes) <= 24 * 60:
+        errors["duration_minutes"] = _("La durée est comprise entre 1 minute et 24 heures.")
+    if confidentiality not in Confidentiality.values:
+        errors["confidentiality"] = _("Niveau de confidentialité inconnu.")
+    if goal is not None and goal.measure_id != measure.pk:
+        errors["goal"] = _("Cet objectif n'appartient pas à cette mesure.")
+    if errors:
+        raise ValidationError(errors)
+    action = SupportAction.objects.create(
+        measure=measure,
+        kind=kind,
+        happened_on=happened_on,
+        duration_minutes=duration_minutes,
+        author=actor,
+        organization_id=_membership(actor).organization_id,
+        goal=goal,
+        note=note.strip(),
+        confidentiality=confidentiality,
+    )
+    audit.record_write(
+        actor=actor,
+        action="support.action.log",
+        obj=measure,
+        fields=["kind", "happened_on", "duration_minutes", *(["note"] if note.strip() else [])],
+    )
+    return action
+
+
+REQUIRED_PERSPECTIVES = (Perspective.WORKER, Perspective.PERSON)
+
+
+@transaction.atomic
+def measure_close(
+    *,
+    actor,
+    measure: SupportMeasure,
+    version: int | None,
+    reason: str,
+    evaluations: dict[str, tuple[str, str]],
+    ended_on: dt.date | None = None,
+    comment: str = "",
+    eviction_avoided: bool | None = None,
+) -> SupportMeasure:
+    """Close a running measure with its co-evaluation: the worker's and the person's views are
+    required, the landlord's is added when given. When the measure came from a prevention alert, the
+    alert records whether the eviction was avoided."""
+    _require(perms.can_manage_measure(actor, measure))
+    locked = _lock(measure, version)
+    if (
+        not MEASURE_TRANSITIONS[locked.status]
+        or MeasureStatus.CLOSED not in MEASURE_TRANSITIONS[locked.status]
+    ):
+        raise Conflict(_("Seule une mesure en cours peut être clôturée."))
+    errors = {}
+    if reason not in CloseReason.values:
+        errors["reason"] = _("Choisissez le motif de clôture.")
+    missing = [p for p in REQUIRED_PERSPECTIVES if p not in evaluations]
+    if missing:
+        errors["evaluations"] = _(
+            "La co-évaluation demande au moins l'avis du/de la travailleur·se social·e "
+            "et celui de la personne."
+        )
+    for perspective, (outcome, _comment) in evaluations.items():
+        if perspective not in Perspective.values or outcome not in EvaluationOutcome.values:
+            errors["evaluations"] = _("Point de vue ou appréciation inconnus.")
+    ended_on = ended_on or timezone.localdate()
+    if ended_on < locked.started_on:
+        errors["ended_on"] = _("La fin ne peut précéder le début de la mesure.")
+    if errors:
+        raise ValidationError(errors)
+    closing = _log_transition(
+        locked, locked.status, MeasureStatus.CLOSED, actor, reason=reason, comment=comment
+    )
+    ClosingEvaluation.objects.bulk_create(
+        ClosingEvaluation(
+            measure=locked,
+            closing=closing,
+            perspective=perspective,
+            outcome=outcome,
+            comment=(text or "").strip(),
+            recorded_by=_user(actor),
+        )
+        for perspective, (outcome, text) in evaluations.items()
+    )
+    _bump(SupportMeasure, locked.pk, status=MeasureStatus.CLOSED, ended_on=ended_on, next_review_on=None)
+    if locked.source_alert_id and eviction_avoided is not None:
+        PreventionAlert.objects.filter(pk=locked.source_alert_id).update(
+            eviction_avoided=eviction_avoided, version=F("version") + 1, updated_at=timezone.now()
+        )
+    audit.record_write(
+        actor=actor,
+        action="support.measure.close",
+        obj=locked,
+        fields=[
+            "status",
+            "ended_on",
+            "reason",
+            "evaluations",
+            *(["eviction_avoided"] if eviction_avoided is not None else []),
+        ],
+    )
+    measure.refresh_from_db()
+    return measure
+
+
+@transaction.atomic
+def measure_reopen(
+    *,
+    actor,
+    measure: SupportMeasure,
+    version: int | None,
+    comment: str = "",
+    next_review_on: dt.date | None = None,
+) -> SupportMeasure:
+    """The right to start again: a closed measure runs again; its closing and co-evaluation stay in
+    its history."""
+    _require(perms.can_manage_measure(actor, measure))
+    locked = _lock(measure, version)
+    if MeasureStatus.OPEN not in MEASURE_TRANSITIONS[locked.status]:
+        raise Conflict(_("Seule une mesure clôturée peut être rouverte."))
+    running = SupportMeasure.objects.open().filter(
+        household_id=locked.household_id, kind_id=locked.kind_id, organization_id=locked.organization_id
+    )
+    if running.exists():
+        raise Conflict(_("Ce ménage a déjà une mesure de ce type en cours dans votre organisation."))
+    _log_transition(locked, locked.status, MeasureStatus.OPEN, actor, comment=comment)
+    _bump(SupportMeasure, locked.pk, status=MeasureStatus.OPEN, ended_on=None, next_review_on=None)
+    if next_review_on:
+        MeasureReview.objects.create(measure=locked, planned_on=next_review_on)
+        _refresh_next_review(locked.pk)
+    audit.record_write(
+        actor=actor, action="support.measure.reopen", obj=locked, fields=["status", "ended_on"]
+    )
+    measure.refresh_from_db()
+    return measure
+
+
+# Prevention alerts
+
+
+def _siao_of(territory_id) -> Organization | None:
+    return (
+        Organization.objects.active()
+        .filter(type=OrganizationType.SIAO_OPERATOR, territory_id=territory_id)
+        .order_by("pk")
+        .first()
+    )
+
+
+def _alert_event(alert, status, actor, at=None):
+    membership = _membership(actor) if actor is not None else None
+    AlertEvent.objects.create(
+        alert=alert,
+        status=status,
+        actor=_user(actor),
+        organization_id=membership.organization_id if membership else None,
+        at=at or timezone.now(),
+    )
+
+
+@transaction.atomic
+def alert_raise(
+    *,
+    actor,
+    household,
+    kind: str,
+    detail: str = "",
+    amount: Decimal | None = None,
+    months: int | None = None,
+) -> PreventionAlert:
+    """A landlord raises an alert; it is routed to the SIAO operator of the household's département and
+    to the household's referent association."""
+    _require(perms.can_raise_alert(actor, household))
+    errors = {}
+    if kind not in AlertKind.values:
+        errors["kind"] = _("Nature de signal inconnue.")
+    if amount is not None and amount < 0:
+        errors["amount"] = _("Le montant ne peut pas être négatif.")
+    if months is not None and not 0 <= months <= 120:
+        errors["months"] = _("Le nombre de mois est compris entre 0 et 120.")
+    if kind == AlertKind.UNPAID_RENT and amount is None and months is None:
+        errors["amount"] = _("Pour des impayés, indiquez le montant de la dette ou le nombre de mois.")
+    if errors:
+        raise ValidationError(errors)
+    alert = PreventionAlert.objects.create(
+        household=household,
+        landlord_id=_membership(actor).organization_id,
+        raised_by=_user(actor),
+        kind=kind,
+        detail=(detail or "").strip(),
+        amount=amount,
+        months=months,
+        siao=_siao_of(household.territory_id),
+        association_id=household.referent_organization_id,
+    )
+    _alert_event(alert, AlertStatus.NEW, actor)
+    audit.record_write(
+        actor=actor,
+        action="support.alert.raise",
+        obj=alert,
+        fields=[
+            "household",
+            "kind",
+            *(f for f in ("detail", "amount", "months") if getattr(alert, f) not in ("", None)),
+        ],
+    )
+    return alert
+
+
+def _lock_alert(alert, version) -> PreventionAlert:
+    locked = PreventionAlert.objects.select_for_update().get(pk=alert.pk)
+    _check_version(locked, version)
+    return locked
+
+
+@transaction.atomic
+def alert_take(
+    *,
+    actor,
+    alert: PreventionAlert,
+    version: int | None,
+    organization: Organization,
+    assigned_to=None,
+    due_on: dt.date | None = None,
+) -> PreventionAlert:
+    """Triage: which organization takes the alert (the SIAO or the referent association), who in it,
+    and by when it is to be treated."""
+    _require(perms.can_triage_alert(actor, alert))
+    locked = _lock_alert(alert, version)
+    if locked.status not in (AlertStatus.NEW, AlertStatus.TAKEN):
+        raise Conflict(_("Cette alerte est déjà traitée."))
+    errors = {}
+    if organization.pk not in (locked.siao_id, locked.association_id):
+        errors["organization"] = _("L'alerte est prise en charge par le SIAO ou par l'association référente.")
+    elif (
+        assigned_to is not None
+        and not Membership.objects.filter(
+            user=assigned_to,
+            organization=organization,
+            active=True,
+            role__in=[Role.SOCIAL_WORKER, Role.SIAO_COORDINATOR],
+        ).exists()
+    ):
+        errors["assigned_to"] = _("Cette personne ne travaille pas dans l'organisation choisie.")
+    if due_on is not None and due_on < timezone.localdate():
+        errors["due_on"] = _("L'échéance ne peut pas être passée.")
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    _bump(
+        PreventionAlert,
+        locked.pk,
+        status=AlertStatus.TAKEN,
+        assigned_organization=organization,
+        assigned_to=assigned_to,
+        due_on=due_on,
+        taken_at=locked.taken_at or now,
+    )
+    _alert_event(locked, AlertStatus.TAKEN, actor, at=now)
+    audit.record_write(
+        actor=actor,
+        action="support.alert.take",
+        obj=locked,
+        fields=["assigned_organization", "assigned_to", "due_on"],
+    )
+    alert.refresh_from_db()
+    return alert
+
+
+@transaction.atomic
+def alert_open_measure(
+    *,
+    actor,
+    alert: PreventionAlert,
+    version: int | None,
+    kind: MeasureKind,
+    consent_given: bool,
+    informed_how: str = "orally",
+    intensity: str = Intensity.REGULAR,
+    next_review_on: dt.date | None = None,
+) -> SupportMeasure:
+    """Turn the alert into a support measure proposed to the household. If the person refuses, the
+    refusal is recorded and the alert is closed for that reason: support is never imposed."""
+    _require(perms.can_open_measure_from_alert(actor, alert))
+    locked = _lock_alert(alert, version)
+    if locked.status not in (AlertStatus.NEW, AlertStatus.TAKEN):
+        raise Conflict(_("Cette alerte est déjà traitée."))
+    measure = measure_create(
+        actor=actor,
+        household=locked.household,
+        kind=kind,
+        consent_given=consent_given,
+        informed_how=informed_how,
+        intensity=intensity,
+        next_review_on=next_review_on,
+        source_alert=locked,
+    )
+    now = timezone.now()
+    membership = _membership(actor)
+    changes = {
+        "assigned_organization_id": locked.assigned_organization_id or membership.organization_id,
+        "assigned_to": locked.assigned_to or _user(actor),
+        "taken_at": locked.taken_at or now,
+    }
+    if consent_given:
+        _bump(PreventionAlert, locked.pk, status=AlertStatus.MEASURE, measure=measure, **changes)
+        _alert_event(locked, AlertStatus.MEASURE, actor, at=now)
+    else:
+        _bump(
+            PreventionAlert,
+            locked.pk,
+            status=AlertStatus.CLOSED,
+            close_reason=AlertCloseReason.SUPPORT_REFUSED,
+            closed_at=now,
+            **changes,
+        )
+        _alert_event(locked, AlertStatus.CLOSED, actor, at=now)
+    audit.record_write(actor=actor, action="support.alert.measure", obj=locked, fields=["status", "measure"])
+    alert.refresh_from_db()
+    return measure
+
+
+# Closing reasons that mean the household kept its home, unless the closer says otherwise.
+KEPT_HOME = {AlertCloseReason.SETTLED, AlertCloseReason.PAYMENT_PLAN}
+
+
+@transaction.atomic
+def alert_close(
+    *, actor, alert: PreventionAlert, version: int | None, reason: str, eviction_avoided: bool | None = None
+) -> PreventionAlert:
+    """Close an alert with a coded reason, and whether an eviction was avoided (counted)."""
+    _require(perms.can_triage_alert(actor, alert))
+    locked = _lock_alert(alert, version)
+    if locked.status not in (AlertStatus.NEW, AlertStatus.TAKEN):
+        raise Conflict(_("Cette alerte est déjà traitée."))
+    if reason not in AlertCloseReason.values:
+        raise ValidationError({"reason": _("Choisissez le motif de clôture.")})
+    if eviction_avoided is None:
+        eviction_avoided = (
+            True if reason in KEPT_HOME else (False if reason == AlertCloseReason.EVICTED else None)
+        )
+    now = timezone.now()
+    _bump(
+        PreventionAlert,
+        locked.pk,
+        status=AlertStatus.CLOSED,
+        close_reason=reason,
+        closed_at=now,
+        eviction_avoided=eviction_avoided,
+        taken_at=locked.taken_at or now,
+    )
+    _alert_event(locked, AlertStatus.CLOSED, actor, at=now)
+    audit.record_write(
+        actor=actor,
+        action="support.alert.close",
+        obj=locked,
+        fields=["status", "close_reason", "eviction_avoided"],
+    )
+    alert.refresh_from_db()
+    return alert
+
+
+# Workshops
+
+
+@transaction.atomic
+def workshop_create(*, actor, title: str, axis: str, description: str = "", capacity: int = 10) -> Workshop:
+    _require(perms.can_manage_workshop(actor))
+    if not (title or "").strip():
+        raise ValidationError({"title": _("Donnez un intitulé à l'atelier.")})
+    if axis not in Axis.values:
+        raise ValidationError({"axis": _("Axe inconnu.")})
+    workshop = Workshop.objects.create(
+        title=title.strip(),
+        organization_id=_membership(actor).organization_id,
+        axis=axis,
+        description=description.strip(),
+        capacity=capacity,
+    )
+    audit.record_write(actor=actor, action="support.workshop.create", obj=workshop, fields=["title", "axis"])
+    return workshop
+
+
+@transaction.atomic
+def session_add(
+    *, actor, workshop: Workshop, starts_at: dt.datetime, topic: str, duration_minutes: int = 120
+) -> WorkshopSession:
+    _require(perms.can_manage_workshop(actor, workshop))
+    if not (topic or "").strip():
+        raise ValidationError({"topic": _("Indiquez le thème de la séance.")})
+    session = WorkshopSession.objects.create(
+        workshop=workshop, starts_at=starts_at, topic=topic.strip(), duration_minutes=duration_minutes
+    )
+    audit.record_write(
+        actor=actor, action="support.workshop.session", obj=workshop, fields=["starts_at", "topic"]
+    )
+    return session
+
+
+@transaction.atomic
+def enrol(*, actor, workshop: Workshop, household, goal: ProjectGoal | None = None) -> WorkshopEnrolment:
+    """Enrol a household in a workshop's group, possibly for a goal of its project."""
+    _require(perms.can_enrol(actor, workshop, household))
+    if goal is not None and goal.measure.household_id != household.pk:
+        raise ValidationError({"goal": _("Cet objectif n'est pas celui de ce ménage.")})
+    if WorkshopEnrolment.objects.filter(workshop=workshop).count() >= workshop.capacity:
+        raise Conflict(_("L'atelier est complet."))
+    try:
+        with transaction.atomic():
+            enrolment = WorkshopEnrolment.objects.create(workshop=workshop, household=household, goal=goal)
+    except IntegrityError as exc:
+        raise Conflict(_("Ce ménage est déjà inscrit à cet atelier.")) from exc
+    audit.record_write(
+        actor=actor, action="support.workshop.enrol", obj=workshop, fields=["household", "goal"]
+    )
+    return enrolment
+
+
+@transaction.atomic
+def attendance_record(*, actor, session: WorkshopSession, present_enrolment_ids) -> int:
+    """Record who came to a session (every enrolled household: present or absent)."""
+    _require(perms.can_manage_workshop(actor, session.workshop))
+    present = {int(i) for i in present_enrolment_ids}
+    enrolments = list(session.workshop.enrolments.all())
+    Attendance.objects.filter(session=session).delete()
+    Attendance.objects.bulk_create(
+        Attendance(session=session, enrolment=e, present=e.pk in present) for e in enrolments
+    )
+    audit.record_write(
+        actor=actor, action="support.workshop.attendance", obj=session.workshop, fields=["attendance"]
+    )
+    return len([e for e in enrolments if e.pk in present])
+
+
+# Supported-housing programmes
+
+
+@transaction.atomic
+def programme_create(
+    *,
+    actor,
+    name: str,
+    landlord: Organization,
+    association: Organization,
+    starts_on: dt.date,
+    ends_on: dt.date | None = None,
+    description: str = "",
+) -> Programme:
+    """A joint project: one landlord and one association, the actor's organization being one of them
+    (network administrators declare any)."""
+    _require(perms.can_create_programme(actor))
+    membership = _membership(actor)
+    errors = {}
+    if not (name or "").strip():
+        errors["name"] = _("Donnez un nom au projet.")
+    if landlord.type != OrganizationType.LANDLORD:
+        errors["landlord"] = _("Choisissez un bailleur social.")
+    if association.type not in (OrganizationType.ASSOCIATION, OrganizationType.SIAO_OPERATOR):
+        errors["association"] = _("Choisissez une association.")
+    if membership.role != Role.NETWORK_ADMIN and membership.organization_id not in (
+        landlord.pk,
+        association.pk,
+    ):
+        errors["landlord"] = _("Votre organisation doit être l'une des deux parties du projet.")
+    if ends_on is not None and ends_on < starts_on:
+        errors["ends_on"] = _("La fin du projet ne peut précéder son début.")
+    if errors:
+        raise ValidationError(errors)
+    programme = Programme.objects.create(
+        name=name.strip(),
+        landlord=landlord,
+        association=association,
+        territory_id=landlord.territory_id,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        description=description.strip(),
+    )
+    audit.record_write(
+        actor=actor,
+        action="support.programme.create",
+        obj=programme,
+        fields=["name", "landlord", "association"],
+    )
+    return programme
+
+
+@transaction.atomic
+def programme_add_unit(*, actor, programme: Programme, unit) -> None:
+    """A unit of the landlord's stock joins the project."""
+    _require(perms.can_manage_programme(actor, programme))
+    if unit.facility.organization_id not in (programme.landlord_id, programme.association_id):
+        raise ValidationError(
+            {"unit": _("Ce logement n'appartient ni au bailleur ni à l'association du projet.")}
+        )
+    programme.units.add(unit)
+    audit.record_write(actor=actor, action="support.programme.unit", obj=programme, fields=["units"])
+
+
+@transaction.atomic
+def funding_add(*, actor, programme: Programme, source: str, year: int, amount: Decimal) -> ProgrammeFunding:
+    _require(perms.can_manage_programme(actor, programme))
+    from .choices import FundingSource
+
+    errors = {}
+    if source not in FundingSource.values:
+        errors["source"] = _("Financeur inconnu.")
+    if amount is None or amount < 0:
+        errors["amount"] = _("Le montant ne peut pas être négatif.")
+    if not 2000 <= int(year) <= 2100:
+        errors["year"] = _("Année invalide.")
+    if errors:
+        raise ValidationError(errors)
+    funding = ProgrammeFunding.objects.create(programme=programme, source=source, year=year, amount=amount)
+    audit.record_write(
+        actor=actor, action="support.programme.funding", obj=programme, fields=["source", "year", "amount"]
+    )
+    return funding
+
+
+@transaction.atomic
+def housing_add(*, actor, programme: Programme, household, unit, entered_on: dt.date) -> ProgrammeHousing:
+    """A household enters one of the project's units (the landlord is then linked to it, see links.py)."""
+    _require(perms.can_house_in_programme(actor, programme, household))
+    if not programme.units.filter(pk=unit.pk).exists():
+        raise ValidationError({"unit": _("Ce logement ne fait pas partie du projet.")})
+    try:
+        with transaction.atomic():
+            housing = ProgrammeHousing.objects.create(
+                programme=programme, household=household, unit=unit, entered_on=entered_on
+            )
+    except IntegrityError as exc:
+        raise Conflict(_("Ce logement est déjà occupé par un ménage du projet.")) from exc
+    audit.record_write(
+        actor=actor, action="support.programme.housing", obj=programme, fields=["household", "unit"]
+    )
+    return housing
+
+
+@transaction.atomic
+def housing_end(*, actor, housing: ProgrammeHousing, left_on: dt.date) -> ProgrammeHousing:
+    _require(perms.can_manage_programme(actor, housing.programme))
+    if left_on < housing.entered_on:
+        raise ValidationError({"left_on": _("La sortie ne peut précéder l'entrée.")})
+    ProgrammeHousing.objects.filter(pk=housing.pk).update(left_on=left_on, updated_at=timezone.now())
+    housing.left_on = left_on
+    audit.record_write(
+        actor=actor, action="support.programme.leave", obj=housing.programme, fields=["left_on"]
+    )
+    return housing

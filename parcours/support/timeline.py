@@ -1,0 +1,73 @@
+"""The support and prevention steps of a household's path, each only for those who may see it."""
+
+from django.utils.translation import gettext as _
+
+from parcours.households.timeline import Step, register
+
+from . import perms
+from .choices import AlertCloseReason, AlertStatus, CloseReason, MeasureStatus
+from .models import AlertEvent, MeasureTransition, PreventionAlert, SupportMeasure
+
+
+def _measure_label(transition: MeasureTransition) -> str:
+    kind = transition.measure.kind.label
+    if transition.to_status == MeasureStatus.REFUSED:
+        return _("Accompagnement %(kind)s proposé, refusé par la personne") % {"kind": kind}
+    if transition.to_status == MeasureStatus.CLOSED:
+        return _("Accompagnement %(kind)s clôturé (%(reason)s), avec co-évaluation") % {
+            "kind": kind,
+            "reason": CloseReason(transition.reason).label if transition.reason else "—",
+        }
+    if transition.from_status == MeasureStatus.CLOSED:
+        return _("Accompagnement %(kind)s rouvert") % {"kind": kind}
+    return _("Accompagnement %(kind)s ouvert avec l'accord de la personne") % {"kind": kind}
+
+
+def _alert_label(event: AlertEvent, user) -> str:
+    alert = event.alert
+    kind = alert.get_kind_display()
+    if event.status == AlertStatus.NEW:
+        return _("Alerte de prévention levée par le bailleur : %(kind)s") % {"kind": kind}
+    if event.status == AlertStatus.TAKEN:
+        return _("Alerte de prévention prise en charge")
+    if event.status == AlertStatus.MEASURE:
+        return _("Alerte de prévention : accompagnement ouvert")
+    if not (alert.close_reason and perms.landlord_may_read_close_reason(user, alert)):
+        return _("Alerte de prévention close")
+    reason = AlertCloseReason(alert.close_reason).label
+    return _("Alerte de prévention close (%(reason)s)") % {"reason": reason}
+
+
+def _who(user, organization) -> str:
+    parts = [
+        p for p in ((user.get_full_name() if user else ""), (organization.name if organization else "")) if p
+    ]
+    return " — ".join(parts)
+
+
+@register
+def support_steps(user, household):
+    from django.urls import reverse
+
+    measures = SupportMeasure.objects.visible_to(user).filter(household=household)
+    transitions = MeasureTransition.objects.filter(measure__in=measures).select_related(
+        "measure__kind", "measure__organization", "actor"
+    )
+    for t in transitions:
+        yield Step(
+            at=t.at,
+            domain="support",
+            label=_measure_label(t),
+            actor=_who(t.actor, t.measure.organization),
+            url=reverse("support:measure", args=[t.measure_id]),
+        )
+    alerts = PreventionAlert.objects.visible_to(user).filter(household=household)
+    events = AlertEvent.objects.filter(alert__in=alerts).select_related("alert", "actor", "organization")
+    for e in events:
+        yield Step(
+            at=e.at,
+            domain="prevention",
+            label=_alert_label(e, user),
+            actor=_who(e.actor, e.organization),
+            url=reverse("support:alert", args=[e.alert_id]),
+        )
