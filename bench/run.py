@@ -52,7 +52,7 @@ def main() -> int:
     results = []
 
     def report(name, value, unit, target=None):
-        ok = "" if target is None else ("  OK" if target(value) else "  ABOVE TARGET")
+        ok = "" if target is None else ("  OK" if target(value) else "  MISSES TARGET")
         print(f"  {name:<58} {value:>12,.1f} {unit}{ok}")
         results.append({"name": name, "value": value, "unit": unit})
 

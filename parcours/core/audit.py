@@ -63,7 +63,9 @@ def _append(
 ) -> AuditEvent:
     membership = getattr(actor, "active_membership", None) if actor is not None else None
     object_type, object_id = object_label(obj)
-    with transaction.atomic():
+    # No savepoint: inside a service's transaction the audit row succeeds or fails with the write it
+    # records, and each saved round trip shortens the time the chain head stays locked.
+    with transaction.atomic(savepoint=False):
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(
             pk=1, defaults={"seq": 0, "hash": GENESIS_HASH}
         )
@@ -99,7 +101,9 @@ def record_reads(*, actor, objs, sections: Iterable[str], purpose: str) -> list[
         return []
     membership = getattr(actor, "active_membership", None) if actor is not None else None
     sections = sorted(set(sections))
-    with transaction.atomic():
+    # No savepoint: inside a service's transaction the audit row succeeds or fails with the write it
+    # records, and each saved round trip shortens the time the chain head stays locked.
+    with transaction.atomic(savepoint=False):
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(
             pk=1, defaults={"seq": 0, "hash": GENESIS_HASH}
         )
