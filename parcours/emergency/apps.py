@@ -6,4 +6,4 @@ class EmergencyConfig(AppConfig):
     verbose_name = "115"
 
     def ready(self):
-        from . import home, steps  # noqa: F401  (registers the home panels and the household's 115 steps)
+        from . import home, indicators, steps  # noqa: F401  (home panels, observatory indicators, path steps)
