@@ -6,4 +6,4 @@ class SupportConfig(AppConfig):
     verbose_name = "Accompagnement"
 
     def ready(self):
-        from . import home, links, timeline  # noqa: F401  (home panels, programme links, path steps)
+        from . import home, indicators, links, timeline  # noqa: F401  (panels, indicators, links, steps)

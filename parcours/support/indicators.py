@@ -1,0 +1,132 @@
+"""Support and prevention indicators for the observatory (design §7): measures open, their durations,
+goals by axis, alerts handled, evictions avoided."""
+
+import datetime as dt
+import statistics
+from collections import Counter
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from parcours.observatory.catalogue import Period, Result, Row, register
+
+from .choices import AlertKind, Axis, MeasureStatus
+from .models import PreventionAlert, ProjectGoal, SupportMeasure
+
+
+def _territory(qs, territory: str | None, path: str = "household"):
+    return qs.filter(**{f"{path}__territory__code": territory}) if territory else qs
+
+
+def _bounds(period: Period):
+    start = timezone.make_aware(dt.datetime.combine(period.start, dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min))
+    return start, end
+
+
+@register(
+    code="support.measures_open",
+    domain="support",
+    label=_("Mesures d'accompagnement en cours, par type"),
+    definition=_(
+        "Mesures acceptées par la personne et en cours à un moment de la période (commencées avant sa "
+        "fin, sans fin ou finies après son début), par type de mesure ; ménages du département."
+    ),
+    unit=_("mesures"),
+)
+def measures_open(period: Period, territory: str | None) -> Result:
+    qs = _territory(
+        SupportMeasure.objects.filter(consent_given=True, started_on__lte=period.end).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=period.start)
+        ),
+        territory,
+    ).exclude(status=MeasureStatus.REFUSED)
+    rows = [
+        Row(row["kind__code"], row["kind__label"], row["n"])
+        for row in qs.values("kind__code", "kind__label").annotate(n=Count("pk")).order_by("-n", "kind__code")
+    ]
+    return Result(rows=rows, total=sum(r.value for r in rows))
+
+
+@register(
+    code="support.durations",
+    domain="support",
+    label=_("Durée des accompagnements clôturés"),
+    definition=_(
+        "Pour les mesures clôturées pendant la période (date de fin), nombre de jours entre leur début "
+        "et leur fin : médiane et 90e centile."
+    ),
+    unit=_("jours"),
+    counts_people=False,
+)
+def durations(period: Period, territory: str | None) -> Result:
+    closed = _territory(
+        SupportMeasure.objects.filter(
+            ended_on__range=(period.start, period.end), started_on__isnull=False, status=MeasureStatus.CLOSED
+        ),
+        territory,
+    ).values_list("started_on", "ended_on")
+    days = sorted((end - start).days for start, end in closed)
+    if not days:
+        return Result(rows=[Row("median", str(_("médiane")), None), Row("p90", str(_("90e centile")), None)])
+    p90 = days[-1] if len(days) < 10 else statistics.quantiles(days, n=10, method="inclusive")[-1]
+    return Result(
+        rows=[
+            Row("median", str(_("médiane")), statistics.median(days)),
+            Row("p90", str(_("90e centile")), p90),
+        ]
+    )
+
+
+@register(
+    code="support.goals_by_axis",
+    domain="support",
+    label=_("Objectifs du projet personnel par axe"),
+    definition=_(
+        "Objectifs des projets personnels ouverts pendant la période (date de création), par axe de "
+        "l'accompagnement (AFFIL)."
+    ),
+    unit=_("objectifs"),
+)
+def goals_by_axis(period: Period, territory: str | None) -> Result:
+    start, end = _bounds(period)
+    counts = Counter(
+        _territory(
+            ProjectGoal.objects.filter(created_at__gte=start, created_at__lt=end),
+            territory,
+            "measure__household",
+        ).values_list("axis", flat=True)
+    )
+    rows = [Row(a.value, str(a.label), counts.get(a.value, 0)) for a in Axis]
+    return Result(rows=rows, total=sum(r.value for r in rows))
+
+
+@register(
+    code="support.alerts",
+    domain="support",
+    label=_("Alertes de prévention reçues et traitées"),
+    definition=_(
+        "Alertes levées par les bailleurs pendant la période (date de l'alerte), par nature ; et, parmi "
+        "les alertes closes pendant la période, celles où une expulsion a été évitée."
+    ),
+    unit=_("alertes"),
+)
+def alerts(period: Period, territory: str | None) -> Result:
+    start, end = _bounds(period)
+    raised = Counter(
+        _territory(
+            PreventionAlert.objects.filter(created_at__gte=start, created_at__lt=end), territory
+        ).values_list("kind", flat=True)
+    )
+    rows = [Row(k.value, str(k.label), raised.get(k.value, 0)) for k in AlertKind]
+    closed = _territory(PreventionAlert.objects.filter(closed_at__gte=start, closed_at__lt=end), territory)
+    rows.append(Row("closed", str(_("alertes closes")), closed.count()))
+    rows.append(
+        Row(
+            "eviction_avoided",
+            str(_("dont expulsions évitées")),
+            closed.filter(eviction_avoided=True).count(),
+        )
+    )
+    return Result(rows=rows)
