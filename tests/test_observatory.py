@@ -287,3 +287,35 @@ def test_api_catalogue_and_figures(siao_world, api):
     assert observer("get", "/indicators/nope").status_code == 404
     bad = observer("get", "/indicators/siao.exits?from=2026-12-01&to=2026-11-01")
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid"
+
+
+def test_drill_down_lists_the_files_behind_a_figure_for_those_who_may_open_them(siao_world, client, login):
+    from parcours.core.models import AuditEvent
+
+    coordinator = MembershipFactory(
+        role=Role.SIAO_COORDINATOR, organization=OrganizationFactory(siao=True, territory=siao_world["t93"])
+    )
+    login(coordinator.user)
+    query = {"start": "2026-11-01", "end": "2026-11-30", "territory": "93"}
+    page = client.get(reverse("observatory:indicator", args=["siao.admissions_by_kind"]), query)
+    assert reverse("observatory:drill", args=["siao.admissions_by_kind", "chrs"]) in page.content.decode()
+    files = client.get(reverse("observatory:drill", args=["siao.admissions_by_kind", "chrs"]), query)
+    assert files.status_code == 200
+    shown = list(files.context["page"])
+    admitted = Proposal.objects.get(vacancy__unit__facility__kind="chrs").request.household
+    assert shown == [admitted]
+    assert AuditEvent.objects.filter(kind="read", purpose="observatory", object_id=str(admitted.pk)).exists()
+    # An observer sees aggregates only: no link, and the list itself is refused.
+    observer = MembershipFactory(role=Role.OBSERVER)
+    login(observer.user)
+    page = client.get(reverse("observatory:indicator", args=["siao.admissions_by_kind"]), query)
+    assert "/dossiers/" not in page.content.decode()
+    assert (
+        client.get(reverse("observatory:drill", args=["siao.admissions_by_kind", "chrs"]), query).status_code
+        == 404
+    )
+    # A social worker of another organization gets the list, but without files they may not open.
+    worker = MembershipFactory(role=Role.SOCIAL_WORKER)
+    login(worker.user)
+    files = client.get(reverse("observatory:drill", args=["siao.admissions_by_kind", "chrs"]), query)
+    assert list(files.context["page"]) == []

@@ -57,6 +57,20 @@ class Indicator:
 
 INDICATORS: dict[str, Indicator] = {}
 
+# code → function (period, territory, key) → a Household queryset: the files behind one figure of the
+# indicator, for the roles that may open them (intersected with what the reader may see).
+DRILLS: dict[str, Callable] = {}
+
+
+def drill(code: str):
+    """Declare how to list the households behind a figure of the indicator `code`."""
+
+    def decorator(function):
+        DRILLS[code] = function
+        return function
+
+    return decorator
+
 
 def register(**kwargs):
     """Decorate a compute function `(period, territory) → Result` to add it to the catalogue."""

@@ -9,6 +9,14 @@ def can_view_observatory(user) -> bool:
     return active_membership(user) is not None
 
 
+def can_drill(user) -> bool:
+    """From a figure to the files behind it: only the roles that list households (social workers,
+    the 115 and the SIAO), and then only the files each may open (households.perms)."""
+    from parcours.households.perms import can_list_households
+
+    return can_view_observatory(user) and can_list_households(user)
+
+
 def sees_small_cells(user, territory: str | None) -> bool:
     """Only the SIAO of a département, which holds its files anyway, sees that département's small
     counts; everyone else — observers and funders first — gets them suppressed (design §5 rule 5)."""

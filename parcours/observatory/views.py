@@ -38,6 +38,12 @@ def _chart(ind, result) -> dict:
     }
 
 
+def _drillable(request, ind) -> bool:
+    from .catalogue import DRILLS
+
+    return ind.code in DRILLS and perms.can_drill(request.user)
+
+
 def dashboard(request):
     if not perms.can_view_observatory(request.user):
         raise Http404
@@ -48,7 +54,14 @@ def dashboard(request):
         blocks = []
         for ind in indicators:
             result = services.figures(ind, period, territory, small_cells=small)
-            blocks.append({"indicator": ind, "result": result, "chart": _chart(ind, result)})
+            blocks.append(
+                {
+                    "indicator": ind,
+                    "result": result,
+                    "chart": _chart(ind, result),
+                    "drillable": _drillable(request, ind),
+                }
+            )
         sections.append({"domain": domain, "label": DOMAIN_LABELS.get(domain, domain), "blocks": blocks})
     return render(
         request,
@@ -93,6 +106,7 @@ def indicator_detail(request, code):
             "territory": territory,
             "result": result,
             "chart": _chart(ind, result),
+            "drillable": _drillable(request, ind),
             "compared": compared,
             "compared_chart": _chart(ind, compared),
             "threshold": services.threshold(),
@@ -128,3 +142,47 @@ def open_data(request, year: int, month: int, fmt: str):
     response = HttpResponse(content, content_type=services.FORMATS[fmt][0])
     response["Content-Disposition"] = f'attachment; filename="parcours-opendata-{year}-{month:02d}.{fmt}"'
     return response
+
+
+def drill_down(request, code, key):
+    """The households behind one figure, as far as the reader may open them (audited as a list)."""
+    from django.core.paginator import Paginator
+
+    from parcours.households.models import Household
+    from parcours.households.services import record_reads
+
+    from .catalogue import DRILLS
+
+    if not perms.can_drill(request.user) or code not in DRILLS:
+        raise Http404
+    ind = _get(code)
+    _form, period, territory = _filters(request)
+    behind = DRILLS[code](period, territory, key)
+    households = (
+        Household.objects.visible_to(request.user)
+        .filter(pk__in=behind.values("pk"))
+        .select_related("territory")
+        .prefetch_related("people", "situations")
+        .order_by("pk")
+    )
+    page = Paginator(households, 25).get_page(request.GET.get("page"))
+    record_reads(actor=request.user, households=page, sections=["list"], purpose="observatory")
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "observatory/drill.html",
+        {
+            "indicator": ind,
+            "key": key,
+            "period": period,
+            "territory": territory,
+            "page": page,
+            "query": query.urlencode(),
+            "crumbs": [
+                (_("Observatoire"), reverse("observatory:dashboard")),
+                (str(ind.label), reverse("observatory:indicator", args=[code]) + "?" + query.urlencode()),
+                (_("Dossiers"), None),
+            ],
+        },
+    )

@@ -9,7 +9,7 @@ from django.db.models import Count, F, Min, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from parcours.observatory.catalogue import Period, Result, Row, register
+from parcours.observatory.catalogue import Period, Result, Row, drill, register
 from parcours.offers.choices import FacilityKind
 
 from .choices import ExitDestination, ProposalStatus, RefusalSide, RequestStatus
@@ -279,3 +279,61 @@ def inter_department(period: Period, territory: str | None) -> Result:
     counts = Counter(admitted.values_list("vacancy__unit__facility__territory__code", flat=True))
     rows = [Row(code, code, n) for code, n in sorted(counts.items())]
     return Result(rows=rows, total=sum(r.value for r in rows))
+
+
+# From a figure to the households behind it (observatory drill-down) -----------------------------
+
+
+def _households_of(proposals):
+    from parcours.households.models import Household
+
+    return Household.objects.filter(pk__in=proposals.values("request__household_id"))
+
+
+@drill("siao.requests_by_status")
+def requests_by_status_files(period: Period, territory: str | None, key: str):
+    from parcours.households.models import Household
+
+    _start, end = _bounds(period)
+    last = RequestTransition.objects.filter(request_id=OuterRef("pk"), at__lt=end, kind="status").order_by(
+        "-at", "-pk"
+    )
+    requests = _in_territory(InsertionRequest.objects.all(), territory, "household").annotate(
+        status_then=Subquery(last.values("to_status")[:1])
+    )
+    return Household.objects.filter(pk__in=requests.filter(status_then=key).values("household_id"))
+
+
+@drill("siao.admissions_by_kind")
+def admissions_by_kind_files(period: Period, territory: str | None, key: str):
+    admitted = Proposal.objects.filter(
+        admitted_on__gte=period.start, admitted_on__lte=period.end, vacancy__unit__facility__kind=key
+    )
+    return _households_of(_in_territory(admitted, territory, "request__household"))
+
+
+@drill("siao.exits")
+def exits_files(period: Period, territory: str | None, key: str):
+    exited = Proposal.objects.filter(
+        exited_on__gte=period.start, exited_on__lte=period.end, exit_destination=key
+    )
+    return _households_of(_in_territory(exited, territory, "request__household"))
+
+
+@drill("siao.refusals_by_reason")
+def refusals_by_reason_files(period: Period, territory: str | None, key: str):
+    start, end = _bounds(period)
+    refused = Proposal.objects.filter(
+        status=P.REFUSED, answered_at__gte=start, answered_at__lt=end, refusal_reason__code=key
+    )
+    return _households_of(_in_territory(refused, territory, "request__household"))
+
+
+@drill("siao.inter_department")
+def inter_department_files(period: Period, territory: str | None, key: str):
+    admitted = Proposal.objects.filter(
+        admitted_on__gte=period.start,
+        admitted_on__lte=period.end,
+        vacancy__unit__facility__territory__code=key,
+    ).exclude(vacancy__unit__facility__territory=F("request__household__territory"))
+    return _households_of(_in_territory(admitted, territory, "request__household"))
