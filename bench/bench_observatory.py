@@ -144,6 +144,8 @@ def run(report):
         first = dt.date(year, number, 1)
         return Period(first, (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1))
 
+    for code in codes:  # warm-up: imports, first connections, caches of the planner
+        INDICATORS[code].compute(month(*months[0]), "93")
     engine = []
     for year, number in months:
         period = month(year, number)
@@ -167,6 +169,7 @@ def run(report):
         )
     client = Client()
     client.force_login(observer.user)
+    client.get("/observatoire/", {"territory": "93"})  # warm-up
     pages = []
     for year, number in months:
         period = month(year, number)
