@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "parcours.households",
     "parcours.offers",
     "parcours.orientation",
+    "parcours.matching",
     "parcours.api",
     "parcours.demo",
 ]

@@ -1,0 +1,1 @@
+"""Home page panels of the orientation engine."""
