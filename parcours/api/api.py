@@ -6,6 +6,7 @@ from ninja import NinjaAPI, Router, Schema
 from parcours.accounts.decorators import two_factor_exempt
 from parcours.assessments.api import router as assessments_router
 from parcours.households.api import router as households_router
+from parcours.matching.api import router as matching_router
 from parcours.offers.api import router as offers_router
 from parcours.orientation.api import router as orientation_router
 
@@ -59,6 +60,7 @@ api.add_router("", assessments_router)
 api.add_router("", households_router)
 api.add_router("", offers_router)
 api.add_router("", orientation_router)
+api.add_router("", matching_router)
 
 
 def _exempt(patterns):
