@@ -24,10 +24,12 @@ def database_url() -> str:
         import psycopg
 
         admin = url.rsplit("/", 1)[0] + "/postgres"
+        # PARCOURS_BENCH_DB lets engineers sharing one server bench side by side.
+        name = os.environ.get("PARCOURS_BENCH_DB", "parcours_bench")
         with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
-            conn.execute("DROP DATABASE IF EXISTS parcours_bench WITH (FORCE)")
-            conn.execute("CREATE DATABASE parcours_bench")
-        return url.rsplit("/", 1)[0] + "/parcours_bench"
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return url.rsplit("/", 1)[0] + "/" + name
     except Exception as exc:  # noqa: BLE001
         print(f"PostgreSQL unreachable ({type(exc).__name__}): benchmarks run on SQLite.")
         path = ROOT / "var" / "bench.sqlite3"

@@ -15,6 +15,7 @@ urlpatterns = [
     path("menages/<int:household_id>/evaluations/", include("parcours.assessments.urls")),
     path("offre/", include("parcours.offers.urls")),
     path("orientation/", include("parcours.orientation.urls")),
+    path("orientation/moteur/", include("parcours.matching.urls")),
     path("", include("parcours.core.urls")),
 ]
 

@@ -363,7 +363,7 @@ def test_candidates_api_contract_and_audit(client, network):
     excluded = {e["request"]: e["rule"] for e in body["excluded"]}
     # The CHRS-only request did not ask for social housing: neither a candidate nor an exclusion.
     assert excluded == {r["single"].pk: "capacity"}
-    assert body["excluded_by_rule"] == {"capacity": 1} and body["excluded_count"] == 1
+    assert body["excluded_by_rule"] == {"capacity": 1, "kind": 1} and body["excluded_count"] == 1
     assert "1 personne(s)" in body["excluded"][0]["detail"]
     reads = AuditEvent.objects.filter(kind="read").order_by("seq")[before:]
     read_ids = {e.object_id for e in reads}
@@ -438,3 +438,47 @@ def test_matching_facts_api(api, network):
     assert facts.needs_accessible and facts.manual_priority == 5
     events = AuditEvent.objects.filter(action="matching.request_facts.update", object_id=str(facts.pk))
     assert events.count() == 2 and all("Sortie" not in str(e.fields) for e in events)
+
+
+# --- the process-wide copy of the open requests ------------------------------------------------------
+
+
+def test_the_request_cache_follows_changes_made_through_the_services(network):
+    from parcours.households import services as household_services
+    from parcours.matching import services as matching_services
+    from parcours.matching.cache import RequestCache
+    from parcours.orientation import services as orientation_services
+
+    membership = MembershipFactory(role=Role.SIAO_COORDINATOR, organization=network["siao"])
+    coordinator = membership.user
+    coordinator.active_membership = membership
+    r = network["requests"]
+    cache = RequestCache()
+    assert set(cache.requests().request_id.tolist()) == {
+        r[k].pk for k in ("family", "single", "from_75", "chrs")
+    }
+    assert cache.requests() is cache.requests()  # nothing moved: the same copy
+
+    household_services.money_lines_update(
+        actor=coordinator,
+        household=network["family"],
+        version=network["family"].version,
+        lines=[{"is_resource": True, "kind": "salary", "monthly_amount": Decimal("900.00")}],
+    )
+    requests = cache.requests()
+    assert requests.facts(requests.row_of(r["family"].pk))["resources"] == 900.0
+
+    orientation_services.request_cancel(actor=coordinator, insertion_request=r["single"], reason="Relogé.")
+    newcomer = validated(make_household(organization=network["association"]))
+    matching_services.request_facts_update(
+        actor=coordinator, insertion_request=r["chrs"], version=None, vulnerability="P1"
+    )
+    requests = cache.requests()
+    assert set(requests.request_id.tolist()) == {r["family"].pk, r["from_75"].pk, r["chrs"].pk, newcomer.pk}
+    assert requests.facts(requests.row_of(r["chrs"].pk))["vulnerability"] == 1
+    assert cache.full_loads == 1 and cache.delta_loads == 2
+    # The copy equals a fresh read, column by column.
+    fresh = loaders.load_requests()
+    order = {rid: i for i, rid in enumerate(requests.request_id.tolist())}
+    for i, rid in enumerate(fresh.request_id.tolist()):
+        assert fresh.facts(i) == requests.facts(order[rid])

@@ -39,8 +39,10 @@ class CandidatesOut(Schema):
     vacancy: int
     engine_version: str
     ranked_count: int
-    excluded_count: int
-    excluded_by_rule: dict[str, int]
+    excluded_count: int = Field(description="requests wishing this kind of offer and département, excluded")
+    excluded_by_rule: dict[str, int] = Field(
+        description="every open request excluded, by rule (wishes included)"
+    )
     ranked: list[CandidateOut]
     excluded: list[ExcludedOut]
 
@@ -122,7 +124,7 @@ def candidates(
         "vacancy": vacancy.pk,
         "engine_version": ENGINE_VERSION,
         "ranked_count": found.ranking.ranked_count,
-        "excluded_count": found.ranking.excluded_count,
+        "excluded_count": found.ranking.listed_excluded_count(selectors.UNLISTED_RULES),
         "excluded_by_rule": found.ranking.exclusions_by_rule(),
         "ranked": [_candidate_out(c, found.household(c.household_id)) for c in found.ranked],
         "excluded": [

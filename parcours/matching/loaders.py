@@ -387,12 +387,18 @@ def engine_for_vacancy(
     settings: EngineSettings | None = None,
     today: dt.date | None = None,
     include: int | None = None,
+    cached: bool = False,
 ):
-    """(engine, vacancy) for one vacancy, loading only the requests that wish its kind and département
-    when those rules apply to it (and the request `include`, to explain it)."""
+    """(engine, vacancy) for one vacancy. With `cached`, the engine works on the process-wide copy of
+    every open request (matching.cache); otherwise it reads only the requests that wish the vacancy's
+    kind and département when those rules apply to it (and the request `include`, to explain it)."""
     today = today or timezone.localdate()
     settings = settings or load_settings()
     (vacancy,) = load_vacancies(VacancyRow.objects.filter(pk=vacancy_row.pk), settings)
+    if cached:
+        from .cache import REQUESTS
+
+        return REQUESTS.engine(settings.weights, today), vacancy
     rules = vacancy.rules or {}
     requests = open_requests(
         kind=vacancy.kind if "kind" in rules else None,

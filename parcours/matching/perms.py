@@ -29,6 +29,18 @@ def can_view_candidates(user, vacancy) -> bool:
     return territory is not None and vacancy.unit.facility.territory_id == territory
 
 
+def can_prepare_commission(user) -> bool:
+    """The territory's vacancies with their candidates and the optimal assignment: the SIAO
+    coordinators, who prepare the orientation commission of their département."""
+    return _territory_coordinator(user) is not None
+
+
+def can_see_request_numbers(user) -> bool:
+    """Request numbers point to named households: shown to SIAO coordinators only (a network
+    administrator simulating the settings sees ranks, scores and moves, never who)."""
+    return _territory_coordinator(user) is not None
+
+
 def can_simulate(user) -> bool:
     """The simulation page (weights and rule parameters changed, nothing saved): SIAO coordinators,
     who answer for the orientation rules, and network administrators, who set them."""

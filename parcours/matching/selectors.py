@@ -13,6 +13,9 @@ from .engine import Candidate, Exclusion, Ranking
 
 AUDIT_SECTIONS = ("orientation_ranking",)
 AUDIT_PURPOSE = "orientation"
+# A request that did not wish this kind of offer or this département is not a near miss: it is counted
+# by rule but not listed among the excluded.
+UNLISTED_RULES = ("kind", "territory")
 
 
 def vacancy_for(user, vacancy_id: int) -> VacancyRow | None:
@@ -49,10 +52,10 @@ def candidate_list(
     settings: loaders.EngineSettings | None = None,
     audit_reads: bool = True,
 ) -> CandidateList:
-    engine, facts = loaders.engine_for_vacancy(vacancy, settings=settings)
+    engine, facts = loaders.engine_for_vacancy(vacancy, settings=settings, cached=True)
     ranking = engine.rank(facts)
     ranked = ranking.ranked(limit, offset)
-    excluded = ranking.excluded(excluded_limit, excluded_offset)
+    excluded = ranking.excluded(excluded_limit, excluded_offset, skip=UNLISTED_RULES)
     visible = _visible_households(
         actor, [c.household_id for c in ranked] + [e.household_id for e in excluded]
     )
@@ -69,7 +72,7 @@ def candidate_list(
 def why_not(*, actor, vacancy: VacancyRow, insertion_request):
     """Why this household is (not) proposed for this vacancy; the caller has checked that the user may
     see both. A traced read of the household."""
-    engine, facts = loaders.engine_for_vacancy(vacancy, include=insertion_request.pk)
+    engine, facts = loaders.engine_for_vacancy(vacancy, cached=True)
     answer = engine.why_not(facts, insertion_request.pk)
     audit.record_read(
         actor=actor,

@@ -92,18 +92,33 @@ class Ranking:
             for n, i in enumerate(rows)
         ]
 
-    def excluded(self, limit: int | None = None, offset: int = 0) -> list[Exclusion]:
+    def _listed(self, skip: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+        if not skip:
+            return self.excluded_rows, self.excluded_rules
+        keep = ~np.isin(self.excluded_rules, [RULE_CODES.index(code) for code in skip])
+        return self.excluded_rows[keep], self.excluded_rules[keep]
+
+    def listed_excluded_count(self, skip: tuple[str, ...] = ()) -> int:
+        return len(self._listed(skip)[0])
+
+    def excluded(
+        self, limit: int | None = None, offset: int = 0, skip: tuple[str, ...] = ()
+    ) -> list[Exclusion]:
+        """The excluded requests, in request order; `skip` leaves out those excluded by some rules (the
+        requests that did not wish this kind of offer or département, say)."""
+        rows, rules = self._listed(skip)
         stop = None if limit is None else offset + limit
         req = self.engine.requests
         out = []
-        for i, r in zip(self.excluded_rows[offset:stop], self.excluded_rules[offset:stop], strict=True):
+        for i, r in zip(rows[offset:stop], rules[offset:stop], strict=True):
             code = RULE_CODES[r]
+            label = str(RULES[code].label)
             out.append(
                 Exclusion(
                     request_id=int(req.request_id[i]),
                     household_id=int(req.household_id[i]),
                     rule=code,
-                    label=str(RULES[code].label),
+                    label=label,
                     detail=RULES[code].detail(self.vacancy, req, int(i), self.rules[code]),
                 )
             )
@@ -190,17 +205,21 @@ class Engine:
         alive, out_rows, out_rules = self._buckets[key]
         return alive, list(out_rows), list(out_rules), [c for c in rules if c not in leading]
 
-    def eligible(self, vacancy: Vacancy, rules: dict | None = None):
-        """(eligible rows, excluded rows, the index of the rule that excluded each)."""
+    def eligible(self, vacancy: Vacancy, rules: dict | None = None, *, with_excluded: bool = True):
+        """(eligible rows, excluded rows, the index of the rule that excluded each); without
+        `with_excluded` the last two stay empty (the assignment needs only the eligible)."""
         rules = self.rules_for(vacancy) if rules is None else rules
         alive, out_rows, out_rules, remaining = self._first_rules(vacancy, rules)
+        if not with_excluded:
+            out_rows, out_rules = [], []
         for code in remaining:
             if not len(alive):
                 break
             ok = RULES[code].check(vacancy, self.requests, alive, rules[code])
             if not ok.all():
-                out_rows.append(alive[~ok])
-                out_rules.append(np.full((~ok).sum(), RULE_CODES.index(code), dtype=np.int8))
+                if with_excluded:
+                    out_rows.append(alive[~ok])
+                    out_rules.append(np.full((~ok).sum(), RULE_CODES.index(code), dtype=np.int8))
                 alive = alive[ok]
         excluded = np.concatenate(out_rows) if out_rows else np.empty(0, dtype=np.int64)
         excluded_rules = np.concatenate(out_rules) if out_rules else np.empty(0, dtype=np.int8)
@@ -270,7 +289,7 @@ class Engine:
         edge_rows, edge_cols, edge_scores = [], [], []
         for v_index, vacancy in enumerate(vacancies):
             rules = self.rules_for(vacancy)
-            rows, _excluded, _rules = self.eligible(vacancy, rules)
+            rows, _excluded, _rules = self.eligible(vacancy, rules, with_excluded=False)
             if not len(rows):
                 continue
             scores = self.scores(vacancy, rows, rules)
@@ -299,20 +318,14 @@ class Engine:
             shape=(n, len(columns) + n),
         )
         v_idx, col_idx = min_weight_full_bipartite_matching(matrix)
-        score_of = {(int(a), int(b)): float(x) for a, b, x in zip(r, c_compact, s, strict=True)}
+        matched_scores = top - np.asarray(matrix[v_idx, col_idx]).ravel()
         pairs, unfilled = [], []
-        for a, b in zip(v_idx, col_idx, strict=True):
+        for a, b, score in zip(v_idx, col_idx, matched_scores, strict=True):
             if b >= len(columns):
                 unfilled.append(vacancies[a].id)
             else:
                 row = int(columns[b])
-                pairs.append(
-                    (
-                        vacancies[a].id,
-                        int(self.requests.request_id[row]),
-                        round(score_of[(int(a), int(b))], 4),
-                    )
-                )
+                pairs.append((vacancies[a].id, int(self.requests.request_id[row]), round(float(score), 4)))
         pairs.sort()
         return Assignment(pairs, sorted(unfilled), round(sum(p[2] for p in pairs), 4), len(s))
 

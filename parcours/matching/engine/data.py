@@ -144,3 +144,54 @@ class Requests:
             for fid, req_ids in (parked or {}).items()
         }
         return cls(columns, kinds, kind_wish, territories, territory_rank, rows)
+
+
+def take(requests: Requests, rows: np.ndarray) -> Requests:
+    """The given rows of `requests`, in that order (parked rows renumbered)."""
+    rows = np.asarray(rows, dtype=np.int64)
+    new_index = np.full(len(requests), -1, dtype=np.int64)
+    new_index[rows] = np.arange(len(rows))
+    parked = {fid: new_index[r][new_index[r] >= 0] for fid, r in requests.parked.items()}
+    return Requests(
+        {name: col[rows] for name, col in requests.columns.items()},
+        requests.kinds,
+        requests.kind_wish[rows],
+        requests.territories,
+        requests.territory_rank[rows],
+        {fid: r for fid, r in parked.items() if len(r)},
+    )
+
+
+def concat(first: Requests, second: Requests) -> Requests:
+    """The rows of both, their kinds and départements vocabularies merged."""
+    kinds = tuple(sorted(set(first.kinds) | set(second.kinds)))
+    territories = tuple(sorted(set(first.territories) | set(second.territories)))
+
+    def widen(matrix, vocabulary, merged, fill):
+        out = np.full((matrix.shape[0], len(merged)), fill, dtype=matrix.dtype)
+        for j, name in enumerate(vocabulary):
+            out[:, merged.index(name)] = matrix[:, j]
+        return out
+
+    n = len(first)
+    parked = {fid: np.asarray(r) for fid, r in first.parked.items()}
+    for fid, r in second.parked.items():
+        parked[fid] = np.concatenate([parked.get(fid, np.empty(0, dtype=np.int64)), np.asarray(r) + n])
+    return Requests(
+        {name: np.concatenate([first.columns[name], second.columns[name]]) for name in REQUEST_COLUMNS},
+        kinds,
+        np.vstack(
+            [
+                widen(first.kind_wish, first.kinds, kinds, False),
+                widen(second.kind_wish, second.kinds, kinds, False),
+            ]
+        ),
+        territories,
+        np.vstack(
+            [
+                widen(first.territory_rank, first.territories, territories, -1),
+                widen(second.territory_rank, second.territories, territories, -1),
+            ]
+        ),
+        parked,
+    )

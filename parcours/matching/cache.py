@@ -1,0 +1,121 @@
+"""A process-wide copy of every open request's engine columns, kept fresh by small deltas.
+
+Reading 100,000 requests with their households' people and money takes seconds; ranking one vacancy
+must take a fraction of that. The copy is checked on every use by one aggregate query (how many open
+requests, and the latest change to a request, its household or its matching facts): every write
+goes through a service that moves `updated_at` (households bump it for people and money too). When
+the stamp moved, only the requests touched since are read again; if the count still disagrees after
+that, or after MAX_AGE, or on a new day (ages and seniority move), everything is read again.
+"""
+
+import datetime as dt
+import threading
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from parcours.orientation.models import InsertionRequest
+
+from . import loaders
+from .engine import Engine
+from .engine.data import Requests, concat, take
+
+MAX_AGE = 3600.0  # seconds before a full reload, whatever the stamp says
+MAX_DELTA = 20_000  # touched requests beyond which reading everything again is as quick
+
+
+@dataclass(frozen=True)
+class Stamp:
+    count: int
+    requests: dt.datetime | None
+    households: dt.datetime | None
+    facts: dt.datetime | None
+
+
+def current_stamp() -> Stamp:
+    found = loaders.open_requests().aggregate(
+        count=Count("id"),
+        requests=Max("updated_at"),
+        households=Max("household__updated_at"),
+        facts=Max("matching_facts__updated_at"),
+    )
+    return Stamp(found["count"], found["requests"], found["households"], found["facts"])
+
+
+def _since(field: str, moment) -> Q:
+    return Q(**{f"{field}__gte": moment}) if moment is not None else Q(**{f"{field}__isnull": False})
+
+
+class RequestCache:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._requests: Requests | None = None
+        self._stamp: Stamp | None = None
+        self._day: dt.date | None = None
+        self._loaded_at = 0.0
+        self._engines: dict[tuple, Engine] = {}
+        self.full_loads = 0
+        self.delta_loads = 0
+
+    def clear(self) -> None:
+        with self._lock:
+            self._requests = None
+            self._engines.clear()
+
+    def requests(self, today: dt.date | None = None) -> Requests:
+        today = today or timezone.localdate()
+        with self._lock:
+            stamp = current_stamp()
+            fresh = self._requests is not None and self._day == today
+            fresh = fresh and time.monotonic() - self._loaded_at < MAX_AGE
+            if not fresh:
+                self._full(stamp, today)
+            elif stamp != self._stamp:
+                self._delta(stamp, today)
+            return self._requests
+
+    def engine(self, weights: dict[str, float], today: dt.date | None = None) -> Engine:
+        """An engine on the cached requests, reused (with its kind × département buckets) until the
+        requests or the weights change."""
+        today = today or timezone.localdate()
+        requests = self.requests(today)
+        key = (id(requests), today, tuple(sorted(weights.items())))
+        with self._lock:
+            engine = self._engines.get(key)
+            if engine is None:
+                self._engines = {key: Engine(requests, today, weights=weights)}
+                engine = self._engines[key]
+            return engine
+
+    def _full(self, stamp: Stamp, today: dt.date) -> None:
+        self._requests = loaders.load_requests(today=today)
+        self._stamp, self._day, self._loaded_at = stamp, today, time.monotonic()
+        self.full_loads += 1
+
+    def _delta(self, stamp: Stamp, today: dt.date) -> None:
+        old = self._stamp
+        touched = InsertionRequest.objects.filter(
+            _since("updated_at", old.requests)
+            | _since("household__updated_at", old.households)
+            | _since("matching_facts__updated_at", old.facts)
+        )
+        touched_ids = np.fromiter(touched.values_list("id", flat=True).distinct(), dtype=np.int64)
+        if len(touched_ids) > MAX_DELTA:
+            self._full(stamp, today)
+            return
+        keep = np.flatnonzero(~np.isin(self._requests.request_id, touched_ids))
+        changed = loaders.load_requests(
+            loaders.open_requests().filter(pk__in=touched_ids.tolist()), today=today
+        )
+        merged = concat(take(self._requests, keep), changed)
+        if len(merged) != stamp.count:  # a change that did not move updated_at: read everything
+            self._full(stamp, today)
+            return
+        self._requests, self._stamp = merged, stamp
+        self.delta_loads += 1
+
+
+REQUESTS = RequestCache()

@@ -1,0 +1,190 @@
+"""Pages of the orientation engine: a vacancy's candidates with why-not, the territory's vacancies and
+their optimal assignment, and the simulation of other weights and rule parameters (nothing saved)."""
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from parcours.accounts.perms import active_membership
+from parcours.orientation import perms as orientation_perms
+from parcours.orientation.models import InsertionRequest
+
+from . import loaders, perms, selectors
+from .cache import REQUESTS
+from .engine import TERMS, term_labels
+from .forms import SimulationForm, WhyNotForm
+
+PAGE_SIZE = 25
+SIMULATED_VACANCIES = 12
+TOP = 5
+
+
+def _crumbs(*more):
+    return [
+        (_("Orientation"), reverse("orientation:list")),
+        (_("Vacances à pourvoir"), reverse("matching:vacancies")),
+        *more,
+    ]
+
+
+def _territory_code(user) -> str:
+    membership = active_membership(user)
+    return (
+        membership.organization.territory.code if membership and membership.organization.territory_id else ""
+    )
+
+
+def vacancy_list(request):
+    if not perms.can_prepare_commission(request.user):
+        raise Http404
+    vacancies = loaders.open_vacancies(_territory_code(request.user)).select_related("unit__facility")
+    page = Paginator(vacancies, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "matching/vacancies.html",
+        {
+            "page": page,
+            "crumbs": [(_("Orientation"), reverse("orientation:list")), (_("Vacances à pourvoir"), None)],
+        },
+    )
+
+
+def candidates(request, vacancy_id: int):
+    vacancy = selectors.vacancy_for(request.user, vacancy_id)
+    if vacancy is None:
+        raise Http404
+    why_form = WhyNotForm(request.GET or None) if "request" in request.GET else WhyNotForm()
+    why = None
+    if vacancy.is_open and why_form.is_bound and why_form.is_valid():
+        asked = (
+            InsertionRequest.objects.select_related("household")
+            .filter(pk=why_form.cleaned_data["request"])
+            .first()
+        )
+        if asked is None or not orientation_perms.can_view_request(request.user, asked):
+            why_form.add_error("request", _("Demande introuvable."))
+        else:
+            why = selectors.why_not(actor=request.user, vacancy=vacancy, insertion_request=asked)
+            if not why.open:
+                why_form.add_error(
+                    "request", _("Cette demande n'est pas validée : elle n'entre pas dans le classement.")
+                )
+                why = None
+    found = None
+    if vacancy.is_open:
+        offset = (
+            max(int(request.GET.get("offset", "0") or 0), 0)
+            if request.GET.get("offset", "0").isdigit()
+            else 0
+        )
+        found = selectors.candidate_list(actor=request.user, vacancy=vacancy, limit=PAGE_SIZE, offset=offset)
+    terms = list(TERMS)
+    rows = []
+    if found:
+        for c in found.ranked:
+            rows.append(
+                {"c": c, "household": found.household(c.household_id), "terms": [c.terms[t] for t in terms]}
+            )
+    return render(
+        request,
+        "matching/candidates.html",
+        {
+            "vacancy": vacancy,
+            "found": found,
+            "rows": rows,
+            "term_labels": [term_labels()[t] for t in terms],
+            "listed_excluded": found.ranking.listed_excluded_count(selectors.UNLISTED_RULES) if found else 0,
+            "why_form": why_form,
+            "why": why,
+            "crumbs": _crumbs((str(vacancy), None)),
+        },
+    )
+
+
+def assignment(request):
+    """The optimal assignment of the territory's open vacancies, to prepare the commission."""
+    if not perms.can_prepare_commission(request.user):
+        raise Http404
+    settings = loaders.load_settings()
+    vacancy_rows = {
+        v.pk: v
+        for v in loaders.open_vacancies(_territory_code(request.user)).select_related("unit__facility")
+    }
+    vacancies = loaders.load_vacancies(loaders.open_vacancies(_territory_code(request.user)), settings)
+    engine = REQUESTS.engine(settings.weights)
+    result = engine.assign(vacancies)
+    pairs = [(vacancy_rows[v], r, s) for v, r, s in result.pairs]
+    return render(
+        request,
+        "matching/assignment.html",
+        {
+            "pairs": pairs,
+            "unfilled": [vacancy_rows[v] for v in result.unfilled],
+            "total": result.total_score,
+            "crumbs": _crumbs((_("Affectation optimale"), None)),
+        },
+    )
+
+
+def simulation(request):
+    """Rank the territory's current vacancies under the stored settings and under the ones typed in,
+    side by side. Nothing is saved; no household is named (request numbers only)."""
+    if not perms.can_simulate(request.user):
+        raise Http404
+    stored = loaders.load_settings()
+    form = SimulationForm(request.GET or None, weights=stored.weights)
+    comparisons = []
+    changed_first = 0
+    if form.is_bound and form.is_valid():
+        weights, rules = form.overrides()
+        simulated = stored.with_overrides(weights=weights, rules=rules)
+        territory = _territory_code(request.user)
+        rows = loaders.open_vacancies(territory or None)[:SIMULATED_VACANCIES]
+        before_vacancies = loaders.load_vacancies(rows, stored)
+        after_vacancies = {v.id: v for v in loaders.load_vacancies(rows, simulated)}
+        before_engine = REQUESTS.engine(stored.weights)
+        after_engine = (
+            REQUESTS.engine(simulated.weights) if simulated.weights != stored.weights else before_engine
+        )
+        for v in before_vacancies:
+            before = before_engine.rank(v)
+            after = after_engine.rank(after_vacancies[v.id])
+            top_before = before.ranked(TOP)
+            top_after = after.ranked(TOP)
+            ids = before_engine.requests.request_id[before.rows].tolist()
+            old_rank = {rid: n + 1 for n, rid in enumerate(ids)}
+            moves = [
+                {
+                    "c": c,
+                    "was": old_rank.get(c.request_id),
+                    "delta": (old_rank[c.request_id] - c.rank) if c.request_id in old_rank else None,
+                }
+                for c in top_after
+            ]
+            if [c.request_id for c in top_before[:1]] != [c.request_id for c in top_after[:1]]:
+                changed_first += 1
+            comparisons.append(
+                {
+                    "vacancy": v,
+                    "before": top_before,
+                    "after": moves,
+                    "before_count": before.ranked_count,
+                    "after_count": after.ranked_count,
+                }
+            )
+    return render(
+        request,
+        "matching/simulation.html",
+        {
+            "form": form,
+            "comparisons": comparisons,
+            "changed_first": changed_first,
+            "show_requests": perms.can_see_request_numbers(request.user),
+            "crumbs": [
+                (_("Orientation"), reverse("orientation:list")),
+                (_("Simulation du classement"), None),
+            ],
+        },
+    )

@@ -1,0 +1,130 @@
+"""Pages of the orientation engine: who may open them (7 roles), the candidates with why-not, the
+optimal assignment, and the simulation that saves nothing."""
+
+from html import unescape
+
+import pytest
+from django.urls import reverse
+
+from parcours.accounts.roles import Role
+from parcours.core.models import AuditEvent
+from parcours.matching.cache import REQUESTS
+from parcours.matching.models import RankingWeight, RuleSetting
+
+from .factories import MembershipFactory
+from .perm_matrix import assert_matrix
+from .test_matching import network  # noqa: F401  (the shared fixture)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    REQUESTS.clear()
+    yield
+    REQUESTS.clear()
+
+
+def _member(network, role):  # noqa: F811
+    organization = {
+        Role.CALL_HANDLER: network["siao"],
+        Role.SIAO_COORDINATOR: network["siao"],
+        Role.NETWORK_ADMIN: network["siao"],
+        Role.SOCIAL_WORKER: network["association"],
+        Role.FACILITY_MANAGER: network["association"],
+        Role.LANDLORD: network["landlord"],
+    }.get(role)
+    kwargs = {"organization": organization} if organization else {}
+    return MembershipFactory(role=role, **kwargs).user
+
+
+def test_pages_per_role(client, login, network):  # noqa: F811
+    pages = {
+        "vacancies": reverse("matching:vacancies"),
+        "candidates": reverse("matching:candidates", args=[network["vacancy"].pk]),
+        "assignment": reverse("matching:assignment"),
+        "simulation": reverse("matching:simulation"),
+    }
+    expected = {}
+    for role in Role.values:
+        for page in pages:
+            allowed = role == Role.SIAO_COORDINATOR or (role == Role.NETWORK_ADMIN and page == "simulation")
+            expected[(role, page, "open")] = allowed
+    users = {role: _member(network, role) for role in Role.values}
+
+    def check(role, page, _action):
+        login(users[role])
+        status = client.get(pages[page]).status_code
+        assert status in (200, 404)
+        return status == 200
+
+    assert_matrix(expected, check)
+
+
+def test_candidates_page_explains_and_traces(client, login, network):  # noqa: F811
+    login(_member(network, Role.SIAO_COORDINATOR))
+    url = reverse("matching:candidates", args=[network["vacancy"].pk])
+    before = AuditEvent.objects.filter(kind="read").count()
+    html = unescape(client.get(url).content.decode())
+    r = network["requests"]
+    assert f"Demande n° {r['family'].pk}" in html and f"Ménage n° {network['family'].pk}" in html
+    assert "autre département" in html  # the 75 household is ranked, not named
+    assert "Capacité et typologie" in html and "1 personne(s)" in html
+    assert AuditEvent.objects.filter(kind="read").count() > before
+    html = unescape(client.get(url, {"request": r["chrs"].pk}).content.decode())
+    assert "n'est pas proposée pour cette vacance" in html and "ne souhaite pas ce type d'offre" in html
+    html = unescape(client.get(url, {"request": r["family"].pk}).content.decode())
+    assert "elle est classée 1e" in html
+    html = unescape(client.get(url, {"request": "abc"}).content.decode())
+    assert "Saisissez un nombre entier." in html
+    html = unescape(client.get(url, {"request": 999999}).content.decode())
+    assert "Demande introuvable." in html
+
+
+def test_assignment_page(client, login, network):  # noqa: F811
+    login(_member(network, Role.SIAO_COORDINATOR))
+    html = unescape(client.get(reverse("matching:assignment")).content.decode())
+    assert f"Demande n° {network['requests']['family'].pk}" in html
+    assert "1 vacance pourvue" in html
+
+
+def test_simulation_changes_nothing_stored(client, login, network):  # noqa: F811
+    import datetime as dt
+
+    from parcours.orientation.models import InsertionRequest
+
+    # The 75 household has waited longest: seniority alone puts it first; the stored weights do not.
+    InsertionRequest.objects.filter(pk=network["requests"]["from_75"].pk).update(
+        seniority_date=dt.date(2020, 1, 1)
+    )
+    login(_member(network, Role.SIAO_COORDINATOR))
+    url = reverse("matching:simulation")
+    settings_before = list(
+        RuleSetting.objects.values_list("rule", "kind", "enabled", "parameters", "version")
+    )
+    weights_before = list(RankingWeight.objects.values_list("term", "weight", "version"))
+    html = unescape(
+        client.get(
+            url,
+            {
+                "w_dalo": "0",
+                "w_syplo": "0",
+                "w_vulnerability": "0",
+                "w_manual_priority": "0",
+                "w_typology_fit": "0",
+                "w_territory_preference": "0",
+            },
+        ).content.decode()
+    )
+    assert "Le premier classé change pour 1 vacance sur 1." in html
+    assert "Réglages simulés : 2 demandes éligibles" in html
+    html = unescape(client.get(url, {"off_capacity": "on", "off_cost": "on"}).content.decode())
+    assert "Réglages simulés : 3 demandes éligibles" in html and "non éligible" in html
+    response = client.get(url, {"max_effort_rate": "500"})
+    assert response.status_code == 200
+    assert "Assurez-vous que cette valeur est inférieure ou égale à 100." in unescape(
+        response.content.decode()
+    )
+    assert (
+        list(RuleSetting.objects.values_list("rule", "kind", "enabled", "parameters", "version"))
+        == settings_before
+    )
+    assert list(RankingWeight.objects.values_list("term", "weight", "version")) == weights_before
