@@ -482,3 +482,22 @@ def test_the_request_cache_follows_changes_made_through_the_services(network):
     order = {rid: i for i, rid in enumerate(requests.request_id.tolist())}
     for i, rid in enumerate(fresh.request_id.tolist()):
         assert fresh.facts(i) == requests.facts(order[rid])
+
+
+def test_demo_matching_facts_are_seeded_once(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from parcours.matching.cache import RequestCache
+
+    call_command("seed_demo", stdout=StringIO())
+    facts = RequestFacts.objects.count()
+    assert facts > 0 and RequestFacts.objects.filter(manual_priority__gt=0).count() == 2
+    call_command("seed_demo", stdout=StringIO())
+    assert RequestFacts.objects.count() == facts
+    # The demo's validated requests meet its vacancies: someone is ranked somewhere.
+    settings = loaders.load_settings()
+    engine = RequestCache().engine(settings.weights)
+    vacancies = loaders.load_vacancies(loaders.open_vacancies(), settings)
+    assert any(engine.rank(v).ranked_count for v in vacancies)

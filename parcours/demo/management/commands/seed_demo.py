@@ -6,11 +6,11 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from parcours.accounts.roles import Role
-from parcours.demo import assessments, households, network, offers, orientation
+from parcours.demo import assessments, households, matching, network, offers, orientation
 from parcours.territories.models import Territory
 
 # Each domain appends its own step: a callable (rng) → None, run in this order.
-STEPS = [network.seed, households.seed, offers.seed, orientation.seed, assessments.seed]
+STEPS = [network.seed, households.seed, offers.seed, orientation.seed, assessments.seed, matching.seed]
 
 
 class Command(BaseCommand):
