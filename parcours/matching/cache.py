@@ -17,11 +17,13 @@ import numpy as np
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
+from parcours.households.models import Household
 from parcours.orientation.models import InsertionRequest
 
 from . import loaders
 from .engine import Engine
 from .engine.data import Requests, concat, take
+from .models import RequestFacts
 
 MAX_AGE = 3600.0  # seconds before a full reload, whatever the stamp says
 MAX_DELTA = 20_000  # touched requests beyond which reading everything again is as quick
@@ -29,20 +31,31 @@ MAX_DELTA = 20_000  # touched requests beyond which reading everything again is 
 
 @dataclass(frozen=True)
 class Stamp:
-    count: int
+    count: int  # requests in an open status, whatever their household
     requests: dt.datetime | None
     households: dt.datetime | None
     facts: dt.datetime | None
+    facts_count: int
 
 
 def current_stamp() -> Stamp:
-    found = loaders.open_requests().aggregate(
-        count=Count("id"),
-        requests=Max("updated_at"),
-        households=Max("household__updated_at"),
-        facts=Max("matching_facts__updated_at"),
+    """Three scans without joins (cheaper than one joined scan): requests in an open status, every
+    household, every matching facts row."""
+    requests = InsertionRequest.objects.filter(status__in=loaders.OPEN_STATUSES).aggregate(
+        count=Count("id"), latest=Max("updated_at")
     )
-    return Stamp(found["count"], found["requests"], found["households"], found["facts"])
+    households = Household.objects.aggregate(latest=Max("updated_at"))
+    facts = RequestFacts.objects.aggregate(count=Count("id"), latest=Max("updated_at"))
+    return Stamp(requests["count"], requests["latest"], households["latest"], facts["latest"], facts["count"])
+
+
+def _dead_requests() -> set[int]:
+    """Requests in an open status whose household was deleted or merged: not loaded, but counted."""
+    return set(
+        InsertionRequest.objects.filter(status__in=loaders.OPEN_STATUSES)
+        .filter(Q(household__deleted_at__isnull=False) | Q(household__merged_into__isnull=False))
+        .values_list("id", flat=True)
+    )
 
 
 def _since(field: str, moment) -> Q:
@@ -56,6 +69,7 @@ class RequestCache:
         self._stamp: Stamp | None = None
         self._day: dt.date | None = None
         self._loaded_at = 0.0
+        self._dead: set[int] = set()
         self._engines: dict[tuple, Engine] = {}
         self.full_loads = 0
         self.delta_loads = 0
@@ -91,30 +105,40 @@ class RequestCache:
             return engine
 
     def _full(self, stamp: Stamp, today: dt.date) -> None:
+        """Everything again (the stamp is read before, so a change made meanwhile shows next time)."""
         self._requests = loaders.load_requests(today=today)
+        self._dead = _dead_requests()
         self._stamp, self._day, self._loaded_at = stamp, today, time.monotonic()
         self.full_loads += 1
 
     def _delta(self, stamp: Stamp, today: dt.date) -> None:
         old = self._stamp
-        touched = InsertionRequest.objects.filter(
-            _since("updated_at", old.requests)
-            | _since("household__updated_at", old.households)
-            | _since("matching_facts__updated_at", old.facts)
-        )
-        touched_ids = np.fromiter(touched.values_list("id", flat=True).distinct(), dtype=np.int64)
-        if len(touched_ids) > MAX_DELTA:
+        if stamp.facts_count < old.facts_count:  # facts deleted leave no trace to follow
             self._full(stamp, today)
             return
+        # Three scans without joins, then the touched requests by primary key.
+        ids = set(
+            InsertionRequest.objects.filter(_since("updated_at", old.requests)).values_list("id", flat=True)
+        )
+        households = Household.objects.filter(_since("updated_at", old.households)).values("id")
+        ids |= set(InsertionRequest.objects.filter(household_id__in=households).values_list("id", flat=True))
+        ids |= set(
+            RequestFacts.objects.filter(_since("updated_at", old.facts)).values_list("request_id", flat=True)
+        )
+        rows = list(InsertionRequest.objects.filter(pk__in=ids).values_list("id", "status")) if ids else []
+        if len(rows) > MAX_DELTA:
+            self._full(stamp, today)
+            return
+        touched_ids = np.array([pk for pk, _status in rows], dtype=np.int64)
+        open_ids = [pk for pk, status in rows if status in loaders.OPEN_STATUSES]
         keep = np.flatnonzero(~np.isin(self._requests.request_id, touched_ids))
-        changed = loaders.load_requests(
-            loaders.open_requests().filter(pk__in=touched_ids.tolist()), today=today
-        )
+        changed = loaders.load_requests(loaders.open_requests().filter(pk__in=open_ids), today=today)
         merged = concat(take(self._requests, keep), changed)
-        if len(merged) != stamp.count:  # a change that did not move updated_at: read everything
+        dead = (self._dead - set(touched_ids.tolist())) | (set(open_ids) - set(changed.request_id.tolist()))
+        if len(merged) + len(dead) != stamp.count:  # a change that did not move updated_at
             self._full(stamp, today)
             return
-        self._requests, self._stamp = merged, stamp
+        self._requests, self._stamp, self._dead = merged, stamp, dead
         self.delta_loads += 1
 
 
