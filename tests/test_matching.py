@@ -501,3 +501,18 @@ def test_demo_matching_facts_are_seeded_once(db):
     engine = RequestCache().engine(settings.weights)
     vacancies = loaders.load_vacancies(loaders.open_vacancies(), settings)
     assert any(engine.rank(v).ranked_count for v in vacancies)
+
+
+def test_the_household_path_shows_a_commission_priority_to_full_file_holders_only(network):
+    from parcours.households.timeline import household_path
+
+    coordinator = MembershipFactory(role=Role.SIAO_COORDINATOR, organization=network["siao"])
+    coordinator.user.active_membership = coordinator
+    landlord = MembershipFactory(role=Role.LANDLORD, organization=network["landlord"])
+    landlord.user.active_membership = landlord
+    labels = [s.label for s in household_path(coordinator.user, network["family"])]
+    assert (
+        f"Priorité motivée de la commission : 3 points (demande n° {network['requests']['family'].pk})"
+        in labels
+    )
+    assert not [s for s in household_path(landlord.user, network["family"]) if "Priorité" in s.label]

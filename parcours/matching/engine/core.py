@@ -66,8 +66,9 @@ class Ranking:
     rules: dict[str, dict]
     rows: np.ndarray  # eligible rows, best first
     scores: np.ndarray
-    excluded_rows: np.ndarray
+    excluded_rows: np.ndarray  # in no particular order: sorted when listed
     excluded_rules: np.ndarray  # index into RULE_CODES, per excluded row
+    _listed_cache: dict = field(default_factory=dict, repr=False)
 
     @property
     def ranked_count(self) -> int:
@@ -93,10 +94,18 @@ class Ranking:
         ]
 
     def _listed(self, skip: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
-        if not skip:
-            return self.excluded_rows, self.excluded_rules
-        keep = ~np.isin(self.excluded_rules, [RULE_CODES.index(code) for code in skip])
-        return self.excluded_rows[keep], self.excluded_rules[keep]
+        """The excluded, less those excluded by the `skip` rules, in request order (the list reads the
+        same from one run to the next); sorted once per `skip`."""
+        if skip not in self._listed_cache:
+            rows, rules = self.excluded_rows, self.excluded_rules
+            if skip:
+                skipped = np.zeros(len(RULE_CODES), dtype=bool)
+                skipped[[RULE_CODES.index(code) for code in skip]] = True
+                keep = ~skipped[rules]
+                rows, rules = rows[keep], rules[keep]
+            order = np.argsort(self.engine.requests.request_id[rows], kind="stable")
+            self._listed_cache[skip] = (rows[order], rules[order])
+        return self._listed_cache[skip]
 
     def listed_excluded_count(self, skip: tuple[str, ...] = ()) -> int:
         return len(self._listed(skip)[0])
@@ -250,11 +259,7 @@ class Engine:
         rows, excluded, excluded_rules = self.eligible(vacancy, rules)
         scores = self.scores(vacancy, rows, rules)
         order = self._order(rows, scores)
-        # The excluded in request order: the list reads the same from one run to the next.
-        by_id = np.argsort(self.requests.request_id[excluded], kind="stable")
-        return Ranking(
-            self, vacancy, rules, rows[order], scores[order], excluded[by_id], excluded_rules[by_id]
-        )
+        return Ranking(self, vacancy, rules, rows[order], scores[order], excluded, excluded_rules)
 
     def why_not(self, vacancy: Vacancy, request_id: int) -> WhyNot:
         """Every rule this request fails for this vacancy (not only the first), or its rank."""
