@@ -128,3 +128,32 @@ def test_simulation_changes_nothing_stored(client, login, network):  # noqa: F81
         == settings_before
     )
     assert list(RankingWeight.objects.values_list("term", "weight", "version")) == weights_before
+
+
+def test_network_admin_saves_the_simulated_settings_once(client, login, network):  # noqa: F811
+    from parcours.matching import loaders
+
+    url = reverse("matching:simulation")
+    login(_member(network, Role.SIAO_COORDINATOR))
+    assert "Enregistrer ces réglages" not in unescape(client.get(url, {"w_dalo": "50"}).content.decode())
+    assert client.post(url, {"w_dalo": "50", "fingerprint": "x"}).status_code == 404
+    admin = _member(network, Role.NETWORK_ADMIN)
+    login(admin)
+    html = unescape(client.get(url, {"w_dalo": "50", "max_effort_rate": "35"}).content.decode())
+    assert "Enregistrer ces réglages pour tout le réseau" in html
+    fingerprint = loaders.load_settings().fingerprint()
+    response = client.post(
+        url, {"w_dalo": "50", "max_effort_rate": "35", "fingerprint": fingerprint}, follow=True
+    )
+    assert "Réglages enregistrés pour tout le réseau." in unescape(response.content.decode())
+    assert float(RankingWeight.objects.get(term="dalo").weight) == 50.0
+    cost = RuleSetting.objects.get(rule="cost", kind="", facility__isnull=True)
+    assert cost.parameters["max_effort_rate"] == 0.35 and cost.parameters["min_daily_residual"] == 10.0
+    assert not RuleSetting.objects.get(rule="cost", kind="chrs").enabled  # a kind's own setting stays
+    event = AuditEvent.objects.filter(action="matching.settings.update").get()
+    assert event.fields == ["rule.cost", "weight.dalo"]
+    # The same page sent again, after that change: refused, nothing written.
+    response = client.post(url, {"w_dalo": "10", "fingerprint": fingerprint}, follow=True)
+    assert "modifiés par quelqu'un d'autre" in unescape(response.content.decode())
+    assert float(RankingWeight.objects.get(term="dalo").weight) == 50.0
+    assert AuditEvent.objects.filter(action="matching.settings.update").count() == 1

@@ -6,6 +6,8 @@ status and health details are never read, so they can never reach a ranking.
 """
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -71,18 +73,27 @@ class EngineSettings:
     def with_overrides(
         self, *, weights: Mapping | None = None, rules: Mapping | None = None
     ) -> "EngineSettings":
-        """A copy with some weights and global rule settings changed (the simulation page): `rules`
-        maps a code to (enabled, parameters), applied over every scope."""
+        """A copy with some weights and network-wide rule settings changed (what the simulation shows
+        and what saving it would store): `rules` maps a code to (enabled, parameters), merged into the
+        network-wide row; a kind of offer's or a facility's own setting still wins over it."""
         copy = EngineSettings(
             {**self.weights, **(weights or {})}, {k: dict(v) for k, v in self.by_scope.items()}
         )
+        network = copy.by_scope.setdefault(("", None), {})
         for code, (enabled, params) in (rules or {}).items():
-            for scope_rules in copy.by_scope.values():
-                if code in scope_rules:
-                    old_enabled, old_params = scope_rules[code]
-                    scope_rules[code] = (old_enabled and enabled, {**old_params, **params})
-            copy.by_scope.setdefault(("", None), {}).setdefault(code, (enabled, params))
+            _old_enabled, old_params = network.get(code, (True, {}))
+            network[code] = (enabled, {**old_params, **params})
         return copy
+
+    def fingerprint(self) -> str:
+        """Changes whenever a stored weight or rule setting changes: the simulation page carries it, so
+        that saving over someone else's change is refused."""
+        canonical = json.dumps(
+            [self.weights, sorted((list(k), v) for k, v in self.by_scope.items())],
+            sort_keys=True,
+            default=str,
+        )
+        return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
 def load_settings() -> EngineSettings:

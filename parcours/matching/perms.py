@@ -57,3 +57,9 @@ def can_set_priority(user, insertion_request) -> bool:
     """The vulnerability priority and the commission's justified manual priority: the SIAO
     coordinators of the household's département (who check requests and run the commission)."""
     return orientation_perms.can_check(user, insertion_request)
+
+
+def can_edit_settings(user) -> bool:
+    """Save weights and network-wide rule parameters: the network's administrators, who own the
+    reference data the whole network's orientation runs on."""
+    return is_network_admin(user)

@@ -1,9 +1,12 @@
 """Pages of the orientation engine: a vacancy's candidates with why-not, the territory's vacancies and
 their optimal assignment, and the simulation of other weights and rule parameters (nothing saved)."""
 
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -11,7 +14,7 @@ from parcours.accounts.perms import active_membership
 from parcours.orientation import perms as orientation_perms
 from parcours.orientation.models import InsertionRequest
 
-from . import loaders, perms, selectors
+from . import loaders, perms, selectors, services
 from .cache import REQUESTS
 from .engine import TERMS, term_labels
 from .forms import SimulationForm, WhyNotForm
@@ -130,10 +133,13 @@ def assignment(request):
 
 def simulation(request):
     """Rank the territory's current vacancies under the stored settings and under the ones typed in,
-    side by side. Nothing is saved; no household is named (request numbers only)."""
+    side by side. Nothing is saved, except by a network administrator who then asks for it (POST);
+    no household is named (request numbers only, and not even those for administrators)."""
     if not perms.can_simulate(request.user):
         raise Http404
     stored = loaders.load_settings()
+    if request.method == "POST":
+        return _save_settings(request, stored)
     form = SimulationForm(request.GET or None, weights=stored.weights)
     comparisons = []
     changed_first = 0
@@ -182,9 +188,43 @@ def simulation(request):
             "comparisons": comparisons,
             "changed_first": changed_first,
             "show_requests": perms.can_see_request_numbers(request.user),
+            "can_save": perms.can_edit_settings(request.user) and form.is_bound and form.is_valid(),
+            "fingerprint": stored.fingerprint(),
+            "params": [(k, v) for k, v in request.GET.items() if k != "fingerprint"],
             "crumbs": [
                 (_("Orientation"), reverse("orientation:list")),
                 (_("Simulation du classement"), None),
             ],
         },
     )
+
+
+def _save_settings(request, stored):
+    if not perms.can_edit_settings(request.user):
+        raise Http404
+    form = SimulationForm(request.POST, weights=stored.weights)
+    query = "?" + urlencode(
+        [(k, v) for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "fingerprint")]
+    )
+    if not form.is_valid():
+        messages.error(request, _("Ces réglages ne sont pas valides : rien n'a été enregistré."))
+        return redirect(reverse("matching:simulation") + query)
+    weights, rules = form.overrides()
+    try:
+        changed = services.network_settings_update(
+            actor=request.user, fingerprint=request.POST.get("fingerprint", ""), weights=weights, rules=rules
+        )
+    except services.SettingsConflict:
+        messages.error(
+            request,
+            _(
+                "Les réglages ont été modifiés par quelqu'un d'autre depuis l'affichage de cette page : "
+                "rien n'a été enregistré. Vérifiez la simulation avec les réglages actuels, puis enregistrez."
+            ),
+        )
+        return redirect(reverse("matching:simulation") + query)
+    if changed:
+        messages.success(request, _("Réglages enregistrés pour tout le réseau."))
+    else:
+        messages.info(request, _("Ces réglages étaient déjà ceux du réseau : rien à enregistrer."))
+    return redirect("matching:simulation")
