@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +17,15 @@ from parcours.matching.engine import RULE_CODES, Engine, Requests, Vacancy
 from parcours.matching.engine.rules import consumption_units
 
 TODAY = dt.date(2026, 12, 1)
+
+
+@pytest.fixture(autouse=True)
+def in_french():
+    """Explanations are asserted in French, whatever language an earlier test left active."""
+    with translation.override("fr"):
+        yield
+
+
 DAY = TODAY.toordinal()
 
 

@@ -157,3 +157,41 @@ def test_network_admin_saves_the_simulated_settings_once(client, login, network)
     assert "modifiés par quelqu'un d'autre" in unescape(response.content.decode())
     assert float(RankingWeight.objects.get(term="dalo").weight) == 50.0
     assert AuditEvent.objects.filter(action="matching.settings.update").count() == 1
+
+
+def test_request_facts_page(client, login, network):  # noqa: F811
+    from parcours.matching.models import RequestFacts
+
+    single = network["requests"]["single"]
+    url = reverse("matching:request_facts", args=[single.pk])
+    for role in (Role.LANDLORD, Role.OBSERVER, Role.NETWORK_ADMIN, Role.FACILITY_MANAGER):
+        login(_member(network, role))
+        assert client.get(url).status_code == 404, role
+    for role in (Role.CALL_HANDLER, Role.SOCIAL_WORKER):  # whole file: the needs, not the priorities
+        login(_member(network, role))
+        html = unescape(client.get(url).content.decode())
+        assert "Vit avec un animal" in html and "Priorité de la commission" not in html
+    response = client.post(url, {"version": "0", "has_pets": "on"}, follow=True)
+    assert "Les éléments d'orientation sont enregistrés." in unescape(response.content.decode())
+    assert RequestFacts.objects.get(request=single).has_pets
+
+    login(_member(network, Role.SIAO_COORDINATOR))
+    html = unescape(
+        client.post(url, {"version": "1", "has_pets": "on", "manual_priority": "4"}).content.decode()
+    )
+    assert "Une priorité de la commission est toujours motivée." in html
+    html = unescape(
+        client.post(url, {"version": "0", "has_pets": "on", "vulnerability": "P1"}).content.decode()
+    )
+    assert "Quelqu'un a modifié ces éléments" in html
+    client.post(
+        url,
+        {
+            "version": "1",
+            "has_pets": "on",
+            "manual_priority": "4",
+            "manual_priority_reason": "Commission du 2 décembre.",
+        },
+    )
+    facts = RequestFacts.objects.get(request=single)
+    assert facts.manual_priority == 4 and facts.vulnerability == "" and facts.version == 2

@@ -27,6 +27,9 @@ from .models import RequestFacts
 
 MAX_AGE = 3600.0  # seconds before a full reload, whatever the stamp says
 MAX_DELTA = 20_000  # touched requests beyond which reading everything again is as quick
+# A write stamped before the last stamp may commit after it (a slow transaction): each delta reads
+# again what changed in this margin before the previous stamp.
+MARGIN = dt.timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,9 @@ def _dead_requests() -> set[int]:
 
 
 def _since(field: str, moment) -> Q:
-    return Q(**{f"{field}__gte": moment}) if moment is not None else Q(**{f"{field}__isnull": False})
+    if moment is None:
+        return Q(**{f"{field}__isnull": False})
+    return Q(**{f"{field}__gte": moment - MARGIN})
 
 
 class RequestCache:

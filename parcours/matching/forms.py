@@ -3,8 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from parcours.core.forms import StyledFormMixin
+
+from .choices import Vulnerability
 from .engine import RULES, TERMS
 from .engine.rules import COST_DEFAULTS
+from .models import MAX_MANUAL_PRIORITY
 
 # The rules a coordinator may switch off in a simulation (the wishes always apply).
 TOGGLED_RULES = (
@@ -20,7 +24,7 @@ TOGGLED_RULES = (
 )
 
 
-class SimulationForm(forms.Form):
+class SimulationForm(StyledFormMixin, forms.Form):
     """Everything optional: an empty field keeps the network's current setting."""
 
     max_effort_rate = forms.DecimalField(
@@ -83,5 +87,46 @@ class SimulationForm(forms.Form):
         return weights, rules
 
 
-class WhyNotForm(forms.Form):
+class WhyNotForm(StyledFormMixin, forms.Form):
     request = forms.IntegerField(label=_("Numéro de la demande"), min_value=1)
+
+
+class RequestFactsForm(StyledFormMixin, forms.Form):
+    """A request's matching facts; the fields the user may not change are left out by the view."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    needs_accessible = forms.BooleanField(label=_("A besoin d'un logement accessible (PMR)"), required=False)
+    has_pets = forms.BooleanField(label=_("Vit avec un animal"), required=False)
+    vulnerability = forms.ChoiceField(
+        label=_("Priorité de vulnérabilité"), choices=Vulnerability.choices, required=False
+    )
+    manual_priority = forms.IntegerField(
+        label=_("Priorité de la commission (points)"),
+        min_value=0,
+        max_value=MAX_MANUAL_PRIORITY,
+        required=False,
+    )
+    manual_priority_reason = forms.CharField(
+        label=_("Motif de la priorité"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        help_text=_("Obligatoire dès qu'une priorité est donnée : la décision de la commission, datée."),
+    )
+
+    def __init__(self, *args, needs: bool, priority: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not needs:
+            del self.fields["needs_accessible"], self.fields["has_pets"]
+        if not priority:
+            del (
+                self.fields["vulnerability"],
+                self.fields["manual_priority"],
+                self.fields["manual_priority_reason"],
+            )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("manual_priority") and not (data.get("manual_priority_reason") or "").strip():
+            self.add_error("manual_priority_reason", _("Une priorité de la commission est toujours motivée."))
+        return data

@@ -203,10 +203,9 @@ def _years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def open_requests(*, kind: str | None = None, territory: str | None = None, include: int | None = None):
+def open_requests(*, kind: str | None = None, territory: str | None = None):
     """The open requests; with `kind` and `territory`, only those wishing both (a household that did
-    not ask for this kind of offer or this département is not a candidate, nor an exclusion), plus the
-    request `include` whatever its wishes (to explain why it is not a candidate)."""
+    not ask for this kind of offer or this département is not a candidate, nor an exclusion)."""
     qs = InsertionRequest.objects.filter(
         status__in=OPEN_STATUSES, household__deleted_at__isnull=True, household__merged_into__isnull=True
     )
@@ -227,7 +226,7 @@ def open_requests(*, kind: str | None = None, territory: str | None = None, incl
                 if (not kind or kind in kinds) and (not territory or territory in territories)
             ]
         )
-    return qs.filter(wishing | Q(pk=include)) if include else qs.filter(wishing)
+    return qs.filter(wishing)
 
 
 def fetch_tables(requests, today: dt.date) -> dict[str, Table]:
@@ -397,12 +396,11 @@ def engine_for_vacancy(
     *,
     settings: EngineSettings | None = None,
     today: dt.date | None = None,
-    include: int | None = None,
     cached: bool = False,
 ):
     """(engine, vacancy) for one vacancy. With `cached`, the engine works on the process-wide copy of
     every open request (matching.cache); otherwise it reads only the requests that wish the vacancy's
-    kind and département when those rules apply to it (and the request `include`, to explain it)."""
+    kind and département when those rules apply to it."""
     today = today or timezone.localdate()
     settings = settings or load_settings()
     (vacancy,) = load_vacancies(VacancyRow.objects.filter(pk=vacancy_row.pk), settings)
@@ -414,12 +412,5 @@ def engine_for_vacancy(
     requests = open_requests(
         kind=vacancy.kind if "kind" in rules else None,
         territory=vacancy.territory if "territory" in rules else None,
-        include=include,
     )
     return Engine(load_requests(requests, today=today), today, weights=settings.weights), vacancy
-
-
-def engine_for_all(*, settings: EngineSettings | None = None, today: dt.date | None = None) -> Engine:
-    today = today or timezone.localdate()
-    settings = settings or load_settings()
-    return Engine(load_requests(today=today), today, weights=settings.weights)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("vacances/<int:vacancy_id>/candidats/", views.candidates, name="candidates"),
     path("affectation/", views.assignment, name="assignment"),
     path("simulation/", views.simulation, name="simulation"),
+    path("demandes/<int:request_id>/elements/", views.request_facts, name="request_facts"),
 ]

@@ -4,22 +4,31 @@ their optimal assignment, and the simulation of other weights and rule parameter
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from parcours.accounts.perms import active_membership
+from parcours.core.forms import add_validation_errors
+from parcours.core.versioning import StaleVersionError
 from parcours.orientation import perms as orientation_perms
 from parcours.orientation.models import InsertionRequest
 
 from . import loaders, perms, selectors, services
 from .cache import REQUESTS
 from .engine import TERMS, term_labels
-from .forms import SimulationForm, WhyNotForm
+from .forms import RequestFactsForm, SimulationForm, WhyNotForm
+from .models import RequestFacts
 
 PAGE_SIZE = 25
+STALE_MESSAGE = gettext_lazy(
+    "Quelqu'un a modifié ces éléments pendant que vous les modifiiez. Vos changements ne sont pas "
+    "enregistrés : rouvrez la page pour repartir de la version actuelle."
+)
 SIMULATED_VACANCIES = 12
 TOP = 5
 
@@ -228,3 +237,49 @@ def _save_settings(request, stored):
     else:
         messages.info(request, _("Ces réglages étaient déjà ceux du réseau : rien à enregistrer."))
     return redirect("matching:simulation")
+
+
+def request_facts(request, request_id: int):
+    """A request's matching facts: needs (whoever holds the whole file), vulnerability and the
+    commission's justified priority (the SIAO coordinators of the household's département)."""
+    found = InsertionRequest.objects.select_related("household").filter(pk=request_id).first()
+    if found is None or not orientation_perms.can_view_request(request.user, found):
+        raise Http404
+    needs, priority = perms.can_edit_needs(request.user, found), perms.can_set_priority(request.user, found)
+    if not (needs or priority):
+        raise Http404
+    facts = RequestFacts.objects.filter(request=found).first() or RequestFacts(request=found)
+    initial = {name: getattr(facts, name) for name in (*services.NEEDS_FIELDS, *services.PRIORITY_FIELDS)}
+    initial["version"] = facts.version if facts.pk else 0
+    form = RequestFactsForm(request.POST or None, initial=initial, needs=needs, priority=priority)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        changes = {
+            name: data[name] for name in form.fields if name != "version" and name in form.changed_data
+        }
+        if "manual_priority" in changes and changes["manual_priority"] is None:
+            changes["manual_priority"] = 0
+        try:
+            services.request_facts_update(
+                actor=request.user, insertion_request=found, version=data["version"] or None, **changes
+            )
+        except StaleVersionError:
+            form.add_error(None, STALE_MESSAGE)
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
+        else:
+            messages.success(request, _("Les éléments d'orientation sont enregistrés."))
+            return redirect("matching:request_facts", request_id=found.pk)
+    return render(
+        request,
+        "matching/request_facts.html",
+        {
+            "req": found,
+            "form": form,
+            "crumbs": [
+                (_("Orientation"), reverse("orientation:list")),
+                (str(found), reverse("orientation:detail", args=[found.pk])),
+                (_("Éléments d'orientation"), None),
+            ],
+        },
+    )
