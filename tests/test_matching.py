@@ -516,3 +516,27 @@ def test_the_household_path_shows_a_commission_priority_to_full_file_holders_onl
         in labels
     )
     assert not [s for s in household_path(landlord.user, network["family"]) if "Priorité" in s.label]
+
+
+def test_candidates_api_runs_a_bounded_number_of_queries(client, network, django_assert_max_num_queries):
+    """With the cache warm, a call costs the same few queries whatever the number of requests."""
+    from parcours.matching.cache import REQUESTS
+
+    coordinator = MembershipFactory(role=Role.SIAO_COORDINATOR, organization=network["siao"])
+    REQUESTS.clear()
+    path = f"/vacancies/{network['vacancy'].pk}/candidates"
+    assert _call(client, coordinator, path).status_code == 200  # warms the cache
+    for n in range(30):
+        validated(
+            make_household(organization=network["association"], people=[("A", f"B{n}", _years_ago(40))])
+        )
+    assert _call(client, coordinator, path).status_code == 200  # reads the delta
+    from parcours.accounts import services as account_services
+
+    _token, key = account_services.token_create(actor=coordinator.user, membership=coordinator, name="q")
+    with django_assert_max_num_queries(15):
+        response = client.get(f"/api/v1{path}", headers={"Authorization": f"Bearer {key}"})
+    assert response.status_code == 200
+    spec = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/vacancies/{vacancy_id}/candidates" in spec["paths"]
+    REQUESTS.clear()
