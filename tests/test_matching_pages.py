@@ -171,6 +171,8 @@ def test_request_facts_page(client, login, network):  # noqa: F811
         login(_member(network, role))
         html = unescape(client.get(url).content.decode())
         assert "Vit avec un animal" in html and "Priorité de la commission" not in html
+    read = AuditEvent.objects.filter(kind="read", sections=["orientation_facts"]).last()
+    assert read.object_id == str(single.household_id) and read.purpose == "orientation"
     response = client.post(url, {"version": "0", "has_pets": "on"}, follow=True)
     assert "Les éléments d'orientation sont enregistrés." in unescape(response.content.decode())
     assert RequestFacts.objects.get(request=single).has_pets

@@ -190,6 +190,7 @@ def _facts_out(facts: RequestFacts, request_id: int) -> dict:
 def get_facts(request, request_id: int):
     found = _request(request, request_id)
     facts = RequestFacts.objects.filter(request=found).first() or RequestFacts(request=found)
+    selectors.record_facts_read(actor=request.user, insertion_request=found)
     return _facts_out(facts, found.pk)
 
 

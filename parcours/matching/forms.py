@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from parcours.core.forms import StyledFormMixin
+from parcours.core.forms import StyledFormMixin, style_widgets
 
 from .choices import Vulnerability
 from .engine import RULES, TERMS
@@ -60,6 +60,7 @@ class SimulationForm(StyledFormMixin, forms.Form):
             f"{COST_DEFAULTS['min_daily_residual']:g}"
         )
         self.fields["overcrowding_threshold"].widget.attrs["placeholder"] = "0"
+        style_widgets(self)  # the fields added above
 
     def weight_fields(self):
         return [self[f"w_{code}"] for code in TERMS]

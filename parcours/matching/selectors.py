@@ -81,3 +81,13 @@ def why_not(*, actor, vacancy: VacancyRow, insertion_request):
         purpose=AUDIT_PURPOSE,
     )
     return answer
+
+
+def record_facts_read(*, actor, insertion_request) -> None:
+    """A request's matching facts (needs, vulnerability, priority) are about a named household."""
+    audit.record_read(
+        actor=actor,
+        obj=("households.household", insertion_request.household_id),
+        sections=("orientation_facts",),
+        purpose=AUDIT_PURPOSE,
+    )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from parcours.accounts.perms import active_membership
 from parcours.core.forms import add_validation_errors
 from parcours.core.versioning import StaleVersionError
+from parcours.offers.choices import FacilityKind
 from parcours.orientation import perms as orientation_perms
 from parcours.orientation.models import InsertionRequest
 
@@ -183,6 +184,7 @@ def simulation(request):
             comparisons.append(
                 {
                     "vacancy": v,
+                    "kind": FacilityKind(v.kind).label,
                     "before": top_before,
                     "after": moves,
                     "before_count": before.ranked_count,
@@ -252,6 +254,8 @@ def request_facts(request, request_id: int):
     initial = {name: getattr(facts, name) for name in (*services.NEEDS_FIELDS, *services.PRIORITY_FIELDS)}
     initial["version"] = facts.version if facts.pk else 0
     form = RequestFactsForm(request.POST or None, initial=initial, needs=needs, priority=priority)
+    if request.method == "GET":
+        selectors.record_facts_read(actor=request.user, insertion_request=found)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         changes = {
