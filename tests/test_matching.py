@@ -540,3 +540,21 @@ def test_candidates_api_runs_a_bounded_number_of_queries(client, network, django
     spec = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/vacancies/{vacancy_id}/candidates" in spec["paths"]
     REQUESTS.clear()
+
+
+def test_decision_snapshot_for_the_commission(network):
+    import json
+
+    from parcours.matching import selectors
+    from parcours.matching.cache import REQUESTS
+
+    REQUESTS.clear()
+    r = network["requests"]
+    snap = json.loads(
+        json.dumps(selectors.decision_snapshot(vacancy=network["vacancy"], request_id=r["single"].pk))
+    )
+    assert snap["ranked"][0]["request_id"] == r["family"].pk
+    assert snap["request"]["reasons"][0]["rule"] == "capacity"
+    assert {x["request_id"] for x in snap["requests"]} == {r["family"].pk, r["from_75"].pk, r["single"].pk}
+    assert "first_name" not in json.dumps(snap) and "Diallo" not in json.dumps(snap)
+    REQUESTS.clear()

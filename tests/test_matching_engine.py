@@ -326,6 +326,18 @@ def test_snapshot_is_json_and_carries_input_and_output():
     assert [r["request_id"] for r in snap["requests"]] == [1, 2]
     assert snap["ranked"][0]["request_id"] == 1 and snap["excluded"][0]["rule"] == "kind"
     assert set(snap["rules"]) == set(RULE_CODES)
+    assert snap["request"] is None and snap["excluded_by_rule"] == {"kind": 1}
+
+
+def test_snapshot_keeps_the_proposed_request_beyond_the_limit():
+    records = [req(n, seniority_day=DAY - 1000 + n) for n in range(1, 6)] + [req(9, wished_kinds=["chrs"])]
+    ranking = engine(records).rank(vac())
+    snap = json.loads(json.dumps(ranking.snapshot(2, skip=("kind",), request_id=5)))
+    assert [c["request_id"] for c in snap["ranked"]] == [1, 2] and snap["excluded"] == []
+    assert snap["request"]["candidate"]["rank"] == 5
+    assert [r["request_id"] for r in snap["requests"]] == [1, 2, 5]
+    snap = ranking.snapshot(1, skip=("kind",), request_id=9)
+    assert [r["rule"] for r in snap["request"]["reasons"]] == ["kind"]
 
 
 # --- fairness --------------------------------------------------------------------------------------

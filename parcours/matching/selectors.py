@@ -91,3 +91,11 @@ def record_facts_read(*, actor, insertion_request) -> None:
         sections=("orientation_facts",),
         purpose=AUDIT_PURPOSE,
     )
+
+
+def decision_snapshot(*, vacancy: VacancyRow, request_id: int | None = None, limit: int = 200) -> dict:
+    """The engine's input and output for this vacancy now, as JSON, to store with a proposal or a
+    decision (orientation.DecisionSnapshot): the best `limit` ranked, as many near misses, the
+    proposed request whatever its place, the rules, weights and engine version. Ids only."""
+    engine, facts = loaders.engine_for_vacancy(vacancy, cached=True)
+    return engine.rank(facts).snapshot(limit, skip=UNLISTED_RULES, request_id=request_id)

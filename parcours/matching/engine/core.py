@@ -137,13 +137,31 @@ class Ranking:
         counts = np.bincount(self.excluded_rules, minlength=len(RULE_CODES))
         return {code: int(c) for code, c in zip(RULE_CODES, counts, strict=True) if c}
 
-    def snapshot(self, limit: int | None = None) -> dict:
+    def snapshot(
+        self, limit: int | None = None, *, skip: tuple[str, ...] = (), request_id: int | None = None
+    ) -> dict:
         """The input and the output of this ranking as plain JSON, to be stored with a proposal so the
-        decision can be re-explained years later (ids only: no name, no personal detail)."""
+        decision can be re-explained years later (ids only: no name, no personal detail).
+
+        `limit` bounds the ranked and the excluded kept (None: all); `skip` leaves out of the excluded
+        those excluded by these rules (still counted by rule); `request_id` (the proposed request) is
+        always kept, with its place or every rule it fails."""
         ranked = self.ranked(limit)
-        excluded = self.excluded(limit)
+        excluded = self.excluded(limit, skip=skip)
         req = self.engine.requests
         shown = [req.row_of(c.request_id) for c in ranked] + [req.row_of(e.request_id) for e in excluded]
+        focus = None
+        if request_id is not None:
+            why = self.engine.why_not(self.vacancy, request_id)
+            focus = {
+                "request_id": request_id,
+                "open": why.open,
+                "reasons": [r.__dict__ for r in why.reasons],
+                "candidate": why.candidate.__dict__ if why.candidate else None,
+            }
+            row = req.row_of(request_id)
+            if row is not None and row not in shown:
+                shown.append(row)
         return {
             "engine_version": ENGINE_VERSION,
             "computed_on": self.engine.today.isoformat(),
@@ -153,8 +171,10 @@ class Ranking:
             "requests": [req.facts(i) for i in shown],
             "ranked_count": self.ranked_count,
             "excluded_count": self.excluded_count,
+            "excluded_by_rule": self.exclusions_by_rule(),
             "ranked": [c.__dict__ for c in ranked],
             "excluded": [{"request_id": e.request_id, "rule": e.rule, "detail": e.detail} for e in excluded],
+            "request": focus,
         }
 
 
