@@ -447,3 +447,11 @@ def test_assignment_prefers_filling_every_vacancy():
 def test_assignment_with_no_candidate_leaves_vacancies_unfilled():
     result = engine([req(1, wished_kinds=["chrs"])]).assign([vac(id=5), vac(id=6)])
     assert result.pairs == [] and result.unfilled == [5, 6]
+
+
+def test_no_open_request_at_all():
+    empty = engine([])
+    ranking = empty.rank(vac())
+    assert ranking.ranked_count == 0 and ranking.excluded_count == 0 and ranking.ranked() == []
+    assert empty.assign([vac(id=3)]).unfilled == [3]
+    assert not empty.why_not(vac(), 1).open
