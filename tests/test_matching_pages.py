@@ -118,6 +118,12 @@ def test_simulation_changes_nothing_stored(client, login, network):  # noqa: F81
     assert "Réglages simulés : 2 demandes éligibles" in html
     html = unescape(client.get(url, {"off_capacity": "on", "off_cost": "on"}).content.decode())
     assert "Réglages simulés : 3 demandes éligibles" in html and "non éligible" in html
+    # What is stored is shown too: the network-wide rules and the CHRS without the cost rule.
+    assert (
+        "Réglages enregistrés" in html
+        and "tout le réseau" in html
+        and "Centre d'hébergement et de réinsertion sociale (CHRS)" in html
+    )
     response = client.get(url, {"max_effort_rate": "500"})
     assert response.status_code == 200
     assert "Assurez-vous que cette valeur est inférieure ou égale à 100." in unescape(

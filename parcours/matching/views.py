@@ -23,7 +23,7 @@ from . import loaders, perms, selectors, services
 from .cache import REQUESTS
 from .engine import TERMS, term_labels
 from .forms import RequestFactsForm, SimulationForm, WhyNotForm
-from .models import RequestFacts
+from .models import RequestFacts, RuleSetting
 
 PAGE_SIZE = 25
 STALE_MESSAGE = gettext_lazy(
@@ -202,6 +202,10 @@ def simulation(request):
             "can_save": perms.can_edit_settings(request.user) and form.is_bound and form.is_valid(),
             "fingerprint": stored.fingerprint(),
             "params": [(k, v) for k, v in request.GET.items() if k != "fingerprint"],
+            "stored_rules": RuleSetting.objects.select_related("facility").order_by(
+                "rule", "kind", "facility__name"
+            ),
+            "stored_weights": [(term_labels()[code], stored.weights[code]) for code in TERMS],
             "crumbs": [
                 (_("Orientation"), reverse("orientation:list")),
                 (_("Simulation du classement"), None),
