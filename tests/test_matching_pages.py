@@ -71,6 +71,9 @@ def test_candidates_page_explains_and_traces(client, login, network):  # noqa: F
     assert AuditEvent.objects.filter(kind="read").count() > before
     html = unescape(client.get(url, {"request": r["chrs"].pk}).content.decode())
     assert "n'est pas proposée pour cette vacance" in html and "ne souhaite pas ce type d'offre" in html
+    assert "Suivante" not in html  # two ranked: one page
+    html = unescape(client.get(url, {"offset": "1"}).content.decode())
+    assert f"Demande n° {r['family'].pk}</a>" not in html and "Précédente" in html
     html = unescape(client.get(url, {"request": r["family"].pk}).content.decode())
     assert "elle est classée 1e" in html
     html = unescape(client.get(url, {"request": "abc"}).content.decode())

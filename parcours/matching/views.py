@@ -86,12 +86,8 @@ def candidates(request, vacancy_id: int):
                 )
                 why = None
     found = None
+    offset = int(request.GET["offset"]) if request.GET.get("offset", "").isdigit() else 0
     if vacancy.is_open:
-        offset = (
-            max(int(request.GET.get("offset", "0") or 0), 0)
-            if request.GET.get("offset", "0").isdigit()
-            else 0
-        )
         found = selectors.candidate_list(actor=request.user, vacancy=vacancy, limit=PAGE_SIZE, offset=offset)
     terms = list(TERMS)
     rows = []
@@ -111,6 +107,10 @@ def candidates(request, vacancy_id: int):
             "listed_excluded": found.ranking.listed_excluded_count(selectors.UNLISTED_RULES) if found else 0,
             "why_form": why_form,
             "why": why,
+            "previous_offset": max(offset - PAGE_SIZE, 0) if offset else None,
+            "next_offset": offset + PAGE_SIZE
+            if found and offset + PAGE_SIZE < found.ranking.ranked_count
+            else None,
             "crumbs": _crumbs((str(vacancy), None)),
         },
     )
