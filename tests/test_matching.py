@@ -558,3 +558,21 @@ def test_decision_snapshot_for_the_commission(network):
     assert {x["request_id"] for x in snap["requests"]} == {r["family"].pk, r["from_75"].pk, r["single"].pk}
     assert "first_name" not in json.dumps(snap) and "Diallo" not in json.dumps(snap)
     REQUESTS.clear()
+
+
+def test_columns_as_arrays_equal_rows_on_postgresql(network):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("array_agg transport is PostgreSQL's")
+    today = timezone.localdate()
+    by_rows = loaders.assemble(
+        loaders.fetch_tables(loaders.open_requests(), today, arrays=False), today=today
+    )
+    by_arrays = loaders.assemble(
+        loaders.fetch_tables(loaders.open_requests(), today, arrays=True), today=today
+    )
+    assert len(by_rows) == len(by_arrays) == 4
+    order = {rid: i for i, rid in enumerate(by_arrays.request_id.tolist())}
+    for i, rid in enumerate(by_rows.request_id.tolist()):
+        assert by_rows.facts(i) == by_arrays.facts(order[rid])

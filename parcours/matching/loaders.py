@@ -229,9 +229,29 @@ def open_requests(*, kind: str | None = None, territory: str | None = None):
     return qs.filter(wishing)
 
 
-def fetch_tables(requests, today: dt.date) -> dict[str, Table]:
+JSON_FIELDS = ("wished_kinds", "wished_territories")
+
+
+def _as_arrays(queryset, names: tuple[str, ...]) -> dict[str, list]:
+    """The same query, answered as one row of arrays (PostgreSQL's array_agg over it) rather than one
+    row per record: a fraction of the cost of moving and converting 100,000 rows."""
+    sql, params = queryset.query.sql_with_params()
+    aliases = ", ".join(f"c{i}" for i in range(len(names)))
+    aggregates = ", ".join(f"array_agg(t.c{i})" for i in range(len(names)))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {aggregates} FROM ({sql}) AS t({aliases})", params)  # noqa: S608
+        row = cursor.fetchone()
+    columns = {name: list(values or []) for name, values in zip(names, row, strict=True)}
+    for name in JSON_FIELDS:
+        if name in columns:
+            columns[name] = [json.loads(v) if isinstance(v, str) else v for v in columns[name]]
+    return columns
+
+
+def fetch_tables(requests, today: dt.date, *, arrays: bool | None = None) -> dict[str, Table]:
     """Four queries: the requests, their households' people and money counted in SQL, the matching
-    facts. Each answers one row per request or household, as plain tuples."""
+    facts; one row per request or household, as plain tuples, or on PostgreSQL (`arrays`, the
+    default there) the same queries answered as columns."""
     households = requests.values("household_id")
     under14 = _years_before(today, 14)
     adult_born = _years_before(today, 18)
@@ -261,15 +281,23 @@ def fetch_tables(requests, today: dt.date) -> dict[str, Table]:
         .values_list(*MONEY_FIELDS)
     )
     facts = RequestFacts.objects.filter(request__in=requests.values("id")).values_list(*FACTS_FIELDS)
-    return {
-        "requests": (REQUEST_FIELDS, list(requests.order_by().values_list(*REQUEST_FIELDS))),
-        "people": (PEOPLE_FIELDS, list(people)),
-        "money": (MONEY_FIELDS, list(money)),
-        "facts": (FACTS_FIELDS, list(facts)),
+    queries = {
+        "requests": (requests.order_by().values_list(*REQUEST_FIELDS), REQUEST_FIELDS),
+        "people": (people, PEOPLE_FIELDS),
+        "money": (money, MONEY_FIELDS),
+        "facts": (facts, FACTS_FIELDS),
     }
+    if arrays is None:
+        arrays = connection.vendor == "postgresql"
+    if arrays:
+        return {name: _as_arrays(qs, names) for name, (qs, names) in queries.items()}
+    return {name: (names, list(qs)) for name, (qs, names) in queries.items()}
 
 
-def _columns(table: Table) -> dict[str, tuple]:
+def _columns(table) -> dict:
+    """A table's columns: given as such (a dict), or from (names, rows)."""
+    if isinstance(table, dict):
+        return table
     names, rows = table
     if not rows:
         return dict.fromkeys(names, ())
