@@ -19,6 +19,7 @@ urlpatterns = [
     path("observatoire/", include("parcours.observatory.urls")),
     path("plan/", include("parcours.plan.urls")),
     path("accompagnement/", include("parcours.support.urls")),
+    path("orientation/moteur/", include("parcours.matching.urls")),
     path("", include("parcours.core.urls")),
 ]
 

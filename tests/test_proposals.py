@@ -663,3 +663,23 @@ def test_an_impossible_move_from_the_page_says_why(world, client, login):
     )
     proposal.refresh_from_db()
     assert proposal.status == P.ADMITTED
+
+
+def test_the_engine_snapshot_is_stored_and_the_engine_sees_parking_and_pending(world):
+    from parcours.matching import loaders
+
+    proposal = _propose(world)
+    snapshot = proposal.snapshot
+    assert snapshot is not None
+    assert str(world["request"].pk) in str(snapshot)  # the proposed request, whatever its place
+    assert world["request"].pk in loaders.pending_proposal_requests(InsertionRequest.objects.all())
+    proposals.proposal_decide(
+        actor=_u(world, "landlord"),
+        proposal=proposal,
+        decision="refused",
+        side="facility",
+        reason="fac_other",
+    )
+    parked = loaders.parked_households([world["household"].pk], timezone.localdate())
+    assert parked == {world["vacancy"].unit.facility_id: [world["household"].pk]}
+    assert loaders.pending_proposal_requests(InsertionRequest.objects.all()) == set()

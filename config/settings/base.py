@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "parcours.orientation",
     "parcours.emergency",
     "parcours.support",
+    "parcours.matching",
     "parcours.observatory",
     "parcours.plan",
     "parcours.api",

@@ -7,6 +7,7 @@ from parcours.accounts.decorators import two_factor_exempt
 from parcours.assessments.api import router as assessments_router
 from parcours.emergency.api import router as emergency_router
 from parcours.households.api import router as households_router
+from parcours.matching.api import router as matching_router
 from parcours.observatory.api import router as observatory_router
 from parcours.offers.api import router as offers_router
 from parcours.orientation.api import router as orientation_router
@@ -65,6 +66,7 @@ api.add_router("", orientation_router)
 api.add_router("", emergency_router)
 api.add_router("", observatory_router)
 api.add_router("", support_router)
+api.add_router("", matching_router)
 
 
 def _exempt(patterns):

@@ -144,6 +144,11 @@ def proposal_create(
     taken = _("Cette vacance fait déjà l'objet d'une proposition en cours.")
     if Proposal.objects.linking().filter(vacancy=vacancy).exists():
         raise TransitionConflict(taken)
+    if snapshot is None:
+        # The engine's ranking at this moment, stored so that the decision can be re-explained later.
+        from parcours.matching.selectors import decision_snapshot
+
+        snapshot = decision_snapshot(vacancy=vacancy, request_id=insertion_request.pk)
     proposal = Proposal(
         request=insertion_request,
         vacancy=vacancy,

@@ -75,6 +75,13 @@ def _kinds_display(codes) -> list[str]:
     return [str(labels.get(c, c)) for c in codes]
 
 
+def _facts_link(user, found) -> bool:
+    """Whether the request's matching facts (needs, priority) page is open to the user."""
+    from parcours.matching import perms as matching_perms
+
+    return matching_perms.can_edit_needs(user, found) or matching_perms.can_set_priority(user, found)
+
+
 def request_detail(request, pk, bound=None):
     found = _get(request, pk)
     actions = perms.available_actions(request.user, found)
@@ -86,6 +93,7 @@ def request_detail(request, pk, bound=None):
         {
             "req": found,
             "valid_until": found.valid_until,
+            "facts_link": _facts_link(user, found),
             "can_renew": perms.can_renew(user, found),
             "referent_form": bound.get("referent")
             or (ReferentTransferForm(prefix="ref") if perms.can_transfer(user, found) else None),

@@ -10,6 +10,7 @@ from parcours.demo import (
     assessments,
     emergency,
     households,
+    matching,
     network,
     offers,
     orientation,
@@ -29,6 +30,7 @@ STEPS = [
     assessments.seed,
     emergency.seed,
     support.seed,
+    matching.seed,
     plan.seed,
 ]
 

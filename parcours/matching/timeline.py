@@ -1,0 +1,25 @@
+"""The engine's steps in the household's path: a commission's justified priority, when one was set."""
+
+from django.utils.translation import gettext as _
+
+from parcours.households.perms import Access, access
+from parcours.households.timeline import Step, register
+
+
+@register
+def commission_priorities(user, household):
+    """Only for those who hold the whole file: the shared sheet of partners does not show priorities."""
+    if access(user, household) != Access.FULL:
+        return []
+    from .models import RequestFacts
+
+    facts = RequestFacts.objects.filter(request__household=household, manual_priority__gt=0).order_by("pk")
+    return [
+        Step(
+            at=f.updated_at,
+            domain="orientation",
+            label=_("Priorité motivée de la commission : %(n)s points (demande n° %(request)s)")
+            % {"n": f.manual_priority, "request": f.request_id},
+        )
+        for f in facts
+    ]
