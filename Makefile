@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1:8000
 # The Makefile works on the local development settings; production sets config.settings.base.
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: demo test lint fix bench messages makemessages territories-refresh vendor-refresh clean
+.PHONY: demo test lint fix security fuzz bench messages makemessages territories-refresh vendor-refresh clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,8 +41,16 @@ fix: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Static security analysis of our code (bandit, configured in pyproject.toml; findings fixed or
+# justified inline with `# nosec` and a reason), then the dependency audit (pip-audit: fails on a
+# known vulnerability, skips with a message when PyPI's advisory service cannot be reached).
+security: $(VENV)/.installed-test
+	$(BIN)/bandit --configfile pyproject.toml --recursive parcours --quiet
+	$(BIN)/bandit --recursive parcours/demo --skip B311 --quiet
+	$(BIN)/python scripts/audit_dependencies.py
+
 # The whole suite on SQLite, then again on PostgreSQL when one is reachable (DATABASE_URL or 127.0.0.1:5432).
-test: lint messages
+test: lint security messages
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
 	env -u DATABASE_URL DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest
 	@if PG_URL=$$($(BIN)/python scripts/testdb.py); then \

@@ -5,7 +5,7 @@ import hashlib
 import os
 import shutil
 import sqlite3
-import subprocess  # nosec B404  (pg_dump/pg_restore, found on PATH, run with an argument list)
+import subprocess  # nosec B404 # pg_dump and pg_restore, found on PATH, run with an argument list
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,7 +72,7 @@ def _pg_env(alias: str) -> dict[str, str]:
 
 
 def _run(command: list[str], env: dict[str, str]) -> None:
-    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603  # nosec B603
+    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603  (pg_dump or pg_restore, an argument list)  # nosec B603
     if result.returncode != 0:
         # pg_* messages name tables and options, never row values: safe to show to the operator.
         raise BackupError(f"{Path(command[0]).name} a échoué : {result.stderr.strip()[-2000:]}")
@@ -125,7 +125,7 @@ def in_use(alias: str = DEFAULT_DB_ALIAS) -> list[str]:
     with connection.cursor() as cursor:
         for table in IN_USE_TABLES:
             if table in existing:
-                cursor.execute(f"SELECT 1 FROM {connection.ops.quote_name(table)} LIMIT 1")  # noqa: S608  # nosec B608
+                cursor.execute(f"SELECT 1 FROM {connection.ops.quote_name(table)} LIMIT 1")  # noqa: S608  (a table name from our own list, quoted)  # nosec B608
                 if cursor.fetchone():
                     used.append(table)
     return used
