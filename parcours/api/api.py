@@ -9,7 +9,7 @@ from parcours.households.api import router as households_router
 from parcours.offers.api import router as offers_router
 from parcours.orientation.api import router as orientation_router
 
-from . import errors
+from . import errors, openapi
 from .auth import TokenAuth
 from .schemas import ErrorOut
 
@@ -23,6 +23,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 errors.install(api)
+openapi.document_shared_errors(api)
 
 
 class OrganizationOut(Schema):
