@@ -5,6 +5,7 @@ The suite runs a bounded campaign (PARCOURS_FUZZ_EXAMPLES examples per operation
 ones on each run); `make fuzz` runs a longer, randomised one.
 """
 
+import json
 import os
 import time
 from collections import Counter
@@ -138,8 +139,14 @@ def test_unknown_api_urls_answer_in_the_api_error_format(api):
     assert response.json()["error"]["code"] == "not_found"
 
 
+def _no_duplicate_keys(pairs):
+    keys = [key for key, _value in pairs]
+    assert len(keys) == len(set(keys)), f"duplicate keys in the OpenAPI document: {keys}"
+    return dict(pairs)
+
+
 def test_the_openapi_document_lists_the_shared_errors(client):
-    schema = client.get("/api/v1/openapi.json").json()
+    schema = json.loads(client.get("/api/v1/openapi.json").content, object_pairs_hook=_no_duplicate_keys)
     operation = schema["paths"]["/api/v1/households/{household_id}"]["get"]
     assert {"401", "404", "422"} <= set(operation["responses"])
     assert operation["responses"]["404"]["content"]["application/json"]["schema"] == {

@@ -31,10 +31,11 @@ def document_shared_errors(api) -> None:
         for path, operations in schema["paths"].items():
             for operation in operations.values():
                 responses = operation.setdefault("responses", {})
+                # ninja keys the statuses by int: "401" beside 401 would be a duplicate key in JSON.
+                declared = {str(status) for status in responses}
                 for status in _shared_errors(operation, path):
-                    responses.setdefault(
-                        str(status), {"description": HTTPStatus(status).phrase, "content": ERROR}
-                    )
+                    if str(status) not in declared:
+                        responses[status] = {"description": HTTPStatus(status).phrase, "content": ERROR}
         return schema
 
     api.get_openapi_schema = get_openapi_schema

@@ -37,6 +37,6 @@ def test_pages_scripts_and_htmx_run_without_any_csp_violation(page, login, clien
     assert page.locator("#id_members-1-first_name").is_visible()
     # Swagger UI, served locally, drew the API's description.
     page.goto("/api/v1/docs")
-    page.wait_for_selector(".swagger-ui .info")
+    page.locator(".swagger-ui .opblock").first.wait_for()
     assert page.evaluate("window.__csp") == []
     assert not [text for text in console if "Content Security Policy" in text], console
