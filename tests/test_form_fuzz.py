@@ -13,8 +13,8 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
 from django.urls import reverse
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from parcours.accounts.roles import Role
