@@ -107,12 +107,13 @@ def test_every_page_of_every_role_carries_a_strict_csp_with_a_nonce(client, logi
         session = client.session
         session[SESSION_KEY] = user.memberships.get(role=role).pk
         session.save()
-        pages += crawl(client, [reverse("core:home"), reverse("accounts:account")])
+        pages += crawl(client, [reverse("core:home"), reverse("accounts:account"), "/nulle-part/"])
         client.logout()
     # The crawl really went through the domains, not only the home pages.
     prefixes = {route.split("/", 1)[0] for route in pages}
     assert {"menages", "offre", "orientation", "reseau", "compte"} <= prefixes, prefixes
     assert sum(pages.values()) >= 40
+    assert pages["<unknown>"] == len(ROLE_ACCOUNTS)  # the 404 page, once per role
 
 
 def test_the_two_factor_setup_page_with_its_qr_code_is_csp_safe(client, member):
