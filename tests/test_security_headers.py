@@ -16,7 +16,10 @@ from django.urls import Resolver404, resolve, reverse
 
 from parcours.accounts.middleware import SESSION_KEY
 from parcours.accounts.models import User
+from parcours.accounts.roles import Role
 from parcours.demo.network import ROLE_ACCOUNTS
+
+from .factories import make_household
 
 pytestmark = pytest.mark.django_db
 
@@ -142,6 +145,17 @@ def test_https_responses_carry_hsts_and_the_permissions_policy(client):
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
     assert "camera=()" in response.headers["Permissions-Policy"]
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_pages_and_api_answers_are_never_cached_static_files_are(client, login, member, api):
+    user = member(role=Role.SOCIAL_WORKER)
+    household = make_household(organization=user.memberships.get().organization, referent=user)
+    login(user)
+    for url in ("/", f"/menages/{household.pk}/", "/menages/"):
+        assert "no-store" in client.get(url).headers["Cache-Control"], url
+    assert "no-store" in api(Role.SOCIAL_WORKER)("get", "/me").headers["Cache-Control"]
+    static = client.get("/static/css/parcours.css")
+    assert "no-store" not in static.headers.get("Cache-Control", "")
 
 
 def test_csrf_and_session_cookies_are_out_of_reach_of_scripts(client, login, member):
