@@ -62,12 +62,15 @@ test: lint security messages
 		echo "== PostgreSQL injoignable : suite jouée sur SQLite seulement."; \
 	fi
 
-# A longer, randomised fuzzing campaign of the API (the suite runs a short, fixed one): FUZZ_EXAMPLES
-# examples per operation and mode, shrunk to the smallest failing request. Uses DATABASE_URL if set.
+# A longer, randomised fuzzing campaign (the suite runs a short, fixed one): the API with FUZZ_EXAMPLES
+# examples per operation and mode (shrunk to the smallest failing request), every form of the pages
+# and the file imports with as many. Uses DATABASE_URL if set.
 FUZZ_EXAMPLES ?= 200
 fuzz: $(VENV)/.installed-test messages
-	PARCOURS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) PARCOURS_FUZZ_RANDOM=true DJANGO_SETTINGS_MODULE=config.settings.test \
-		$(BIN)/pytest tests/test_api_fuzz.py -k every_operation -s -p no:cacheprovider
+	PARCOURS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) PARCOURS_FORM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
+	PARCOURS_IMPORT_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) PARCOURS_FUZZ_RANDOM=true \
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -s -p no:cacheprovider \
+		tests/test_api_fuzz.py tests/test_form_fuzz.py tests/test_import_fuzz.py
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py

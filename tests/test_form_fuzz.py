@@ -132,7 +132,7 @@ def fuzz_form(client, action: str, form: dict, posted: list) -> None:
     @settings(
         max_examples=EXAMPLES,
         deadline=None,
-        derandomize=True,
+        derandomize=os.environ.get("PARCOURS_FUZZ_RANDOM", "") != "true",
         database=None,
         phases=[Phase.explicit, Phase.generate],
         suppress_health_check=list(HealthCheck),
