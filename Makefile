@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1:8000
 # The Makefile works on the local development settings; production sets config.settings.base.
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: demo test lint fix bench messages makemessages territories-refresh vendor-refresh vendor-chartjs clean
+.PHONY: demo test lint fix security fuzz bench messages makemessages territories-refresh vendor-refresh vendor-chartjs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,8 +41,16 @@ fix: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Static security analysis of our code (bandit, configured in pyproject.toml; findings fixed or
+# justified inline with `# nosec` and a reason), then the dependency audit (pip-audit: fails on a
+# known vulnerability, skips with a message when PyPI's advisory service cannot be reached).
+security: $(VENV)/.installed-test
+	$(BIN)/bandit --configfile pyproject.toml --recursive parcours --quiet
+	$(BIN)/bandit --recursive parcours/demo --skip B311 --quiet
+	$(BIN)/python scripts/audit_dependencies.py
+
 # The whole suite on SQLite, then again on PostgreSQL when one is reachable (DATABASE_URL or 127.0.0.1:5432).
-test: lint messages
+test: lint security messages
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
 	env -u DATABASE_URL DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest
 	@if PG_URL=$$($(BIN)/python scripts/testdb.py); then \
@@ -53,6 +61,16 @@ test: lint messages
 	else \
 		echo "== PostgreSQL injoignable : suite jouée sur SQLite seulement."; \
 	fi
+
+# A longer, randomised fuzzing campaign (the suite runs a short, fixed one): the API with FUZZ_EXAMPLES
+# examples per operation and mode (shrunk to the smallest failing request), every form of the pages
+# and the file imports with as many. Uses DATABASE_URL if set.
+FUZZ_EXAMPLES ?= 200
+fuzz: $(VENV)/.installed-test messages
+	PARCOURS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) PARCOURS_FORM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
+	PARCOURS_IMPORT_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) PARCOURS_FUZZ_RANDOM=true \
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -s -p no:cacheprovider \
+		tests/test_api_fuzz.py tests/test_form_fuzz.py tests/test_import_fuzz.py
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py

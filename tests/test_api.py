@@ -101,3 +101,22 @@ def test_api_calls_need_no_session_nor_second_factor(client):
 def test_health_check_answers_without_authentication(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+def test_schema_names_are_unique_across_the_api():
+    """django-ninja names OpenAPI components after the Schema classes: two classes of one name in two
+    routers make one of them vanish from the document (and clients then send the wrong body)."""
+    import ast
+    from collections import Counter
+    from pathlib import Path
+
+    from django.conf import settings
+
+    names = Counter()
+    for path in (Path(settings.BASE_DIR) / "parcours").glob("*/api.py"):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ClassDef) and any(
+                isinstance(b, ast.Name) and b.id == "Schema" for b in node.bases
+            ):
+                names[node.name] += 1
+    assert [name for name, n in names.items() if n > 1] == []

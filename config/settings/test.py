@@ -15,6 +15,8 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 SMS_BACKEND = "parcours.core.sms.MemoryBackend"
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# The test client and the browser tests' live server speak plain HTTP.
+SECURE_SSL_REDIRECT = False
 
 
 class InvalidTemplateVariable(str):

@@ -174,7 +174,7 @@ def token_create(request):
                 "tokens": tokens,
                 "token_form": form,
                 "has_totp": request.user.totpdevice_set.filter(confirmed=True).exists(),
-                "new_token": None,
+                "new_token": None,  # nosec B105 # no secret: there is no new token to show
                 "crumbs": [(_("Mon compte"), None)],
             },
             status=400,

@@ -13,7 +13,7 @@ from parcours.offers.api import router as offers_router
 from parcours.orientation.api import router as orientation_router
 from parcours.support.api import router as support_router
 
-from . import errors
+from . import errors, openapi
 from .auth import TokenAuth
 from .schemas import ErrorOut
 
@@ -27,6 +27,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 errors.install(api)
+openapi.document_shared_errors(api)
 
 
 class OrganizationOut(Schema):

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views import i18n as i18n_views
 from django.views.decorators.cache import never_cache
 
@@ -40,26 +41,43 @@ def home(request):
     )
 
 
+def _api_error(request, status: int, code: str, message: str):
+    """Under /api/, the errors Django answers itself (unknown URL, crash…) keep the API's JSON format."""
+    if not request.path.startswith("/api/"):
+        return None
+    return JsonResponse({"error": {"code": code, "message": message, "fields": {}}}, status=status)
+
+
 @login_not_required
 @two_factor_exempt
 def bad_request(request, exception=None):
-    return render(request, "400.html", status=400)
+    return _api_error(request, 400, "invalid", _("Requête invalide")) or render(
+        request, "400.html", status=400
+    )
 
 
 @login_not_required
 @two_factor_exempt
 def permission_denied(request, exception=None):
     # A record one may not see answers 404 everywhere; this page is for CSRF and other refusals.
-    return render(request, "403.html", status=403)
+    return _api_error(request, 403, "forbidden", _("Action refusée")) or render(
+        request, "403.html", status=403
+    )
 
 
 @login_not_required
 @two_factor_exempt
 def page_not_found(request, exception=None):
-    return render(request, "404.html", status=404)
+    return _api_error(request, 404, "not_found", _("Ressource introuvable.")) or render(
+        request, "404.html", status=404
+    )
 
 
 @login_not_required
 @two_factor_exempt
 def server_error(request):
-    return render(request, "500.html", status=500)
+    message = _(
+        "L'équipe d'exploitation est prévenue. Rien de ce qui était déjà enregistré n'est perdu. "
+        "Réessayez dans quelques instants."
+    )
+    return _api_error(request, 500, "server_error", message) or render(request, "500.html", status=500)

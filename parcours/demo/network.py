@@ -12,7 +12,7 @@ from parcours.accounts import services
 from parcours.accounts.models import Organization, User
 from parcours.accounts.roles import OrganizationType, Role
 
-DEMO_PASSWORD = "demo-parcours-93"  # noqa: S105  (public demo credentials, documented in the README)
+DEMO_PASSWORD = "demo-parcours-93"  # noqa: S105  (public demo credentials, documented in the README)  # nosec B105
 TERRITORY = "93"
 
 SIAO = "Passerelles 93 — SIAO"

@@ -334,8 +334,11 @@ def merge(request, pk):
         raise Http404
     candidates = []
     if request.method == "POST":
+        duplicate_id = request.POST.get("duplicate", "")
         duplicate = (
-            Household.objects.visible_to(request.user).filter(pk=request.POST.get("duplicate")).first()
+            Household.objects.visible_to(request.user).filter(pk=duplicate_id).first()
+            if duplicate_id.isdigit()
+            else None
         )
         if duplicate is None or not perms.can_edit_household(request.user, duplicate):
             raise Http404

@@ -24,7 +24,7 @@ from .models import InsertionRequest, Proposal, RefusalReason
 router = Router(tags=["orientation"])
 
 
-class RequestIn(Schema):
+class InsertionRequestIn(Schema):
     wished_kinds: list[FacilityKind] = Field(min_length=1, max_length=12)
     wished_territories: list[str] = Field(min_length=1, max_length=20)
     max_rent: Decimal | None = Field(None, ge=0, max_digits=8, decimal_places=2)
@@ -38,12 +38,12 @@ class RequiredReasonIn(Schema):
     reason: str = Field(min_length=1, max_length=2000)
 
 
-class RequestCreatedOut(Schema):
+class InsertionRequestCreatedOut(Schema):
     id: int
     status: str
 
 
-class TransitionOut(Schema):
+class RequestTransitionOut(Schema):
     from_status: str
     to_status: str
     actor: int | None
@@ -51,7 +51,7 @@ class TransitionOut(Schema):
     reason: str
 
 
-class RequestOut(Schema):
+class InsertionRequestOut(Schema):
     id: int
     version: int
     household: int
@@ -63,7 +63,7 @@ class RequestOut(Schema):
     submitted_at: datetime | None
     validated_at: datetime | None
     created_at: datetime
-    transitions: list[TransitionOut]
+    transitions: list[RequestTransitionOut]
 
 
 class StatusOut(Schema):
@@ -122,7 +122,7 @@ def _get(request, request_id: int) -> InsertionRequest:
 @router.post(
     "/households/{int:household_id}/insertion-requests",
     response={
-        201: RequestCreatedOut,
+        201: InsertionRequestCreatedOut,
         400: ErrorOut,
         403: ErrorOut,
         404: ErrorOut,
@@ -131,7 +131,7 @@ def _get(request, request_id: int) -> InsertionRequest:
     },
     summary="Créer une demande d'insertion (brouillon)",
 )
-def create_request(request, household_id: int, payload: RequestIn):
+def create_request(request, household_id: int, payload: InsertionRequestIn):
     household = _household(request, household_id)
     if not perms.can_create_request(request.user, household):
         raise ApiError(403, "forbidden", "Votre rôle ne permet pas de créer une demande pour ce ménage.")
@@ -150,7 +150,7 @@ def create_request(request, household_id: int, payload: RequestIn):
 
 @router.get(
     "/households/{int:household_id}/insertion-requests",
-    response={200: list[RequestOut], 404: ErrorOut},
+    response={200: list[InsertionRequestOut], 404: ErrorOut},
     summary="Les demandes d'insertion d'un ménage",
 )
 def list_household_requests(request, household_id: int):
@@ -163,7 +163,7 @@ def list_household_requests(request, household_id: int):
 
 @router.get(
     "/insertion-requests/{int:request_id}",
-    response={200: RequestOut, 404: ErrorOut},
+    response={200: InsertionRequestOut, 404: ErrorOut},
     summary="Une demande d'insertion et son historique",
 )
 def get_request(request, request_id: int):
