@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -577,3 +578,20 @@ def test_columns_as_arrays_equal_rows_on_postgresql(network):
     order = {rid: i for i, rid in enumerate(by_arrays.request_id.tolist())}
     for i, rid in enumerate(by_rows.request_id.tolist()):
         assert by_rows.facts(i) == by_arrays.facts(order[rid])
+
+
+def test_loading_no_request_at_all_answers_empty_columns(network):
+    """A delta with nothing left open (pk__in=[]) must not fail on PostgreSQL's array path."""
+    from parcours.orientation.models import InsertionRequest
+
+    for arrays in (False, True) if connection.vendor == "postgresql" else (False,):
+        tables = loaders.fetch_tables(
+            InsertionRequest.objects.filter(pk__in=[]), timezone.localdate(), arrays=arrays
+        )
+        assert all(
+            not (table[1] if isinstance(table, tuple) else any(table.values())) for table in tables.values()
+        )
+    assert (
+        len(loaders.load_requests(InsertionRequest.objects.filter(pk__in=[]), today=timezone.localdate()))
+        == 0
+    )

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
@@ -249,7 +250,10 @@ JSON_FIELDS = ("wished_kinds", "wished_territories")
 def _as_arrays(queryset, names: tuple[str, ...]) -> dict[str, list]:
     """The same query, answered as one row of arrays (PostgreSQL's array_agg over it) rather than one
     row per record: a fraction of the cost of moving and converting 100,000 rows."""
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # a filter Django knows selects nothing (pk__in=[]): no SQL to run
+        return {name: [] for name in names}
     aliases = ", ".join(f"c{i}" for i in range(len(names)))
     aggregates = ", ".join(f"array_agg(t.c{i})" for i in range(len(names)))
     with connection.cursor() as cursor:
