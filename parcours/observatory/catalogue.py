@@ -24,6 +24,14 @@ class Period:
     def days(self) -> list[dt.date]:
         return [self.start + dt.timedelta(days=n) for n in range((self.end - self.start).days + 1)]
 
+    def bounds(self) -> tuple[dt.datetime, dt.datetime]:
+        """[start, end) as aware datetimes: the first instant of the period and the first after it."""
+        from django.utils import timezone
+
+        start = timezone.make_aware(dt.datetime.combine(self.start, dt.time.min))
+        end = timezone.make_aware(dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time.min))
+        return start, end
+
 
 @dataclass
 class Row:
@@ -53,6 +61,21 @@ class Indicator:
     # threshold for whoever may only see aggregates. Rates and durations are not counts of people.
     counts_people: bool = True
     chart: str = "bar"  # "bar" or "line"
+
+
+def median_and_p90(values: list) -> "Result":
+    """A duration's median and 90th percentile (the largest value below ten values), or empty rows."""
+    import statistics
+
+    from django.utils.translation import gettext as _
+
+    if not values:
+        return Result(rows=[Row("median", _("médiane"), None), Row("p90", _("90e centile"), None)])
+    ordered = sorted(values)
+    p90 = ordered[-1] if len(ordered) < 10 else statistics.quantiles(ordered, n=10, method="inclusive")[-1]
+    return Result(
+        rows=[Row("median", _("médiane"), statistics.median(ordered)), Row("p90", _("90e centile"), p90)]
+    )
 
 
 INDICATORS: dict[str, Indicator] = {}

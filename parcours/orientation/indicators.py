@@ -2,14 +2,13 @@
 between kinds of offer, exits and inter-département orientations. Definitions are part of the product."""
 
 import datetime as dt
-import statistics
 from collections import Counter
 
 from django.db.models import Count, F, Min, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from parcours.observatory.catalogue import Period, Result, Row, drill, register
+from parcours.observatory.catalogue import Period, Result, Row, drill, median_and_p90, register
 from parcours.offers.choices import FacilityKind
 
 from .choices import ExitDestination, ProposalStatus, RefusalSide, RequestStatus
@@ -19,19 +18,13 @@ P = ProposalStatus
 HOUSING_EXITS = (ExitDestination.OWN_HOUSING, ExitDestination.SOCIAL_HOUSING)
 
 
-def _bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
-    start = timezone.make_aware(dt.datetime.combine(period.start, dt.time.min))
-    end = timezone.make_aware(dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min))
-    return start, end
-
-
 def _in_territory(qs, territory: str | None, path: str):
     return qs.filter(**{f"{path}__territory__code": territory}) if territory else qs
 
 
 def _answered(period: Period, territory: str | None):
     """Proposals answered (accepted or refused) during the period, by the date of the answer."""
-    start, end = _bounds(period)
+    start, end = period.bounds()
     events = ProposalEvent.objects.filter(
         at__gte=start, at__lt=end, to_status__in=(P.ACCEPTED, P.REFUSED)
     ).exclude(from_status=P.ACCEPTED, to_status=P.REFUSED)
@@ -49,7 +42,7 @@ def _answered(period: Period, territory: str | None):
     unit=_("demandes"),
 )
 def requests_submitted(period: Period, territory: str | None) -> Result:
-    start, end = _bounds(period)
+    start, end = period.bounds()
     transmitted = _in_territory(
         RequestTransition.objects.filter(to_status=RequestStatus.SUBMITTED), territory, "request__household"
     )
@@ -80,7 +73,7 @@ def _monthly(period: Period, counts: Counter) -> Result:
     unit=_("demandes"),
 )
 def requests_by_status(period: Period, territory: str | None) -> Result:
-    _start, end = _bounds(period)
+    _start, end = period.bounds()
     last = RequestTransition.objects.filter(request_id=OuterRef("pk"), at__lt=end, kind="status").order_by(
         "-at", "-pk"
     )
@@ -151,15 +144,7 @@ def waiting_time(period: Period, territory: str | None) -> Result:
         "request__household",
     ).values_list("admitted_on", "request__validated_at")
     days = sorted((entered - timezone.localdate(validated)).days for entered, validated in admitted)
-    if not days:
-        return Result(rows=[Row("median", str(_("médiane")), None), Row("p90", str(_("90e centile")), None)])
-    p90 = days[-1] if len(days) < 10 else statistics.quantiles(days, n=10, method="inclusive")[-1]
-    return Result(
-        rows=[
-            Row("median", str(_("médiane")), statistics.median(days)),
-            Row("p90", str(_("90e centile")), p90),
-        ]
-    )
+    return median_and_p90(days)
 
 
 @register(
@@ -173,7 +158,7 @@ def waiting_time(period: Period, territory: str | None) -> Result:
     unit=_("refus"),
 )
 def refusals_by_reason(period: Period, territory: str | None) -> Result:
-    start, end = _bounds(period)
+    start, end = period.bounds()
     refused = _in_territory(
         Proposal.objects.filter(status=P.REFUSED, answered_at__gte=start, answered_at__lt=end),
         territory,
@@ -202,7 +187,7 @@ def refusals_by_reason(period: Period, territory: str | None) -> Result:
     unit=_("refus"),
 )
 def refusals_by_side(period: Period, territory: str | None) -> Result:
-    start, end = _bounds(period)
+    start, end = period.bounds()
     counts = Counter(
         _in_territory(
             Proposal.objects.filter(status=P.REFUSED, answered_at__gte=start, answered_at__lt=end),
@@ -294,7 +279,7 @@ def _households_of(proposals):
 def requests_by_status_files(period: Period, territory: str | None, key: str):
     from parcours.households.models import Household
 
-    _start, end = _bounds(period)
+    _start, end = period.bounds()
     last = RequestTransition.objects.filter(request_id=OuterRef("pk"), at__lt=end, kind="status").order_by(
         "-at", "-pk"
     )
@@ -322,7 +307,7 @@ def exits_files(period: Period, territory: str | None, key: str):
 
 @drill("siao.refusals_by_reason")
 def refusals_by_reason_files(period: Period, territory: str | None, key: str):
-    start, end = _bounds(period)
+    start, end = period.bounds()
     refused = Proposal.objects.filter(
         status=P.REFUSED, answered_at__gte=start, answered_at__lt=end, refusal_reason__code=key
     )

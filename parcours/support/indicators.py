@@ -1,15 +1,12 @@
 """Support and prevention indicators for the observatory (design §7): measures open, their durations,
 goals by axis, alerts handled, evictions avoided."""
 
-import datetime as dt
-import statistics
 from collections import Counter
 
 from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from parcours.observatory.catalogue import Period, Result, Row, register
+from parcours.observatory.catalogue import Period, Result, Row, median_and_p90, register
 
 from .choices import AlertKind, Axis, MeasureStatus
 from .models import PreventionAlert, ProjectGoal, SupportMeasure
@@ -17,12 +14,6 @@ from .models import PreventionAlert, ProjectGoal, SupportMeasure
 
 def _territory(qs, territory: str | None, path: str = "household"):
     return qs.filter(**{f"{path}__territory__code": territory}) if territory else qs
-
-
-def _bounds(period: Period):
-    start = timezone.make_aware(dt.datetime.combine(period.start, dt.time.min))
-    end = timezone.make_aware(dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min))
-    return start, end
 
 
 @register(
@@ -68,15 +59,7 @@ def durations(period: Period, territory: str | None) -> Result:
         territory,
     ).values_list("started_on", "ended_on")
     days = sorted((end - start).days for start, end in closed)
-    if not days:
-        return Result(rows=[Row("median", str(_("médiane")), None), Row("p90", str(_("90e centile")), None)])
-    p90 = days[-1] if len(days) < 10 else statistics.quantiles(days, n=10, method="inclusive")[-1]
-    return Result(
-        rows=[
-            Row("median", str(_("médiane")), statistics.median(days)),
-            Row("p90", str(_("90e centile")), p90),
-        ]
-    )
+    return median_and_p90(days)
 
 
 @register(
@@ -90,7 +73,7 @@ def durations(period: Period, territory: str | None) -> Result:
     unit=_("objectifs"),
 )
 def goals_by_axis(period: Period, territory: str | None) -> Result:
-    start, end = _bounds(period)
+    start, end = period.bounds()
     counts = Counter(
         _territory(
             ProjectGoal.objects.filter(created_at__gte=start, created_at__lt=end),
@@ -113,7 +96,7 @@ def goals_by_axis(period: Period, territory: str | None) -> Result:
     unit=_("alertes"),
 )
 def alerts(period: Period, territory: str | None) -> Result:
-    start, end = _bounds(period)
+    start, end = period.bounds()
     raised = Counter(
         _territory(
             PreventionAlert.objects.filter(created_at__gte=start, created_at__lt=end), territory
