@@ -683,3 +683,19 @@ def test_the_engine_snapshot_is_stored_and_the_engine_sees_parking_and_pending(w
     parked = loaders.parked_households([world["household"].pk], timezone.localdate())
     assert parked == {world["vacancy"].unit.facility_id: [world["household"].pk]}
     assert loaders.pending_proposal_requests(InsertionRequest.objects.all()) == set()
+
+
+def test_automatic_steps_show_on_the_pages(world, client, login, settings):
+    """An expiry or a reminder has no actor: the history says Parcours did it (no template error)."""
+    settings.PARCOURS_PROPOSAL_REMINDER_DAYS = 7
+    proposal = _propose(world)
+    Proposal.objects.filter(pk=proposal.pk).update(created_at=timezone.now() - dt.timedelta(days=8))
+    run_daily(wet=True)
+    services.log_event(world["request"], kind=TransitionKind.REMINDER, actor=None, reason="Relance")
+    login(world["m"]["coordinator"].user)
+    for url in (
+        reverse("orientation:detail", args=[world["request"].pk]),
+        reverse("orientation:proposal", args=[proposal.pk]),
+    ):
+        page = client.get(url)
+        assert page.status_code == 200 and "Parcours (automatique)" in page.content.decode()
