@@ -15,6 +15,7 @@ from parcours.core import audit, retention
 from parcours.core.models import AuditEvent
 from parcours.emergency.models import EmergencyCall, EmergencyRequest
 from parcours.households.models import Household, Person
+from parcours.households.timeline import household_path
 from parcours.observatory.catalogue import INDICATORS, Period
 from parcours.orientation.models import InsertionRequest, RequestTransition
 from parcours.support.models import MeasureReview, ProjectGoal, SupportAction, SupportMeasure
@@ -70,7 +71,8 @@ def _in_three_years() -> dt.date:
     return timezone.localdate() + dt.timedelta(days=3 * 366)
 
 
-def test_a_household_without_contact_is_anonymised_and_one_in_contact_is_not(organization):
+def test_a_household_without_contact_is_anonymised_and_one_in_contact_is_not(organization, member):
+    worker = member(organization=organization)
     quiet = make_household(organization=organization, people=[("Odile", "Marchand", dt.date(1979, 8, 14))])
     called = make_household(organization=organization, people=[("Yves", "Carpentier", dt.date(1990, 3, 2))])
     later = timezone.now() + dt.timedelta(days=3 * 366 - 30)
@@ -90,6 +92,19 @@ def test_a_household_without_contact_is_anonymised_and_one_in_contact_is_not(org
     assert person.search_text == "personne anonymisee"
     assert Person.objects.get(household=called).last_name == "Carpentier"
     assert not Household.objects.filter(people__search_text__contains="marchand").exists()
+    # The path tells whoever opens the file why its names and texts are gone.
+    labels = [step.label for step in household_path(worker, quiet)]
+    assert "Dossier anonymisé (durée de conservation sans contact écoulée)" in labels
+    assert not any("anonymisé" in step.label for step in household_path(worker, called))
+
+
+def test_a_protected_file_loses_its_list_of_authorised_viewers(organization, member):
+    viewer = member()
+    household = make_household(organization=organization, protected=True)
+    household.protected_viewers.add(viewer)
+    retention.run_retention(wet=True, today=_in_three_years())
+    household.refresh_from_db()
+    assert household.protected and household.protected_viewers.count() == 0
 
 
 def test_a_live_file_is_never_anonymised(organization):

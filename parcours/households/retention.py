@@ -1,8 +1,11 @@
 """How the household file is anonymised by the retention run (registry: parcours.core.retention)."""
 
+from django.utils.translation import gettext as _
+
 from parcours.core.retention import Erase, Keep, Replace, YearOnly, register
 from parcours.core.text import fold
 
+from . import timeline
 from .models import Consent, Household, MoneyLine, Person, SituationPeriod
 
 ANONYMOUS_FIRST_NAME = "Personne"
@@ -85,3 +88,15 @@ register(
         )
     },
 )
+
+
+@timeline.register
+def anonymised_step(user, household):
+    """The path says when the file was anonymised, to whoever may open it: the blank names and texts
+    are explained, not mistaken for a loss."""
+    if household.anonymised_at is not None:
+        yield timeline.Step(
+            at=household.anonymised_at,
+            domain="household",
+            label=_("Dossier anonymisé (durée de conservation sans contact écoulée)"),
+        )
