@@ -98,6 +98,22 @@ def test_a_household_without_contact_is_anonymised_and_one_in_contact_is_not(org
     assert not any("anonymisé" in step.label for step in household_path(worker, called))
 
 
+def test_a_file_written_to_after_its_anonymisation_is_anonymised_again_in_time(organization):
+    household = make_household(organization=organization)
+    later = _in_three_years()
+    assert retention.run_retention(wet=True, today=later).due == [household.pk]
+    # A worker reopens the file and writes a name again: nothing is due today, the new name is kept…
+    Person.objects.create(household=household, first_name="Nadia", last_name="Benali", relationship="spouse")
+    found = retention.run_retention(wet=True)
+    assert found.due == [] and found.already == 0
+    assert Person.objects.filter(last_name="Benali").exists()
+    # …until it is past the limit in its turn; then it goes the same way, once.
+    assert retention.run_retention(wet=True, today=later).due == [household.pk]
+    assert not Person.objects.filter(last_name="Benali").exists()
+    again = retention.run_retention(wet=True, today=later)
+    assert again.due == [] and again.already == 1
+
+
 def test_a_protected_file_loses_its_list_of_authorised_viewers(organization, member):
     viewer = member()
     household = make_household(organization=organization, protected=True)

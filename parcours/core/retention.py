@@ -286,15 +286,21 @@ def plan(today: dt.date | None = None, months: int | None = None) -> Plan:
     from parcours.households.models import Household
 
     limit = limit_date(today, months)
-    remaining = Household.objects.filter(anonymised_at__isnull=True)
     last = last_contacts()
-    ids = remaining.values_list("pk", flat=True)
-    past = sorted(pk for pk in ids if last.get(pk) is not None and last[pk] < limit)
+    past, already = [], 0
+    for pk, anonymised_at in Household.objects.values_list("pk", "anonymised_at").order_by("pk"):
+        when = last.get(pk)
+        if anonymised_at is not None and (when is None or when <= anonymised_at):
+            already += 1  # anonymised, and nothing written since: nothing more to do
+        elif when is not None and when < limit:
+            # Never anonymised, or written to again after its anonymisation (a file reopened by a
+            # worker): what was written since goes the same way once it is past the limit too.
+            past.append(pk)
     live = live_household_ids(today)
     return Plan(
         due=[pk for pk in past if pk not in live],
         kept_alive=[pk for pk in past if pk in live],
-        already=Household.objects.filter(anonymised_at__isnull=False).count(),
+        already=already,
         limit=limit,
     )
 

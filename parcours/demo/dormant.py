@@ -14,6 +14,7 @@ from parcours.core.text import fold
 from parcours.demo import names
 from parcours.demo.network import TERRITORY
 from parcours.emergency.models import EmergencyCall, EmergencyRequest, UnmetDemand
+from parcours.households.choices import SUGGESTED_FAMILY, Situation
 from parcours.households.models import Consent, Household, Person, SituationPeriod
 from parcours.orientation.models import InsertionRequest, RequestTransition
 from parcours.support.models import (
@@ -38,10 +39,14 @@ def _at(day: date, hour: int = 10) -> datetime:
 def _referents():
     from parcours.accounts.models import Membership
     from parcours.accounts.roles import Role
+    from parcours.demo.network import ASSOCIATIONS
 
     return list(
         Membership.objects.filter(
-            role=Role.SOCIAL_WORKER, active=True, organization__territory__code=TERRITORY
+            role=Role.SOCIAL_WORKER,
+            active=True,
+            organization__territory__code=TERRITORY,
+            organization__name__in=ASSOCIATIONS,
         )
         .select_related("user", "organization")
         .order_by("organization_id", "user__username")
@@ -73,7 +78,8 @@ def seed(rng: random.Random) -> int:
             address=f"{rng.randint(1, 120)} rue de la Gare, 93200 Saint-Denis" if rng.random() < 0.5 else "",
             phone=f"06{rng.randrange(10**8):08d}" if rng.random() < 0.7 else "",
             public_family_reason="Hébergé chez sa sœur jusqu'à la fin du mois." if n % 5 == 0 else "",
-            sne_number=f"093{rng.randrange(10**12):012d}" if rng.random() < 0.4 else "",
+            sne_number=f"093{rng.randrange(10**15):015d}" if rng.random() < 0.4 else "",
+            public_family=SUGGESTED_FAMILY.get(Situation.STREET),
             created_at=_at(started),
             last_contact_at=_at(last_seen),
         )
@@ -106,9 +112,9 @@ def seed(rng: random.Random) -> int:
         periods.append(
             SituationPeriod(
                 household=household,
-                situation="street",
+                # The last known situation stays current: nobody has had news since.
+                situation=Situation.STREET,
                 started_on=started,
-                ended_on=last_seen,
                 recorded_by=membership.user,
                 created_at=_at(started),
             )
