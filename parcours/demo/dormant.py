@@ -212,7 +212,11 @@ def _insertions(insertions) -> None:
         if request.status == "expired":
             transitions.append(
                 RequestTransition(
-                    request=request, from_status="submitted", to_status="expired", at=_at(last_seen)
+                    request=request,
+                    from_status="submitted",
+                    to_status="expired",
+                    actor=membership.user,
+                    at=_at(last_seen),
                 )
             )
     RequestTransition.objects.bulk_create(transitions)
