@@ -244,6 +244,8 @@ PARCOURS_SITE_URL = env.str("PARCOURS_SITE_URL", default="http://127.0.0.1:8000"
 
 # Observatory: counts of people below this threshold are not shown to those who only see aggregates.
 PARCOURS_DISCLOSURE_THRESHOLD = env.int("PARCOURS_DISCLOSURE_THRESHOLD", default=11)
+# Households without contact for this many months are anonymised by `parcours retention --wet-run`.
+PARCOURS_RETENTION_MONTHS = env.int("PARCOURS_RETENTION_MONTHS", default=24)
 
 LOGGING = {
     "version": 1,

@@ -10,7 +10,7 @@ class AccountsConfig(AppConfig):
 
         from parcours.core import audit
 
-        from . import home  # noqa: F401  (registers the home page panels)
+        from . import home, retention  # noqa: F401  (home page panels, retention classification)
 
         # Django's own login and logout hooks: the only place every way of logging in goes through.
         def on_login(sender, request, user, **kwargs):

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class AssessmentsConfig(AppConfig):
     name = "parcours.assessments"
     verbose_name = "Évaluation partagée"
+
+    def ready(self):
+        from . import retention  # noqa: F401  (retention classification of the fields)

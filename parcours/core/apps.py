@@ -6,4 +6,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Parcours — socle"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import checks, retention  # noqa: F401  (registers the system checks)
+
+        retention._register_core()

@@ -85,6 +85,8 @@ class Household(TimeStampedModel, SoftDeleteModel, VersionedModel):
     address = models.TextField(_("adresse ou lieu de vie"), blank=True)
     phone = models.CharField(_("téléphone de contact"), max_length=20, blank=True)
     last_contact_at = models.DateTimeField(_("dernier contact"), default=timezone.now)
+    # Set by the retention run (parcours.core.retention): the file no longer leads to a named person.
+    anonymised_at = models.DateTimeField(_("anonymisé le"), null=True, blank=True, editable=False)
     merged_into = models.ForeignKey(
         "self",
         verbose_name=_("fusionné dans"),

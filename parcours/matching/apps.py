@@ -6,4 +6,4 @@ class MatchingConfig(AppConfig):
     verbose_name = "Moteur d'orientation"
 
     def ready(self):
-        from . import home, timeline  # noqa: F401  (register the home page panels and the path's steps)
+        from . import home, retention, timeline  # noqa: F401  (home panels, anonymisation rules, path's steps)

@@ -6,4 +6,4 @@ class OrientationConfig(AppConfig):
     verbose_name = "Orientation"
 
     def ready(self):
-        from . import home, indicators, links, timeline  # noqa: F401  (register panels, indicators, links, steps)
+        from . import home, indicators, links, retention, timeline  # noqa: F401  (panels, indicators, links, anonymisation, steps)

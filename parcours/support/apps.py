@@ -6,4 +6,4 @@ class SupportConfig(AppConfig):
     verbose_name = "Accompagnement"
 
     def ready(self):
-        from . import home, indicators, links, timeline  # noqa: F401  (panels, indicators, links, steps)
+        from . import home, indicators, links, retention, timeline  # noqa: F401  (panels, indicators, links, anonymisation, steps)

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from parcours.accounts.roles import Role
 from parcours.demo import (
     assessments,
+    dormant,
     emergency,
     households,
     matching,
@@ -32,6 +33,7 @@ STEPS = [
     support.seed,
     matching.seed,
     plan.seed,
+    dormant.seed,
 ]
 
 

@@ -1,0 +1,179 @@
+"""How the support's records are anonymised by the retention run (registry: parcours.core.retention)."""
+
+from parcours.core.retention import Erase, Keep, Redact, register
+
+from .models import (
+    AlertEvent,
+    Attendance,
+    ClosingEvaluation,
+    GoalStep,
+    IntensityChange,
+    MeasureCoworker,
+    MeasureKind,
+    MeasureReview,
+    MeasureTransition,
+    PreventionAlert,
+    Programme,
+    ProgrammeFunding,
+    ProgrammeHousing,
+    ProjectGoal,
+    SupportAction,
+    SupportMeasure,
+    Workshop,
+    WorkshopEnrolment,
+    WorkshopSession,
+)
+
+CODED = "statuts, dates, durées et codes comptés par l'observatoire"
+
+register(MeasureKind, not_personal={"référentiel": ("code", "label", "description", "active")})
+register(
+    Programme,
+    not_personal={
+        "projet d'un bailleur et d'une association": (
+            "name",
+            "landlord",
+            "association",
+            "territory",
+            "starts_on",
+            "ends_on",
+            "description",
+            "units",
+        )
+    },
+)
+register(ProgrammeFunding, not_personal={"financement": ("programme", "source", "year", "amount")})
+register(
+    ProgrammeHousing,
+    household="household",
+    not_personal={CODED: ("programme", "household", "unit", "entered_on", "left_on")},
+)
+register(
+    SupportMeasure,
+    household="household",
+    not_personal={
+        CODED: (
+            "household",
+            "kind",
+            "organization",
+            "referent",
+            "status",
+            "consent_given",
+            "consent_on",
+            "consent_informed_how",
+            "started_on",
+            "ended_on",
+            "next_review_on",
+            "programme",
+            "source_alert",
+            "created_by",
+        )
+    },
+)
+register(
+    MeasureTransition,
+    household="measure__household",
+    personal={"comment": Erase(), "reason": Keep(CODED)},
+    not_personal={CODED: ("measure", "from_status", "to_status", "actor", "at")},
+)
+register(
+    IntensityChange,
+    household="measure__household",
+    personal={"reason": Erase()},
+    not_personal={CODED: ("measure", "level", "from_date", "set_by", "set_at")},
+)
+register(
+    MeasureCoworker,
+    household="measure__household",
+    personal={"role": Erase()},
+    not_personal={"rattachements": ("measure", "organization", "added_by", "ended_at")},
+)
+register(
+    MeasureReview,
+    household="measure__household",
+    personal={"summary": Erase()},
+    not_personal={CODED: ("measure", "planned_on", "held_on", "held_by", "reminded_at")},
+)
+register(
+    ProjectGoal,
+    household="measure__household",
+    personal={"title": Redact()},
+    not_personal={CODED: ("measure", "axis", "written_with_person", "status", "created_by")},
+)
+register(
+    GoalStep,
+    household="goal__measure__household",
+    personal={"label": Redact()},
+    not_personal={CODED: ("goal", "due_on", "done_on")},
+)
+register(
+    SupportAction,
+    household="measure__household",
+    personal={"note": Erase()},
+    not_personal={
+        CODED: (
+            "measure",
+            "kind",
+            "happened_on",
+            "duration_minutes",
+            "author",
+            "organization",
+            "goal",
+            "confidentiality",
+        )
+    },
+)
+register(
+    ClosingEvaluation,
+    household="measure__household",
+    personal={"comment": Erase()},
+    not_personal={CODED: ("measure", "closing", "perspective", "outcome", "recorded_by")},
+)
+register(
+    PreventionAlert,
+    household="household",
+    personal={
+        "detail": Erase(),
+        "amount": Keep("montant de la dette, compté par l'observatoire"),
+        "months": Keep("durée de la dette, comptée"),
+    },
+    not_personal={
+        CODED: (
+            "household",
+            "landlord",
+            "raised_by",
+            "kind",
+            "status",
+            "siao",
+            "association",
+            "assigned_organization",
+            "assigned_to",
+            "due_on",
+            "taken_at",
+            "measure",
+            "close_reason",
+            "closed_at",
+            "eviction_avoided",
+        )
+    },
+)
+register(
+    AlertEvent,
+    household="alert__household",
+    not_personal={CODED: ("alert", "status", "actor", "organization", "at")},
+)
+register(
+    Workshop,
+    not_personal={"atelier collectif": ("title", "organization", "axis", "description", "capacity")},
+)
+register(
+    WorkshopSession, not_personal={"séance d'atelier": ("workshop", "starts_at", "duration_minutes", "topic")}
+)
+register(
+    WorkshopEnrolment,
+    household="household",
+    not_personal={CODED: ("workshop", "household", "goal")},
+)
+register(
+    Attendance, household="enrolment__household", not_personal={CODED: ("session", "enrolment", "present")}
+)
