@@ -18,11 +18,12 @@ import random
 import re
 import struct
 import time
+from pathlib import Path
 
 from locust import HttpUser, between, events, task
 from locust.exception import StopUser
 
-PLAN = json.loads(open(os.environ["PARCOURS_LOAD_PLAN"], encoding="utf-8").read())  # noqa: SIM115
+PLAN = json.loads(Path(os.environ["PARCOURS_LOAD_PLAN"]).read_text(encoding="utf-8"))
 ACCOUNTS = {role: iter(accounts) for role, accounts in PLAN["accounts"].items()}
 NAMES = PLAN["names"]
 MAX_TASKS = PLAN.get("max_tasks_per_user", 200)

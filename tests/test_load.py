@@ -20,9 +20,7 @@ from parcours.emergency.models import NightAllocation
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import load  # noqa: E402
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-SECONDS = 8
+SECONDS = 10
 EXPECTED = {
     "login: password",
     "login: second factor",
@@ -56,6 +54,7 @@ def serial_on_sqlite(live_server, monkeypatch):
     return live_server
 
 
+@pytest.mark.django_db(transaction=True)
 def test_load_scenario_runs_without_error(serial_on_sqlite):
     live_server = serial_on_sqlite
     call_command("seed_demo", stdout=StringIO())
