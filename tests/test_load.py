@@ -6,6 +6,7 @@ household search and page, assessments, insertion requests. Not a measure (that 
 it keeps the scenario working as the pages change. Zero errors, every step reached.
 """
 
+import importlib
 import sys
 import threading
 from io import StringIO
@@ -34,6 +35,27 @@ EXPECTED = {
 }
 
 
+def _reference_data():
+    """Put back the reference rows of the data migrations (the demo and the pages need them).
+
+    Transactional tests (the browser tests, run before this one) end by flushing every table, the
+    rows written by data migrations included. Each function below is idempotent but the matching
+    settings', run only when they are gone.
+    """
+    from django.apps import apps
+
+    from parcours.matching.models import RuleSetting
+
+    for module, function in [
+        ("parcours.orientation.migrations.0003_refusal_reasons", "load"),
+        ("parcours.assessments.migrations.0002_load_affil_v1", "forward"),
+        ("parcours.support.migrations.0002_measure_kinds", "add_kinds"),
+    ]:
+        getattr(importlib.import_module(module), function)(apps, None)
+    if not RuleSetting.objects.exists():
+        importlib.import_module("parcours.matching.migrations.0002_default_settings").seed(apps, None)
+
+
 @pytest.fixture
 def serial_on_sqlite(live_server, monkeypatch):
     """The live server, serving one request at a time on SQLite.
@@ -57,6 +79,7 @@ def serial_on_sqlite(live_server, monkeypatch):
 @pytest.mark.django_db(transaction=True)
 def test_load_scenario_runs_without_error(serial_on_sqlite):
     live_server = serial_on_sqlite
+    _reference_data()
     call_command("seed_demo", stdout=StringIO())
     allocations = NightAllocation.objects.count()
     plan = load.prepare(handlers=2, workers=2)
