@@ -1,0 +1,267 @@
+"""Tools of the load test: bench accounts with TOTP devices, a real server on loopback, locust headless.
+
+Used by bench/bench_load.py (`make bench`) and tests/test_load.py (the smoke test). Traffic goes to
+127.0.0.1 only, bounded in time (`seconds`) and in requests (`max_tasks_per_user` per virtual user).
+
+    # with DATABASE_URL (and DJANGO_SETTINGS_MODULE) set:
+    python bench/load.py prepare PLAN.json --handlers 6 --workers 6
+"""
+
+import argparse
+import json
+import os
+import secrets
+import socket
+import subprocess  # nosec B404 # starts our own server and locust with argument lists
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCUSTFILE = ROOT / "bench" / "locustfile.py"
+BENCH_PREFIX = "bench-load-"
+
+
+def prepare(handlers: int, workers: int, *, seed: int = 9) -> dict:
+    """Create (or renew) the bench accounts and return the plan locust reads.
+
+    Call handlers join the organisation of an existing call handler; social workers are spread over
+    the organisations that already have social workers (the demo's association and, at scale, the
+    generator's), so that each one sees the households of a real caseload. Each account gets a fresh
+    random password and a confirmed TOTP device whose key only the plan holds; the names to type in
+    searches are the demo's lists of common names (no person of the database is copied).
+    """
+    import random
+
+    from django.db import transaction
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from parcours.accounts.models import Membership, User
+    from parcours.accounts.roles import Role
+    from parcours.demo import names
+
+    rng = random.Random(seed)
+    plan = {"accounts": {}, "users": {"call_handler": handlers, "social_worker": workers}}
+    wanted = {Role.CALL_HANDLER: handlers, Role.SOCIAL_WORKER: workers}
+    with transaction.atomic():
+        for role, count in wanted.items():
+            organizations = list(
+                Membership.objects.filter(role=role)
+                .exclude(user__username__startswith=BENCH_PREFIX)
+                .order_by("organization_id")
+                .values_list("organization_id", flat=True)
+                .distinct()
+            )
+            if count and not organizations:
+                raise RuntimeError(f"No organisation has a {role} to join: seed the demo first.")
+            accounts = []
+            for i in range(count):
+                username = f"{BENCH_PREFIX}{role.replace('_', '-')}-{i + 1}"
+                password = secrets.token_urlsafe(18)
+                user = User.objects.filter(username=username).first()
+                if user is None:
+                    user = User.objects.create_user(
+                        username=username, password=password, first_name="Banc", last_name=f"Charge {i + 1}"
+                    )
+                else:
+                    user.set_password(password)
+                    user.save(update_fields=["password"])
+                Membership.objects.get_or_create(
+                    user=user, organization_id=organizations[i % len(organizations)], role=role
+                )
+                TOTPDevice.objects.filter(user=user).delete()
+                device = TOTPDevice.objects.create(user=user, name="banc d'essai", confirmed=True)
+                accounts.append({"username": username, "password": password, "totp_key": device.key})
+            plan["accounts"][str(role)] = accounts
+    last = sorted({n for origin in names.ORIGINS for n in origin.last})
+    first = sorted({n for origin in names.ORIGINS for n in origin.male + origin.female})
+    plan["names"] = {
+        "last": rng.sample(last, min(60, len(last))),
+        "first": rng.sample(first, min(200, len(first))),
+    }
+    return plan
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def server(database_url: str, *, workers: int = 2, threads: int = 4):
+    """gunicorn on 127.0.0.1:<free port> with the test settings; yields its base URL, stops it after."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "ALLOWED_HOSTS": "127.0.0.1",
+    }
+    command = [
+        str(Path(sys.executable).with_name("gunicorn")),
+        "config.wsgi:application",
+        f"--bind=127.0.0.1:{port}",
+        f"--workers={workers}",
+        f"--threads={threads}",
+        "--worker-class=gthread",
+        "--log-level=warning",
+        "--timeout=60",
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603  # nosec B603
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/healthz", timeout=2):  # noqa: S310  # nosec B310
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the bench server did not start") from None
+                time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@dataclass
+class Page:
+    name: str
+    method: str
+    requests: int
+    failures: int
+    p50: float
+    p95: float
+    rps: float
+
+
+def _percentile(histogram: dict[int, int], q: float) -> float:
+    """As locust does: the smallest recorded (rounded) time with at least q of the requests under it."""
+    count = sum(histogram.values())
+    if not count:
+        return 0.0
+    seen = 0
+    for value in sorted(histogram):
+        seen += histogram[value]
+        if seen >= q * count:
+            return float(value)
+    return float(max(histogram))
+
+
+def _page(name: str, method: str, entries: list[dict]) -> Page:
+    histogram: dict[int, int] = {}
+    for entry in entries:
+        for value, n in entry["response_times"].items():
+            histogram[int(float(value))] = histogram.get(int(float(value)), 0) + n
+    requests = sum(e["num_requests"] for e in entries)
+    starts = [e["start_time"] for e in entries if e["num_requests"]]
+    ends = [e["last_request_timestamp"] for e in entries if e["num_requests"]]
+    span = (max(ends) - min(starts)) if starts else 0
+    return Page(
+        name=name,
+        method=method,
+        requests=requests,
+        failures=sum(e["num_failures"] for e in entries),
+        p50=_percentile(histogram, 0.50),
+        p95=_percentile(histogram, 0.95),
+        rps=requests / span if span > 0 else 0.0,
+    )
+
+
+@dataclass
+class Result:
+    pages: list[Page]
+    total: Page
+    failures: list[str] = field(default_factory=list)
+    outcomes: dict = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def run_locust(url: str, plan: dict, *, seconds: int, max_tasks_per_user: int = 200) -> Result:
+    """Run the scenario headless against `url` (loopback only) and read its final JSON statistics."""
+    if not url.startswith(("http://127.", "http://localhost", "http://[::1]")):
+        raise ValueError("The load test targets this machine's loopback only.")
+    users = sum(plan["users"].values())
+    with tempfile.TemporaryDirectory(prefix="parcours-load-") as tmp:
+        plan_path = Path(tmp) / "plan.json"
+        plan_path.write_text(json.dumps({**plan, "max_tasks_per_user": max_tasks_per_user}))
+        env = {
+            **os.environ,
+            "PARCOURS_LOAD_PLAN": str(plan_path),
+            "PARCOURS_LOAD_OUTCOMES": str(Path(tmp) / "outcomes.json"),
+        }
+        command = [
+            sys.executable,
+            "-m",
+            "locust",
+            "--locustfile",
+            str(LOCUSTFILE),
+            "--headless",
+            "--host",
+            url,
+            "--users",
+            str(users),
+            "--spawn-rate",
+            str(users),
+            "--run-time",
+            f"{seconds}s",
+            "--stop-timeout",
+            "5",
+            "--json-file",
+            str(Path(tmp) / "stats"),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+        ]
+        started = time.perf_counter()
+        with open(Path(tmp) / "locust.log", "w", encoding="utf-8") as log:
+            subprocess.run(  # noqa: S603  # nosec B603
+                command, cwd=ROOT, env=env, check=False, timeout=seconds + 60, stdout=log, stderr=log
+            )
+        elapsed = time.perf_counter() - started
+        stats_path = Path(tmp) / "stats.json"
+        if not stats_path.exists():
+            raise RuntimeError(
+                "locust gave no statistics:\n" + (Path(tmp) / "locust.log").read_text()[-3000:]
+            )
+        entries = json.loads(stats_path.read_text())
+        pages = [_page(e["name"], e["method"], [e]) for e in entries]
+        total = _page("Aggregated", "", entries)
+        report_path = Path(tmp) / "outcomes.json"
+        if not report_path.exists():
+            raise RuntimeError("locust ended early:\n" + (Path(tmp) / "locust.log").read_text()[-3000:])
+        ended = json.loads(report_path.read_text())
+        failures = ended["errors"] + ended["exceptions"]
+        if ended["exit_code"] not in (0, 1):  # 1: requests failed, listed above; 2: a user crashed
+            failures.append(f"locust exited with {ended['exit_code']}")
+    return Result(pages=pages, total=total, failures=failures, outcomes=ended["outcomes"], seconds=elapsed)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Prepare the load test's accounts.")
+    parser.add_argument("command", choices=["prepare"])
+    parser.add_argument("out")
+    parser.add_argument("--handlers", type=int, default=6)
+    parser.add_argument("--workers", type=int, default=6)
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    import django
+
+    django.setup()
+    Path(args.out).write_text(json.dumps(prepare(args.handlers, args.workers)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
