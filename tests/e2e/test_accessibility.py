@@ -133,7 +133,7 @@ def test_every_main_page_of_every_role_has_no_serious_axe_violation(page, client
     current_grid()  # the demo's assessments need the published grid
     call_command("seed_demo", stdout=StringIO())
     page.add_init_script(LISTEN)
-    problems, checked = [], set()
+    problems, checked, visited = [], set(), 0
     # The BFS below takes the first household of each list, which may have no assessment yet: start from
     # one that has (a role that may not read it gets a 404, and the page is skipped).
     assessment = Assessment.objects.order_by("pk").last()
@@ -156,11 +156,27 @@ def test_every_main_page_of_every_role_has_no_serious_axe_violation(page, client
         for url in urls:
             problems += _check(page, url)
             checked.add(_route(url))
+            visited += 1
         client.logout()
     # The public pages too, logged out.
     page.context.clear_cookies()
     for url in ("/compte/connexion/", "/compte/mot-de-passe/oubli/", "/nulle-part/"):
         problems += _check(page, url)
+        visited += 1
+    print(f"axe-core: {visited} pages checked, {len(checked)} URL patterns")  # shown with pytest -s
     assert not problems, "\n".join(problems)
     if not only:
         assert not MAIN_ROUTES - checked, f"main pages never reached: {sorted(MAIN_ROUTES - checked)}"
+
+
+def test_axe_runs_under_the_strict_csp_which_still_blocks_an_injected_inline_script(page):
+    """The policy is not weakened for the checks: an inline <script> is refused, axe's evaluation is not."""
+    page.add_init_script(LISTEN)
+    page.goto("/compte/connexion/")
+    with pytest.raises(Exception, match="Content Security Policy|script"):
+        page.add_script_tag(content="window.__injected = true;")
+    assert page.evaluate("window.__injected === undefined")
+    assert page.evaluate("window.__csp").count("script-src-elem") == 1
+    page.evaluate(AXE)
+    assert page.evaluate("typeof axe.run") == "function"
+    assert page.evaluate(RUN_AXE) == []
