@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1:8000
 # The Makefile works on the local development settings; production sets config.settings.base.
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: demo test lint fix security fuzz bench messages makemessages territories-refresh vendor-refresh vendor-chartjs clean
+.PHONY: demo test lint fix security fuzz bench messages makemessages territories-refresh vendor-refresh vendor-chartjs vendor-axe clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -105,6 +105,16 @@ vendor-chartjs:
 	cp var/vendor-chartjs/package/dist/chart.umd.min.js var/vendor-chartjs/package/LICENSE.md \
 		parcours/static/vendor/chartjs-$(CHARTJS_VERSION)/
 	sed -i 's|//# sourceMappingURL=.*||' parcours/static/vendor/chartjs-$(CHARTJS_VERSION)/chart.umd.min.js
+
+# Re-vendor axe-core (the accessibility checks of the browser tests) from the npm registry. Only the tests
+# use it: Playwright injects the file's text into the page, nothing is served by the application.
+AXE_VERSION := 4.14.1
+vendor-axe:
+	rm -rf var/vendor-axe && mkdir -p var/vendor-axe tests/e2e/vendor
+	cd var/vendor-axe && npm pack --silent axe-core@$(AXE_VERSION) && tar xzf axe-core-*.tgz
+	cp var/vendor-axe/package/axe.min.js tests/e2e/vendor/axe.min.js
+	cp var/vendor-axe/package/LICENSE tests/e2e/vendor/axe-core-LICENSE
+	echo "axe-core $(AXE_VERSION) (npm), vendored by make vendor-axe" > tests/e2e/vendor/README
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

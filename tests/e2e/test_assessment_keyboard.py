@@ -1,0 +1,77 @@
+"""A social worker, keyboard only, fills in a few items of the shared assessment (AFFIL grid) and saves."""
+
+import pytest
+
+from parcours.accounts.roles import Role
+from parcours.assessments import grids
+from parcours.assessments.forms import comment_name, level_name
+from parcours.assessments.models import Assessment, AssessmentGrid, ItemKind
+
+from ..factories import MembershipFactory, OrganizationFactory, TerritoryFactory, make_household
+from .test_emergency import _tab_to
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def current_grid() -> AssessmentGrid:
+    """The published grid; a transactional test before this one may have flushed the migration's copy."""
+    if AssessmentGrid.objects.current() is None:
+        grids.load_grid(grids.AFFIL_V1)
+    return AssessmentGrid.objects.with_content().current()
+
+
+def test_social_worker_fills_and_saves_an_assessment_with_the_keyboard_only(page, login, client, live_server):
+    TerritoryFactory(code="93")
+    grid = current_grid()
+    first, second = [
+        item.code
+        for section in grid.sections.all()
+        for item in section.items.all()
+        if item.kind == ItemKind.RATED
+    ][:2]
+    membership = MembershipFactory(role=Role.SOCIAL_WORKER, organization=OrganizationFactory())
+    household = make_household(organization=membership.organization, referent=membership.user)
+    login(membership.user)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+
+    page.goto(f"/menages/{household.pk}/evaluations/")
+    _tab_to(
+        page,
+        "el.tagName === 'A' && el.textContent.includes('Nouvelle évaluation')"
+        " && el.href.includes('/worker/')",
+    )
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/evaluations/nouvelle/worker/")
+
+    # Tab enters a radio group on its checked option ("Non évalué", the last one); arrows change it.
+    _tab_to(page, f"el.name === '{level_name(first)}'")
+    assert page.evaluate("document.activeElement.value") == "not_assessed"
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    assert page.evaluate("document.activeElement.checked && document.activeElement.value") == "in_progress"
+    # The focused radio has a visible focus indicator (the theme's outline).
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
+    _tab_to(page, f"el.name === '{comment_name(first)}'")
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
+    page.keyboard.type("Gère son budget avec l'aide de la CESF.")
+
+    _tab_to(page, f"el.name === '{level_name(second)}'")
+    page.keyboard.press("ArrowRight")  # wraps from the last option to the first, "Acquis"
+    assert page.evaluate("document.activeElement.checked && document.activeElement.value") == "acquired"
+
+    _tab_to(
+        page, "el.tagName === 'BUTTON' && el.textContent.trim() === 'Enregistrer cette version'", limit=400
+    )
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/evaluations/*/")
+
+    saved = Assessment.objects.with_answers().get(household=household)
+    answers = saved.answers_by_item()
+    assert (answers[first].level, answers[first].comment) == (
+        "in_progress",
+        "Gère son budget avec l'aide de la CESF.",
+    )
+    assert answers[second].level == "acquired"
+    assert saved.author == membership.user
