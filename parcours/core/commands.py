@@ -15,7 +15,10 @@ class DryRunCommand(BaseCommand):
 
     def handle(self, *args, wet_run: bool, **options):
         if not wet_run:
-            self.stdout.write("Simulation : rien n'est écrit ni envoyé (ajoutez --wet-run pour appliquer).")
+            self.stdout.write(
+                "Simulation : rien n'est écrit ni envoyé "
+                "(sans --wet-run, la commande n'est qu'une simulation)."
+            )
         counts = self.run(wet=wet_run, **options)
         for label, n in counts.items():
             self.stdout.write(f"{label} : {n}")
