@@ -174,12 +174,8 @@ def _move(request, request_id: int, action: str, reason: str = "") -> dict:
     found = _get(request, request_id)
     if not perms.may(request.user, found, action):
         raise ApiError(403, "forbidden", "Votre rôle ne permet pas ce changement d'état de la demande.")
-    try:
+    with _service_errors():
         moved = services.perform(action, actor=request.user, insertion_request=found, reason=reason)
-    except services.TransitionConflict as exc:
-        raise ApiError(409, "conflict", exc.message) from exc
-    except PermissionDenied as exc:
-        raise ApiError(403, "forbidden", str(exc)) from exc
     return {"id": moved.pk, "status": moved.status}
 
 
