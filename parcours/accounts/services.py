@@ -1,9 +1,10 @@
 """Writes on accounts, organizations, memberships and tokens; each one audited."""
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +15,8 @@ from parcours.territories.models import Territory
 
 from .models import ApiToken, Membership, Organization, User
 from .roles import ROLES_BY_ORGANIZATION_TYPE, OrganizationType, Role
+
+logger = logging.getLogger(__name__)
 
 
 def _territory(code: str) -> Territory:
@@ -175,31 +178,71 @@ def two_factor_pending_device(*, user: User):
     return device
 
 
-@transaction.atomic
 def two_factor_confirm(*, actor: User, device, code: str) -> list[str] | None:
-    """Confirm the TOTP device with a first code; returns fresh recovery codes, or None if wrong."""
-    if not device.verify_token(code):
-        return None
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    # One authenticator at a time: an older confirmed device stops working once a new one is set.
-    type(device).objects.filter(user=actor, confirmed=True).exclude(pk=device.pk).delete()
-    audit.record_auth(actor=actor, action="accounts.two_factor.enable")
-    return recovery_codes_regenerate(actor=actor)
+    """Confirm the TOTP device with a first code; returns fresh recovery codes, or None if wrong.
+
+    Refused unless `actor` may enrol a second factor (a verified session, or a first login): the
+    password alone never replaces an authenticator. The owner is told by e-mail either way."""
+    from . import perms
+
+    if device.user_id != actor.pk or device.confirmed or not perms.can_enrol_second_factor(actor):
+        raise PermissionDenied
+    with transaction.atomic():
+        if not device.verify_token(code):
+            return None
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        # One authenticator at a time: an older confirmed device stops working once a new one is set.
+        replaced, _ = type(device).objects.filter(user=actor, confirmed=True).exclude(pk=device.pk).delete()
+        audit.record_auth(
+            actor=actor, action="accounts.two_factor.replace" if replaced else "accounts.two_factor.enable"
+        )
+        codes = _issue_recovery_codes(actor)
+    _notify_two_factor_change(user=actor, change="replace" if replaced else "enable")
+    return codes
+
+
+def recovery_codes_regenerate(*, actor: User) -> list[str]:
+    """New recovery codes replace the old ones; only from a session that passed the second factor."""
+    from . import perms
+
+    if not perms.can_renew_recovery_codes(actor):
+        raise PermissionDenied
+    return _issue_recovery_codes(actor)
 
 
 @transaction.atomic
-def recovery_codes_regenerate(*, actor: User) -> list[str]:
+def _issue_recovery_codes(user: User) -> list[str]:
     from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
     device, _ = StaticDevice.objects.get_or_create(
-        user=actor, name="Codes de secours", defaults={"confirmed": True}
+        user=user, name="Codes de secours", defaults={"confirmed": True}
     )
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
-    audit.record_auth(actor=actor, action="accounts.two_factor.recovery_codes")
+    audit.record_auth(actor=user, action="accounts.two_factor.recovery_codes")
     return codes
+
+
+def _notify_two_factor_change(*, user: User, change: str) -> None:
+    """Tell the owner their second factor changed: if it was not them, someone holds their password.
+    Sent after the change is saved; a mail server down does not undo it (the audit trail has it)."""
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    if not user.email:
+        return
+    context = {"user": user, "change": change, "when": timezone.localtime()}
+    try:
+        send_mail(
+            render_to_string("accounts/two_factor_changed_subject.txt", context).strip(),
+            render_to_string("accounts/two_factor_changed_email.txt", context),
+            None,
+            [user.email],
+        )
+    except Exception:  # noqa: BLE001 # the change is made and audited; the mail is a courtesy
+        logger.exception("Second-factor change notice to user %s not sent", user.pk)
 
 
 @transaction.atomic
@@ -279,12 +322,14 @@ def user_set_active(*, actor, user: User, active: bool) -> User:
     return user
 
 
-@transaction.atomic
 def two_factor_reset(*, actor, user: User) -> None:
-    """For a lost phone: remove the user's authenticator and recovery codes; set-up is asked again."""
+    """For a lost phone: remove the user's authenticator and recovery codes; set-up is asked again.
+    The owner is told by e-mail: until they set up a new one, the password alone enrols a device."""
     from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    TOTPDevice.objects.filter(user=user).delete()
-    StaticDevice.objects.filter(user=user).delete()
-    audit.record_write(actor=actor, action="accounts.two_factor.reset", obj=user, fields=["two_factor"])
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        audit.record_write(actor=actor, action="accounts.two_factor.reset", obj=user, fields=["two_factor"])
+    _notify_two_factor_change(user=user, change="reset")
