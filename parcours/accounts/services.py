@@ -13,8 +13,8 @@ from parcours.core import audit
 from parcours.core.versioning import save_versioned
 from parcours.territories.models import Territory
 
-from .models import ApiToken, Membership, Organization, User
-from .roles import ROLES_BY_ORGANIZATION_TYPE, OrganizationType, Role
+from .models import ApiToken, Membership, MembershipApproval, Organization, User
+from .roles import ROLES_BY_ORGANIZATION_TYPE, ROLES_READING_NAMED_PERSONS, OrganizationType, Role
 
 logger = logging.getLogger(__name__)
 
@@ -74,8 +74,16 @@ def get_or_create_organization(
     return organization_create(actor=actor, name=name, type=type, territory=territory, **kwargs), True
 
 
+def is_self_grant(*, actor, user: User, role: str) -> bool:
+    """An administrator giving their own account a role that reads named persons: four eyes needed.
+    The operator's commands on the server (actor None) are not a self-grant."""
+    return actor is not None and actor.pk == user.pk and role in ROLES_READING_NAMED_PERSONS
+
+
 @transaction.atomic
 def membership_grant(*, actor, user: User, organization: Organization, role: str) -> Membership:
+    """Give `user` a role in `organization` (or give it back). Granted to oneself, a role that reads
+    named persons stays pending, and opens nothing, until a second administrator approves it."""
     if role not in Role.values:
         raise ValidationError({"role": _("Rôle inconnu : %(role)s.") % {"role": role}})
     if role not in ROLES_BY_ORGANIZATION_TYPE[organization.type]:
@@ -85,15 +93,76 @@ def membership_grant(*, actor, user: User, organization: Organization, role: str
                 % {"role": Role(role).label, "type": organization.get_type_display()}
             }
         )
-    membership, created = Membership.objects.get_or_create(user=user, organization=organization, role=role)
-    reactivated = not created and not membership.active
-    if reactivated:
-        membership.active = True
-        membership.save(update_fields=["active", "updated_at"])
-    if created or reactivated:
-        audit.record_write(
-            actor=actor, action="accounts.membership.grant", obj=membership, fields=["role", "active"]
+    pending = is_self_grant(actor=actor, user=user, role=role)
+    membership, created = Membership.objects.select_for_update().get_or_create(
+        user=user,
+        organization=organization,
+        role=role,
+        defaults={
+            "active": not pending,
+            "approval": MembershipApproval.PENDING if pending else MembershipApproval.APPROVED,
+            "requested_by": actor if actor is not None and actor.is_authenticated else None,
+        },
+    )
+    if not created:
+        if membership.active or (pending and membership.approval == MembershipApproval.PENDING):
+            return membership
+        membership.active = not pending
+        membership.approval = MembershipApproval.PENDING if pending else MembershipApproval.APPROVED
+        membership.requested_by = actor if actor is not None and actor.is_authenticated else None
+        membership.decided_by = None
+        membership.decided_at = None
+        membership.save(
+            update_fields=["active", "approval", "requested_by", "decided_by", "decided_at", "updated_at"]
         )
+    audit.record_write(
+        actor=actor,
+        action="accounts.membership.request" if pending else "accounts.membership.grant",
+        obj=membership,
+        fields=["role", "active", "approval"],
+    )
+    return membership
+
+
+def _pending_for_decision(*, actor, membership: Membership) -> Membership:
+    """The pending membership, locked; refused to the person who asked or who would receive it."""
+    locked = Membership.objects.select_for_update().get(pk=membership.pk)
+    if locked.approval != MembershipApproval.PENDING:
+        raise ValidationError(_("Ce rattachement n'est plus en attente : quelqu'un l'a déjà traité."))
+    if actor is None or actor.pk in (locked.requested_by_id, locked.user_id):
+        raise ValidationError(
+            _(
+                "Un·e autre administrateur·rice du réseau doit décider : on ne valide pas "
+                "soi-même un accès aux données nominatives demandé pour soi."
+            )
+        )
+    return locked
+
+
+@transaction.atomic
+def membership_approve(*, actor, membership: Membership) -> Membership:
+    """A second administrator approves a self-granted membership: it becomes active."""
+    membership = _pending_for_decision(actor=actor, membership=membership)
+    membership.active = True
+    membership.approval = MembershipApproval.APPROVED
+    membership.decided_by = actor
+    membership.decided_at = timezone.now()
+    membership.save(update_fields=["active", "approval", "decided_by", "decided_at", "updated_at"])
+    audit.record_write(
+        actor=actor, action="accounts.membership.approve", obj=membership, fields=["approval", "active"]
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_refuse(*, actor, membership: Membership) -> Membership:
+    """A second administrator refuses a self-granted membership: it stays inactive, for good."""
+    membership = _pending_for_decision(actor=actor, membership=membership)
+    membership.approval = MembershipApproval.REFUSED
+    membership.decided_by = actor
+    membership.decided_at = timezone.now()
+    membership.save(update_fields=["approval", "decided_by", "decided_at", "updated_at"])
+    audit.record_write(actor=actor, action="accounts.membership.refuse", obj=membership, fields=["approval"])
     return membership
 
 
@@ -124,6 +193,10 @@ def token_create(
     *, actor, membership: Membership, name: str, days: int | None = None
 ) -> tuple[ApiToken, str]:
     """Create a token for `membership`; the clear key is returned once and never stored."""
+    if not membership.active:
+        raise ValidationError(
+            {"membership": _("Ce rattachement n'est pas actif : il ne peut pas porter de jeton.")}
+        )
     key = ApiToken.generate_key()
     token = ApiToken.objects.create(
         membership=membership,
