@@ -241,12 +241,15 @@ def token_authenticate(key: str) -> ApiToken | None:
 RECOVERY_CODE_COUNT = 10
 
 
-def two_factor_pending_device(*, user: User):
-    """The TOTP device being set up (created unconfirmed on first visit, reused after)."""
+def two_factor_pending_device(*, user: User, device_id: int | None = None):
+    """The TOTP device being set up: the one this session showed (`device_id`), else a new one.
+    A secret shown in another session (another browser, someone else) is dropped, never reused."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    pending = TOTPDevice.objects.filter(user=user, confirmed=False)
+    device = pending.filter(pk=device_id).first() if device_id else None
     if device is None:
+        pending.delete()
         device = TOTPDevice.objects.create(user=user, name="Application", confirmed=False)
     return device
 

@@ -21,6 +21,9 @@ from .forms import LoginForm, MembershipSwitchForm, OtpForm, TokenCreateForm
 from .middleware import SESSION_KEY
 from .models import ApiToken
 
+# The authenticator being set up belongs to the session that showed its secret.
+PENDING_DEVICE_SESSION_KEY = "parcours_pending_totp_device"
+
 
 def _safe_next(request, default="core:home"):
     target = request.POST.get("next") or request.GET.get("next")
@@ -72,11 +75,15 @@ def two_factor_setup(request):
     if not perms.can_enrol_second_factor(request.user):
         return _to_verify(request, request.POST.get("next") or request.GET.get("next", ""))
     replacing = perms.has_second_factor(request.user)
-    device = services.two_factor_pending_device(user=request.user)
+    device = services.two_factor_pending_device(
+        user=request.user, device_id=request.session.get(PENDING_DEVICE_SESSION_KEY)
+    )
+    request.session[PENDING_DEVICE_SESSION_KEY] = device.pk
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         codes = services.two_factor_confirm(actor=request.user, device=device, code=form.cleaned_data["code"])
         if codes is not None:
+            request.session.pop(PENDING_DEVICE_SESSION_KEY, None)
             otp_login(request, device)
             request.session["recovery_codes"] = codes
             request.session["after_recovery_codes"] = _safe_next(request)

@@ -211,3 +211,27 @@ def test_the_recovery_path_consumes_a_code_then_replaces_the_authenticator(clien
     assert list(TOTPDevice.objects.filter(user=user, confirmed=True)) == [new]
     assert AuditEvent.objects.filter(actor=user, action="accounts.two_factor.replace").exists()
     assert len(mail.outbox) == 1
+
+
+def test_a_secret_shown_in_another_session_is_never_the_one_confirmed(client, db):
+    """Someone who opened the set-up page before the owner (first-login window, a shared screen) saw a
+    secret; the owner's own session gets a fresh one, and the first one stops being usable."""
+    from django.test import Client
+
+    user = MembershipFactory(role=Role.SOCIAL_WORKER).user
+    other = Client()
+    _password_only(other, user)
+    other.get(reverse("accounts:two_factor_setup"))
+    seen = TOTPDevice.objects.get(user=user, confirmed=False)
+    _password_only(client, user)
+    client.get(reverse("accounts:two_factor_setup"))
+    own = TOTPDevice.objects.get(user=user, confirmed=False)
+    assert own.pk != seen.pk and own.bin_key != seen.bin_key
+    # The owner's session does not accept the code of the secret seen elsewhere.
+    response = client.post(reverse("accounts:two_factor_setup"), {"code": _code(seen)})
+    assert response.status_code == 200
+    assert not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    own.refresh_from_db()
+    own.throttle_reset()  # as if the second of delay after the wrong code had passed
+    client.post(reverse("accounts:two_factor_setup"), {"code": _code(own)})
+    assert list(TOTPDevice.objects.filter(user=user, confirmed=True)) == [own]
