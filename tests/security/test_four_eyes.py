@@ -206,3 +206,53 @@ def test_the_operator_command_on_the_server_is_not_a_self_grant(net):
     )
     membership = Membership.objects.get(user=net["admin"], organization=net["association"])
     assert membership.active and membership.approval == "approved"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_admins_deciding_at_once_give_one_decision():
+    """PostgreSQL: an approval and a refusal at the same instant; exactly one wins, the other is told."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are measured on PostgreSQL")
+    TerritoryFactory(code="93")
+    requester = MembershipFactory(role=Role.NETWORK_ADMIN).user
+    deciders = [MembershipFactory(role=Role.NETWORK_ADMIN).user for _ in range(2)]
+    membership = services.membership_grant(
+        actor=requester, user=requester, organization=OrganizationFactory(), role=Role.SOCIAL_WORKER
+    )
+    barrier, lock, results = threading.Barrier(2, timeout=30), threading.Lock(), []
+
+    def decide(actor, action):
+        try:
+            barrier.wait()
+            try:
+                action(actor=actor, membership=Membership.objects.get(pk=membership.pk))
+                outcome = "done"
+            except ValidationError:
+                outcome = "refused"
+            except Exception as exc:  # noqa: BLE001 (reported and failing the test below)
+                outcome = f"error: {exc}"
+            with lock:
+                results.append(outcome)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=decide, args=(deciders[0], services.membership_approve)),
+        threading.Thread(target=decide, args=(deciders[1], services.membership_refuse)),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(results) == ["done", "refused"]
+    membership.refresh_from_db()
+    assert membership.approval in ("approved", "refused")
+    assert membership.active is (membership.approval == "approved")
+    decisions = AuditEvent.objects.filter(
+        object_id=str(membership.pk), action__in=["accounts.membership.approve", "accounts.membership.refuse"]
+    )
+    assert decisions.count() == 1
