@@ -69,9 +69,13 @@ def organization_detail(request, pk):
         if not can_manage:
             members = members.filter(active=True)
         else:
-            members = members.select_related("requested_by").prefetch_related(
-                Prefetch("user__totpdevice_set", to_attr="prefetched_devices")
+            members = list(
+                members.select_related("requested_by").prefetch_related(
+                    Prefetch("user__totpdevice_set", to_attr="prefetched_devices")
+                )
             )
+            for m in members:
+                m.can_decide = perms.can_decide_membership(request.user, m)
     return render(
         request,
         "network/organization_detail.html",

@@ -54,6 +54,22 @@ def can_manage_accounts(user) -> bool:
     return is_network_admin(user)
 
 
+def grant_needs_second_admin(actor, user, role) -> bool:
+    """Four eyes: an administrator giving their own account a role that reads named persons needs a
+    second administrator's approval. The operator's commands on the server (no actor) do not."""
+    return actor is not None and actor.pk == user.pk and role in ROLES_READING_NAMED_PERSONS
+
+
+def can_decide_membership(user, membership) -> bool:
+    """Another network administrator approves or refuses a pending membership: never the person who
+    asked for it, nor the person it would give access to."""
+    return (
+        is_network_admin(user)
+        and membership.approval == "pending"
+        and user.pk not in (membership.requested_by_id, membership.user_id)
+    )
+
+
 def can_manage_own_tokens(user) -> bool:
     """Any user with an active membership may create and revoke API tokens for their own memberships."""
     return active_membership(user) is not None

@@ -13,8 +13,9 @@ from parcours.core import audit
 from parcours.core.versioning import save_versioned
 from parcours.territories.models import Territory
 
+from . import perms
 from .models import ApiToken, Membership, MembershipApproval, Organization, User
-from .roles import ROLES_BY_ORGANIZATION_TYPE, ROLES_READING_NAMED_PERSONS, OrganizationType, Role
+from .roles import ROLES_BY_ORGANIZATION_TYPE, OrganizationType, Role
 
 logger = logging.getLogger(__name__)
 
@@ -74,12 +75,6 @@ def get_or_create_organization(
     return organization_create(actor=actor, name=name, type=type, territory=territory, **kwargs), True
 
 
-def is_self_grant(*, actor, user: User, role: str) -> bool:
-    """An administrator giving their own account a role that reads named persons: four eyes needed.
-    The operator's commands on the server (actor None) are not a self-grant."""
-    return actor is not None and actor.pk == user.pk and role in ROLES_READING_NAMED_PERSONS
-
-
 @transaction.atomic
 def membership_grant(*, actor, user: User, organization: Organization, role: str) -> Membership:
     """Give `user` a role in `organization` (or give it back). Granted to oneself, a role that reads
@@ -93,7 +88,7 @@ def membership_grant(*, actor, user: User, organization: Organization, role: str
                 % {"role": Role(role).label, "type": organization.get_type_display()}
             }
         )
-    pending = is_self_grant(actor=actor, user=user, role=role)
+    pending = perms.grant_needs_second_admin(actor, user, role)
     membership, created = Membership.objects.select_for_update().get_or_create(
         user=user,
         organization=organization,
@@ -126,10 +121,12 @@ def membership_grant(*, actor, user: User, organization: Organization, role: str
 
 def _pending_for_decision(*, actor, membership: Membership) -> Membership:
     """The pending membership, locked; refused to the person who asked or who would receive it."""
+    if actor is None or not perms.can_manage_accounts(actor):
+        raise PermissionDenied
     locked = Membership.objects.select_for_update().get(pk=membership.pk)
     if locked.approval != MembershipApproval.PENDING:
         raise ValidationError(_("Ce rattachement n'est plus en attente : quelqu'un l'a déjà traité."))
-    if actor is None or actor.pk in (locked.requested_by_id, locked.user_id):
+    if not perms.can_decide_membership(actor, locked):
         raise ValidationError(
             _(
                 "Un·e autre administrateur·rice du réseau doit décider : on ne valide pas "
@@ -259,8 +256,6 @@ def two_factor_confirm(*, actor: User, device, code: str) -> list[str] | None:
 
     Refused unless `actor` may enrol a second factor (a verified session, or a first login): the
     password alone never replaces an authenticator. The owner is told by e-mail either way."""
-    from . import perms
-
     if device.user_id != actor.pk or device.confirmed or not perms.can_enrol_second_factor(actor):
         raise PermissionDenied
     with transaction.atomic():
@@ -280,8 +275,6 @@ def two_factor_confirm(*, actor: User, device, code: str) -> list[str] | None:
 
 def recovery_codes_regenerate(*, actor: User) -> list[str]:
     """New recovery codes replace the old ones; only from a session that passed the second factor."""
-    from . import perms
-
     if not perms.can_renew_recovery_codes(actor):
         raise PermissionDenied
     return _issue_recovery_codes(actor)

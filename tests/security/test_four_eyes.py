@@ -90,6 +90,15 @@ def test_the_service_applies_the_same_rule(net):
         actor=net["admin"], user=net["admin"], organization=net["association"], role=Role.SOCIAL_WORKER
     )
     assert not membership.active and membership.approval == "pending"
+    # Deciding is for network administrators acting as such, in the service too.
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.membership_approve(actor=net["second"], membership=membership)  # no active admin role
+    net["second"].active_membership = net["second"].memberships.get()
+    services.membership_approve(actor=net["second"], membership=membership)
+    membership.refresh_from_db()
+    assert membership.active
 
 
 def test_the_requester_cannot_approve_their_own_request(client, login, net):
@@ -98,6 +107,7 @@ def test_the_requester_cannot_approve_their_own_request(client, login, net):
     assert "autre administrateur" in response.content.decode()
     membership.refresh_from_db()
     assert not membership.active and membership.approval == "pending"
+    net["admin"].active_membership = net["admin"].memberships.get(role=Role.NETWORK_ADMIN)
     with pytest.raises(ValidationError):
         services.membership_approve(actor=net["admin"], membership=membership)
     membership.refresh_from_db()
@@ -219,7 +229,11 @@ def test_two_admins_deciding_at_once_give_one_decision():
         pytest.skip("row locks are measured on PostgreSQL")
     TerritoryFactory(code="93")
     requester = MembershipFactory(role=Role.NETWORK_ADMIN).user
-    deciders = [MembershipFactory(role=Role.NETWORK_ADMIN).user for _ in range(2)]
+    deciders = []
+    for _ in range(2):
+        admin_membership = MembershipFactory(role=Role.NETWORK_ADMIN)
+        admin_membership.user.active_membership = admin_membership
+        deciders.append(admin_membership.user)
     membership = services.membership_grant(
         actor=requester, user=requester, organization=OrganizationFactory(), role=Role.SOCIAL_WORKER
     )
