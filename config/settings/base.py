@@ -176,10 +176,14 @@ CONTENT_SECURITY_POLICY = {
 # Browser features no page of Parcours uses are switched off for every page (Permissions-Policy).
 PARCOURS_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
-# Login throttling and lockout (django-axes): by username and by address, separately.
+# Login throttling and lockout (django-axes): by username and by (username, address) at the usual
+# limit; by address alone only past a much higher one, so that one person cannot lock out a whole
+# call centre sharing an address (parcours/accounts/lockout.py).
 AXES_FAILURE_LIMIT = env.int("PARCOURS_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("PARCOURS_LOGIN_LOCKOUT_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
+AXES_HANDLER = "parcours.accounts.lockout.AddressLimitAxesHandler"
+PARCOURS_LOGIN_ADDRESS_FAILURE_LIMIT = env.int("PARCOURS_LOGIN_ADDRESS_FAILURE_LIMIT", default=50)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from parcours.core import audit
 
-from .perms import needs_two_factor
+from .perms import has_second_factor, needs_two_factor
 
 SESSION_KEY = "parcours_membership_id"
 
@@ -39,7 +39,8 @@ class ActiveMembershipMiddleware:
 
 
 class TwoFactorRequiredMiddleware:
-    """Roles that read named persons reach no page before a TOTP code (or recovery code) is verified."""
+    """Roles that read named persons reach no page before a TOTP code (or recovery code) is verified;
+    nor does anyone who has set up a second factor, whatever their role."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -53,8 +54,10 @@ class TwoFactorRequiredMiddleware:
             return None
         if settings.PARCOURS_TWO_FACTOR_RELAXED and settings.DEBUG:
             return None
-        if user.is_verified() or not needs_two_factor(user):
+        if user.is_verified():
             return None
-        has_device = user.totpdevice_set.filter(confirmed=True).exists()
-        target = reverse("accounts:two_factor_verify" if has_device else "accounts:two_factor_setup")
+        has_factor = has_second_factor(user)
+        if not has_factor and not needs_two_factor(user):
+            return None
+        target = reverse("accounts:two_factor_verify" if has_factor else "accounts:two_factor_setup")
         return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")

@@ -92,17 +92,44 @@ class Organization(TimeStampedModel, VersionedModel):
         return self.name
 
 
+class MembershipApproval(models.TextChoices):
+    """Four eyes: a membership an administrator gives themself to read named persons waits for a
+    second administrator; only an approved membership can be active."""
+
+    APPROVED = "approved", _("approuvé")
+    PENDING = "pending", _("en attente d'approbation")
+    REFUSED = "refused", _("refusé")
+
+
 class Membership(TimeStampedModel):
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="memberships")
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(_("rôle"), max_length=32, choices=Role.choices)
     active = models.BooleanField(_("active"), default=True)
+    approval = models.CharField(
+        _("approbation"),
+        max_length=10,
+        choices=MembershipApproval.choices,
+        default=MembershipApproval.APPROVED,
+    )
+    requested_by = models.ForeignKey(
+        User, verbose_name=_("accordé par"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        User, verbose_name=_("décidé par"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("décidé le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("rattachement")
         ordering = ["organization__name", "role"]
         constraints = [
             models.UniqueConstraint(fields=["user", "organization", "role"], name="membership_unique"),
+            models.CheckConstraint(
+                condition=Q(active=False) | Q(approval="approved"),
+                name="membership_active_only_when_approved",
+                violation_error_message=_("Un rattachement en attente ou refusé ne peut pas être actif."),
+            ),
         ]
 
     def __str__(self):

@@ -15,7 +15,7 @@ from parcours.core.versioning import StaleVersionError
 
 from . import perms, services
 from .forms import AttachExistingForm, InviteForm, OrganizationCreateForm, OrganizationEditForm
-from .models import Membership, Organization, User
+from .models import Membership, MembershipApproval, Organization, User
 
 
 def _directory_crumbs(*more):
@@ -39,11 +39,17 @@ def organization_list(request):
     if request.membership is None:
         raise Http404
     organizations = Organization.objects.visible_to(request.user).select_related("territory")
+    pending = None
+    if perms.can_manage_accounts(request.user):
+        pending = Membership.objects.filter(approval=MembershipApproval.PENDING).select_related(
+            "user", "organization", "requested_by"
+        )
     return render(
         request,
         "network/organization_list.html",
         {
             "organizations": organizations,
+            "pending": pending,
             "can_manage": perms.can_manage_organization(request.user),
             "crumbs": [(_("Organisations"), None)],
         },
@@ -63,7 +69,13 @@ def organization_detail(request, pk):
         if not can_manage:
             members = members.filter(active=True)
         else:
-            members = members.prefetch_related(Prefetch("user__totpdevice_set", to_attr="prefetched_devices"))
+            members = list(
+                members.select_related("requested_by").prefetch_related(
+                    Prefetch("user__totpdevice_set", to_attr="prefetched_devices")
+                )
+            )
+            for m in members:
+                m.can_decide = perms.can_decide_membership(request.user, m)
     return render(
         request,
         "network/organization_detail.html",
@@ -178,10 +190,20 @@ def member_add(request, pk):
                 services.send_invitation(request=request, user=user)
                 messages.success(request, _("Invitation envoyée à %(email)s.") % {"email": user.email})
             else:
-                services.membership_grant(
+                membership = services.membership_grant(
                     actor=request.user, user=data["username"], organization=organization, role=data["role"]
                 )
-                messages.success(request, _("Le compte est rattaché à l'organisation."))
+                if membership.approval == MembershipApproval.PENDING:
+                    messages.warning(
+                        request,
+                        _(
+                            "Ce rôle donne accès à des données nominatives et vous vous l'accordez à "
+                            "vous-même : il reste en attente jusqu'à ce qu'un·e autre administrateur·rice "
+                            "du réseau l'approuve."
+                        ),
+                    )
+                else:
+                    messages.success(request, _("Le compte est rattaché à l'organisation."))
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
@@ -208,6 +230,35 @@ def membership_revoke(request, pk):
         _("%(user)s n'est plus %(role)s.") % {"user": membership.user, "role": membership.get_role_display()},
     )
     return redirect("network:organization_detail", pk=membership.organization_id)
+
+
+def _decide(request, pk, decide, done_message):
+    _admin_or_404(request)
+    membership = get_object_or_404(Membership.objects.select_related("user", "organization"), pk=pk)
+    try:
+        decide(actor=request.user, membership=membership)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            done_message % {"user": membership.user.get_full_name(), "role": membership.get_role_display()},
+        )
+    return redirect("network:organization_detail", pk=membership.organization_id)
+
+
+@require_POST
+def membership_approve(request, pk):
+    return _decide(
+        request, pk, services.membership_approve, _("Le rattachement de %(user)s (%(role)s) est approuvé.")
+    )
+
+
+@require_POST
+def membership_refuse(request, pk):
+    return _decide(
+        request, pk, services.membership_refuse, _("Le rattachement de %(user)s (%(role)s) est refusé.")
+    )
 
 
 @require_POST

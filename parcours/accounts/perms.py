@@ -54,6 +54,54 @@ def can_manage_accounts(user) -> bool:
     return is_network_admin(user)
 
 
+def grant_needs_second_admin(actor, user, role) -> bool:
+    """Four eyes: an administrator giving their own account a role that reads named persons needs a
+    second administrator's approval. The operator's commands on the server (no actor) do not."""
+    return actor is not None and actor.pk == user.pk and role in ROLES_READING_NAMED_PERSONS
+
+
+def can_decide_membership(user, membership) -> bool:
+    """Another network administrator approves or refuses a pending membership: never the person who
+    asked for it, nor the person it would give access to."""
+    return (
+        is_network_admin(user)
+        and membership.approval == "pending"
+        and user.pk not in (membership.requested_by_id, membership.user_id)
+    )
+
+
 def can_manage_own_tokens(user) -> bool:
     """Any user with an active membership may create and revoke API tokens for their own memberships."""
     return active_membership(user) is not None
+
+
+def session_is_verified(user) -> bool:
+    """This session passed the second factor (a code from the authenticator, or a recovery code)."""
+    is_verified = getattr(user, "is_verified", None)
+    return bool(user is not None and user.is_authenticated and is_verified is not None and is_verified())
+
+
+def has_second_factor(user) -> bool:
+    """Something beyond the password protects the account: a confirmed authenticator or unused
+    recovery codes. Once there is one, the password alone opens nothing."""
+    from django_otp.plugins.otp_static.models import StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return (
+        TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        or StaticToken.objects.filter(device__user=user, device__confirmed=True).exists()
+    )
+
+
+def can_enrol_second_factor(user) -> bool:
+    """A new authenticator is set up from a session that passed the second factor (with the current
+    authenticator or a recovery code, which is then spent), or on first login by someone who has
+    none yet. Knowing the password never lets anyone replace an existing second factor."""
+    if user is None or not user.is_authenticated:
+        return False
+    return session_is_verified(user) or not has_second_factor(user)
+
+
+def can_renew_recovery_codes(user) -> bool:
+    """Fresh recovery codes are a second factor in themselves: only from a verified session."""
+    return session_is_verified(user)

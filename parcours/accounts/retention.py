@@ -34,7 +34,21 @@ register(
     Organization,
     not_personal={"structure du réseau": ("name", "type", "siret", "finess", "territory", "active")},
 )
-register(Membership, not_personal={STAFF: ("user", "organization", "role", "active")})
+register(
+    Membership,
+    not_personal={
+        STAFF: (
+            "user",
+            "organization",
+            "role",
+            "active",
+            "approval",
+            "requested_by",
+            "decided_by",
+            "decided_at",
+        )
+    },
+)
 register(
     ApiToken,
     not_personal={

@@ -1,9 +1,10 @@
 """Writes on accounts, organizations, memberships and tokens; each one audited."""
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,8 +13,11 @@ from parcours.core import audit
 from parcours.core.versioning import save_versioned
 from parcours.territories.models import Territory
 
-from .models import ApiToken, Membership, Organization, User
+from . import perms
+from .models import ApiToken, Membership, MembershipApproval, Organization, User
 from .roles import ROLES_BY_ORGANIZATION_TYPE, OrganizationType, Role
+
+logger = logging.getLogger(__name__)
 
 
 def _territory(code: str) -> Territory:
@@ -73,6 +77,8 @@ def get_or_create_organization(
 
 @transaction.atomic
 def membership_grant(*, actor, user: User, organization: Organization, role: str) -> Membership:
+    """Give `user` a role in `organization` (or give it back). Granted to oneself, a role that reads
+    named persons stays pending, and opens nothing, until a second administrator approves it."""
     if role not in Role.values:
         raise ValidationError({"role": _("Rôle inconnu : %(role)s.") % {"role": role}})
     if role not in ROLES_BY_ORGANIZATION_TYPE[organization.type]:
@@ -82,15 +88,78 @@ def membership_grant(*, actor, user: User, organization: Organization, role: str
                 % {"role": Role(role).label, "type": organization.get_type_display()}
             }
         )
-    membership, created = Membership.objects.get_or_create(user=user, organization=organization, role=role)
-    reactivated = not created and not membership.active
-    if reactivated:
-        membership.active = True
-        membership.save(update_fields=["active", "updated_at"])
-    if created or reactivated:
-        audit.record_write(
-            actor=actor, action="accounts.membership.grant", obj=membership, fields=["role", "active"]
+    pending = perms.grant_needs_second_admin(actor, user, role)
+    membership, created = Membership.objects.select_for_update().get_or_create(
+        user=user,
+        organization=organization,
+        role=role,
+        defaults={
+            "active": not pending,
+            "approval": MembershipApproval.PENDING if pending else MembershipApproval.APPROVED,
+            "requested_by": actor if actor is not None and actor.is_authenticated else None,
+        },
+    )
+    if not created:
+        if membership.active or (pending and membership.approval == MembershipApproval.PENDING):
+            return membership
+        membership.active = not pending
+        membership.approval = MembershipApproval.PENDING if pending else MembershipApproval.APPROVED
+        membership.requested_by = actor if actor is not None and actor.is_authenticated else None
+        membership.decided_by = None
+        membership.decided_at = None
+        membership.save(
+            update_fields=["active", "approval", "requested_by", "decided_by", "decided_at", "updated_at"]
         )
+    audit.record_write(
+        actor=actor,
+        action="accounts.membership.request" if pending else "accounts.membership.grant",
+        obj=membership,
+        fields=["role", "active", "approval"],
+    )
+    return membership
+
+
+def _pending_for_decision(*, actor, membership: Membership) -> Membership:
+    """The pending membership, locked; refused to the person who asked or who would receive it."""
+    if actor is None or not perms.can_manage_accounts(actor):
+        raise PermissionDenied
+    locked = Membership.objects.select_for_update().get(pk=membership.pk)
+    if locked.approval != MembershipApproval.PENDING:
+        raise ValidationError(_("Ce rattachement n'est plus en attente : quelqu'un l'a déjà traité."))
+    if not perms.can_decide_membership(actor, locked):
+        raise ValidationError(
+            _(
+                "Un·e autre administrateur·rice du réseau doit décider : on ne valide pas "
+                "soi-même un accès aux données nominatives demandé pour soi."
+            )
+        )
+    return locked
+
+
+@transaction.atomic
+def membership_approve(*, actor, membership: Membership) -> Membership:
+    """A second administrator approves a self-granted membership: it becomes active."""
+    membership = _pending_for_decision(actor=actor, membership=membership)
+    membership.active = True
+    membership.approval = MembershipApproval.APPROVED
+    membership.decided_by = actor
+    membership.decided_at = timezone.now()
+    membership.save(update_fields=["active", "approval", "decided_by", "decided_at", "updated_at"])
+    audit.record_write(
+        actor=actor, action="accounts.membership.approve", obj=membership, fields=["approval", "active"]
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_refuse(*, actor, membership: Membership) -> Membership:
+    """A second administrator refuses a self-granted membership: it stays inactive, for good."""
+    membership = _pending_for_decision(actor=actor, membership=membership)
+    membership.approval = MembershipApproval.REFUSED
+    membership.decided_by = actor
+    membership.decided_at = timezone.now()
+    membership.save(update_fields=["approval", "decided_by", "decided_at", "updated_at"])
+    audit.record_write(actor=actor, action="accounts.membership.refuse", obj=membership, fields=["approval"])
     return membership
 
 
@@ -121,6 +190,10 @@ def token_create(
     *, actor, membership: Membership, name: str, days: int | None = None
 ) -> tuple[ApiToken, str]:
     """Create a token for `membership`; the clear key is returned once and never stored."""
+    if not membership.active:
+        raise ValidationError(
+            {"membership": _("Ce rattachement n'est pas actif : il ne peut pas porter de jeton.")}
+        )
     key = ApiToken.generate_key()
     token = ApiToken.objects.create(
         membership=membership,
@@ -165,41 +238,80 @@ def token_authenticate(key: str) -> ApiToken | None:
 RECOVERY_CODE_COUNT = 10
 
 
-def two_factor_pending_device(*, user: User):
-    """The TOTP device being set up (created unconfirmed on first visit, reused after)."""
+def two_factor_pending_device(*, user: User, device_id: int | None = None):
+    """The TOTP device being set up: the one this session showed (`device_id`), else a new one.
+    A secret shown in another session (another browser, someone else) is dropped, never reused."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    pending = TOTPDevice.objects.filter(user=user, confirmed=False)
+    device = pending.filter(pk=device_id).first() if device_id else None
     if device is None:
+        pending.delete()
         device = TOTPDevice.objects.create(user=user, name="Application", confirmed=False)
     return device
 
 
-@transaction.atomic
 def two_factor_confirm(*, actor: User, device, code: str) -> list[str] | None:
-    """Confirm the TOTP device with a first code; returns fresh recovery codes, or None if wrong."""
-    if not device.verify_token(code):
-        return None
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    # One authenticator at a time: an older confirmed device stops working once a new one is set.
-    type(device).objects.filter(user=actor, confirmed=True).exclude(pk=device.pk).delete()
-    audit.record_auth(actor=actor, action="accounts.two_factor.enable")
-    return recovery_codes_regenerate(actor=actor)
+    """Confirm the TOTP device with a first code; returns fresh recovery codes, or None if wrong.
+
+    Refused unless `actor` may enrol a second factor (a verified session, or a first login): the
+    password alone never replaces an authenticator. The owner is told by e-mail either way."""
+    if device.user_id != actor.pk or device.confirmed or not perms.can_enrol_second_factor(actor):
+        raise PermissionDenied
+    with transaction.atomic():
+        if not device.verify_token(code):
+            return None
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        # One authenticator at a time: an older confirmed device stops working once a new one is set.
+        replaced, _ = type(device).objects.filter(user=actor, confirmed=True).exclude(pk=device.pk).delete()
+        audit.record_auth(
+            actor=actor, action="accounts.two_factor.replace" if replaced else "accounts.two_factor.enable"
+        )
+        codes = _issue_recovery_codes(actor)
+    _notify_two_factor_change(user=actor, change="replace" if replaced else "enable")
+    return codes
+
+
+def recovery_codes_regenerate(*, actor: User) -> list[str]:
+    """New recovery codes replace the old ones; only from a session that passed the second factor."""
+    if not perms.can_renew_recovery_codes(actor):
+        raise PermissionDenied
+    return _issue_recovery_codes(actor)
 
 
 @transaction.atomic
-def recovery_codes_regenerate(*, actor: User) -> list[str]:
+def _issue_recovery_codes(user: User) -> list[str]:
     from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
     device, _ = StaticDevice.objects.get_or_create(
-        user=actor, name="Codes de secours", defaults={"confirmed": True}
+        user=user, name="Codes de secours", defaults={"confirmed": True}
     )
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
-    audit.record_auth(actor=actor, action="accounts.two_factor.recovery_codes")
+    audit.record_auth(actor=user, action="accounts.two_factor.recovery_codes")
     return codes
+
+
+def _notify_two_factor_change(*, user: User, change: str) -> None:
+    """Tell the owner their second factor changed: if it was not them, someone holds their password.
+    Sent after the change is saved; a mail server down does not undo it (the audit trail has it)."""
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    if not user.email:
+        return
+    context = {"user": user, "change": change, "when": timezone.localtime()}
+    try:
+        send_mail(
+            render_to_string("accounts/two_factor_changed_subject.txt", context).strip(),
+            render_to_string("accounts/two_factor_changed_email.txt", context),
+            None,
+            [user.email],
+        )
+    except Exception:  # noqa: BLE001 # the change is made and audited; the mail is a courtesy
+        logger.exception("Second-factor change notice to user %s not sent", user.pk)
 
 
 @transaction.atomic
@@ -279,12 +391,14 @@ def user_set_active(*, actor, user: User, active: bool) -> User:
     return user
 
 
-@transaction.atomic
 def two_factor_reset(*, actor, user: User) -> None:
-    """For a lost phone: remove the user's authenticator and recovery codes; set-up is asked again."""
+    """For a lost phone: remove the user's authenticator and recovery codes; set-up is asked again.
+    The owner is told by e-mail: until they set up a new one, the password alone enrols a device."""
     from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    TOTPDevice.objects.filter(user=user).delete()
-    StaticDevice.objects.filter(user=user).delete()
-    audit.record_write(actor=actor, action="accounts.two_factor.reset", obj=user, fields=["two_factor"])
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        audit.record_write(actor=actor, action="accounts.two_factor.reset", obj=user, fields=["two_factor"])
+    _notify_two_factor_change(user=user, change="reset")

@@ -1,5 +1,7 @@
 """Account pages: login and logout, second factor, membership switch, API tokens."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import Http404
@@ -13,11 +15,14 @@ from django_otp import match_token
 
 from parcours.core import audit
 
-from . import services
+from . import perms, services
 from .decorators import two_factor_exempt
 from .forms import LoginForm, MembershipSwitchForm, OtpForm, TokenCreateForm
 from .middleware import SESSION_KEY
 from .models import ApiToken
+
+# The authenticator being set up belongs to the session that showed its secret.
+PENDING_DEVICE_SESSION_KEY = "parcours_pending_totp_device"
 
 
 def _safe_next(request, default="core:home"):
@@ -58,13 +63,27 @@ password_reset_complete = two_factor_exempt(
 )
 
 
+def _to_verify(request, next_url=""):
+    target = reverse("accounts:two_factor_verify")
+    return redirect(f"{target}?{urlencode({'next': next_url})}" if next_url else target)
+
+
 @two_factor_exempt
 def two_factor_setup(request):
-    device = services.two_factor_pending_device(user=request.user)
+    # The password alone never replaces a second factor: prove the current one (or spend a recovery
+    # code) first. Someone with none yet is on their first login and enrols here.
+    if not perms.can_enrol_second_factor(request.user):
+        return _to_verify(request, request.POST.get("next") or request.GET.get("next", ""))
+    replacing = perms.has_second_factor(request.user)
+    device = services.two_factor_pending_device(
+        user=request.user, device_id=request.session.get(PENDING_DEVICE_SESSION_KEY)
+    )
+    request.session[PENDING_DEVICE_SESSION_KEY] = device.pk
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         codes = services.two_factor_confirm(actor=request.user, device=device, code=form.cleaned_data["code"])
         if codes is not None:
+            request.session.pop(PENDING_DEVICE_SESSION_KEY, None)
             otp_login(request, device)
             request.session["recovery_codes"] = codes
             request.session["after_recovery_codes"] = _safe_next(request)
@@ -83,6 +102,7 @@ def two_factor_setup(request):
             "qr_svg": qr.svg_inline(scale=5, dark="#000", light="#fff", title=_("QR code de configuration")),
             "secret": _b32(device.bin_key),
             "next": request.GET.get("next", ""),
+            "replacing": replacing,
         },
     )
 
@@ -123,14 +143,16 @@ def recovery_codes(request):
 
 @require_POST
 def recovery_codes_regenerate(request):
+    if not perms.can_renew_recovery_codes(request.user):
+        return _to_verify(request, reverse("accounts:account"))
     request.session["recovery_codes"] = services.recovery_codes_regenerate(actor=request.user)
     request.session["after_recovery_codes"] = reverse("accounts:account")
     return redirect("accounts:recovery_codes")
 
 
 @require_POST
-@two_factor_exempt
 def switch_membership(request):
+    # Not exempt from the second factor: a password-only session switches to nothing.
     form = MembershipSwitchForm(request.POST)
     if not form.is_valid():
         raise Http404
