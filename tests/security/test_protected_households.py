@@ -406,3 +406,19 @@ def test_duplicate_checks_do_not_reveal_it(world, client):
     browser, _call = _client_for(world["m"]["referent"], type(client))
     html = browser.get(reverse("households:merge", args=[copy.pk])).content.decode()
     assert f'value="{world["household"].pk}"' in html
+
+
+def test_a_workshop_list_names_a_protected_household_only_to_its_named_users(world, client):
+    """A workshop of the referent's organization lists its enrolled households: a colleague who is
+    not named on the protected file reads the row as out of their scope, never the name."""
+    from parcours.support import services as support_services
+
+    referent = _as(world["m"]["referent"])
+    workshop = support_services.workshop_create(actor=referent, title="Club de l'habitant", axis="daily_life")
+    support_services.enrol(actor=referent, workshop=workshop, household=world["household"])
+    url = reverse("support:workshop", args=[workshop.pk])
+    browser, _call = _client_for(world["m"]["colleague"], type(client))
+    page = browser.get(url).content.decode()
+    assert page and PERSON not in page and FIRST_NAME not in page
+    browser, _call = _client_for(world["m"]["referent"], type(client))
+    assert PERSON in browser.get(url).content.decode()
