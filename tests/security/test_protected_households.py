@@ -422,3 +422,41 @@ def test_a_workshop_list_names_a_protected_household_only_to_its_named_users(wor
     assert page and PERSON not in page and FIRST_NAME not in page
     browser, _call = _client_for(world["m"]["referent"], type(client))
     assert PERSON in browser.get(url).content.decode()
+
+
+def test_the_commission_does_not_tie_a_protected_household_to_the_place_it_proposed(world, client):
+    """The commission page and its minutes say a vacancy went to a protected household, not which
+    request (the request leads to the household): only the named users read the request there."""
+    from parcours.orientation import commissions
+
+    referent, coordinator = _as(world["m"]["referent"]), _as(world["m"]["coordinator"])
+    second = make_household(
+        organization=world["association"],
+        referent=referent,
+        protected=True,
+        people=[("Lina", "Haddad", None)],
+    )
+    second.protected_viewers.add(world["m"]["named"].user)
+    insertion = orientation_services.request_create(
+        actor=referent, household=second, wished_kinds=["logement_social"], wished_territories=["93"]
+    )
+    orientation_services.request_submit(actor=referent, insertion_request=insertion)
+    orientation_services.request_validate(actor=coordinator, insertion_request=insertion)
+    other_flat = Unit.objects.create(facility=world["flat"].facility, label="Bât. D porte 3", capacity=3)
+    vacancy = Vacancy.objects.create(unit=other_flat, available_from=timezone.localdate())
+    session = commissions.commission_create(
+        actor=coordinator, territory=world["household"].territory, held_on=timezone.localdate()
+    )
+    line = commissions.line_add(actor=coordinator, commission=session, vacancy=vacancy)
+    commissions.line_decide(actor=coordinator, line=line, decision="propose", request_for_vacancy=insertion)
+    url = reverse("orientation:commission", args=[session.pk])
+    tied = f"demande n° {insertion.pk}"
+    browser, _call = _client_for(world["m"]["coordinator"], type(client))
+    page = browser.get(url).content.decode()
+    assert "Bât. D porte 3" in page and tied not in page and "(ménage protégé)" in page
+    browser, _call = _client_for(world["m"]["named"], type(client))
+    assert tied in browser.get(url).content.decode()
+    session.refresh_from_db()
+    closed = commissions.commission_close(actor=coordinator, commission=session, version=session.version)
+    assert "Bât. D porte 3 : " in closed.minutes and "(ménage protégé)" in closed.minutes
+    assert tied not in closed.minutes
