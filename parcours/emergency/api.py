@@ -62,11 +62,13 @@ class RequestCreatedOut(Schema):
 class AllocationOut(Schema):
     id: int
     request: int
-    unit: int
-    facility: int
+    # null, with place_hidden, on a protected household's night for those who may not see its place
+    unit: int | None
+    facility: int | None
     night: date
     status: str
     extension: bool
+    place_hidden: bool = False
 
 
 class RequestOut(Schema):
@@ -120,19 +122,21 @@ class DeclarationOut(Schema):
     units: list[int]
 
 
-def _allocation_out(a: NightAllocation) -> dict:
+def _allocation_out(user, a: NightAllocation) -> dict:
+    shown = perms.can_see_allocated_place(user, a, allocation_screen=True)
     return {
         "id": a.pk,
         "request": a.request_id,
-        "unit": a.unit_id,
-        "facility": a.unit.facility_id,
+        "unit": a.unit_id if shown else None,
+        "facility": a.unit.facility_id if shown else None,
         "night": a.night,
         "status": a.status,
         "extension": a.extension,
+        "place_hidden": not shown,
     }
 
 
-def _request_out(r: EmergencyRequest) -> dict:
+def _request_out(user, r: EmergencyRequest) -> dict:
     unmet = getattr(r, "unmet", None) if r.status == "unmet" else None
     return {
         "id": r.pk,
@@ -147,7 +151,7 @@ def _request_out(r: EmergencyRequest) -> dict:
         "status": r.status,
         "unmet_reason": unmet.reason if unmet else None,
         "created_at": r.created_at,
-        "allocations": [_allocation_out(a) for a in r.allocations.all()],
+        "allocations": [_allocation_out(user, a) for a in r.allocations.all()],
     }
 
 
@@ -159,7 +163,7 @@ def _team(request):
 def _get(request, request_id: int) -> EmergencyRequest:
     found = (
         EmergencyRequest.objects.select_related("household", "unmet")
-        .prefetch_related("allocations__unit")
+        .prefetch_related("allocations__unit__facility")
         .filter(pk=request_id)
         .first()
     )
@@ -275,14 +279,14 @@ def list_requests(request, filters: Query[ListQuery]):
     qs = (
         EmergencyRequest.objects.visible_to(request.user)
         .filter(night=filters.night or current_night())
-        .select_related("unmet")
-        .prefetch_related("allocations__unit")
+        .select_related("unmet", "household")
+        .prefetch_related("allocations__unit__facility")
         .by_urgency()
     )
     if filters.status:
         qs = qs.filter(status=filters.status)
     page, count = page_of(qs, filters.limit, filters.offset)
-    return {"count": count, "results": [_request_out(r) for r in page]}
+    return {"count": count, "results": [_request_out(request.user, r) for r in page]}
 
 
 @router.get(
@@ -291,7 +295,7 @@ def list_requests(request, filters: Query[ListQuery]):
     summary="Une demande 115",
 )
 def get_request(request, request_id: int):
-    return _request_out(_get(request, request_id))
+    return _request_out(request.user, _get(request, request_id))
 
 
 @router.post(
@@ -308,7 +312,7 @@ def allocate(request, request_id: int, payload: AllocateIn):
         allocation = services.allocate(actor=request.user, request=found, unit=unit)
     except services.Conflict as exc:
         raise _conflict(exc) from exc
-    return Status(201, _allocation_out(allocation))
+    return Status(201, _allocation_out(request.user, allocation))
 
 
 @router.post(
@@ -345,7 +349,7 @@ def set_priority(request, request_id: int, payload: PriorityIn):
         )
     except services.Conflict as exc:
         raise _conflict(exc) from exc
-    return _request_out(_get(request, request_id))
+    return _request_out(request.user, _get(request, request_id))
 
 
 @router.post(
@@ -359,11 +363,15 @@ def cancel_request(request, request_id: int):
         services.request_cancel(actor=request.user, request=found)
     except services.Conflict as exc:
         raise _conflict(exc) from exc
-    return _request_out(_get(request, request_id))
+    return _request_out(request.user, _get(request, request_id))
 
 
 def _allocation(request, allocation_id: int) -> NightAllocation:
-    found = NightAllocation.objects.select_related("request", "unit").filter(pk=allocation_id).first()
+    found = (
+        NightAllocation.objects.select_related("request__household", "unit__facility")
+        .filter(pk=allocation_id)
+        .first()
+    )
     if found is None or not perms.can_manage_allocation(request.user, found):
         raise ApiError(404, "not_found", "Nuitée introuvable.")
     return found
@@ -379,7 +387,7 @@ def cancel_allocation(request, allocation_id: int):
         ended = services.allocation_cancel(actor=request.user, allocation=_allocation(request, allocation_id))
     except services.Conflict as exc:
         raise _conflict(exc) from exc
-    return _allocation_out(ended)
+    return _allocation_out(request.user, ended)
 
 
 @router.post(
@@ -394,7 +402,7 @@ def no_show(request, allocation_id: int):
         )
     except services.Conflict as exc:
         raise _conflict(exc) from exc
-    return _allocation_out(ended)
+    return _allocation_out(request.user, ended)
 
 
 @router.post(
@@ -409,7 +417,7 @@ def extend(request, allocation_id: int, payload: ExtendIn):
         )
     except services.Conflict as exc:
         raise _conflict(exc) from exc
-    return Status(201, [_allocation_out(a) for a in created])
+    return Status(201, [_allocation_out(request.user, a) for a in created])
 
 
 @router.put(

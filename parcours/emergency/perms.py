@@ -76,3 +76,25 @@ def dashboard_territory_id(user) -> int | None:
 def can_see_place_of(user, household) -> bool:
     """Where a household sleeps is its whereabouts: hidden on a protected file (households.perms)."""
     return household_perms.can_see_whereabouts(user, household)
+
+
+def can_see_allocated_place(user, allocation, *, allocation_screen: bool = False) -> bool:
+    """The place (facility, unit, commune) of a night given to a household. On a protected file:
+    its named users and the hosting facility; on the allocation screen (the request page, the 115
+    API's answers) also the call handler who allocated it, while that night is not over (not
+    through an extension, which anyone of the team may record). Everyone else, on every page, API
+    answer and step of the path, reads « lieu masqué (ménage protégé) » (households.perms)."""
+    from .nights import current_night
+
+    household = allocation.request.household
+    allocator = (
+        allocation.allocated_by_id
+        if allocation_screen and not allocation.extension and allocation.night >= current_night()
+        else None
+    )
+    return household_perms.can_see_place(
+        user,
+        household,
+        host_organization_id=allocation.unit.facility.organization_id,
+        placed_by_id=allocator,
+    )

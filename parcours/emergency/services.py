@@ -493,7 +493,22 @@ def allocation_send_sms(*, actor, allocation: NightAllocation, phone: str = "") 
     """Text the place's address to the caller (the number given for this request or now). The number
     is not logged; it is erased when the night is closed."""
     locked = _lock_booked(allocation)
-    phone = _clean_phone(phone) or locked.request.caller_phone
+    typed = _clean_phone(phone)
+    if typed and typed != locked.request.caller_phone:
+        from .perms import can_see_allocated_place
+
+        locked.unit = Unit.objects.select_related("facility").get(pk=locked.unit_id)
+        if not can_see_allocated_place(actor, locked, allocation_screen=True):
+            # A protected household's place must not be texted to a number anyone may type.
+            raise ValidationError(
+                {
+                    "phone": _(
+                        "Ménage protégé : l'adresse ne part qu'au numéro donné lors de l'appel, "
+                        "ou par une personne habilitée."
+                    )
+                }
+            )
+    phone = typed or locked.request.caller_phone
     if not phone:
         raise ValidationError({"phone": _("Aucun numéro de téléphone pour envoyer le SMS.")})
     unit = Unit.objects.select_related("facility__commune").get(pk=locked.unit_id)

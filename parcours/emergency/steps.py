@@ -3,6 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from parcours.households import perms as household_perms
 from parcours.households.timeline import Step, register
 
 from . import perms
@@ -15,15 +16,18 @@ def emergency_steps(user, household):
     household sleeps (protected files hide it). The 115 team gets a link to the request."""
     requests = household.emergency_requests.exclude(status=RequestStatus.CANCELLED).select_related("unmet")
     requests = requests.prefetch_related("allocations__unit__facility").order_by("-night")[:200]
-    show_place = perms.can_see_place_of(user, household)
+    # Those with the whole file read the place, except on a protected file (can_see_allocated_place).
+    show_place = perms.can_see_place_of(user, household) or household.protected
     team = perms.can_use_115(user)
     for r in requests:
+        r.household = household
         if r.status == RequestStatus.ALLOCATED:
             booked = [a for a in r.allocations.all() if a.status == "booked"]
             if show_place and booked:
+                shown = perms.can_see_allocated_place(user, booked[0])
                 label = _("115 : place attribuée pour la nuit du %(d)s — %(f)s") % {
                     "d": r.night.strftime("%d/%m/%Y"),
-                    "f": booked[0].unit.facility.name,
+                    "f": booked[0].unit.facility.name if shown else household_perms.HIDDEN_PLACE,
                 }
             else:
                 label = _("115 : place attribuée pour la nuit du %(d)s") % {"d": r.night.strftime("%d/%m/%Y")}

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from parcours.core.forms import add_validation_errors
 from parcours.core.versioning import StaleVersionError
+from parcours.households import perms as household_perms
 from parcours.households import services as household_services
 from parcours.households.models import Household
 from parcours.offers.choices import FacilityKind
@@ -141,7 +142,7 @@ def call_create(request):
     results = []
     if query and household is None:
         results = list(
-            Household.objects.visible_to(request.user, for_search=True)
+            Household.objects.listable_by(request.user)
             .search(query)
             .prefetch_related("people")
             .order_by("-updated_at")[:10]
@@ -208,6 +209,11 @@ def _request_context(request, found: EmergencyRequest) -> dict:
             )[:60]
         )
     allocations = list(found.allocations.select_related("unit__facility__commune").order_by("night", "pk"))
+    for allocation in allocations:
+        allocation.request = found
+        allocation.place_shown = perms.can_see_allocated_place(
+            request.user, allocation, allocation_screen=True
+        )
     facts = dict(Fact.choices)
     return {
         "req": found,
@@ -219,6 +225,7 @@ def _request_context(request, found: EmergencyRequest) -> dict:
         "extend_form": ExtendForm(),
         "sms_form": SmsForm(),
         "unmet_reason": UnmetReason(found.unmet.reason).label if found.status == RequestStatus.UNMET else "",
+        "hidden_place": household_perms.HIDDEN_PLACE,
     }
 
 

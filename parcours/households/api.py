@@ -224,7 +224,7 @@ def search_households(
     limit: int = Query(20, ge=1, le=100),
     offset: int = Query(0, ge=0),
 ):
-    matches = Household.objects.visible_to(request.user, for_search=True).search(q)
+    matches = Household.objects.listable_by(request.user).search(q)
     page, count = page_of(_with_relations(matches.order_by("-updated_at", "-pk")), limit, offset)
     # Only what is returned is read: the page, not every match.
     services.record_reads(actor=request.user, households=page, sections=["search_result"], purpose="search")

@@ -3,6 +3,7 @@
 import enum
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from parcours.accounts.perms import active_membership
 from parcours.accounts.roles import OrganizationType, Role
@@ -83,6 +84,38 @@ def can_see_whereabouts(user, household) -> bool:
         return False
     if not household.protected:
         return True
+    return is_named_on(user, household)
+
+
+# What a page, an API answer or a step of the path says instead of a protected household's place.
+HIDDEN_PLACE = gettext_lazy("lieu masqué (ménage protégé)")
+
+
+def can_see_place(user, household, *, host_organization_id=None, placed_by_id=None) -> bool:
+    """Where the household is housed or sheltered (facility, building, room, hotel, the unit's
+    address), on every page, API answer and step of its path (rule 6).
+
+    A household that is not protected: as before, whoever may read the record it belongs to. A
+    protected one: its named users (`can_see_whereabouts`); the organization that hosts it or
+    offers the place (`host_organization_id`: it knows who it houses); and the person who placed it
+    there (`placed_by_id`: the call handler who allocated tonight's place, the coordinator who made
+    a proposal still open), since they chose the place. Everyone else reads `HIDDEN_PLACE`.
+    """
+    if household is None or not household.protected:
+        return True
+    if placed_by_id is not None and placed_by_id == user.pk:
+        return True
+    membership = active_membership(user)
+    if membership is None:
+        return False
+    if host_organization_id is not None and membership.organization_id == host_organization_id:
+        return True
+    return can_see_whereabouts(user, household)
+
+
+def is_named_on(user, household) -> bool:
+    """The referent and the users named on the file: the only ones to whom lists, counts and
+    searches reveal that a protected file exists (rule 6, see HouseholdQuerySet.listable_by)."""
     return household.referent_id == user.pk or household.protected_viewers.filter(pk=user.pk).exists()
 
 

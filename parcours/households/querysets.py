@@ -58,10 +58,20 @@ class HouseholdQuerySet(models.QuerySet):
         qs = self.filter(deleted_at__isnull=True) if include_merged else self.alive()
         qs = qs.filter(q)
         if for_search:
-            viewers = self.model.protected_viewers.through.objects
-            named = viewers.filter(household_id=OuterRef("pk"), user_id=user.pk)
-            qs = qs.filter(Q(protected=False) | Q(referent_id=user.pk) | Q(Exists(named)))
+            qs = qs.filter(self._not_protected_or_named(user))
         return qs
+
+    def _not_protected_or_named(self, user) -> Q:
+        viewers = self.model.protected_viewers.through.objects
+        named = viewers.filter(household_id=OuterRef("pk"), user_id=user.pk)
+        return Q(protected=False) | Q(referent_id=user.pk) | Q(Exists(named))
+
+    def listable_by(self, user):
+        """Households the user may find in any list, count, search, suggestion or duplicate check:
+        those visible to them, without the protected files they are not named on (rule 6: a list
+        must not reveal that a protected file exists). Every list of households goes through here;
+        opening a file by its id stays `visible_to` (the 115 and the SIAO reach it from their work)."""
+        return self.visible_to(user, for_search=True)
 
     def search(self, text: str):
         """Households with one person matching all that was typed (names, birth date or year)."""

@@ -69,10 +69,10 @@ def household_list(request):
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     if query:
-        households = Household.objects.visible_to(request.user, for_search=True).search(query)
+        households = Household.objects.listable_by(request.user).search(query)
         heading = _("Résultats de la recherche")
     else:
-        households = Household.objects.visible_to(request.user)
+        households = Household.objects.listable_by(request.user)
         if request.membership.role == Role.SOCIAL_WORKER:
             households = households.filter(referent_organization=request.membership.organization)
             heading = _("Les ménages suivis par mon organisation")
@@ -111,9 +111,7 @@ def household_create(request):
     if request.method == "POST" and form.is_valid() and members.is_valid():
         people = [m for m in members.cleaned_data if m]
         duplicates = list(
-            _with_relations(
-                Household.objects.visible_to(request.user, for_search=True).duplicates_of(people)
-            )[:10]
+            _with_relations(Household.objects.listable_by(request.user).duplicates_of(people))[:10]
         )
         if duplicates and not form.cleaned_data["confirm_new"]:
             services.record_reads(
@@ -336,7 +334,8 @@ def merge(request, pk):
     if request.method == "POST":
         duplicate_id = request.POST.get("duplicate", "")
         duplicate = (
-            Household.objects.visible_to(request.user).filter(pk=duplicate_id).first()
+            # Only a file the user could find: merging by id must not reach a protected file.
+            Household.objects.listable_by(request.user).filter(pk=duplicate_id).first()
             if duplicate_id.isdigit()
             else None
         )
@@ -360,9 +359,7 @@ def merge(request, pk):
     candidates = [
         h
         for h in _with_relations(
-            Household.objects.visible_to(request.user, for_search=True)
-            .duplicates_of(people)
-            .exclude(pk=household.pk)
+            Household.objects.listable_by(request.user).duplicates_of(people).exclude(pk=household.pk)
         )[:20]
         if perms.can_edit_household(request.user, h)
     ]

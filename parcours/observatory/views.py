@@ -159,7 +159,7 @@ def drill_down(request, code, key):
     _form, period, territory = _filters(request)
     behind = DRILLS[code](period, territory, key)
     households = (
-        Household.objects.visible_to(request.user)
+        Household.objects.listable_by(request.user)
         .filter(pk__in=behind.values("pk"))
         .select_related("territory")
         .prefetch_related("people", "situations")

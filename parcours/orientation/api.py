@@ -352,9 +352,11 @@ class ProposalOut(Schema):
     version: int
     request: int
     household: int
-    vacancy: int
-    unit: int
-    facility: int
+    # null, with place_hidden, on a protected household for those who may not see its place
+    vacancy: int | None
+    unit: int | None
+    facility: int | None
+    place_hidden: bool = False
     status: str
     refusal_side: str
     refusal_reason: str | None
@@ -371,15 +373,17 @@ class ProposalPage(Schema):
     results: list[ProposalOut]
 
 
-def _proposal_out(p: Proposal) -> dict:
+def _proposal_out(user, p: Proposal) -> dict:
+    shown = perms.can_see_proposed_place(user, p, proposal_screen=True)
     return {
         "id": p.pk,
         "version": p.version,
         "request": p.request_id,
         "household": p.request.household_id,
-        "vacancy": p.vacancy_id,
-        "unit": p.vacancy.unit_id,
-        "facility": p.vacancy.unit.facility_id,
+        "vacancy": p.vacancy_id if shown else None,
+        "unit": p.vacancy.unit_id if shown else None,
+        "facility": p.vacancy.unit.facility_id if shown else None,
+        "place_hidden": not shown,
         "status": p.status,
         "refusal_side": p.refusal_side,
         "refusal_reason": p.refusal_reason.code if p.refusal_reason_id else None,
@@ -462,7 +466,7 @@ def create_proposal(request, vacancy_id: int, payload: ProposalIn):
         created = proposals.proposal_create(
             actor=request.user, insertion_request=insertion_request, vacancy=vacancy
         )
-    return Status(201, _proposal_out(_proposal(request, created.pk)))
+    return Status(201, _proposal_out(request.user, _proposal(request, created.pk)))
 
 
 @router.get(
@@ -480,21 +484,21 @@ def list_proposals(
         raise ApiError(403, "forbidden", "Votre rôle ne donne pas accès aux propositions.")
     qs = (
         Proposal.objects.visible_to(request.user)
-        .select_related("request", "vacancy__unit", "refusal_reason")
+        .select_related("request__household", "vacancy__unit__facility", "refusal_reason")
         .prefetch_related("events")
         .order_by("-created_at", "-pk")
     )
     if status:
         qs = qs.filter(status=status)
     page, count = page_of(qs, limit, offset)
-    return {"count": count, "results": [_proposal_out(p) for p in page]}
+    return {"count": count, "results": [_proposal_out(request.user, p) for p in page]}
 
 
 @router.get(
     "/proposals/{int:proposal_id}", response={200: ProposalOut, 404: ErrorOut}, summary="Une proposition"
 )
 def get_proposal(request, proposal_id: int):
-    return _proposal_out(_proposal(request, proposal_id))
+    return _proposal_out(request.user, _proposal(request, proposal_id))
 
 
 @router.post(
@@ -513,7 +517,7 @@ def decide_proposal(request, proposal_id: int, payload: DecisionIn):
             reason=payload.reason or "",
             note=payload.note,
         )
-    return _proposal_out(_proposal(request, proposal_id))
+    return _proposal_out(request.user, _proposal(request, proposal_id))
 
 
 @router.post(
@@ -525,7 +529,7 @@ def admit_proposal(request, proposal_id: int, payload: AdmissionIn):
     found = _proposal(request, proposal_id)
     with _service_errors():
         proposals.proposal_admit(actor=request.user, proposal=found, entered_on=payload.entered_on)
-    return _proposal_out(_proposal(request, proposal_id))
+    return _proposal_out(request.user, _proposal(request, proposal_id))
 
 
 @router.post(
@@ -542,7 +546,7 @@ def exit_proposal(request, proposal_id: int, payload: ExitIn):
             exited_on=payload.exited_on,
             destination=str(payload.destination.value),
         )
-    return _proposal_out(_proposal(request, proposal_id))
+    return _proposal_out(request.user, _proposal(request, proposal_id))
 
 
 @router.post(
@@ -554,4 +558,4 @@ def withdraw_proposal(request, proposal_id: int, payload: WithdrawIn):
     found = _proposal(request, proposal_id)
     with _service_errors():
         proposals.proposal_withdraw(actor=request.user, proposal=found, reason=payload.reason)
-    return _proposal_out(_proposal(request, proposal_id))
+    return _proposal_out(request.user, _proposal(request, proposal_id))

@@ -71,9 +71,15 @@ def commission_detail(request, pk, bound=None):
     commission = _get(request, pk)
     lines = list(
         commission.lines.select_related(
-            "request__household", "vacancy__unit__facility", "decided_by", "proposal__request"
+            "request__household", "vacancy__unit__facility", "decided_by", "proposal__request__household"
         ).order_by("kind", "position", "pk")
     )
+    for line in lines:
+        made = line.made_proposal
+        if made is not None:
+            made.vacancy = line.vacancy
+        # Which request took a vacancy is where that household will live: masked if protected.
+        line.made_hidden = made is not None and not perms.can_see_proposed_place(request.user, made)
     requests = _proposable_requests(request.user)
     rows = []
     for line in lines:

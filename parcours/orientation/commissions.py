@@ -221,7 +221,7 @@ def _household_summary(household) -> str:
 def minutes_text(commission: Commission) -> str:
     """The minutes, generated from the decisions: numbers and compositions, never names."""
     lines = commission.lines.select_related(
-        "request__household", "vacancy__unit__facility", "proposal__request"
+        "request__household", "vacancy__unit__facility", "proposal__request__household"
     ).prefetch_related("request__household__people")
     heading = _("Compte rendu — %(c)s — %(t)s") % {"c": str(commission), "t": commission.territory.name}
     out = [heading, "=" * len(heading), ""]
@@ -241,7 +241,12 @@ def minutes_text(commission: Commission) -> str:
         unit = line.vacancy.unit
         decision = D(line.decision).label if line.decision else _("non examinée")
         if line.made_proposal is not None:
-            decision += " " + _("(demande n° %(r)s)") % {"r": line.made_proposal.request_id}
+            # A protected household's request is not tied to the place in minutes that circulate.
+            decision += " " + (
+                _("(ménage protégé)")
+                if line.made_proposal.request.household.protected
+                else _("(demande n° %(r)s)") % {"r": line.made_proposal.request_id}
+            )
         out.append(
             "- "
             + _("%(f)s, %(u)s : %(d)s") % {"f": unit.facility.name, "u": unit.label, "d": decision}

@@ -172,3 +172,22 @@ def can_manage_commissions(user, territory_id=None) -> bool:
         and membership.organization.type == OrganizationType.SIAO_OPERATOR
         and (territory_id is None or membership.organization.territory_id == territory_id)
     )
+
+
+def can_see_proposed_place(user, proposal, *, proposal_screen: bool = False) -> bool:
+    """The facility and unit of a proposal are where the household is to live (or lives, once
+    admitted). On a protected file: its named users and the organization offering the place; on the
+    proposal screen (its page, the API's proposal answers) also the coordinator who made it, while
+    it is open (they chose the place). Everyone else, on every page, API answer and step of the
+    path, reads « lieu masqué (ménage protégé) » (households.perms.can_see_place)."""
+    from .choices import OPEN_PROPOSAL_STATUSES
+
+    proposer = (
+        proposal.proposed_by_id if proposal_screen and proposal.status in OPEN_PROPOSAL_STATUSES else None
+    )
+    return household_perms.can_see_place(
+        user,
+        proposal.request.household,
+        host_organization_id=proposal.vacancy.unit.facility.organization_id,
+        placed_by_id=proposer,
+    )

@@ -51,6 +51,15 @@ def _get(request, pk) -> Proposal:
     return found
 
 
+def with_places(user, proposals) -> list[Proposal]:
+    """The proposals, each marked with whether the user may read its facility and unit (a protected
+    household's place is masked: perms.can_see_proposed_place)."""
+    proposals = list(proposals)
+    for proposal in proposals:
+        proposal.place_shown = perms.can_see_proposed_place(user, proposal)
+    return proposals
+
+
 def proposal_list(request):
     if not perms.can_list_proposals(request.user):
         raise Http404
@@ -59,8 +68,10 @@ def proposal_list(request):
     if form.is_valid() and form.cleaned_data["status"]:
         qs = qs.filter(status=form.cleaned_data["status"])
     page = Paginator(
-        qs.select_related("vacancy__unit__facility", "request").order_by("-created_at", "-pk"), PAGE_SIZE
+        qs.select_related("vacancy__unit__facility", "request__household").order_by("-created_at", "-pk"),
+        PAGE_SIZE,
     ).get_page(request.GET.get("page"))
+    page.object_list = with_places(request.user, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -87,6 +98,8 @@ def proposal_detail(request, pk, forms=None):
         "events": proposal.events.select_related("actor").order_by("at", "pk"),
         "facility": proposal.vacancy.unit.facility,
         "unit": proposal.vacancy.unit,
+        "place_hidden": not perms.can_see_proposed_place(user, proposal, proposal_screen=True),
+        "hidden_place": household_perms.HIDDEN_PLACE,
         "can_see_household": can_see_household,
         "facility_side": perms.is_facility_side(user, proposal),
         "decision_form": forms.get("decision") or (DecisionForm(sides=sides) if sides else None),

@@ -3,9 +3,11 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from parcours.households.perms import HIDDEN_PLACE
 from parcours.households.timeline import Step, register
 
 from .choices import ProposalStatus, RequestStatus, TransitionKind
+from .perms import can_see_proposed_place
 
 
 def _who(user) -> str:
@@ -38,12 +40,17 @@ def orientation_steps(user, household):
             url=reverse("orientation:detail", args=[t.request_id]),
         )
     events = ProposalEvent.objects.filter(proposal__request__household=household).select_related(
-        "actor", "proposal__vacancy__unit__facility"
+        "actor", "proposal__vacancy__unit__facility", "proposal__request"
     )
+    shown = {}
     for e in events:
         if e.from_status == e.to_status:
             continue
-        facility = e.proposal.vacancy.unit.facility.name
+        proposal = e.proposal
+        proposal.request.household = household
+        if proposal.pk not in shown:
+            shown[proposal.pk] = can_see_proposed_place(user, proposal)
+        facility = proposal.vacancy.unit.facility.name if shown[proposal.pk] else HIDDEN_PLACE
         yield Step(
             at=e.at,
             domain="orientation",

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from parcours.accounts.perms import active_membership
 from parcours.accounts.roles import Role
 from parcours.core.forms import add_validation_errors
+from parcours.households import perms as household_perms
 from parcours.households.models import Household
 from parcours.households.perms import can_view_household
 from parcours.offers.choices import FacilityKind
@@ -22,6 +23,7 @@ from . import perms, services
 from .choices import RequestStatus
 from .forms import ReferentTransferForm, RequestFilterForm, RequestForm, TerritoryTransferForm, TransitionForm
 from .models import InsertionRequest
+from .proposal_views import with_places
 
 PAGE_SIZE = 25
 
@@ -103,9 +105,13 @@ def request_detail(request, pk, bound=None):
                 if found.is_live and perms.can_check(user, found)
                 else None
             ),
-            "proposals": found.proposals.select_related("vacancy__unit__facility", "refusal_reason").order_by(
-                "-created_at"
+            "proposals": with_places(
+                user,
+                found.proposals.select_related(
+                    "request__household", "vacancy__unit__facility", "refusal_reason"
+                ).order_by("-created_at"),
             ),
+            "hidden_place": household_perms.HIDDEN_PLACE,
             "kinds": _kinds_display(found.wished_kinds),
             "transitions": found.transitions.select_related("actor").order_by("at", "pk"),
             "actions": [

@@ -645,7 +645,7 @@ def _get_workshop(request, pk) -> Workshop:
 def workshop_detail(request, pk):
     workshop = _get_workshop(request, pk)
     manage = perms.can_manage_workshop(request.user, workshop)
-    visible = set(Household.objects.visible_to(request.user).values_list("pk", flat=True))
+    visible = set(Household.objects.listable_by(request.user).values_list("pk", flat=True))
     enrolments = [
         e
         for e in workshop.enrolments.select_related("household", "goal").prefetch_related("household__people")
@@ -805,7 +805,7 @@ def programme_detail(request, pk):
         ),
     }
     if manage:
-        visible = set(Household.objects.visible_to(request.user).values_list("pk", flat=True))
+        visible = set(Household.objects.listable_by(request.user).values_list("pk", flat=True))
         housings = list(
             programme.housings.select_related("unit__facility", "household").prefetch_related(
                 "household__people"
