@@ -6,4 +6,4 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "Évaluation partagée"
 
     def ready(self):
-        from . import retention  # noqa: F401  (retention classification of the fields)
+        from . import export, retention  # noqa: F401  (retention classification of the fields, export)

@@ -8,6 +8,7 @@ from ninja import Field, Query, Router, Schema, Status
 from parcours.api.errors import ApiError
 from parcours.api.pagination import page_of
 from parcours.api.schemas import ErrorOut
+from parcours.core import audit
 from parcours.households.models import Household
 from parcours.offers.models import Facility, Unit
 from parcours.territories.models import Territory
@@ -286,7 +287,18 @@ def list_requests(request, filters: Query[ListQuery]):
     if filters.status:
         qs = qs.filter(status=filters.status)
     page, count = page_of(qs, filters.limit, filters.offset)
+    _record_reads(request, page)
     return {"count": count, "results": [_request_out(request.user, r) for r in page]}
+
+
+def _record_reads(request, requests) -> None:
+    """The named households behind the 115 requests shown (an anonymous caller's request names no one)."""
+    audit.record_reads(
+        actor=request.user,
+        objs=[("households.household", r.household_id) for r in requests if r.household_id],
+        sections=["emergency"],
+        purpose="emergency",
+    )
 
 
 @router.get(
@@ -295,7 +307,9 @@ def list_requests(request, filters: Query[ListQuery]):
     summary="Une demande 115",
 )
 def get_request(request, request_id: int):
-    return _request_out(request.user, _get(request, request_id))
+    found = _get(request, request_id)
+    _record_reads(request, [found])
+    return _request_out(request.user, found)
 
 
 @router.post(

@@ -19,7 +19,7 @@ from parcours.core.models import AuditEvent, AuditKind
 from parcours.core.versioning import StaleVersionError
 
 from . import perms, services
-from .export import household_export
+from .export import household_export, section_titles
 from .forms import (
     ConsentForm,
     HouseholdCreateForm,
@@ -309,7 +309,7 @@ def export(request, pk):
     household = _get_visible(request, pk, include_merged=True)
     if not perms.can_view_access_log(request.user, household):
         raise Http404
-    data = household_export(household)
+    data = household_export(household, request.user)
     services.record_read(
         actor=request.user, household=household, sections=["export"], purpose="right_of_access"
     )
@@ -323,7 +323,11 @@ def export(request, pk):
         (_("Dossier n° %(n)s") % {"n": household.pk}, reverse("households:detail", args=[household.pk])),
         (_("Tout ce que nous détenons"), None),
     )
-    return render(request, "households/export.html", {"household": household, "data": data, "crumbs": crumbs})
+    titles = section_titles()
+    sections = [(name, titles.get(name, name), value) for name, value in data.items()]
+    return render(
+        request, "households/export.html", {"household": household, "sections": sections, "crumbs": crumbs}
+    )
 
 
 def merge(request, pk):
@@ -363,6 +367,9 @@ def merge(request, pk):
         )[:20]
         if perms.can_edit_household(request.user, h)
     ]
+    services.record_read(
+        actor=request.user, household=household, sections=["identity", "composition"], purpose="merge"
+    )
     services.record_reads(actor=request.user, households=candidates, sections=["list"], purpose="duplicates")
     crumbs = _crumbs(
         (_("Dossier n° %(n)s") % {"n": household.pk}, reverse("households:detail", args=[household.pk])),
@@ -397,7 +404,7 @@ def _editable(request, pk) -> Household:
     return household
 
 
-def _formset_page(request, household, formset, *, template, title, rows, save, done):
+def _formset_page(request, household, formset, *, template, title, rows, save, done, sections):
     """A page that edits a list of rows of the file (people, resources) against the version read."""
     version_form = VersionForm(request.POST or None, initial={"version": household.version})
     conflict = False
@@ -417,6 +424,7 @@ def _formset_page(request, household, formset, *, template, title, rows, save, d
         else:
             messages.success(request, done)
             return redirect("households:detail", pk=household.pk)
+    services.record_read(actor=request.user, household=household, sections=sections, purpose="edit")
     crumbs = _crumbs(
         (_("Dossier n° %(n)s") % {"n": household.pk}, reverse("households:detail", args=[household.pk])),
         (title, None),
@@ -444,6 +452,7 @@ def composition_edit(request, pk):
         rows="members",
         save=services.composition_update,
         done=_("La composition du ménage est mise à jour."),
+        sections=["composition"],
     )
 
 
@@ -462,6 +471,7 @@ def money_edit(request, pk):
         rows="lines",
         save=services.money_lines_update,
         done=_("Les ressources et charges sont mises à jour."),
+        sections=["resources"],
     )
 
 
@@ -480,6 +490,7 @@ def delete(request, pk):
             return redirect("households:detail", pk=household.pk)
         messages.success(request, _("Le dossier n° %(n)s est supprimé.") % {"n": household.pk})
         return redirect("households:list")
+    services.record_read(actor=request.user, household=household, sections=["identity"], purpose="delete")
     crumbs = _crumbs(
         (_("Dossier n° %(n)s") % {"n": household.pk}, reverse("households:detail", args=[household.pk])),
         (_("Supprimer"), None),

@@ -11,8 +11,10 @@ from ninja import Field, Query, Router, Schema, Status
 from parcours.api.errors import ApiError
 from parcours.api.pagination import page_of
 from parcours.api.schemas import ErrorOut
+from parcours.core import audit
 from parcours.households.models import Household
 from parcours.households.perms import can_view_household
+from parcours.households.services import record_read
 from parcours.offers.choices import FacilityKind
 from parcours.offers.models import Vacancy
 
@@ -155,6 +157,7 @@ def create_request(request, household_id: int, payload: InsertionRequestIn):
 )
 def list_household_requests(request, household_id: int):
     household = _household(request, household_id)
+    record_read(actor=request.user, household=household, sections=["orientation"], purpose="api")
     return [
         _request_out(r)
         for r in household.insertion_requests.prefetch_related("transitions").order_by("-created_at", "-pk")
@@ -167,7 +170,19 @@ def list_household_requests(request, household_id: int):
     summary="Une demande d'insertion et son historique",
 )
 def get_request(request, request_id: int):
-    return _request_out(_get(request, request_id))
+    found = _get(request, request_id)
+    _record_reads(request, [found.household_id], "orientation")
+    return _request_out(found)
+
+
+def _record_reads(request, household_ids, section: str) -> None:
+    """The named households behind the requests or proposals returned (rule 7)."""
+    audit.record_reads(
+        actor=request.user,
+        objs=[("households.household", pk) for pk in household_ids],
+        sections=[section],
+        purpose="api",
+    )
 
 
 def _move(request, request_id: int, action: str, reason: str = "") -> dict:
@@ -491,6 +506,7 @@ def list_proposals(
     if status:
         qs = qs.filter(status=status)
     page, count = page_of(qs, limit, offset)
+    _record_reads(request, [p.request.household_id for p in page], "proposal")
     return {"count": count, "results": [_proposal_out(request.user, p) for p in page]}
 
 
@@ -498,7 +514,9 @@ def list_proposals(
     "/proposals/{int:proposal_id}", response={200: ProposalOut, 404: ErrorOut}, summary="Une proposition"
 )
 def get_proposal(request, proposal_id: int):
-    return _proposal_out(request.user, _proposal(request, proposal_id))
+    found = _proposal(request, proposal_id)
+    _record_reads(request, [found.request.household_id], "proposal")
+    return _proposal_out(request.user, found)
 
 
 @router.post(

@@ -17,6 +17,7 @@ from parcours.accounts.roles import Role
 from parcours.assessments.views import LIAISON_SECTIONS, liaison_data
 from parcours.core.forms import add_validation_errors
 from parcours.households import perms as household_perms
+from parcours.households.services import record_read
 from parcours.offers.models import Vacancy
 
 from . import perms, proposals
@@ -122,6 +123,12 @@ def proposal_detail(request, pk, forms=None):
         "links": proposal.partner_links.all() if perms.can_send_partner_link(user, proposal) else [],
         "crumbs": _crumbs((str(proposal), None)),
     }
+    record_read(
+        actor=user,
+        household=household,
+        sections=["proposal", "identity"] if can_see_household else ["proposal"],
+        purpose="proposal",
+    )
     return render(request, "orientation/proposal_detail.html", context, status=400 if forms else 200)
 
 

@@ -17,6 +17,7 @@ from parcours.core.forms import add_validation_errors
 from parcours.households import perms as household_perms
 from parcours.households.models import Household
 from parcours.households.perms import can_view_household
+from parcours.households.services import record_read
 from parcours.offers.choices import FacilityKind
 
 from . import perms, services
@@ -89,6 +90,7 @@ def request_detail(request, pk, bound=None):
     actions = perms.available_actions(request.user, found)
     bound = bound or {}
     user = request.user
+    record_read(actor=user, household=found.household, sections=["orientation"], purpose="orientation")
     return render(
         request,
         "orientation/detail.html",
@@ -243,6 +245,7 @@ def request_create(request, household_id):
         else:
             messages.success(request, _("La demande est créée en brouillon."))
             return redirect("orientation:detail", pk=created.pk)
+    record_read(actor=request.user, household=household, sections=["identity"], purpose="orientation")
     return render(
         request,
         "orientation/form.html",

@@ -6,4 +6,4 @@ class SupportConfig(AppConfig):
     verbose_name = "Accompagnement"
 
     def ready(self):
-        from . import home, indicators, links, retention, timeline  # noqa: F401  (panels, indicators, links, anonymisation, steps)
+        from . import export, home, indicators, links, retention, timeline  # noqa: F401  (panels, indicators, links, anonymisation, steps, export)

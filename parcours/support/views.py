@@ -142,6 +142,7 @@ def measure_create(request, household_id):
                     request, _("Le refus de la personne est enregistré : aucune mesure n'est ouverte.")
                 )
             return redirect("support:measure", pk=measure.pk)
+    record_read(actor=request.user, household=household, sections=["identity"], purpose="support")
     return render(
         request,
         "support/measure_form.html",
