@@ -10,10 +10,8 @@ allow-list with its reason. A route added without being classified fails the tes
 
 import itertools
 import re
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from parcours.accounts import services as account_services
@@ -239,8 +237,7 @@ def test_every_page_and_api_operation_is_classified():
 
 
 @pytest.fixture
-def demo(db):
-    call_command("seed_demo", stdout=StringIO())
+def demo(demo_network, db):
     return [User.objects.get(username=username) for _role, username, _org in ROLE_ACCOUNTS]
 
 

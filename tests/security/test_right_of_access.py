@@ -4,11 +4,9 @@ household's whereabouts reach only the users named on it, in the export too.
 """
 
 import json
-from io import StringIO
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 from django.urls import reverse
 
 from parcours.accounts.roles import Role
@@ -89,8 +87,8 @@ def test_only_the_referent_organization_gives_the_export(role, db, client, login
 
 
 @pytest.fixture
-def demo(db):
-    call_command("seed_demo", stdout=StringIO())
+def demo(demo_network, db):
+    """The demo network (seeded once for the module)."""
 
 
 def _export_as_referent_org(client, login, household, **membership):
