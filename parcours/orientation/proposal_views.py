@@ -74,6 +74,14 @@ def _answer_sides(user, proposal) -> list[str]:
     return [side for side in RefusalSide.values if perms.can_answer(user, proposal, side)]
 
 
+def _links(proposal) -> list:
+    """The links sent for the proposal, each marked with whether it still opens anything."""
+    links = list(proposal.partner_links.all())
+    for link in links:
+        link.usable = link.is_usable()
+    return links
+
+
 def proposal_detail(request, pk, forms=None):
     proposal = _get(request, pk)
     user = request.user
@@ -110,7 +118,7 @@ def proposal_detail(request, pk, forms=None):
             if proposal.status == ProposalStatus.PENDING and perms.can_send_partner_link(user, proposal)
             else None
         ),
-        "links": proposal.partner_links.all() if perms.can_send_partner_link(user, proposal) else [],
+        "links": _links(proposal) if perms.can_send_partner_link(user, proposal) else [],
         "crumbs": _crumbs((str(proposal), None)),
     }
     return render(request, "orientation/proposal_detail.html", context, status=400 if forms else 200)

@@ -256,3 +256,11 @@ def test_no_role_reaches_a_proposal_through_someone_elses_link_page(client, logi
         login(linked["m"][role].user)
         assert client.get(linked["url"]).status_code == 404
         client.logout()
+
+
+def test_the_siao_sees_which_links_no_longer_open_anything(client, login, linked):
+    login(linked["m"][Role.SIAO_COORDINATOR].user)
+    url = reverse("orientation:proposal", args=[linked["proposal"].pk])
+    assert "n'ouvre plus rien" not in client.get(url).content.decode()
+    household_services.consent_revoke(actor=linked["worker"], consent=linked["consent"])
+    assert "n'ouvre plus rien" in client.get(url).content.decode()
