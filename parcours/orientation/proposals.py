@@ -280,9 +280,15 @@ def proposal_admit(*, actor, proposal: Proposal, entered_on: dt.date, via_link=N
         raise ValidationError({"entered_on": _("La date d'entrée ne peut précéder la proposition.")})
     moved, current = _move(proposal, P.ADMITTED, admitted_on=entered_on)
     now = timezone.now()
-    Vacancy.objects.filter(pk=moved.vacancy_id).update(
+    # Only an open vacancy is filled: one withdrawn meanwhile (by mistake, or its unit taken out of
+    # service) is not silently revived; the SIAO withdraws the proposal or the vacancy is declared again.
+    filled = Vacancy.objects.filter(pk=moved.vacancy_id, status=VacancyStatus.OPEN).update(
         status=VacancyStatus.FILLED, filled_at=now, updated_at=now
     )
+    if filled != 1:
+        raise TransitionConflict(
+            _("Cette vacance a été retirée entre-temps : l'entrée ne peut pas y être enregistrée.")
+        )
     transition(moved.request, RequestStatus.ADMITTED, actor=actor, action="admit")
     situation = SITUATION_ON_ADMISSION.get(moved.vacancy.unit.facility.kind, "other")
     household = moved.request.household

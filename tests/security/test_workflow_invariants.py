@@ -466,3 +466,18 @@ def test_every_emergency_move_keeps_one_booking_per_unit_and_request(first, name
         .values_list("household", "night")
     )
     assert len(live) == len(set(live)), "the same household twice in one night"
+
+
+def test_an_entry_on_a_vacancy_withdrawn_meanwhile_is_refused(world, client):
+    """A vacancy withdrawn while its proposal was accepted is not revived as 'filled' by the entry."""
+    from parcours.offers import services as offer_services
+
+    proposal = proposal_in(world, P.ACCEPTED)
+    offer_services.vacancy_withdraw(actor=world["landlord"], vacancy=world["vacancy"])
+    call = api_as(client, world["m"][Role.SIAO_COORDINATOR])
+    before = orientation_snapshot()
+    response = call("post", f"/proposals/{proposal.pk}/admission", {"entered_on": str(TODAY())})
+    assert_refused_cleanly(response, before)
+    assert "retirée" in response.json()["error"]["message"]
+    world["vacancy"].refresh_from_db()
+    assert world["vacancy"].status == "withdrawn"
