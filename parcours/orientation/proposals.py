@@ -68,12 +68,15 @@ def _event(proposal, from_status, to_status, *, actor, note="", via_link=None, a
     )
 
 
-def _move(proposal: Proposal, target: str, **changes) -> tuple[Proposal, str]:
-    """Lock the proposal, check the move against PROPOSAL_TRANSITIONS and apply it with `changes`."""
+def _move(proposal: Proposal, target: str, *, only_from=None, **changes) -> tuple[Proposal, str]:
+    """Lock the proposal, check the move against PROPOSAL_TRANSITIONS (and, with `only_from`, that it
+    starts from one of those statuses) and apply it with `changes`."""
     locked = (
         Proposal.objects.select_for_update().select_related("vacancy__unit__facility").get(pk=proposal.pk)
     )
     current = locked.status
+    if only_from is not None and current not in only_from:
+        raise TransitionConflict(_("Cette proposition a déjà reçu une réponse."))
     if target not in PROPOSAL_TRANSITIONS[current]:
         raise TransitionConflict(
             _("Impossible de passer une proposition « %(from)s » à l'état « %(to)s ».")
@@ -217,8 +220,11 @@ def proposal_decide(
         raise PermissionDenied(_("Par ce lien, la structure répond pour elle-même."))
     if via_link is not None:
         _link_used(via_link, action="orientation.partner_link.answer")
+    # Through a link, only a proposal still waiting is answered, even if the page answered it while
+    # this request waited for the row lock.
+    only_from = {P.PENDING} if via_link is not None else None
     if decision == P.ACCEPTED:
-        moved, current = _move(proposal, P.ACCEPTED, answered_at=timezone.now())
+        moved, current = _move(proposal, P.ACCEPTED, only_from=only_from, answered_at=timezone.now())
         _event(moved, current, P.ACCEPTED, actor=actor, note=note, via_link=via_link)
         audit.record_write(actor=actor, action="orientation.proposal.accept", obj=moved, fields=["status"])
         return moved
@@ -230,7 +236,12 @@ def proposal_decide(
     if coded.side != side:
         raise ValidationError({"reason": _("Ce motif ne correspond pas à un refus de ce côté.")})
     moved, current = _move(
-        proposal, P.REFUSED, answered_at=timezone.now(), refusal_side=side, refusal_reason=coded
+        proposal,
+        P.REFUSED,
+        only_from=only_from,
+        answered_at=timezone.now(),
+        refusal_side=side,
+        refusal_reason=coded,
     )
     _event(moved, current, P.REFUSED, actor=actor, note=note or coded.label, via_link=via_link)
     today = timezone.localdate()

@@ -81,7 +81,7 @@ def api_post(membership, path, body):
             content_type="application/json",
             headers={"Authorization": f"Bearer {key}"},
         )
-        if response.status_code not in (201, 409):
+        if response.status_code not in (200, 201, 409):
             return f"error: {response.status_code} {response.content[:200]!r}"
         if response.status_code == 409:
             assert response.json()["error"]["code"] == "conflict"
@@ -210,3 +210,61 @@ def test_a_commission_decision_applied_twice():
     assert line.decision == "propose"
     assert Proposal.objects.filter(vacancy=world["vacancy"]).count() == 1
     assert Proposal.objects.get(vacancy=world["vacancy"]).commission_line_id == line.pk
+
+
+def test_a_partner_link_and_the_api_answering_one_proposal_at_once():
+    """The landlord answers through the API while the partner answers through the signed link: one
+    answer is recorded, the other is refused (409, or the link is spent), never both."""
+    from django.urls import reverse
+
+    from parcours.households import services as household_services
+    from parcours.orientation import proposals
+    from parcours.orientation.models import ProposalEvent
+
+    world = build_world()
+    rounds = (
+        ("vacancy", Role.LANDLORD, world["landlord_org"]),
+        ("room_vacancy", Role.FACILITY_MANAGER, world["chrs_org"]),
+    )
+    for round_no, (vacancy, role, organization) in enumerate(rounds):
+        household_services.consent_record(
+            actor=world["worker"],
+            household=world["household"],
+            organization=organization,
+            purpose="orientation",
+            ends_on=timezone.localdate() + timedelta(days=90),
+        )
+        proposal = proposals.proposal_create(
+            actor=world["coordinator"], insertion_request=world["request"], vacancy=world[vacancy]
+        )
+        _link, token = proposals.partner_link_create(
+            actor=world["coordinator"], proposal=proposal, recipient="accueil@plaine.example"
+        )
+        url = reverse("orientation:partner", args=[token])
+        api_accept = api_post(
+            world["m"][role], f"/proposals/{proposal.pk}/decision", {"decision": "accepted"}
+        )
+
+        def link_refuse(url=url):
+            response = Client().post(url, {"decision": "refused", "side": "facility", "reason": "fac_needs"})
+            if response.status_code in (200, 302):  # the confirmation (a redirect before issue 13)
+                return "link answered"
+            if response.status_code in (400, 404):
+                return "link refused"
+            return f"error: {response.status_code}"
+
+        def api_attempt(call=api_accept):
+            outcome = call()
+            return {"200": "api answered", "409": "api refused"}.get(outcome, outcome)
+
+        results = race([link_refuse, api_attempt])
+        errors = [r for r in results if r.startswith("error")]
+        assert not errors, errors
+        answers = ProposalEvent.objects.filter(proposal=proposal, to_status__in=["accepted", "refused"])
+        assert answers.count() == 1, (round_no, results)
+        proposal.refresh_from_db()
+        if "link answered" in results:
+            assert results.count("api refused") == 1 and proposal.status == "refused"
+        else:
+            assert "link refused" in results and proposal.status == "accepted"
+            proposals.proposal_withdraw(actor=world["coordinator"], proposal=proposal, reason="Essai suivant")
