@@ -168,6 +168,22 @@ def test_every_request_move_from_every_state_keeps_the_invariants(world, client,
     assert_orientation_invariants()
 
 
+@pytest.mark.parametrize("state", S.values)
+def test_the_daily_expiry_from_every_state_keeps_the_invariants(world, state):
+    """The daily round's move (no API): only a validated request expires; a proposed one does not,
+    or its household would keep a proposal on an expired request."""
+    req = request_in(world, state)
+    before = orientation_snapshot()
+    if state == S.VALIDATED:
+        services.request_expire(actor=None, insertion_request=req)
+        assert req.status == S.EXPIRED
+    else:
+        with pytest.raises(services.TransitionConflict):
+            services.request_expire(actor=None, insertion_request=req)
+        assert orientation_snapshot() == before
+    assert_orientation_invariants()
+
+
 def proposal_in(world, state) -> Proposal:
     landlord, coordinator = world["landlord"], world["coordinator"]
     proposal = propose(world)
