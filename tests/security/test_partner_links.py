@@ -116,7 +116,7 @@ def test_revoking_the_consent_kills_the_link_at_once(client, linked):
     assert linked["proposal"].status == P.PENDING
 
 
-def test_revoking_the_consent_through_the_api_kills_the_link(client, linked, api):
+def test_revoking_the_consent_through_the_api_kills_the_link(client, linked):
     from parcours.accounts import services as account_services
 
     membership = linked["m"][Role.SOCIAL_WORKER]
