@@ -73,7 +73,14 @@ def test_transition_table(network, from_status, to_status):
     req = _force(_create(network), from_status)
     actor = _user(network, "coordinator")
     allowed = to_status in TRANSITIONS[from_status]
-    if allowed:
+    # Moves into "proposed" and "admitted" follow a proposal (orientation/invariants.py): without
+    # one, the table allows them but the invariant refuses them (tests/security/test_workflow_invariants).
+    if allowed and to_status in (S.PROPOSED, S.ADMITTED):
+        with pytest.raises(services.TransitionConflict, match="proposition"):
+            services.transition(req, to_status, actor=actor, action="test")
+        req.refresh_from_db()
+        assert req.status == from_status
+    elif allowed:
         services.transition(req, to_status, actor=actor, action="test")
         assert req.status == to_status
         assert RequestTransition.objects.filter(request=req, to_status=to_status).exists()

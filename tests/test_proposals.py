@@ -485,7 +485,8 @@ def test_partner_link_needs_consent_shows_the_shared_sheet_is_audited_and_expire
     read = AuditEvent.objects.filter(kind="read", purpose=f"partner_link:{link.pk}").get()
     assert read.object_id == str(world["household"].pk)
     answered = client.post(url, {"decision": "refused", "side": "facility", "reason": "fac_needs"})
-    assert answered.status_code == 302
+    assert answered.status_code == 200 and "Votre réponse est enregistrée" in answered.content.decode()
+    assert "Lefèvre" not in answered.content.decode()
     proposal.refresh_from_db()
     assert proposal.status == P.REFUSED
     assert proposal.events.filter(via_link=link).exists()

@@ -318,7 +318,8 @@ def liaison_data(household: Household) -> dict:
     return {
         "household": household,
         "name": _name(household),
-        "people": list(household.people.all()),
+        # Only the people in the household now: someone who left is none of the partner's business.
+        "people": sorted(household.members, key=lambda p: p.pk),
         "monthly_resources": household.monthly_resources,
         "assessment": assessment,
         "rows": _rows(grid, [assessment]) if assessment else [],

@@ -13,6 +13,7 @@ from parcours.core.models import TimeStampedModel, VersionedModel
 from .choices import (
     CLOSED_STATUSES,
     LINKING_PROPOSAL_STATUSES,
+    OPEN_PROPOSAL_STATUSES,
     CommissionStatus,
     ExitDestination,
     LineDecision,
@@ -258,6 +259,10 @@ class ProposalQuerySet(models.QuerySet):
     def linking(self):
         return self.filter(status__in=sorted(LINKING_PROPOSAL_STATUSES))
 
+    def open(self):
+        """Proposals in progress: waiting for an answer, or accepted and waiting for the entry."""
+        return self.filter(status__in=sorted(OPEN_PROPOSAL_STATUSES))
+
     def visible_to(self, user):
         """Proposals the user may open: those of requests they may view (SIAO, referent…), and those
         on the units of the organization a facility manager or landlord works for."""
@@ -320,6 +325,14 @@ class Proposal(TimeStampedModel, VersionedModel):
                 condition=Q(status__in=sorted(LINKING_PROPOSAL_STATUSES)),
                 name="proposal_one_live_per_vacancy",
                 violation_error_message=_("Cette vacance fait déjà l'objet d'une proposition en cours."),
+            ),
+            # One proposal in progress per request, hence per household (one live request each, and
+            # a proposed request moves only with its proposal: invariants.py).
+            models.UniqueConstraint(
+                fields=["request"],
+                condition=Q(status__in=sorted(OPEN_PROPOSAL_STATUSES)),
+                name="proposal_one_open_per_request",
+                violation_error_message=_("Ce ménage a déjà une proposition en cours."),
             ),
             models.CheckConstraint(
                 condition=Q(status__in=ProposalStatus.values),
@@ -408,5 +421,30 @@ class PartnerLink(models.Model):
         return _("Lien n° %(n)s") % {"n": self.pk}
 
     def is_usable(self, now=None) -> bool:
+        """Whether the link still opens anything, decided here for every use (view and answer): not
+        revoked nor expired, its proposal still waiting for an answer (once answered by any path —
+        the link, the page, the API — or withdrawn, the link is spent), and the household's consent
+        to share its sheet with the facility's organization for orientation still in force (revoked
+        or expired, the link stops)."""
+        from parcours.households.choices import ConsentPurpose
+        from parcours.households.models import Consent
+
         now = now or timezone.now()
-        return self.revoked_at is None and now < self.expires_at
+        if self.revoked_at is not None or now >= self.expires_at:
+            return False
+        proposal = (
+            Proposal.objects.filter(pk=self.proposal_id)
+            .values("status", "request__household_id", "vacancy__unit__facility__organization_id")
+            .first()
+        )
+        if proposal is None or proposal["status"] != ProposalStatus.PENDING:
+            return False
+        return (
+            Consent.objects.active(on=timezone.localdate(now))
+            .filter(
+                household_id=proposal["request__household_id"],
+                organization_id=proposal["vacancy__unit__facility__organization_id"],
+                purpose=ConsentPurpose.ORIENTATION,
+            )
+            .exists()
+        )

@@ -87,11 +87,16 @@ def may(user, request, action: str) -> bool:
 
 
 def available_actions(user, request) -> list[str]:
-    """The actions the user may make now: allowed by the role and by the current status."""
+    """The actions the user may make now: allowed by the role, by the current status and by the
+    request's proposals (a proposed request moves only with its proposal: invariants.py)."""
+    from .invariants import proposal_conflict
+
     return [
         action
         for action, (target, check, _reason) in ACTIONS.items()
-        if can_transition(request.status, target) and check(user, request)
+        if can_transition(request.status, target)
+        and check(user, request)
+        and proposal_conflict(request, request.status, target) is None
     ]
 
 

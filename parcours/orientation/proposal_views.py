@@ -86,6 +86,14 @@ def _answer_sides(user, proposal) -> list[str]:
     return [side for side in RefusalSide.values if perms.can_answer(user, proposal, side)]
 
 
+def _links(proposal) -> list:
+    """The links sent for the proposal, each marked with whether it still opens anything."""
+    links = list(proposal.partner_links.all())
+    for link in links:
+        link.usable = link.is_usable()
+    return links
+
+
 def proposal_detail(request, pk, forms=None):
     proposal = _get(request, pk)
     user = request.user
@@ -119,8 +127,12 @@ def proposal_detail(request, pk, forms=None):
         "withdraw_form": forms.get("withdraw")
         or (WithdrawForm() if open_ and perms.can_withdraw_proposal(user, proposal) else None),
         "link_form": forms.get("link")
-        or (PartnerLinkForm() if open_ and perms.can_send_partner_link(user, proposal) else None),
-        "links": proposal.partner_links.all() if perms.can_send_partner_link(user, proposal) else [],
+        or (
+            PartnerLinkForm()
+            if proposal.status == ProposalStatus.PENDING and perms.can_send_partner_link(user, proposal)
+            else None
+        ),
+        "links": _links(proposal) if perms.can_send_partner_link(user, proposal) else [],
         "crumbs": _crumbs((str(proposal), None)),
     }
     record_read(
@@ -283,12 +295,17 @@ def partner_page(request, token):
                 note=form.cleaned_data["note"],
                 via_link=link,
             )
-        except (TransitionConflict, ValidationError, PermissionDenied) as exc:
+        except PermissionDenied:
+            # The link was spent or its consent withdrawn between the page and the answer.
+            return render(request, "orientation/partner_expired.html", status=404)
+        except (TransitionConflict, ValidationError) as exc:
             form.add_error(
                 None, getattr(exc, "message", None) or " ".join(getattr(exc, "messages", [str(exc)]))
             )
         else:
-            return redirect("orientation:partner", token=token)
+            # The answer spends the link: a confirmation, nothing of the household, and the link no
+            # longer opens anything afterwards.
+            return render(request, "orientation/partner_done.html")
     proposals.partner_link_record_read(link, sections=LIAISON_SECTIONS)
     context = _partner_context(link)
     context["form"] = form

@@ -20,7 +20,6 @@ from parcours.offers.models import Vacancy
 
 from . import perms
 from .choices import (
-    OPEN_PROPOSAL_STATUSES,
     PROPOSAL_TRANSITIONS,
     ExitDestination,
     ProposalStatus,
@@ -69,12 +68,15 @@ def _event(proposal, from_status, to_status, *, actor, note="", via_link=None, a
     )
 
 
-def _move(proposal: Proposal, target: str, **changes) -> tuple[Proposal, str]:
-    """Lock the proposal, check the move against PROPOSAL_TRANSITIONS and apply it with `changes`."""
+def _move(proposal: Proposal, target: str, *, only_from=None, **changes) -> tuple[Proposal, str]:
+    """Lock the proposal, check the move against PROPOSAL_TRANSITIONS (and, with `only_from`, that it
+    starts from one of those statuses) and apply it with `changes`."""
     locked = (
         Proposal.objects.select_for_update().select_related("vacancy__unit__facility").get(pk=proposal.pk)
     )
     current = locked.status
+    if only_from is not None and current not in only_from:
+        raise TransitionConflict(_("Cette proposition a déjà reçu une réponse."))
     if target not in PROPOSAL_TRANSITIONS[current]:
         raise TransitionConflict(
             _("Impossible de passer une proposition « %(from)s » à l'état « %(to)s ».")
@@ -132,8 +134,18 @@ def proposal_create(
     vacancy = Vacancy.objects.select_related("unit__facility").get(pk=vacancy.pk)
     if vacancy.status != VacancyStatus.OPEN:
         raise TransitionConflict(_("Cette vacance n'est plus à pourvoir."))
-    if insertion_request.status != RequestStatus.VALIDATED:
+    # Read the request's status under its row lock: two proposals of the same household at the same
+    # time queue here, and the second one finds the request already proposed.
+    current = (
+        InsertionRequest.objects.select_for_update()
+        .values_list("status", flat=True)
+        .get(pk=insertion_request.pk)
+    )
+    if current != RequestStatus.VALIDATED:
         raise TransitionConflict(_("Seule une demande validée peut être proposée sur une vacance."))
+    busy = _("Ce ménage a déjà une proposition en cours.")
+    if Proposal.objects.open().filter(request__household_id=insertion_request.household_id).exists():
+        raise TransitionConflict(busy)
     facility = vacancy.unit.facility
     until = parked_until(insertion_request.household_id, facility.pk)
     if until is not None:
@@ -160,7 +172,9 @@ def proposal_create(
         with transaction.atomic():
             proposal.save()
     except IntegrityError as exc:
-        raise TransitionConflict(taken) from exc
+        # proposal_one_live_per_vacancy or proposal_one_open_per_request decided between two writers.
+        held = Proposal.objects.open().filter(request_id=insertion_request.pk).exists()
+        raise TransitionConflict(busy if held else taken) from exc
     # The request leaves the pool while the proposal is in progress (locks the request row, so a
     # second proposal of the same household at the same time fails on the state machine).
     transition(insertion_request, RequestStatus.PROPOSED, actor=actor, action="propose")
@@ -200,10 +214,17 @@ def proposal_decide(
         raise ValidationError({"decision": _("Réponse inconnue : acceptée ou refusée.")})
     if via_link is None:
         _require(perms.can_answer(actor, proposal, side or RefusalSide.FACILITY))
+    elif via_link.proposal_id != proposal.pk or not via_link.is_usable():
+        raise PermissionDenied(_("Ce lien n'est plus valable."))
     elif side == RefusalSide.HOUSEHOLD:
         raise PermissionDenied(_("Par ce lien, la structure répond pour elle-même."))
+    if via_link is not None:
+        _link_used(via_link, action="orientation.partner_link.answer")
+    # Through a link, only a proposal still waiting is answered, even if the page answered it while
+    # this request waited for the row lock.
+    only_from = {P.PENDING} if via_link is not None else None
     if decision == P.ACCEPTED:
-        moved, current = _move(proposal, P.ACCEPTED, answered_at=timezone.now())
+        moved, current = _move(proposal, P.ACCEPTED, only_from=only_from, answered_at=timezone.now())
         _event(moved, current, P.ACCEPTED, actor=actor, note=note, via_link=via_link)
         audit.record_write(actor=actor, action="orientation.proposal.accept", obj=moved, fields=["status"])
         return moved
@@ -215,7 +236,12 @@ def proposal_decide(
     if coded.side != side:
         raise ValidationError({"reason": _("Ce motif ne correspond pas à un refus de ce côté.")})
     moved, current = _move(
-        proposal, P.REFUSED, answered_at=timezone.now(), refusal_side=side, refusal_reason=coded
+        proposal,
+        P.REFUSED,
+        only_from=only_from,
+        answered_at=timezone.now(),
+        refusal_side=side,
+        refusal_reason=coded,
     )
     _event(moved, current, P.REFUSED, actor=actor, note=note or coded.label, via_link=via_link)
     today = timezone.localdate()
@@ -265,9 +291,15 @@ def proposal_admit(*, actor, proposal: Proposal, entered_on: dt.date, via_link=N
         raise ValidationError({"entered_on": _("La date d'entrée ne peut précéder la proposition.")})
     moved, current = _move(proposal, P.ADMITTED, admitted_on=entered_on)
     now = timezone.now()
-    Vacancy.objects.filter(pk=moved.vacancy_id).update(
+    # Only an open vacancy is filled: one withdrawn meanwhile (by mistake, or its unit taken out of
+    # service) is not silently revived; the SIAO withdraws the proposal or the vacancy is declared again.
+    filled = Vacancy.objects.filter(pk=moved.vacancy_id, status=VacancyStatus.OPEN).update(
         status=VacancyStatus.FILLED, filled_at=now, updated_at=now
     )
+    if filled != 1:
+        raise TransitionConflict(
+            _("Cette vacance a été retirée entre-temps : l'entrée ne peut pas y être enregistrée.")
+        )
     transition(moved.request, RequestStatus.ADMITTED, actor=actor, action="admit")
     situation = SITUATION_ON_ADMISSION.get(moved.vacancy.unit.facility.kind, "other")
     household = moved.request.household
@@ -339,6 +371,7 @@ def partner_link_create(*, actor, proposal: Proposal, recipient: str) -> tuple[P
     for the facility's organization must be on record (design §5, rule 3)."""
     from django.core.validators import validate_email
 
+    from parcours.households.choices import ConsentPurpose
     from parcours.households.models import Consent
 
     _require(perms.can_send_partner_link(actor, proposal))
@@ -346,12 +379,17 @@ def partner_link_create(*, actor, proposal: Proposal, recipient: str) -> tuple[P
         validate_email(recipient)
     except ValidationError:
         raise ValidationError({"recipient": _("Saisissez une adresse électronique valide.")}) from None
-    if proposal.status not in OPEN_PROPOSAL_STATUSES:
+    status = Proposal.objects.select_for_update().values_list("status", flat=True).get(pk=proposal.pk)
+    if status != P.PENDING:
         raise TransitionConflict(_("Cette proposition n'attend plus de réponse."))
     organization_id = proposal.vacancy.unit.facility.organization_id
     if (
         not Consent.objects.active()
-        .filter(household_id=proposal.request.household_id, organization_id=organization_id)
+        .filter(
+            household_id=proposal.request.household_id,
+            organization_id=organization_id,
+            purpose=ConsentPurpose.ORIENTATION,
+        )
         .exists()
     ):
         raise ValidationError(
@@ -366,7 +404,8 @@ def partner_link_create(*, actor, proposal: Proposal, recipient: str) -> tuple[P
         created_by=actor,
         expires_at=timezone.now() + dt.timedelta(days=settings.PARCOURS_PARTNER_LINK_DAYS),
     )
-    token = signing.dumps({"link": link.pk}, salt=LINK_SALT)
+    # The token names the link and its proposal: it opens that proposal only, and nothing else.
+    token = signing.dumps({"link": link.pk, "proposal": proposal.pk}, salt=LINK_SALT)
     url = settings.PARCOURS_SITE_URL + reverse("orientation:partner", args=[token])
     send_mail(
         _("Parcours : une proposition du SIAO vous attend"),
@@ -385,29 +424,39 @@ def partner_link_create(*, actor, proposal: Proposal, recipient: str) -> tuple[P
 
 
 def partner_link_resolve(token: str) -> PartnerLink | None:
-    """The link behind a token if its signature is good and it is neither expired nor revoked."""
+    """The link behind a token if its signature is good, it names the link's own proposal, and the
+    link is still usable (PartnerLink.is_usable: not expired, revoked or spent, consent in force)."""
     try:
         data = signing.loads(
             token, salt=LINK_SALT, max_age=dt.timedelta(days=settings.PARCOURS_PARTNER_LINK_DAYS)
         )
     except signing.BadSignature:
         return None
+    if not isinstance(data, dict) or not isinstance(data.get("link"), int):
+        return None
     link = (
         PartnerLink.objects.select_related(
             "proposal__request__household", "proposal__vacancy__unit__facility"
         )
-        .filter(pk=data.get("link") if isinstance(data, dict) else None)
+        .filter(pk=data["link"])
         .first()
     )
-    if link is None or not link.is_usable():
+    if link is None or data.get("proposal") != link.proposal_id or not link.is_usable():
         return None
     return link
 
 
+def _link_used(link: PartnerLink, *, action: str) -> None:
+    """Every use of a partner link is audited against the link (who: the link, not a user)."""
+    PartnerLink.objects.filter(pk=link.pk).update(last_used_at=timezone.now())
+    audit.record_write(actor=None, action=action, obj=link, fields=["last_used_at"])
+
+
+@transaction.atomic
 def partner_link_record_read(link: PartnerLink, *, sections) -> None:
-    """A read through a partner link is audited against the household, with the link as purpose."""
-    now = timezone.now()
-    PartnerLink.objects.filter(pk=link.pk).update(last_used_at=now)
+    """A read through a partner link is audited against the household, with the link as purpose, and
+    the link's use is recorded against the link."""
+    _link_used(link, action="orientation.partner_link.view")
     audit.record_read(
         actor=None,
         obj=link.proposal.request.household,

@@ -15,6 +15,7 @@ from parcours.territories.models import Territory
 
 from . import perms
 from .choices import RequestStatus, TransitionKind, can_transition
+from .invariants import proposal_conflict
 from .models import InsertionRequest, RequestTransition
 
 S = RequestStatus
@@ -119,6 +120,9 @@ def transition(
         current = locked.status
         if not can_transition(current, target):
             raise _impossible(current, target)
+        broken = proposal_conflict(locked, current, target)
+        if broken:
+            raise TransitionConflict(broken)
         now = timezone.now()
         changes = {"status": target}
         if target == S.SUBMITTED:

@@ -106,6 +106,10 @@ def measure_kind_create(*, actor, code: str, label: str, description: str = "") 
 # Measures
 
 
+def _running_message() -> str:
+    return _("Ce ménage a déjà une mesure de ce type en cours dans votre organisation.")
+
+
 def _log_transition(measure, from_status, to_status, actor, *, reason="", comment="", at=None):
     return MeasureTransition.objects.create(
         measure=measure,
@@ -154,22 +158,27 @@ def measure_create(
         household=household, kind=kind, organization_id=membership.organization_id
     )
     if consent_given and running.exists():
-        raise Conflict(_("Ce ménage a déjà une mesure de ce type en cours dans votre organisation."))
-    measure = SupportMeasure.objects.create(
-        household=household,
-        kind=kind,
-        organization_id=membership.organization_id,
-        referent=referent if consent_given else None,
-        status=MeasureStatus.OPEN if consent_given else MeasureStatus.REFUSED,
-        consent_given=consent_given,
-        consent_on=today,
-        consent_informed_how=informed_how,
-        started_on=started_on if consent_given else None,
-        next_review_on=next_review_on if consent_given else None,
-        programme=programme,
-        source_alert=source_alert,
-        created_by=_user(actor),
-    )
+        raise Conflict(_running_message())
+    try:
+        # measure_one_running_per_kind decides between two workers opening it at the same time.
+        with transaction.atomic():
+            measure = SupportMeasure.objects.create(
+                household=household,
+                kind=kind,
+                organization_id=membership.organization_id,
+                referent=referent if consent_given else None,
+                status=MeasureStatus.OPEN if consent_given else MeasureStatus.REFUSED,
+                consent_given=consent_given,
+                consent_on=today,
+                consent_informed_how=informed_how,
+                started_on=started_on if consent_given else None,
+                next_review_on=next_review_on if consent_given else None,
+                programme=programme,
+                source_alert=source_alert,
+                created_by=_user(actor),
+            )
+    except IntegrityError as exc:
+        raise Conflict(_running_message()) from exc
     _log_transition(measure, "", measure.status, actor, comment=comment)
     if consent_given:
         IntensityChange.objects.create(
@@ -505,9 +514,13 @@ def measure_reopen(
         household_id=locked.household_id, kind_id=locked.kind_id, organization_id=locked.organization_id
     )
     if running.exists():
-        raise Conflict(_("Ce ménage a déjà une mesure de ce type en cours dans votre organisation."))
+        raise Conflict(_running_message())
+    try:
+        with transaction.atomic():
+            _bump(SupportMeasure, locked.pk, status=MeasureStatus.OPEN, ended_on=None, next_review_on=None)
+    except IntegrityError as exc:
+        raise Conflict(_running_message()) from exc
     _log_transition(locked, locked.status, MeasureStatus.OPEN, actor, comment=comment)
-    _bump(SupportMeasure, locked.pk, status=MeasureStatus.OPEN, ended_on=None, next_review_on=None)
     if next_review_on:
         MeasureReview.objects.create(measure=locked, planned_on=next_review_on)
         _refresh_next_review(locked.pk)
