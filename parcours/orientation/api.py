@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 from parcours.api.errors import ApiError
 from parcours.api.pagination import page_of
 from parcours.api.schemas import ErrorOut
+from parcours.households import visibility
 from parcours.households.models import Household
 from parcours.households.perms import can_view_household
 from parcours.offers.choices import FacilityKind
@@ -63,7 +64,9 @@ class InsertionRequestOut(Schema):
     submitted_at: datetime | None
     validated_at: datetime | None
     created_at: datetime
-    transitions: list[RequestTransitionOut]
+    transitions: list[RequestTransitionOut] | None = Field(
+        None, description="null when your access does not include the request's history"
+    )
 
 
 class StatusOut(Schema):
@@ -71,7 +74,9 @@ class StatusOut(Schema):
     status: str
 
 
-def _request_out(r: InsertionRequest) -> dict:
+def _request_out(r: InsertionRequest, user) -> dict:
+    """The request as the caller may read it: its history only for whoever holds the whole file."""
+    fields = visibility.readable_fields(user, "request", r.household)
     return {
         "id": r.pk,
         "version": r.version,
@@ -93,7 +98,9 @@ def _request_out(r: InsertionRequest) -> dict:
                 "reason": t.reason,
             }
             for t in r.transitions.all()
-        ],
+        ]
+        if "transitions" in fields
+        else None,
     }
 
 
@@ -155,8 +162,10 @@ def create_request(request, household_id: int, payload: InsertionRequestIn):
 )
 def list_household_requests(request, household_id: int):
     household = _household(request, household_id)
+    if not visibility.readable_fields(request.user, "request", household):
+        return []
     return [
-        _request_out(r)
+        _request_out(r, request.user)
         for r in household.insertion_requests.prefetch_related("transitions").order_by("-created_at", "-pk")
     ]
 
@@ -167,7 +176,7 @@ def list_household_requests(request, household_id: int):
     summary="Une demande d'insertion et son historique",
 )
 def get_request(request, request_id: int):
-    return _request_out(_get(request, request_id))
+    return _request_out(_get(request, request_id), request.user)
 
 
 def _move(request, request_id: int, action: str, reason: str = "") -> dict:
@@ -371,7 +380,10 @@ class ProposalPage(Schema):
     results: list[ProposalOut]
 
 
-def _proposal_out(p: Proposal) -> dict:
+def _proposal_out(p: Proposal, user) -> dict:
+    """The proposal as the caller may read it: a facility or landlord reads its steps, not who in
+    other organizations moved it nor their notes (households.visibility)."""
+    fields = visibility.readable_fields(user, "proposal")
     return {
         "id": p.pk,
         "version": p.version,
@@ -392,9 +404,9 @@ def _proposal_out(p: Proposal) -> dict:
             {
                 "from_status": e.from_status,
                 "to_status": e.to_status,
-                "actor": e.actor_id,
+                "actor": e.actor_id if "event_actor" in fields else None,
                 "at": e.at,
-                "note": e.note,
+                "note": e.note if "event_note" in fields else "",
             }
             for e in p.events.all()
         ],
@@ -462,7 +474,7 @@ def create_proposal(request, vacancy_id: int, payload: ProposalIn):
         created = proposals.proposal_create(
             actor=request.user, insertion_request=insertion_request, vacancy=vacancy
         )
-    return Status(201, _proposal_out(_proposal(request, created.pk)))
+    return Status(201, _proposal_out(_proposal(request, created.pk), request.user))
 
 
 @router.get(
@@ -487,14 +499,14 @@ def list_proposals(
     if status:
         qs = qs.filter(status=status)
     page, count = page_of(qs, limit, offset)
-    return {"count": count, "results": [_proposal_out(p) for p in page]}
+    return {"count": count, "results": [_proposal_out(p, request.user) for p in page]}
 
 
 @router.get(
     "/proposals/{int:proposal_id}", response={200: ProposalOut, 404: ErrorOut}, summary="Une proposition"
 )
 def get_proposal(request, proposal_id: int):
-    return _proposal_out(_proposal(request, proposal_id))
+    return _proposal_out(_proposal(request, proposal_id), request.user)
 
 
 @router.post(
@@ -513,7 +525,7 @@ def decide_proposal(request, proposal_id: int, payload: DecisionIn):
             reason=payload.reason or "",
             note=payload.note,
         )
-    return _proposal_out(_proposal(request, proposal_id))
+    return _proposal_out(_proposal(request, proposal_id), request.user)
 
 
 @router.post(
@@ -525,7 +537,7 @@ def admit_proposal(request, proposal_id: int, payload: AdmissionIn):
     found = _proposal(request, proposal_id)
     with _service_errors():
         proposals.proposal_admit(actor=request.user, proposal=found, entered_on=payload.entered_on)
-    return _proposal_out(_proposal(request, proposal_id))
+    return _proposal_out(_proposal(request, proposal_id), request.user)
 
 
 @router.post(
@@ -542,7 +554,7 @@ def exit_proposal(request, proposal_id: int, payload: ExitIn):
             exited_on=payload.exited_on,
             destination=str(payload.destination.value),
         )
-    return _proposal_out(_proposal(request, proposal_id))
+    return _proposal_out(_proposal(request, proposal_id), request.user)
 
 
 @router.post(
@@ -554,4 +566,4 @@ def withdraw_proposal(request, proposal_id: int, payload: WithdrawIn):
     found = _proposal(request, proposal_id)
     with _service_errors():
         proposals.proposal_withdraw(actor=request.user, proposal=found, reason=payload.reason)
-    return _proposal_out(_proposal(request, proposal_id))
+    return _proposal_out(_proposal(request, proposal_id), request.user)

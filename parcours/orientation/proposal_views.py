@@ -17,6 +17,7 @@ from parcours.accounts.roles import Role
 from parcours.assessments.views import LIAISON_SECTIONS, liaison_data
 from parcours.core.forms import add_validation_errors
 from parcours.households import perms as household_perms
+from parcours.households import visibility
 from parcours.offers.models import Vacancy
 
 from . import perms, proposals
@@ -89,6 +90,7 @@ def proposal_detail(request, pk, forms=None):
         "unit": proposal.vacancy.unit,
         "can_see_household": can_see_household,
         "facility_side": perms.is_facility_side(user, proposal),
+        "proposal_fields": visibility.readable_fields(user, "proposal"),
         "decision_form": forms.get("decision") or (DecisionForm(sides=sides) if sides else None),
         "admit_form": forms.get("admit")
         or (
