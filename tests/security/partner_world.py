@@ -33,7 +33,7 @@ SECRET_NOTE = "Note interne du SIAO sur la proposition"
 SECRET_SIAO_NUMBER = "SI-93-000777"
 RECOMMENDATION = "Préconisation : logement proche de l'école"
 REFERENT_ORG = "Les Amarres du Canal"
-ADDRESS = "12 rue de l'Exemple, 93000 Bobigny"
+ADDRESS = "12 avenue du Canal, 93000 Bobigny"
 
 
 class Clock:
