@@ -292,6 +292,14 @@ SECTION_OF_FIELD = {
 SECTION_OF_PERSON_FIELD = {"first_name": "identity", "last_name": "identity"}
 
 
+def purpose_sections(purpose: str) -> set[str]:
+    """The sections of the household file a consent for this purpose opens (docs/roles.md), plus
+    `request` when it opens the insertion request."""
+    opened = PURPOSE_FIELDS[purpose]
+    sections = sections_of(opened["household"], opened["person"])
+    return sections | ({"request"} if opened["request"] else set())
+
+
 def active_purposes(household, organization_id: int, on=None) -> frozenset[str]:
     """The purposes of the household's active consents naming the organization (prefetch-friendly)."""
     from django.utils import timezone
