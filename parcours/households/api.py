@@ -241,12 +241,13 @@ def search_households(
     results = []
     for household in page:
         situation = household.current_situation
+        shown = visibility.may_read(request.user, "household", "situation", household)
         results.append(
             {
                 "id": household.pk,
                 "members": household.members,
                 "territory": household.territory.code,
-                "situation": situation.situation if situation else None,
+                "situation": situation.situation if situation and shown else None,
             }
         )
     return {"count": count, "results": results}

@@ -439,3 +439,27 @@ def test_nothing_of_the_whole_file_reaches_a_partner_on_any_api_answer(clock, cl
     # else names the organization that holds the file.
     assert answers[1].json()["results"][0]["author"]["organization"] == REFERENT_ORG
     assert REFERENT_ORG not in " ".join(_text(a) for a in answers if a is not answers[1])
+
+
+# Search and list paging -----------------------------------------------------------------------------
+
+SEARCH_SITUATION = {"referent": "street", "other_worker": None}
+
+
+@pytest.mark.parametrize("reader", ["referent", "other_worker"])
+def test_search_results_show_the_situation_only_to_who_holds_the_file(reader, clock, client, login):
+    """A social worker of another organization finds the household it has a consent for, but the
+    result shows only the shared sheet: not the housing situation (street, squat, hotel…)."""
+    world = _world(Role.LANDLORD)
+    consent(world, world.orgs["other"], "orientation")
+    membership = world.m[Role.SOCIAL_WORKER if reader == "referent" else "other_worker"]
+    found = api_for(client, membership)("get", "/households?q=lefevre")
+    assert found.status_code == 200
+    assert [(r["id"], r["situation"]) for r in found.json()["results"]] == [
+        (world.household.pk, SEARCH_SITUATION[reader])
+    ]
+    page = login(membership.user, Client()).get(reverse("households:list"), {"q": "lefevre"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Benoît Lefèvre" in html
+    assert (">Rue<" in html) == (SEARCH_SITUATION[reader] is not None)
