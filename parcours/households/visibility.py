@@ -343,6 +343,16 @@ def readable_fields(user, record: str, household=None) -> frozenset[str]:
     return fields
 
 
+def link_fields(household, organization_id: int, record: str) -> frozenset[str]:
+    """What a partner without an account reads through a signed link for a proposal on a place of
+    this organization: a facility's fields, as far as the purposes of the household's active
+    consents naming the organization open them; nothing once they are revoked or expired."""
+    fields = ROLE_FIELDS[Role.FACILITY_MANAGER][record]
+    if record in CONSENT_RECORDS:
+        fields &= purpose_fields(active_purposes(household, organization_id), record)
+    return fields
+
+
 def may_read(user, record: str, field: str, household=None) -> bool:
     """May this user read this field of this record (of this household)?"""
     return field in readable_fields(user, record, household)

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from parcours.accounts.roles import Role
 from parcours.households import services as household_services
-from parcours.households.models import Consent
+from parcours.households.models import Consent, Household
 
 from .partner_world import (
     ADDRESS,
@@ -314,3 +314,29 @@ def test_page_records_a_consent_within_the_limits(clock, login):
         dt.date(2026, 3, 5),
         dt.date(2027, 3, 5),
     )
+
+
+SHEET_FIELDS = {"id", "version", "territory", "members"}
+LINK = {
+    "orientation": SHEET_FIELDS | {"monthly_resources", "monthly_charges", "assessment", "recommendations"},
+    "support": SHEET_FIELDS | {"monthly_resources", "monthly_charges", "assessment", "recommendations"},
+    "emergency": SHEET_FIELDS,
+    "prevention": SHEET_FIELDS | {"monthly_resources", "monthly_charges"},
+}
+
+
+@pytest.mark.parametrize("purpose", PURPOSES)
+def test_what_a_signed_partner_link_may_show_follows_the_purpose_and_stops_with_the_consent(purpose, clock):
+    """The partner page without an account asks households.visibility.link_fields: the same sheet a
+    facility reads with an account, under the same purposes; nothing once the consent is revoked."""
+    from parcours.households.visibility import link_fields
+
+    world = build("facility")
+    given = consent(world, world.orgs["partner"], purpose)
+    household = Household.objects.get(pk=world.household.pk)
+    partner = world.orgs["partner"].pk
+    assert link_fields(household, partner, "household") == LINK[purpose]
+    assert link_fields(household, partner, "request") == set()
+    assert link_fields(household, world.orgs["other"].pk, "household") == set()
+    household_services.consent_revoke(actor=as_member(world.m[Role.SOCIAL_WORKER]), consent=given)
+    assert link_fields(Household.objects.get(pk=household.pk), partner, "household") == set()
