@@ -250,6 +250,8 @@ def _months_after(day: date, months: int) -> date:
     """The same day `months` later, or that month's last day when it has no such day."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
+    if year > date.max.year:
+        return date.max
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
@@ -292,6 +294,10 @@ def consent_record(
             }
         )
     months = settings.PARCOURS_CONSENT_MAX_MONTHS
+    if consent.starts_on > _months_after(today, months):
+        raise ValidationError(
+            {"starts_on": _("Un consentement commence au plus tard dans %(n)s mois.") % {"n": months}}
+        )
     if consent.ends_on > _months_after(consent.starts_on, months):
         raise ValidationError(
             {

@@ -340,3 +340,19 @@ def test_what_a_signed_partner_link_may_show_follows_the_purpose_and_stops_with_
     assert link_fields(household, world.orgs["other"].pk, "household") == set()
     household_services.consent_revoke(actor=as_member(world.m[Role.SOCIAL_WORKER]), consent=given)
     assert link_fields(Household.objects.get(pk=household.pk), partner, "household") == set()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"starts_on": "9999-12-31", "ends_on": "9999-12-31"},
+        {"ends_on": "9999-12-31"},
+        {"starts_on": "0001-01-01", "ends_on": "2026-06-01"},
+    ],
+)
+def test_impossible_consent_dates_get_a_json_error_never_a_500(body, clock, client):
+    world = build()
+    answer = _post_consent(_referent_api(client, world), world, **body)
+    assert answer.status_code == 400
+    assert answer.json()["error"]["code"] == "invalid"
+    assert not Consent.objects.exists()
