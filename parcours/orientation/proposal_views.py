@@ -89,6 +89,8 @@ def proposal_detail(request, pk, forms=None):
         "facility": proposal.vacancy.unit.facility,
         "unit": proposal.vacancy.unit,
         "can_see_household": can_see_household,
+        "can_see_liaison": can_see_household
+        and visibility.may_read(user, "household", "assessment", household),
         "facility_side": perms.is_facility_side(user, proposal),
         "proposal_fields": visibility.readable_fields(user, "proposal"),
         "decision_form": forms.get("decision") or (DecisionForm(sides=sides) if sides else None),

@@ -356,3 +356,15 @@ def test_impossible_consent_dates_get_a_json_error_never_a_500(body, clock, clie
     assert answer.status_code == 400
     assert answer.json()["error"]["code"] == "invalid"
     assert not Consent.objects.exists()
+
+
+@pytest.mark.parametrize("purpose", PURPOSES)
+def test_the_proposal_page_links_the_liaison_sheet_only_when_the_purpose_opens_it(purpose, clock, login):
+    world = build("landlord")
+    consent(world, world.orgs["partner"], purpose)
+    page = login(world.m[Role.LANDLORD].user, Client()).get(
+        reverse("orientation:proposal", args=[world.proposal.pk])
+    )
+    assert page.status_code == 200
+    liaison = reverse("assessments:liaison", args=[world.household.pk])
+    assert (liaison in page.content.decode()) == EXPECTED[purpose]["assessment"]
