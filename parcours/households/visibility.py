@@ -156,14 +156,20 @@ def _all(record: str) -> frozenset[str]:
     return frozenset(FIELDS[record])
 
 
+def _known(record: str, names) -> set[str]:
+    """The names, all fields of the record: a typo in the tables fails at import, not silently."""
+    unknown = set(names) - set(FIELDS[record])
+    if unknown:
+        raise ValueError(f"unknown fields of {record}: {sorted(unknown)}")
+    return set(names)
+
+
 def _but(record: str, *hidden: str) -> frozenset[str]:
-    assert set(hidden) <= set(FIELDS[record]), hidden  # noqa: S101 (a typo in the table)
-    return _all(record) - set(hidden)
+    return _all(record) - _known(record, hidden)
 
 
 def _only(record: str, *shown: str) -> frozenset[str]:
-    assert set(shown) <= set(FIELDS[record]), shown  # noqa: S101 (a typo in the table)
-    return frozenset(shown)
+    return frozenset(_known(record, shown))
 
 
 NOTHING = {record: frozenset() for record in FIELDS}
