@@ -144,9 +144,6 @@ def sections_for(user, household) -> tuple[str, ...]:
             sections = tuple(s for s in sections if s != "whereabouts")
         return sections
     if level == Access.SHARED:
-        opened = visibility.sections_of(
-            visibility.readable_fields(user, "household", household),
-            visibility.readable_fields(user, "person", household),
-        )
+        opened = visibility.shared_sections(user, household)
         return tuple(s for s in SHARED_SECTIONS if s in opened)
     return ()

@@ -359,6 +359,20 @@ def link_fields(household, organization_id: int, record: str) -> frozenset[str]:
     return fields
 
 
+def shared_sections(user, household) -> set[str]:
+    """The page sections a consent-based reader reads (perms.sections_for, Access.SHARED): its role's
+    fields as far as the purposes of its active consents open them."""
+    membership = active_membership(user)
+    if membership is None:
+        return set()
+    purposes = active_purposes(household, membership.organization_id)
+    role = ROLE_FIELDS.get(membership.role, NOTHING)
+    return sections_of(
+        role["household"] & purpose_fields(purposes, "household"),
+        role["person"] & purpose_fields(purposes, "person"),
+    )
+
+
 def may_read(user, record: str, field: str, household=None) -> bool:
     """May this user read this field of this record (of this household)?"""
     return field in readable_fields(user, record, household)
