@@ -84,12 +84,14 @@ def test_alert_to_measure_closed_and_reopened_shows_on_the_path(client):
     assert response.status_code == 201, response.content
     alert = response.json()
     assert alert["status"] == "new"
-    assert alert["siao"] == siao.pk and alert["association"] == association.pk
+    # The landlord is not told which association follows its tenant (issue 13, finding 5).
+    assert alert["siao"] == siao.pk and alert["association"] is None
     assert alert["amount"] == "1450.50"
 
     # 2. The SIAO sees it and triages it: the referent association takes it, within a week.
     listed = as_siao("get", "/prevention-alerts?pending=true").json()
     assert [a["id"] for a in listed["results"]] == [alert["id"]]
+    assert listed["results"][0]["association"] == association.pk
     due = (timezone.localdate() + dt.timedelta(days=7)).isoformat()
     taken = as_siao(
         "post",

@@ -2,15 +2,19 @@
 
 from parcours.accounts.perms import active_membership
 from parcours.accounts.roles import Role
+from parcours.households import visibility
 from parcours.households.perms import can_edit_household, can_view_household
 
 from .models import Perspective
 
 
 def can_view_assessments(user, household) -> bool:
-    """Whoever sees the household, whole file or shared sheet: the shared sheet a partner receives
-    holds the assessment and its recommendations (design §5, rule 3)."""
-    return can_view_household(user, household)
+    """Whoever sees the household, whole file or shared sheet, when the sheet opened to them holds
+    the assessment and its recommendations (design §5, rules 3 and 10: a consent for orientation or
+    support opens it, one for the 115 or for prevention does not; households.visibility)."""
+    return can_view_household(user, household) and visibility.may_read(
+        user, "household", "assessment", household
+    )
 
 
 def can_write_assessment(user, household, perspective: str) -> bool:

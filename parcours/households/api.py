@@ -13,7 +13,7 @@ from parcours.api.pagination import page_of
 from parcours.api.schemas import ErrorOut
 from parcours.core.models import AuditEvent, AuditKind
 
-from . import perms, services
+from . import perms, services, visibility
 from .choices import ConsentPurpose, InformedHow, Relationship, Sex, Situation
 from .models import Consent, Household, Person
 
@@ -57,11 +57,11 @@ class HouseholdPatch(Schema):
 
 class MemberOut(Schema):
     id: int
-    first_name: str
-    last_name: str
-    birth_date: date | None
-    sex: str
-    relationship: str
+    first_name: str | None = None
+    last_name: str | None = None
+    birth_date: date | None = None
+    sex: str | None = None
+    relationship: str | None = None
 
 
 class OrganizationRef(Schema):
@@ -75,8 +75,8 @@ class HouseholdOut(Schema):
     version: int
     members: list[MemberOut]
     territory: str
-    protected: bool
-    monthly_resources: str
+    protected: bool | None = Field(None, description="null when your access does not include it")
+    monthly_resources: str | None = Field(None, description="null when your access does not include it")
     situation: str | None = None
     referent_organization: OrganizationRef | None = None
     public_family: int | None = None
@@ -132,22 +132,32 @@ def _visible(request, pk) -> Household:
 
 
 def _out(request, household: Household) -> dict:
+    """The household as the caller may read it, field by field (visibility.readable_fields)."""
     level = perms.access(request.user, household)
     sections = perms.sections_for(request.user, household)
+    fields = visibility.readable_fields(request.user, "household", household)
+    person_fields = visibility.readable_fields(request.user, "person", household)
     situation = household.current_situation
     body = {
         "id": household.pk,
         "access": "full" if level == perms.Access.FULL else "shared",
         "version": household.version,
-        "members": household.members,
+        "members": [
+            {"id": p.pk, **{f: getattr(p, f) for f in MemberOut.model_fields if f in person_fields}}
+            for p in household.members
+        ]
+        if "members" in fields
+        else [],
         "territory": household.territory.code,
-        "protected": household.protected,
-        "monthly_resources": f"{household.monthly_resources:.2f}",
-        "situation": situation.situation if situation and "situation" in sections else None,
+        "protected": household.protected if "protected" in fields else None,
+        "monthly_resources": f"{household.monthly_resources:.2f}" if "monthly_resources" in fields else None,
+        "situation": situation.situation if situation and "situation" in fields else None,
     }
-    if level == perms.Access.FULL:
+    if "referent_organization" in fields:
         body["referent_organization"] = household.referent_organization
+    if "public_family" in fields:
         body["public_family"] = household.public_family
+    if "identifiers" in fields:
         body["identifiers"] = {
             "si_siao_number": household.si_siao_number,
             "sne_number": household.sne_number,
@@ -157,7 +167,7 @@ def _out(request, household: Household) -> dict:
             "syplo_labelled": household.syplo_labelled,
             "syplo_labelled_on": household.syplo_labelled_on,
         }
-    if "whereabouts" in sections:
+    if "whereabouts" in fields:
         body["whereabouts"] = {"address": household.address, "phone": household.phone}
     services.record_read(actor=request.user, household=household, sections=sections, purpose="api")
     return body
@@ -231,12 +241,13 @@ def search_households(
     results = []
     for household in page:
         situation = household.current_situation
+        shown = visibility.may_read(request.user, "household", "situation", household)
         results.append(
             {
                 "id": household.pk,
                 "members": household.members,
                 "territory": household.territory.code,
-                "situation": situation.situation if situation else None,
+                "situation": situation.situation if situation and shown else None,
             }
         )
     return {"count": count, "results": results}

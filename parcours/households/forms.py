@@ -157,11 +157,13 @@ class HouseholdEditForm(StyledFormMixin, forms.Form):
 class ConsentForm(StyledFormMixin, forms.Form):
     organization = forms.ModelChoiceField(label=_("Organisation"), queryset=Organization.objects.active())
     purpose = forms.ChoiceField(label=_("Finalité"), choices=ConsentPurpose.choices)
+    starts_on = forms.DateField(label=_("À partir du"), widget=DateInput(), required=False)
     ends_on = forms.DateField(label=_("Jusqu'au"), widget=DateInput())
     informed_how = forms.ChoiceField(label=_("La personne a été informée"), choices=InformedHow.choices)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["starts_on"].initial = timezone.localdate()
         self.fields["ends_on"].initial = timezone.localdate() + timedelta(days=365)
 
 

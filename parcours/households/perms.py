@@ -165,6 +165,11 @@ def can_list_households(user) -> bool:
 
 
 def sections_for(user, household) -> tuple[str, ...]:
+    """The sections of the household page the user reads: the whole file (without whereabouts unless
+    rule 6 allows them), or the shared sheet as far as the purposes of the consents naming the user's
+    organization open it (visibility.PURPOSE_FIELDS)."""
+    from . import visibility
+
     level = access(user, household)
     if level == Access.FULL:
         sections = ALL_SECTIONS
@@ -172,5 +177,6 @@ def sections_for(user, household) -> tuple[str, ...]:
             sections = tuple(s for s in sections if s != "whereabouts")
         return sections
     if level == Access.SHARED:
-        return SHARED_SECTIONS
+        opened = visibility.shared_sections(user, household)
+        return tuple(s for s in SHARED_SECTIONS if s in opened)
     return ()

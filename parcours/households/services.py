@@ -1,9 +1,11 @@
 """Writes on the household file; each one in a transaction, versioned where it edits, audited."""
 
+import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -244,6 +246,15 @@ def situation_change(
     return period
 
 
+def _months_after(day: date, months: int) -> date:
+    """The same day `months` later, or that month's last day when it has no such day."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    if year > date.max.year:
+        return date.max
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
 @transaction.atomic
 def consent_record(
     *,
@@ -266,10 +277,37 @@ def consent_record(
         informed_how=informed_how,
         recorded_by=actor,
     )
-    if consent.ends_on < timezone.localdate():
+    today = timezone.localdate()
+    if consent.ends_on < today:
         raise ValidationError({"ends_on": _("La date de fin est déjà passée.")})
     if consent.ends_on < consent.starts_on:
         raise ValidationError({"ends_on": _("La fin du consentement ne peut précéder son début.")})
+    backdate = settings.PARCOURS_CONSENT_BACKDATE_DAYS
+    if consent.starts_on < today - timedelta(days=backdate):
+        raise ValidationError(
+            {
+                "starts_on": _(
+                    "Un consentement ne peut commencer plus de %(n)s jours avant son enregistrement : "
+                    "recueillez-le à nouveau avec la personne."
+                )
+                % {"n": backdate}
+            }
+        )
+    months = settings.PARCOURS_CONSENT_MAX_MONTHS
+    if consent.starts_on > _months_after(today, months):
+        raise ValidationError(
+            {"starts_on": _("Un consentement commence au plus tard dans %(n)s mois.") % {"n": months}}
+        )
+    if consent.ends_on > _months_after(consent.starts_on, months):
+        raise ValidationError(
+            {
+                "ends_on": _(
+                    "Un consentement dure au plus %(n)s mois : choisissez une date de fin au plus tard "
+                    "le %(d)s."
+                )
+                % {"n": months, "d": _months_after(consent.starts_on, months).strftime("%d/%m/%Y")}
+            }
+        )
     consent.full_clean(exclude=["household", "recorded_by"])
     consent.save()
     audit.record_write(

@@ -18,7 +18,7 @@ from parcours.core.forms import add_validation_errors
 from parcours.core.models import AuditEvent, AuditKind
 from parcours.core.versioning import StaleVersionError
 
-from . import perms, services
+from . import perms, services, visibility
 from .export import household_export, section_titles
 from .forms import (
     ConsentForm,
@@ -151,6 +151,7 @@ def household_create(request):
 def household_detail(request, pk):
     household = _get_visible(request, pk, include_merged=True)
     sections = perms.sections_for(request.user, household)
+    fields = visibility.readable_fields(request.user, "household", household)
     full = perms.can_edit_household(request.user, household)
     merged_files = (
         list(_with_relations(Household.objects.filter(merged_into=household, deleted_at__isnull=True)))
@@ -164,6 +165,7 @@ def household_detail(request, pk):
         {
             "household": household,
             "sections": sections,
+            "fields": fields,
             "full": full,
             "situations": sorted(
                 household.situations.all(), key=lambda p: (p.started_on, p.pk), reverse=True

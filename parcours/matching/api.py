@@ -6,6 +6,7 @@ from ninja import Field, Query, Router, Schema
 
 from parcours.api.errors import ApiError
 from parcours.api.schemas import ErrorOut
+from parcours.households import visibility
 from parcours.orientation import perms as orientation_perms
 from parcours.orientation.models import InsertionRequest
 
@@ -72,11 +73,13 @@ class FactsIn(Schema):
 class FactsOut(Schema):
     request: int
     version: int
-    vulnerability: str
-    needs_accessible: bool
-    has_pets: bool
-    manual_priority: int
-    manual_priority_reason: str
+    vulnerability: str | None = Field(description="null unless you may read it (SIAO coordinators)")
+    needs_accessible: bool | None
+    has_pets: bool | None
+    manual_priority: int | None = Field(description="null unless you may read it (SIAO coordinators)")
+    manual_priority_reason: str | None = Field(
+        description="the commission's reason; null unless you may read it (SIAO coordinators)"
+    )
 
 
 def _vacancy(request, vacancy_id: int):
@@ -170,16 +173,17 @@ def why_not(request, vacancy_id: int, request_id: int):
     }
 
 
-def _facts_out(facts: RequestFacts, request_id: int) -> dict:
-    return {
-        "request": request_id,
-        "version": facts.version if facts.pk else 0,
-        "vulnerability": facts.vulnerability,
-        "needs_accessible": facts.needs_accessible,
-        "has_pets": facts.has_pets,
-        "manual_priority": facts.manual_priority,
-        "manual_priority_reason": facts.manual_priority_reason,
-    }
+def _facts_out(facts: RequestFacts, insertion_request: InsertionRequest, user) -> dict:
+    """The matching facts the caller may read (households.visibility): the needs for whoever holds
+    the whole file, the vulnerability and the commission's priority for the SIAO coordinators."""
+    fields = visibility.readable_fields(user, "request", insertion_request.household)
+    out = {"request": insertion_request.pk, "version": facts.version if facts.pk else 0}
+    for name in FACTS_FIELDS:
+        out[name] = getattr(facts, name) if name in fields else None
+    return out
+
+
+FACTS_FIELDS = ("vulnerability", "needs_accessible", "has_pets", "manual_priority", "manual_priority_reason")
 
 
 @router.get(
@@ -189,9 +193,11 @@ def _facts_out(facts: RequestFacts, request_id: int) -> dict:
 )
 def get_facts(request, request_id: int):
     found = _request(request, request_id)
+    if not set(FACTS_FIELDS) & visibility.readable_fields(request.user, "request", found.household):
+        raise ApiError(404, "not_found", "Demande introuvable.")
     facts = RequestFacts.objects.filter(request=found).first() or RequestFacts(request=found)
     selectors.record_facts_read(actor=request.user, insertion_request=found)
-    return _facts_out(facts, found.pk)
+    return _facts_out(facts, found, request.user)
 
 
 @router.put(
@@ -217,4 +223,4 @@ def put_facts(request, request_id: int, payload: FactsIn):
         )
     except PermissionDenied as exc:
         raise ApiError(403, "forbidden", str(exc)) from exc
-    return _facts_out(facts, found.pk)
+    return _facts_out(facts, found, request.user)

@@ -12,6 +12,7 @@ from parcours.api.errors import ApiError
 from parcours.api.pagination import page_of
 from parcours.api.schemas import ErrorOut
 from parcours.core import audit
+from parcours.households import visibility
 from parcours.households.models import Household
 from parcours.households.perms import can_view_household
 from parcours.households.services import record_read
@@ -65,7 +66,9 @@ class InsertionRequestOut(Schema):
     submitted_at: datetime | None
     validated_at: datetime | None
     created_at: datetime
-    transitions: list[RequestTransitionOut]
+    transitions: list[RequestTransitionOut] | None = Field(
+        None, description="null when your access does not include the request's history"
+    )
 
 
 class StatusOut(Schema):
@@ -73,7 +76,9 @@ class StatusOut(Schema):
     status: str
 
 
-def _request_out(r: InsertionRequest) -> dict:
+def _request_out(r: InsertionRequest, user) -> dict:
+    """The request as the caller may read it: its history only for whoever holds the whole file."""
+    fields = visibility.readable_fields(user, "request", r.household)
     return {
         "id": r.pk,
         "version": r.version,
@@ -95,7 +100,9 @@ def _request_out(r: InsertionRequest) -> dict:
                 "reason": t.reason,
             }
             for t in r.transitions.all()
-        ],
+        ]
+        if "transitions" in fields
+        else None,
     }
 
 
@@ -157,9 +164,11 @@ def create_request(request, household_id: int, payload: InsertionRequestIn):
 )
 def list_household_requests(request, household_id: int):
     household = _household(request, household_id)
+    if not visibility.readable_fields(request.user, "request", household):
+        return []
     record_read(actor=request.user, household=household, sections=["orientation"], purpose="api")
     return [
-        _request_out(r)
+        _request_out(r, request.user)
         for r in household.insertion_requests.prefetch_related("transitions").order_by("-created_at", "-pk")
     ]
 
@@ -172,7 +181,7 @@ def list_household_requests(request, household_id: int):
 def get_request(request, request_id: int):
     found = _get(request, request_id)
     _record_reads(request, [found.household_id], "orientation")
-    return _request_out(found)
+    return _request_out(found, request.user)
 
 
 def _record_reads(request, household_ids, section: str) -> None:
@@ -389,7 +398,11 @@ class ProposalPage(Schema):
 
 
 def _proposal_out(user, p: Proposal) -> dict:
+    """The proposal as the caller may read it: a facility or landlord reads its steps, not who in
+    other organizations moved it nor their notes (households.visibility); the place of a protected
+    household only where rule 6 allows it."""
     shown = perms.can_see_proposed_place(user, p, proposal_screen=True)
+    fields = visibility.readable_fields(user, "proposal")
     return {
         "id": p.pk,
         "version": p.version,
@@ -411,9 +424,9 @@ def _proposal_out(user, p: Proposal) -> dict:
             {
                 "from_status": e.from_status,
                 "to_status": e.to_status,
-                "actor": e.actor_id,
+                "actor": e.actor_id if "event_actor" in fields else None,
                 "at": e.at,
-                "note": e.note,
+                "note": e.note if "event_note" in fields else "",
             }
             for e in p.events.all()
         ],

@@ -7,6 +7,7 @@ the household (households.perms.access); checking it is the SIAO coordinators' j
 from parcours.accounts.perms import active_membership
 from parcours.accounts.roles import Role
 from parcours.households import perms as household_perms
+from parcours.households import visibility
 
 from .choices import RequestStatus, can_transition
 
@@ -19,8 +20,10 @@ def can_list_requests(user) -> bool:
 
 
 def can_view_request(user, request) -> bool:
-    """Whoever can view the household (shared sheet or whole file)."""
-    return household_perms.can_view_household(user, request.household)
+    """Whoever holds the household's whole file, and a social worker of another organization through
+    a consent for orientation; never a facility or landlord, who reads the proposal made on its place
+    and the shared sheet only (households.visibility, finding 5 of issue 13)."""
+    return bool(visibility.readable_fields(user, "request", request.household))
 
 
 def can_create_request(user, household) -> bool:

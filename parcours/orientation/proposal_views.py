@@ -17,6 +17,7 @@ from parcours.accounts.roles import Role
 from parcours.assessments.views import LIAISON_SECTIONS, liaison_data
 from parcours.core.forms import add_validation_errors
 from parcours.households import perms as household_perms
+from parcours.households import visibility
 from parcours.households.services import record_read
 from parcours.offers.models import Vacancy
 
@@ -110,7 +111,10 @@ def proposal_detail(request, pk, forms=None):
         "place_hidden": not perms.can_see_proposed_place(user, proposal, proposal_screen=True),
         "hidden_place": household_perms.HIDDEN_PLACE,
         "can_see_household": can_see_household,
+        "can_see_liaison": can_see_household
+        and visibility.may_read(user, "household", "assessment", household),
         "facility_side": perms.is_facility_side(user, proposal),
+        "proposal_fields": visibility.readable_fields(user, "proposal"),
         "decision_form": forms.get("decision") or (DecisionForm(sides=sides) if sides else None),
         "admit_form": forms.get("admit")
         or (

@@ -14,6 +14,7 @@ from parcours.api.errors import ApiError
 from parcours.api.pagination import page_of
 from parcours.api.schemas import ErrorOut
 from parcours.assessments.models import Perspective
+from parcours.households import visibility
 from parcours.households.models import Household
 from parcours.households.perms import can_view_household
 from parcours.households.services import record_read, record_reads
@@ -575,7 +576,7 @@ class AlertOut(Schema):
     months: int | None
     status: str
     siao: int | None
-    association: int
+    association: int | None = Field(None, description="null for the landlord that raised the alert")
     assigned_organization: int | None
     assigned_to: int | None
     due_on: date | None
@@ -592,6 +593,9 @@ class AlertPage(Schema):
 
 
 def _alert_out(a: PreventionAlert, user=None) -> dict:
+    """The alert as the caller may read it (households.visibility): a landlord does not learn which
+    association follows the household nor who took the alert."""
+    fields = visibility.readable_fields(user, "alert") if user is not None else frozenset()
     return {
         "id": a.pk,
         "version": a.version,
@@ -603,9 +607,9 @@ def _alert_out(a: PreventionAlert, user=None) -> dict:
         "months": a.months,
         "status": a.status,
         "siao": a.siao_id,
-        "association": a.association_id,
-        "assigned_organization": a.assigned_organization_id,
-        "assigned_to": a.assigned_to_id,
+        "association": a.association_id if "association" in fields else None,
+        "assigned_organization": a.assigned_organization_id if "assigned_organization" in fields else None,
+        "assigned_to": a.assigned_to_id if "assigned_to" in fields else None,
         "due_on": a.due_on,
         "measure": a.measure_id,
         "close_reason": a.close_reason if perms.landlord_may_read_close_reason(user, a) else "",

@@ -14,6 +14,7 @@ from parcours.accounts.models import Membership, Organization
 from parcours.accounts.roles import OrganizationType, Role
 from parcours.core.forms import add_validation_errors
 from parcours.core.versioning import StaleVersionError
+from parcours.households import visibility
 from parcours.households.models import Consent, Household, Person
 from parcours.households.perms import can_view_household
 from parcours.households.services import record_read, record_reads
@@ -430,6 +431,7 @@ def alert_list(request):
             "query": query.urlencode(),
             "can_raise": request.membership.role == Role.LANDLORD,
             "hide_refusals": hide_refusals,
+            "alert_fields": visibility.readable_fields(request.user, "alert"),
             "figures": figures,
             "crumbs": _crumbs((_("Alertes de prévention"), None)),
         },
@@ -536,6 +538,7 @@ def alert_detail(request, pk, bound=None, status=200):
         {
             "alert": alert,
             "head": alert.household.head,
+            "alert_fields": visibility.readable_fields(request.user, "alert"),
             "show_reason": perms.landlord_may_read_close_reason(request.user, alert),
             "household_link": can_view_household(request.user, alert.household),
             "events": alert.events.select_related("actor", "organization"),
