@@ -236,6 +236,7 @@ PROPOSAL_FIELDS = {
     "vacancy",
     "unit",
     "facility",
+    "place_hidden",  # False here: the household is not protected (rule 6 is tested on its own)
     "status",
     "refusal_side",
     "exit_destination",
