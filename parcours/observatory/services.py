@@ -6,6 +6,8 @@ import datetime as dt
 import tablib
 from django.conf import settings
 
+from parcours.core import spreadsheet
+
 from .catalogue import INDICATORS, Indicator, Period, Result
 from .disclosure import suppress
 
@@ -63,16 +65,8 @@ def as_dataset(ind: Indicator, result: Result, *, period: Period, territory: str
     return data
 
 
-FORMATS = {
-    "csv": ("text/csv; charset=utf-8", "csv"),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-    "ods": ("application/vnd.oasis.opendocument.spreadsheet", "ods"),
-}
-
-
-def export(dataset: tablib.Dataset, fmt: str) -> bytes:
-    content = dataset.export(FORMATS[fmt][1])
-    return content.encode("utf-8") if isinstance(content, str) else content
+FORMATS = spreadsheet.FORMATS
+export = spreadsheet.export  # every export goes through the formula-injection guard
 
 
 def month_period(year: int, month: int) -> Period:
