@@ -47,6 +47,7 @@ class Row:
 class Result:
     rows: list[Row]
     total: float | int | None = None  # shown as the last line when the rows add up to it
+    total_suppressed: bool = False
 
 
 @dataclass(frozen=True)

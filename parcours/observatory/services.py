@@ -9,7 +9,7 @@ from django.conf import settings
 from parcours.core import spreadsheet
 
 from .catalogue import INDICATORS, Indicator, Period, Result
-from .disclosure import suppress
+from .disclosure import protect_tables
 
 
 class UnknownIndicator(KeyError):
@@ -23,23 +23,52 @@ def indicator(code: str) -> Indicator:
         raise UnknownIndicator(code) from None
 
 
-def figures(ind: Indicator, period: Period, territory: str | None, *, small_cells: bool) -> Result:
-    result = ind.compute(period, territory)
-    return result if small_cells or not ind.counts_people else suppress(result)
+def published(ind: Indicator, period: Period, territories: list[tuple[str, str]]) -> dict[str | None, Result]:
+    """The indicator as those who see aggregates only read it: for every département of the region
+    and for the whole network (key None), small cells and their complements hidden together, so that
+    no page, export or API answer can be subtracted from another to find a hidden cell."""
+    tables = {None: ind.compute(period, None)} | {
+        code: ind.compute(period, code) for code, _name in territories
+    }
+    return protect_tables(tables) if ind.counts_people else tables
+
+
+def figures(
+    ind: Indicator,
+    period: Period,
+    territory: str | None,
+    *,
+    small_cells: bool,
+    territories: list[tuple[str, str]] | None = None,
+) -> Result:
+    if small_cells or not ind.counts_people:
+        return ind.compute(period, territory)
+    if territories is None:
+        from .forms import region_territories
+
+        territories = region_territories()
+    if territory is not None and territory not in dict(territories):
+        territories = [*territories, (territory, territory)]
+    return published(ind, period, territories)[territory]
 
 
 def comparison(ind: Indicator, period: Period, territories: list[tuple[str, str]]) -> Result:
     """One line per département: the indicator's total (or single value) there, always suppressed —
-    comparing départements is for everyone."""
+    comparing départements is for everyone — with the same hidden cells as every other view."""
     from .catalogue import Row
 
+    tables = published(ind, period, territories)
     rows = []
     for code, name in territories:
-        result = ind.compute(period, code)
-        value = result.total if result.total is not None else (result.rows[0].value if result.rows else None)
-        rows.append(Row(code, f"{code} — {name}", value))
-    compared = Result(rows=rows, total=None)
-    return suppress(compared) if ind.counts_people else compared
+        result = tables[code]
+        if result.total is not None or result.total_suppressed:
+            value, hidden = result.total, result.total_suppressed
+        elif result.rows:
+            value, hidden = result.rows[0].value, result.rows[0].suppressed
+        else:
+            value, hidden = None, False
+        rows.append(Row(code, f"{code} — {name}", value, hidden))
+    return Result(rows=rows, total=None)
 
 
 def as_dataset(ind: Indicator, result: Result, *, period: Period, territory: str | None) -> tablib.Dataset:
@@ -83,10 +112,9 @@ def open_data(year: int, month: int, territories: list[tuple[str, str]]) -> tabl
     data = tablib.Dataset(title=f"parcours-{year}-{month:02d}")
     data.headers = ["mois", "département", "indicateur", "code", "libellé", "valeur", "unité"]
     for ind in sorted(INDICATORS.values(), key=lambda i: i.code):
+        tables = published(ind, period, territories)
         for code, _name in territories:
-            result = ind.compute(period, code)
-            if ind.counts_people:
-                result = suppress(result)
+            result = tables[code]
             for row in result.rows:
                 data.append(
                     [f"{year}-{month:02d}", code, ind.code, row.key, row.label, row.value, str(ind.unit)]
