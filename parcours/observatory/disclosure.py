@@ -36,7 +36,7 @@ def is_small(value, limit: int) -> bool:
 
 def protect(
     cells: dict[Hashable, float | int | None],
-    groups: Iterable[tuple[Hashable, list[Hashable]]],
+    groups: Iterable[tuple],
     *,
     limit: int | None = None,
     unpublished: Iterable[Hashable] = (),
@@ -44,18 +44,24 @@ def protect(
     """The published cells to hide.
 
     `cells` maps a key to its value; `groups` are the additive relations a reader knows, as
-    (total key, part keys): the total is the sum of the parts. `unpublished` cells are never shown,
-    so they are unknown to the reader; they need protecting only when they are small themselves.
+    (total key, part keys) or (total key, part keys, True): the total is the sum of the parts, and
+    with True the total is the first complement (a running total — the month under way — whose
+    hidden cells must not move as new parts arrive). `unpublished` cells are never shown, so they
+    are unknown to the reader; they need protecting only when they are small themselves.
     """
     limit = threshold() if limit is None else limit
-    groups = [(total, [p for p in parts if p in cells]) for total, parts in groups if total in cells]
+    groups = [
+        (group[0], [p for p in group[1] if p in cells], len(group) > 2 and group[2])
+        for group in groups
+        if group[0] in cells
+    ]
     unpublished = set(unpublished)
     hidden = {key for key, value in cells.items() if is_small(value, limit)}
     unknown = hidden | unpublished
     changed = True
     while changed:
         changed = False
-        for total, parts in groups:
+        for total, parts, total_first in groups:
             members = [total, *parts]
             unknown_members = [m for m in members if m in unknown]
             if len(unknown_members) != 1 or unknown_members[0] not in hidden:
@@ -63,7 +69,7 @@ def protect(
             candidates = sorted(
                 (p for p in parts if p not in unknown and cells[p]), key=lambda p: (cells[p], str(p))
             )
-            if not candidates and total not in unknown and cells[total]:
+            if (total_first or not candidates) and total not in unknown and cells[total]:
                 candidates = [total]
             if candidates:
                 hidden.add(candidates[0])
