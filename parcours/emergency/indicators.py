@@ -93,15 +93,15 @@ def _percent(part, whole):
 )
 def rates(period: Period, territory: str | None) -> Result:
     sums = _period_sums(period, territory)
+
+    def share(key, label, part, whole):
+        return Row(key, str(label), _percent(sums[part], sums[whole]), base=sums[whole], part=sums[part])
+
     return Result(
         rows=[
-            Row("unmet_rate", str(_("demandes non pourvues")), _percent(sums["unmet"], sums["requests"])),
-            Row("family_share", str(_("demandes de familles")), _percent(sums["family"], sums["requests"])),
-            Row(
-                "children_share",
-                str(_("enfants parmi les personnes")),
-                _percent(sums["children"], sums["persons"]),
-            ),
+            share("unmet_rate", _("demandes non pourvues"), "unmet", "requests"),
+            share("family_share", _("demandes de familles"), "family", "requests"),
+            share("children_share", _("enfants parmi les personnes"), "children", "persons"),
         ]
     )
 

@@ -41,6 +41,11 @@ class Row:
     label: str
     value: float | int | None
     suppressed: bool = False
+    # For a rate or a duration (not a count of people): how many people or events it is computed on,
+    # and for a rate the count it is the share of. A median of three stays or a share whose part is
+    # small singles people out: hidden below the disclosure threshold (disclosure.suppress_derived).
+    base: int | None = None
+    part: int | None = None
 
 
 @dataclass
@@ -74,8 +79,12 @@ def median_and_p90(values: list) -> "Result":
         return Result(rows=[Row("median", _("médiane"), None), Row("p90", _("90e centile"), None)])
     ordered = sorted(values)
     p90 = ordered[-1] if len(ordered) < 10 else statistics.quantiles(ordered, n=10, method="inclusive")[-1]
+    n = len(ordered)
     return Result(
-        rows=[Row("median", _("médiane"), statistics.median(ordered)), Row("p90", _("90e centile"), p90)]
+        rows=[
+            Row("median", _("médiane"), statistics.median(ordered), base=n),
+            Row("p90", _("90e centile"), p90, base=n),
+        ]
     )
 
 

@@ -78,6 +78,28 @@ def protect(
     return hidden - unpublished
 
 
+def suppress_derived(result: Result, *, limit: int | None = None) -> Result:
+    """A copy of a table of rates or durations with the values computed on few people hidden: a
+    median of fewer people than the threshold, a share whose part or whose remainder (the whole minus
+    the part) is a small count — the share times a published whole would give it back."""
+    limit = threshold() if limit is None else limit
+
+    def revealing(row: Row) -> bool:
+        if row.base is None:
+            return False
+        if is_small(row.base, limit):
+            return True
+        return row.part is not None and (is_small(row.part, limit) or is_small(row.base - row.part, limit))
+
+    rows = [
+        Row(r.key, r.label, None, True, r.base, r.part)
+        if r.value is not None and revealing(r)
+        else Row(r.key, r.label, r.value, r.suppressed, r.base, r.part)
+        for r in result.rows
+    ]
+    return Result(rows=rows, total=result.total, total_suppressed=result.total_suppressed)
+
+
 def _apply(result: Result, table: Hashable, hidden: set) -> Result:
     rows = [
         Row(r.key, r.label, None, True)

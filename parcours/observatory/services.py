@@ -9,7 +9,7 @@ from django.conf import settings
 from parcours.core import spreadsheet
 
 from .catalogue import INDICATORS, Indicator, Period, Result
-from .disclosure import protect_tables
+from .disclosure import protect_tables, suppress_derived
 
 
 class UnknownIndicator(KeyError):
@@ -41,8 +41,10 @@ def figures(
     small_cells: bool,
     territories: list[tuple[str, str]] | None = None,
 ) -> Result:
-    if small_cells or not ind.counts_people:
+    if small_cells:
         return ind.compute(period, territory)
+    if not ind.counts_people:
+        return suppress_derived(ind.compute(period, territory))
     if territories is None:
         from .forms import region_territories
 

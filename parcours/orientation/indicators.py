@@ -121,7 +121,9 @@ def positive_response_rate(period: Period, territory: str | None) -> Result:
     answers = proposal_answers(period, territory)
     accepted = answers.rows[0].value
     rate = round(100 * accepted / answers.total, 1) if answers.total else None
-    return Result(rows=[Row("rate", str(_("taux de réponse positive")), rate)])
+    return Result(
+        rows=[Row("rate", str(_("taux de réponse positive")), rate, base=answers.total, part=accepted)]
+    )
 
 
 @register(

@@ -108,7 +108,13 @@ def _months(period):
 
 def _indicator_line(indicator: PlanIndicator, start: dt.date, end: dt.date) -> IndicatorLine:
     from parcours.observatory.catalogue import INDICATORS, Period
-    from parcours.observatory.disclosure import is_small, last_closed_month, suppress, threshold
+    from parcours.observatory.disclosure import (
+        is_small,
+        last_closed_month,
+        suppress,
+        suppress_derived,
+        threshold,
+    )
 
     if indicator.indicator_code and indicator.indicator_code in INDICATORS:
         ind = INDICATORS[indicator.indicator_code]
@@ -125,8 +131,7 @@ def _indicator_line(indicator: PlanIndicator, start: dt.date, end: dt.date) -> I
             # A small month inside would be the difference between this report and an earlier one.
             return IndicatorLine(indicator, None, source, True)
         result = ind.compute(period, None)
-        if ind.counts_people:
-            result = suppress(result)
+        result = suppress(result) if ind.counts_people else suppress_derived(result)
         value = _headline(result)
         return IndicatorLine(indicator, value, source, value is None)
     latest = indicator.values.filter(on__gte=start, on__lte=end).order_by("-on", "-pk").first()
