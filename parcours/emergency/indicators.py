@@ -10,7 +10,7 @@ from collections import Counter
 from django.db.models import Count, Max, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from parcours.observatory.catalogue import Period, Result, Row, register
+from parcours.observatory.catalogue import TOTAL, Period, Result, Row, link, register
 from parcours.territories.models import Territory
 
 from .choices import RequestStatus, UnmetReason
@@ -189,3 +189,8 @@ def unmet_by_reason(period: Period, territory: str | None) -> Result:
     labels = dict(UnmetReason.choices)
     rows = [Row(code, str(labels.get(code, code)), n) for code, n in counts.most_common()]
     return Result(rows=rows, total=sum(r.value for r in rows))
+
+
+# The same counts in two indicators: suppressed together (observatory.disclosure).
+link(("115.requests_by_night", TOTAL), ("115.requests_and_people", "requests"))
+link(("115.unmet_by_night", TOTAL), ("115.unmet_by_reason", TOTAL))

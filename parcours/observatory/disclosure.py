@@ -21,9 +21,7 @@ from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from .catalogue import Period, Result, Row
-
-TOTAL = "__total__"
+from .catalogue import TOTAL, Period, Result, Row
 
 
 def threshold() -> int:
@@ -100,45 +98,68 @@ def suppress_derived(result: Result, *, limit: int | None = None) -> Result:
     return Result(rows=rows, total=result.total, total_suppressed=result.total_suppressed)
 
 
-def _apply(result: Result, table: Hashable, hidden: set) -> Result:
-    rows = [
-        Row(r.key, r.label, None, True)
-        if (table, r.key) in hidden
-        else Row(r.key, r.label, r.value, r.suppressed)
-        for r in result.rows
-    ]
-    if (table, TOTAL) in hidden:
-        return Result(rows=rows, total=None, total_suppressed=True)
+def _apply(result: Result, prefix: tuple, hidden: set, limit: int) -> Result:
+    rows = []
+    for r in result.rows:
+        if (*prefix, r.key) in hidden:
+            rows.append(Row(r.key, r.label, None, True, complement=not is_small(r.value, limit)))
+        else:
+            rows.append(Row(r.key, r.label, r.value, r.suppressed))
+    if (*prefix, TOTAL) in hidden:
+        return Result(
+            rows=rows, total=None, total_suppressed=True, total_complement=not is_small(result.total, limit)
+        )
     return Result(rows=rows, total=result.total, total_suppressed=result.total_suppressed)
 
 
-def protect_tables(tables: dict[str | None, Result], *, limit: int | None = None) -> dict[str | None, Result]:
-    """One indicator for every département (keys) and for the whole network (key None), suppressed
-    together: each table's lines against its total, and each line of the whole against the same line
-    of the départements (what lies outside them is an unpublished remainder)."""
+def protect_family(
+    tables: dict[str, dict[str | None, Result]],
+    links: Iterable[tuple[tuple[str, str], tuple[str, str]]] = (),
+    *,
+    limit: int | None = None,
+) -> dict[str, dict[str | None, Result]]:
+    """Indicators (by code) for every département (keys) and for the whole network (key None),
+    suppressed together: each table's lines against its total; each line of the whole against the
+    same line of the départements (what lies outside them is an unpublished remainder); and each
+    `link` — the same count published by two indicators, as ((code, key), (code, key)), key TOTAL for
+    a total — in each département and for the whole."""
+    limit = threshold() if limit is None else limit
     cells: dict = {}
     groups: list = []
     unpublished: set = set()
-    for table, result in tables.items():
-        for r in result.rows:
-            cells[(table, r.key)] = r.value
-        if result.total is not None:
-            cells[(table, TOTAL)] = result.total
-            groups.append(((table, TOTAL), [(table, r.key) for r in result.rows]))
-    if None in tables:
-        parts_of = [t for t in tables if t is not None]
-        for (table, key), value in list(cells.items()):
-            if table is not None or value is None:
-                continue
-            parts = [(t, key) for t in parts_of if (t, key) in cells]
-            rest = value - sum(cells[p] or 0 for p in parts)
-            if rest:
-                cells[("rest", key)] = rest
-                unpublished.add(("rest", key))
-                parts.append(("rest", key))
-            groups.append(((None, key), parts))
+    for code, by_territory in tables.items():
+        for table, result in by_territory.items():
+            for r in result.rows:
+                cells[(code, table, r.key)] = r.value
+            if result.total is not None:
+                cells[(code, table, TOTAL)] = result.total
+                groups.append(((code, table, TOTAL), [(code, table, r.key) for r in result.rows]))
+        if None in by_territory:
+            parts_of = [t for t in by_territory if t is not None]
+            for (c, table, key), value in list(cells.items()):
+                if c != code or table is not None or value is None:
+                    continue
+                parts = [(code, t, key) for t in parts_of if (code, t, key) in cells]
+                rest = value - sum(cells[p] or 0 for p in parts)
+                if rest:
+                    cells[(code, "rest", key)] = rest
+                    unpublished.add((code, "rest", key))
+                    parts.append((code, "rest", key))
+                groups.append(((code, None, key), parts))
+    for (code_a, key_a), (code_b, key_b) in links:
+        if code_a in tables and code_b in tables:
+            for table in tables[code_a]:
+                groups.append(((code_a, table, key_a), [(code_b, table, key_b)]))
     hidden = protect(cells, groups, limit=limit, unpublished=unpublished)
-    return {table: _apply(result, table, hidden) for table, result in tables.items()}
+    return {
+        code: {table: _apply(result, (code, table), hidden, limit) for table, result in by_territory.items()}
+        for code, by_territory in tables.items()
+    }
+
+
+def protect_tables(tables: dict[str | None, Result], *, limit: int | None = None) -> dict[str | None, Result]:
+    """One indicator for every département and for the whole network (key None), suppressed together."""
+    return protect_family({"": tables}, limit=limit)[""]
 
 
 def suppress(result: Result, *, limit: int | None = None) -> Result:

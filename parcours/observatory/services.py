@@ -8,8 +8,8 @@ from django.conf import settings
 
 from parcours.core import spreadsheet
 
-from .catalogue import INDICATORS, Indicator, Period, Result
-from .disclosure import protect_tables, suppress_derived
+from .catalogue import INDICATORS, LINKS, Indicator, Period, Result, family
+from .disclosure import protect_family, suppress_derived
 
 
 class UnknownIndicator(KeyError):
@@ -23,14 +23,29 @@ def indicator(code: str) -> Indicator:
         raise UnknownIndicator(code) from None
 
 
-def published(ind: Indicator, period: Period, territories: list[tuple[str, str]]) -> dict[str | None, Result]:
+def published(
+    ind: Indicator, period: Period, territories: list[tuple[str, str]], *, cache: dict | None = None
+) -> dict[str | None, Result]:
     """The indicator as those who see aggregates only read it: for every département of the region
-    and for the whole network (key None), small cells and their complements hidden together, so that
-    no page, export or API answer can be subtracted from another to find a hidden cell."""
-    tables = {None: ind.compute(period, None)} | {
-        code: ind.compute(period, code) for code, _name in territories
-    }
-    return protect_tables(tables) if ind.counts_people else tables
+    and for the whole network (key None), small cells and their complements hidden together with the
+    indicators linked to it (catalogue.link), so that no page, export or API answer can be subtracted
+    from another to find a hidden cell. `cache` keeps a family computed once per request."""
+    if not ind.counts_people:
+        tables = {None: ind.compute(period, None)} | {c: ind.compute(period, c) for c, _name in territories}
+        return {code: suppress_derived(result) for code, result in tables.items()}
+    codes = [c for c in family(ind.code) if INDICATORS[c].counts_people]
+    key = (tuple(codes), period, tuple(territories))
+    if cache is None or key not in cache:
+        tables = {
+            code: {None: INDICATORS[code].compute(period, None)}
+            | {c: INDICATORS[code].compute(period, c) for c, _name in territories}
+            for code in codes
+        }
+        protected = protect_family(tables, LINKS)
+        if cache is None:
+            return protected[ind.code]
+        cache[key] = protected
+    return cache[key][ind.code]
 
 
 def figures(
@@ -40,6 +55,7 @@ def figures(
     *,
     small_cells: bool,
     territories: list[tuple[str, str]] | None = None,
+    cache: dict | None = None,
 ) -> Result:
     if small_cells:
         return ind.compute(period, territory)
@@ -51,25 +67,28 @@ def figures(
         territories = region_territories()
     if territory is not None and territory not in dict(territories):
         territories = [*territories, (territory, territory)]
-    return published(ind, period, territories)[territory]
+    return published(ind, period, territories, cache=cache)[territory]
 
 
-def comparison(ind: Indicator, period: Period, territories: list[tuple[str, str]]) -> Result:
+def comparison(
+    ind: Indicator, period: Period, territories: list[tuple[str, str]], *, cache: dict | None = None
+) -> Result:
     """One line per département: the indicator's total (or single value) there, always suppressed —
     comparing départements is for everyone — with the same hidden cells as every other view."""
     from .catalogue import Row
 
-    tables = published(ind, period, territories)
+    tables = published(ind, period, territories, cache=cache)
     rows = []
     for code, name in territories:
         result = tables[code]
         if result.total is not None or result.total_suppressed:
-            value, hidden = result.total, result.total_suppressed
+            value, hidden, complement = result.total, result.total_suppressed, result.total_complement
         elif result.rows:
-            value, hidden = result.rows[0].value, result.rows[0].suppressed
+            first = result.rows[0]
+            value, hidden, complement = first.value, first.suppressed, first.complement
         else:
-            value, hidden = None, False
-        rows.append(Row(code, f"{code} — {name}", value, hidden))
+            value, hidden, complement = None, False, False
+        rows.append(Row(code, f"{code} — {name}", value, hidden, complement=complement))
     return Result(rows=rows, total=None)
 
 
@@ -113,8 +132,9 @@ def open_data(year: int, month: int, territories: list[tuple[str, str]]) -> tabl
     period = month_period(year, month)
     data = tablib.Dataset(title=f"parcours-{year}-{month:02d}")
     data.headers = ["mois", "département", "indicateur", "code", "libellé", "valeur", "unité"]
+    cache: dict = {}
     for ind in sorted(INDICATORS.values(), key=lambda i: i.code):
-        tables = published(ind, period, territories)
+        tables = published(ind, period, territories, cache=cache)
         for code, _name in territories:
             result = tables[code]
             for row in result.rows:

@@ -60,11 +60,14 @@ def dashboard(request):
         raise Http404
     form, period, territory, note = _filters(request)
     small = perms.sees_small_cells(request.user, territory)
+    territories, cache = region_territories(), {}
     sections = []
     for domain, indicators in by_domain().items():
         blocks = []
         for ind in indicators:
-            result = services.figures(ind, period, territory, small_cells=small)
+            result = services.figures(
+                ind, period, territory, small_cells=small, territories=territories, cache=cache
+            )
             blocks.append(
                 {
                     "indicator": ind,
@@ -106,8 +109,9 @@ def indicator_detail(request, code):
     form, period, territory, note = _filters(request)
     small = perms.sees_small_cells(request.user, territory)
     territories = region_territories()
-    result = services.figures(ind, period, territory, small_cells=small, territories=territories)
-    compared = services.comparison(ind, period, territories)
+    cache: dict = {}
+    result = services.figures(ind, period, territory, small_cells=small, territories=territories, cache=cache)
+    compared = services.comparison(ind, period, territories, cache=cache)
     return render(
         request,
         "observatory/indicator.html",

@@ -344,3 +344,33 @@ def test_a_median_of_few_stays_is_hidden():
     assert [(r.value, r.suppressed) for r in shown.rows] == [(None, True), (None, True)]
     many = suppress_derived(median_and_p90(list(range(20))), limit=11)
     assert all(r.value is not None for r in many.rows)
+
+
+def test_a_count_published_by_two_indicators_is_hidden_in_both():
+    """Refusals: 3 accepted and 40 refused answers, 43 in all — the 3 hides with the 40 as its
+    complement. The refusals by side publish the same 40 as their total (and 25 + 15 by side): left
+    alone they would show it, and 43 − 40 would give the 3 back. The catalogue links the two cells."""
+    from parcours.observatory.catalogue import LINKS, TOTAL, Result, Row
+    from parcours.observatory.disclosure import protect_family
+
+    answers, by_side = "siao.proposal_answers", "siao.refusals_by_side"
+    assert ((answers, "refused"), (by_side, TOTAL)) in LINKS
+    tables = {
+        answers: {
+            None: Result(rows=[Row("accepted", "acceptées", 3), Row("refused", "refusées", 40)], total=43)
+        },
+        by_side: {
+            None: Result(rows=[Row("household", "ménage", 25), Row("facility", "structure", 15)], total=40)
+        },
+    }
+    for links in ([], LINKS):
+        shown = protect_family(tables, links, limit=11)
+        known = {(code, r.key): r.value for code, t in shown.items() for r in t[None].rows}
+        known |= {(code, "total"): t[None].total for code, t in shown.items()}
+        sums = [
+            ((answers, "total"), [(answers, "accepted"), (answers, "refused")]),
+            ((by_side, "total"), [(by_side, "household"), (by_side, "facility")]),
+            ((answers, "refused"), [(by_side, "total")]),
+        ]
+        leaks = determined(relations(known, sums), (answers, "accepted"))
+        assert leaks is (links == []), links  # without the link, the 3 comes back; with it, never
