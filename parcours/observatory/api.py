@@ -102,7 +102,9 @@ def get_indicator(request, code: str, filters: Query[FiguresQuery]):
         fixed = fixed_month(period)
         if fixed != period:
             period, note = fixed, fixed_month_note(fixed)
-    result = services.figures(ind, period, territory, small_cells=small)
+    result = services.figures(
+        ind, period, territory, small_cells=small, known=perms.small_cells_territory(request.user)
+    )
     return {
         "code": ind.code,
         "label": str(ind.label),

@@ -38,6 +38,7 @@ def protect(
     *,
     limit: int | None = None,
     unpublished: Iterable[Hashable] = (),
+    known: Iterable[Hashable] = (),
 ) -> set:
     """The published cells to hide.
 
@@ -45,7 +46,9 @@ def protect(
     (total key, part keys) or (total key, part keys, True): the total is the sum of the parts, and
     with True the total is the first complement (a running total — the month under way — whose
     hidden cells must not move as new parts arrive). `unpublished` cells are never shown, so they
-    are unknown to the reader; they need protecting only when they are small themselves.
+    are unknown to the reader; they need protecting only when they are small themselves. `known`
+    cells are shown to this reader whatever their size (the SIAO's own département): they protect
+    nothing, so the other cells are protected without them.
     """
     limit = threshold() if limit is None else limit
     groups = [
@@ -54,7 +57,8 @@ def protect(
         if group[0] in cells
     ]
     unpublished = set(unpublished)
-    hidden = {key for key, value in cells.items() if is_small(value, limit)}
+    known = set(known)
+    hidden = {key for key, value in cells.items() if is_small(value, limit) and key not in known}
     unknown = hidden | unpublished
     changed = True
     while changed:
@@ -65,9 +69,10 @@ def protect(
             if len(unknown_members) != 1 or unknown_members[0] not in hidden:
                 continue
             candidates = sorted(
-                (p for p in parts if p not in unknown and cells[p]), key=lambda p: (cells[p], str(p))
+                (p for p in parts if p not in unknown and p not in known and cells[p]),
+                key=lambda p: (cells[p], str(p)),
             )
-            if (total_first or not candidates) and total not in unknown and cells[total]:
+            if (total_first or not candidates) and total not in unknown | known and cells[total]:
                 candidates = [total]
             if candidates:
                 hidden.add(candidates[0])
@@ -117,12 +122,14 @@ def protect_family(
     links: Iterable[tuple[tuple[str, str], tuple[str, str]]] = (),
     *,
     limit: int | None = None,
+    known_table: str | None = None,
 ) -> dict[str, dict[str | None, Result]]:
     """Indicators (by code) for every département (keys) and for the whole network (key None),
     suppressed together: each table's lines against its total; each line of the whole against the
     same line of the départements (what lies outside them is an unpublished remainder); and each
     `link` — the same count published by two indicators, as ((code, key), (code, key)), key TOTAL for
-    a total — in each département and for the whole."""
+    a total — in each département and for the whole. The tables of `known_table` (the reader's own
+    département, whose small cells they see) are shown whole and count as known to the reader."""
     limit = threshold() if limit is None else limit
     cells: dict = {}
     groups: list = []
@@ -150,7 +157,8 @@ def protect_family(
         if code_a in tables and code_b in tables:
             for table in tables[code_a]:
                 groups.append(((code_a, table, key_a), [(code_b, table, key_b)]))
-    hidden = protect(cells, groups, limit=limit, unpublished=unpublished)
+    known = {cell for cell in cells if known_table is not None and cell[1] == known_table}
+    hidden = protect(cells, groups, limit=limit, unpublished=unpublished, known=known)
     return {
         code: {table: _apply(result, (code, table), hidden, limit) for table, result in by_territory.items()}
         for code, by_territory in tables.items()

@@ -24,24 +24,31 @@ def indicator(code: str) -> Indicator:
 
 
 def published(
-    ind: Indicator, period: Period, territories: list[tuple[str, str]], *, cache: dict | None = None
+    ind: Indicator,
+    period: Period,
+    territories: list[tuple[str, str]],
+    *,
+    cache: dict | None = None,
+    known: str | None = None,
 ) -> dict[str | None, Result]:
     """The indicator as those who see aggregates only read it: for every département of the region
     and for the whole network (key None), small cells and their complements hidden together with the
     indicators linked to it (catalogue.link), so that no page, export or API answer can be subtracted
-    from another to find a hidden cell. `cache` keeps a family computed once per request."""
+    from another to find a hidden cell. `cache` keeps a family computed once per request. `known` is
+    the département whose small cells the reader sees (perms.small_cells_territory): they count as
+    known, so that they cannot be subtracted to find another département's."""
     if not ind.counts_people:
         tables = {None: ind.compute(period, None)} | {c: ind.compute(period, c) for c, _name in territories}
         return {code: suppress_derived(result) for code, result in tables.items()}
     codes = [c for c in family(ind.code) if INDICATORS[c].counts_people]
-    key = (tuple(codes), period, tuple(territories))
+    key = (tuple(codes), period, tuple(territories), known)
     if cache is None or key not in cache:
         tables = {
             code: {None: INDICATORS[code].compute(period, None)}
             | {c: INDICATORS[code].compute(period, c) for c, _name in territories}
             for code in codes
         }
-        protected = protect_family(tables, LINKS)
+        protected = protect_family(tables, LINKS, known_table=known)
         if cache is None:
             return protected[ind.code]
         cache[key] = protected
@@ -56,6 +63,7 @@ def figures(
     small_cells: bool,
     territories: list[tuple[str, str]] | None = None,
     cache: dict | None = None,
+    known: str | None = None,
 ) -> Result:
     if small_cells:
         return ind.compute(period, territory)
@@ -67,17 +75,22 @@ def figures(
         territories = region_territories()
     if territory is not None and territory not in dict(territories):
         territories = [*territories, (territory, territory)]
-    return published(ind, period, territories, cache=cache)[territory]
+    return published(ind, period, territories, cache=cache, known=known)[territory]
 
 
 def comparison(
-    ind: Indicator, period: Period, territories: list[tuple[str, str]], *, cache: dict | None = None
+    ind: Indicator,
+    period: Period,
+    territories: list[tuple[str, str]],
+    *,
+    cache: dict | None = None,
+    known: str | None = None,
 ) -> Result:
     """One line per département: the indicator's total (or single value) there, always suppressed —
     comparing départements is for everyone — with the same hidden cells as every other view."""
     from .catalogue import Row
 
-    tables = published(ind, period, territories, cache=cache)
+    tables = published(ind, period, territories, cache=cache, known=known)
     rows = []
     for code, name in territories:
         result = tables[code]
@@ -125,7 +138,9 @@ def month_period(year: int, month: int) -> Period:
     return Period(start, end)
 
 
-def open_data(year: int, month: int, territories: list[tuple[str, str]]) -> tablib.Dataset:
+def open_data(
+    year: int, month: int, territories: list[tuple[str, str]], *, known: str | None = None
+) -> tablib.Dataset:
     """Every indicator for one whole calendar month and each whole département, small cells
     suppressed with their complements: fixed, non-overlapping cells that no two exports can be
     subtracted to reveal."""
@@ -134,7 +149,7 @@ def open_data(year: int, month: int, territories: list[tuple[str, str]]) -> tabl
     data.headers = ["mois", "département", "indicateur", "code", "libellé", "valeur", "unité"]
     cache: dict = {}
     for ind in sorted(INDICATORS.values(), key=lambda i: i.code):
-        tables = published(ind, period, territories, cache=cache)
+        tables = published(ind, period, territories, cache=cache, known=known)
         for code, _name in territories:
             result = tables[code]
             for row in result.rows:

@@ -60,13 +60,13 @@ def dashboard(request):
         raise Http404
     form, period, territory, note = _filters(request)
     small = perms.sees_small_cells(request.user, territory)
-    territories, cache = region_territories(), {}
+    territories, cache, known = region_territories(), {}, perms.small_cells_territory(request.user)
     sections = []
     for domain, indicators in by_domain().items():
         blocks = []
         for ind in indicators:
             result = services.figures(
-                ind, period, territory, small_cells=small, territories=territories, cache=cache
+                ind, period, territory, small_cells=small, territories=territories, cache=cache, known=known
             )
             blocks.append(
                 {
@@ -110,8 +110,11 @@ def indicator_detail(request, code):
     small = perms.sees_small_cells(request.user, territory)
     territories = region_territories()
     cache: dict = {}
-    result = services.figures(ind, period, territory, small_cells=small, territories=territories, cache=cache)
-    compared = services.comparison(ind, period, territories, cache=cache)
+    known = perms.small_cells_territory(request.user)
+    result = services.figures(
+        ind, period, territory, small_cells=small, territories=territories, cache=cache, known=known
+    )
+    compared = services.comparison(ind, period, territories, cache=cache, known=known)
     return render(
         request,
         "observatory/indicator.html",
@@ -143,7 +146,11 @@ def indicator_export(request, code, fmt):
     if form.is_bound and form.errors:
         return render(request, "400.html", {"message": " ".join(form.non_field_errors())}, status=400)
     result = services.figures(
-        ind, period, territory, small_cells=perms.sees_small_cells(request.user, territory)
+        ind,
+        period,
+        territory,
+        small_cells=perms.sees_small_cells(request.user, territory),
+        known=perms.small_cells_territory(request.user),
     )
     content = services.export(services.as_dataset(ind, result, period=period, territory=territory), fmt)
     response = HttpResponse(content, content_type=services.FORMATS[fmt][0])
@@ -161,7 +168,8 @@ def open_data(request, year: int, month: int, fmt: str):
     # Only closed months: the month under way changes every day, and two days could be subtracted.
     if dt.date(year, month, 1) >= timezone.localdate().replace(day=1):
         raise Http404
-    content = services.export(services.open_data(year, month, region_territories()), fmt)
+    known = perms.small_cells_territory(request.user)
+    content = services.export(services.open_data(year, month, region_territories(), known=known), fmt)
     response = HttpResponse(content, content_type=services.FORMATS[fmt][0])
     response["Content-Disposition"] = f'attachment; filename="parcours-opendata-{year}-{month:02d}.{fmt}"'
     return response

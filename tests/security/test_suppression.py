@@ -374,3 +374,26 @@ def test_a_count_published_by_two_indicators_is_hidden_in_both():
         ]
         leaks = determined(relations(known, sums), (answers, "accepted"))
         assert leaks is (links == []), links  # without the link, the 3 comes back; with it, never
+
+
+def test_a_siao_cannot_subtract_its_own_small_cells_to_read_another_departement(api):
+    """The SIAO of the 93 sees the 93's figures whole. On 15 November the 75 had 3 requests and the
+    93 twenty: if the 93's 20 were the complement hiding the 75's 3, the SIAO — who knows its 20 —
+    would read 23 − 20 = 3 for the 75. Its own cells count as known when the others are protected."""
+    t93, t75 = TerritoryFactory(code="93"), TerritoryFactory(code="75")
+    _nights(t93, [20] * len(NOVEMBER))
+    _nights(t75, [3 if night == SECRET_NIGHT else 30 for night in NOVEMBER])
+    siao = api(Role.SIAO_COORDINATOR, organization=OrganizationFactory(siao=True, territory=t93))
+    known: dict = {}
+    for territory in ("93", "75", None):
+        suffix = f"&territory={territory}" if territory else ""
+        body = siao("get", f"/indicators/115.requests_by_night?from=2026-11-01&to=2026-11-30{suffix}").json()
+        for key, value in _table_from_api(body).items():
+            known[(territory, key)] = value
+    assert all(known[("93", n.isoformat())] == 20 for n in NOVEMBER)  # its own, whole
+    nights = [d.isoformat() for d in NOVEMBER]
+    sums = [((t, "total"), [(t, n) for n in nights]) for t in ("93", "75", None)]
+    sums += [((None, k), [("93", k), ("75", k)]) for k in [*nights, "total"]]
+    secret = ("75", SECRET_NIGHT.isoformat())
+    assert known[secret] is None
+    assert not determined(relations(known, sums), secret)
