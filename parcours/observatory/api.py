@@ -100,8 +100,9 @@ def get_indicator(request, code: str, filters: Query[FiguresQuery]):
     if not small:
         # Those who see aggregates only read whole closed months: overlapping periods would subtract.
         fixed = fixed_month(period)
-        if fixed != period:
-            period, note = fixed, fixed_month_note(fixed)
+        if fixed != period and (filters.start or filters.end):
+            note = fixed_month_note(fixed)
+        period = fixed
     result = services.figures(
         ind, period, territory, small_cells=small, known=perms.small_cells_territory(request.user)
     )
