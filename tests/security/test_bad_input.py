@@ -98,6 +98,18 @@ def test_open_data_refuses_impossible_years_and_months(readers, client, login, s
         _assert_page(client.get(f"/observatoire/donnees-ouvertes/{path}"))
 
 
+def test_a_drill_down_key_that_no_database_stores_is_a_404(readers, client, login):
+    """A NUL in a figure's key reached PostgreSQL (which refuses it) and answered 500."""
+    from parcours.observatory.catalogue import DRILLS
+
+    login(readers[1])
+    query = {"start": "2026-11-01", "end": "2026-11-30", "territory": "93"}
+    for code in DRILLS:
+        for key in ("\x00", "a\x00b", "x" * 5000, "'", "%"):
+            _assert_page(client.get(f"/observatoire/indicateurs/{code}/dossiers/{key}/", query))
+        assert client.get(f"/observatoire/indicateurs/{code}/dossiers/%00/", query).status_code == 404
+
+
 def test_the_115_dashboard_and_plan_report_refuse_impossible_months(readers, client, login):
     login(readers[0])
     for value in ["0000-01", "0001-01", "9999-12", "10000-01", "-001-01", "2026-13", "2026-00", "x"]:
