@@ -9,7 +9,10 @@
 - family share: requests with at least one minor ÷ requests; children share: children ÷ persons.
 
 Observers and network administrators read aggregates only: counts below the disclosure threshold
-are shown as "< threshold", and a rate built on such a count is not shown (design §5.5).
+are shown as "< threshold", with complementary cells hidden so that no published sum gives them back
+(a night's requests are its allocations, unmet requests and pending ones; the month's additive counts
+are the sums of its nights; its unmet requests the sum of the reasons), and a rate built on a hidden
+count is not shown (design §5.5, observatory.disclosure).
 """
 
 from collections import Counter, defaultdict
@@ -194,17 +197,61 @@ def disclosure_threshold() -> int:
     return settings.PARCOURS_DISCLOSURE_THRESHOLD
 
 
-def shown(f: Figures, threshold: int | None = None) -> SimpleNamespace:
-    """What a page shows of `f`: everything, or with small cells hidden when `threshold` is given."""
+def shown(f: Figures) -> SimpleNamespace:
+    """What a page shows of `f` for the 115 team: everything (readers of aggregates only get
+    `protected_month`)."""
     values = {name: getattr(f, name) for name in COUNTS}
     rates = {name: getattr(f, name) for name in RATES}
-    reasons = dict(f.unmet_by_reason)
-    if threshold:
-        hidden = {name for name, value in values.items() if 0 < value < threshold}
-        for name in hidden:
-            values[name] = f"< {threshold}"
-        for name, parts in RATES.items():
-            if hidden & set(parts):
-                rates[name] = None
-        reasons = {code: (f"< {threshold}" if 0 < n < threshold else n) for code, n in reasons.items()}
-    return SimpleNamespace(night=f.night, unmet_by_reason=reasons, **values, **rates)
+    return SimpleNamespace(night=f.night, unmet_by_reason=dict(f.unmet_by_reason), **values, **rates)
+
+
+# What the month's table adds up: a night's requests are allocated, unmet or pending; these counts of
+# the month are the sums of its nights (distinct households and persons are not).
+OUTCOMES = ("allocated", "unmet", "pending")
+ADDITIVE = ("requests", "family_requests", "allocated", "unmet", "pending")
+PUBLISHED = tuple(name for name in COUNTS if name != "request_persons")
+
+
+def protected_month(nights: list[Figures], total: Figures, threshold: int) -> tuple[list, SimpleNamespace]:
+    """The nights of a month and its total as readers of aggregates only see them: small counts and
+    their complements hidden together across the table (observatory.disclosure.protect). The month
+    totals are the first complements, so that a night's hidden cell stays hidden as the month goes on
+    and the page can be read again every day."""
+    from django.utils.translation import gettext as _
+
+    from parcours.observatory.disclosure import is_small, protect
+
+    keyed = [(f.night, f) for f in nights] + [("month", total)]
+    cells, groups = {}, []
+    for key, f in keyed:
+        for name in PUBLISHED:
+            cells[(key, name)] = getattr(f, name)
+        groups.append(((key, "requests"), [(key, o) for o in OUTCOMES]))
+    for name in ADDITIVE:
+        groups.append((("month", name), [(f.night, name) for f in nights], True))
+    for code, n in total.unmet_by_reason.items():
+        cells[("reason", code)] = n
+    groups.append((("month", "unmet"), [("reason", code) for code in total.unmet_by_reason]))
+    hidden = protect(cells, groups, limit=threshold)
+
+    def mask(key, value):
+        if key not in hidden:
+            return value
+        return f"< {threshold}" if is_small(value, threshold) else _("masqué")
+
+    def view(key, f):
+        values = {name: mask((key, name), getattr(f, name)) for name in PUBLISHED}
+        rates = {
+            name: getattr(f, name) if not {(key, part), (key, whole)} & hidden else None
+            for name, (part, whole) in RATES.items()
+        }
+        reasons = (
+            {code: mask(("reason", code), n) for code, n in f.unmet_by_reason.items()}
+            if key == "month"
+            else {}
+        )
+        return SimpleNamespace(
+            night=f.night, unmet_by_reason=reasons, request_persons=None, **values, **rates
+        )
+
+    return [view(key, f) for key, f in keyed[:-1]], view("month", total)

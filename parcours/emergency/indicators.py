@@ -10,7 +10,7 @@ from collections import Counter
 from django.db.models import Count, Max, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from parcours.observatory.catalogue import Period, Result, Row, register
+from parcours.observatory.catalogue import TOTAL, Period, Result, Row, link, register
 from parcours.territories.models import Territory
 
 from .choices import RequestStatus, UnmetReason
@@ -93,15 +93,15 @@ def _percent(part, whole):
 )
 def rates(period: Period, territory: str | None) -> Result:
     sums = _period_sums(period, territory)
+
+    def share(key, label, part, whole):
+        return Row(key, str(label), _percent(sums[part], sums[whole]), base=sums[whole], part=sums[part])
+
     return Result(
         rows=[
-            Row("unmet_rate", str(_("demandes non pourvues")), _percent(sums["unmet"], sums["requests"])),
-            Row("family_share", str(_("demandes de familles")), _percent(sums["family"], sums["requests"])),
-            Row(
-                "children_share",
-                str(_("enfants parmi les personnes")),
-                _percent(sums["children"], sums["persons"]),
-            ),
+            share("unmet_rate", _("demandes non pourvues"), "unmet", "requests"),
+            share("family_share", _("demandes de familles"), "family", "requests"),
+            share("children_share", _("enfants parmi les personnes"), "children", "persons"),
         ]
     )
 
@@ -189,3 +189,8 @@ def unmet_by_reason(period: Period, territory: str | None) -> Result:
     labels = dict(UnmetReason.choices)
     rows = [Row(code, str(labels.get(code, code)), n) for code, n in counts.most_common()]
     return Result(rows=rows, total=sum(r.value for r in rows))
+
+
+# The same counts in two indicators: suppressed together (observatory.disclosure).
+link(("115.requests_by_night", TOTAL), ("115.requests_and_people", "requests"))
+link(("115.unmet_by_night", TOTAL), ("115.unmet_by_reason", TOTAL))

@@ -421,24 +421,34 @@ def dashboard(request):
     if not perms.can_view_dashboard(request.user):
         raise Http404
     territory_id = perms.dashboard_territory_id(request.user)
-    form = MonthForm(request.GET or None)
-    first, last = _month(form.cleaned_data.get("month") if form.is_valid() else None)
-    last = min(last, current_night()) if first <= current_night() else last
+    night = current_night()
+    # The 115 team sees its own figures whole, any month. Readers of aggregates only see the month
+    # under way with small cells and their complements hidden; closed months are read in the
+    # observatory (whole months, the same suppression for every door), never here as well, where
+    # another pattern of hidden cells could be set against the observatory's.
+    threshold = None if perms.can_use_115(request.user) else figures.disclosure_threshold()
+    if threshold:
+        first, last = night.replace(day=1), night
+    else:
+        form = MonthForm(request.GET or None)
+        first, last = _month(form.cleaned_data.get("month") if form.is_valid() else None)
+        last = min(last, current_night()) if first <= current_night() else last
     nights = figures.night_rows(territory_id, first, last)
     total = figures.period_total(territory_id, first, last, nights)
-    night = current_night()
-    tonight = figures.night_rows(territory_id, night, night)[0]
     summary = board.free_summary(night=night, territory_id=territory_id)
-    # The 115 team sees its own figures whole; readers of aggregates only, without small cells.
-    threshold = None if perms.can_use_115(request.user) else figures.disclosure_threshold()
-    shown = [figures.shown(n, threshold) for n in nights]
+    if threshold:
+        shown, total_shown = figures.protected_month(nights, total, threshold)
+        tonight = shown[-1]
+    else:
+        shown = [figures.shown(n) for n in nights]
+        total_shown = figures.shown(total)
+        tonight = figures.shown(figures.night_rows(territory_id, night, night)[0])
 
     def height(value) -> int:
         return round(180 * value / peak) if isinstance(value, int) else 0
 
     peak = max([n.requests for n in shown if isinstance(n.requests, int)] + [1])
     reasons = dict(UnmetReason.choices)
-    total_shown = figures.shown(total, threshold)
     return render(
         request,
         "emergency/dashboard.html",
@@ -460,16 +470,18 @@ def dashboard(request):
             "chart_width": 60 + 22 * len(nights),
             "peak": peak,
             "total": total_shown,
-            "tonight": figures.shown(tonight, threshold),
+            "tonight": tonight,
             "threshold": threshold,
             "free_places": sum(row["places"] for row in summary),
             "reasons": [
-                (reasons.get(code, code), count) for code, count in sorted(total.unmet_by_reason.items())
+                (reasons.get(code, code), count)
+                for code, count in sorted(total_shown.unmet_by_reason.items())
             ],
-            "previous": _previous(first),
+            "previous": "" if threshold else _previous(first),
             "next": f"{last.year + (last.month == 12)}-{last.month % 12 + 1:02d}"
-            if last < night.replace(day=1)
+            if last < night.replace(day=1) and not threshold
             else "",
+            "observatory_url": reverse("observatory:dashboard") if threshold else "",
             "crumbs": _crumbs((_("Tableau de bord"), None)),
         },
     )

@@ -10,7 +10,8 @@ from parcours.api.schemas import ErrorOut
 
 from . import perms, services
 from .catalogue import INDICATORS, Period
-from .forms import MAX_DAYS, default_period
+from .disclosure import fixed_month, fixed_month_note
+from .forms import default_period, period_error
 
 router = Router(tags=["observatoire"])
 
@@ -41,6 +42,7 @@ class FiguresOut(Schema):
     threshold: int
     rows: list[FigureOut]
     total: float | int | None
+    period_note: str | None = None
 
 
 class FiguresQuery(Schema):
@@ -84,25 +86,32 @@ def get_indicator(request, code: str, filters: Query[FiguresQuery]):
         ind = services.indicator(code)
     except services.UnknownIndicator:
         raise ApiError(404, "not_found", "Indicateur inconnu.") from None
-    default = default_period()
-    end = filters.end or default.end
-    start = filters.start or (default.start if filters.end is None else end.replace(day=1))
-    if start > end:
-        raise ApiError(400, "invalid", "La période commence après sa fin.", {"from": ["après « to »"]})
-    if (end - start).days > MAX_DAYS:
-        raise ApiError(
-            400, "invalid", "La période couvre au plus deux ans.", {"from": ["période trop longue"]}
-        )
+    error = period_error(filters.start, filters.end)
+    if error is None:
+        default = default_period()
+        end = filters.end or default.end
+        start = filters.start or (default.start if filters.end is None else end.replace(day=1))
+        error = period_error(start, end)
+    if error:
+        raise ApiError(400, "invalid", error, {"from": [error]})
     territory = filters.territory or None
+    small = perms.sees_small_cells(request.user, territory)
+    period, note = Period(start, end), None
+    if not small:
+        # Those who see aggregates only read whole closed months: overlapping periods would subtract.
+        fixed = fixed_month(period)
+        if fixed != period and (filters.start or filters.end):
+            note = fixed_month_note(fixed)
+        period = fixed
     result = services.figures(
-        ind, Period(start, end), territory, small_cells=perms.sees_small_cells(request.user, territory)
+        ind, period, territory, small_cells=small, known=perms.small_cells_territory(request.user)
     )
     return {
         "code": ind.code,
         "label": str(ind.label),
         "unit": str(ind.unit),
-        "start": start,
-        "end": end,
+        "start": period.start,
+        "end": period.end,
         "territory": territory,
         "threshold": services.threshold(),
         "rows": [
@@ -110,4 +119,5 @@ def get_indicator(request, code: str, filters: Query[FiguresQuery]):
             for r in result.rows
         ],
         "total": result.total,
+        "period_note": note,
     }

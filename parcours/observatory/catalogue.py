@@ -41,12 +41,20 @@ class Row:
     label: str
     value: float | int | None
     suppressed: bool = False
+    # For a rate or a duration (not a count of people): how many people or events it is computed on,
+    # and for a rate the count it is the share of. A median of three stays or a share whose part is
+    # small singles people out: hidden below the disclosure threshold (disclosure.suppress_derived).
+    base: int | None = None
+    part: int | None = None
+    complement: bool = False  # hidden although not small, so that a sum does not give a small one back
 
 
 @dataclass
 class Result:
     rows: list[Row]
     total: float | int | None = None  # shown as the last line when the rows add up to it
+    total_suppressed: bool = False
+    total_complement: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,12 +81,39 @@ def median_and_p90(values: list) -> "Result":
         return Result(rows=[Row("median", _("médiane"), None), Row("p90", _("90e centile"), None)])
     ordered = sorted(values)
     p90 = ordered[-1] if len(ordered) < 10 else statistics.quantiles(ordered, n=10, method="inclusive")[-1]
+    n = len(ordered)
     return Result(
-        rows=[Row("median", _("médiane"), statistics.median(ordered)), Row("p90", _("90e centile"), p90)]
+        rows=[
+            Row("median", _("médiane"), statistics.median(ordered), base=n),
+            Row("p90", _("90e centile"), p90, base=n),
+        ]
     )
 
 
 INDICATORS: dict[str, Indicator] = {}
+TOTAL = "__total__"  # the key of a table's total, in links and suppression
+# The same count published by two indicators, ((code, key), (code, key)): they are suppressed together
+# (observatory.disclosure), or one would show what the other hides.
+LINKS: list[tuple[tuple[str, str], tuple[str, str]]] = []
+
+
+def link(a: tuple[str, str], b: tuple[str, str]) -> None:
+    """Declare that the cell `a` of one indicator counts the same as the cell `b` of another."""
+    LINKS.append((a, b))
+
+
+def family(code: str) -> list[str]:
+    """The indicators linked to `code`, directly or not, itself included."""
+    found, todo = {code}, [code]
+    while todo:
+        current = todo.pop()
+        for (code_a, _key_a), (code_b, _key_b) in LINKS:
+            for this, other in ((code_a, code_b), (code_b, code_a)):
+                if this == current and other not in found:
+                    found.add(other)
+                    todo.append(other)
+    return sorted(found)
+
 
 # code → function (period, territory, key) → a Household queryset: the files behind one figure of the
 # indicator, for the roles that may open them (intersected with what the reader may see).

@@ -12,6 +12,23 @@ from parcours.territories.models import Territory
 from .catalogue import Period
 
 MAX_DAYS = 731
+# Figures exist from the network's first years to the end of the century; outside, a date is a typo
+# or an attack, and date arithmetic at the edges of the calendar would overflow.
+FIRST_DAY = dt.date(2000, 1, 1)
+LAST_DAY = dt.date(2100, 12, 31)
+
+
+def period_error(start: dt.date | None, end: dt.date | None) -> str | None:
+    """Why a requested period cannot be served (a French message), or None."""
+    for day in (start, end):
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+            return _("Les dates vont du 1er janvier 2000 au 31 décembre 2100.")
+    if start is not None and end is not None:
+        if start > end:
+            return _("La période commence après sa fin.")
+        if (end - start).days > MAX_DAYS:
+            return _("La période couvre au plus deux ans.")
+    return None
 
 
 def region_territories() -> list[tuple[str, str]]:
@@ -33,13 +50,15 @@ class PeriodForm(StyledFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
+        error = period_error(data.get("start"), data.get("end"))
+        if error:
+            raise forms.ValidationError(error)
         today = timezone.localdate()
         end = data.get("end") or today
         start = data.get("start") or (end.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-        if start > end:
-            raise forms.ValidationError(_("La période commence après sa fin."))
-        if (end - start).days > MAX_DAYS:
-            raise forms.ValidationError(_("La période couvre au plus deux ans."))
+        error = period_error(start, end)
+        if error:
+            raise forms.ValidationError(error)
         data["period"] = Period(start, end)
         data["territory"] = data.get("territory") or None
         return data

@@ -28,3 +28,12 @@ def sees_small_cells(user, territory: str | None) -> bool:
         and membership.organization.type == OrganizationType.SIAO_OPERATOR
         and membership.organization.territory.code == territory
     )
+
+
+def small_cells_territory(user) -> str | None:
+    """The département whose small counts the user sees (see sees_small_cells), or None."""
+    membership = active_membership(user)
+    if membership is None or membership.organization.territory is None:
+        return None
+    code = membership.organization.territory.code
+    return code if sees_small_cells(user, code) else None

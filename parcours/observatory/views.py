@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy
 
 from . import perms, services
 from .catalogue import by_domain
-from .forms import PeriodForm, default_period, region_territories
+from .disclosure import fixed_month, fixed_month_note
+from .forms import FIRST_DAY, LAST_DAY, PeriodForm, default_period, region_territories
 
 DOMAIN_LABELS = {
     "115": "115",
@@ -22,10 +23,20 @@ DOMAIN_LABELS = {
 
 
 def _filters(request):
+    """The form, the period, the département and, when the period asked for was replaced by a whole
+    closed month (for those who see aggregates only, design §5 rule 5), a note saying so."""
     form = PeriodForm(request.GET or None)
     if form.is_bound and form.is_valid():
-        return form, form.cleaned_data["period"], form.cleaned_data["territory"]
-    return form, default_period(), None
+        period, territory = form.cleaned_data["period"], form.cleaned_data["territory"]
+    else:
+        period, territory = default_period(), None
+    note = None
+    if not perms.sees_small_cells(request.user, territory):
+        fixed = fixed_month(period)
+        if fixed != period and form.is_bound and (form.data.get("start") or form.data.get("end")):
+            note = fixed_month_note(fixed)
+        period = fixed
+    return form, period, territory, note
 
 
 def _chart(ind, result) -> dict:
@@ -47,13 +58,16 @@ def _drillable(request, ind) -> bool:
 def dashboard(request):
     if not perms.can_view_observatory(request.user):
         raise Http404
-    form, period, territory = _filters(request)
+    form, period, territory, note = _filters(request)
     small = perms.sees_small_cells(request.user, territory)
+    territories, cache, known = region_territories(), {}, perms.small_cells_territory(request.user)
     sections = []
     for domain, indicators in by_domain().items():
         blocks = []
         for ind in indicators:
-            result = services.figures(ind, period, territory, small_cells=small)
+            result = services.figures(
+                ind, period, territory, small_cells=small, territories=territories, cache=cache, known=known
+            )
             blocks.append(
                 {
                     "indicator": ind,
@@ -73,6 +87,7 @@ def dashboard(request):
             "sections": sections,
             "threshold": services.threshold(),
             "small_cells": small,
+            "period_note": note,
             "query": request.GET.urlencode(),
             "crumbs": [(_("Observatoire"), None)],
         },
@@ -91,11 +106,15 @@ def indicator_detail(request, code):
     if not perms.can_view_observatory(request.user):
         raise Http404
     ind = _get(code)
-    form, period, territory = _filters(request)
+    form, period, territory, note = _filters(request)
+    small = perms.sees_small_cells(request.user, territory)
+    territories = region_territories()
+    cache: dict = {}
+    known = perms.small_cells_territory(request.user)
     result = services.figures(
-        ind, period, territory, small_cells=perms.sees_small_cells(request.user, territory)
+        ind, period, territory, small_cells=small, territories=territories, cache=cache, known=known
     )
-    compared = services.comparison(ind, period, region_territories())
+    compared = services.comparison(ind, period, territories, cache=cache, known=known)
     return render(
         request,
         "observatory/indicator.html",
@@ -110,9 +129,12 @@ def indicator_detail(request, code):
             "compared": compared,
             "compared_chart": _chart(ind, compared),
             "threshold": services.threshold(),
+            "small_cells": small,
+            "period_note": note,
             "query": request.GET.urlencode(),
             "crumbs": [(_("Observatoire"), reverse("observatory:dashboard")), (str(ind.label), None)],
         },
+        status=400 if form.is_bound and form.errors else 200,
     )
 
 
@@ -120,9 +142,15 @@ def indicator_export(request, code, fmt):
     if not perms.can_view_observatory(request.user) or fmt not in services.FORMATS:
         raise Http404
     ind = _get(code)
-    _form, period, territory = _filters(request)
+    form, period, territory, _note = _filters(request)
+    if form.is_bound and form.errors:
+        return render(request, "400.html", {"message": " ".join(form.non_field_errors())}, status=400)
     result = services.figures(
-        ind, period, territory, small_cells=perms.sees_small_cells(request.user, territory)
+        ind,
+        period,
+        territory,
+        small_cells=perms.sees_small_cells(request.user, territory),
+        known=perms.small_cells_territory(request.user),
     )
     content = services.export(services.as_dataset(ind, result, period=period, territory=territory), fmt)
     response = HttpResponse(content, content_type=services.FORMATS[fmt][0])
@@ -135,10 +163,13 @@ def open_data(request, year: int, month: int, fmt: str):
     """The monthly open-data file: whole month, whole départements, small cells suppressed."""
     if not perms.can_view_observatory(request.user) or fmt not in services.FORMATS or not 1 <= month <= 12:
         raise Http404
-    first = dt.date(year, month, 1)
-    if first > timezone.localdate().replace(day=1):  # a month still to come has no figures
+    if not FIRST_DAY.year <= year <= LAST_DAY.year:
         raise Http404
-    content = services.export(services.open_data(year, month, region_territories()), fmt)
+    # Only closed months: the month under way changes every day, and two days could be subtracted.
+    if dt.date(year, month, 1) >= timezone.localdate().replace(day=1):
+        raise Http404
+    known = perms.small_cells_territory(request.user)
+    content = services.export(services.open_data(year, month, region_territories(), known=known), fmt)
     response = HttpResponse(content, content_type=services.FORMATS[fmt][0])
     response["Content-Disposition"] = f'attachment; filename="parcours-opendata-{year}-{month:02d}.{fmt}"'
     return response
@@ -156,7 +187,9 @@ def drill_down(request, code, key):
     if not perms.can_drill(request.user) or code not in DRILLS:
         raise Http404
     ind = _get(code)
-    _form, period, territory = _filters(request)
+    form, period, territory, _note = _filters(request)
+    if form.is_bound and form.errors:
+        return render(request, "400.html", {"message": " ".join(form.non_field_errors())}, status=400)
     behind = DRILLS[code](period, territory, key)
     households = (
         Household.objects.listable_by(request.user)

@@ -8,7 +8,7 @@ from django.db.models import Count, F, Min, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from parcours.observatory.catalogue import Period, Result, Row, drill, median_and_p90, register
+from parcours.observatory.catalogue import TOTAL, Period, Result, Row, drill, link, median_and_p90, register
 from parcours.offers.choices import FacilityKind
 
 from .choices import ExitDestination, ProposalStatus, RefusalSide, RequestStatus
@@ -121,7 +121,9 @@ def positive_response_rate(period: Period, territory: str | None) -> Result:
     answers = proposal_answers(period, territory)
     accepted = answers.rows[0].value
     rate = round(100 * accepted / answers.total, 1) if answers.total else None
-    return Result(rows=[Row("rate", str(_("taux de réponse positive")), rate)])
+    return Result(
+        rows=[Row("rate", str(_("taux de réponse positive")), rate, base=answers.total, part=accepted)]
+    )
 
 
 @register(
@@ -264,6 +266,11 @@ def inter_department(period: Period, territory: str | None) -> Result:
     counts = Counter(admitted.values_list("vacancy__unit__facility__territory__code", flat=True))
     rows = [Row(code, code, n) for code, n in sorted(counts.items())]
     return Result(rows=rows, total=sum(r.value for r in rows))
+
+
+# The same counts in two indicators: suppressed together (observatory.disclosure).
+link(("siao.proposal_answers", "refused"), ("siao.refusals_by_side", TOTAL))
+link(("siao.refusals_by_side", TOTAL), ("siao.refusals_by_reason", TOTAL))
 
 
 # From a figure to the households behind it (observatory drill-down) -----------------------------

@@ -90,19 +90,50 @@ def report_period(plan: Plan, kind: str, year: int | None = None) -> tuple[dt.da
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
+def _headline(result):
+    """The figure an indicator gives a plan line: its total, or its first (only) value."""
+    return result.total if result.total is not None else (result.rows[0].value if result.rows else None)
+
+
+def _months(period):
+    """The calendar months of a period (the first and last ones cut to the period)."""
+    from parcours.observatory.catalogue import Period
+
+    first = period.start
+    while first <= period.end:
+        following = (first.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        yield Period(first, min(period.end, following - dt.timedelta(days=1)))
+        first = following
+
+
 def _indicator_line(indicator: PlanIndicator, start: dt.date, end: dt.date) -> IndicatorLine:
     from parcours.observatory.catalogue import INDICATORS, Period
-    from parcours.observatory.disclosure import suppress
+    from parcours.observatory.disclosure import (
+        is_small,
+        last_closed_month,
+        suppress,
+        suppress_derived,
+        threshold,
+    )
 
     if indicator.indicator_code and indicator.indicator_code in INDICATORS:
         ind = INDICATORS[indicator.indicator_code]
-        result = ind.compute(Period(start, min(end, timezone.localdate())), None)
-        if ind.counts_people:
-            result = suppress(result)
-        value = result.total if result.total is not None else (result.rows[0].value if result.rows else None)
-        return IndicatorLine(
-            indicator, value, _("Observatoire Parcours (%(c)s)") % {"c": ind.code}, value is None
-        )
+        source = _("Observatoire Parcours (%(c)s)") % {"c": ind.code}
+        # The plan is read by everyone: its figures are aggregates only, over closed months, so that a
+        # report read again next month does not give a month's figure away by subtraction.
+        end = min(end, last_closed_month().end)
+        if end < start:
+            return IndicatorLine(indicator, None, source, True)
+        period = Period(start, end)
+        if ind.counts_people and any(
+            is_small(_headline(ind.compute(month, None)), threshold()) for month in _months(period)
+        ):
+            # A small month inside would be the difference between this report and an earlier one.
+            return IndicatorLine(indicator, None, source, True)
+        result = ind.compute(period, None)
+        result = suppress(result) if ind.counts_people else suppress_derived(result)
+        value = _headline(result)
+        return IndicatorLine(indicator, value, source, value is None)
     latest = indicator.values.filter(on__gte=start, on__lte=end).order_by("-on", "-pk").first()
     return IndicatorLine(indicator, latest.value if latest else None, latest.source if latest else "")
 

@@ -33,7 +33,7 @@ from .choices import (
     MeasureStatus,
 )
 from .models import MeasureKind, PreventionAlert, Programme, SupportAction, SupportMeasure
-from .reports import programme_report
+from .reports import Hidden, report_for
 
 router = Router(tags=["accompagnement et prévention"])
 
@@ -842,15 +842,15 @@ class ReportOut(Schema):
     name: str
     on: date
     units: int
-    households_housed: int
-    households_housed_now: int
-    measures: int
-    measures_open: int
-    measures_closed: int
+    households_housed: int | None  # null: hidden (small count or its complement)
+    households_housed_now: int | None  # null: hidden (small count or its complement)
+    measures: int | None  # null: hidden (small count or its complement)
+    measures_open: int | None  # null: hidden (small count or its complement)
+    measures_closed: int | None  # null: hidden (small count or its complement)
     actions: int
     action_hours: str
-    alerts: int
-    evictions_avoided: int
+    alerts: int | None  # null: hidden (small count or its complement)
+    evictions_avoided: int | None  # null: hidden (small count or its complement)
     funding_total: str
     funding_by_source: list[FundingOut]
     funding_per_household: str | None
@@ -868,26 +868,30 @@ def get_report(request, programme_id: int, on: date | None = None):
     from django.utils import timezone
 
     on = on or timezone.localdate()
-    r = programme_report(programme, on=on)
+    r = report_for(request.user, programme, on=on)
+
+    def count(value):
+        return None if isinstance(value, Hidden) else value
+
     return {
         "programme": programme.pk,
         "name": programme.name,
         "on": on,
         "units": r.units,
-        "households_housed": r.households_housed,
-        "households_housed_now": r.households_housed_now,
-        "measures": r.measures,
-        "measures_open": r.measures_open,
-        "measures_closed": r.measures_closed,
+        "households_housed": count(r.households_housed),
+        "households_housed_now": count(r.households_housed_now),
+        "measures": count(r.measures),
+        "measures_open": count(r.measures_open),
+        "measures_closed": count(r.measures_closed),
         "actions": r.actions,
         "action_hours": str(r.action_hours),
-        "alerts": r.alerts,
-        "evictions_avoided": r.evictions_avoided,
+        "alerts": count(r.alerts),
+        "evictions_avoided": count(r.evictions_avoided),
         "funding_total": f"{r.funding_total:.2f}",
         "funding_by_source": [
             {"source": c, "label": lbl, "amount": f"{a:.2f}"} for c, lbl, a in r.funding_by_source
         ],
         "funding_per_household": None
-        if r.funding_per_household is None
+        if r.funding_per_household is None or isinstance(r.funding_per_household, Hidden)
         else f"{r.funding_per_household:.2f}",
     }

@@ -190,6 +190,18 @@ def can_create_programme(user) -> bool:
     return _role(user, Role.LANDLORD, Role.SOCIAL_WORKER, Role.NETWORK_ADMIN)
 
 
+def sees_programme_small_counts(user, programme: Programme) -> bool:
+    """The project's report with its small counts: its landlord's and association's members, who know
+    the households anyway. Observers, funders, network administrators and the SIAO read aggregates
+    only (design §5 rule 5)."""
+    membership = active_membership(user)
+    return (
+        membership is not None
+        and membership.role in (Role.LANDLORD, Role.SOCIAL_WORKER)
+        and membership.organization_id in (programme.landlord_id, programme.association_id)
+    )
+
+
 def can_manage_programme(user, programme: Programme) -> bool:
     """Units, funding and households housed: the members of the programme's landlord or association
     (landlords and social workers), and network administrators."""

@@ -1,7 +1,8 @@
-"""The per-project report for funders: aggregated figures only, never a named person."""
+"""The per-project report for funders: aggregated figures only, never a named person, and small
+counts hidden for whoever may not see them (design §5 rule 5, observatory.disclosure)."""
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
@@ -89,3 +90,57 @@ def programme_report(programme: Programme, *, on: dt.date | None = None) -> Prog
         if households_housed
         else None,
     )
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """A count not shown: "< threshold" when small, "masqué" when hidden as a complement."""
+
+    label: str
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def suppressed(report: ProgrammeReport, *, limit: int) -> ProgrammeReport:
+    """The report as readers of aggregates only see it. Its counts are tied: households housed are
+    those housed today plus those gone, measures the open, closed and other ones, alerts those with an
+    eviction avoided and the others; and the funding per household gives the households back from
+    the total. Small counts and their complements are hidden over these relations together."""
+    from django.utils.translation import gettext as _
+
+    from parcours.observatory.disclosure import is_small, protect
+
+    cells = {
+        "households_housed": report.households_housed,
+        "households_housed_now": report.households_housed_now,
+        "households_gone": report.households_housed - report.households_housed_now,
+        "measures": report.measures,
+        "measures_open": report.measures_open,
+        "measures_closed": report.measures_closed,
+        "measures_other": report.measures - report.measures_open - report.measures_closed,
+        "alerts": report.alerts,
+        "evictions_avoided": report.evictions_avoided,
+        "alerts_other": report.alerts - report.evictions_avoided,
+    }
+    unpublished = {"households_gone", "measures_other", "alerts_other"}
+    groups = [
+        ("households_housed", ["households_housed_now", "households_gone"]),
+        ("measures", ["measures_open", "measures_closed", "measures_other"]),
+        ("alerts", ["evictions_avoided", "alerts_other"]),
+    ]
+    hidden = protect(cells, groups, limit=limit, unpublished=unpublished)
+    changes = {name: Hidden(f"< {limit}" if is_small(cells[name], limit) else _("masqué")) for name in hidden}
+    if "households_housed" in hidden:
+        changes["funding_per_household"] = Hidden(_("masqué"))
+    return replace(report, **changes)
+
+
+def report_for(user, programme: Programme, *, on: dt.date | None = None) -> ProgrammeReport:
+    """The report of `programme` as `user` may read it: whole for those who hold the files."""
+    from parcours.observatory.disclosure import threshold
+
+    from .perms import sees_programme_small_counts
+
+    report = programme_report(programme, on=on)
+    return report if sees_programme_small_counts(user, programme) else suppressed(report, limit=threshold())

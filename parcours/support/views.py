@@ -34,7 +34,7 @@ from .models import (
     Workshop,
     WorkshopSession,
 )
-from .reports import programme_report
+from .reports import report_for
 
 PAGE_SIZE = 25
 
@@ -799,7 +799,7 @@ def _candidate_units(programme):
 def programme_detail(request, pk):
     programme = _get_programme(request, pk)
     manage = perms.can_manage_programme(request.user, programme)
-    report = programme_report(programme)
+    report = report_for(request.user, programme)
     context = {
         "programme": programme,
         "manage": manage,
