@@ -3,6 +3,7 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz")
+os.environ.setdefault("PARCOURS_AUDIT_KEYS", "test:test-only-audit-key-not-secret-0123456789abcdef")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ["EMAIL_URL"] = "memorymail://"
 os.environ.setdefault("PARCOURS_TWO_FACTOR_RELAXED", "false")
