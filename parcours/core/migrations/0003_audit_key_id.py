@@ -15,7 +15,13 @@ def seal_legacy_rows(apps, schema_editor):
     # The live module on purpose: the seal must be computed exactly as verify-audit recomputes it.
     from parcours.core import audit
 
-    event = audit.seal_legacy()
+    try:
+        event = audit.seal_legacy()
+    except ValueError as exc:
+        raise RuntimeError(
+            f"Journal d'audit : les lignes antérieures aux clés ne se vérifient pas ({exc}) ; "
+            "rien n'est scellé. Enquêtez (parcours verify-audit) avant de mettre en service."
+        ) from exc
     if event is not None:
         print(f"\n  Journal d'audit : lignes antérieures scellées par la ligne n° {event.seq}.")
 
