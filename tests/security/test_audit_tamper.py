@@ -13,10 +13,11 @@ from datetime import UTC
 
 import pytest
 from django.core.checks import run_checks
-from django.core.management import call_command
+from django.core.management import call_command, execute_from_command_line
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
+from parcours.__main__ import command_argv
 from parcours.core import audit, db_guards
 from parcours.core.models import AuditEvent
 
@@ -124,6 +125,12 @@ def test_rows_rewritten_with_a_recomputed_unkeyed_chain_are_reported(strip_key_i
     message = _verify_fails()
     assert f"ligne n° {target.seq} " in message
     assert f"{target.seq - 1} lignes valides" in message
+    # The operator's command, as cron runs it: a non-zero exit status and the row on stderr.
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exit_status:
+        execute_from_command_line(command_argv(["parcours", "verify-audit"]))
+    assert exit_status.value.code != 0
+    assert f"ligne n° {target.seq} " in capsys.readouterr().err
 
 
 @pytest.mark.django_db(transaction=True)
