@@ -288,7 +288,10 @@ class AnchorError(Exception):
 
 
 def _sign_anchor(key: bytes, payload: dict) -> str:
-    return hmac.new(key, _canonical(payload).encode(), hashlib.sha256).hexdigest()
+    # A prefix of its own: an anchor's signature can never be taken for a row's seal.
+    return hmac.new(
+        key, ("parcours-audit-anchor:" + _canonical(payload)).encode(), hashlib.sha256
+    ).hexdigest()
 
 
 def anchor_head(path: Path | str) -> dict:
