@@ -11,6 +11,12 @@ def reinstall_guards(apps, schema_editor):
     db_guards.install(schema_editor.connection)
 
 
+def refuse_to_unseal(apps, schema_editor):
+    # Dropping the key ids would turn every sealed row into an unverifiable one.
+    if apps.get_model("core", "AuditEvent").objects.exclude(key_id="").exists():
+        raise RuntimeError("Journal d'audit scellé par des clés : la migration core/0003 ne se défait pas.")
+
+
 def seal_legacy_rows(apps, schema_editor):
     # The live module on purpose: the seal must be computed exactly as verify-audit recomputes it.
     from parcours.core import audit
@@ -30,11 +36,14 @@ class Migration(migrations.Migration):
     dependencies = [("core", "0002_audit_append_only")]
 
     operations = [
+        # Backwards, removing the column rebuilds the SQLite table again: the guards come back after.
+        migrations.RunPython(migrations.RunPython.noop, reinstall_guards),
         migrations.AddField(
             model_name="auditevent",
             name="key_id",
             field=models.CharField(blank=True, default="", editable=False, max_length=32),
         ),
+        migrations.RunPython(migrations.RunPython.noop, refuse_to_unseal),
         migrations.RunPython(reinstall_guards, migrations.RunPython.noop),
         migrations.RunPython(seal_legacy_rows, migrations.RunPython.noop),
     ]

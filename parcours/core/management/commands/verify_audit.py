@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from parcours.core.audit import AnchorError, AuditKeyError, read_anchors, verify_chain
 
@@ -36,6 +37,11 @@ class Command(BaseCommand):
             report = verify_chain(anchors=found)
         except AuditKeyError as exc:
             raise CommandError(f"Clés du journal d'audit : {exc}") from exc
+        except DatabaseError as exc:
+            raise CommandError(
+                f"Journal d'audit illisible ({exc}) : une base d'une version antérieure ? "
+                "Lancez `parcours migrate`, puis relancez `parcours verify-audit`."
+            ) from exc
         if not report.ok:
             raise CommandError(
                 f"Journal d'audit altéré : premier maillon rompu à la ligne n° {report.broken_at} "
