@@ -43,7 +43,8 @@ fix: $(VENV)/.installed-test
 
 # Static security analysis of our code (bandit, configured in pyproject.toml; findings fixed or
 # justified inline with `# nosec` and a reason), then the dependency audit (pip-audit: fails on a
-# known vulnerability, skips with a message when PyPI's advisory service cannot be reached).
+# known vulnerability; in CI (CI=true) it is required whenever PyPI's advisory service answers, and
+# skipped with one plain line when it does not; see scripts/audit_dependencies.py).
 security: $(VENV)/.installed-test
 	$(BIN)/bandit --configfile pyproject.toml --recursive parcours --quiet
 	$(BIN)/bandit --recursive parcours/demo --skip B311 --quiet

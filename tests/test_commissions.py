@@ -16,9 +16,17 @@ from parcours.orientation import commissions, perms, services
 from parcours.orientation.choices import LineKind, ProposalStatus, RequestStatus
 from parcours.orientation.models import Commission, Proposal
 
+from .clock import freeze
 from .factories import MembershipFactory, OrganizationFactory, TerritoryFactory, UserFactory, make_household
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(monkeypatch):
+    # Tests take today's date, then compare it with what the services computed:
+    # the clock stands still during each test (tests/clock.py).
+    return freeze(monkeypatch)
 
 
 def _as(membership):

@@ -20,6 +20,7 @@ from parcours.emergency.priority import age_facts, suggest
 from parcours.households.models import Household
 from parcours.households.timeline import household_path
 
+from .clock import freeze
 from .factories import (
     MembershipFactory,
     OrganizationFactory,
@@ -30,6 +31,13 @@ from .factories import (
 from .perm_matrix import assert_matrix
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(monkeypatch):
+    # Nights change at 9 h and tests take tonight's date before acting on it:
+    # the clock stands still during each test (tests/clock.py).
+    return freeze(monkeypatch)
 
 
 def _as(membership):

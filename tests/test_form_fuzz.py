@@ -14,6 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -161,7 +162,7 @@ def test_every_form_of_the_role_survives_generated_input(client, login, role):
         actor=actor, name="Les Amarres", kind="chu", organization=membership.organization, territory="93"
     )
     unit = offer_services.unit_create(actor=actor, facility=facility, label="Chambre 1", capacity=2)
-    offer_services.vacancy_declare(actor=actor, unit=unit, available_from=date(2026, 12, 1))
+    offer_services.vacancy_declare(actor=actor, unit=unit, available_from=timezone.localdate())
     login(membership.user)
     forms = collect_forms(client, ["/", "/compte/"])
     assert forms, "no form found"

@@ -16,10 +16,18 @@ from parcours.offers.models import Facility, Unit, Vacancy
 from parcours.offers.querysets import availability
 from parcours.territories.models import Commune
 
+from .clock import freeze
 from .factories import MembershipFactory, OrganizationFactory, TerritoryFactory
 from .perm_matrix import assert_matrix
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(monkeypatch):
+    # Tests take today's date, then compare it with what the services computed:
+    # the clock stands still during each test (tests/clock.py).
+    return freeze(monkeypatch)
 
 
 def _as(membership):

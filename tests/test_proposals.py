@@ -22,10 +22,20 @@ from parcours.orientation.choices import ProposalStatus, RequestStatus, Transiti
 from parcours.orientation.daily import run_daily
 from parcours.orientation.models import InsertionRequest, Parking, PartnerLink, Proposal, RequestTransition
 
+from .clock import freeze
 from .factories import MembershipFactory, OrganizationFactory, TerritoryFactory, UserFactory, make_household
 from .perm_matrix import assert_matrix
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(monkeypatch):
+    # Tests take today's date, then compare it with what the services computed:
+    # the clock stands still during each test (tests/clock.py).
+    return freeze(monkeypatch)
+
+
 P = ProposalStatus
 S = RequestStatus
 

@@ -178,6 +178,7 @@ def production_env(tmp_path, **overrides) -> dict[str, str]:
     env |= {
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
         "SECRET_KEY": secrets.token_urlsafe(50),
+        "PARCOURS_AUDIT_KEYS": "k1:" + secrets.token_urlsafe(48),
         "ALLOWED_HOSTS": "parcours.example.org",
         "CSRF_TRUSTED_ORIGINS": "https://parcours.example.org",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",

@@ -19,10 +19,18 @@ from parcours.offers.models import Facility, Unit
 from parcours.support import perms, services
 from parcours.support.models import MeasureKind, MeasureReview, PreventionAlert, SupportMeasure
 
+from .clock import freeze
 from .factories import MembershipFactory, OrganizationFactory, TerritoryFactory, make_household
 from .perm_matrix import assert_matrix
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock(monkeypatch):
+    # Tests take today's date, then compare it with what the services computed:
+    # the clock stands still during each test (tests/clock.py).
+    return freeze(monkeypatch)
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from parcours.accounts.roles import Role
 from parcours.support.models import MeasureKind, PreventionAlert, SupportAction, SupportMeasure
 
-from .test_support import _as, net, open_measure, user  # noqa: F401  (the shared network fixture)
+from .test_support import _as, _fixed_clock, net, open_measure, user  # noqa: F401  (shared fixtures, fixed clock)
 
 pytestmark = pytest.mark.django_db
 

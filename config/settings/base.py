@@ -13,6 +13,13 @@ env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY")
+# Audit trail seals (HMAC) and anchors: keys kept outside the database, distinct from SECRET_KEY,
+# "id:secret" entries, the first one sealing new rows (docs/exploitation.md, rotation).
+PARCOURS_AUDIT_KEYS = env.str("PARCOURS_AUDIT_KEYS", default="")
+PARCOURS_AUDIT_KEYS_FILE = env.str("PARCOURS_AUDIT_KEYS_FILE", default="")
+PARCOURS_AUDIT_ANCHOR_FILE = env.str(
+    "PARCOURS_AUDIT_ANCHOR_FILE", default=str(VAR_DIR / "audit-anchors.jsonl")
+)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

@@ -4,6 +4,7 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "dev-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("PARCOURS_AUDIT_KEYS", "dev:dev-only-audit-key-not-secret-0123456789abcdef")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
 os.environ.setdefault("EMAIL_URL", "consolemail://")
 os.environ.setdefault("PARCOURS_TWO_FACTOR_RELAXED", "true")

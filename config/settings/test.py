@@ -1,8 +1,10 @@
 """Test settings: the same stack as production, with fast hashing and in-memory mail."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz")
+os.environ.setdefault("PARCOURS_AUDIT_KEYS", "test:test-only-audit-key-not-secret-0123456789abcdef")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ["EMAIL_URL"] = "memorymail://"
 os.environ.setdefault("PARCOURS_TWO_FACTOR_RELAXED", "false")
@@ -28,3 +30,5 @@ class InvalidTemplateVariable(str):
 
 TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = InvalidTemplateVariable("%s")  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
+# Never the development anchors under var/: a test trail is not the one they record.
+PARCOURS_AUDIT_ANCHOR_FILE = os.path.join(tempfile.gettempdir(), f"parcours-test-anchors-{os.getpid()}.jsonl")

@@ -15,3 +15,30 @@ def two_factor_not_relaxed_in_production(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=False)
+def audit_keys_configured(app_configs, **kwargs):
+    """Without an audit key nothing can be sealed: the trail would be rewritable by the database's owner."""
+    from .audit import AuditKeyError, keyring
+
+    try:
+        ring = keyring()
+    except AuditKeyError as exc:
+        return [
+            Error(
+                str(exc),
+                hint="Generate one: python3 -c 'import secrets; print(\"k1:\" + secrets.token_urlsafe(48))' "
+                "(docs/exploitation.md, audit keys).",
+                id="parcours.E002",
+            )
+        ]
+    if any(key == settings.SECRET_KEY.encode() for key in ring.keys.values()):
+        return [
+            Error(
+                "An audit key equals SECRET_KEY.",
+                hint="Use a key of its own: whoever learns SECRET_KEY must not be able to reseal the trail.",
+                id="parcours.E003",
+            )
+        ]
+    return []

@@ -75,6 +75,8 @@ class AuditEvent(models.Model):
     via = models.CharField(max_length=16, blank=True, editable=False)
     prev_hash = models.CharField(max_length=64, editable=False)
     hash = models.CharField(max_length=64, editable=False)
+    # Id of the audit key whose HMAC sealed the row; empty for the unkeyed rows written before keys.
+    key_id = models.CharField(max_length=32, blank=True, default="", editable=False)
 
     objects = AuditQuerySet.as_manager()
 

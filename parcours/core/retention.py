@@ -371,6 +371,7 @@ def _register_core() -> None:
                 "via",
                 "prev_hash",
                 "hash",
+                "key_id",
             )
         },
     )

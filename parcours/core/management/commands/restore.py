@@ -29,6 +29,15 @@ class Command(BaseCommand):
             restore(Path(file), force=force)
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
+        executor = MigrationExecutor(connections["default"])
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            # An older schema (the audit table may lack its key column): migrate first, which also
+            # seals the unkeyed audit rows, then verify.
+            self.stdout.write(
+                "Sauvegarde restaurée. Elle vient d'une version antérieure : lancez `parcours migrate` "
+                "puis `parcours verify-audit` avant de remettre le service en route."
+            )
+            return
         report = audit.verify_chain()
         if not report.ok:
             raise CommandError(
@@ -41,10 +50,3 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Sauvegarde restaurée. Journal d'audit intègre : {report.checked} lignes vérifiées."
         )
-        connection = connections["default"]
-        executor = MigrationExecutor(connection)
-        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
-            self.stdout.write(
-                "Cette sauvegarde vient d'une version antérieure : lancez `parcours migrate` avant de "
-                "remettre le service en route."
-            )

@@ -1,18 +1,60 @@
-"""`parcours verify-audit`: recompute the hash chain and report the first broken link."""
+"""`parcours verify-audit`: recompute the sealed chain, check it against the anchors kept outside the
+database, and report the first broken link."""
 
+from pathlib import Path
+
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
-from parcours.core.audit import verify_chain
+from parcours.core.audit import AnchorError, AuditKeyError, read_anchors, verify_chain
 
 
 class Command(BaseCommand):
-    help = "Vérifie l'intégrité du journal d'audit (chaîne de hachages) et signale le premier maillon rompu."
+    help = (
+        "Vérifie l'intégrité du journal d'audit (chaîne scellée par HMAC) et ses ancrages hors de la "
+        "base, et signale le premier maillon rompu."
+    )
 
-    def handle(self, *args, **options):
-        report = verify_chain()
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--anchors",
+            metavar="FICHIER",
+            help="ancrages écrits par `parcours audit-anchor` (défaut : PARCOURS_AUDIT_ANCHOR_FILE)",
+        )
+
+    def handle(self, *args, anchors=None, **options):
+        path = Path(anchors or settings.PARCOURS_AUDIT_ANCHOR_FILE)
+        found = []
+        if path.exists():
+            try:
+                found = read_anchors(path)
+            except (AnchorError, OSError) as exc:
+                raise CommandError(f"Fichier d'ancrages illisible ({path}) : {exc}.") from exc
+        elif anchors:
+            raise CommandError(f"Fichier d'ancrages introuvable : {path}.")
+        try:
+            report = verify_chain(anchors=found)
+        except AuditKeyError as exc:
+            raise CommandError(f"Clés du journal d'audit : {exc}") from exc
+        except DatabaseError as exc:
+            raise CommandError(
+                f"Journal d'audit illisible ({exc}) : une base d'une version antérieure ? "
+                "Lancez `parcours migrate`, puis relancez `parcours verify-audit`."
+            ) from exc
         if not report.ok:
             raise CommandError(
                 f"Journal d'audit altéré : premier maillon rompu à la ligne n° {report.broken_at} "
                 f"({report.reason}) ; {report.checked} lignes valides avant elle."
             )
-        self.stdout.write(f"Journal d'audit intègre : {report.checked} lignes vérifiées.")
+        if found:
+            self.stdout.write(
+                f"Journal d'audit intègre : {report.checked} lignes vérifiées, "
+                f"{report.anchors} ancrages concordants ({path})."
+            )
+        else:
+            self.stdout.write(
+                f"Journal d'audit intègre : {report.checked} lignes vérifiées. Aucun ancrage trouvé "
+                f"({path}) : une suppression des dernières lignes ne serait pas détectée "
+                "(planifiez `parcours audit-anchor`)."
+            )

@@ -1,0 +1,49 @@
+"""Audit rows are sealed with HMAC under a key kept outside the database; the rows written before
+carry no key id and are closed by one keyed row that signs their last seal (ADR 0003)."""
+
+from django.db import migrations, models
+
+
+def reinstall_guards(apps, schema_editor):
+    # SQLite adds the column by rebuilding the table, which drops its append-only triggers.
+    from parcours.core import db_guards
+
+    db_guards.install(schema_editor.connection)
+
+
+def refuse_to_unseal(apps, schema_editor):
+    # Dropping the key ids would turn every sealed row into an unverifiable one.
+    if apps.get_model("core", "AuditEvent").objects.exclude(key_id="").exists():
+        raise RuntimeError("Journal d'audit scellé par des clés : la migration core/0003 ne se défait pas.")
+
+
+def seal_legacy_rows(apps, schema_editor):
+    # The live module on purpose: the seal must be computed exactly as verify-audit recomputes it.
+    from parcours.core import audit
+
+    try:
+        event = audit.seal_legacy()
+    except ValueError as exc:
+        raise RuntimeError(
+            f"Journal d'audit : les lignes antérieures aux clés ne se vérifient pas ({exc}) ; "
+            "rien n'est scellé. Enquêtez (parcours verify-audit) avant de mettre en service."
+        ) from exc
+    if event is not None:
+        print(f"\n  Journal d'audit : lignes antérieures scellées par la ligne n° {event.seq}.")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("core", "0002_audit_append_only")]
+
+    operations = [
+        # Backwards, removing the column rebuilds the SQLite table again: the guards come back after.
+        migrations.RunPython(migrations.RunPython.noop, reinstall_guards),
+        migrations.AddField(
+            model_name="auditevent",
+            name="key_id",
+            field=models.CharField(blank=True, default="", editable=False, max_length=32),
+        ),
+        migrations.RunPython(migrations.RunPython.noop, refuse_to_unseal),
+        migrations.RunPython(reinstall_guards, migrations.RunPython.noop),
+        migrations.RunPython(seal_legacy_rows, migrations.RunPython.noop),
+    ]
