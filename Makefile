@@ -50,18 +50,11 @@ security: $(VENV)/.installed-test
 	$(BIN)/bandit --recursive parcours/demo --skip B311 --quiet
 	$(BIN)/python scripts/audit_dependencies.py
 
-# The whole suite on SQLite, then again on PostgreSQL when one is reachable (DATABASE_URL or 127.0.0.1:5432).
+# The whole suite on SQLite and, at the same time, on PostgreSQL when one is reachable (DATABASE_URL or
+# 127.0.0.1:5432): scripts/run_tests.sh.
 test: lint security messages
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
-	env -u DATABASE_URL DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest
-	@if PG_URL=$$($(BIN)/python scripts/testdb.py); then \
-		echo "== PostgreSQL: $$PG_URL (base de test jetable)"; \
-		DATABASE_URL=$$PG_URL DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest; \
-	elif [ -n "$$CI" ]; then \
-		echo "PostgreSQL est requis en CI." >&2; exit 1; \
-	else \
-		echo "== PostgreSQL injoignable : suite jouée sur SQLite seulement."; \
-	fi
+	bash scripts/run_tests.sh
 
 # A longer, randomised fuzzing campaign (the suite runs a short, fixed one): the API with FUZZ_EXAMPLES
 # examples per operation and mode (shrunk to the smallest failing request), every form of the pages
