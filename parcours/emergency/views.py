@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parcours.core.forms import add_validation_errors
+from parcours.core.lookup import get_visible_or_404
 from parcours.core.versioning import StaleVersionError
 from parcours.households import perms as household_perms
 from parcours.households import services as household_services
@@ -190,10 +191,9 @@ def priority_preview(request):
 
 
 def _get_request(request, pk) -> EmergencyRequest:
-    found = EmergencyRequest.objects.select_related("household", "territory").filter(pk=pk).first()
-    if found is None or not perms.can_view_request(request.user, found):
-        raise Http404
-    return found
+    return get_visible_or_404(
+        EmergencyRequest.objects.select_related("household", "territory"), pk, request.user
+    )
 
 
 def _request_context(request, found: EmergencyRequest) -> dict:

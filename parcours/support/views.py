@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from parcours.accounts.models import Membership, Organization
 from parcours.accounts.roles import OrganizationType, Role
 from parcours.core.forms import add_validation_errors
+from parcours.core.lookup import get_visible_or_404
 from parcours.core.versioning import StaleVersionError
 from parcours.households import visibility
 from parcours.households.models import Consent, Household, Person
@@ -153,14 +154,10 @@ def measure_create(request, household_id):
 
 
 def _get_measure(request, pk) -> SupportMeasure:
-    measure = (
-        SupportMeasure.objects.select_related("kind", "organization", "referent", "household", "programme")
-        .filter(pk=pk)
-        .first()
+    queryset = SupportMeasure.objects.select_related(
+        "kind", "organization", "referent", "household", "programme"
     )
-    if measure is None or not perms.can_view_measure(request.user, measure):
-        raise Http404
-    return measure
+    return get_visible_or_404(queryset, pk, request.user)
 
 
 def _coworker_candidates(measure):
@@ -480,16 +477,10 @@ def alert_create(request):
 
 
 def _get_alert(request, pk) -> PreventionAlert:
-    alert = (
-        PreventionAlert.objects.select_related(
-            "household", "landlord", "siao", "association", "assigned_organization", "assigned_to", "measure"
-        )
-        .filter(pk=pk)
-        .first()
+    queryset = PreventionAlert.objects.select_related(
+        "household", "landlord", "siao", "association", "assigned_organization", "assigned_to", "measure"
     )
-    if alert is None or not perms.can_view_alert(request.user, alert):
-        raise Http404
-    return alert
+    return get_visible_or_404(queryset, pk, request.user)
 
 
 def _assignees(alert):
@@ -640,10 +631,7 @@ def workshop_list(request):
 
 
 def _get_workshop(request, pk) -> Workshop:
-    workshop = Workshop.objects.visible_to(request.user).select_related("organization").filter(pk=pk).first()
-    if workshop is None:
-        raise Http404
-    return workshop
+    return get_visible_or_404(Workshop.objects.select_related("organization"), pk, request.user)
 
 
 def workshop_detail(request, pk):
@@ -779,15 +767,7 @@ def programme_list(request):
 
 
 def _get_programme(request, pk) -> Programme:
-    programme = (
-        Programme.objects.visible_to(request.user)
-        .select_related("landlord", "association")
-        .filter(pk=pk)
-        .first()
-    )
-    if programme is None:
-        raise Http404
-    return programme
+    return get_visible_or_404(Programme.objects.select_related("landlord", "association"), pk, request.user)
 
 
 def _candidate_units(programme):
