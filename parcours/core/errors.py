@@ -2,8 +2,8 @@
 
 A service raises a DomainError subclass; it carries what both doors need: a stable `code`, the
 HTTP status of the API, a French message for people, and, for invalid input, the errors by field.
-The API maps them once (`parcours.api.errors`), the pages once (`page_message`, `show` and
-`DomainErrorMiddleware` below); no app writes its own mapper.
+The API maps them once (`parcours.api.errors`), the pages once (`page_message`, `show`,
+`add_to_form` and `DomainErrorMiddleware` below); no app writes its own mapper.
 
 NotFound is also an Http404 and Forbidden also a PermissionDenied, so code that knows only Django's
 exceptions (a view's `except PermissionDenied`, Django's 404 and 403 pages) keeps working.
@@ -103,6 +103,11 @@ def page_message(exc: Exception) -> str:
 def show(request, exc: Exception) -> None:
     """Show a refusal as an error message at the top of the next page (nothing saved is lost)."""
     messages.error(request, page_message(exc))
+
+
+def add_to_form(form, exc: Exception) -> None:
+    """Show a refusal above the form the user is filling in (what they typed stays)."""
+    form.add_error(None, page_message(exc))
 
 
 class DomainErrorMiddleware:

@@ -59,7 +59,7 @@ class SettingsConflict(errors.Conflict):
 
     default_message = gettext_lazy(
         "Les réglages ont été modifiés par quelqu'un d'autre depuis l'affichage de cette page : "
-        "rien n'a été enregistré."
+        "rien n'a été enregistré. Vérifiez la simulation avec les réglages actuels, puis enregistrez."
     )
 
 

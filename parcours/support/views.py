@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from parcours.accounts.models import Membership, Organization
 from parcours.accounts.roles import OrganizationType, Role
+from parcours.core import errors
 from parcours.core.forms import add_validation_errors
 from parcours.core.lookup import get_visible_or_404
 from parcours.core.versioning import StaleVersionError
@@ -65,16 +66,14 @@ def _fail(request, exc) -> None:
     """Show a service's refusal as a French message; nothing already saved is lost."""
     if isinstance(exc, StaleVersionError):
         messages.error(request, _stale_message())
-    elif isinstance(exc, services.Conflict):
-        messages.error(request, exc.message)
-    elif isinstance(exc, ValidationError):
-        messages.error(request, " ".join(exc.messages))
+    else:
+        errors.show(request, exc)
 
 
 def _form_errors(request, form) -> None:
-    for field, errors in form.errors.items():
+    for field, field_errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
+        for error in field_errors:
             messages.error(request, f"{label} : {error}" if label else error)
 
 
@@ -135,7 +134,7 @@ def measure_create(request, household_id):
         except ValidationError as exc:
             add_validation_errors(form, exc)
         except services.Conflict as exc:
-            form.add_error(None, exc.message)
+            errors.add_to_form(form, exc)
         else:
             if measure.consent_given:
                 messages.success(request, _("La mesure est ouverte."))
