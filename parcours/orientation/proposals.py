@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError  # noqa: F401  (callers catch it: Forbidden is one)
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
