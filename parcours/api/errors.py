@@ -1,20 +1,29 @@
-"""The error format of api-v1.md: {"error": {"code", "message", "fields"}}, never a 500 for bad input."""
+"""The error format of api-v1.md: {"error": {"code", "message", "fields"}}, never a 500 for bad input.
 
+Every refusal of the domain (parcours.core.errors.DomainError: NotFound, Forbidden, Conflict,
+StaleVersion, Invalid, and each app's subclasses) is mapped here, once, by its own code and status;
+no app's api.py maps exceptions itself (tests/test_errors.py checks it)."""
+
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from parcours.core.versioning import StaleVersionError
+from parcours.core.errors import DomainError, Forbidden
 
 
-class ApiError(Exception):
-    """Raised by endpoints for a documented failure with its own code."""
+class ApiError(DomainError):
+    """Raised by endpoints for a documented failure with its own status and code."""
 
     def __init__(self, status: int, code: str, message: str, fields: dict | None = None):
-        super().__init__(message)
-        self.status, self.code, self.message, self.fields = status, code, message, fields or {}
+        super().__init__(message, code=code, fields=fields)
+        self.http_status = status
+
+    @property
+    def status(self) -> int:
+        return self.http_status
 
 
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:
@@ -33,9 +42,14 @@ def install(api) -> None:
     def respond(request, status, code, message, fields=None):
         return api.create_response(request, error_body(code, message, fields), status=status)
 
-    @api.exception_handler(ApiError)
-    def on_api_error(request, exc: ApiError):
-        return respond(request, exc.status, exc.code, exc.message, exc.fields)
+    @api.exception_handler(DomainError)
+    def on_domain_error(request, exc: DomainError):
+        return respond(request, exc.http_status, exc.code, exc.message, exc.fields)
+
+    @api.exception_handler(PermissionDenied)
+    def on_permission_denied(request, exc: PermissionDenied):
+        # A bare PermissionDenied (Forbidden is a DomainError, handled above): its text, if any.
+        return respond(request, 403, Forbidden.code, str(exc) or str(Forbidden.default_message))
 
     @api.exception_handler(NinjaValidationError)
     def on_schema_error(request, exc: NinjaValidationError):
@@ -51,20 +65,6 @@ def install(api) -> None:
     def on_validation_error(request, exc: DjangoValidationError):
         fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
         return respond(request, 400, "invalid", " ".join(m for ms in fields.values() for m in ms), fields)
-
-    @api.exception_handler(StaleVersionError)
-    def on_stale(request, exc: StaleVersionError):
-        return respond(
-            request,
-            409,
-            "stale_version",
-            _(
-                "Cette fiche a été modifiée entre-temps (version actuelle : %(v)s). "
-                "Relisez-la avant de modifier."
-            )
-            % {"v": exc.current_version},
-            {"version": [str(exc.current_version)]},
-        )
 
     @api.exception_handler(Http404)
     def on_not_found(request, exc):

@@ -7,6 +7,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from parcours.core.errors import Conflict, Invalid
+
 from .models import AssessmentGrid, FieldType, GridItem, GridSection, ItemKind
 
 GRIDS_DIR = Path(__file__).parent / "grids"
@@ -23,16 +25,19 @@ FIELD_KEYS = {"code", "label", "type", "choices"}
 CHOICE_KEYS = {"code", "label"}
 
 
-class GridFileError(ValueError):
+class GridFileError(Invalid, ValueError):
     """A grid file that cannot be published; `errors` lists every problem found, in French."""
 
     def __init__(self, errors: list[str]):
         self.errors = errors
-        super().__init__("\n".join(errors))
+        super().__init__("\n".join(errors), fields={"__all__": list(errors)})
 
 
-class GridVersionConflict(GridFileError):
+class GridVersionConflict(GridFileError, Conflict):
     """The file's version is already published with another content."""
+
+    code = Conflict.code
+    http_status = Conflict.http_status
 
 
 def read_grid_file(path: Path | str) -> dict:

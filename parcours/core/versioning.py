@@ -3,13 +3,10 @@
 from django.db import models
 from django.db.models import F
 
+from .errors import StaleVersion
 
-class StaleVersionError(Exception):
-    """Someone saved the record after it was read: the edit must be redone on the current version."""
-
-    def __init__(self, current_version: int | None):
-        super().__init__("stale version")
-        self.current_version = current_version
+# The historical name, kept for the callers: one class (a Conflict of parcours.core.errors).
+StaleVersionError = StaleVersion
 
 
 def save_versioned(obj: models.Model, *, expected_version: int, fields: list[str]) -> None:

@@ -9,6 +9,7 @@ from parcours.api.errors import ApiError
 from parcours.api.pagination import page_of
 from parcours.api.schemas import ErrorOut
 from parcours.core import audit
+from parcours.core.lookup import get_visible_or_404
 from parcours.households.models import Household
 from parcours.offers.models import Facility, Unit
 from parcours.territories.models import Territory
@@ -162,20 +163,10 @@ def _team(request):
 
 
 def _get(request, request_id: int) -> EmergencyRequest:
-    found = (
-        EmergencyRequest.objects.select_related("household", "unmet")
-        .prefetch_related("allocations__unit__facility")
-        .filter(pk=request_id)
-        .first()
+    queryset = EmergencyRequest.objects.select_related("household", "unmet").prefetch_related(
+        "allocations__unit__facility"
     )
-    if found is None or not perms.can_view_request(request.user, found):
-        raise ApiError(404, "not_found", NOT_FOUND)
-    return found
-
-
-def _conflict(exc: services.Conflict) -> ApiError:
-    code = "place_taken" if isinstance(exc, services.PlaceTaken) else "conflict"
-    return ApiError(409, code, exc.message)
+    return get_visible_or_404(queryset, request_id, request.user, message=NOT_FOUND)
 
 
 RESPONSES = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -232,21 +223,18 @@ def create_request(request, payload: RequestIn):
             raise ApiError(404, "not_found", "Ménage introuvable.")
         if not perms.can_create_request(request.user, household):
             raise ApiError(403, "forbidden", "Votre rôle ne permet pas de faire une demande pour ce ménage.")
-    try:
-        created = services.request_create(
-            actor=request.user,
-            household=household,
-            night=payload.night,
-            persons=payload.persons,
-            children=payload.children,
-            facts=[str(f.value if hasattr(f, "value") else f) for f in payload.facts],
-            priority=str(payload.vulnerability.value) if payload.vulnerability else None,
-            priority_reason=payload.vulnerability_reason,
-            women_only=payload.women_only,
-            caller_phone=payload.caller_phone or "",
-        )
-    except services.Conflict as exc:
-        raise _conflict(exc) from exc
+    created = services.request_create(
+        actor=request.user,
+        household=household,
+        night=payload.night,
+        persons=payload.persons,
+        children=payload.children,
+        facts=[str(f.value if hasattr(f, "value") else f) for f in payload.facts],
+        priority=str(payload.vulnerability.value) if payload.vulnerability else None,
+        priority_reason=payload.vulnerability_reason,
+        women_only=payload.women_only,
+        caller_phone=payload.caller_phone or "",
+    )
     return Status(
         201,
         {
@@ -322,10 +310,7 @@ def allocate(request, request_id: int, payload: AllocateIn):
     unit = Unit.objects.select_related("facility").filter(pk=payload.unit).first()
     if unit is None:
         raise ApiError(404, "not_found", "Place introuvable.")
-    try:
-        allocation = services.allocate(actor=request.user, request=found, unit=unit)
-    except services.Conflict as exc:
-        raise _conflict(exc) from exc
+    allocation = services.allocate(actor=request.user, request=found, unit=unit)
     return Status(201, _allocation_out(request.user, allocation))
 
 
@@ -337,10 +322,7 @@ def allocate(request, request_id: int, payload: AllocateIn):
 def unmet(request, request_id: int, payload: UnmetIn):
     found = _get(request, request_id)
     reason = str(payload.reason.value if hasattr(payload.reason, "value") else payload.reason)
-    try:
-        services.unmet_record(actor=request.user, request=found, reason=reason)
-    except services.Conflict as exc:
-        raise _conflict(exc) from exc
+    services.unmet_record(actor=request.user, request=found, reason=reason)
     return {"id": found.pk, "status": found.status, "reason": reason}
 
 
@@ -353,16 +335,13 @@ def set_priority(request, request_id: int, payload: PriorityIn):
     found = _get(request, request_id)
     if not perms.can_change_priority(request.user, found):
         raise ApiError(409, "conflict", "Cette demande a déjà reçu une réponse.")
-    try:
-        services.request_set_priority(
-            actor=request.user,
-            request=found,
-            version=payload.version,
-            priority=str(payload.vulnerability.value),
-            reason=payload.reason,
-        )
-    except services.Conflict as exc:
-        raise _conflict(exc) from exc
+    services.request_set_priority(
+        actor=request.user,
+        request=found,
+        version=payload.version,
+        priority=str(payload.vulnerability.value),
+        reason=payload.reason,
+    )
     return _request_out(request.user, _get(request, request_id))
 
 
@@ -373,10 +352,7 @@ def set_priority(request, request_id: int, payload: PriorityIn):
 )
 def cancel_request(request, request_id: int):
     found = _get(request, request_id)
-    try:
-        services.request_cancel(actor=request.user, request=found)
-    except services.Conflict as exc:
-        raise _conflict(exc) from exc
+    services.request_cancel(actor=request.user, request=found)
     return _request_out(request.user, _get(request, request_id))
 
 
@@ -397,10 +373,7 @@ def _allocation(request, allocation_id: int) -> NightAllocation:
     summary="Annuler une nuitée",
 )
 def cancel_allocation(request, allocation_id: int):
-    try:
-        ended = services.allocation_cancel(actor=request.user, allocation=_allocation(request, allocation_id))
-    except services.Conflict as exc:
-        raise _conflict(exc) from exc
+    ended = services.allocation_cancel(actor=request.user, allocation=_allocation(request, allocation_id))
     return _allocation_out(request.user, ended)
 
 
@@ -410,12 +383,7 @@ def cancel_allocation(request, allocation_id: int):
     summary="Enregistrer une absence",
 )
 def no_show(request, allocation_id: int):
-    try:
-        ended = services.allocation_no_show(
-            actor=request.user, allocation=_allocation(request, allocation_id)
-        )
-    except services.Conflict as exc:
-        raise _conflict(exc) from exc
+    ended = services.allocation_no_show(actor=request.user, allocation=_allocation(request, allocation_id))
     return _allocation_out(request.user, ended)
 
 
@@ -425,12 +393,9 @@ def no_show(request, allocation_id: int):
     summary="Prolonger dans la même place (409 si une des nuits est prise)",
 )
 def extend(request, allocation_id: int, payload: ExtendIn):
-    try:
-        created = services.allocation_extend(
-            actor=request.user, allocation=_allocation(request, allocation_id), nights=payload.nights
-        )
-    except services.Conflict as exc:
-        raise _conflict(exc) from exc
+    created = services.allocation_extend(
+        actor=request.user, allocation=_allocation(request, allocation_id), nights=payload.nights
+    )
     return Status(201, [_allocation_out(request.user, a) for a in created])
 
 

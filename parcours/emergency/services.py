@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parcours.core import audit, sms
+from parcours.core import audit, errors, sms
 from parcours.core.versioning import StaleVersionError
 from parcours.households import services as household_services
 from parcours.households.choices import Situation
@@ -35,16 +35,14 @@ from .models import (
 from .nights import MAX_NIGHTS_AHEAD, current_night, is_closed
 
 
-class Conflict(Exception):
+class Conflict(errors.Conflict):
     """The write cannot be made on the current state (a place taken, a request already answered)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 class PlaceTaken(Conflict):
     """Someone booked this unit for this night first."""
+
+    code = "place_taken"
 
 
 def place_taken_message() -> str:

@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from parcours.core import errors
 from parcours.core.forms import add_validation_errors
+from parcours.core.lookup import get_visible_or_404
 from parcours.core.versioning import StaleVersionError
 from parcours.households import perms as household_perms
 from parcours.households import services as household_services
@@ -127,7 +129,7 @@ def call_create(request):
                 priority_reason=data["priority_reason"],
             )
         except services.Conflict as exc:
-            form.add_error(None, exc.message)
+            errors.add_to_form(form, exc)
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
@@ -190,10 +192,9 @@ def priority_preview(request):
 
 
 def _get_request(request, pk) -> EmergencyRequest:
-    found = EmergencyRequest.objects.select_related("household", "territory").filter(pk=pk).first()
-    if found is None or not perms.can_view_request(request.user, found):
-        raise Http404
-    return found
+    return get_visible_or_404(
+        EmergencyRequest.objects.select_related("household", "territory"), pk, request.user
+    )
 
 
 def _request_context(request, found: EmergencyRequest) -> dict:
@@ -253,10 +254,10 @@ def request_allocate(request, pk):
         try:
             services.allocate(actor=request.user, request=found, unit=unit)
         except services.PlaceTaken as exc:
-            messages.error(request, exc.message)
+            errors.show(request, exc)
             status = 409
         except services.Conflict as exc:
-            messages.error(request, exc.message)
+            errors.show(request, exc)
             status = 409
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -287,7 +288,7 @@ def request_unmet(request, pk):
         try:
             services.unmet_record(actor=request.user, request=found, reason=form.cleaned_data["reason"])
         except services.Conflict as exc:
-            messages.error(request, exc.message)
+            errors.show(request, exc)
         else:
             messages.success(request, _("La demande est enregistrée comme non pourvue."))
     return redirect("emergency:request", pk=found.pk)
@@ -310,7 +311,7 @@ def request_priority(request, pk):
             reason=data["reason"],
         )
     except services.Conflict as exc:
-        messages.error(request, exc.message)
+        errors.show(request, exc)
     except StaleVersionError:
         messages.error(
             request,
@@ -332,7 +333,7 @@ def request_cancel(request, pk):
     try:
         services.request_cancel(actor=request.user, request=found)
     except services.Conflict as exc:
-        messages.error(request, exc.message)
+        errors.show(request, exc)
         return redirect("emergency:request", pk=found.pk)
     messages.success(request, _("La demande est annulée."))
     return redirect("emergency:board")
@@ -366,7 +367,7 @@ def allocation_action(request, pk, action):
         else:
             raise Http404
     except services.Conflict as exc:
-        messages.error(request, exc.message)
+        errors.show(request, exc)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("emergency:request", pk=allocation.request_id)

@@ -1,7 +1,6 @@
 """API v1 of the orientation engine: the candidates of a vacancy (api-v1.md, "Orientation"), why a
 household is not among them, and the matching facts of a request."""
 
-from django.core.exceptions import PermissionDenied
 from ninja import Field, Query, Router, Schema
 
 from parcours.api.errors import ApiError
@@ -217,10 +216,7 @@ def put_facts(request, request_id: int, payload: FactsIn):
     found = _request(request, request_id)
     changes = payload.dict(exclude_unset=True, exclude={"version"})
     changes = {k: (v.value if hasattr(v, "value") else v) for k, v in changes.items() if v is not None}
-    try:
-        facts = services.request_facts_update(
-            actor=request.user, insertion_request=found, version=payload.version, **changes
-        )
-    except PermissionDenied as exc:
-        raise ApiError(403, "forbidden", str(exc)) from exc
+    facts = services.request_facts_update(
+        actor=request.user, insertion_request=found, version=payload.version, **changes
+    )
     return _facts_out(facts, found, request.user)

@@ -4,11 +4,12 @@ Each in one transaction, audited (field names only, never values)."""
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from parcours.core import audit
+from parcours.core import audit, errors
 from parcours.core.versioning import StaleVersionError, save_versioned
 
 from . import loaders, perms
@@ -26,9 +27,9 @@ def request_facts_update(*, actor, insertion_request, version: int | None, **cha
     if unknown:
         raise ValidationError(_("Champs inconnus : %(f)s.") % {"f": ", ".join(sorted(unknown))})
     if set(changes) & set(NEEDS_FIELDS) and not perms.can_edit_needs(actor, insertion_request):
-        raise PermissionDenied(_("Votre rôle ne permet pas de modifier les besoins de ce ménage."))
+        raise errors.Forbidden(_("Votre rôle ne permet pas de modifier les besoins de ce ménage."))
     if set(changes) & set(PRIORITY_FIELDS) and not perms.can_set_priority(actor, insertion_request):
-        raise PermissionDenied(_("Seule la coordination SIAO du département fixe les priorités."))
+        raise errors.Forbidden(_("Seule la coordination SIAO du département fixe les priorités."))
     if "manual_priority_reason" in changes:
         changes["manual_priority_reason"] = (changes["manual_priority_reason"] or "").strip()
     facts = RequestFacts.objects.select_for_update().filter(request=insertion_request).first()
@@ -53,8 +54,13 @@ def request_facts_update(*, actor, insertion_request, version: int | None, **cha
     return facts
 
 
-class SettingsConflict(Exception):
+class SettingsConflict(errors.Conflict):
     """The stored settings changed since the page that tries to save them was shown."""
+
+    default_message = gettext_lazy(
+        "Les réglages ont été modifiés par quelqu'un d'autre depuis l'affichage de cette page : "
+        "rien n'a été enregistré. Vérifiez la simulation avec les réglages actuels, puis enregistrez."
+    )
 
 
 @transaction.atomic
@@ -64,7 +70,7 @@ def network_settings_update(*, actor, fingerprint: str, weights: dict, rules: di
     settings the simulation started from; if they changed since, nothing is written. Returns the
     names of what changed (also written to the audit trail, without values)."""
     if not perms.can_edit_settings(actor):
-        raise PermissionDenied(_("Seule l'administration du réseau enregistre les réglages du moteur."))
+        raise errors.Forbidden(_("Seule l'administration du réseau enregistre les réglages du moteur."))
     list(RankingWeight.objects.select_for_update())
     list(RuleSetting.objects.select_for_update().filter(kind="", facility__isnull=True))
     if loaders.load_settings().fingerprint() != fingerprint:

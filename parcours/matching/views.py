@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from parcours.accounts.perms import active_membership
+from parcours.core import errors
 from parcours.core.forms import add_validation_errors
 from parcours.core.versioning import StaleVersionError
 from parcours.offers.choices import FacilityKind
@@ -229,14 +230,8 @@ def _save_settings(request, stored):
         changed = services.network_settings_update(
             actor=request.user, fingerprint=request.POST.get("fingerprint", ""), weights=weights, rules=rules
         )
-    except services.SettingsConflict:
-        messages.error(
-            request,
-            _(
-                "Les réglages ont été modifiés par quelqu'un d'autre depuis l'affichage de cette page : "
-                "rien n'a été enregistré. Vérifiez la simulation avec les réglages actuels, puis enregistrez."
-            ),
-        )
+    except services.SettingsConflict as exc:
+        errors.show(request, exc)
         return redirect(reverse("matching:simulation") + query)
     if changed:
         messages.success(request, _("Réglages enregistrés pour tout le réseau."))

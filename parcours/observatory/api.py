@@ -82,10 +82,7 @@ def list_indicators(request):
 )
 def get_indicator(request, code: str, filters: Query[FiguresQuery]):
     _allowed(request)
-    try:
-        ind = services.indicator(code)
-    except services.UnknownIndicator:
-        raise ApiError(404, "not_found", "Indicateur inconnu.") from None
+    ind = services.indicator(code)
     error = period_error(filters.start, filters.end)
     if error is None:
         default = default_period()

@@ -5,22 +5,25 @@ import datetime as dt
 
 import tablib
 from django.conf import settings
+from django.utils.translation import gettext_lazy
 
-from parcours.core import spreadsheet
+from parcours.core import errors, spreadsheet
 
 from .catalogue import INDICATORS, LINKS, Indicator, Period, Result, family
 from .disclosure import protect_family, suppress_derived
 
 
-class UnknownIndicator(KeyError):
-    pass
+class UnknownIndicator(errors.NotFound, KeyError):
+    """No indicator has this code (a 404 on pages and in the API)."""
+
+    default_message = gettext_lazy("Indicateur inconnu.")
 
 
 def indicator(code: str) -> Indicator:
     try:
         return INDICATORS[code]
     except KeyError:
-        raise UnknownIndicator(code) from None
+        raise UnknownIndicator() from None
 
 
 def published(

@@ -262,10 +262,5 @@ def declare_vacancy(request, unit_id: int, payload: VacancyIn):
         raise ApiError(404, "not_found", "Place ou logement introuvable.")
     if not perms.can_manage_unit(request.user, unit):
         raise ApiError(403, "forbidden", "Votre rôle ne permet pas de déclarer une vacance sur cette place.")
-    try:
-        vacancy = services.vacancy_declare(
-            actor=request.user, unit=unit, available_from=payload.available_from
-        )
-    except services.VacancyConflict as exc:
-        raise ApiError(409, "conflict", exc.message) from exc
+    vacancy = services.vacancy_declare(actor=request.user, unit=unit, available_from=payload.available_from)
     return Status(201, _vacancy_out(vacancy))

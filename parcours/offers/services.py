@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parcours.core import audit
+from parcours.core import audit, errors
 from parcours.core.versioning import save_versioned
 from parcours.territories.models import Commune, Territory
 
@@ -16,12 +16,8 @@ from .choices import VacancyStatus
 from .models import Facility, Unit, Vacancy
 
 
-class VacancyConflict(Exception):
+class VacancyConflict(errors.Conflict):
     """The unit already has an open vacancy, or the vacancy is no longer open."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def _territory(code: str) -> Territory:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from parcours.core import errors
 from parcours.core.forms import add_validation_errors
 from parcours.core.versioning import StaleVersionError
 from parcours.territories.models import Territory
@@ -336,7 +337,7 @@ def vacancy_declare(request, pk):
             )
         except services.VacancyConflict as exc:
             conflict = True
-            form.add_error(None, exc.message)
+            errors.add_to_form(form, exc)
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:
@@ -362,7 +363,7 @@ def vacancy_withdraw(request, pk):
     try:
         services.vacancy_withdraw(actor=request.user, vacancy=vacancy)
     except services.VacancyConflict as exc:
-        messages.error(request, exc.message)
+        errors.show(request, exc)
     else:
         messages.success(request, _("La vacance est retirée."))
     return redirect("offers:facility_detail", pk=vacancy.unit.facility_id)

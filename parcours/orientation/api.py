@@ -1,11 +1,9 @@
 """API v1 of orientation: insertion requests and their transitions (api-v1.md, "Orientation")."""
 
-from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from django.core.exceptions import PermissionDenied
 from ninja import Field, Query, Router, Schema, Status
 
 from parcours.api.errors import ApiError
@@ -21,7 +19,6 @@ from parcours.offers.models import Vacancy
 
 from . import perms, proposals, services
 from .choices import ExitDestination, ProposalStatus
-from .commissions import CommissionConflict
 from .models import InsertionRequest, Proposal, RefusalReason
 
 router = Router(tags=["orientation"])
@@ -144,16 +141,13 @@ def create_request(request, household_id: int, payload: InsertionRequestIn):
     household = _household(request, household_id)
     if not perms.can_create_request(request.user, household):
         raise ApiError(403, "forbidden", "Votre rôle ne permet pas de créer une demande pour ce ménage.")
-    try:
-        created = services.request_create(
-            actor=request.user,
-            household=household,
-            wished_kinds=[str(k.value if hasattr(k, "value") else k) for k in payload.wished_kinds],
-            wished_territories=payload.wished_territories,
-            max_rent=payload.max_rent,
-        )
-    except services.TransitionConflict as exc:
-        raise ApiError(409, "conflict", exc.message) from exc
+    created = services.request_create(
+        actor=request.user,
+        household=household,
+        wished_kinds=[str(k.value if hasattr(k, "value") else k) for k in payload.wished_kinds],
+        wished_territories=payload.wished_territories,
+        max_rent=payload.max_rent,
+    )
     return Status(201, {"id": created.pk, "status": created.status})
 
 
@@ -198,8 +192,7 @@ def _move(request, request_id: int, action: str, reason: str = "") -> dict:
     found = _get(request, request_id)
     if not perms.may(request.user, found, action):
         raise ApiError(403, "forbidden", "Votre rôle ne permet pas ce changement d'état de la demande.")
-    with _service_errors():
-        moved = services.perform(action, actor=request.user, insertion_request=found, reason=reason)
+    moved = services.perform(action, actor=request.user, insertion_request=found, reason=reason)
     return {"id": moved.pk, "status": moved.status}
 
 
@@ -269,8 +262,7 @@ def reactivate_request(request, request_id: int, payload: ReasonIn | None = None
 )
 def renew_request(request, request_id: int):
     found = _get(request, request_id)
-    with _service_errors():
-        moved = services.request_renew(actor=request.user, insertion_request=found)
+    moved = services.request_renew(actor=request.user, insertion_request=found)
     return {"id": moved.pk, "status": moved.status}
 
 
@@ -292,10 +284,9 @@ class ReferentTransferIn(Schema):
 )
 def transfer_territory(request, request_id: int, payload: TerritoryTransferIn):
     found = _get(request, request_id)
-    with _service_errors():
-        moved = services.request_transfer_territory(
-            actor=request.user, insertion_request=found, territory=payload.territory, reason=payload.reason
-        )
+    moved = services.request_transfer_territory(
+        actor=request.user, insertion_request=found, territory=payload.territory, reason=payload.reason
+    )
     return {"id": moved.pk, "status": moved.status}
 
 
@@ -318,14 +309,13 @@ def transfer_referent(request, request_id: int, payload: ReferentTransferIn):
         referent = get_user_model().objects.filter(pk=payload.referent, is_active=True).first()
         if referent is None:
             raise ApiError(400, "invalid", "Référent inconnu.", {"referent": ["Référent inconnu."]})
-    with _service_errors():
-        moved = services.request_transfer_referent(
-            actor=request.user,
-            insertion_request=found,
-            organization=organization,
-            referent=referent,
-            reason=payload.reason,
-        )
+    moved = services.request_transfer_referent(
+        actor=request.user,
+        insertion_request=found,
+        organization=organization,
+        referent=referent,
+        reason=payload.reason,
+    )
     return {"id": moved.pk, "status": moved.status}
 
 
@@ -443,17 +433,6 @@ PROPOSAL_RESPONSES = {
 }
 
 
-@contextmanager
-def _service_errors():
-    """Map the services' refusals to api-v1 errors (their ValidationError is handled globally: 400)."""
-    try:
-        yield
-    except (services.TransitionConflict, CommissionConflict) as exc:
-        raise ApiError(409, "conflict", exc.message) from exc
-    except PermissionDenied as exc:
-        raise ApiError(403, "forbidden", str(exc)) from exc
-
-
 def _proposal(request, proposal_id: int) -> Proposal:
     found = (
         Proposal.objects.select_related("request__household", "vacancy__unit__facility", "refusal_reason")
@@ -490,10 +469,9 @@ def create_proposal(request, vacancy_id: int, payload: ProposalIn):
     insertion_request = _get(request, payload.request)
     if not perms.can_propose(request.user, insertion_request):
         raise ApiError(403, "forbidden", "Seule la coordination SIAO du département propose un ménage.")
-    with _service_errors():
-        created = proposals.proposal_create(
-            actor=request.user, insertion_request=insertion_request, vacancy=vacancy
-        )
+    created = proposals.proposal_create(
+        actor=request.user, insertion_request=insertion_request, vacancy=vacancy
+    )
     return Status(201, _proposal_out(request.user, _proposal(request, created.pk)))
 
 
@@ -539,15 +517,14 @@ def get_proposal(request, proposal_id: int):
 )
 def decide_proposal(request, proposal_id: int, payload: DecisionIn):
     found = _proposal(request, proposal_id)
-    with _service_errors():
-        proposals.proposal_decide(
-            actor=request.user,
-            proposal=found,
-            decision=payload.decision,
-            side=payload.side or "",
-            reason=payload.reason or "",
-            note=payload.note,
-        )
+    proposals.proposal_decide(
+        actor=request.user,
+        proposal=found,
+        decision=payload.decision,
+        side=payload.side or "",
+        reason=payload.reason or "",
+        note=payload.note,
+    )
     return _proposal_out(request.user, _proposal(request, proposal_id))
 
 
@@ -558,8 +535,7 @@ def decide_proposal(request, proposal_id: int, payload: DecisionIn):
 )
 def admit_proposal(request, proposal_id: int, payload: AdmissionIn):
     found = _proposal(request, proposal_id)
-    with _service_errors():
-        proposals.proposal_admit(actor=request.user, proposal=found, entered_on=payload.entered_on)
+    proposals.proposal_admit(actor=request.user, proposal=found, entered_on=payload.entered_on)
     return _proposal_out(request.user, _proposal(request, proposal_id))
 
 
@@ -570,13 +546,12 @@ def admit_proposal(request, proposal_id: int, payload: AdmissionIn):
 )
 def exit_proposal(request, proposal_id: int, payload: ExitIn):
     found = _proposal(request, proposal_id)
-    with _service_errors():
-        proposals.proposal_exit(
-            actor=request.user,
-            proposal=found,
-            exited_on=payload.exited_on,
-            destination=str(payload.destination.value),
-        )
+    proposals.proposal_exit(
+        actor=request.user,
+        proposal=found,
+        exited_on=payload.exited_on,
+        destination=str(payload.destination.value),
+    )
     return _proposal_out(request.user, _proposal(request, proposal_id))
 
 
@@ -587,6 +562,5 @@ def exit_proposal(request, proposal_id: int, payload: ExitIn):
 )
 def withdraw_proposal(request, proposal_id: int, payload: WithdrawIn):
     found = _proposal(request, proposal_id)
-    with _service_errors():
-        proposals.proposal_withdraw(actor=request.user, proposal=found, reason=payload.reason)
+    proposals.proposal_withdraw(actor=request.user, proposal=found, reason=payload.reason)
     return _proposal_out(request.user, _proposal(request, proposal_id))

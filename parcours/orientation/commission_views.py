@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parcours.accounts.perms import active_membership
+from parcours.core import errors
 from parcours.core.forms import add_validation_errors
 from parcours.core.versioning import StaleVersionError
 
@@ -110,7 +111,7 @@ def _handle(request, pk, run, success):
     try:
         run()
     except (commissions.CommissionConflict, TransitionConflict) as exc:
-        messages.error(request, exc.message)
+        errors.show(request, exc)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     except PermissionDenied:
@@ -168,7 +169,7 @@ def line_decide(request, pk, line_id):
                 request_for_vacancy=form.cleaned_data.get("request"),
             )
         except (commissions.CommissionConflict, TransitionConflict) as exc:
-            form.add_error(None, exc.message)
+            errors.add_to_form(form, exc)
         except ValidationError as exc:
             add_validation_errors(form, exc)
         except PermissionDenied:
@@ -195,7 +196,7 @@ def commission_close(request, pk):
         )
         return redirect("orientation:commission", pk=pk)
     except commissions.CommissionConflict as exc:
-        messages.error(request, exc.message)
+        errors.show(request, exc)
         return redirect("orientation:commission", pk=pk)
     messages.success(request, _("La séance est close ; les référents sont prévenus des décisions."))
     return redirect("orientation:minutes", pk=pk)

@@ -5,7 +5,7 @@ closing that writes the minutes and tells each referent — and nobody else — 
 import datetime as dt
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parcours.core import audit
+from parcours.core import audit, errors
 from parcours.core.versioning import StaleVersionError
 from parcours.offers.models import Vacancy
 from parcours.territories.models import Territory
@@ -36,15 +36,13 @@ D = LineDecision
 REASON_REQUIRED = {D.TO_COMPLETE, D.POSTPONE, D.NO_CANDIDATE}
 
 
-class CommissionConflict(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class CommissionConflict(errors.Conflict):
+    """The commission is closed, or the line's state does not allow the change."""
 
 
 def _require(allowed: bool) -> None:
     if not allowed:
-        raise PermissionDenied(_("Seule la coordination SIAO du département tient ses commissions."))
+        raise errors.Forbidden(_("Seule la coordination SIAO du département tient ses commissions."))
 
 
 def _open(commission: Commission) -> Commission:

@@ -15,6 +15,7 @@ from parcours.accounts.decorators import two_factor_exempt
 from parcours.accounts.perms import active_membership
 from parcours.accounts.roles import Role
 from parcours.assessments.views import LIAISON_SECTIONS, liaison_data
+from parcours.core import errors
 from parcours.core.forms import add_validation_errors
 from parcours.households import perms as household_perms
 from parcours.households import visibility
@@ -156,7 +157,7 @@ def _act(request, pk, form_class, key, run, form_kwargs=None):
         try:
             run(proposal, form.cleaned_data)
         except TransitionConflict as exc:
-            messages.error(request, exc.message)
+            errors.show(request, exc)
             return redirect("orientation:proposal", pk=pk)
         except ValidationError as exc:
             add_validation_errors(form, exc)
@@ -250,7 +251,7 @@ def propose(request, vacancy_id):
                 actor=request.user, insertion_request=form.cleaned_data["request"], vacancy=vacancy
             )
         except TransitionConflict as exc:
-            form.add_error(None, exc.message)
+            errors.add_to_form(form, exc)
         except ValidationError as exc:
             add_validation_errors(form, exc)
         except PermissionDenied:
@@ -303,9 +304,7 @@ def partner_page(request, token):
             # The link was spent or its consent withdrawn between the page and the answer.
             return render(request, "orientation/partner_expired.html", status=404)
         except (TransitionConflict, ValidationError) as exc:
-            form.add_error(
-                None, getattr(exc, "message", None) or " ".join(getattr(exc, "messages", [str(exc)]))
-            )
+            errors.add_to_form(form, exc)
         else:
             # The answer spends the link: a confirmation, nothing of the household, and the link no
             # longer opens anything afterwards.

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError  # noqa: F401  (callers catch it: Forbidden is one)
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parcours.core import audit
+from parcours.core import audit, errors
 from parcours.offers.choices import FacilityKind, VacancyStatus
 from parcours.offers.models import Vacancy
 
@@ -53,7 +53,7 @@ SITUATION_ON_EXIT = {
 
 def _require(allowed: bool) -> None:
     if not allowed:
-        raise PermissionDenied(_("Votre rôle ne permet pas cette action sur la proposition."))
+        raise errors.Forbidden(_("Votre rôle ne permet pas cette action sur la proposition."))
 
 
 def _event(proposal, from_status, to_status, *, actor, note="", via_link=None, at=None):
@@ -215,9 +215,9 @@ def proposal_decide(
     if via_link is None:
         _require(perms.can_answer(actor, proposal, side or RefusalSide.FACILITY))
     elif via_link.proposal_id != proposal.pk or not via_link.is_usable():
-        raise PermissionDenied(_("Ce lien n'est plus valable."))
+        raise errors.Forbidden(_("Ce lien n'est plus valable."))
     elif side == RefusalSide.HOUSEHOLD:
-        raise PermissionDenied(_("Par ce lien, la structure répond pour elle-même."))
+        raise errors.Forbidden(_("Par ce lien, la structure répond pour elle-même."))
     if via_link is not None:
         _link_used(via_link, action="orientation.partner_link.answer")
     # Through a link, only a proposal still waiting is answered, even if the page answered it while

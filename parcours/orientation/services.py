@@ -3,13 +3,13 @@ each in a transaction, logged (RequestTransition) and audited (field names only)
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parcours.core import audit
+from parcours.core import audit, errors
 from parcours.offers.choices import FacilityKind
 from parcours.territories.models import Territory
 
@@ -21,12 +21,8 @@ from .models import InsertionRequest, RequestTransition
 S = RequestStatus
 
 
-class TransitionConflict(Exception):
+class TransitionConflict(errors.Conflict):
     """The transition is impossible from the request's current status, or a live request exists."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def _clean_kinds(kinds) -> list[str]:
@@ -166,7 +162,7 @@ def transition(
 
 def _require(allowed: bool) -> None:
     if not allowed:
-        raise PermissionDenied(_("Votre rôle ne permet pas ce changement d'état de la demande."))
+        raise errors.Forbidden(_("Votre rôle ne permet pas ce changement d'état de la demande."))
 
 
 def _require_reason(reason: str) -> str:

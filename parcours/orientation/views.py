@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from parcours.accounts.perms import active_membership
 from parcours.accounts.roles import Role
+from parcours.core import errors
 from parcours.core.forms import add_validation_errors
 from parcours.households import perms as household_perms
 from parcours.households.models import Household
@@ -133,7 +134,7 @@ def _run(request, pk, form, key, service, success):
         try:
             service(found, form.cleaned_data)
         except services.TransitionConflict as exc:
-            messages.error(request, exc.message)
+            errors.show(request, exc)
             return redirect("orientation:detail", pk=pk)
         except ValidationError as exc:
             add_validation_errors(form, exc)
@@ -151,7 +152,7 @@ def request_renew(request, pk):
     try:
         services.request_renew(actor=request.user, insertion_request=found)
     except services.TransitionConflict as exc:
-        messages.error(request, exc.message)
+        errors.show(request, exc)
     except PermissionDenied:
         raise Http404 from None
     else:
@@ -207,7 +208,7 @@ def request_transition(request, pk, action):
     try:
         services.perform(action, actor=request.user, insertion_request=found, reason=reason)
     except services.TransitionConflict as exc:
-        messages.error(request, exc.message)
+        errors.show(request, exc)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     except PermissionDenied:
@@ -239,7 +240,7 @@ def request_create(request, household_id):
             )
         except services.TransitionConflict as exc:
             conflict = True
-            form.add_error(None, exc.message)
+            errors.add_to_form(form, exc)
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:

@@ -5,12 +5,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parcours.core import audit
+from parcours.core import audit, errors
 from parcours.core.versioning import save_versioned
 
 from . import perms
@@ -21,7 +21,7 @@ ACTION_FIELDS = ["title", "owner", "owner_label", "starts_on", "due_on", "status
 
 def _require(user) -> None:
     if not perms.can_manage_plan(user):
-        raise PermissionDenied(_("Seule l'administration du réseau tient le plan stratégique."))
+        raise errors.Forbidden(_("Seule l'administration du réseau tient le plan stratégique."))
 
 
 @transaction.atomic

@@ -5,7 +5,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from ninja import Field, Query, Router, Schema, Status
 
@@ -14,6 +13,8 @@ from parcours.api.errors import ApiError
 from parcours.api.pagination import page_of
 from parcours.api.schemas import ErrorOut
 from parcours.assessments.models import Perspective
+from parcours.core import errors
+from parcours.core.lookup import get_visible_or_404
 from parcours.households import visibility
 from parcours.households.models import Household
 from parcours.households.perms import can_view_household
@@ -38,14 +39,6 @@ from .reports import Hidden, report_for
 router = Router(tags=["accompagnement et prévention"])
 
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-
-
-def _forbidden(exc=None):
-    return ApiError(403, "forbidden", str(exc) if exc else "Votre rôle ne permet pas cette action.")
-
-
-def _conflict(exc: services.Conflict):
-    return ApiError(409, "conflict", exc.message)
 
 
 class PageIn(Schema):
@@ -205,10 +198,7 @@ def _measure_out(m: SupportMeasure, *, details: bool) -> dict:
 
 
 def _get_measure(request, measure_id: int) -> SupportMeasure:
-    measure = _measure_queryset().filter(pk=measure_id).first()
-    if measure is None or not perms.can_view_measure(request.user, measure):
-        raise ApiError(404, "not_found", "Mesure introuvable.")
-    return measure
+    return get_visible_or_404(_measure_queryset(), measure_id, request.user, message="Mesure introuvable.")
 
 
 def _household(request, household_id: int) -> Household:
@@ -272,30 +262,23 @@ def create_measure(request, payload: MeasureIn):
     if not can_view_household(request.user, household):
         raise ApiError(404, "not_found", "Ménage introuvable.")
     if not perms.can_open_measure(request.user, household):
-        raise _forbidden()
+        raise errors.Forbidden()
     programme = None
     if payload.programme is not None:
         programme = Programme.objects.visible_to(request.user).filter(pk=payload.programme).first()
         if programme is None:
             raise ApiError(400, "invalid", "Projet inconnu.", {"programme": ["Projet inconnu."]})
-    try:
-        measure = services.measure_create(
-            actor=request.user,
-            household=household,
-            kind=_kind(payload.kind),
-            consent_given=payload.consent == "accepted",
-            informed_how=payload.informed_how,
-            started_on=payload.started_on,
-            intensity=str(
-                payload.intensity.value if hasattr(payload.intensity, "value") else payload.intensity
-            ),
-            next_review_on=payload.next_review_on,
-            programme=programme,
-        )
-    except PermissionDenied as exc:
-        raise _forbidden(exc) from exc
-    except services.Conflict as exc:
-        raise _conflict(exc) from exc
+    measure = services.measure_create(
+        actor=request.user,
+        household=household,
+        kind=_kind(payload.kind),
+        consent_given=payload.consent == "accepted",
+        informed_how=payload.informed_how,
+        started_on=payload.started_on,
+        intensity=str(payload.intensity.value if hasattr(payload.intensity, "value") else payload.intensity),
+        next_review_on=payload.next_review_on,
+        programme=programme,
+    )
     return Status(201, _measure_out(_measure_queryset().get(pk=measure.pk), details=True))
 
 
@@ -340,7 +323,7 @@ def _value(v):
 def _managed(request, measure_id) -> SupportMeasure:
     measure = _get_measure(request, measure_id)
     if not perms.can_manage_measure(request.user, measure):
-        raise _forbidden()
+        raise errors.Forbidden()
     return measure
 
 
@@ -351,19 +334,16 @@ def _managed(request, measure_id) -> SupportMeasure:
 )
 def close_measure(request, measure_id: int, payload: CloseIn):
     measure = _managed(request, measure_id)
-    try:
-        services.measure_close(
-            actor=request.user,
-            measure=measure,
-            version=payload.version,
-            reason=_value(payload.reason),
-            ended_on=payload.ended_on,
-            comment=payload.comment,
-            evaluations={_value(e.perspective): (_value(e.outcome), e.comment) for e in payload.evaluations},
-            eviction_avoided=payload.eviction_avoided,
-        )
-    except services.Conflict as exc:
-        raise _conflict(exc) from exc
+    services.measure_close(
+        actor=request.user,
+        measure=measure,
+        version=payload.version,
+        reason=_value(payload.reason),
+        ended_on=payload.ended_on,
+        comment=payload.comment,
+        evaluations={_value(e.perspective): (_value(e.outcome), e.comment) for e in payload.evaluations},
+        eviction_avoided=payload.eviction_avoided,
+    )
     return _measure_out(_measure_queryset().get(pk=measure.pk), details=True)
 
 
@@ -380,16 +360,13 @@ class ReopenIn(Schema):
 )
 def reopen_measure(request, measure_id: int, payload: ReopenIn):
     measure = _managed(request, measure_id)
-    try:
-        services.measure_reopen(
-            actor=request.user,
-            measure=measure,
-            version=payload.version,
-            comment=payload.comment,
-            next_review_on=payload.next_review_on,
-        )
-    except services.Conflict as exc:
-        raise _conflict(exc) from exc
+    services.measure_reopen(
+        actor=request.user,
+        measure=measure,
+        version=payload.version,
+        comment=payload.comment,
+        next_review_on=payload.next_review_on,
+    )
     return _measure_out(_measure_queryset().get(pk=measure.pk), details=True)
 
 
@@ -406,16 +383,13 @@ class IntensityIn(Schema):
 )
 def set_intensity(request, measure_id: int, payload: IntensityIn):
     measure = _managed(request, measure_id)
-    try:
-        change = services.measure_set_intensity(
-            actor=request.user,
-            measure=measure,
-            level=_value(payload.level),
-            from_date=payload.from_date,
-            reason=payload.reason,
-        )
-    except services.Conflict as exc:
-        raise _conflict(exc) from exc
+    change = services.measure_set_intensity(
+        actor=request.user,
+        measure=measure,
+        level=_value(payload.level),
+        from_date=payload.from_date,
+        reason=payload.reason,
+    )
     return Status(201, {"level": change.level, "from_date": change.from_date})
 
 
@@ -433,18 +407,15 @@ class GoalIn(Schema):
 )
 def add_goal(request, measure_id: int, payload: GoalIn):
     measure = _managed(request, measure_id)
-    try:
-        goal = services.goal_create(
-            actor=request.user,
-            measure=measure,
-            axis=_value(payload.axis),
-            title=payload.title,
-            written_with_person=payload.written_with_person,
-        )
-        for label in payload.steps:
-            services.step_add(actor=request.user, goal=goal, label=label)
-    except services.Conflict as exc:
-        raise _conflict(exc) from exc
+    goal = services.goal_create(
+        actor=request.user,
+        measure=measure,
+        axis=_value(payload.axis),
+        title=payload.title,
+        written_with_person=payload.written_with_person,
+    )
+    for label in payload.steps:
+        services.step_add(actor=request.user, goal=goal, label=label)
     steps = list(goal.steps.all())
     return Status(
         201,
@@ -664,10 +635,8 @@ def list_alerts(request, filters: Query[AlertFilter]):
 
 
 def _get_alert(request, alert_id: int) -> PreventionAlert:
-    alert = PreventionAlert.objects.select_related("household").filter(pk=alert_id).first()
-    if alert is None or not perms.can_view_alert(request.user, alert):
-        raise ApiError(404, "not_found", "Alerte introuvable.")
-    return alert
+    queryset = PreventionAlert.objects.select_related("household")
+    return get_visible_or_404(queryset, alert_id, request.user, message="Alerte introuvable.")
 
 
 @router.get(
@@ -696,7 +665,7 @@ class TakeIn(Schema):
 def take_alert(request, alert_id: int, payload: TakeIn):
     alert = _get_alert(request, alert_id)
     if not perms.can_triage_alert(request.user, alert):
-        raise _forbidden()
+        raise errors.Forbidden()
     organization = Organization.objects.filter(pk=payload.organization).first()
     if organization is None:
         raise ApiError(400, "invalid", "Organisation inconnue.", {"organization": ["Organisation inconnue."]})
@@ -705,17 +674,14 @@ def take_alert(request, alert_id: int, payload: TakeIn):
         assigned_to = User.objects.filter(pk=payload.assigned_to).first()
         if assigned_to is None:
             raise ApiError(400, "invalid", "Personne inconnue.", {"assigned_to": ["Personne inconnue."]})
-    try:
-        alert = services.alert_take(
-            actor=request.user,
-            alert=alert,
-            version=payload.version,
-            organization=organization,
-            assigned_to=assigned_to,
-            due_on=payload.due_on,
-        )
-    except services.Conflict as exc:
-        raise _conflict(exc) from exc
+    alert = services.alert_take(
+        actor=request.user,
+        alert=alert,
+        version=payload.version,
+        organization=organization,
+        assigned_to=assigned_to,
+        due_on=payload.due_on,
+    )
     return _alert_out(alert, request.user)
 
 
@@ -736,20 +702,17 @@ class AlertMeasureIn(Schema):
 def alert_measure(request, alert_id: int, payload: AlertMeasureIn):
     alert = _get_alert(request, alert_id)
     if not perms.can_open_measure_from_alert(request.user, alert):
-        raise _forbidden()
-    try:
-        measure = services.alert_open_measure(
-            actor=request.user,
-            alert=alert,
-            version=payload.version,
-            kind=_kind(payload.kind),
-            consent_given=payload.consent == "accepted",
-            informed_how=payload.informed_how,
-            intensity=_value(payload.intensity),
-            next_review_on=payload.next_review_on,
-        )
-    except services.Conflict as exc:
-        raise _conflict(exc) from exc
+        raise errors.Forbidden()
+    measure = services.alert_open_measure(
+        actor=request.user,
+        alert=alert,
+        version=payload.version,
+        kind=_kind(payload.kind),
+        consent_given=payload.consent == "accepted",
+        informed_how=payload.informed_how,
+        intensity=_value(payload.intensity),
+        next_review_on=payload.next_review_on,
+    )
     return Status(201, _measure_out(_measure_queryset().get(pk=measure.pk), details=True))
 
 
@@ -767,17 +730,14 @@ class AlertCloseIn(Schema):
 def close_alert(request, alert_id: int, payload: AlertCloseIn):
     alert = _get_alert(request, alert_id)
     if not perms.can_triage_alert(request.user, alert):
-        raise _forbidden()
-    try:
-        alert = services.alert_close(
-            actor=request.user,
-            alert=alert,
-            version=payload.version,
-            reason=_value(payload.reason),
-            eviction_avoided=payload.eviction_avoided,
-        )
-    except services.Conflict as exc:
-        raise _conflict(exc) from exc
+        raise errors.Forbidden()
+    alert = services.alert_close(
+        actor=request.user,
+        alert=alert,
+        version=payload.version,
+        reason=_value(payload.reason),
+        eviction_avoided=payload.eviction_avoided,
+    )
     return _alert_out(alert, request.user)
 
 

@@ -4,7 +4,7 @@ an audit event (field names only, never values)."""
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from parcours.accounts.models import Membership, Organization
 from parcours.accounts.roles import OrganizationType, Role
 from parcours.assessments.models import Perspective
-from parcours.core import audit
+from parcours.core import audit, errors
 from parcours.core.versioning import StaleVersionError
 from parcours.households.models import Consent
 
@@ -54,17 +54,13 @@ from .models import (
 )
 
 
-class Conflict(Exception):
+class Conflict(errors.Conflict):
     """The change is impossible in the record's current state (a closed alert, an open measure…)."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def _require(allowed: bool, message: str | None = None) -> None:
     if not allowed:
-        raise PermissionDenied(message or _("Votre rôle ne permet pas cette action."))
+        raise errors.Forbidden(message)
 
 
 def _user(actor):

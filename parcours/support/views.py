@@ -12,7 +12,9 @@ from django.views.decorators.http import require_POST
 
 from parcours.accounts.models import Membership, Organization
 from parcours.accounts.roles import OrganizationType, Role
+from parcours.core import errors
 from parcours.core.forms import add_validation_errors
+from parcours.core.lookup import get_visible_or_404
 from parcours.core.versioning import StaleVersionError
 from parcours.households import visibility
 from parcours.households.models import Consent, Household, Person
@@ -64,16 +66,14 @@ def _fail(request, exc) -> None:
     """Show a service's refusal as a French message; nothing already saved is lost."""
     if isinstance(exc, StaleVersionError):
         messages.error(request, _stale_message())
-    elif isinstance(exc, services.Conflict):
-        messages.error(request, exc.message)
-    elif isinstance(exc, ValidationError):
-        messages.error(request, " ".join(exc.messages))
+    else:
+        errors.show(request, exc)
 
 
 def _form_errors(request, form) -> None:
-    for field, errors in form.errors.items():
+    for field, field_errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
+        for error in field_errors:
             messages.error(request, f"{label} : {error}" if label else error)
 
 
@@ -134,7 +134,7 @@ def measure_create(request, household_id):
         except ValidationError as exc:
             add_validation_errors(form, exc)
         except services.Conflict as exc:
-            form.add_error(None, exc.message)
+            errors.add_to_form(form, exc)
         else:
             if measure.consent_given:
                 messages.success(request, _("La mesure est ouverte."))
@@ -153,14 +153,10 @@ def measure_create(request, household_id):
 
 
 def _get_measure(request, pk) -> SupportMeasure:
-    measure = (
-        SupportMeasure.objects.select_related("kind", "organization", "referent", "household", "programme")
-        .filter(pk=pk)
-        .first()
+    queryset = SupportMeasure.objects.select_related(
+        "kind", "organization", "referent", "household", "programme"
     )
-    if measure is None or not perms.can_view_measure(request.user, measure):
-        raise Http404
-    return measure
+    return get_visible_or_404(queryset, pk, request.user)
 
 
 def _coworker_candidates(measure):
@@ -480,16 +476,10 @@ def alert_create(request):
 
 
 def _get_alert(request, pk) -> PreventionAlert:
-    alert = (
-        PreventionAlert.objects.select_related(
-            "household", "landlord", "siao", "association", "assigned_organization", "assigned_to", "measure"
-        )
-        .filter(pk=pk)
-        .first()
+    queryset = PreventionAlert.objects.select_related(
+        "household", "landlord", "siao", "association", "assigned_organization", "assigned_to", "measure"
     )
-    if alert is None or not perms.can_view_alert(request.user, alert):
-        raise Http404
-    return alert
+    return get_visible_or_404(queryset, pk, request.user)
 
 
 def _assignees(alert):
@@ -640,10 +630,7 @@ def workshop_list(request):
 
 
 def _get_workshop(request, pk) -> Workshop:
-    workshop = Workshop.objects.visible_to(request.user).select_related("organization").filter(pk=pk).first()
-    if workshop is None:
-        raise Http404
-    return workshop
+    return get_visible_or_404(Workshop.objects.select_related("organization"), pk, request.user)
 
 
 def workshop_detail(request, pk):
@@ -779,15 +766,7 @@ def programme_list(request):
 
 
 def _get_programme(request, pk) -> Programme:
-    programme = (
-        Programme.objects.visible_to(request.user)
-        .select_related("landlord", "association")
-        .filter(pk=pk)
-        .first()
-    )
-    if programme is None:
-        raise Http404
-    return programme
+    return get_visible_or_404(Programme.objects.select_related("landlord", "association"), pk, request.user)
 
 
 def _candidate_units(programme):

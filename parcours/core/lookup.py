@@ -1,0 +1,19 @@
+"""One way to load an object for a user: through its model's `visible_to(user)`, or not at all."""
+
+from django.db import models
+
+from .errors import NotFound
+
+
+def get_visible_or_404(model_or_queryset, pk, user, *, message=None) -> models.Model:
+    """The object `pk` among those `user` may see (the QuerySet's `visible_to`), else NotFound: an
+    object that exists but is not visible gives the same answer as one that does not exist (a 404 on
+    pages, the API's not_found with `message`). Pass a queryset to choose its select_related."""
+    if isinstance(model_or_queryset, models.QuerySet):
+        queryset = model_or_queryset
+    else:
+        queryset = model_or_queryset._default_manager.all()
+    found = queryset.visible_to(user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(message)
+    return found
