@@ -341,7 +341,7 @@ def active_purposes(household, organization_id: int, on=None) -> frozenset[str]:
     return frozenset(
         c.purpose
         for c in household.consents.all()
-        if c.organization_id == organization_id and c.revoked_at is None and c.starts_on <= today <= c.ends_on
+        if c.organization_id == organization_id and c.is_active_on(today)
     )
 
 
