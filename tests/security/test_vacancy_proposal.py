@@ -7,16 +7,20 @@ it (who tells the household): so the withdrawal is refused (409, a French messag
 changes; once the proposal is answered, the vacancy can go."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from parcours.accounts.roles import Role
 from parcours.core.models import AuditEvent
+from parcours.offers import services as offer_services
 from parcours.offers.models import Facility, Unit, Vacancy
 from parcours.orientation import proposals
 from parcours.orientation.choices import ProposalStatus
 from parcours.orientation.models import Proposal
 
-from .orientation_world import build_world, propose
+from ..factories import make_household
+from .orientation_world import build_world, propose, validated_request
+from .test_concurrency import api_post, race
 from .test_workflow_invariants import api_as
 
 pytestmark = pytest.mark.django_db
@@ -91,12 +95,10 @@ def test_unit_deactivation_refused_while_proposal_pending(world, login, client):
 
 
 def test_facility_deactivation_refused_while_proposal_pending(world):
-    from parcours.offers import services
-
     facility = Facility.objects.get(pk=world["vacancy"].unit.facility_id)
     before = AuditEvent.objects.count()
-    with pytest.raises(services.VacancyConflict):
-        services.facility_update(
+    with pytest.raises(offer_services.VacancyConflict):
+        offer_services.facility_update(
             actor=world["landlord"], facility=facility, version=facility.version, active=False
         )
     assert Facility.objects.get(pk=facility.pk).active is True
@@ -126,3 +128,40 @@ def test_api_withdrawal_of_a_vacancy_one_may_not_manage_is_404(world, client):
     call = api_as(client, world["m"][Role.FACILITY_MANAGER])
     assert call("post", f"/vacancies/{world['vacancy2'].pk}/withdraw").status_code == 404
     assert Vacancy.objects.get(pk=world["vacancy2"].pk).status == "open"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_withdrawal_and_a_proposal_at_the_same_instant_never_both_win():
+    """PostgreSQL: the withdrawal and the proposal lock the vacancy row, so one comes first and the
+    other is told (409); never a pending proposal on a withdrawn vacancy, never a 500."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are measured on PostgreSQL")
+    world = build_world()
+    coordinator, landlord = world["m"][Role.SIAO_COORDINATOR], world["m"][Role.LANDLORD]
+    unit = Unit.objects.get(pk=world["vacancy"].unit_id)
+    for n in range(6):
+        vacancy = (
+            Vacancy.objects.create(unit=unit, available_from=unit.created_at.date())
+            if n
+            else world["vacancy"]
+        )
+        household = make_household(
+            organization=world["association"], people=[(f"Prénom{n}", f"Nom{n}", None)]
+        )
+        request = validated_request(household, world["worker"], world["coordinator"])
+        results = race(
+            [
+                api_post(coordinator, f"/vacancies/{vacancy.pk}/proposals", {"request": request.pk}),
+                api_post(landlord, f"/vacancies/{vacancy.pk}/withdraw", {}),
+            ]
+        )
+        assert not [r for r in results if r.startswith("error")], results
+        assert sorted(results) in (["201", "409"], ["200", "409"]), results
+        vacancy.refresh_from_db()
+        in_progress = Proposal.objects.filter(vacancy=vacancy, status__in=["pending", "accepted"]).exists()
+        assert in_progress is (vacancy.status == "open")
+        if in_progress:
+            # Leave the unit free for the next round: the proposal is withdrawn, then the vacancy.
+            proposal = Proposal.objects.get(vacancy=vacancy)
+            proposals.proposal_withdraw(actor=world["coordinator"], proposal=proposal, reason="Essai")
+            offer_services.vacancy_withdraw(actor=world["landlord"], vacancy=vacancy)
