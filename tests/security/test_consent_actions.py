@@ -191,3 +191,37 @@ def test_the_documented_action_table_is_the_code_table():
         p: {a for a, t in (("open_measure", OPENS_MEASURE), ("raise_alert", RAISES_ALERT)) if t[p]}
         for p in OPENS_MEASURE
     }
+
+
+@pytest.mark.parametrize("purpose", sorted(OPENS_MEASURE))
+def test_an_alert_taken_by_the_siao_opens_a_measure_only_as_its_consent_allows(world, purpose, api):
+    """The door from the alert: the SIAO takes the alert for one of its social workers, who holds
+    the household only through a consent naming the SIAO."""
+    from parcours.support import services as support_services
+
+    household = world["household"]
+    siao = OrganizationFactory(name="SIAO 93", siao=True, territory=world["t93"])
+    coordinator = as_member(MembershipFactory(role=Role.SIAO_COORDINATOR, organization=siao))
+    landlord = stranger(world, Role.LANDLORD, "prevention")
+    alert = support_services.alert_raise(actor=landlord, household=household, kind="other", detail="Signal")
+    call = api(Role.SOCIAL_WORKER, organization=siao)
+    consent(world, siao, purpose)
+    alert = support_services.alert_take(
+        actor=coordinator,
+        alert=alert,
+        version=alert.version,
+        organization=siao,
+        assigned_to=call.membership.user,
+    )
+    response = call(
+        "post",
+        f"/prevention-alerts/{alert.pk}/measure",
+        {"version": alert.version, "kind": "avdl", "consent": "accepted"},
+    )
+    if OPENS_MEASURE[purpose]:
+        assert response.status_code == 201
+    else:
+        assert response.status_code == 403
+        assert not SupportMeasure.objects.exists()
+        alert.refresh_from_db()
+        assert alert.status == "taken" and alert.measure_id is None
