@@ -258,6 +258,8 @@ PARCOURS_SITE_URL = env.str("PARCOURS_SITE_URL", default="http://127.0.0.1:8000"
 PARCOURS_DISCLOSURE_THRESHOLD = env.int("PARCOURS_DISCLOSURE_THRESHOLD", default=11)
 # A consent lasts at most this many months, and may be recorded as starting at most this many days ago.
 PARCOURS_CONSENT_MAX_MONTHS = env.int("PARCOURS_CONSENT_MAX_MONTHS", default=12)
+# The data protection officer, told of every named-data grant no second administrator could approve.
+PARCOURS_DPO_EMAIL = env.str("PARCOURS_DPO_EMAIL", default="")
 PARCOURS_CONSENT_BACKDATE_DAYS = env.int("PARCOURS_CONSENT_BACKDATE_DAYS", default=7)
 # Households without contact for this many months are anonymised by `parcours retention --wet-run`.
 PARCOURS_RETENTION_MONTHS = env.int("PARCOURS_RETENTION_MONTHS", default=24)

@@ -189,21 +189,22 @@ def member_add(request, pk):
                 )
                 services.send_invitation(request=request, user=user)
                 messages.success(request, _("Invitation envoyée à %(email)s.") % {"email": user.email})
+                membership = user.memberships.get(organization=organization, role=data["role"])
             else:
                 membership = services.membership_grant(
                     actor=request.user, user=data["username"], organization=organization, role=data["role"]
                 )
-                if membership.approval == MembershipApproval.PENDING:
-                    messages.warning(
-                        request,
-                        _(
-                            "Ce rôle donne accès à des données nominatives et vous vous l'accordez à "
-                            "vous-même : il reste en attente jusqu'à ce qu'un·e autre administrateur·rice "
-                            "du réseau l'approuve."
-                        ),
-                    )
-                else:
-                    messages.success(request, _("Le compte est rattaché à l'organisation."))
+            if membership.approval == MembershipApproval.PENDING:
+                messages.warning(
+                    request,
+                    _(
+                        "Ce rôle donne accès à des données nominatives (ou permet d'en accorder) : le "
+                        "rattachement reste en attente jusqu'à ce qu'un·e autre administrateur·rice du "
+                        "réseau l'approuve. Les autres administrateur·rices en sont prévenu·es par courriel."
+                    ),
+                )
+            elif action != "invite":
+                messages.success(request, _("Le compte est rattaché à l'organisation."))
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:

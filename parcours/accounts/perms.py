@@ -54,10 +54,38 @@ def can_manage_accounts(user) -> bool:
     return is_network_admin(user)
 
 
+def grant_is_four_eyes(actor, user, role) -> bool:
+    """A grant the four-eyes rule covers: made by someone from the network pages (the operator's
+    commands on the server have no actor) and giving a role that reads named persons, to anyone —
+    an administrator's second account is someone else on paper — or giving the administrator role,
+    which approves such grants, to someone who does not hold it yet."""
+    if actor is None:
+        return False
+    if role in ROLES_READING_NAMED_PERSONS:
+        return True
+    return (
+        role == Role.NETWORK_ADMIN
+        and not user.memberships.filter(role=Role.NETWORK_ADMIN, active=True).exists()
+    )
+
+
+def second_admins(actor, user):
+    """The network administrators who may approve a grant `actor` makes to `user`: active accounts
+    with an active administrator membership, other than both of them."""
+    from .models import User
+
+    return (
+        User.objects.filter(is_active=True, memberships__role=Role.NETWORK_ADMIN, memberships__active=True)
+        .exclude(pk__in=[actor.pk, user.pk])
+        .distinct()
+    )
+
+
 def grant_needs_second_admin(actor, user, role) -> bool:
-    """Four eyes: an administrator giving their own account a role that reads named persons needs a
-    second administrator's approval. The operator's commands on the server (no actor) do not."""
-    return actor is not None and actor.pk == user.pk and role in ROLES_READING_NAMED_PERSONS
+    """Four eyes: a grant of grant_is_four_eyes stays pending until a second administrator approves
+    it, when the network has one who may (second_admins). With none, it applies at once and the
+    administrators and the data protection officer are told (services.membership_grant)."""
+    return grant_is_four_eyes(actor, user, role) and second_admins(actor, user).exists()
 
 
 def can_decide_membership(user, membership) -> bool:

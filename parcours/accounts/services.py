@@ -77,8 +77,10 @@ def get_or_create_organization(
 
 @transaction.atomic
 def membership_grant(*, actor, user: User, organization: Organization, role: str) -> Membership:
-    """Give `user` a role in `organization` (or give it back). Granted to oneself, a role that reads
-    named persons stays pending, and opens nothing, until a second administrator approves it."""
+    """Give `user` a role in `organization` (or give it back). From the network pages, a role that
+    reads named persons (and the administrator role to a newcomer) stays pending, and opens nothing,
+    until a second administrator approves it; the others are e-mailed. In a network with a single
+    administrator it applies at once, and the administrators and the DPO are e-mailed."""
     if role not in Role.values:
         raise ValidationError({"role": _("Rôle inconnu : %(role)s.") % {"role": role}})
     if role not in ROLES_BY_ORGANIZATION_TYPE[organization.type]:
@@ -88,7 +90,8 @@ def membership_grant(*, actor, user: User, organization: Organization, role: str
                 % {"role": Role(role).label, "type": organization.get_type_display()}
             }
         )
-    pending = perms.grant_needs_second_admin(actor, user, role)
+    four_eyes = perms.grant_is_four_eyes(actor, user, role)
+    pending = four_eyes and perms.grant_needs_second_admin(actor, user, role)
     membership, created = Membership.objects.select_for_update().get_or_create(
         user=user,
         organization=organization,
@@ -116,7 +119,64 @@ def membership_grant(*, actor, user: User, organization: Organization, role: str
         obj=membership,
         fields=["role", "active", "approval"],
     )
+    if pending:
+        recipients = list(perms.second_admins(actor, user).exclude(email="").values_list("email", flat=True))
+        transaction.on_commit(
+            lambda: _notify_grant(membership, actor=actor, recipients=recipients, pending=True)
+        )
+    elif four_eyes:
+        recipients = list(
+            User.objects.filter(
+                is_active=True, memberships__role=Role.NETWORK_ADMIN, memberships__active=True
+            )
+            .exclude(email="")
+            .values_list("email", flat=True)
+            .distinct()
+        )
+        if settings.PARCOURS_DPO_EMAIL:
+            recipients.append(settings.PARCOURS_DPO_EMAIL)
+        transaction.on_commit(
+            lambda: _notify_grant(membership, actor=actor, recipients=recipients, pending=False)
+        )
     return membership
+
+
+def _notify_grant(membership: Membership, *, actor, recipients: list[str], pending: bool) -> None:
+    """Tell the administrators (and, when nobody could approve, the DPO) of a grant of named-data
+    access: a request to decide, or a grant applied alone. Sent after commit; a mail server down
+    does not undo the grant (the audit trail has it)."""
+    from django.core.mail import send_mail
+    from django.urls import reverse
+
+    if not recipients:
+        return
+    facts = {
+        "requester": actor.get_full_name() or actor.username,
+        "user": membership.user.get_full_name() or membership.user.username,
+        "role": membership.get_role_display(),
+        "organization": membership.organization.name,
+    }
+    if pending:
+        subject = _("Parcours : un rattachement attend votre approbation")
+        body = _(
+            "%(requester)s demande de rattacher %(user)s comme « %(role)s » à « %(organization)s ». "
+            "Ce rattachement reste sans effet tant qu'un·e autre administrateur·rice du réseau ne l'a "
+            "pas approuvé."
+        )
+    else:
+        subject = _("Parcours : un rattachement appliqué sans second avis")
+        body = _(
+            "%(requester)s a rattaché %(user)s comme « %(role)s » à « %(organization)s ». Aucun·e autre "
+            "administrateur·rice du réseau ne pouvant l'approuver, il s'applique aussitôt : ce courriel "
+            "en garde la trace."
+        )
+    url = settings.PARCOURS_SITE_URL + reverse(
+        "network:organization_detail", args=[membership.organization_id]
+    )
+    try:
+        send_mail(subject, f"{body % facts}\n\n{url}\n", None, sorted(set(recipients)))
+    except Exception:  # noqa: BLE001 # the grant stands and is audited; the mail is a notice
+        logger.exception("Grant notice for membership %s not sent", membership.pk)
 
 
 def _pending_for_decision(*, actor, membership: Membership) -> Membership:

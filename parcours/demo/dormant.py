@@ -16,6 +16,7 @@ from parcours.demo.network import TERRITORY
 from parcours.emergency.models import EmergencyCall, EmergencyRequest, UnmetDemand
 from parcours.households.choices import SUGGESTED_FAMILY, Situation
 from parcours.households.models import Consent, Household, Person, SituationPeriod
+from parcours.households.querysets import consent_last_day
 from parcours.orientation.models import InsertionRequest, RequestTransition
 from parcours.support.models import (
     MeasureKind,
@@ -125,7 +126,7 @@ def seed(rng: random.Random) -> int:
                 organization=membership.organization,
                 purpose="support",
                 starts_on=started,
-                ends_on=started + timedelta(days=365),
+                ends_on=min(started + timedelta(days=365), consent_last_day(started)),
                 recorded_by=membership.user,
                 created_at=_at(started),
             )

@@ -32,6 +32,7 @@ from parcours.households.choices import (
     Situation,
 )
 from parcours.households.models import Consent, Household, MoneyLine, Person, SituationPeriod
+from parcours.households.querysets import consent_last_day
 from parcours.territories.models import Commune, Territory
 
 from . import names
@@ -570,6 +571,7 @@ def _consents(rng, households, referents, associations, today: date, now: dateti
         others = [(a, w) for a, w in targets if a.pk != household.referent_organization_id]
         starts_on = today - timedelta(days=rng.randint(0, 700))
         ends_on = starts_on + timedelta(days=rng.choice([90, 180, 365, 365]))
+        ends_on = min(ends_on, consent_last_day(starts_on))
         consent = Consent(
             household=household,
             organization=_pick(rng, others),

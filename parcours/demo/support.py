@@ -13,6 +13,7 @@ from parcours.accounts.models import Membership, Organization
 from parcours.accounts.roles import Role
 from parcours.core import audit
 from parcours.households.models import Consent
+from parcours.households.querysets import consent_last_day
 from parcours.offers.models import Unit
 from parcours.support.choices import (
     ActionKind,
@@ -312,7 +313,8 @@ def _alerts(rng, households, kinds, today) -> int:
             organization=landlord,
             purpose="prevention",
             starts_on=today - timedelta(days=200),
-            ends_on=today + timedelta(days=365),
+            # Within PARCOURS_CONSENT_MAX_MONTHS of its start, as consent_record would require.
+            ends_on=min(today + timedelta(days=365), consent_last_day(today - timedelta(days=200))),
             recorded_by=h.referent,
         )
         for h in households

@@ -25,8 +25,7 @@ SHARED_SECTIONS = ("identity", "composition", "resources_summary")
 def _consent_active(household: Household, organization_id: int) -> bool:
     today = timezone.localdate()
     return any(
-        c.organization_id == organization_id and c.revoked_at is None and c.starts_on <= today <= c.ends_on
-        for c in household.consents.all()
+        c.organization_id == organization_id and c.is_active_on(today) for c in household.consents.all()
     )
 
 

@@ -1,10 +1,12 @@
 """Reads of households that depend on who asks (design §5), in SQL, consistent with perms.access()."""
 
+import calendar
 import contextlib
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -15,10 +17,46 @@ from parcours.core.text import fold
 from .links import linked_to
 
 
+def months_after(day: date, months: int) -> date:
+    """The same day `months` later (earlier if negative), or that month's last day when it has no
+    such day."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    if year > date.max.year:
+        return date.max
+    if year < date.min.year:
+        return date.min
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def consent_last_day(starts_on: date) -> date:
+    """The last day a consent starting on `starts_on` may open anything, whatever end date it was
+    given: PARCOURS_CONSENT_MAX_MONTHS after its start. Consents written in bulk (the demo, imports)
+    never met the limit of consent_record, so the reads hold it too."""
+    return months_after(starts_on, settings.PARCOURS_CONSENT_MAX_MONTHS)
+
+
+def _earliest_start_active_on(on: date) -> date:
+    """The earliest start of a consent still within its maximum duration on `on`: the inverse of
+    consent_last_day (non-decreasing), exact at the ends of short months."""
+    start = months_after(on, -settings.PARCOURS_CONSENT_MAX_MONTHS)
+    while start > date.min and consent_last_day(start - timedelta(days=1)) >= on:
+        start -= timedelta(days=1)
+    while consent_last_day(start) < on:
+        start += timedelta(days=1)
+    return start
+
+
 class ConsentQuerySet(models.QuerySet):
     def active(self, on=None):
+        """Not revoked, begun, not past its end date nor its maximum duration (Consent.is_active_on)."""
         on = on or timezone.localdate()
-        return self.filter(revoked_at__isnull=True, starts_on__lte=on, ends_on__gte=on)
+        return self.filter(
+            revoked_at__isnull=True,
+            starts_on__lte=on,
+            ends_on__gte=on,
+            starts_on__gte=_earliest_start_active_on(on),
+        )
 
 
 class HouseholdQuerySet(models.QuerySet):

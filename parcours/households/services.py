@@ -1,6 +1,5 @@
 """Writes on the household file; each one in a transaction, versioned where it edits, audited."""
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -19,6 +18,7 @@ from parcours.territories.models import Territory
 
 from .choices import SUGGESTED_FAMILY, ConsentPurpose, InformedHow, Relationship, ResourceKind, Situation
 from .models import Consent, Household, MoneyLine, Person, SituationPeriod
+from .querysets import months_after
 
 
 @dataclass(frozen=True)
@@ -246,15 +246,6 @@ def situation_change(
     return period
 
 
-def _months_after(day: date, months: int) -> date:
-    """The same day `months` later, or that month's last day when it has no such day."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    if year > date.max.year:
-        return date.max
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
-
-
 @transaction.atomic
 def consent_record(
     *,
@@ -294,18 +285,18 @@ def consent_record(
             }
         )
     months = settings.PARCOURS_CONSENT_MAX_MONTHS
-    if consent.starts_on > _months_after(today, months):
+    if consent.starts_on > months_after(today, months):
         raise ValidationError(
             {"starts_on": _("Un consentement commence au plus tard dans %(n)s mois.") % {"n": months}}
         )
-    if consent.ends_on > _months_after(consent.starts_on, months):
+    if consent.ends_on > months_after(consent.starts_on, months):
         raise ValidationError(
             {
                 "ends_on": _(
                     "Un consentement dure au plus %(n)s mois : choisissez une date de fin au plus tard "
                     "le %(d)s."
                 )
-                % {"n": months, "d": _months_after(consent.starts_on, months).strftime("%d/%m/%Y")}
+                % {"n": months, "d": months_after(consent.starts_on, months).strftime("%d/%m/%Y")}
             }
         )
     consent.full_clean(exclude=["household", "recorded_by"])

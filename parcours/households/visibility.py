@@ -276,6 +276,33 @@ PURPOSE_FIELDS: dict[str, dict[str, frozenset[str]]] = {
     },
 }
 
+# What a consent lets the organization it names *do* with the household, per purpose, beyond reading:
+# a social worker of another organization opens a support measure for the household on a consent
+# for support, or for prevention (an eviction is prevented by a measure opened from the alert); a
+# landlord raises a prevention alert on a household it does not house only on a consent for
+# prevention. A consent for orientation or for the 115 opens neither (docs/roles.md).
+PURPOSE_ACTIONS: dict[str, frozenset[str]] = {
+    ConsentPurpose.ORIENTATION: frozenset(),
+    ConsentPurpose.SUPPORT: frozenset({"open_measure"}),
+    ConsentPurpose.EMERGENCY: frozenset(),
+    ConsentPurpose.PREVENTION: frozenset({"open_measure", "raise_alert"}),
+}
+ACTIONS = frozenset({"open_measure", "raise_alert"})
+
+
+def purposes_for(action: str) -> frozenset[str]:
+    """The consent purposes that let the organization they name do this action."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown consent action: {action}")
+    return frozenset(purpose for purpose, actions in PURPOSE_ACTIONS.items() if action in actions)
+
+
+def consent_allows(household, organization_id: int, action: str) -> bool:
+    """Does an active consent of the household naming this organization, for a purpose that allows
+    the action, exist (prefetch-friendly)?"""
+    return bool(active_purposes(household, organization_id) & purposes_for(action))
+
+
 # Records whose fields come from the household file: a consent-based reader reads them only as far
 # as its consents' purposes open them. The others (a proposal on the partner's own place, the alert a
 # landlord raised) are the partner's own business and follow ROLE_FIELDS alone.
@@ -314,7 +341,7 @@ def active_purposes(household, organization_id: int, on=None) -> frozenset[str]:
     return frozenset(
         c.purpose
         for c in household.consents.all()
-        if c.organization_id == organization_id and c.revoked_at is None and c.starts_on <= today <= c.ends_on
+        if c.organization_id == organization_id and c.is_active_on(today)
     )
 
 

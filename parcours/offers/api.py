@@ -264,3 +264,20 @@ def declare_vacancy(request, unit_id: int, payload: VacancyIn):
         raise ApiError(403, "forbidden", "Votre rôle ne permet pas de déclarer une vacance sur cette place.")
     vacancy = services.vacancy_declare(actor=request.user, unit=unit, available_from=payload.available_from)
     return Status(201, _vacancy_out(vacancy))
+
+
+@router.post(
+    "/vacancies/{int:vacancy_id}/withdraw",
+    response={200: VacancyOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Retirer une vacance",
+)
+def withdraw_vacancy(request, vacancy_id: int):
+    _list_allowed(request)
+    vacancy = Vacancy.objects.select_related("unit__facility").filter(pk=vacancy_id).first()
+    if vacancy is None or not perms.can_manage_unit(request.user, vacancy.unit):
+        raise ApiError(404, "not_found", "Vacance introuvable.")
+    try:
+        vacancy = services.vacancy_withdraw(actor=request.user, vacancy=vacancy)
+    except services.VacancyConflict as exc:
+        raise ApiError(409, "conflict", exc.message) from exc
+    return _vacancy_out(vacancy)

@@ -72,6 +72,13 @@ class VacancyQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status="open")
 
+    def with_proposal_in_progress(self):
+        """Vacancies a household has been proposed for and not yet answered for good (pending or
+        accepted): withdrawing one would leave that proposal alive on a dead vacancy."""
+        from parcours.orientation.choices import OPEN_PROPOSAL_STATUSES
+
+        return self.filter(proposals__status__in=sorted(OPEN_PROPOSAL_STATUSES)).distinct()
+
     def manageable_by(self, user):
         q = manageable_filter(user, "unit__facility__")
         return self if q is None else self.filter(q)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from parcours.core import audit, errors
 from parcours.core.versioning import save_versioned
@@ -157,9 +158,26 @@ def unit_update(*, actor, unit: Unit, version: int, **changes) -> Unit:
     return unit
 
 
+PROPOSAL_IN_PROGRESS = gettext_lazy(
+    "Un ménage a une proposition en cours sur cette vacance : elle doit d'abord recevoir sa réponse "
+    "ou être retirée par le SIAO, qui prévient le ménage et son ou sa référent·e."
+)
+
+
 def _withdraw_open(vacancies) -> int:
+    """Withdraw the open vacancies among `vacancies`, or none of them (VacancyConflict) while a
+    household's proposal is in progress on one. The rows are locked first, so a proposal made at
+    the same moment (which locks its vacancy too) either comes before and is seen, or comes after
+    and finds the vacancy withdrawn."""
+    open_ids = list(
+        vacancies.filter(status=VacancyStatus.OPEN)
+        .select_for_update(of=("self",))
+        .values_list("pk", flat=True)
+    )
+    if Vacancy.objects.filter(pk__in=open_ids).with_proposal_in_progress().exists():
+        raise VacancyConflict(str(PROPOSAL_IN_PROGRESS))
     now = timezone.now()
-    return vacancies.filter(status=VacancyStatus.OPEN).update(
+    return Vacancy.objects.filter(pk__in=open_ids).update(
         status=VacancyStatus.WITHDRAWN, withdrawn_at=now, updated_at=now
     )
 
@@ -201,11 +219,9 @@ def vacancy_declare(*, actor, unit: Unit, available_from: date) -> Vacancy:
 
 @transaction.atomic
 def vacancy_withdraw(*, actor, vacancy: Vacancy) -> Vacancy:
-    """Withdraw an open vacancy (declared by mistake, or the unit is no longer free)."""
-    updated = Vacancy.objects.filter(pk=vacancy.pk, status=VacancyStatus.OPEN).update(
-        status=VacancyStatus.WITHDRAWN, withdrawn_at=timezone.now(), updated_at=timezone.now()
-    )
-    if updated != 1:
+    """Withdraw an open vacancy (declared by mistake, or the unit is no longer free). Refused
+    (VacancyConflict) while a household's proposal is in progress on it: see docs/offre.md."""
+    if _withdraw_open(Vacancy.objects.filter(pk=vacancy.pk)) != 1:
         raise VacancyConflict(_("Cette vacance n'est plus à pourvoir."))
     vacancy.refresh_from_db()
     audit.record_write(actor=actor, action="offers.vacancy.withdraw", obj=vacancy, fields=["status"])

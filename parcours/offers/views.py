@@ -240,6 +240,9 @@ def facility_edit(request, pk):
             except StaleVersionError:
                 conflict = True
                 form.add_error(None, STALE_MESSAGE)
+            except services.VacancyConflict as exc:
+                conflict = True
+                form.add_error(None, exc.message)
             except ValidationError as exc:
                 add_validation_errors(form, exc)
             else:
@@ -306,6 +309,9 @@ def unit_edit(request, pk):
         except StaleVersionError:
             conflict = True
             form.add_error(None, STALE_MESSAGE)
+        except services.VacancyConflict as exc:
+            conflict = True
+            form.add_error(None, exc.message)
         except ValidationError as exc:
             add_validation_errors(form, exc)
         else:

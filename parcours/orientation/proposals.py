@@ -131,7 +131,11 @@ def proposal_create(
     household's département). Refused when the household is parked for that facility, already holds
     a proposal in progress, or when the vacancy is already proposed (also under concurrency)."""
     _require(perms.can_propose(actor, insertion_request))
-    vacancy = Vacancy.objects.select_related("unit__facility").get(pk=vacancy.pk)
+    # Under the vacancy's row lock: a withdrawal at the same moment (offers.services) either comes
+    # first and is seen here, or waits and then finds this proposal in progress.
+    vacancy = (
+        Vacancy.objects.select_related("unit__facility").select_for_update(of=("self",)).get(pk=vacancy.pk)
+    )
     if vacancy.status != VacancyStatus.OPEN:
         raise TransitionConflict(_("Cette vacance n'est plus à pourvoir."))
     # Read the request's status under its row lock: two proposals of the same household at the same

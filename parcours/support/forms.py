@@ -237,8 +237,8 @@ class AlertForm(StyledFormMixin, forms.Form):
         label=_("Ménage"),
         queryset=None,
         help_text=_(
-            "Les ménages logés dans votre parc par le réseau, "
-            "ou qui ont accepté de partager leur dossier avec vous."
+            "Les ménages logés dans votre parc par le réseau, ou qui ont accepté de partager "
+            "leur dossier avec vous pour la prévention des expulsions."
         ),
     )
     kind = forms.ChoiceField(label=_("Nature du signal"), choices=AlertKind.choices)

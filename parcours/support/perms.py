@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from parcours.accounts.perms import active_membership
 from parcours.accounts.roles import Role
 from parcours.households import perms as household_perms
+from parcours.households import visibility
 
 from .choices import Confidentiality, MeasureStatus
 from .models import PreventionAlert, Programme, SupportAction, SupportMeasure, Workshop
@@ -47,9 +48,17 @@ def can_view_measure_details(user, measure: SupportMeasure) -> bool:
 
 
 def can_open_measure(user, household) -> bool:
-    """A social worker who may view the household (its referent organization, or an organization the
-    person consented to) opens a measure carried by their organization."""
-    return _role(user, Role.SOCIAL_WORKER) and household_perms.can_view_household(user, household)
+    """A social worker of the household's referent organization opens a measure carried by their
+    organization; a social worker of another organization only through an active consent naming it
+    whose purpose allows it (support or prevention: visibility.PURPOSE_ACTIONS)."""
+    if not _role(user, Role.SOCIAL_WORKER):
+        return False
+    access = household_perms.access(user, household)
+    if access == household_perms.Access.FULL:
+        return True
+    return access == household_perms.Access.SHARED and visibility.consent_allows(
+        household, _org_id(user), "open_measure"
+    )
 
 
 def can_manage_measure(user, measure: SupportMeasure) -> bool:
@@ -95,7 +104,8 @@ def can_manage_kinds(user) -> bool:
 
 def alertable_households(user):
     """Households a landlord may raise an alert on: those linked to its organization (an admission or
-    a supported-housing programme, households.links) or with an active consent naming it."""
+    a supported-housing programme, households.links) or with an active consent naming it for a
+    purpose that allows it (prevention: visibility.PURPOSE_ACTIONS)."""
     from parcours.households.links import linked_to
     from parcours.households.models import Consent, Household
 
@@ -103,7 +113,13 @@ def alertable_households(user):
     if membership is None or membership.role != Role.LANDLORD:
         return Household.objects.none()
     org_id = membership.organization_id
-    consented = Exists(Consent.objects.active().filter(household=OuterRef("pk"), organization_id=org_id))
+    consented = Exists(
+        Consent.objects.active().filter(
+            household=OuterRef("pk"),
+            organization_id=org_id,
+            purpose__in=sorted(visibility.purposes_for("raise_alert")),
+        )
+    )
     return Household.objects.alive().filter(linked_to(org_id) | Q(consented))
 
 

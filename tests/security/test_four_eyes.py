@@ -3,7 +3,8 @@
 A membership that reads named persons, created by an administrator for their own account (through
 the network pages or the service), stays pending, and opens nothing, until a *second* network
 administrator approves it. Every request, approval and refusal is in the audit trail. Granting to
-someone else, and the operator's `parcours create-user` on the server, are unchanged.
+someone else from the network pages follows the same rule (test_four_eyes_grants); the operator's
+`parcours create-user` on the server is unchanged.
 """
 
 import pytest
@@ -192,7 +193,9 @@ def test_re_granting_a_revoked_membership_to_oneself_is_pending_again(net):
     assert again.pk == membership.pk and not again.active and again.approval == "pending"
 
 
-def test_granting_to_someone_else_is_unchanged(client, login, net):
+def test_granting_to_someone_else_needs_the_second_admin_too(client, login, net):
+    """Someone else may be the administrator's own second account: the grant waits for the second
+    administrator like a self-grant (test_four_eyes_grants), then applies."""
     colleague = MembershipFactory(role=Role.OBSERVER).user
     login(net["admin"])
     client.post(
@@ -200,10 +203,14 @@ def test_granting_to_someone_else_is_unchanged(client, login, net):
         {"action": "attach", "attach-username": colleague.username, "attach-role": Role.SOCIAL_WORKER},
     )
     membership = Membership.objects.get(user=colleague, organization=net["association"])
-    assert membership.active and membership.approval == "approved"
+    assert not membership.active and membership.approval == "pending"
     assert AuditEvent.objects.filter(
-        actor=net["admin"], action="accounts.membership.grant", object_id=str(membership.pk)
+        actor=net["admin"], action="accounts.membership.request", object_id=str(membership.pk)
     ).exists()
+    net["second"].active_membership = net["second"].memberships.get()
+    services.membership_approve(actor=net["second"], membership=membership)
+    membership.refresh_from_db()
+    assert membership.active and membership.approval == "approved"
 
 
 def test_the_operator_command_on_the_server_is_not_a_self_grant(net):
