@@ -131,3 +131,18 @@ def test_a_deliberate_violation_fails_the_lint(copy, contract, path, code, named
     assert result.returncode == 1, result.stdout + result.stderr
     assert "1 broken" in result.stdout
     assert any(chain in result.stdout for chain in named), result.stdout
+
+
+def test_every_app_is_placed_in_the_contract():
+    """A new app must be declared kernel or domain (else the kernel could import it unnoticed), and
+    be held to not importing the demo."""
+    apps = {
+        f"parcours.{path.parent.name}"
+        for path in (ROOT / "parcours").glob("*/__init__.py")
+        if path.parent.name not in {"templates", "static", "locale"}
+    }
+    by_id = {c["id"]: c for c in CONTRACTS}
+    kernel = {m.split(".")[0] + "." + m.split(".")[1] for m in by_id["kernel"]["source_modules"]}
+    domains = set(by_id["kernel"]["forbidden_modules"]) - {"parcours.api.api"}
+    assert apps == kernel | domains, sorted(apps ^ (kernel | domains))
+    assert set(by_id["no-demo"]["source_modules"]) == apps - {"parcours.demo"}
