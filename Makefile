@@ -33,9 +33,11 @@ demo: $(VENV)/.installed messages
 	@echo "Parcours est servi sur http://$(HOST)/  (Ctrl+C pour arrêter)"
 	$(MANAGE) runserver $(HOST)
 
+# Style, then the layering contract of pyproject.toml [tool.importlinter] (docs/architecture.md).
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 fix: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .

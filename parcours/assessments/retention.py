@@ -1,6 +1,6 @@
 """How assessments are anonymised by the retention run (registry: parcours.core.retention)."""
 
-from parcours.core.retention import Custom, Erase, Keep, register
+from parcours.core.retention import Custom, Erase, Keep, contact_source, register
 
 from .models import Assessment, AssessmentAnswer, AssessmentGrid, FieldType, GridItem, GridSection
 
@@ -73,3 +73,6 @@ register(
     },
     not_personal={"rattachements": ("assessment", "item")},
 )
+
+# What counts as a contact with the household.
+contact_source(Assessment, household="household", dates=("created_at",))

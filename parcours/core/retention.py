@@ -127,7 +127,7 @@ def register(
     `household` is the lookup to the household (None: the model's rows are about nobody in particular;
     then it may not declare personal fields)."""
     personal = dict(personal or {})
-    if personal and household is None and model._meta.label != "households.Household":
+    if personal and household is None:
         raise ValueError(f"{model._meta.label}: personal fields need a path to the household")
     flat = {name: why for why, names in (not_personal or {}).items() for name in names}
     overlap = set(flat) & set(personal)
@@ -186,47 +186,61 @@ def _as_datetime(value) -> dt.datetime | None:
     return timezone.make_aware(dt.datetime.combine(value, dt.time.max))
 
 
-# (model label, lookup to the household, date fields): every event that counts as a contact.
-CONTACT_SOURCES: list[tuple[str, str, tuple[str, ...]]] = [
-    ("households.Household", "pk", ("created_at", "updated_at", "last_contact_at")),
-    ("households.SituationPeriod", "household", ("created_at", "started_on", "ended_on")),
-    ("households.Person", "household", ("updated_at",)),
-    ("households.Consent", "household", ("created_at", "revoked_at")),
-    ("emergency.EmergencyCall", "household", ("received_at",)),
-    ("emergency.EmergencyRequest", "household", ("night", "updated_at")),
-    ("orientation.InsertionRequest", "household", ("updated_at",)),
-    ("orientation.RequestTransition", "request__household", ("at",)),
-    ("orientation.ProposalEvent", "proposal__request__household", ("at",)),
-    ("orientation.Proposal", "request__household", ("admitted_on", "exited_on")),
-    ("assessments.Assessment", "household", ("created_at",)),
-    ("support.SupportMeasure", "household", ("updated_at", "started_on", "ended_on")),
-    ("support.MeasureTransition", "measure__household", ("at",)),
-    ("support.IntensityChange", "measure__household", ("set_at",)),
-    ("support.SupportAction", "measure__household", ("happened_on", "created_at")),
-    ("support.MeasureReview", "measure__household", ("held_on",)),
-    ("support.PreventionAlert", "household", ("updated_at",)),
-    ("support.ProgrammeHousing", "household", ("entered_on", "left_on")),
-    ("support.WorkshopEnrolment", "household", ("created_at",)),
-]
+@dataclass(frozen=True)
+class ContactSource:
+    """Rows of `model` whose `dates` count as a contact with the household reached by `household`."""
+
+    model: type[models.Model]
+    household: str  # the lookup to the household ("pk" for the household itself)
+    dates: tuple[str, ...]
+
+
+# Every event that counts as a contact; each app registers its own from its `retention.py`.
+CONTACT_SOURCES: list[ContactSource] = []
+
+# Callables today → household ids that are never anonymised whatever their last contact (a file
+# still alive in that app); each app registers its own from its `retention.py`.
+KEEP_ALIVE: list[Callable[[dt.date], Iterable[int | None]]] = []
+
+
+def contact_source(model: type[models.Model], *, household: str, dates: Iterable[str]) -> ContactSource:
+    """Declare that these dates of `model`'s rows are contacts with the household (`household` is the
+    lookup from the model to it, "pk" for the household model itself)."""
+    source = ContactSource(model=model, household=household, dates=tuple(dates))
+    CONTACT_SOURCES.append(source)
+    return source
+
+
+def keep_alive(function: Callable[[dt.date], Iterable[int | None]]):
+    """Decorator: `function(today)` gives the ids of households that this app keeps alive."""
+    KEEP_ALIVE.append(function)
+    return function
+
+
+def subject_model() -> type[models.Model]:
+    """The model whose rows the retention run anonymises: the one registered as its own household
+    (`household=""`, the households app's Household)."""
+    for model, rules in REGISTRY.items():
+        if rules.household == "":
+            return model
+    raise LookupError('no model is registered with household="" (the household itself)')
 
 
 def last_contacts(households: models.QuerySet | None = None) -> dict[int, dt.datetime]:
-    """Household id → the date of its last contact, over every source above (one grouped query each)."""
-    from django.apps import apps
-
+    """Household id → the date of its last contact, over every registered source (one grouped query
+    each)."""
     last: dict[int, dt.datetime] = {}
-    for label, path, date_fields in CONTACT_SOURCES:
-        model = apps.get_model(label)
-        key = path
-        qs = model._default_manager.all()
+    for source in CONTACT_SOURCES:
+        key = path = source.household
+        qs = source.model._default_manager.all()
         if households is not None:
             qs = qs.filter(**{f"{path}__in": households.values("pk")})
         if path != "pk":
             qs = qs.filter(**{f"{path}__isnull": False})
-        aggregates = {f"last_{name}": Max(name) for name in date_fields}
+        aggregates = {f"last_{name}": Max(name) for name in source.dates}
         for row in qs.values(key).annotate(**aggregates).order_by():
             household_id = row[key]
-            for name in date_fields:
+            for name in source.dates:
                 when = _as_datetime(row[f"last_{name}"])
                 if when is not None and (household_id not in last or when > last[household_id]):
                     last[household_id] = when
@@ -234,40 +248,13 @@ def last_contacts(households: models.QuerySet | None = None) -> dict[int, dt.dat
 
 
 def live_household_ids(today: dt.date | None = None) -> set[int]:
-    """Households that are never anonymised, whatever their last contact: a request still alive, a
-    proposal in progress or a current admission, an open support measure or alert, a current housing
-    in a programme, or a 115 request open for tonight or later."""
-    from parcours.emergency.choices import RequestStatus as EmergencyStatus
-    from parcours.emergency.models import EmergencyRequest
-    from parcours.orientation.choices import CLOSED_STATUSES, LINKING_PROPOSAL_STATUSES
-    from parcours.orientation.models import InsertionRequest, Proposal
-    from parcours.support.choices import AlertStatus, MeasureStatus
-    from parcours.support.models import PreventionAlert, ProgrammeHousing, SupportMeasure
-
+    """Households that are never anonymised, whatever their last contact: those that any app keeps
+    alive (a request still alive, a proposal in progress or a current admission, an open support
+    measure or alert, a current housing in a programme, a 115 request open for tonight or later…)."""
     today = today or timezone.localdate()
     live: set[int] = set()
-    live.update(
-        InsertionRequest.objects.exclude(status__in=CLOSED_STATUSES).values_list("household_id", flat=True)
-    )
-    live.update(
-        Proposal.objects.filter(status__in=LINKING_PROPOSAL_STATUSES, exited_on__isnull=True).values_list(
-            "request__household_id", flat=True
-        )
-    )
-    live.update(
-        SupportMeasure.objects.filter(status=MeasureStatus.OPEN).values_list("household_id", flat=True)
-    )
-    live.update(
-        PreventionAlert.objects.exclude(status=AlertStatus.CLOSED)
-        .filter(household__isnull=False)
-        .values_list("household_id", flat=True)
-    )
-    live.update(ProgrammeHousing.objects.filter(left_on__isnull=True).values_list("household_id", flat=True))
-    live.update(
-        EmergencyRequest.objects.filter(
-            status=EmergencyStatus.OPEN, night__gte=today, household__isnull=False
-        ).values_list("household_id", flat=True)
-    )
+    for function in KEEP_ALIVE:
+        live.update(function(today))
     live.discard(None)
     return live
 
@@ -283,12 +270,11 @@ class Plan:
 
 
 def plan(today: dt.date | None = None, months: int | None = None) -> Plan:
-    from parcours.households.models import Household
-
+    household_model = subject_model()
     limit = limit_date(today, months)
     last = last_contacts()
     past, already = [], 0
-    for pk, anonymised_at in Household.objects.values_list("pk", "anonymised_at").order_by("pk"):
+    for pk, anonymised_at in household_model.objects.values_list("pk", "anonymised_at").order_by("pk"):
         when = last.get(pk)
         if anonymised_at is not None and (when is None or when <= anonymised_at):
             already += 1  # anonymised, and nothing written since: nothing more to do
@@ -309,8 +295,8 @@ def anonymise(household_ids: list[int], *, actor=None) -> None:
     """Apply every registered rule to the rows of these households, stamp them, audit each one.
     One transaction per call: a failure leaves them all as they were."""
     from parcours.core import audit
-    from parcours.households.models import Household
 
+    household_model = subject_model()
     if not household_ids:
         return
     with transaction.atomic():
@@ -323,7 +309,7 @@ def anonymise(household_ids: list[int], *, actor=None) -> None:
             for name, rule in rules.personal.items():
                 rule.apply(rows, name)
         now = timezone.now()
-        Household.objects.filter(pk__in=household_ids).update(anonymised_at=now)
+        household_model.objects.filter(pk__in=household_ids).update(anonymised_at=now)
         anonymised_fields = sorted(
             f"{rules.model._meta.label_lower}.{name}"
             for rules in REGISTRY.values()
@@ -334,7 +320,7 @@ def anonymise(household_ids: list[int], *, actor=None) -> None:
             audit.record_write(
                 actor=actor,
                 action="retention.anonymise",
-                obj=("households.household", pk),
+                obj=(household_model._meta.label_lower, pk),
                 fields=anonymised_fields,
             )
 

@@ -1,7 +1,8 @@
 """How the 115's records are anonymised by the retention run (registry: parcours.core.retention)."""
 
-from parcours.core.retention import Erase, Keep, Redact, register
+from parcours.core.retention import Erase, Keep, Redact, contact_source, keep_alive, register
 
+from .choices import RequestStatus
 from .models import (
     EmergencyCall,
     EmergencyRequest,
@@ -100,3 +101,15 @@ register(
         )
     },
 )
+
+# What counts as a contact with the household, and what keeps it alive.
+contact_source(EmergencyCall, household="household", dates=("received_at",))
+contact_source(EmergencyRequest, household="household", dates=("night", "updated_at"))
+
+
+@keep_alive
+def _open_for_tonight_or_later(today):
+    """A 115 request open for tonight or later."""
+    return EmergencyRequest.objects.filter(
+        status=RequestStatus.OPEN, night__gte=today, household__isnull=False
+    ).values_list("household_id", flat=True)

@@ -6,4 +6,4 @@ class HouseholdsConfig(AppConfig):
     verbose_name = "Ménages"
 
     def ready(self):
-        from . import export, home, retention  # noqa: F401  (home page panels, anonymisation rules, export)
+        from . import export, home, menu, retention  # noqa: F401  (home page panels, anonymisation rules, export, menu)

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from parcours.core.retention import Erase, Keep, Replace, YearOnly, register
+from parcours.core.retention import Erase, Keep, Replace, YearOnly, contact_source, register
 from parcours.core.text import fold
 
 from . import timeline
@@ -100,3 +100,10 @@ def anonymised_step(user, household):
             domain="household",
             label=_("Dossier anonymisé (durée de conservation sans contact écoulée)"),
         )
+
+
+# What counts as a contact with the household (its last contact starts the retention period).
+contact_source(Household, household="pk", dates=("created_at", "updated_at", "last_contact_at"))
+contact_source(SituationPeriod, household="household", dates=("created_at", "started_on", "ended_on"))
+contact_source(Person, household="household", dates=("updated_at",))
+contact_source(Consent, household="household", dates=("created_at", "revoked_at"))

@@ -175,7 +175,7 @@ def _only(record: str, *shown: str) -> frozenset[str]:
 NOTHING = {record: frozenset() for record in FIELDS}
 
 # The vulnerability priority and the commission's justified manual priority are the SIAO
-# coordinators' (matching.perms.can_set_priority); whoever else holds the file reads the needs only.
+# coordinators' (orientation.perms.can_set_priority); whoever else holds the file reads the needs only.
 _REQUEST_NO_PRIORITY = _but("request", "vulnerability", "manual_priority", "manual_priority_reason")
 
 # The shared sheet (rule 3): identity, composition, resources summary, assessment and recommendations.

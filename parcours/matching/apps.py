@@ -6,4 +6,4 @@ class MatchingConfig(AppConfig):
     verbose_name = "Moteur d'orientation"
 
     def ready(self):
-        from . import export, home, retention, timeline  # noqa: F401  (home panels, anonymisation rules, path's steps, export)
+        from . import export, home, retention, selectors, timeline  # noqa: F401  (home panels, anonymisation rules, path's steps, export, proposals' ranking snapshot)

@@ -159,3 +159,14 @@ class RequestCache:
 
 
 REQUESTS = RequestCache()
+
+
+def engine_for_vacancy(
+    vacancy_row, *, settings: loaders.EngineSettings | None = None, today: dt.date | None = None
+):
+    """(engine, vacancy) for one vacancy, the engine working on the process-wide copy of every open
+    request (REQUESTS)."""
+    today = today or timezone.localdate()
+    settings = settings or loaders.load_settings()
+    vacancy = loaders.load_vacancy(vacancy_row, settings)
+    return REQUESTS.engine(settings.weights, today), vacancy

@@ -438,23 +438,24 @@ def load_requests(requests=None, *, today: dt.date | None = None) -> Requests:
     )
 
 
+def load_vacancy(vacancy_row, settings: EngineSettings) -> Vacancy:
+    """The engine's view of one vacancy row."""
+    (vacancy,) = load_vacancies(VacancyRow.objects.filter(pk=vacancy_row.pk), settings)
+    return vacancy
+
+
 def engine_for_vacancy(
     vacancy_row,
     *,
     settings: EngineSettings | None = None,
     today: dt.date | None = None,
-    cached: bool = False,
 ):
-    """(engine, vacancy) for one vacancy. With `cached`, the engine works on the process-wide copy of
-    every open request (matching.cache); otherwise it reads only the requests that wish the vacancy's
-    kind and département when those rules apply to it."""
+    """(engine, vacancy) for one vacancy, the engine reading only the requests that wish the vacancy's
+    kind and département when those rules apply to it. The engine on the process-wide copy of every
+    open request is `matching.cache.engine_for_vacancy`."""
     today = today or timezone.localdate()
     settings = settings or load_settings()
-    (vacancy,) = load_vacancies(VacancyRow.objects.filter(pk=vacancy_row.pk), settings)
-    if cached:
-        from .cache import REQUESTS
-
-        return REQUESTS.engine(settings.weights, today), vacancy
+    vacancy = load_vacancy(vacancy_row, settings)
     rules = vacancy.rules or {}
     requests = open_requests(
         kind=vacancy.kind if "kind" in rules else None,

@@ -6,8 +6,10 @@ département, never to facilities, landlords, observers or administrators (desig
 
 from parcours.accounts.perms import active_membership, is_network_admin
 from parcours.accounts.roles import OrganizationType, Role
-from parcours.households import perms as household_perms
-from parcours.orientation import perms as orientation_perms
+
+# A request's matching facts are the request's: their rules live with it (orientation.perms), where
+# the request's page asks them too; they are named here as well for the engine's pages and services.
+from parcours.orientation.perms import can_edit_needs, can_set_priority  # noqa: F401
 
 
 def _territory_coordinator(user) -> int | None:
@@ -45,18 +47,6 @@ def can_simulate(user) -> bool:
     """The simulation page (weights and rule parameters changed, nothing saved): SIAO coordinators,
     who answer for the orientation rules, and network administrators, who set them."""
     return _territory_coordinator(user) is not None or is_network_admin(user)
-
-
-def can_edit_needs(user, insertion_request) -> bool:
-    """The household's needs that exclude unsuitable places (accessible dwelling, an animal): whoever
-    holds the whole file, i.e. may edit the household (the referent organization or the SIAO)."""
-    return household_perms.can_edit_household(user, insertion_request.household)
-
-
-def can_set_priority(user, insertion_request) -> bool:
-    """The vulnerability priority and the commission's justified manual priority: the SIAO
-    coordinators of the household's département (who check requests and run the commission)."""
-    return orientation_perms.can_check(user, insertion_request)
 
 
 def can_edit_settings(user) -> bool:

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from parcours.core import audit
 from parcours.households.models import Household
 from parcours.offers.models import Vacancy as VacancyRow
+from parcours.orientation.proposals import ranking_snapshot
 
-from . import loaders, perms
+from . import cache, loaders, perms
 from .engine import Candidate, Exclusion, Ranking
 
 AUDIT_SECTIONS = ("orientation_ranking",)
@@ -52,7 +53,7 @@ def candidate_list(
     settings: loaders.EngineSettings | None = None,
     audit_reads: bool = True,
 ) -> CandidateList:
-    engine, facts = loaders.engine_for_vacancy(vacancy, settings=settings, cached=True)
+    engine, facts = cache.engine_for_vacancy(vacancy, settings=settings)
     ranking = engine.rank(facts)
     ranked = ranking.ranked(limit, offset)
     excluded = ranking.excluded(excluded_limit, excluded_offset, skip=UNLISTED_RULES)
@@ -72,7 +73,7 @@ def candidate_list(
 def why_not(*, actor, vacancy: VacancyRow, insertion_request):
     """Why this household is (not) proposed for this vacancy; the caller has checked that the user may
     see both. A traced read of the household."""
-    engine, facts = loaders.engine_for_vacancy(vacancy, cached=True)
+    engine, facts = cache.engine_for_vacancy(vacancy)
     answer = engine.why_not(facts, insertion_request.pk)
     audit.record_read(
         actor=actor,
@@ -93,9 +94,10 @@ def record_facts_read(*, actor, insertion_request) -> None:
     )
 
 
+@ranking_snapshot
 def decision_snapshot(*, vacancy: VacancyRow, request_id: int | None = None, limit: int = 200) -> dict:
     """The engine's input and output for this vacancy now, as JSON, to store with a proposal or a
     decision (orientation.DecisionSnapshot): the best `limit` ranked, as many near misses, the
     proposed request whatever its place, the rules, weights and engine version. Ids only."""
-    engine, facts = loaders.engine_for_vacancy(vacancy, cached=True)
+    engine, facts = cache.engine_for_vacancy(vacancy)
     return engine.rank(facts).snapshot(limit, skip=UNLISTED_RULES, request_id=request_id)

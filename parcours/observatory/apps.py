@@ -6,4 +6,4 @@ class ObservatoryConfig(AppConfig):
     verbose_name = "Observatoire"
 
     def ready(self):
-        from . import home  # noqa: F401  (registers the home page panel)
+        from . import home, menu  # noqa: F401  (registers the home page panel, menu)

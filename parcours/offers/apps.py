@@ -6,4 +6,4 @@ class OffersConfig(AppConfig):
     verbose_name = "Offre"
 
     def ready(self):
-        from . import home, retention  # noqa: F401  (home page panels, retention classification)
+        from . import home, menu, retention  # noqa: F401  (home page panels, retention classification, menu)

@@ -199,3 +199,15 @@ def can_see_proposed_place(user, proposal, *, proposal_screen: bool = False) -> 
         host_organization_id=proposal.vacancy.unit.facility.organization_id,
         placed_by_id=proposer,
     )
+
+
+def can_edit_needs(user, insertion_request) -> bool:
+    """The household's needs that exclude unsuitable places (accessible dwelling, an animal): whoever
+    holds the whole file, i.e. may edit the household (the referent organization or the SIAO)."""
+    return household_perms.can_edit_household(user, insertion_request.household)
+
+
+def can_set_priority(user, insertion_request) -> bool:
+    """The vulnerability priority and the commission's justified manual priority: the SIAO
+    coordinators of the household's département (who check requests and run the commission)."""
+    return can_check(user, insertion_request)

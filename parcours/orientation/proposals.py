@@ -3,6 +3,7 @@ and a coded reason), parking, seniority reset, admission, exit, withdrawal, remi
 Each write runs in one transaction, is logged (ProposalEvent) and audited (field names only)."""
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core import signing
@@ -33,6 +34,18 @@ from .services import TransitionConflict, _actor_or_none, log_event, transition
 P = ProposalStatus
 
 LINK_SALT = "parcours.orientation.partner-link"
+
+# What gives the engine's ranking at the moment of a proposal, stored with it so that the decision can
+# be re-explained later: `function(vacancy=, request_id=) → dict`. The matching app, which ranks,
+# provides it from its AppConfig.ready() (`@ranking_snapshot`); orientation does not import the engine.
+RANKING_SNAPSHOT: list[Callable[..., dict]] = []
+
+
+def ranking_snapshot(function: Callable[..., dict]) -> Callable[..., dict]:
+    """Decorator: `function` gives the ranking stored with each new proposal (one provider)."""
+    RANKING_SNAPSHOT[:] = [function]
+    return function
+
 
 # The housing situation a household is in once admitted (households.choices.Situation codes).
 SITUATION_ON_ADMISSION = {
@@ -160,11 +173,9 @@ def proposal_create(
     taken = _("Cette vacance fait déjà l'objet d'une proposition en cours.")
     if Proposal.objects.linking().filter(vacancy=vacancy).exists():
         raise TransitionConflict(taken)
-    if snapshot is None:
+    if snapshot is None and RANKING_SNAPSHOT:
         # The engine's ranking at this moment, stored so that the decision can be re-explained later.
-        from parcours.matching.selectors import decision_snapshot
-
-        snapshot = decision_snapshot(vacancy=vacancy, request_id=insertion_request.pk)
+        snapshot = RANKING_SNAPSHOT[0](vacancy=vacancy, request_id=insertion_request.pk)
     proposal = Proposal(
         request=insertion_request,
         vacancy=vacancy,

@@ -1,7 +1,8 @@
 """How the orientation's records are anonymised by the retention run (registry: parcours.core.retention)."""
 
-from parcours.core.retention import Custom, Erase, Keep, register
+from parcours.core.retention import Custom, Erase, Keep, contact_source, keep_alive, register
 
+from .choices import CLOSED_STATUSES, LINKING_PROPOSAL_STATUSES
 from .models import (
     Commission,
     CommissionLine,
@@ -153,3 +154,23 @@ register(
         )
     },
 )
+
+# What counts as a contact with the household, and what keeps it alive.
+contact_source(InsertionRequest, household="household", dates=("updated_at",))
+contact_source(RequestTransition, household="request__household", dates=("at",))
+contact_source(ProposalEvent, household="proposal__request__household", dates=("at",))
+contact_source(Proposal, household="request__household", dates=("admitted_on", "exited_on"))
+
+
+@keep_alive
+def _request_alive(today):
+    """A request still alive."""
+    return InsertionRequest.objects.exclude(status__in=CLOSED_STATUSES).values_list("household_id", flat=True)
+
+
+@keep_alive
+def _proposal_or_stay(today):
+    """A proposal in progress or a current admission."""
+    return Proposal.objects.filter(status__in=LINKING_PROPOSAL_STATUSES, exited_on__isnull=True).values_list(
+        "request__household_id", flat=True
+    )

@@ -81,9 +81,7 @@ def _kinds_display(codes) -> list[str]:
 
 def _facts_link(user, found) -> bool:
     """Whether the request's matching facts (needs, priority) page is open to the user."""
-    from parcours.matching import perms as matching_perms
-
-    return matching_perms.can_edit_needs(user, found) or matching_perms.can_set_priority(user, found)
+    return perms.can_edit_needs(user, found) or perms.can_set_priority(user, found)
 
 
 def request_detail(request, pk, bound=None):

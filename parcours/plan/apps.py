@@ -6,4 +6,4 @@ class PlanConfig(AppConfig):
     verbose_name = "Plan stratégique"
 
     def ready(self):
-        from . import retention  # noqa: F401  (retention classification of the fields)
+        from . import menu, retention  # noqa: F401  (retention classification of the fields, menu)

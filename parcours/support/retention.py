@@ -1,7 +1,8 @@
 """How the support's records are anonymised by the retention run (registry: parcours.core.retention)."""
 
-from parcours.core.retention import Erase, Keep, Redact, register
+from parcours.core.retention import Erase, Keep, Redact, contact_source, keep_alive, register
 
+from .choices import AlertStatus, MeasureStatus
 from .models import (
     AlertEvent,
     Attendance,
@@ -177,3 +178,35 @@ register(
 register(
     Attendance, household="enrolment__household", not_personal={CODED: ("session", "enrolment", "present")}
 )
+
+# What counts as a contact with the household, and what keeps it alive.
+contact_source(SupportMeasure, household="household", dates=("updated_at", "started_on", "ended_on"))
+contact_source(MeasureTransition, household="measure__household", dates=("at",))
+contact_source(IntensityChange, household="measure__household", dates=("set_at",))
+contact_source(SupportAction, household="measure__household", dates=("happened_on", "created_at"))
+contact_source(MeasureReview, household="measure__household", dates=("held_on",))
+contact_source(PreventionAlert, household="household", dates=("updated_at",))
+contact_source(ProgrammeHousing, household="household", dates=("entered_on", "left_on"))
+contact_source(WorkshopEnrolment, household="household", dates=("created_at",))
+
+
+@keep_alive
+def _open_measure(today):
+    """An open support measure."""
+    return SupportMeasure.objects.filter(status=MeasureStatus.OPEN).values_list("household_id", flat=True)
+
+
+@keep_alive
+def _open_alert(today):
+    """A prevention alert not closed."""
+    return (
+        PreventionAlert.objects.exclude(status=AlertStatus.CLOSED)
+        .filter(household__isnull=False)
+        .values_list("household_id", flat=True)
+    )
+
+
+@keep_alive
+def _current_programme_housing(today):
+    """A current housing in a programme."""
+    return ProgrammeHousing.objects.filter(left_on__isnull=True).values_list("household_id", flat=True)

@@ -1,0 +1,17 @@
+"""The orientation's entries in the main menu (registry: parcours.core.menu)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from parcours.core import menu
+
+from . import perms
+
+menu.register(_("Orientation"), "orientation:list", order=40, current_view="orientation:list")(
+    perms.can_list_requests
+)
+menu.register(_("Propositions"), "orientation:proposals", order=60, current_view="orientation:proposals")(
+    perms.can_list_proposals
+)
+menu.register(_("Commissions"), "orientation:commissions", order=90, current_view="orientation:commissions")(
+    perms.can_manage_commissions
+)
