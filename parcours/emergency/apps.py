@@ -6,4 +6,4 @@ class EmergencyConfig(AppConfig):
     verbose_name = "115"
 
     def ready(self):
-        from . import export, home, indicators, retention, steps  # noqa: F401  (panels, indicators, anonymisation, steps, export)
+        from . import export, home, indicators, retention, services, steps  # noqa: F401  (panels, indicators, anonymisation, steps, export, the SMS hook)

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parcours.core import audit, sms
+from parcours.core import audit, outbox
 from parcours.core.versioning import StaleVersionError
 from parcours.households import services as household_services
 from parcours.households.choices import Situation
@@ -513,14 +513,19 @@ def allocation_send_sms(*, actor, allocation: NightAllocation, phone: str = "") 
         raise ValidationError({"phone": _("Aucun numéro de téléphone pour envoyer le SMS.")})
     unit = Unit.objects.select_related("facility__commune").get(pk=locked.unit_id)
     locked.unit = unit
-    try:
-        sms.send_sms(to=phone, text=sms_text(locked))
-    except sms.SmsError as exc:
-        raise Conflict(_("Le SMS n'a pas pu être envoyé : réessayez ou donnez l'adresse oralement.")) from exc
-    locked.sms_sent_at = timezone.now()
-    locked.save(update_fields=["sms_sent_at", "updated_at"])
+    # Sent by the worker once this transaction commits; `sms_sent_at` is stamped when the provider
+    # has accepted it (mark_sms_sent), and the request page says when it could not be sent.
+    outbox.send_sms(to=phone, text=sms_text(locked), purpose=SMS_PURPOSE, ref=locked.pk)
     audit.record_write(actor=actor, action="emergency.allocation.sms", obj=locked, fields=["sms"])
     return locked
+
+
+SMS_PURPOSE = "emergency.address_sms"
+
+
+@outbox.on_sent(SMS_PURPOSE)
+def mark_sms_sent(ref: str) -> None:
+    NightAllocation.objects.filter(pk=int(ref)).update(sms_sent_at=timezone.now(), updated_at=timezone.now())
 
 
 @dataclass
