@@ -217,6 +217,31 @@ def test_the_115_sms_is_stamped_only_once_the_provider_accepted_it(provider, mon
     assert provider.received[0]["recipient"] == PHONE
 
 
+def test_an_address_sms_still_waiting_at_the_night_close_is_given_up_and_erased(provider, monkeypatch):
+    from django.core.management import call_command
+
+    from parcours.emergency import services
+    from parcours.emergency.nights import current_night
+
+    from .factories import MembershipFactory, OrganizationFactory, TerritoryFactory, make_emergency_facility
+    from .test_emergency import _as
+
+    now = clock.freeze(monkeypatch, clock.local(2026, 12, 6, 22, 0))
+    siao = OrganizationFactory(name="SIAO 93", siao=True, territory=TerritoryFactory(code="93"))
+    handler = _as(MembershipFactory(role=Role.CALL_HANDLER, organization=siao))
+    _chu, singles = make_emergency_facility(organization=OrganizationFactory(), units=1)
+    req = services.request_create(actor=handler, night=current_night(), persons=1, caller_phone=PHONE)
+    allocation = services.allocate(actor=handler, request=req, unit=singles[0])
+    services.allocation_send_sms(actor=handler, allocation=allocation)  # the worker is stopped
+    now.set(clock.local(2026, 12, 7, 10, 0))  # the next morning, after the night change
+    call_command("emergency_rollover", "--wet-run")
+    delivery = Delivery.objects.get(ref=str(allocation.pk))
+    assert (delivery.status, delivery.payload) == (DeliveryStatus.FAILED, None)
+    assert PHONE not in _everything_logged()
+    run_worker()  # the worker comes back: the closed night's SMS does not leave
+    assert provider.received == []
+
+
 # -- Content, log and page -------------------------------------------------------------------------------
 
 

@@ -193,3 +193,28 @@ def last_status(purpose: str, refs) -> dict[str, str]:
     for ref, status in rows.values_list("ref", "status"):
         found[ref] = status
     return found
+
+
+def abandon(purpose: str, refs, reason: str) -> int:
+    """Give up the messages of this purpose about these refs not sent yet, and erase them (a 115 SMS
+    for a night that is closed: its number must not outlive the night). Returns how many."""
+    return Delivery.objects.filter(
+        purpose=purpose,
+        ref__in=[str(r) for r in refs],
+        status__in=(DeliveryStatus.QUEUED, DeliveryStatus.RETRIED),
+    ).update(
+        status=DeliveryStatus.FAILED,
+        answer=reason[:500],
+        payload=None,
+        next_attempt_at=None,
+        updated_at=timezone.now(),
+    )
+
+
+def pending_refs(purpose: str) -> list[str]:
+    """The refs of the messages of this purpose still waiting to be sent."""
+    return list(
+        Delivery.objects.filter(
+            purpose=purpose, status__in=(DeliveryStatus.QUEUED, DeliveryStatus.RETRIED)
+        ).values_list("ref", flat=True)
+    )

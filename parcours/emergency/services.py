@@ -574,6 +574,16 @@ def rollover(*, wet_run: bool, now=None) -> RolloverReport:
         EmergencyRequest.objects.filter(pk__in=closing).update(status=RequestStatus.UNMET, updated_at=now_)
         calls.update(caller_phone="")
         phoned.update(caller_phone="")
+        # An address SMS of a closed night still waiting (provider down, worker stopped) is given up:
+        # its number leaves the outbox with the night, as it leaves the request.
+        waiting_sms = [int(ref) for ref in outbox.pending_refs(SMS_PURPOSE) if ref.isdigit()]
+        outbox.abandon(
+            SMS_PURPOSE,
+            NightAllocation.objects.filter(pk__in=waiting_sms, night__lt=tonight).values_list(
+                "pk", flat=True
+            ),
+            "abandonné à la clôture de la nuit",
+        )
         for territory_id, night in to_close:
             row = night_rows(territory_id, night, night)[0]
             figures = NightFigures(territory_id=territory_id, night=night, closed_at=now_, **row.stored())
