@@ -91,11 +91,14 @@ def deliver(delivery_id: int) -> str:
         answer = _send(delivery.kind, payload)
     except Exception as exc:  # noqa: BLE001  (any failure of the provider is logged and retried)
         return _failed(delivery, scrub(f"{type(exc).__name__}: {exc}", payload))
-    with transaction.atomic():
-        _finish(delivery, DeliveryStatus.SENT, scrub(answer, payload), sent_at=timezone.now())
-        hook = _SENT_HOOKS.get(delivery.purpose)
-        if hook is not None:
-            hook(delivery.ref)
+    _finish(delivery, DeliveryStatus.SENT, scrub(answer, payload), sent_at=timezone.now())
+    hook = _SENT_HOOKS.get(delivery.purpose)
+    if hook is not None:
+        try:
+            with transaction.atomic():
+                hook(delivery.ref)
+        except Exception:  # the message left and the log says so; the stamp is a courtesy
+            logger.exception("After-sending hook of delivery %s (%s) failed", delivery.pk, delivery.purpose)
     return DeliveryStatus.SENT
 
 
@@ -109,7 +112,7 @@ def _send(kind: str, payload: dict) -> str:
 
 def _failed(delivery: Delivery, answer: str) -> str:
     if delivery.attempts < max_attempts():
-        delay = dt.timedelta(seconds=retry_seconds() * 2 ** (delivery.attempts - 1))
+        delay = dt.timedelta(seconds=min(retry_seconds() * 2 ** (delivery.attempts - 1), MAX_RETRY_DELAY))
         next_at = timezone.now() + delay
         _finish(delivery, DeliveryStatus.RETRIED, answer, next_attempt_at=next_at)
         retry = deliver
@@ -138,6 +141,9 @@ def _finish(delivery: Delivery, status: str, answer: str, **changes) -> None:
             **({"payload": None, "next_attempt_at": None} if final else {}),
             **changes,
         )
+
+
+MAX_RETRY_DELAY = 6 * 3600  # seconds: however many tries are allowed, one waits six hours at most
 
 
 def max_attempts() -> int:
