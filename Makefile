@@ -30,7 +30,11 @@ demo: $(VENV)/.installed messages
 	$(MANAGE) load-territories
 	$(MANAGE) seed-demo
 	@echo ""
-	@echo "Parcours est servi sur http://$(HOST)/  (Ctrl+C pour arrêter)"
+	@echo "Parcours est servi sur http://$(HOST)/, le worker envoie courriels et SMS  (Ctrl+C pour arrêter les deux)"
+	@# The worker (side effects after commit, ADR 0012) runs next to the web server; leaving the recipe
+	@# (Ctrl+C, or the server stopping) stops it too (SIGTERM: it ends the sending in progress first).
+	@$(MANAGE) db_worker --no-reload --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver $(HOST)
 
 # Style, then the layering contract of pyproject.toml [tool.importlinter] (docs/architecture.md).

@@ -65,3 +65,39 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _commit_hooks_as_in_production(monkeypatch):
+    """A test runs inside a transaction that never commits, so `transaction.on_commit` callbacks (the
+    outbox's e-mails and SMS) would never run. Here they run when the code's own outermost atomic
+    block exits successfully (or at once outside any), exactly as a real commit would run them, and
+    a rolled-back block drops them as it would in production."""
+    from django.db import transaction
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    def only_test_blocks(connection) -> bool:
+        return all(getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+    def run_hooks(connection) -> None:
+        while connection.run_on_commit and not connection.needs_rollback:
+            _sids, func, _robust = connection.run_on_commit.pop(0)
+            func()
+
+    original_exit = transaction.Atomic.__exit__
+    original_on_commit = BaseDatabaseWrapper.on_commit
+
+    def exit_(self, exc_type, exc_value, traceback):
+        result = original_exit(self, exc_type, exc_value, traceback)
+        connection = transaction.get_connection(self.using)
+        if exc_type is None and connection.in_atomic_block and only_test_blocks(connection):
+            run_hooks(connection)
+        return result
+
+    def on_commit(self, func, robust=False):
+        original_on_commit(self, func, robust)
+        if self.in_atomic_block and only_test_blocks(self):
+            run_hooks(self)
+
+    monkeypatch.setattr(transaction.Atomic, "__exit__", exit_)
+    monkeypatch.setattr(BaseDatabaseWrapper, "on_commit", on_commit)

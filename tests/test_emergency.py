@@ -545,17 +545,23 @@ def test_rollover_dry_run_then_wet_run(net, capsys):
     assert NightFigures.objects.count() == 1
 
 
-def test_a_provider_failure_is_a_clear_message_not_a_500(net, settings):
+def test_a_provider_failure_is_a_clear_message_not_a_500(net, settings, login, client):
+    # The SMS leaves after the commit (parcours.core.outbox): the provider's refusal, once every try
+    # failed, is said in French on the request page, where the call handler is.
     settings.SMS_BACKEND = "parcours.core.sms.BrevoBackend"
     settings.SMS_BREVO_API_KEY = "k"
     settings.SMS_BREVO_URL = "https://127.0.0.1:9/"  # nothing listens there: refused at once
     settings.SMS_HTTP_TIMEOUT = 2
     req = _request(net, caller_phone="0612345678")
     allocation = services.allocate(actor=net["handler"], request=req, unit=net["singles"][0])
-    with pytest.raises(services.Conflict, match="oralement"):
-        services.allocation_send_sms(actor=net["handler"], allocation=allocation)
+    services.allocation_send_sms(actor=net["handler"], allocation=allocation)
     allocation.refresh_from_db()
     assert allocation.sms_sent_at is None
+    login(net["handler"])
+    response = client.get(reverse("emergency:request", args=[req.pk]))
+    assert response.status_code == 200
+    refused = "Le SMS n'a pas pu être envoyé : réessayez ou donnez l'adresse oralement."
+    assert refused in response.content.decode()
 
 
 def test_board_and_request_pages_do_not_grow_with_the_places(

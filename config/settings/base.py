@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "parcours.core",
     "parcours.territories",
     "parcours.accounts",
@@ -230,6 +232,13 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Parcours <ne-pas-rep
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("Exploitation", a) for a in env.list("ADMINS_EMAILS", default=[])]
 
+# Side effects after commit (docs/adr/0012-taches-en-arriere-plan.md): e-mails and SMS are written to
+# the delivery log inside the transaction and handed to the task queue once it commits; the worker
+# (`parcours db-worker`) sends them, retrying a failed sending with a growing delay.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+PARCOURS_OUTBOX_MAX_ATTEMPTS = env.int("PARCOURS_OUTBOX_MAX_ATTEMPTS", default=5)
+PARCOURS_OUTBOX_RETRY_SECONDS = env.int("PARCOURS_OUTBOX_RETRY_SECONDS", default=60)
+
 # SMS: a pluggable backend (used by the 115 for the address of a place).
 SMS_BACKEND = env.str("SMS_BACKEND", default="parcours.core.sms.ConsoleBackend")
 # With SMS_BACKEND=parcours.core.sms.BrevoBackend (docs/configuration.md).
@@ -274,6 +283,8 @@ LOGGING = {
         # Request logs carry URLs and, on errors, request bodies: keep them at WARNING without bodies.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # One line per task run is the worker's business (`db-worker -v 1`), not every web request's.
+        "django_tasks": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 FORM_RENDERER = "parcours.core.forms.FormRenderer"

@@ -2,7 +2,7 @@
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -111,3 +111,21 @@ class AttachExistingForm(_RoleChoiceMixin, StyledFormMixin, forms.Form):
         if user is None:
             raise forms.ValidationError(_("Aucun compte actif ne porte cet identifiant."))
         return user
+
+
+class OutboxPasswordResetForm(PasswordResetForm):
+    """Django's password reset, its e-mail sent through the outbox (after the commit, retried, logged):
+    the page answers at once whether the address is known or not."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **_html):
+        from django.template.loader import render_to_string
+
+        from parcours.core import outbox
+
+        outbox.send_email(
+            to=[to_email],
+            subject="".join(render_to_string(subject_template_name, context).splitlines()),
+            body=render_to_string(email_template_name, context),
+            from_email=from_email,
+            purpose="accounts.password_reset",
+        )

@@ -133,3 +133,8 @@ def can_enrol_second_factor(user) -> bool:
 def can_renew_recovery_codes(user) -> bool:
     """Fresh recovery codes are a second factor in themselves: only from a verified session."""
     return session_is_verified(user)
+
+
+def can_view_delivery_log(user) -> bool:
+    """The delivery log (masked recipients, purposes, the providers' answers) is for network admins."""
+    return is_network_admin(user)

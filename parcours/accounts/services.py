@@ -357,21 +357,20 @@ def _issue_recovery_codes(user: User) -> list[str]:
 def _notify_two_factor_change(*, user: User, change: str) -> None:
     """Tell the owner their second factor changed: if it was not them, someone holds their password.
     Sent after the change is saved; a mail server down does not undo it (the audit trail has it)."""
-    from django.core.mail import send_mail
     from django.template.loader import render_to_string
+
+    from parcours.core import outbox
 
     if not user.email:
         return
     context = {"user": user, "change": change, "when": timezone.localtime()}
-    try:
-        send_mail(
-            render_to_string("accounts/two_factor_changed_subject.txt", context).strip(),
-            render_to_string("accounts/two_factor_changed_email.txt", context),
-            None,
-            [user.email],
-        )
-    except Exception:  # noqa: BLE001 # the change is made and audited; the mail is a courtesy
-        logger.exception("Second-factor change notice to user %s not sent", user.pk)
+    # Through the outbox: sent once the change is committed, retried if the mail server is down.
+    outbox.send_email(
+        to=[user.email],
+        subject=render_to_string("accounts/two_factor_changed_subject.txt", context).strip(),
+        body=render_to_string("accounts/two_factor_changed_email.txt", context),
+        purpose="accounts.two_factor_notice",
+    )
 
 
 @transaction.atomic
@@ -418,10 +417,11 @@ def user_invite(
 def send_invitation(*, request, user: User) -> None:
     """E-mail a link to choose a password (Django's password-reset token: single use, short-lived)."""
     from django.contrib.auth.tokens import default_token_generator
-    from django.core.mail import send_mail
     from django.template.loader import render_to_string
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
+
+    from parcours.core import outbox
 
     context = {
         "user": user,
@@ -430,11 +430,11 @@ def send_invitation(*, request, user: User) -> None:
         "uid": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": default_token_generator.make_token(user),
     }
-    send_mail(
-        render_to_string("accounts/invitation_subject.txt", context).strip(),
-        render_to_string("accounts/invitation_email.txt", context),
-        None,
-        [user.email],
+    outbox.send_email(
+        to=[user.email],
+        subject=render_to_string("accounts/invitation_subject.txt", context).strip(),
+        body=render_to_string("accounts/invitation_email.txt", context),
+        purpose="accounts.invitation",
     )
 
 

@@ -17,7 +17,7 @@ from parcours.core import audit
 
 from . import perms, services
 from .decorators import two_factor_exempt
-from .forms import LoginForm, MembershipSwitchForm, OtpForm, TokenCreateForm
+from .forms import LoginForm, MembershipSwitchForm, OtpForm, OutboxPasswordResetForm, TokenCreateForm
 from .middleware import SESSION_KEY
 from .models import ApiToken
 
@@ -44,6 +44,7 @@ logout_view = two_factor_exempt(auth_views.LogoutView.as_view())
 password_reset = two_factor_exempt(
     auth_views.PasswordResetView.as_view(
         template_name="accounts/password_reset_form.html",
+        form_class=OutboxPasswordResetForm,
         email_template_name="accounts/password_reset_email.txt",
         subject_template_name="accounts/password_reset_subject.txt",
         success_url=reverse_lazy("accounts:password_reset_done"),

@@ -107,3 +107,64 @@ class AuditChainHead(models.Model):
 
     def __str__(self):
         return f"audit head #{self.seq}"
+
+
+class DeliveryKind(models.TextChoices):
+    EMAIL = "email", _("courriel")
+    SMS = "sms", _("SMS")
+
+
+class DeliveryStatus(models.TextChoices):
+    QUEUED = "queued", _("en attente")
+    SENDING = "sending", _("en cours d'envoi")
+    RETRIED = "retried", _("échec, nouvel essai prévu")
+    SENT = "sent", _("envoyé")
+    FAILED = "failed", _("échec définitif")
+
+
+class Delivery(models.Model):
+    """One e-mail or SMS handed to the outbox (parcours.core.outbox) and its delivery log: who it was
+    for (masked), why (a purpose code), how each try went (the provider's answer). The message itself
+    stays in `payload` only until it is sent or given up: the log never keeps a body."""
+
+    kind = models.CharField(_("canal"), max_length=8, choices=DeliveryKind.choices)
+    purpose = models.CharField(_("motif"), max_length=64)
+    recipient = models.CharField(_("destinataire (masqué)"), max_length=255)
+    status = models.CharField(
+        _("état"), max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("essais"), default=0)
+    answer = models.CharField(_("réponse du prestataire"), max_length=500, blank=True)
+    ref = models.CharField(_("objet concerné"), max_length=64, blank=True)
+    payload = models.JSONField(_("message en attente"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    next_attempt_at = models.DateTimeField(_("prochain essai"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("envoi")
+        verbose_name_plural = _("envois")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.purpose} → {self.recipient}"
+
+
+class DeliveryAttempt(models.Model):
+    """One try at handing a delivery to the mail server or the SMS provider, with its answer."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="tries")
+    number = models.PositiveSmallIntegerField(_("essai n°"))
+    status = models.CharField(_("résultat"), max_length=8, choices=DeliveryStatus.choices)
+    answer = models.CharField(_("réponse du prestataire"), max_length=500, blank=True)
+    at = models.DateTimeField(_("le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("essai d'envoi")
+        verbose_name_plural = _("essais d'envoi")
+        ordering = ["delivery", "number"]
+
+    def __str__(self):
+        return f"{self.delivery_id} #{self.number} {self.status}"

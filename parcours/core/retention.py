@@ -335,7 +335,7 @@ def run_retention(*, wet: bool, today: dt.date | None = None, months: int | None
 
 
 def _register_core() -> None:
-    from .models import AuditChainHead, AuditEvent
+    from .models import AuditChainHead, AuditEvent, Delivery, DeliveryAttempt
 
     register(
         AuditEvent,
@@ -362,3 +362,34 @@ def _register_core() -> None:
         },
     )
     register(AuditChainHead, not_personal={"tête de la chaîne d'audit": ("seq", "hash")})
+    # The delivery log names nobody in clear (a masked address or number) and keeps no message: it
+    # is not tied to a household, so it is neither anonymised nor in the right-of-access export.
+    register(
+        Delivery,
+        not_personal={
+            "journal des envois : canal, motif, état, essais, horodatage": (
+                "kind",
+                "purpose",
+                "status",
+                "attempts",
+                "next_attempt_at",
+                "sent_at",
+            ),
+            "destinataire masqué (j***@exemple.fr, 06******78), jamais en clair": ("recipient",),
+            "réponse du prestataire, destinataire masqué, sans le message": ("answer",),
+            "identifiant technique de l'objet à marquer une fois l'envoi fait": ("ref",),
+            "message en attente d'envoi : vidé dès qu'il est envoyé ou abandonné": ("payload",),
+        },
+    )
+    register(
+        DeliveryAttempt,
+        not_personal={
+            "essai d'envoi : numéro, résultat, réponse du prestataire masquée, horodatage": (
+                "delivery",
+                "number",
+                "status",
+                "answer",
+                "at",
+            )
+        },
+    )

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import i18n as i18n_views
 from django.views.decorators.cache import never_cache
@@ -81,3 +82,38 @@ def server_error(request):
         "Réessayez dans quelques instants."
     )
     return _api_error(request, 500, "server_error", message) or render(request, "500.html", status=500)
+
+
+DELIVERIES_PER_PAGE = 50
+
+
+def deliveries(request):
+    """The delivery log of e-mails and SMS (network admins): masked recipients, purpose, state,
+    tries and the provider's last answer; never a message. Paged, newest first, filtered by state."""
+    from django.core.paginator import Paginator
+    from django.http import Http404
+
+    from parcours.accounts.perms import can_view_delivery_log
+
+    from .models import Delivery, DeliveryStatus
+
+    if not can_view_delivery_log(request.user):
+        raise Http404
+    rows = Delivery.objects.defer("payload").order_by("-created_at", "-pk")
+    status = request.GET.get("etat", "")
+    if status in DeliveryStatus.values:
+        rows = rows.filter(status=status)
+    else:
+        status = ""
+    page = Paginator(rows, DELIVERIES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/deliveries.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": DeliveryStatus.choices,
+            "query": f"etat={status}" if status else "",
+            "crumbs": [(_("Organisations"), reverse("network:organization_list")), (_("Envois"), None)],
+        },
+    )

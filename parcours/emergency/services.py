@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parcours.core import audit, errors, sms
+from parcours.core import audit, errors, outbox
 from parcours.core.versioning import StaleVersionError
 from parcours.households import services as household_services
 from parcours.households.choices import Situation
@@ -511,14 +511,19 @@ def allocation_send_sms(*, actor, allocation: NightAllocation, phone: str = "") 
         raise ValidationError({"phone": _("Aucun numéro de téléphone pour envoyer le SMS.")})
     unit = Unit.objects.select_related("facility__commune").get(pk=locked.unit_id)
     locked.unit = unit
-    try:
-        sms.send_sms(to=phone, text=sms_text(locked))
-    except sms.SmsError as exc:
-        raise Conflict(_("Le SMS n'a pas pu être envoyé : réessayez ou donnez l'adresse oralement.")) from exc
-    locked.sms_sent_at = timezone.now()
-    locked.save(update_fields=["sms_sent_at", "updated_at"])
+    # Sent by the worker once this transaction commits; `sms_sent_at` is stamped when the provider
+    # has accepted it (mark_sms_sent), and the request page says when it could not be sent.
+    outbox.send_sms(to=phone, text=sms_text(locked), purpose=SMS_PURPOSE, ref=locked.pk)
     audit.record_write(actor=actor, action="emergency.allocation.sms", obj=locked, fields=["sms"])
     return locked
+
+
+SMS_PURPOSE = "emergency.address_sms"
+
+
+@outbox.on_sent(SMS_PURPOSE)
+def mark_sms_sent(ref: str) -> None:
+    NightAllocation.objects.filter(pk=int(ref)).update(sms_sent_at=timezone.now(), updated_at=timezone.now())
 
 
 @dataclass
@@ -567,6 +572,16 @@ def rollover(*, wet_run: bool, now=None) -> RolloverReport:
         EmergencyRequest.objects.filter(pk__in=closing).update(status=RequestStatus.UNMET, updated_at=now_)
         calls.update(caller_phone="")
         phoned.update(caller_phone="")
+        # An address SMS of a closed night still waiting (provider down, worker stopped) is given up:
+        # its number leaves the outbox with the night, as it leaves the request.
+        waiting_sms = [int(ref) for ref in outbox.pending_refs(SMS_PURPOSE) if ref.isdigit()]
+        outbox.abandon(
+            SMS_PURPOSE,
+            NightAllocation.objects.filter(pk__in=waiting_sms, night__lt=tonight).values_list(
+                "pk", flat=True
+            ),
+            "abandonné à la clôture de la nuit",
+        )
         for territory_id, night in to_close:
             row = night_rows(territory_id, night, night)[0]
             figures = NightFigures(territory_id=territory_id, night=night, closed_at=now_, **row.stored())

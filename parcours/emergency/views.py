@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from parcours.core import errors
+from parcours.core import errors, outbox
 from parcours.core.forms import add_validation_errors
 from parcours.core.lookup import get_visible_or_404
 from parcours.core.versioning import StaleVersionError
@@ -210,8 +210,10 @@ def _request_context(request, found: EmergencyRequest) -> dict:
             )[:60]
         )
     allocations = list(found.allocations.select_related("unit__facility__commune").order_by("night", "pk"))
+    sms_status = outbox.last_status(services.SMS_PURPOSE, [a.pk for a in allocations])
     for allocation in allocations:
         allocation.request = found
+        allocation.sms_status = sms_status.get(str(allocation.pk), "")
         allocation.place_shown = perms.can_see_allocated_place(
             request.user, allocation, allocation_screen=True
         )
@@ -363,7 +365,7 @@ def allocation_action(request, pk, action):
             form = SmsForm(request.POST)
             phone = form.cleaned_data["phone"] if form.is_valid() else ""
             services.allocation_send_sms(actor=request.user, allocation=allocation, phone=phone)
-            messages.success(request, _("SMS envoyé."))
+            messages.success(request, _("SMS en cours d'envoi : son état s'affiche sur la nuitée."))
         else:
             raise Http404
     except services.Conflict as exc:

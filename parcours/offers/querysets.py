@@ -1,5 +1,7 @@
 """Reads of the offer: who may manage what (consistent with perms.py) and the availability counts."""
 
+from collections.abc import Callable
+
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
@@ -68,16 +70,29 @@ class UnitQuerySet(models.QuerySet):
         return self.annotate(has_open_vacancy=Exists(Vacancy.objects.open().filter(unit=OuterRef("pk"))))
 
 
+# The other domains' work in progress that holds a vacancy (orientation: a proposal pending or
+# accepted), each a callable giving a filter on Vacancy; registered by those apps at start-up
+# (`vacancy_hold`) so that the offer never imports them (docs/architecture.md).
+VACANCY_HOLDS: list[Callable[[], Q]] = []
+
+
+def vacancy_hold(condition: Callable[[], Q]) -> Callable[[], Q]:
+    VACANCY_HOLDS.append(condition)
+    return condition
+
+
 class VacancyQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status="open")
 
     def with_proposal_in_progress(self):
         """Vacancies a household has been proposed for and not yet answered for good (pending or
-        accepted): withdrawing one would leave that proposal alive on a dead vacancy."""
-        from parcours.orientation.choices import OPEN_PROPOSAL_STATUSES
-
-        return self.filter(proposals__status__in=sorted(OPEN_PROPOSAL_STATUSES)).distinct()
+        accepted): withdrawing one would leave that proposal alive on a dead vacancy. The conditions
+        come from the domains that hold vacancies (`vacancy_hold`)."""
+        held = Q(pk__in=[])
+        for condition in VACANCY_HOLDS:
+            held |= condition()
+        return self.filter(held).distinct()
 
     def manageable_by(self, user):
         q = manageable_filter(user, "unit__facility__")

@@ -4,13 +4,12 @@ validated request expires, expire the requests not renewed in time, chase unansw
 import datetime as dt
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parcours.core import audit
+from parcours.core import audit, outbox
 
 from . import expiry, proposals, services
 from .choices import TransitionKind
@@ -36,13 +35,13 @@ def _remind_expiry(insertion_request: InsertionRequest, until: dt.date) -> None:
     recipients = referent_emails(insertion_request.household)
     if recipients:
         url = settings.PARCOURS_SITE_URL + reverse("orientation:detail", args=[insertion_request.pk])
-        send_mail(
-            _("Parcours : la demande n° %(n)s expire bientôt") % {"n": insertion_request.pk},
-            _("La demande d'insertion n° %(n)s expire le %(d)s. Actualisez-la si elle tient toujours :")
+        outbox.send_email(
+            to=recipients,
+            subject=_("Parcours : la demande n° %(n)s expire bientôt") % {"n": insertion_request.pk},
+            body=_("La demande d'insertion n° %(n)s expire le %(d)s. Actualisez-la si elle tient toujours :")
             % {"n": insertion_request.pk, "d": until.strftime("%d/%m/%Y")}
             + f"\n\n{url}\n",
-            None,
-            recipients,
+            purpose="orientation.expiry_reminder",
         )
 
 

@@ -8,14 +8,13 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError  # noqa: F401  (callers catch it: Forbidden is one)
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parcours.core import audit, errors
+from parcours.core import audit, errors, outbox
 from parcours.offers.choices import FacilityKind, VacancyStatus
 from parcours.offers.models import Vacancy
 
@@ -113,7 +112,7 @@ def parked_until(household_id: int, facility_id: int, on: dt.date | None = None)
     return parking.until if parking else None
 
 
-def _notify_facility(proposal: Proposal, subject: str, body: str) -> int:
+def _notify_facility(proposal: Proposal, subject: str, body: str, purpose: str) -> int:
     """Tell the facility's managers (or the landlord's staff) a proposal needs them: a link, no name."""
     from parcours.accounts.models import Membership
     from parcours.accounts.roles import Role
@@ -132,7 +131,7 @@ def _notify_facility(proposal: Proposal, subject: str, body: str) -> int:
     )
     if emails:
         url = settings.PARCOURS_SITE_URL + reverse("orientation:proposal", args=[proposal.pk])
-        send_mail(subject, f"{body}\n\n{url}\n", None, emails)
+        outbox.send_email(to=emails, subject=subject, body=f"{body}\n\n{url}\n", purpose=purpose)
     return len(emails)
 
 
@@ -201,6 +200,7 @@ def proposal_create(
         proposal,
         _("Parcours : une proposition du SIAO vous attend"),
         _("Le SIAO vous propose un ménage pour une de vos vacances. Répondez depuis Parcours :"),
+        "orientation.proposal_notice",
     )
     return proposal
 
@@ -422,16 +422,16 @@ def partner_link_create(*, actor, proposal: Proposal, recipient: str) -> tuple[P
     # The token names the link and its proposal: it opens that proposal only, and nothing else.
     token = signing.dumps({"link": link.pk, "proposal": proposal.pk}, salt=LINK_SALT)
     url = settings.PARCOURS_SITE_URL + reverse("orientation:partner", args=[token])
-    send_mail(
-        _("Parcours : une proposition du SIAO vous attend"),
-        _(
+    outbox.send_email(
+        to=[recipient],
+        subject=_("Parcours : une proposition du SIAO vous attend"),
+        body=_(
             "Le SIAO vous propose un ménage pour une de vos places. Ce lien personnel est valable "
             "jusqu'au %(d)s ; ne le transférez pas :"
         )
         % {"d": timezone.localtime(link.expires_at).strftime("%d/%m/%Y")}
         + f"\n\n{url}\n",
-        None,
-        [recipient],
+        purpose="orientation.partner_link",
     )
     _event(proposal, proposal.status, proposal.status, actor=actor, note=_("Lien partenaire envoyé."))
     audit.record_write(actor=actor, action="orientation.partner_link.create", obj=link, fields=["recipient"])
@@ -504,6 +504,7 @@ def proposal_remind(*, proposal: Proposal) -> int:
         proposal,
         _("Parcours : une proposition attend toujours votre réponse"),
         _("Une proposition du SIAO attend votre réponse depuis plusieurs jours :"),
+        "orientation.proposal_reminder",
     )
     Proposal.objects.filter(pk=proposal.pk).update(reminded_at=timezone.now())
     _event(proposal, proposal.status, proposal.status, actor=None, note=_("Relance envoyée à la structure."))

@@ -146,6 +146,7 @@ NOT_PERSONAL_PAGES = {
     "support:workshops": "the workshops' titles and dates, no names",
     "support:programmes": "the programmes, no names",
     "network:": "network administration: organizations and accounts of professionals",
+    "core:deliveries": "the delivery log: masked recipients and purpose codes, never a message",
 }
 
 # API GET operations: path → kind (record), "list", or why it shows no one.

@@ -1,6 +1,7 @@
 """`parcours remind-reviews`: tell each referent which of their measures have an overdue review.
 
-Run daily by cron. A dry run by default (prints what would be sent); `--wet-run` sends the emails and
+Run daily by cron. A dry run by default (prints what would be sent); `--wet-run` queues the emails
+(the worker sends them, parcours.core.outbox) and
 stamps the reviews so that one overdue review is recalled at most once a week. The email holds
 measure numbers and links only: no name, no detail of the support.
 """
@@ -9,12 +10,11 @@ import datetime as dt
 from collections import defaultdict
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from parcours.core import audit
+from parcours.core import audit, outbox
 from parcours.support.models import MeasureReview
 
 RECALL_EVERY = dt.timedelta(days=7)
@@ -68,13 +68,15 @@ class Command(BaseCommand):
                 f"{base_url}/accompagnement/mesures/{r.measure_id}/"
                 for r in reviews
             ]
-            send_mail(
-                subject="Parcours — points d'étape d'accompagnement en retard",
-                message="Bonjour,\n\nCes points d'étape sont dépassés :\n\n" + "\n".join(lines) + "\n",
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=[referent.email],
-            )
             with transaction.atomic():
+                # Sent by the worker once the reviews are stamped: a failure here sends nothing.
+                outbox.send_email(
+                    to=[referent.email],
+                    subject="Parcours — points d'étape d'accompagnement en retard",
+                    body="Bonjour,\n\nCes points d'étape sont dépassés :\n\n" + "\n".join(lines) + "\n",
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    purpose="support.review_reminder",
+                )
                 MeasureReview.objects.filter(pk__in=[r.pk for r in reviews]).update(reminded_at=now)
                 audit.record_write(
                     actor=None, action="support.review.remind", obj=referent, fields=["reminded_at"]
