@@ -17,12 +17,7 @@ from parcours.households.models import Household
 from parcours.households.services import record_read, record_reads
 
 from .. import perms, services
-from ..choices import (
-    AlertCloseReason,
-    AlertKind,
-    AlertStatus,
-    Intensity,
-)
+from ..choices import AlertCloseReason, AlertKind, AlertStatus, Intensity
 from ..models import PreventionAlert
 from ._common import ERRORS, PageIn, _value, router
 from .measures import MeasureOut, _kind, _measure_out, _measure_queryset

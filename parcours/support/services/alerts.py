@@ -13,18 +13,8 @@ from parcours.accounts.roles import OrganizationType, Role
 from parcours.core import audit
 
 from .. import perms
-from ..choices import (
-    AlertCloseReason,
-    AlertKind,
-    AlertStatus,
-    Intensity,
-)
-from ..models import (
-    AlertEvent,
-    MeasureKind,
-    PreventionAlert,
-    SupportMeasure,
-)
+from ..choices import AlertCloseReason, AlertKind, AlertStatus, Intensity
+from ..models import AlertEvent, MeasureKind, PreventionAlert, SupportMeasure
 from ._common import Conflict, _bump, _check_version, _membership, _require, _user
 from .measures import measure_create
 

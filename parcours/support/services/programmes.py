@@ -14,11 +14,7 @@ from parcours.core import audit
 
 from .. import perms
 from ..choices import FundingSource
-from ..models import (
-    Programme,
-    ProgrammeFunding,
-    ProgrammeHousing,
-)
+from ..models import Programme, ProgrammeFunding, ProgrammeHousing
 from ._common import Conflict, _membership, _require
 
 

@@ -9,16 +9,8 @@ from django.utils.translation import gettext as _
 from parcours.core import audit
 
 from .. import perms
-from ..choices import (
-    Axis,
-)
-from ..models import (
-    Attendance,
-    ProjectGoal,
-    Workshop,
-    WorkshopEnrolment,
-    WorkshopSession,
-)
+from ..choices import Axis
+from ..models import Attendance, ProjectGoal, Workshop, WorkshopEnrolment, WorkshopSession
 from ._common import Conflict, _membership, _require
 
 

@@ -19,12 +19,6 @@ def _stale_message() -> str:
     )
 
 
-def _int(value) -> int:
-    """A posted identifier; anything else than digits finds nothing (a 404, never a 500)."""
-    value = (value or "").strip()
-    return int(value) if value.isdigit() else 0
-
-
 def _crumbs(*more):
     return [(_("Accompagnement"), reverse("support:measures")), *more]
 

@@ -21,9 +21,7 @@ from parcours.households.perms import can_view_household
 from parcours.households.services import record_read, record_reads
 
 from .. import forms, perms, services
-from ..models import (
-    PreventionAlert,
-)
+from ..models import PreventionAlert
 from ._common import PAGE_SIZE, _crumbs, _fail, _people
 
 

@@ -1,35 +1,28 @@
 """Pages of support measures and of the network's kinds of measure."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from parcours.accounts.models import Organization
 from parcours.core import errors
 from parcours.core.forms import add_validation_errors
 from parcours.core.lookup import get_visible_or_404
 from parcours.core.versioning import StaleVersionError
-from parcours.households.models import Consent, Household
+from parcours.households.models import Household
 from parcours.households.perms import can_view_household
 from parcours.households.services import record_read, record_reads
 
 from .. import forms, perms, services
-from ..models import (
-    GoalStep,
-    MeasureCoworker,
-    MeasureKind,
-    MeasureReview,
-    Programme,
-    ProjectGoal,
-    SupportMeasure,
-)
-from ._common import PAGE_SIZE, _crumbs, _fail, _form_errors, _int, _people
-
-# Measures
+from ..models import MeasureKind, Programme, SupportMeasure
+from ._common import PAGE_SIZE, _crumbs, _fail, _form_errors, _people
 
 
 def measure_list(request):
@@ -111,34 +104,16 @@ def _get_measure(request, pk) -> SupportMeasure:
     return get_visible_or_404(queryset, pk, request.user)
 
 
-def _coworker_candidates(measure):
-    consented = Consent.objects.active().filter(household_id=measure.household_id, purpose="support")
-    current = measure.coworkers.filter(ended_at__isnull=True).values("organization_id")
-    return (
-        Organization.objects.active()
-        .filter(pk__in=consented.values("organization_id"))
-        .exclude(pk=measure.organization_id)
-        .exclude(pk__in=current)
-    )
+def _measure_form(name, measure, data=None):
+    return MEASURE_ACTIONS[name].form(data, measure=measure, prefix=name)
 
 
 def _measure_forms(measure, data=None, only=None):
-    """The forms of the measure page; `only` binds one of them to the posted data."""
-
-    def bind(name):
-        return data if name == only else None
-
-    goals = measure.goals.all()
+    """The forms shown on the measure page; `only` binds one of them to the posted data."""
     return {
-        "intensity": forms.IntensityForm(bind("intensity"), prefix="intensity"),
-        "review": forms.ReviewForm(bind("review"), prefix="review"),
-        "goal": forms.GoalForm(bind("goal"), prefix="goal"),
-        "action": forms.ActionForm(bind("action"), prefix="action", goals=goals),
-        "coworker": forms.CoworkerForm(
-            bind("coworker"), prefix="coworker", organizations=_coworker_candidates(measure)
-        ),
-        "close": forms.CloseForm(bind("close"), prefix="close", initial={"version": measure.version}),
-        "reopen": forms.ReopenForm(bind("reopen"), prefix="reopen", initial={"version": measure.version}),
+        name: _measure_form(name, measure, data if name == only else None)
+        for name, entry in MEASURE_ACTIONS.items()
+        if entry.on_page
     }
 
 
@@ -180,143 +155,66 @@ def measure_detail(request, pk, bound=None, status=200):
     return render(request, "support/measure_detail.html", context, status=status)
 
 
+@dataclass(frozen=True)
+class MeasureAction:
+    """What one action of the measure page posts (`form`), does (`service`) and says (`message`).
+    `on_page`: an invalid form is shown again on the page (400) rather than as messages;
+    `allowed(user, measure)`: who may (the others get a 404)."""
+
+    form: type[forms.MeasureActionForm]
+    service: Callable[..., object]
+    message: str
+    on_page: bool = True
+    allowed: Callable[..., bool] = perms.can_manage_measure
+
+
+SAVED = gettext_lazy("C'est enregistré.")
+
 MEASURE_ACTIONS = {
-    "intensity",
-    "review",
-    "hold",
-    "goal",
-    "goal_status",
-    "step",
-    "step_done",
-    "action",
-    "coworker",
+    "intensity": MeasureAction(forms.IntensityForm, services.measure_set_intensity, SAVED),
+    "review": MeasureAction(forms.ReviewForm, services.review_plan, SAVED),
+    "hold": MeasureAction(forms.ReviewHoldForm, services.review_hold, SAVED, on_page=False),
+    "goal": MeasureAction(forms.GoalForm, services.goal_create, SAVED),
+    "goal_status": MeasureAction(forms.GoalStatusForm, services.goal_set_status, SAVED, on_page=False),
+    "step": MeasureAction(forms.StepForm, services.step_add, SAVED, on_page=False),
+    "step_done": MeasureAction(forms.StepDoneForm, services.step_done, SAVED, on_page=False),
+    "action": MeasureAction(
+        forms.ActionForm, services.action_log, SAVED, allowed=perms.can_view_measure_details
+    ),
+    "coworker": MeasureAction(forms.CoworkerForm, services.coworker_add, SAVED),
+    "coworker_end": MeasureAction(forms.CoworkerEndForm, services.coworker_end, SAVED, on_page=False),
+    "close": MeasureAction(forms.CloseForm, services.measure_close, SAVED),
+    "reopen": MeasureAction(forms.ReopenForm, services.measure_reopen, SAVED),
 }
-MEASURE_ACTIONS |= {"coworker_end", "close", "reopen"}
 
 
 @require_POST
 def measure_action(request, pk, action):
+    """One dispatcher for every action of MEASURE_ACTIONS: check, clean, call the service, say it."""
     measure = _get_measure(request, pk)
-    if action not in MEASURE_ACTIONS:
+    entry = MEASURE_ACTIONS.get(action)
+    if entry is None or not entry.allowed(request.user, measure):
         raise Http404
-    if action == "action":
-        if not perms.can_view_measure_details(request.user, measure):
-            raise Http404
-    elif not perms.can_manage_measure(request.user, measure):
-        raise Http404
-    data = request.POST
-    user = request.user
-    form = None
+    form = _measure_form(action, measure, request.POST)
+    if not form.is_valid():
+        if entry.on_page:
+            return measure_detail(
+                request, pk, bound=_measure_forms(measure, request.POST, only=action), status=400
+            )
+        _form_errors(request, form)
+        return redirect("support:measure", pk=measure.pk)
     try:
-        if action in ("intensity", "review", "goal", "action", "coworker", "close", "reopen"):
-            form = _measure_forms(measure, data, only=action)[action]
-            if not form.is_valid():
-                return measure_detail(
-                    request, pk, bound=_measure_forms(measure, data, only=action), status=400
-                )
-            d = form.cleaned_data
-            if action == "intensity":
-                services.measure_set_intensity(
-                    actor=user,
-                    measure=measure,
-                    level=d["level"],
-                    from_date=d["from_date"],
-                    reason=d["reason"],
-                )
-            elif action == "review":
-                services.review_plan(actor=user, measure=measure, planned_on=d["planned_on"])
-            elif action == "goal":
-                services.goal_create(
-                    actor=user,
-                    measure=measure,
-                    axis=d["axis"],
-                    title=d["title"],
-                    written_with_person=d["written_with_person"],
-                )
-            elif action == "action":
-                services.action_log(
-                    actor=user,
-                    measure=measure,
-                    kind=d["kind"],
-                    happened_on=d["happened_on"],
-                    duration_minutes=d["duration_minutes"],
-                    note=d["note"],
-                    confidentiality=d["confidentiality"],
-                    goal=d["goal"],
-                )
-            elif action == "coworker":
-                services.coworker_add(
-                    actor=user, measure=measure, organization=d["organization"], role=d["role"]
-                )
-            elif action == "close":
-                services.measure_close(
-                    actor=user,
-                    measure=measure,
-                    version=d["version"],
-                    reason=d["reason"],
-                    ended_on=d["ended_on"],
-                    comment=d["comment"],
-                    evaluations=form.evaluations(),
-                    eviction_avoided=forms.yes_no(d["eviction_avoided"]),
-                )
-            elif action == "reopen":
-                services.measure_reopen(
-                    actor=user,
-                    measure=measure,
-                    version=d["version"],
-                    comment=d["comment"],
-                    next_review_on=d["next_review_on"],
-                )
-        elif action == "hold":
-            form = forms.ReviewHoldForm(data, prefix="hold")
-            if form.is_valid():
-                review = MeasureReview.objects.filter(measure=measure, pk=form.cleaned_data["review"]).first()
-                if review is None:
-                    raise Http404
-                services.review_hold(
-                    actor=user,
-                    review=review,
-                    held_on=form.cleaned_data["held_on"],
-                    summary=form.cleaned_data["summary"],
-                )
-            else:
-                _form_errors(request, form)
-        elif action == "step":
-            form = forms.StepForm(data, prefix="step")
-            if form.is_valid():
-                goal = ProjectGoal.objects.filter(measure=measure, pk=form.cleaned_data["goal"]).first()
-                if goal is None:
-                    raise Http404
-                services.step_add(
-                    actor=user,
-                    goal=goal,
-                    label=form.cleaned_data["label"],
-                    due_on=form.cleaned_data["due_on"],
-                )
-            else:
-                _form_errors(request, form)
-        elif action == "step_done":
-            step = GoalStep.objects.filter(goal__measure=measure, pk=_int(data.get("step"))).first()
-            if step is None:
-                raise Http404
-            services.step_done(actor=user, step=step)
-        elif action == "goal_status":
-            goal = ProjectGoal.objects.filter(measure=measure, pk=_int(data.get("goal"))).first()
-            if goal is None:
-                raise Http404
-            services.goal_set_status(actor=user, goal=goal, status=data.get("status", ""))
-        elif action == "coworker_end":
-            coworker = MeasureCoworker.objects.filter(measure=measure, pk=_int(data.get("coworker"))).first()
-            if coworker is None:
-                raise Http404
-            services.coworker_end(actor=user, coworker=coworker)
+        arguments = form.arguments()
+    except ObjectDoesNotExist:
+        raise Http404 from None
+    try:
+        entry.service(actor=request.user, **arguments)
     except (services.Conflict, StaleVersionError, ValidationError) as exc:
         _fail(request, exc)
     except PermissionDenied:
         raise Http404 from None
     else:
-        if form is None or form.is_valid():
-            messages.success(request, _("C'est enregistré."))
+        messages.success(request, entry.message)
     return redirect("support:measure", pk=measure.pk)
 
 

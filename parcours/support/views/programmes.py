@@ -18,10 +18,7 @@ from parcours.households.services import record_reads
 from parcours.offers.models import Unit
 
 from .. import forms, perms, services
-from ..models import (
-    Programme,
-    ProgrammeHousing,
-)
+from ..models import Programme, ProgrammeHousing
 from ..reports import report_for
 from ._common import _crumbs, _fail, _form_errors
 

@@ -14,13 +14,8 @@ from parcours.households.models import Household
 from parcours.households.services import record_reads
 
 from .. import forms, perms, services
-from ..models import (
-    ProjectGoal,
-    SupportMeasure,
-    Workshop,
-    WorkshopSession,
-)
-from ._common import _crumbs, _fail, _form_errors, _int
+from ..models import ProjectGoal, SupportMeasure, Workshop, WorkshopSession
+from ._common import _crumbs, _fail, _form_errors
 
 
 def workshop_list(request):
@@ -126,14 +121,14 @@ def workshop_action(request, pk, action):
             if not perms.can_manage_workshop(request.user, workshop):
                 raise Http404
             session = WorkshopSession.objects.filter(
-                workshop=workshop, pk=_int(request.POST.get("session"))
+                workshop=workshop, pk=forms.posted_id(request.POST.get("session"))
             ).first()
             if session is None:
                 raise Http404
             services.attendance_record(
                 actor=request.user,
                 session=session,
-                present_enrolment_ids=[i for i in request.POST.getlist("present") if i.isdigit()],
+                present_enrolment_ids=[forms.posted_id(i) for i in request.POST.getlist("present")],
             )
     except (services.Conflict, ValidationError) as exc:
         _fail(request, exc)
