@@ -21,7 +21,8 @@ from .choices import (
     Intensity,
     MeasureStatus,
 )
-from .models import MeasureKind
+from .models import GoalStep, MeasureKind
+from .querysets import coworker_candidates
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CONSENT_CHOICES = [
@@ -90,37 +91,103 @@ class AlertMeasureForm(StyledFormMixin, ConsentMixin):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class IntensityForm(StyledFormMixin, forms.Form):
+class MeasureActionForm(StyledFormMixin, forms.Form):
+    """A form of the measure page's actions (`views.measures.MEASURE_ACTIONS`), bound to its measure:
+    `arguments()` turns what it cleaned into the keyword arguments of the action's service."""
+
+    def __init__(self, *args, measure, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.measure = measure
+        if "version" in self.fields:
+            self.initial.setdefault("version", measure.version)
+
+    def arguments(self) -> dict:
+        """The service's keyword arguments; a record named by the form but not in this measure raises
+        its `DoesNotExist` (the page answers 404)."""
+        return {"measure": self.measure, **self.cleaned_data}
+
+
+class ButtonForm(MeasureActionForm):
+    """The form behind a button of the measure page: its fields are posted without a prefix."""
+
+    def __init__(self, *args, prefix=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+def posted_id(value) -> int:
+    """A posted identifier; anything else than ASCII digits finds nothing (a 404, never a 500:
+    `"²".isdigit()` is true but `int("²")` fails)."""
+    value = (value or "").strip()
+    return int(value) if value.isascii() and value.isdigit() else 0
+
+
+class PostedId(forms.Field):
+    """A button's identifier field, cleaned by `posted_id`."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        return posted_id(value)
+
+
+class IntensityForm(MeasureActionForm):
     level = forms.ChoiceField(label=_("Nouvelle intensité"), choices=Intensity.choices)
     from_date = forms.DateField(label=_("À partir du"), widget=DATE, initial=timezone.localdate)
     reason = forms.CharField(label=_("Motif"), max_length=300, required=False)
 
 
-class ReviewForm(StyledFormMixin, forms.Form):
+class ReviewForm(MeasureActionForm):
     planned_on = forms.DateField(label=_("Date du point d'étape"), widget=DATE)
 
 
-class ReviewHoldForm(StyledFormMixin, forms.Form):
+class ReviewHoldForm(MeasureActionForm):
     review = forms.IntegerField(widget=forms.HiddenInput)
     held_on = forms.DateField(label=_("Tenu le"), widget=DATE, initial=timezone.localdate)
     summary = forms.CharField(
         label=_("Synthèse écrite avec la personne"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
+    def arguments(self) -> dict:
+        data = self.cleaned_data
+        review = self.measure.reviews.get(pk=data["review"])
+        return {"review": review, "held_on": data["held_on"], "summary": data["summary"]}
 
-class GoalForm(StyledFormMixin, forms.Form):
+
+class GoalForm(MeasureActionForm):
     axis = forms.ChoiceField(label=_("Axe"), choices=Axis.choices)
     title = forms.CharField(label=_("Objectif"), max_length=300)
     written_with_person = forms.BooleanField(label=_("Écrit avec la personne"), required=False, initial=True)
 
 
-class StepForm(StyledFormMixin, forms.Form):
+class GoalStatusForm(ButtonForm):
+    goal = PostedId()
+    status = forms.Field(required=False)
+
+    def arguments(self) -> dict:
+        goal = self.measure.goals.get(pk=self.cleaned_data["goal"])
+        return {"goal": goal, "status": self.cleaned_data["status"] or ""}
+
+
+class StepForm(MeasureActionForm):
     goal = forms.IntegerField(widget=forms.HiddenInput)
     label = forms.CharField(label=_("Nouvelle étape"), max_length=300)
     due_on = forms.DateField(label=_("Échéance"), widget=DATE, required=False)
 
+    def arguments(self) -> dict:
+        data = self.cleaned_data
+        goal = self.measure.goals.get(pk=data["goal"])
+        return {"goal": goal, "label": data["label"], "due_on": data["due_on"]}
 
-class ActionForm(StyledFormMixin, forms.Form):
+
+class StepDoneForm(ButtonForm):
+    step = PostedId()
+
+    def arguments(self) -> dict:
+        return {"step": GoalStep.objects.get(goal__measure=self.measure, pk=self.cleaned_data["step"])}
+
+
+class ActionForm(MeasureActionForm):
     kind = forms.ChoiceField(label=_("Nature"), choices=ActionKind.choices)
     happened_on = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
     duration_minutes = forms.IntegerField(
@@ -135,12 +202,12 @@ class ActionForm(StyledFormMixin, forms.Form):
         help_text=_("Un bailleur ne lit jamais les notes d'accompagnement."),
     )
 
-    def __init__(self, *args, goals=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["goal"].queryset = goals
+        self.fields["goal"].queryset = self.measure.goals.all()
 
 
-class CoworkerForm(StyledFormMixin, forms.Form):
+class CoworkerForm(MeasureActionForm):
     organization = forms.ModelChoiceField(
         label=_("Organisation"),
         queryset=None,
@@ -151,12 +218,19 @@ class CoworkerForm(StyledFormMixin, forms.Form):
     )
     role = forms.CharField(label=_("Rôle dans l'accompagnement"), max_length=200, required=False)
 
-    def __init__(self, *args, organizations=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations
+        self.fields["organization"].queryset = coworker_candidates(self.measure)
 
 
-class CloseForm(StyledFormMixin, forms.Form):
+class CoworkerEndForm(ButtonForm):
+    coworker = PostedId()
+
+    def arguments(self) -> dict:
+        return {"coworker": self.measure.coworkers.get(pk=self.cleaned_data["coworker"])}
+
+
+class CloseForm(MeasureActionForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.ChoiceField(label=_("Motif de clôture"), choices=CloseReason.choices)
     ended_on = forms.DateField(label=_("Fin"), widget=DATE, initial=timezone.localdate)
@@ -197,8 +271,20 @@ class CloseForm(StyledFormMixin, forms.Form):
             result[Perspective.LANDLORD] = (data["landlord_outcome"], data["landlord_comment"])
         return result
 
+    def arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "measure": self.measure,
+            "version": data["version"],
+            "reason": data["reason"],
+            "ended_on": data["ended_on"],
+            "comment": data["comment"],
+            "evaluations": self.evaluations(),
+            "eviction_avoided": yes_no(data["eviction_avoided"]),
+        }
 
-class ReopenForm(StyledFormMixin, forms.Form):
+
+class ReopenForm(MeasureActionForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     comment = forms.CharField(
         label=_("Pourquoi reprendre"), widget=forms.Textarea(attrs={"rows": 2}), required=False

@@ -108,3 +108,19 @@ class ProgrammeQuerySet(models.QuerySet):
         if membership.role in (Role.LANDLORD, Role.SOCIAL_WORKER, Role.FACILITY_MANAGER):
             return self.filter(Q(landlord_id=org.pk) | Q(association_id=org.pk))
         return self.none()
+
+
+def coworker_candidates(measure):
+    """The organizations that may join a measure as co-workers: active, with the household's active
+    consent to share for support, neither the carrying organization nor a current co-worker."""
+    from parcours.accounts.models import Organization
+    from parcours.households.models import Consent
+
+    consented = Consent.objects.active().filter(household_id=measure.household_id, purpose="support")
+    current = measure.coworkers.filter(ended_at__isnull=True).values("organization_id")
+    return (
+        Organization.objects.active()
+        .filter(pk__in=consented.values("organization_id"))
+        .exclude(pk=measure.organization_id)
+        .exclude(pk__in=current)
+    )

@@ -1,31 +1,24 @@
-"""API v1 of support and prevention: measures, their actions, goals and closing, prevention alerts,
-programme reports (api-v1.md, « Support and prevention »)."""
+"""API v1 of support measures: kinds, measures, closing and reopening, goals, actions."""
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Literal
 
 from django.db.models import Prefetch
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Schema, Status
 
-from parcours.accounts.models import Organization, User
 from parcours.api.errors import ApiError
 from parcours.api.pagination import page_of
 from parcours.api.schemas import ErrorOut
 from parcours.assessments.models import Perspective
 from parcours.core import errors
 from parcours.core.lookup import get_visible_or_404
-from parcours.households import visibility
 from parcours.households.models import Household
 from parcours.households.perms import can_view_household
 from parcours.households.services import record_read, record_reads
 
-from . import perms, services
-from .choices import (
+from .. import perms, services
+from ..choices import (
     ActionKind,
-    AlertCloseReason,
-    AlertKind,
-    AlertStatus,
     Axis,
     CloseReason,
     Confidentiality,
@@ -33,18 +26,8 @@ from .choices import (
     Intensity,
     MeasureStatus,
 )
-from .models import MeasureKind, PreventionAlert, Programme, SupportAction, SupportMeasure
-from .reports import Hidden, report_for
-
-router = Router(tags=["accompagnement et prévention"])
-
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-
-
-class PageIn(Schema):
-    limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0)
-
+from ..models import MeasureKind, Programme, SupportAction, SupportMeasure
+from ._common import ERRORS, PageIn, _value, router
 
 # Reference lists
 
@@ -316,10 +299,6 @@ class CloseIn(Schema):
     eviction_avoided: bool | None = None
 
 
-def _value(v):
-    return str(v.value if hasattr(v, "value") else v)
-
-
 def _managed(request, measure_id) -> SupportMeasure:
     measure = _get_measure(request, measure_id)
     if not perms.can_manage_measure(request.user, measure):
@@ -523,335 +502,3 @@ def log_action(request, measure_id: int, payload: ActionIn):
         goal=goal,
     )
     return Status(201, _action_out(request, action))
-
-
-# Prevention alerts
-
-
-class AlertIn(Schema):
-    household: int
-    kind: AlertKind
-    detail: str = Field("", max_length=4000)
-    amount: Decimal | None = Field(None, ge=0, max_digits=9, decimal_places=2)
-    months: int | None = Field(None, ge=0, le=120)
-
-
-class AlertOut(Schema):
-    id: int
-    version: int
-    household: int
-    landlord: int
-    kind: str
-    detail: str
-    amount: str | None
-    months: int | None
-    status: str
-    siao: int | None
-    association: int | None = Field(None, description="null for the landlord that raised the alert")
-    assigned_organization: int | None
-    assigned_to: int | None
-    due_on: date | None
-    measure: int | None
-    close_reason: str
-    eviction_avoided: bool | None
-    created_at: datetime
-    closed_at: datetime | None
-
-
-class AlertPage(Schema):
-    count: int
-    results: list[AlertOut]
-
-
-def _alert_out(a: PreventionAlert, user=None) -> dict:
-    """The alert as the caller may read it (households.visibility): a landlord does not learn which
-    association follows the household nor who took the alert."""
-    fields = visibility.readable_fields(user, "alert") if user is not None else frozenset()
-    return {
-        "id": a.pk,
-        "version": a.version,
-        "household": a.household_id,
-        "landlord": a.landlord_id,
-        "kind": a.kind,
-        "detail": a.detail,
-        "amount": None if a.amount is None else f"{a.amount:.2f}",
-        "months": a.months,
-        "status": a.status,
-        "siao": a.siao_id,
-        "association": a.association_id if "association" in fields else None,
-        "assigned_organization": a.assigned_organization_id if "assigned_organization" in fields else None,
-        "assigned_to": a.assigned_to_id if "assigned_to" in fields else None,
-        "due_on": a.due_on,
-        "measure": a.measure_id,
-        "close_reason": a.close_reason if perms.landlord_may_read_close_reason(user, a) else "",
-        "eviction_avoided": a.eviction_avoided,
-        "created_at": a.created_at,
-        "closed_at": a.closed_at,
-    }
-
-
-@router.post(
-    "/prevention-alerts",
-    response={201: AlertOut, **ERRORS},
-    summary="Lever une alerte de prévention (bailleur)",
-)
-def raise_alert(request, payload: AlertIn):
-    household = Household.objects.alive().filter(pk=payload.household).first()
-    if household is None or not perms.can_raise_alert(request.user, household):
-        raise ApiError(404, "not_found", "Ménage introuvable.")
-    alert = services.alert_raise(
-        actor=request.user,
-        household=household,
-        kind=_value(payload.kind),
-        detail=payload.detail,
-        amount=payload.amount,
-        months=payload.months,
-    )
-    return Status(201, _alert_out(alert, request.user))
-
-
-class AlertFilter(PageIn):
-    status: AlertStatus | None = None
-    pending: bool = False
-
-
-@router.get("/prevention-alerts", response={200: AlertPage}, summary="Les alertes de prévention visibles")
-def list_alerts(request, filters: Query[AlertFilter]):
-    qs = PreventionAlert.objects.visible_to(request.user)
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    if filters.pending:
-        qs = qs.pending()
-    page, count = page_of(
-        qs.select_related("household").order_by("-created_at", "-pk"), filters.limit, filters.offset
-    )
-    record_reads(
-        actor=request.user,
-        households=[a.household for a in page],
-        sections=["prevention"],
-        purpose="prevention",
-    )
-    return {"count": count, "results": [_alert_out(a, request.user) for a in page]}
-
-
-def _get_alert(request, alert_id: int) -> PreventionAlert:
-    queryset = PreventionAlert.objects.select_related("household")
-    return get_visible_or_404(queryset, alert_id, request.user, message="Alerte introuvable.")
-
-
-@router.get(
-    "/prevention-alerts/{int:alert_id}",
-    response={200: AlertOut, 404: ErrorOut},
-    summary="Une alerte de prévention",
-)
-def get_alert(request, alert_id: int):
-    alert = _get_alert(request, alert_id)
-    record_read(actor=request.user, household=alert.household, sections=["prevention"], purpose="prevention")
-    return _alert_out(alert, request.user)
-
-
-class TakeIn(Schema):
-    version: int
-    organization: int = Field(description="Le SIAO ou l'association référente destinataire de l'alerte.")
-    assigned_to: int | None = None
-    due_on: date | None = None
-
-
-@router.post(
-    "/prevention-alerts/{int:alert_id}/take",
-    response={200: AlertOut, **ERRORS},
-    summary="Prendre en charge (qui, pour quand)",
-)
-def take_alert(request, alert_id: int, payload: TakeIn):
-    alert = _get_alert(request, alert_id)
-    if not perms.can_triage_alert(request.user, alert):
-        raise errors.Forbidden()
-    organization = Organization.objects.filter(pk=payload.organization).first()
-    if organization is None:
-        raise ApiError(400, "invalid", "Organisation inconnue.", {"organization": ["Organisation inconnue."]})
-    assigned_to = None
-    if payload.assigned_to is not None:
-        assigned_to = User.objects.filter(pk=payload.assigned_to).first()
-        if assigned_to is None:
-            raise ApiError(400, "invalid", "Personne inconnue.", {"assigned_to": ["Personne inconnue."]})
-    alert = services.alert_take(
-        actor=request.user,
-        alert=alert,
-        version=payload.version,
-        organization=organization,
-        assigned_to=assigned_to,
-        due_on=payload.due_on,
-    )
-    return _alert_out(alert, request.user)
-
-
-class AlertMeasureIn(Schema):
-    version: int
-    kind: str
-    consent: Literal["accepted", "refused"]
-    informed_how: Literal["orally", "written", "interpreter", "signed"] = "orally"
-    intensity: Intensity = Intensity.REGULAR
-    next_review_on: date | None = None
-
-
-@router.post(
-    "/prevention-alerts/{int:alert_id}/measure",
-    response={201: MeasureOut, **ERRORS},
-    summary="Ouvrir un accompagnement depuis l'alerte",
-)
-def alert_measure(request, alert_id: int, payload: AlertMeasureIn):
-    alert = _get_alert(request, alert_id)
-    if not perms.can_open_measure_from_alert(request.user, alert):
-        raise errors.Forbidden()
-    measure = services.alert_open_measure(
-        actor=request.user,
-        alert=alert,
-        version=payload.version,
-        kind=_kind(payload.kind),
-        consent_given=payload.consent == "accepted",
-        informed_how=payload.informed_how,
-        intensity=_value(payload.intensity),
-        next_review_on=payload.next_review_on,
-    )
-    return Status(201, _measure_out(_measure_queryset().get(pk=measure.pk), details=True))
-
-
-class AlertCloseIn(Schema):
-    version: int
-    reason: AlertCloseReason
-    eviction_avoided: bool | None = None
-
-
-@router.post(
-    "/prevention-alerts/{int:alert_id}/close",
-    response={200: AlertOut, **ERRORS},
-    summary="Clore l'alerte avec un motif codé",
-)
-def close_alert(request, alert_id: int, payload: AlertCloseIn):
-    alert = _get_alert(request, alert_id)
-    if not perms.can_triage_alert(request.user, alert):
-        raise errors.Forbidden()
-    alert = services.alert_close(
-        actor=request.user,
-        alert=alert,
-        version=payload.version,
-        reason=_value(payload.reason),
-        eviction_avoided=payload.eviction_avoided,
-    )
-    return _alert_out(alert, request.user)
-
-
-# Programmes
-
-
-class ProgrammeOut(Schema):
-    id: int
-    name: str
-    landlord: int
-    association: int
-    territory: str
-    starts_on: date
-    ends_on: date | None
-    units: int
-
-
-class ProgrammePage(Schema):
-    count: int
-    results: list[ProgrammeOut]
-
-
-@router.get(
-    "/support/programmes", response={200: ProgrammePage}, summary="Les projets de logement accompagné"
-)
-def list_programmes(request, page: Query[PageIn]):
-    from django.db.models import Count
-
-    qs = (
-        Programme.objects.visible_to(request.user)
-        .select_related("territory")
-        .annotate(unit_count=Count("units"))
-        .order_by("name", "pk")
-    )
-    programmes, count = page_of(qs, page.limit, page.offset)
-    return {
-        "count": count,
-        "results": [
-            {
-                "id": p.pk,
-                "name": p.name,
-                "landlord": p.landlord_id,
-                "association": p.association_id,
-                "territory": p.territory.code,
-                "starts_on": p.starts_on,
-                "ends_on": p.ends_on,
-                "units": p.unit_count,
-            }
-            for p in programmes
-        ],
-    }
-
-
-class FundingOut(Schema):
-    source: str
-    label: str
-    amount: str
-
-
-class ReportOut(Schema):
-    programme: int
-    name: str
-    on: date
-    units: int
-    households_housed: int | None  # null: hidden (small count or its complement)
-    households_housed_now: int | None  # null: hidden (small count or its complement)
-    measures: int | None  # null: hidden (small count or its complement)
-    measures_open: int | None  # null: hidden (small count or its complement)
-    measures_closed: int | None  # null: hidden (small count or its complement)
-    actions: int
-    action_hours: str
-    alerts: int | None  # null: hidden (small count or its complement)
-    evictions_avoided: int | None  # null: hidden (small count or its complement)
-    funding_total: str
-    funding_by_source: list[FundingOut]
-    funding_per_household: str | None
-
-
-@router.get(
-    "/support/programmes/{int:programme_id}/report",
-    response={200: ReportOut, 404: ErrorOut},
-    summary="Le bilan d'un projet pour ses financeurs",
-)
-def get_report(request, programme_id: int, on: date | None = None):
-    programme = Programme.objects.visible_to(request.user).filter(pk=programme_id).first()
-    if programme is None:
-        raise ApiError(404, "not_found", "Projet introuvable.")
-    from django.utils import timezone
-
-    on = on or timezone.localdate()
-    r = report_for(request.user, programme, on=on)
-
-    def count(value):
-        return None if isinstance(value, Hidden) else value
-
-    return {
-        "programme": programme.pk,
-        "name": programme.name,
-        "on": on,
-        "units": r.units,
-        "households_housed": count(r.households_housed),
-        "households_housed_now": count(r.households_housed_now),
-        "measures": count(r.measures),
-        "measures_open": count(r.measures_open),
-        "measures_closed": count(r.measures_closed),
-        "actions": r.actions,
-        "action_hours": str(r.action_hours),
-        "alerts": count(r.alerts),
-        "evictions_avoided": count(r.evictions_avoided),
-        "funding_total": f"{r.funding_total:.2f}",
-        "funding_by_source": [
-            {"source": c, "label": lbl, "amount": f"{a:.2f}"} for c, lbl, a in r.funding_by_source
-        ],
-        "funding_per_household": None
-        if r.funding_per_household is None or isinstance(r.funding_per_household, Hidden)
-        else f"{r.funding_per_household:.2f}",
-    }
