@@ -1,10 +1,10 @@
 import pytest
 from django_otp import DEVICE_ID_SESSION_KEY
 
-from parcours.accounts import services as account_services
 from parcours.accounts.roles import Role
 
-from .factories import MembershipFactory, TerritoryFactory, confirmed_totp
+from .clock import freeze
+from .factories import MembershipFactory, TerritoryFactory, api_for, confirmed_totp
 
 
 @pytest.fixture
@@ -40,20 +40,19 @@ def api(client, db):
 
     def for_role(role=Role.SOCIAL_WORKER, **kwargs):
         membership = MembershipFactory(role=role, **kwargs)
-        _token, key = account_services.token_create(actor=membership.user, membership=membership, name="t")
-
-        def call(method, path, body=None):
-            return getattr(client, method)(
-                f"/api/v1{path}",
-                body,
-                content_type="application/json",
-                headers={"Authorization": f"Bearer {key}"},
-            )
-
+        call = api_for(client, membership)
         call.membership = membership
         return call
 
     return for_role
+
+
+@pytest.fixture
+def fixed_clock(monkeypatch):
+    """The clock stands still during the test (tests/clock.py): tests take today's date or tonight's
+    night, then compare it with what the services computed. Files that need it for every test say
+    `pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]`."""
+    return freeze(monkeypatch)
 
 
 @pytest.fixture(autouse=True)
