@@ -12,13 +12,14 @@ from parcours.households import services as household_services
 from parcours.offers.models import Facility, Unit, Vacancy
 from parcours.orientation import proposals, services
 
-from ..factories import MembershipFactory, OrganizationFactory, TerritoryFactory, UserFactory, make_household
-
-
-def as_member(membership):
-    user = membership.user
-    user.active_membership = membership
-    return user
+from ..factories import (
+    MembershipFactory,
+    OrganizationFactory,
+    TerritoryFactory,
+    UserFactory,
+    as_member,
+    make_household,
+)
 
 
 def validated_request(household, worker, coordinator):
