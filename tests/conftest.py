@@ -1,10 +1,19 @@
+from types import SimpleNamespace
+
 import pytest
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from parcours.accounts.roles import Role
 
 from .clock import freeze
-from .factories import MembershipFactory, TerritoryFactory, api_for, confirmed_totp
+from .factories import (
+    MembershipFactory,
+    OrganizationFactory,
+    TerritoryFactory,
+    api_for,
+    as_member,
+    confirmed_totp,
+)
 
 
 @pytest.fixture
@@ -53,6 +62,40 @@ def fixed_clock(monkeypatch):
     night, then compare it with what the services computed. Files that need it for every test say
     `pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]`."""
     return freeze(monkeypatch)
+
+
+@pytest.fixture
+def role_network(db):
+    """Départements 93 and 75; the SIAO 93, an association (« Association référente »), another
+    association, a landlord and a state service; one member of each role acting in its usual
+    organization (`users[role]`), and a social worker of the other association (`other_worker`)."""
+    TerritoryFactory(code="93")
+    TerritoryFactory(code="75")
+    siao = OrganizationFactory(siao=True, name="SIAO 93")
+    association = OrganizationFactory(name="Association référente")
+    partner = OrganizationFactory(name="Autre association")
+    landlord = OrganizationFactory(landlord=True, name="Bailleur")
+    state = OrganizationFactory(state=True, name="État")
+    orgs = {
+        Role.CALL_HANDLER: siao,
+        Role.SIAO_COORDINATOR: siao,
+        Role.SOCIAL_WORKER: association,
+        Role.FACILITY_MANAGER: association,
+        Role.LANDLORD: landlord,
+        Role.OBSERVER: state,
+        Role.NETWORK_ADMIN: siao,
+    }
+    users = {role: as_member(MembershipFactory(role=role, organization=org)) for role, org in orgs.items()}
+    other_worker = as_member(MembershipFactory(role=Role.SOCIAL_WORKER, organization=partner))
+    return SimpleNamespace(
+        siao=siao,
+        association=association,
+        partner=partner,
+        landlord=landlord,
+        state=state,
+        users=users,
+        other_worker=other_worker,
+    )
 
 
 @pytest.fixture(autouse=True)
