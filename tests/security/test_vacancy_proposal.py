@@ -18,9 +18,10 @@ from parcours.orientation import proposals
 from parcours.orientation.choices import ProposalStatus
 from parcours.orientation.models import Proposal
 
+from ..concurrency import race
 from ..factories import api_for, make_household
 from .orientation_world import build_world, propose, validated_request
-from .test_concurrency import api_post, race
+from .test_concurrency import api_post
 
 pytestmark = pytest.mark.django_db
 
