@@ -3,7 +3,6 @@ seniority rule, parking, admission and exit, who may do what, the API, partner l
 expiry, transfers, and the household's path."""
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 from django.core import mail, signing
@@ -16,7 +15,7 @@ from parcours.core.models import AuditEvent
 from parcours.households import perms as household_perms
 from parcours.households import services as household_services
 from parcours.households.timeline import household_path
-from parcours.offers.models import Facility, Unit, Vacancy
+from parcours.offers.models import Vacancy
 from parcours.orientation import perms, proposals, services
 from parcours.orientation.choices import ProposalStatus, RequestStatus, TransitionKind
 from parcours.orientation.daily import run_daily
@@ -30,6 +29,7 @@ from .factories import (
     api_for,
     as_member,
     make_household,
+    make_orientation_places,
 )
 from .perm_matrix import assert_matrix
 
@@ -61,17 +61,7 @@ def world():
         "observer": MembershipFactory(role=Role.OBSERVER),
         "admin": MembershipFactory(role=Role.NETWORK_ADMIN, organization=siao),
     }
-    housing = Facility.objects.create(
-        name="Résidence du Parc", kind="logement_social", organization=landlord, territory=t93
-    )
-    chrs = Facility.objects.create(name="CHRS du Canal", kind="chrs", organization=chrs_org, territory=t93)
-    flat = Unit.objects.create(
-        facility=housing, label="Bât. A 12", capacity=3, typology="T2", rent=Decimal("420")
-    )
-    flat2 = Unit.objects.create(
-        facility=housing, label="Bât. B 3", capacity=3, typology="T2", rent=Decimal("430")
-    )
-    room = Unit.objects.create(facility=chrs, label="Chambre 4", capacity=2, typology="room")
+    flat, flat2, room = make_orientation_places(landlord=landlord, chrs_org=chrs_org, territory=t93)
     household = make_household(organization=association, referent=referent)
     worker = as_member(m["worker"])
     req = services.request_create(

@@ -19,7 +19,13 @@ from .accounts import (
 )
 from .emergency import EmergencyRequestFactory, NightAllocationFactory, UnmetDemandFactory
 from .households import ConsentFactory, HouseholdFactory, PersonFactory, make_household
-from .offers import FacilityFactory, UnitFactory, VacancyFactory, make_emergency_facility
+from .offers import (
+    FacilityFactory,
+    UnitFactory,
+    VacancyFactory,
+    make_emergency_facility,
+    make_orientation_places,
+)
 from .orientation import InsertionRequestFactory, ProposalFactory
 from .support import MeasureKindFactory, SupportMeasureFactory
 
@@ -48,4 +54,5 @@ __all__ = [
     "confirmed_totp",
     "make_emergency_facility",
     "make_household",
+    "make_orientation_places",
 ]

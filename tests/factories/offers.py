@@ -5,6 +5,8 @@ VacancyFactory(filled=True)       filled (a household was admitted)
 UnitFactory(facility__chrs=True)  a room of an association's CHRS
 """
 
+from decimal import Decimal
+
 import factory
 from django.utils import timezone
 
@@ -75,3 +77,16 @@ def make_emergency_facility(*, organization, territory="93", kind="chu", units=3
         [Unit(facility=facility, label=f"Chambre {n}", capacity=capacity) for n in range(1, units + 1)]
     )
     return facility, list(facility.units.order_by("pk"))
+
+
+def make_orientation_places(*, landlord, chrs_org, territory):
+    """The places the orientation tests propose: two T2 flats of the landlord's « Résidence du Parc »
+    (rents 420 and 430 €) and a room of the association's « CHRS du Canal »: (flat, flat2, room)."""
+    housing = FacilityFactory(
+        name="Résidence du Parc", kind="logement_social", organization=landlord, territory=territory
+    )
+    chrs = FacilityFactory(name="CHRS du Canal", kind="chrs", organization=chrs_org, territory=territory)
+    flat = UnitFactory(facility=housing, label="Bât. A 12", capacity=3, typology="T2", rent=Decimal("420"))
+    flat2 = UnitFactory(facility=housing, label="Bât. B 3", capacity=3, typology="T2", rent=Decimal("430"))
+    room = UnitFactory(facility=chrs, label="Chambre 4", capacity=2, typology="room")
+    return flat, flat2, room
