@@ -1,10 +1,19 @@
+from types import SimpleNamespace
+
 import pytest
 from django_otp import DEVICE_ID_SESSION_KEY
 
-from parcours.accounts import services as account_services
 from parcours.accounts.roles import Role
 
-from .factories import MembershipFactory, TerritoryFactory, confirmed_totp
+from .clock import freeze
+from .factories import (
+    MembershipFactory,
+    OrganizationFactory,
+    TerritoryFactory,
+    api_for,
+    as_member,
+    confirmed_totp,
+)
 
 
 @pytest.fixture
@@ -40,20 +49,53 @@ def api(client, db):
 
     def for_role(role=Role.SOCIAL_WORKER, **kwargs):
         membership = MembershipFactory(role=role, **kwargs)
-        _token, key = account_services.token_create(actor=membership.user, membership=membership, name="t")
-
-        def call(method, path, body=None):
-            return getattr(client, method)(
-                f"/api/v1{path}",
-                body,
-                content_type="application/json",
-                headers={"Authorization": f"Bearer {key}"},
-            )
-
+        call = api_for(client, membership)
         call.membership = membership
         return call
 
     return for_role
+
+
+@pytest.fixture
+def fixed_clock(monkeypatch):
+    """The clock stands still during the test (tests/clock.py): tests take today's date or tonight's
+    night, then compare it with what the services computed. Files that need it for every test say
+    `pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]`."""
+    return freeze(monkeypatch)
+
+
+@pytest.fixture
+def role_network(db):
+    """Départements 93 and 75; the SIAO 93, an association (« Association référente »), another
+    association, a landlord and a state service; one member of each role acting in its usual
+    organization (`users[role]`), and a social worker of the other association (`other_worker`)."""
+    TerritoryFactory(code="93")
+    TerritoryFactory(code="75")
+    siao = OrganizationFactory(siao=True, name="SIAO 93")
+    association = OrganizationFactory(name="Association référente")
+    partner = OrganizationFactory(name="Autre association")
+    landlord = OrganizationFactory(landlord=True, name="Bailleur")
+    state = OrganizationFactory(state=True, name="État")
+    orgs = {
+        Role.CALL_HANDLER: siao,
+        Role.SIAO_COORDINATOR: siao,
+        Role.SOCIAL_WORKER: association,
+        Role.FACILITY_MANAGER: association,
+        Role.LANDLORD: landlord,
+        Role.OBSERVER: state,
+        Role.NETWORK_ADMIN: siao,
+    }
+    users = {role: as_member(MembershipFactory(role=role, organization=org)) for role, org in orgs.items()}
+    other_worker = as_member(MembershipFactory(role=Role.SOCIAL_WORKER, organization=partner))
+    return SimpleNamespace(
+        siao=siao,
+        association=association,
+        partner=partner,
+        landlord=landlord,
+        state=state,
+        users=users,
+        other_worker=other_worker,
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -27,7 +27,7 @@ from parcours.households import links
 from parcours.households import services as household_services
 from parcours.households.models import Household
 
-from .factories import MembershipFactory, OrganizationFactory, TerritoryFactory, make_household
+from .factories import MembershipFactory, make_household
 from .perm_matrix import assert_matrix
 
 pytestmark = pytest.mark.django_db
@@ -48,21 +48,13 @@ def _active(user):
 
 
 @pytest.fixture
-def world(monkeypatch):
+def world(monkeypatch, role_network):
     """One organization per role; a household of the social worker's own organization, one of another
     association, and one of another association shared by consent with the worker's organization
     and with the landlord, whom a proposal links to it."""
-    TerritoryFactory(code="93")
-    TerritoryFactory(code="75")
-    siao = OrganizationFactory(siao=True, name="SIAO 93")
-    association = OrganizationFactory(name="Association référente")
-    partner = OrganizationFactory(name="Autre association")
-    landlord = OrganizationFactory(landlord=True, name="Bailleur")
-    state = OrganizationFactory(state=True, name="État")
-    orgs = {C: siao, H: siao, W: association, F: association, L: landlord, Role.OBSERVER: state}
-    orgs[Role.NETWORK_ADMIN] = siao
-    users = {role: _active(MembershipFactory(role=role, organization=org).user) for role, org in orgs.items()}
-    other_worker = _active(MembershipFactory(role=W, organization=partner).user)
+    net = role_network
+    association, partner, landlord = net.association, net.partner, net.landlord
+    users, other_worker = net.users, net.other_worker
     households = {
         "own": make_household(organization=association, referent=users[W], people=FAMILY),
         "other": make_household(organization=partner, referent=other_worker),

@@ -16,23 +16,16 @@ from parcours.orientation import commissions, perms, services
 from parcours.orientation.choices import LineKind, ProposalStatus, RequestStatus
 from parcours.orientation.models import Commission, Proposal
 
-from .clock import freeze
-from .factories import MembershipFactory, OrganizationFactory, TerritoryFactory, UserFactory, make_household
+from .factories import (
+    MembershipFactory,
+    OrganizationFactory,
+    TerritoryFactory,
+    UserFactory,
+    as_member,
+    make_household,
+)
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fixed_clock(monkeypatch):
-    # Tests take today's date, then compare it with what the services computed:
-    # the clock stands still during each test (tests/clock.py).
-    return freeze(monkeypatch)
-
-
-def _as(membership):
-    user = membership.user
-    user.active_membership = membership
-    return user
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]
 
 
 @pytest.fixture
@@ -45,7 +38,7 @@ def session():
     ref_a = UserFactory(username="ref-a", email="ref-a@example.org")
     MembershipFactory(role=Role.SOCIAL_WORKER, organization=amarres, user=ref_a)
     canal_worker = MembershipFactory(role=Role.SOCIAL_WORKER, organization=canal)
-    coordinator = _as(MembershipFactory(role=Role.SIAO_COORDINATOR, organization=siao))
+    coordinator = as_member(MembershipFactory(role=Role.SIAO_COORDINATOR, organization=siao))
     housing = Facility.objects.create(
         name="Résidence du Parc", kind="logement_social", organization=landlord, territory=t93
     )
@@ -71,12 +64,12 @@ def session():
     services.request_validate(actor=coordinator, insertion_request=requests[2])
     return {
         "coordinator": coordinator,
-        "coordinator75": _as(
+        "coordinator75": as_member(
             MembershipFactory(
                 role=Role.SIAO_COORDINATOR, organization=OrganizationFactory(siao=True, territory=t75)
             )
         ),
-        "worker": _as(canal_worker),
+        "worker": as_member(canal_worker),
         "territory": t93,
         "requests": requests,
         "vacancy": vacancy,

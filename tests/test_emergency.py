@@ -20,30 +20,17 @@ from parcours.emergency.priority import age_facts, suggest
 from parcours.households.models import Household
 from parcours.households.timeline import household_path
 
-from .clock import freeze
 from .factories import (
     MembershipFactory,
     OrganizationFactory,
     TerritoryFactory,
+    as_member,
     make_emergency_facility,
     make_household,
 )
 from .perm_matrix import assert_matrix
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fixed_clock(monkeypatch):
-    # Nights change at 9 h and tests take tonight's date before acting on it:
-    # the clock stands still during each test (tests/clock.py).
-    return freeze(monkeypatch)
-
-
-def _as(membership):
-    user = membership.user
-    user.active_membership = membership
-    return user
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]
 
 
 @pytest.fixture
@@ -75,7 +62,7 @@ def net():
         "siao": siao,
         "association": association,
         "members": members,
-        "handler": _as(members[Role.CALL_HANDLER]),
+        "handler": as_member(members[Role.CALL_HANDLER]),
         "chu": chu,
         "singles": singles,
         "family_chu": family_chu,
@@ -83,7 +70,7 @@ def net():
         "halte": halte,
         "beds": beds,
         "paris_units": paris_units,
-        "paris_handler": _as(MembershipFactory(role=Role.CALL_HANDLER, organization=paris_siao)),
+        "paris_handler": as_member(MembershipFactory(role=Role.CALL_HANDLER, organization=paris_siao)),
     }
 
 
@@ -260,7 +247,7 @@ def test_a_declaration_narrows_the_units_offered(net):
     singles = net["singles"]
     before = set(board.free_units(night=night, persons=1).values_list("pk", flat=True))
     assert {u.pk for u in singles} <= before
-    manager = _as(net["members"][Role.FACILITY_MANAGER])
+    manager = as_member(net["members"][Role.FACILITY_MANAGER])
     services.places_declare(actor=manager, facility=net["chu"], night=night, units=[singles[1]])
     after = set(board.free_units(night=night, persons=1).values_list("pk", flat=True))
     assert singles[1].pk in after and singles[0].pk not in after
@@ -325,7 +312,7 @@ def test_permission_matrix(net):
     }
     assert_matrix(
         expected,
-        lambda role, key, action: checks[action](_as(net["members"][role]), objects[key]),
+        lambda role, key, action: checks[action](as_member(net["members"][role]), objects[key]),
     )
 
 
@@ -436,7 +423,7 @@ def test_home_panels_of_the_call_handler(net, login, client):
 
 def test_household_path_shows_the_place_only_to_who_may_see_whereabouts(net):
     household = make_household(organization=net["association"], protected=True)
-    coordinator = _as(net["members"][Role.SIAO_COORDINATOR])
+    coordinator = as_member(net["members"][Role.SIAO_COORDINATOR])
     req = services.request_create(actor=coordinator, household=household, night=current_night())
     services.allocate(actor=coordinator, request=req, unit=net["singles"][0])
     steps = [s for s in household_path(coordinator, household) if s.domain == "emergency"]
@@ -595,7 +582,7 @@ def test_facility_manager_home_says_what_is_declared_tonight(net, login, client)
     body = client.get(reverse("core:home")).content.decode()
     assert "Places libres pour le 115 ce soir" in body and "non déclarée" in body
     services.places_declare(
-        actor=_as(manager), facility=net["chu"], night=current_night(), units=net["singles"][:2]
+        actor=as_member(manager), facility=net["chu"], night=current_night(), units=net["singles"][:2]
     )
     body = client.get(reverse("core:home")).content.decode()
     assert "2 places déclarées libres" in body
@@ -620,9 +607,9 @@ def test_priority_preview_follows_the_facts_and_the_household(net, login, client
 
 
 def test_the_referent_social_worker_sees_the_115_steps_without_a_link(net):
-    worker = _as(net["members"][Role.SOCIAL_WORKER])
+    worker = as_member(net["members"][Role.SOCIAL_WORKER])
     household = make_household(organization=net["association"], referent=worker.active_membership.user)
-    coordinator = _as(net["members"][Role.SIAO_COORDINATOR])
+    coordinator = as_member(net["members"][Role.SIAO_COORDINATOR])
     req = services.request_create(actor=coordinator, household=household, night=current_night())
     services.unmet_record(actor=coordinator, request=req, reason="no_place")
     steps = [s for s in household_path(worker, household) if s.domain == "emergency"]

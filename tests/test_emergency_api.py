@@ -9,17 +9,9 @@ from parcours.accounts.roles import Role
 from parcours.emergency.models import EmergencyRequest
 from parcours.emergency.nights import current_night
 
-from .clock import freeze
 from .factories import OrganizationFactory, TerritoryFactory, make_emergency_facility, make_household
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fixed_clock(monkeypatch):
-    # Nights change at 9 h and tests take tonight's date before acting on it:
-    # the clock stands still during each test (tests/clock.py).
-    return freeze(monkeypatch)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]
 
 
 @pytest.fixture

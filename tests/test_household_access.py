@@ -9,7 +9,7 @@ from parcours.accounts.roles import Role
 from parcours.households import perms, services
 from parcours.households.models import Household
 
-from .factories import MembershipFactory, OrganizationFactory, TerritoryFactory, make_household
+from .factories import make_household
 from .perm_matrix import assert_matrix
 
 pytestmark = pytest.mark.django_db
@@ -18,30 +18,12 @@ KINDS = ("own", "other", "other_with_consent", "protected_own", "protected_named
 
 
 @pytest.fixture
-def world():
+def world(role_network):
     """One organization per role, and a household of each kind seen from them."""
-    TerritoryFactory(code="93")
-    TerritoryFactory(code="75")
-    siao = OrganizationFactory(siao=True, name="SIAO 93")
-    association = OrganizationFactory(name="Association référente")
-    partner = OrganizationFactory(name="Autre association")
-    landlord = OrganizationFactory(landlord=True, name="Bailleur")
-    state = OrganizationFactory(state=True, name="État")
-    orgs = {
-        Role.CALL_HANDLER: siao,
-        Role.SIAO_COORDINATOR: siao,
-        Role.SOCIAL_WORKER: association,
-        Role.FACILITY_MANAGER: association,
-        Role.LANDLORD: landlord,
-        Role.OBSERVER: state,
-        Role.NETWORK_ADMIN: siao,
-    }
-    users = {role: MembershipFactory(role=role, organization=org).user for role, org in orgs.items()}
-    for user in users.values():
-        user.active_membership = user.memberships.get()
+    net = role_network
+    association, partner, landlord = net.association, net.partner, net.landlord
+    users, other_worker = net.users, net.other_worker
     worker = users[Role.SOCIAL_WORKER]
-    other_worker = MembershipFactory(role=Role.SOCIAL_WORKER, organization=partner).user
-    other_worker.active_membership = other_worker.memberships.get()
     households = {
         "own": make_household(organization=association, referent=worker),
         "other": make_household(organization=partner, referent=other_worker),

@@ -16,24 +16,10 @@ from parcours.offers.models import Facility, Unit, Vacancy
 from parcours.offers.querysets import availability
 from parcours.territories.models import Commune
 
-from .clock import freeze
-from .factories import MembershipFactory, OrganizationFactory, TerritoryFactory
+from .factories import MembershipFactory, OrganizationFactory, TerritoryFactory, as_member
 from .perm_matrix import assert_matrix
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fixed_clock(monkeypatch):
-    # Tests take today's date, then compare it with what the services computed:
-    # the clock stands still during each test (tests/clock.py).
-    return freeze(monkeypatch)
-
-
-def _as(membership):
-    user = membership.user
-    user.active_membership = membership
-    return user
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]
 
 
 @pytest.fixture
@@ -90,7 +76,7 @@ def test_permission_matrix(network):
                 expected[(role, obj, action)] = obj in managed
 
     def check(role, obj, action):
-        user = _as(network["members"][role])
+        user = as_member(network["members"][role])
         facility, unit = network["facilities"][obj], network["units"][obj]
         return {
             "view": perms.can_view_facility,
@@ -104,7 +90,7 @@ def test_permission_matrix(network):
 
 def test_querysets_agree_with_perms(network):
     for role, managed in MANAGES.items():
-        user = _as(network["members"][role])
+        user = as_member(network["members"][role])
         names = {k for k, f in network["facilities"].items() if f in Facility.objects.manageable_by(user)}
         assert names == managed, role
         assert Facility.objects.visible_to(user).count() == len(OBJECTS)
@@ -211,7 +197,7 @@ def test_landlord_and_manager_cannot_create_for_others(client, login, network):
 
 
 def test_commune_must_be_in_the_territory(network):
-    admin = _as(network["members"][Role.NETWORK_ADMIN])
+    admin = as_member(network["members"][Role.NETWORK_ADMIN])
     with pytest.raises(services.ValidationError) as exc:
         services.facility_create(
             actor=admin,
@@ -247,7 +233,7 @@ def test_version_conflict_on_facility_edit(client, login, network):
 
 
 def test_one_open_vacancy_per_unit(network):
-    manager = _as(network["members"][Role.FACILITY_MANAGER])
+    manager = as_member(network["members"][Role.FACILITY_MANAGER])
     unit = network["units"]["own_chu"]
     today = timezone.localdate()
     first = services.vacancy_declare(actor=manager, unit=unit, available_from=today)
@@ -284,7 +270,7 @@ def test_availability_counts_on_a_hand_made_example(network):
     Résidence L has U1 (2) + a T3 (4 places, open vacancy) + an inactive unit (not counted);
     RS L has U1 (2); 75: CHRS P has U1 (2). An inactive facility's units are not counted."""
     f, t93 = network["facilities"], network["t93"]
-    manager = _as(network["members"][Role.NETWORK_ADMIN])
+    manager = as_member(network["members"][Role.NETWORK_ADMIN])
     rooms = [Unit.objects.create(facility=f["own_chu"], label=f"R{n}", capacity=1) for n in range(3)]
     t3 = Unit.objects.create(facility=f["landlord_social"], label="T3", capacity=4, typology="T3")
     Unit.objects.create(facility=f["landlord_social"], label="old", capacity=3, active=False)
@@ -313,7 +299,7 @@ def test_availability_counts_on_a_hand_made_example(network):
 
 
 def test_list_page_filters_and_shows_the_availability_table(client, login, network):
-    manager = _as(network["members"][Role.FACILITY_MANAGER])
+    manager = as_member(network["members"][Role.FACILITY_MANAGER])
     services.vacancy_declare(
         actor=manager, unit=network["units"]["own_chu"], available_from=timezone.localdate()
     )
@@ -462,7 +448,7 @@ def test_demo_offer_is_seeded_once():
 
 
 def test_a_unit_taken_out_of_service_loses_its_open_vacancy(network):
-    manager = _as(network["members"][Role.FACILITY_MANAGER])
+    manager = as_member(network["members"][Role.FACILITY_MANAGER])
     unit = network["units"]["own_chu"]
     vacancy = services.vacancy_declare(actor=manager, unit=unit, available_from=timezone.localdate())
     services.unit_update(actor=manager, unit=unit, version=unit.version, active=False)

@@ -11,17 +11,11 @@ from parcours.orientation import perms, services
 from parcours.orientation.choices import TRANSITIONS, RequestStatus
 from parcours.orientation.models import InsertionRequest, RequestTransition
 
-from .factories import MembershipFactory, OrganizationFactory, TerritoryFactory, make_household
+from .factories import MembershipFactory, OrganizationFactory, TerritoryFactory, as_member, make_household
 from .perm_matrix import assert_matrix
 
 pytestmark = pytest.mark.django_db
 S = RequestStatus
-
-
-def _as(membership):
-    user = membership.user
-    user.active_membership = membership
-    return user
 
 
 @pytest.fixture
@@ -46,7 +40,7 @@ def network():
 
 
 def _user(network, key):
-    return _as(network["members"][key])
+    return as_member(network["members"][key])
 
 
 def _create(network, **kwargs):

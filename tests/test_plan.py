@@ -14,18 +14,10 @@ from parcours.core.versioning import StaleVersionError
 from parcours.plan import perms, services
 from parcours.plan.models import Action, Axis, ManualValue, Objective, Plan, PlanIndicator
 
-from .clock import freeze
 from .factories import MembershipFactory
 from .perm_matrix import assert_matrix
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fixed_clock(monkeypatch):
-    # The report of "this year" is asked after the fixture placed actions relative to today:
-    # the clock stands still during each test (tests/clock.py).
-    return freeze(monkeypatch)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ seniority rule, parking, admission and exit, who may do what, the API, partner l
 expiry, transfers, and the household's path."""
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 from django.core import mail, signing
@@ -16,34 +15,29 @@ from parcours.core.models import AuditEvent
 from parcours.households import perms as household_perms
 from parcours.households import services as household_services
 from parcours.households.timeline import household_path
-from parcours.offers.models import Facility, Unit, Vacancy
+from parcours.offers.models import Vacancy
 from parcours.orientation import perms, proposals, services
 from parcours.orientation.choices import ProposalStatus, RequestStatus, TransitionKind
 from parcours.orientation.daily import run_daily
 from parcours.orientation.models import InsertionRequest, Parking, PartnerLink, Proposal, RequestTransition
 
-from .clock import freeze
-from .factories import MembershipFactory, OrganizationFactory, TerritoryFactory, UserFactory, make_household
+from .factories import (
+    MembershipFactory,
+    OrganizationFactory,
+    TerritoryFactory,
+    UserFactory,
+    api_for,
+    as_member,
+    make_household,
+    make_orientation_places,
+)
 from .perm_matrix import assert_matrix
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fixed_clock(monkeypatch):
-    # Tests take today's date, then compare it with what the services computed:
-    # the clock stands still during each test (tests/clock.py).
-    return freeze(monkeypatch)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]
 
 
 P = ProposalStatus
 S = RequestStatus
-
-
-def _as(membership):
-    user = membership.user
-    user.active_membership = membership
-    return user
 
 
 @pytest.fixture
@@ -67,24 +61,14 @@ def world():
         "observer": MembershipFactory(role=Role.OBSERVER),
         "admin": MembershipFactory(role=Role.NETWORK_ADMIN, organization=siao),
     }
-    housing = Facility.objects.create(
-        name="Résidence du Parc", kind="logement_social", organization=landlord, territory=t93
-    )
-    chrs = Facility.objects.create(name="CHRS du Canal", kind="chrs", organization=chrs_org, territory=t93)
-    flat = Unit.objects.create(
-        facility=housing, label="Bât. A 12", capacity=3, typology="T2", rent=Decimal("420")
-    )
-    flat2 = Unit.objects.create(
-        facility=housing, label="Bât. B 3", capacity=3, typology="T2", rent=Decimal("430")
-    )
-    room = Unit.objects.create(facility=chrs, label="Chambre 4", capacity=2, typology="room")
+    flat, flat2, room = make_orientation_places(landlord=landlord, chrs_org=chrs_org, territory=t93)
     household = make_household(organization=association, referent=referent)
-    worker = _as(m["worker"])
+    worker = as_member(m["worker"])
     req = services.request_create(
         actor=worker, household=household, wished_kinds=["logement_social", "chrs"], wished_territories=["93"]
     )
     services.request_submit(actor=worker, insertion_request=req)
-    services.request_validate(actor=_as(m["coordinator"]), insertion_request=req)
+    services.request_validate(actor=as_member(m["coordinator"]), insertion_request=req)
     InsertionRequest.objects.filter(pk=req.pk).update(seniority_date=dt.date(2025, 3, 1))
     req.refresh_from_db()
     return {
@@ -101,7 +85,7 @@ def world():
 
 
 def _u(world, key):
-    return _as(world["m"][key])
+    return as_member(world["m"][key])
 
 
 def _propose(world, vacancy="vacancy"):
@@ -403,24 +387,8 @@ def test_coordinator_proposes_from_the_vacancy(world, client, login):
 # API --------------------------------------------------------------------------------------------
 
 
-def _token_call(client, membership):
-    from parcours.accounts import services as account_services
-
-    _token, key = account_services.token_create(actor=membership.user, membership=membership, name="t")
-
-    def call(method, path, body=None):
-        return getattr(client, method)(
-            f"/api/v1{path}",
-            body,
-            content_type="application/json",
-            headers={"Authorization": f"Bearer {key}"},
-        )
-
-    return call
-
-
 def test_api_refusal_reasons_are_coded(world, client):
-    reasons = _token_call(client, world["m"]["landlord"])("get", "/refusal-reasons").json()
+    reasons = api_for(client, world["m"]["landlord"])("get", "/refusal-reasons").json()
     by_code = {r["code"]: r for r in reasons}
     assert by_code["hh_no_reason"] == {
         "code": "hh_no_reason",
@@ -432,8 +400,8 @@ def test_api_refusal_reasons_are_coded(world, client):
 
 
 def test_api_proposal_and_decision(world, client):
-    siao = _token_call(client, world["m"]["coordinator"])
-    landlord = _token_call(client, world["m"]["landlord"])
+    siao = api_for(client, world["m"]["coordinator"])
+    landlord = api_for(client, world["m"]["landlord"])
     created = siao("post", f"/vacancies/{world['vacancy'].pk}/proposals", {"request": world["request"].pk})
     assert created.status_code == 201, created.content
     pid = created.json()["id"]
@@ -448,7 +416,7 @@ def test_api_proposal_and_decision(world, client):
         "post", f"/proposals/{pid}/decision", {"decision": "refused", "side": "facility", "reason": "nope"}
     )
     assert bad.status_code == 400 and "reason" in bad.json()["error"]["fields"]
-    worker = _token_call(client, world["m"]["worker"])
+    worker = api_for(client, world["m"]["worker"])
     assert (
         worker(
             "post",
@@ -466,7 +434,7 @@ def test_api_proposal_and_decision(world, client):
     assert siao("get", f"/insertion-requests/{world['request'].pk}").json()["seniority_date"] == str(
         timezone.localdate()
     )
-    outsider = _token_call(client, world["m"]["facility"])
+    outsider = api_for(client, world["m"]["facility"])
     assert outsider("get", f"/proposals/{pid}").status_code == 404
     assert landlord("get", "/proposals").json()["count"] == 1
     assert outsider("get", "/proposals").json()["count"] == 0

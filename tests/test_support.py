@@ -19,18 +19,10 @@ from parcours.offers.models import Facility, Unit
 from parcours.support import perms, services
 from parcours.support.models import MeasureKind, MeasureReview, PreventionAlert, SupportMeasure
 
-from .clock import freeze
-from .factories import MembershipFactory, OrganizationFactory, TerritoryFactory, make_household
+from .factories import MembershipFactory, OrganizationFactory, TerritoryFactory, as_member, make_household
 from .perm_matrix import assert_matrix
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fixed_clock(monkeypatch):
-    # Tests take today's date, then compare it with what the services computed:
-    # the clock stands still during each test (tests/clock.py).
-    return freeze(monkeypatch)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]
 
 
 @pytest.fixture(autouse=True)
@@ -44,12 +36,6 @@ def french():
 
 TODAY = dt.date.today
 ROLES = [r.value for r in Role]
-
-
-def _as(membership):
-    user = membership.user
-    user.active_membership = membership
-    return user
 
 
 def _consent(household, organization, purpose, by):
@@ -92,7 +78,7 @@ def net():
         "coworker": MembershipFactory(role=Role.SOCIAL_WORKER, organization=partner),
         "other_worker": MembershipFactory(role=Role.SOCIAL_WORKER, organization=other),
     }
-    worker = _as(m["social_worker"])
+    worker = as_member(m["social_worker"])
     household = make_household(organization=association, referent=worker, situation="own_housing")
     _consent(household, partner, "support", worker)
     _consent(household, landlord_org, "prevention", worker)
@@ -108,7 +94,7 @@ def net():
 
 
 def user(net, key):
-    return _as(net["m"][key])
+    return as_member(net["m"][key])
 
 
 def open_measure(net, **kwargs):
@@ -445,7 +431,7 @@ def test_which_households_a_landlord_may_raise_an_alert_on(net):
     )
     assert perms.can_raise_alert(landlord, stranger)
     other_landlord = MembershipFactory(role=Role.LANDLORD)
-    assert not perms.can_raise_alert(_as(other_landlord), stranger)
+    assert not perms.can_raise_alert(as_member(other_landlord), stranger)
 
 
 def test_alert_api_errors_are_clear(net, api):

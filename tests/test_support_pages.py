@@ -9,9 +9,9 @@ from django.utils import timezone
 from parcours.accounts.roles import Role
 from parcours.support.models import MeasureKind, PreventionAlert, SupportAction, SupportMeasure
 
-from .test_support import _as, _fixed_clock, net, open_measure, user  # noqa: F401  (shared fixtures, fixed clock)
+from .test_support import net, open_measure, user  # noqa: F401  (shared fixtures)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from parcours.support import services
 from parcours.support.models import MeasureKind, PreventionAlert, SupportMeasure
 from parcours.support.reports import programme_report
 
-from .factories import MembershipFactory, OrganizationFactory, TerritoryFactory, make_household
+from .factories import MembershipFactory, OrganizationFactory, TerritoryFactory, as_member, make_household
 
 pytestmark = pytest.mark.django_db
 
@@ -28,19 +28,13 @@ def french():
 D = dt.date
 
 
-def _as(membership):
-    user = membership.user
-    user.active_membership = membership
-    return user
-
-
 @pytest.fixture
 def project():
     t93 = TerritoryFactory(code="93")
     association = OrganizationFactory(name="Toit Partagé")
     landlord_org = OrganizationFactory(name="Logis de la Plaine", landlord=True)
-    worker = _as(MembershipFactory(role=Role.SOCIAL_WORKER, organization=association))
-    landlord = _as(MembershipFactory(role=Role.LANDLORD, organization=landlord_org))
+    worker = as_member(MembershipFactory(role=Role.SOCIAL_WORKER, organization=association))
+    landlord = as_member(MembershipFactory(role=Role.LANDLORD, organization=landlord_org))
     facility = Facility.objects.create(
         name="Cité des Lilas", kind="logement_social", organization=landlord_org, territory=t93
     )
@@ -165,7 +159,9 @@ def test_report_through_the_api_and_page_for_a_funder(project, api, login):
         and listed["results"][0]["units"] == 3
         and listed["results"][0]["territory"] == "93"
     )
-    page = login(_as(MembershipFactory(role=Role.OBSERVER))).get(f"/accompagnement/programmes/{project.pk}/")
+    page = login(as_member(MembershipFactory(role=Role.OBSERVER))).get(
+        f"/accompagnement/programmes/{project.pk}/"
+    )
     assert page.status_code == 200
     text = page.content.decode()
     compact = text.replace("\u202f", "").replace("\xa0", "").replace("&nbsp;", "")

@@ -6,12 +6,18 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from parcours.accounts import services as account_services
 from parcours.accounts.roles import Role
 from parcours.households.models import Consent
 from parcours.households.timeline import household_path
 
-from .factories import MembershipFactory, OrganizationFactory, TerritoryFactory, make_household
+from .factories import (
+    MembershipFactory,
+    OrganizationFactory,
+    TerritoryFactory,
+    api_for,
+    as_member,
+    make_household,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,26 +29,6 @@ def french():
 
     with translation.override("fr"):
         yield
-
-
-def _caller(client, membership):
-    _token, key = account_services.token_create(actor=membership.user, membership=membership, name="t")
-
-    def call(method, path, body=None):
-        return getattr(client, method)(
-            f"/api/v1{path}",
-            body,
-            content_type="application/json",
-            headers={"Authorization": f"Bearer {key}"},
-        )
-
-    return call
-
-
-def _as(membership):
-    user = membership.user
-    user.active_membership = membership
-    return user
 
 
 def test_alert_to_measure_closed_and_reopened_shows_on_the_path(client):
@@ -64,9 +50,9 @@ def test_alert_to_measure_closed_and_reopened_shows_on_the_path(client):
     )
 
     as_landlord, as_siao, as_worker = (
-        _caller(client, landlord),
-        _caller(client, coordinator),
-        _caller(client, worker),
+        api_for(client, landlord),
+        api_for(client, coordinator),
+        api_for(client, worker),
     )
 
     # 1. The landlord raises the alert, exactly as api-v1.md writes it.
@@ -166,7 +152,7 @@ def test_alert_to_measure_closed_and_reopened_shows_on_the_path(client):
 
     # 6. The household's path shows every step to the referent association and to the SIAO.
     for member in (worker, coordinator):
-        labels = [step.label for step in household_path(_as(member), household)]
+        labels = [step.label for step in household_path(as_member(member), household)]
         text = " | ".join(labels)
         for expected in (
             "Alerte de prévention levée par le bailleur : Impayés de loyer",
@@ -178,6 +164,6 @@ def test_alert_to_measure_closed_and_reopened_shows_on_the_path(client):
         ):
             assert expected in text, (member.role, expected, labels)
     # The landlord's path holds its alert's steps, never the support measure.
-    landlord_labels = [step.label for step in household_path(_as(landlord), household)]
+    landlord_labels = [step.label for step in household_path(as_member(landlord), household)]
     assert any("Alerte de prévention levée" in label for label in landlord_labels)
     assert not any(label.startswith("Accompagnement") for label in landlord_labels)

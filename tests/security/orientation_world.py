@@ -3,22 +3,23 @@ invariants: one member of each of the seven roles, a household with a validated 
 two vacancies and a CHRS room."""
 
 import datetime as dt
-from decimal import Decimal
 
 from django.utils import timezone
 
 from parcours.accounts.roles import Role
 from parcours.households import services as household_services
-from parcours.offers.models import Facility, Unit, Vacancy
+from parcours.offers.models import Vacancy
 from parcours.orientation import proposals, services
 
-from ..factories import MembershipFactory, OrganizationFactory, TerritoryFactory, UserFactory, make_household
-
-
-def as_member(membership):
-    user = membership.user
-    user.active_membership = membership
-    return user
+from ..factories import (
+    MembershipFactory,
+    OrganizationFactory,
+    TerritoryFactory,
+    UserFactory,
+    as_member,
+    make_household,
+    make_orientation_places,
+)
 
 
 def validated_request(household, worker, coordinator):
@@ -47,17 +48,7 @@ def build_world() -> dict:
         Role.OBSERVER: MembershipFactory(role=Role.OBSERVER),
         Role.NETWORK_ADMIN: MembershipFactory(role=Role.NETWORK_ADMIN, organization=siao),
     }
-    housing = Facility.objects.create(
-        name="Résidence du Parc", kind="logement_social", organization=landlord_org, territory=t93
-    )
-    chrs = Facility.objects.create(name="CHRS du Canal", kind="chrs", organization=chrs_org, territory=t93)
-    flat = Unit.objects.create(
-        facility=housing, label="Bât. A 12", capacity=3, typology="T2", rent=Decimal("420")
-    )
-    flat2 = Unit.objects.create(
-        facility=housing, label="Bât. B 3", capacity=3, typology="T2", rent=Decimal("430")
-    )
-    room = Unit.objects.create(facility=chrs, label="Chambre 4", capacity=2, typology="room")
+    flat, flat2, room = make_orientation_places(landlord=landlord_org, chrs_org=chrs_org, territory=t93)
     household = make_household(
         organization=association,
         referent=referent,

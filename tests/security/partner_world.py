@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from parcours.accounts import services as account_services
 from parcours.accounts.roles import Role
 from parcours.assessments import services as assessment_services
 from parcours.households import services as household_services
@@ -22,7 +21,14 @@ from parcours.offers.models import Facility, Unit, Vacancy
 from parcours.orientation import proposals, services
 from parcours.orientation.models import InsertionRequest, ProposalEvent
 
-from ..factories import MembershipFactory, OrganizationFactory, TerritoryFactory, UserFactory, make_household
+from ..factories import (
+    MembershipFactory,
+    OrganizationFactory,
+    TerritoryFactory,
+    UserFactory,
+    as_member,
+    make_household,
+)
 
 PARIS = ZoneInfo("Europe/Paris")
 TODAY = dt.date(2026, 3, 10)
@@ -45,12 +51,6 @@ class Clock:
 
     def move_to(self, day):
         self.at = dt.datetime.combine(day, dt.time(10, 0), tzinfo=PARIS)
-
-
-def as_member(membership):
-    user = membership.user
-    user.active_membership = membership
-    return user
 
 
 def build(partner: str = "landlord") -> SimpleNamespace:
@@ -149,18 +149,3 @@ def consent(world, organization, purpose, *, starts_on=None, ends_on=None):
         starts_on=starts_on,
         ends_on=ends_on or timezone.localdate() + dt.timedelta(days=90),
     )
-
-
-def api_for(client, membership):
-    """Call the API with a token of that membership."""
-    _token, key = account_services.token_create(actor=membership.user, membership=membership, name="t")
-
-    def call(method, path, body=None):
-        return getattr(client, method)(
-            f"/api/v1{path}",
-            body,
-            content_type="application/json",
-            headers={"Authorization": f"Bearer {key}"},
-        )
-
-    return call

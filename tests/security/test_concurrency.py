@@ -8,11 +8,10 @@ conflict (service), never a 500 and never a second row.
 - a support measure of the same kind opened twice;
 - a commission decision applied twice."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -25,6 +24,7 @@ from parcours.orientation import commissions, services
 from parcours.orientation.models import CommissionLine, Proposal
 from parcours.support.models import MeasureKind, SupportMeasure
 
+from ..concurrency import race
 from ..factories import MembershipFactory, OrganizationFactory, make_household
 from .orientation_world import build_world, validated_request
 
@@ -37,37 +37,6 @@ CLIENTS = 8
 def _postgresql_only():
     if connection.vendor != "postgresql":
         pytest.skip("row locks and concurrent unique checks are measured on PostgreSQL")
-
-
-def race(attempts) -> list[str]:
-    """Run the callables at the same instant, each in its own thread (its own connection); return
-    what each answered: a status code for the API, "ok"/"conflict" for a service, or "error: …"."""
-    barrier = threading.Barrier(len(attempts), timeout=60)
-    results, lock = [], threading.Lock()
-
-    def run(attempt):
-        try:
-            try:
-                barrier.wait()
-            except threading.BrokenBarrierError:
-                outcome = "error: a client could not start"
-            else:
-                try:
-                    outcome = attempt()
-                except Exception as exc:  # noqa: BLE001  (reported and failing the test below)
-                    outcome = f"error: {type(exc).__name__}: {exc}"
-            with lock:
-                results.append(outcome)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(a,)) for a in attempts]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert len(results) == len(attempts), "a client hung"
-    return results
 
 
 def api_post(membership, path, body):

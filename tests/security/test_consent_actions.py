@@ -25,27 +25,14 @@ from parcours.households import services as household_services
 from parcours.support import perms
 from parcours.support.models import PreventionAlert, SupportMeasure
 
-from ..factories import MembershipFactory, OrganizationFactory, TerritoryFactory, make_household
+from ..factories import MembershipFactory, OrganizationFactory, TerritoryFactory, as_member, make_household
+from ..perm_matrix import SEVEN_ROLES
 
 pytestmark = pytest.mark.django_db
 
 OPENS_MEASURE = {"orientation": False, "support": True, "emergency": False, "prevention": True}
 RAISES_ALERT = {"orientation": False, "support": False, "emergency": False, "prevention": True}
-ROLES = [
-    Role.SOCIAL_WORKER,
-    Role.CALL_HANDLER,
-    Role.SIAO_COORDINATOR,
-    Role.FACILITY_MANAGER,
-    Role.LANDLORD,
-    Role.OBSERVER,
-    Role.NETWORK_ADMIN,
-]
-
-
-def as_member(membership):
-    user = membership.user
-    user.active_membership = membership
-    return user
+ROLES = SEVEN_ROLES
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ from parcours.households import perms, visibility
 from parcours.households.models import Consent
 from parcours.support import perms as support_perms
 
-from ..factories import MembershipFactory, OrganizationFactory
-from .partner_world import TODAY, Clock, api_for, as_member, build
+from ..factories import MembershipFactory, OrganizationFactory, api_for
+from .partner_world import TODAY, Clock, as_member, build
 from .test_consent_purpose import _everything_closed, _org, _world
 
 pytestmark = pytest.mark.django_db

@@ -18,6 +18,7 @@ from parcours.accounts.roles import Role
 from parcours.households import services as household_services
 from parcours.households.models import Consent, Household
 
+from ..factories import api_for
 from .partner_world import (
     ADDRESS,
     RECOMMENDATION,
@@ -26,11 +27,11 @@ from .partner_world import (
     SECRET_SIAO_NUMBER,
     TODAY,
     Clock,
-    api_for,
     as_member,
     build,
     consent,
 )
+from .stated import HOUSEHOLD_FULL
 
 pytestmark = pytest.mark.django_db
 
@@ -177,20 +178,7 @@ def test_a_consent_for_another_organization_opens_nothing(clock, client, login):
 
 # Per role: what GET /api/v1/households/{id} shows with an orientation consent naming the role's
 # organization (the whole file for who holds it, the shared sheet for partners, nothing for others).
-FULL_FILE = {
-    "id",
-    "access",
-    "version",
-    "members",
-    "territory",
-    "protected",
-    "monthly_resources",
-    "situation",
-    "referent_organization",
-    "public_family",
-    "identifiers",
-    "whereabouts",
-}
+FULL_FILE = HOUSEHOLD_FULL
 BY_ROLE = {
     Role.SOCIAL_WORKER: FULL_FILE,
     Role.CALL_HANDLER: FULL_FILE,

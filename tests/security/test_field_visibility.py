@@ -21,6 +21,8 @@ from parcours.orientation.models import InsertionRequest
 from parcours.support import services as support_services
 from parcours.support.models import MeasureKind
 
+from ..factories import api_for
+from ..perm_matrix import SEVEN_ROLES
 from .partner_world import (
     ADDRESS,
     RECOMMENDATION,
@@ -30,23 +32,15 @@ from .partner_world import (
     SECRET_SIAO_NUMBER,
     TODAY,
     Clock,
-    api_for,
     as_member,
     build,
     consent,
 )
+from .stated import HOUSEHOLD_FULL
 
 pytestmark = pytest.mark.django_db
 
-ROLES = (
-    Role.SOCIAL_WORKER,
-    Role.CALL_HANDLER,
-    Role.SIAO_COORDINATOR,
-    Role.FACILITY_MANAGER,
-    Role.LANDLORD,
-    Role.OBSERVER,
-    Role.NETWORK_ADMIN,
-)
+ROLES = SEVEN_ROLES
 PARTNERS = (Role.FACILITY_MANAGER, Role.LANDLORD)
 NOT_FOUND = None
 
@@ -77,20 +71,6 @@ def _page(login, world, role):
 
 # Household and person ----------------------------------------------------------------------------
 
-HOUSEHOLD_FULL = {
-    "id",
-    "access",
-    "version",
-    "members",
-    "territory",
-    "protected",
-    "monthly_resources",
-    "situation",
-    "referent_organization",
-    "public_family",
-    "identifiers",
-    "whereabouts",
-}
 HOUSEHOLD = {
     Role.SOCIAL_WORKER: HOUSEHOLD_FULL,
     Role.CALL_HANDLER: HOUSEHOLD_FULL,

@@ -18,6 +18,7 @@ from parcours.accounts.models import Membership
 from parcours.accounts.roles import Role
 from parcours.core.models import AuditEvent
 
+from ..concurrency import race
 from ..factories import (
     ORGANIZATION_TYPE_FOR_ROLE,
     MembershipFactory,
@@ -25,17 +26,9 @@ from ..factories import (
     TerritoryFactory,
     make_household,
 )
+from .stated import NAMED_DATA_ROLES
 
 pytestmark = pytest.mark.django_db
-
-# Stated here, not read from the code: the roles whose work shows named persons.
-NAMED_DATA_ROLES = {
-    Role.CALL_HANDLER,
-    Role.SIAO_COORDINATOR,
-    Role.SOCIAL_WORKER,
-    Role.FACILITY_MANAGER,
-    Role.LANDLORD,
-}
 
 
 @pytest.fixture
@@ -228,9 +221,7 @@ def test_the_operator_command_on_the_server_is_not_a_self_grant(net):
 @pytest.mark.django_db(transaction=True)
 def test_two_admins_deciding_at_once_give_one_decision():
     """PostgreSQL: an approval and a refusal at the same instant; exactly one wins, the other is told."""
-    import threading
-
-    from django.db import connection, connections
+    from django.db import connection
 
     if connection.vendor != "postgresql":
         pytest.skip("row locks are measured on PostgreSQL")
@@ -244,31 +235,20 @@ def test_two_admins_deciding_at_once_give_one_decision():
     membership = services.membership_grant(
         actor=requester, user=requester, organization=OrganizationFactory(), role=Role.SOCIAL_WORKER
     )
-    barrier, lock, results = threading.Barrier(2, timeout=30), threading.Lock(), []
 
     def decide(actor, action):
-        try:
-            barrier.wait()
+        def attempt():
             try:
                 action(actor=actor, membership=Membership.objects.get(pk=membership.pk))
-                outcome = "done"
             except ValidationError:
-                outcome = "refused"
-            except Exception as exc:  # noqa: BLE001 (reported and failing the test below)
-                outcome = f"error: {exc}"
-            with lock:
-                results.append(outcome)
-        finally:
-            connections.close_all()
+                return "refused"
+            return "done"
 
-    threads = [
-        threading.Thread(target=decide, args=(deciders[0], services.membership_approve)),
-        threading.Thread(target=decide, args=(deciders[1], services.membership_refuse)),
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+        return attempt
+
+    results = race(
+        [decide(deciders[0], services.membership_approve), decide(deciders[1], services.membership_refuse)]
+    )
     assert sorted(results) == ["done", "refused"]
     membership.refresh_from_db()
     assert membership.approval in ("approved", "refused")

@@ -27,17 +27,10 @@ from ..factories import (
     TerritoryFactory,
     make_household,
 )
+from .stated import NAMED_DATA_ROLES
 
 pytestmark = pytest.mark.django_db
 
-# Stated here: the roles whose work shows named persons.
-NAMED_DATA_ROLES = {
-    Role.CALL_HANDLER,
-    Role.SIAO_COORDINATOR,
-    Role.SOCIAL_WORKER,
-    Role.FACILITY_MANAGER,
-    Role.LANDLORD,
-}
 DPO = "dpo@reseau.example"
 
 

@@ -28,7 +28,14 @@ from parcours.offers.models import Facility, Unit, Vacancy
 from parcours.orientation import proposals
 from parcours.orientation import services as orientation_services
 
-from ..factories import MembershipFactory, OrganizationFactory, TerritoryFactory, UserFactory, make_household
+from ..factories import (
+    MembershipFactory,
+    OrganizationFactory,
+    TerritoryFactory,
+    UserFactory,
+    as_member,
+    make_household,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -52,12 +59,6 @@ NOW = timezone.localtime().replace(hour=21, minute=0, second=0, microsecond=0)
 @pytest.fixture(autouse=True)
 def _fixed_clock(monkeypatch):
     monkeypatch.setattr(timezone, "now", lambda: NOW)
-
-
-def _as(membership):
-    user = membership.user
-    user.active_membership = membership
-    return user
 
 
 @pytest.fixture
@@ -93,20 +94,20 @@ def world():
     hotel = Facility.objects.create(name=HOTEL, kind="hotel", organization=night_org, territory=t93)
     room = Unit.objects.create(facility=hotel, label=HOTEL_ROOM, capacity=2)
     night_request = emergency_services.request_create(
-        actor=_as(m["call_handler"]), household=household, night=current_night(), persons=1
+        actor=as_member(m["call_handler"]), household=household, night=current_night(), persons=1
     )
-    emergency_services.allocate(actor=_as(m["call_handler"]), request=night_request, unit=room)
+    emergency_services.allocate(actor=as_member(m["call_handler"]), request=night_request, unit=room)
 
     residence = Facility.objects.create(
         name=RESIDENCE, kind="logement_social", organization=landlord_org, territory=t93
     )
     flat = Unit.objects.create(facility=residence, label=BUILDING, capacity=3, typology="T2")
-    worker = _as(m["referent"])
+    worker = as_member(m["referent"])
     insertion = orientation_services.request_create(
         actor=worker, household=household, wished_kinds=["logement_social"], wished_territories=["93"]
     )
     orientation_services.request_submit(actor=worker, insertion_request=insertion)
-    orientation_services.request_validate(actor=_as(m["coordinator"]), insertion_request=insertion)
+    orientation_services.request_validate(actor=as_member(m["coordinator"]), insertion_request=insertion)
     household_services.consent_record(
         actor=worker,
         household=household,
@@ -116,9 +117,9 @@ def world():
     )
     vacancy = Vacancy.objects.create(unit=flat, available_from=timezone.localdate())
     proposal = proposals.proposal_create(
-        actor=_as(m["coordinator"]), insertion_request=insertion, vacancy=vacancy
+        actor=as_member(m["coordinator"]), insertion_request=insertion, vacancy=vacancy
     )
-    landlord = _as(m["landlord"])
+    landlord = as_member(m["landlord"])
     proposal = proposals.proposal_decide(actor=landlord, proposal=proposal, decision="accepted")
     proposal = proposals.proposal_admit(actor=landlord, proposal=proposal, entered_on=timezone.localdate())
     return {
@@ -198,7 +199,7 @@ def _everything_shown(world, membership, client_class) -> str:
         assert response.status_code in (200, 403, 404), path
         if response.status_code == 200:
             shown.append(response.content.decode())
-    user = _as(membership)
+    user = as_member(membership)
     if can_view_household(user, household):  # the path is only ever shown with the file
         shown.extend(f"{s.label} {s.actor}" for s in household_path(user, household))
     return "\n".join(shown)
@@ -243,7 +244,7 @@ def test_the_masked_place_is_said_plainly_to_the_team_and_the_path(world, client
     for who in ("other_call_handler", "coordinator"):
         text = _everything_shown(world, world["m"][who], type(client))
         assert MASKED in text, who
-    labels = [s.label for s in household_path(_as(world["m"]["colleague"]), world["household"])]
+    labels = [s.label for s in household_path(as_member(world["m"]["colleague"]), world["household"])]
     assert any("place attribuée" in label and MASKED in label for label in labels)
     assert any(label.startswith(f"Proposition sur {MASKED}") for label in labels)
 
@@ -278,7 +279,7 @@ def test_the_allocator_sees_the_place_only_for_the_night(world, client, monkeypa
 
 def test_an_extension_does_not_open_the_place_to_whoever_records_it(world, client):
     allocation = NightAllocation.objects.get(request=world["night_request"])
-    other = _as(world["m"]["other_call_handler"])
+    other = as_member(world["m"]["other_call_handler"])
     emergency_services.allocation_extend(actor=other, allocation=allocation, nights=1)
     text = _everything_shown(world, world["m"]["other_call_handler"], type(client))
     assert HOTEL not in text and HOTEL_ROOM not in text
@@ -293,7 +294,7 @@ def test_the_place_cannot_be_texted_to_any_number_by_someone_not_named(world, cl
     allocation = NightAllocation.objects.get(request=world["night_request"])
     with pytest.raises(ValidationError, match="Ménage protégé"):
         emergency_services.allocation_send_sms(
-            actor=_as(world["m"]["other_call_handler"]), allocation=allocation, phone="0699999999"
+            actor=as_member(world["m"]["other_call_handler"]), allocation=allocation, phone="0699999999"
         )
     assert sms.outbox == []
     allocation.refresh_from_db()
@@ -309,7 +310,7 @@ def test_the_place_cannot_be_texted_to_any_number_by_someone_not_named(world, cl
     assert sms.outbox == []
     # A named user may.
     emergency_services.allocation_send_sms(
-        actor=_as(world["m"]["named"]), allocation=allocation, phone="0699999999"
+        actor=as_member(world["m"]["named"]), allocation=allocation, phone="0699999999"
     )
     assert len(sms.outbox) == 1
 
@@ -413,7 +414,7 @@ def test_a_workshop_list_names_a_protected_household_only_to_its_named_users(wor
     not named on the protected file reads the row as out of their scope, never the name."""
     from parcours.support import services as support_services
 
-    referent = _as(world["m"]["referent"])
+    referent = as_member(world["m"]["referent"])
     workshop = support_services.workshop_create(actor=referent, title="Club de l'habitant", axis="daily_life")
     support_services.enrol(actor=referent, workshop=workshop, household=world["household"])
     url = reverse("support:workshop", args=[workshop.pk])
@@ -429,7 +430,7 @@ def test_the_commission_does_not_tie_a_protected_household_to_the_place_it_propo
     request (the request leads to the household): only the named users read the request there."""
     from parcours.orientation import commissions
 
-    referent, coordinator = _as(world["m"]["referent"]), _as(world["m"]["coordinator"])
+    referent, coordinator = as_member(world["m"]["referent"]), as_member(world["m"]["coordinator"])
     second = make_household(
         organization=world["association"],
         referent=referent,

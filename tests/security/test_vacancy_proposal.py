@@ -18,10 +18,10 @@ from parcours.orientation import proposals
 from parcours.orientation.choices import ProposalStatus
 from parcours.orientation.models import Proposal
 
-from ..factories import make_household
+from ..concurrency import race
+from ..factories import api_for, make_household
 from .orientation_world import build_world, propose, validated_request
-from .test_concurrency import api_post, race
-from .test_workflow_invariants import api_as
+from .test_concurrency import api_post
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,7 @@ def test_page_withdrawal_refused_while_proposal_pending(world, login, client):
 
 
 def test_api_withdrawal_refused_while_proposal_pending(world, client):
-    call = api_as(client, world["m"][Role.LANDLORD])
+    call = api_for(client, world["m"][Role.LANDLORD])
     before = AuditEvent.objects.count()
     response = call("post", f"/vacancies/{world['vacancy'].pk}/withdraw")
     assert response.status_code == 409
@@ -75,7 +75,7 @@ def test_api_withdrawal_refused_while_proposal_pending(world, client):
 
 def test_api_withdrawal_refused_while_proposal_accepted(world, client):
     proposals.proposal_decide(actor=world["landlord"], proposal=world["proposal"], decision="accepted")
-    call = api_as(client, world["m"][Role.LANDLORD])
+    call = api_for(client, world["m"][Role.LANDLORD])
     response = call("post", f"/vacancies/{world['vacancy'].pk}/withdraw")
     assert response.status_code == 409
     assert Vacancy.objects.get(pk=world["vacancy"].pk).status == "open"
@@ -108,7 +108,7 @@ def test_facility_deactivation_refused_while_proposal_pending(world):
 
 def test_withdrawal_allowed_once_the_proposal_is_answered(world, client):
     proposals.proposal_withdraw(actor=world["coordinator"], proposal=world["proposal"], reason="Erreur")
-    call = api_as(client, world["m"][Role.LANDLORD])
+    call = api_for(client, world["m"][Role.LANDLORD])
     response = call("post", f"/vacancies/{world['vacancy'].pk}/withdraw")
     assert response.status_code == 200
     assert response.json()["status"] == "withdrawn"
@@ -125,7 +125,7 @@ def test_vacancy_without_proposal_still_withdraws_with_its_unit(world, login, cl
 
 
 def test_api_withdrawal_of_a_vacancy_one_may_not_manage_is_404(world, client):
-    call = api_as(client, world["m"][Role.FACILITY_MANAGER])
+    call = api_for(client, world["m"][Role.FACILITY_MANAGER])
     assert call("post", f"/vacancies/{world['vacancy2'].pk}/withdraw").status_code == 404
     assert Vacancy.objects.get(pk=world["vacancy2"].pk).status == "open"
 

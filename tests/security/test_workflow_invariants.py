@@ -16,7 +16,6 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from parcours.accounts import services as account_services
 from parcours.accounts.roles import Role
 from parcours.core.models import AuditEvent
 from parcours.emergency import services as emergency_services
@@ -29,7 +28,13 @@ from parcours.orientation.models import InsertionRequest, Parking, Proposal, Pro
 from parcours.support import services as support_services
 from parcours.support.models import MeasureKind, SupportMeasure
 
-from ..factories import MembershipFactory, OrganizationFactory, make_emergency_facility, make_household
+from ..factories import (
+    MembershipFactory,
+    OrganizationFactory,
+    api_for,
+    make_emergency_facility,
+    make_household,
+)
 from .orientation_world import as_member, build_world, propose
 
 pytestmark = pytest.mark.django_db
@@ -40,20 +45,6 @@ TODAY = timezone.localdate
 @pytest.fixture
 def world():
     return build_world()
-
-
-def api_as(client, membership):
-    _token, key = account_services.token_create(actor=membership.user, membership=membership, name="t")
-
-    def call(method, path, body=None):
-        return getattr(client, method)(
-            f"/api/v1{path}",
-            body,
-            content_type="application/json",
-            headers={"Authorization": f"Bearer {key}"},
-        )
-
-    return call
 
 
 # The invariants, over the whole database ---------------------------------------------------------
@@ -156,7 +147,7 @@ REQUEST_ACTIONS = {
 @pytest.mark.parametrize("action", REQUEST_ACTIONS)
 def test_every_request_move_from_every_state_keeps_the_invariants(world, client, state, action):
     req = request_in(world, state)
-    call = api_as(client, world["m"][Role.SIAO_COORDINATOR])
+    call = api_for(client, world["m"][Role.SIAO_COORDINATOR])
     allowed_from, build = REQUEST_ACTIONS[action]
     path, body = build(req, world["vacancy2"])
     before = orientation_snapshot()
@@ -226,7 +217,7 @@ PROPOSAL_ACTIONS = {
 @pytest.mark.parametrize("action", PROPOSAL_ACTIONS)
 def test_every_proposal_move_from_every_state_keeps_the_invariants(world, client, state, action):
     proposal = proposal_in(world, state)
-    call = api_as(client, world["m"][Role.SIAO_COORDINATOR])
+    call = api_for(client, world["m"][Role.SIAO_COORDINATOR])
     allowed_from, build = PROPOSAL_ACTIONS[action]
     path, body = build(proposal)
     before = orientation_snapshot()
@@ -245,7 +236,7 @@ def test_validating_a_proposed_request_is_refused_and_the_household_is_not_propo
     first = propose(world)
     req = world["request"]
     req.refresh_from_db()
-    call = api_as(client, world["m"][Role.SIAO_COORDINATOR])
+    call = api_for(client, world["m"][Role.SIAO_COORDINATOR])
     before = orientation_snapshot()
     with pytest.raises(services.TransitionConflict, match="proposition en cours"):
         services.request_validate(actor=world["coordinator"], insertion_request=req)
@@ -377,7 +368,7 @@ def test_every_measure_move_keeps_one_running_measure_per_kind(world, support, c
         support_services.measure_create(
             actor=support["worker"], household=support["household"], kind=support["kind"], consent_given=True
         )
-    call = api_as(client, support["m"])
+    call = api_for(client, support["m"])
     before = support_snapshot()
     outcome = EvaluationOutcome.REACHED
     if action == "close":
@@ -494,7 +485,7 @@ def test_an_entry_on_a_vacancy_withdrawn_meanwhile_is_refused(world, client):
     with pytest.raises(offer_services.VacancyConflict):
         offer_services.vacancy_withdraw(actor=world["landlord"], vacancy=world["vacancy"])
     Vacancy.objects.filter(pk=world["vacancy"].pk).update(status="withdrawn", withdrawn_at=timezone.now())
-    call = api_as(client, world["m"][Role.SIAO_COORDINATOR])
+    call = api_for(client, world["m"][Role.SIAO_COORDINATOR])
     before = orientation_snapshot()
     response = call("post", f"/proposals/{proposal.pk}/admission", {"entered_on": str(TODAY())})
     assert_refused_cleanly(response, before)

@@ -1,4 +1,5 @@
-"""factory_boy factories for the foundation's models."""
+"""Accounts and territories: territories, organizations, users and their memberships; acting as a
+member, on pages (`as_member`) and through the API (`api_for`)."""
 
 import factory
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -84,46 +85,25 @@ def confirmed_totp(user) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="Application", confirmed=True)
 
 
-def make_household(
-    *, organization, referent=None, territory="93", protected=False, people=None, situation="street"
-):
-    """A household opened by `organization` (its referent organization), with its people."""
-    from datetime import date
+def as_member(membership):
+    """The membership's user, acting in that membership (as after choosing it in the menu)."""
+    user = membership.user
+    user.active_membership = membership
+    return user
 
-    from parcours.households.models import Household, Person, SituationPeriod
 
-    household = Household.objects.create(
-        territory=TerritoryFactory(code=territory),
-        referent_organization=organization,
-        referent=referent,
-        protected=protected,
-        address="12 rue de l'Exemple, 93000 Bobigny",
-        phone="0600000000",
-    )
-    for n, (first, last, birth) in enumerate(people or [("Benoît", "Lefèvre", date(1984, 7, 3))]):
-        Person.objects.create(
-            household=household,
-            first_name=first,
-            last_name=last,
-            birth_date=birth,
-            relationship="head" if n == 0 else "child",
+def api_for(client, membership):
+    """call(method, path, body=None) → the API answer, called with a token of that membership."""
+    from parcours.accounts import services as account_services
+
+    _token, key = account_services.token_create(actor=membership.user, membership=membership, name="t")
+
+    def call(method, path, body=None):
+        return getattr(client, method)(
+            f"/api/v1{path}",
+            body,
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {key}"},
         )
-    SituationPeriod.objects.create(household=household, situation=situation, started_on=date(2026, 1, 5))
-    return household
 
-
-def make_emergency_facility(*, organization, territory="93", kind="chu", units=3, capacity=1, **rules):
-    """An emergency facility (CHU by default) with `units` units of `capacity` places."""
-    from parcours.offers.models import Facility, Unit
-
-    facility = Facility.objects.create(
-        name=f"{kind.upper()} {Facility.objects.count() + 1}",
-        kind=kind,
-        organization=organization,
-        territory=TerritoryFactory(code=territory),
-        **rules,
-    )
-    Unit.objects.bulk_create(
-        [Unit(facility=facility, label=f"Chambre {n}", capacity=capacity) for n in range(1, units + 1)]
-    )
-    return facility, list(facility.units.order_by("pk"))
+    return call
