@@ -21,9 +21,9 @@ from parcours.support.models import (
 )
 from parcours.support.views import MEASURE_ACTIONS
 
-from .test_support import _consent, _fixed_clock, net, open_measure, user, with_coworker  # noqa: F401
+from .test_support import _consent, net, open_measure, user, with_coworker  # noqa: F401
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]
 
 SAVED = "C'est enregistré."
 
