@@ -222,8 +222,9 @@ def create(request, household_id, perspective):
                 return redirect("assessments:detail", household_id=household.pk, pk=assessment.pk)
         if form.errors:
             status = 400
-    if latest is not None or conflict is not None:
-        record_read(actor=request.user, household=household, sections=READ_SECTIONS, purpose="assessment")
+    # The form names the household even when it holds no earlier version: always a read (rule 7).
+    shown = READ_SECTIONS if latest is not None or conflict is not None else ["identity"]
+    record_read(actor=request.user, household=household, sections=shown, purpose="assessment")
     label = Perspective(perspective).label
     return render(
         request,
