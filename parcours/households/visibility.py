@@ -283,11 +283,11 @@ PURPOSE_FIELDS: dict[str, dict[str, frozenset[str]]] = {
 # prevention. A consent for orientation or for the 115 opens neither (docs/roles.md).
 PURPOSE_ACTIONS: dict[str, frozenset[str]] = {
     ConsentPurpose.ORIENTATION: frozenset(),
-    ConsentPurpose.SUPPORT: frozenset({"open_measure"}),
+    ConsentPurpose.SUPPORT: frozenset({"open_measure", "enrol_workshop"}),
     ConsentPurpose.EMERGENCY: frozenset(),
     ConsentPurpose.PREVENTION: frozenset({"open_measure", "raise_alert"}),
 }
-ACTIONS = frozenset({"open_measure", "raise_alert"})
+ACTIONS = frozenset({"open_measure", "raise_alert", "enrol_workshop"})
 
 
 def purposes_for(action: str) -> frozenset[str]:

@@ -188,8 +188,17 @@ def can_manage_workshop(user, workshop: Workshop | None = None) -> bool:
 
 
 def can_enrol(user, workshop: Workshop, household) -> bool:
-    """A social worker enrols a household they may view in any workshop of the network."""
-    return _role(user, Role.SOCIAL_WORKER) and household_perms.can_view_household(user, household)
+    """A social worker enrols, in any workshop of the network, a household whose whole file their
+    organization holds, or one whose active consent naming it is for support
+    (visibility.PURPOSE_ACTIONS): a consent for orientation, the 115 or prevention does not."""
+    if not _role(user, Role.SOCIAL_WORKER):
+        return False
+    access = household_perms.access(user, household)
+    if access == household_perms.Access.FULL:
+        return True
+    return access == household_perms.Access.SHARED and visibility.consent_allows(
+        household, _org_id(user), "enrol_workshop"
+    )
 
 
 # Supported-housing programmes

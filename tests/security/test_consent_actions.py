@@ -32,6 +32,7 @@ pytestmark = pytest.mark.django_db
 
 OPENS_MEASURE = {"orientation": False, "support": True, "emergency": False, "prevention": True}
 RAISES_ALERT = {"orientation": False, "support": False, "emergency": False, "prevention": True}
+ENROLS = {"orientation": False, "support": True, "emergency": False, "prevention": False}
 ROLES = SEVEN_ROLES
 
 
@@ -169,15 +170,15 @@ def test_the_documented_action_table_is_the_code_table():
     for line in text[start:].splitlines()[2:]:
         if not line.startswith("|"):
             break
-        purpose, measure, alert = (c.strip() for c in line.strip("|").split("|"))
+        purpose, measure, alert, enrol = (c.strip() for c in line.strip("|").split("|"))
         documented[purpose.strip("`")] = {
-            action for action, cell in (("open_measure", measure), ("raise_alert", alert)) if cell == "oui"
+            action
+            for action, cell in (("open_measure", measure), ("raise_alert", alert), ("enrol_workshop", enrol))
+            if cell == "oui"
         }
     assert documented == {p: set(a) for p, a in visibility.PURPOSE_ACTIONS.items()}
-    assert documented == {
-        p: {a for a, t in (("open_measure", OPENS_MEASURE), ("raise_alert", RAISES_ALERT)) if t[p]}
-        for p in OPENS_MEASURE
-    }
+    stated = (("open_measure", OPENS_MEASURE), ("raise_alert", RAISES_ALERT), ("enrol_workshop", ENROLS))
+    assert documented == {p: {a for a, t in stated if t[p]} for p in OPENS_MEASURE}
 
 
 @pytest.mark.parametrize("purpose", sorted(OPENS_MEASURE))
@@ -212,3 +213,43 @@ def test_an_alert_taken_by_the_siao_opens_a_measure_only_as_its_consent_allows(w
         assert not SupportMeasure.objects.exists()
         alert.refresh_from_db()
         assert alert.status == "taken" and alert.measure_id is None
+
+
+# Workshops ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def workshop(world):
+    from parcours.support.models import Workshop
+
+    return Workshop.objects.create(
+        title="Budget",
+        organization=world["referent"].active_membership.organization,
+        axis="administrative",
+        capacity=10,
+    )
+
+
+@pytest.mark.parametrize("purpose", sorted(ENROLS))
+def test_enrolling_in_a_workshop_follows_the_purpose_page(world, workshop, purpose, login, client):
+    """Another association's worker enrols the household only under a consent for support; refused,
+    the page says the file is not accessible and no enrolment exists."""
+    from parcours.support.models import WorkshopEnrolment
+
+    worker = stranger(world, Role.SOCIAL_WORKER, purpose)
+    assert perms.can_enrol(worker, workshop, world["household"]) is ENROLS[purpose]
+    login(worker)
+    answer = client.post(
+        reverse("support:workshop_action", args=[workshop.pk, "enrol"]),
+        {"enrol-household": world["household"].pk},
+        follow=True,
+    )
+    assert answer.status_code == 200
+    enrolled = WorkshopEnrolment.objects.filter(workshop=workshop, household=world["household"]).exists()
+    assert enrolled is ENROLS[purpose]
+    if not ENROLS[purpose]:
+        assert "Aucun dossier de ce numéro ne vous est accessible." in answer.content.decode()
+
+
+def test_the_referent_organization_enrols_without_a_consent(world, workshop):
+    assert perms.can_enrol(world["referent"], workshop, world["household"]) is True
