@@ -117,6 +117,13 @@ class CallHandler(Person):
     role = "call_handler"
     fixed_count = PLAN["users"]["call_handler"]
 
+    def on_start(self):
+        # A shift starts on the board and the first call: every page is measured even in a short run
+        # on a busy machine (the suite's smoke test asserts each one was reached).
+        super().on_start()
+        self.board()
+        self.new_call()
+
     @task(4)
     def board(self):
         response = self.page("/115/", "115 board")
@@ -170,8 +177,13 @@ class SocialWorker(Person):
     fixed_count = PLAN["users"]["social_worker"]
 
     def on_start(self):
+        # A working day starts by opening each screen once: every page is measured even in a short
+        # run on a busy machine (the suite's smoke test asserts each one was reached).
         super().on_start()
         self.households = []
+        self.search()
+        self.household()
+        self.insertion_requests()
 
     @task(4)
     def search(self):
