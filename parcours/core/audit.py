@@ -9,6 +9,7 @@ that rows removed at the end are detected too. See ADR 0003.
 """
 
 import contextvars
+import enum
 import hashlib
 import hmac
 import json
@@ -31,6 +32,15 @@ GENESIS_HASH = "0" * 64
 KEY_ID_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
 MIN_KEY_LENGTH = 32
 SEAL_ACTION = "core.audit.seal"
+
+
+class AuditAction(enum.StrEnum):
+    """The base of the audit action names. Each app declares its own (`<app>/audit_actions.py`, a
+    subclass with members such as `REQUEST_VALIDATE = "orientation.request.validate"`) and services
+    pass a member, never a free string, so that the names are listed, unique and greppable (issue 14
+    item 3). It has no members itself: an enum with members cannot be subclassed."""
+
+
 UNSEALED = "no row sealed with an audit key after the unsigned rows (`parcours migrate` seals them)"
 
 

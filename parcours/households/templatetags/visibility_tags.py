@@ -14,3 +14,32 @@ def may_read(context, household, field, record="household"):
     if request is None or household is None:
         return False
     return visibility.may_read(request.user, record, field, household)
+
+
+@register.simple_tag(takes_context=True)
+def household_name(context, household, link=None):
+    """`{% household_name household %}`: « Awa D. · F + 2 enfants » where the page's user may read the
+    names (households.display), otherwise « Ménage n° 2073 » with the reason the name is hidden."""
+    from django.utils.html import format_html
+
+    from parcours.households.display import household_label
+
+    request = context.get("request")
+    if household is None:
+        return ""
+    if request is None:
+        return str(household)
+    label = household_label(request.user, household)
+    if label.name:
+        if label.composition:
+            return format_html(
+                '<span class="household-name">{}</span> <span class="text-body-secondary">· {}</span>',
+                label.name,
+                label.composition,
+            )
+        return format_html('<span class="household-name">{}</span>', label.name)
+    if label.hidden_reason:
+        return format_html(
+            '{} <span class="text-body-secondary small">({})</span>', label.number, label.hidden_reason
+        )
+    return label.number

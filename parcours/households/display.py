@@ -1,0 +1,102 @@
+"""How a household is named on a screen: the person's name and the composition where the user may
+read them, and otherwise its number with the reason the name is not shown (issue 15).
+
+One place decides, through `visibility.readable_fields`, so a list, a board, a select and an agenda
+all follow the same rules as the household page (design §5). Templates use the `household_name` tag
+of `visibility_tags`; forms and exports use `household_label(...).text`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from parcours.accounts.perms import active_membership
+from parcours.accounts.roles import Role
+
+from . import visibility
+from .choices import Relationship, Sex
+
+
+@dataclass(frozen=True)
+class HouseholdLabel:
+    number: str  # « Ménage n° 2073 », always shown
+    name: str = ""  # « Awa D. », empty when the user may not read it
+    composition: str = ""  # « F + 2 enfants », empty when the user may not read it
+    hidden_reason: str = ""  # why the name is not shown, in French
+
+    @property
+    def text(self) -> str:
+        """One line for a select, a title or a CSV: the name and composition, else the number."""
+        if self.name:
+            return f"{self.name} · {self.composition}" if self.composition else self.name
+        if self.hidden_reason:
+            return f"{self.number} ({self.hidden_reason})"
+        return self.number
+
+
+def _age(birth_date: date | None, on: date) -> int | None:
+    if birth_date is None:
+        return None
+    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+
+
+def _is_child(person, on: date) -> bool:
+    age = _age(person.birth_date, on)
+    return age < 18 if age is not None else person.relationship == Relationship.CHILD
+
+
+SEX_INITIAL = {Sex.FEMALE: "F", Sex.MALE: "H", Sex.UNSPECIFIED: "X"}
+
+
+def composition(members, on: date | None = None) -> str:
+    """« F + 2 enfants », « H + F », « F + H + 1 enfant »: each adult by sex, then the children."""
+    on = on or timezone.localdate()
+    adults = [p for p in members if not _is_child(p, on)]
+    children = len(members) - len(adults)
+    adults.sort(key=lambda p: (p.relationship != Relationship.HEAD, p.pk or 0))
+    parts = [SEX_INITIAL.get(p.sex, "X") for p in adults]
+    if children:
+        parts.append(ngettext("%(n)d enfant", "%(n)d enfants", children) % {"n": children})
+    return " + ".join(parts)
+
+
+def _head(members):
+    heads = [p for p in members if p.relationship == Relationship.HEAD]
+    pool = heads or list(members)
+    return min(pool, key=lambda p: p.pk or 0) if pool else None
+
+
+def short_name(person) -> str:
+    """« Awa D. »: the first name and the initial of the last name, enough to recognise a person on a
+    list without spelling the whole identity across the room."""
+    last = (person.last_name or "").strip()
+    return f"{person.first_name} {last[:1]}." if last else person.first_name
+
+
+def _hidden_reason(user, household) -> str:
+    membership = active_membership(user)
+    if membership is None:
+        return _("identité non communiquée")
+    if membership.role in (Role.OBSERVER, Role.NETWORK_ADMIN):
+        return _("identité réservée aux professionnels qui suivent le ménage")
+    return _("identité non partagée avec votre organisation sans consentement")
+
+
+def household_label(user, household) -> HouseholdLabel:
+    """The label this user reads for this household."""
+    number = _("Ménage n° %(id)s") % {"id": household.pk}
+    person_fields = visibility.readable_fields(user, "person", household)
+    if "first_name" not in person_fields:
+        return HouseholdLabel(number=number, hidden_reason=_hidden_reason(user, household))
+    members = household.members
+    head = _head(members)
+    if head is None:
+        return HouseholdLabel(number=number)
+    household_fields = visibility.readable_fields(user, "household", household)
+    comp = composition(members) if "members" in household_fields or "sex" in person_fields else ""
+    return HouseholdLabel(number=number, name=short_name(head), composition=comp)
