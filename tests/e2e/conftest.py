@@ -2,6 +2,8 @@
 
 import os
 import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -47,3 +49,68 @@ def page(browser, live_server):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+SCREENSHOTS = Path(
+    os.environ.get("PARCOURS_SCREENSHOTS", Path(__file__).resolve().parents[2] / "var" / "screenshots")
+)
+VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.fixture
+def shot(request):
+    """`shot(page, "115-board")` saves the page at 1366 px and at 390 px (full page) under
+    var/screenshots/<test>/ (PARCOURS_SCREENSHOTS elsewhere), the folder CI keeps as an artefact;
+    the viewport is put back as it was. Look at them before calling a screen done."""
+    folder = SCREENSHOTS / request.node.name.replace("/", "_")
+
+    def take(page, name: str) -> list[Path]:
+        folder.mkdir(parents=True, exist_ok=True)
+        before = page.viewport_size
+        paths = []
+        for label, size in VIEWPORTS.items():
+            page.set_viewport_size(size)
+            path = folder / f"{name}-{label}.png"
+            page.screenshot(path=str(path), full_page=True)
+            paths.append(path)
+        if before:
+            page.set_viewport_size(before)
+        return paths
+
+    return take
+
+
+@dataclass
+class Journey:
+    """Counts what a user does: `journey.click(locator)` clicks and counts, page loads are counted
+    by the browser's load events. The closing note quotes these figures (issue 15)."""
+
+    page: object
+    clicks: int = 0
+    loads: int = 0
+    steps: list = field(default_factory=list)
+
+    def click(self, locator, **kwargs):
+        self.clicks += 1
+        self.steps.append(("click", str(locator)))
+        locator.click(**kwargs)
+
+    def report(self, name: str) -> str:
+        line = f"{name}: {self.clicks} clics, {self.loads} chargements de page"
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        with open(SCREENSHOTS / "journeys.txt", "a", encoding="utf-8") as out:
+            out.write(line + "\n")
+        print(line)
+        return line
+
+
+@pytest.fixture
+def journey(page):
+    """A Journey on the test's page, counting loads from now on."""
+    counted = Journey(page=page)
+
+    def on_load(_page):
+        counted.loads += 1
+
+    page.on("load", on_load)
+    return counted
