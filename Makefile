@@ -70,7 +70,7 @@ fuzz: $(VENV)/.installed-test messages
 	PARCOURS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) PARCOURS_FORM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
 	PARCOURS_IMPORT_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) PARCOURS_FUZZ_RANDOM=true \
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest -s -p no:cacheprovider \
-		tests/test_api_fuzz.py tests/test_form_fuzz.py tests/test_import_fuzz.py
+		tests/project/test_api_fuzz.py tests/project/test_form_fuzz.py tests/project/test_import_fuzz.py
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py

@@ -1,6 +1,6 @@
 """Tools of the load test: bench accounts with TOTP devices, a real server on loopback, locust headless.
 
-Used by bench/bench_load.py (`make bench`) and tests/test_load.py (the smoke test). Traffic goes to
+Used by bench/bench_load.py (`make bench`) and tests/project/test_load.py (the smoke test). Traffic goes to
 127.0.0.1 only, bounded in time (`seconds`) and in requests (`max_tasks_per_user` per virtual user).
 
     # with DATABASE_URL (and DJANGO_SETTINGS_MODULE) set:

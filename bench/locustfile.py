@@ -1,6 +1,6 @@
 """The load scenario: call handlers of the 115 and social workers working at once, as people do.
 
-Run by `bench/load.py` (the `bench_load` benchmark and the smoke test in tests/test_load.py) with
+Run by `bench/load.py` (the `bench_load` benchmark and the smoke test in tests/project/test_load.py) with
 locust headless against a server on 127.0.0.1 only. Everyone logs in for real: password, then a
 valid TOTP code computed from the device key that `bench/load.py prepare` created. A person then
 follows links as on screen (a list, then one of its lines), so the scenario reaches only what this

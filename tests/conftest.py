@@ -4,9 +4,8 @@ import pytest
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from parcours.accounts.roles import Role
-
-from .clock import freeze
-from .factories import (
+from tests.clock import freeze
+from tests.factories import (
     MembershipFactory,
     OrganizationFactory,
     TerritoryFactory,

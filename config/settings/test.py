@@ -16,7 +16,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 SMS_BACKEND = "parcours.core.sms.MemoryBackend"
 # Tests not about the queue send at once (after the commit, see tests/conftest.py); the queue's own
-# tests (tests/test_outbox.py) switch to the database backend and run the worker.
+# tests (tests/core/test_outbox.py) switch to the database backend and run the worker.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False

@@ -2,7 +2,7 @@
 
 Every refusal of the domain (parcours.core.errors.DomainError: NotFound, Forbidden, Conflict,
 StaleVersion, Invalid, and each app's subclasses) is mapped here, once, by its own code and status;
-no app's api.py maps exceptions itself (tests/test_errors.py checks it)."""
+no app's api.py maps exceptions itself (tests/core/test_errors.py checks it)."""
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError

@@ -3,7 +3,7 @@
 Each app declares, in its own `retention.py` (imported from its AppConfig.ready()), for each of its
 models: how its rows lead to a household (`household="request__household"`), the personal-data fields
 with the rule that anonymises them, and the fields that are not personal data (with why).
-`tests/test_retention.py` fails whenever a model has a field that is in neither list.
+`tests/core/test_retention.py` fails whenever a model has a field that is in neither list.
 
 The retention run (`parcours retention`, see `run_retention`) anonymises the households without
 contact for `PARCOURS_RETENTION_MONTHS` months by applying every registered rule to their rows.

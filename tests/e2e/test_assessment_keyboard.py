@@ -6,8 +6,8 @@ from parcours.accounts.roles import Role
 from parcours.assessments import grids
 from parcours.assessments.forms import comment_name, level_name
 from parcours.assessments.models import Assessment, AssessmentGrid, ItemKind
+from tests.factories import MembershipFactory, OrganizationFactory, TerritoryFactory, make_household
 
-from ..factories import MembershipFactory, OrganizationFactory, TerritoryFactory, make_household
 from .test_emergency import _tab_to
 
 pytestmark = pytest.mark.django_db(transaction=True)

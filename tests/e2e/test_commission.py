@@ -10,8 +10,7 @@ from parcours.accounts.roles import Role
 from parcours.offers.models import Facility, Unit, Vacancy
 from parcours.orientation import services
 from parcours.orientation.models import Commission, Proposal
-
-from ..factories import MembershipFactory, OrganizationFactory, TerritoryFactory, make_household
+from tests.factories import MembershipFactory, OrganizationFactory, TerritoryFactory, make_household
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

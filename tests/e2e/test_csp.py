@@ -3,8 +3,7 @@
 import pytest
 
 from parcours.accounts.roles import Role
-
-from ..factories import MembershipFactory, TerritoryFactory, make_household
+from tests.factories import MembershipFactory, TerritoryFactory, make_household
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -4,8 +4,7 @@ import pytest
 
 from parcours.accounts.roles import Role
 from parcours.emergency.models import EmergencyRequest, NightAllocation
-
-from ..factories import MembershipFactory, OrganizationFactory, TerritoryFactory, make_emergency_facility
+from tests.factories import MembershipFactory, OrganizationFactory, TerritoryFactory, make_emergency_facility
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

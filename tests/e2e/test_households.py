@@ -4,8 +4,7 @@ import pytest
 
 from parcours.accounts.roles import Role
 from parcours.households.models import Household
-
-from ..factories import MembershipFactory, TerritoryFactory
+from tests.factories import MembershipFactory, TerritoryFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -4,8 +4,7 @@ import pytest
 from django_otp.oath import totp
 
 from parcours.accounts.roles import ROLES_REQUIRING_TWO_FACTOR, Role
-
-from ..factories import PASSWORD, MembershipFactory, confirmed_totp
+from tests.factories import PASSWORD, MembershipFactory, confirmed_totp
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

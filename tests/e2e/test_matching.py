@@ -5,9 +5,8 @@ import pytest
 
 from parcours.accounts.roles import Role
 from parcours.matching.cache import REQUESTS
-
-from ..factories import MembershipFactory
-from ..test_matching import network  # noqa: F401  (the shared fixture)
+from tests.factories import MembershipFactory
+from tests.matching.test_matching import network  # noqa: F401  (the shared fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

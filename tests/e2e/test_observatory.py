@@ -8,8 +8,7 @@ import pytest
 
 from parcours.accounts.roles import Role
 from parcours.households.models import Household
-
-from ..factories import MembershipFactory, OrganizationFactory, TerritoryFactory, make_household
+from tests.factories import MembershipFactory, OrganizationFactory, TerritoryFactory, make_household
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -4,8 +4,7 @@ measure from it with the person's agreement and logs a home visit, typing only w
 import pytest
 
 from parcours.support.models import PreventionAlert, SupportAction, SupportMeasure
-
-from ..test_support import net, user  # noqa: F401  (the shared network fixture)
+from tests.support.test_support import net, user  # noqa: F401  (the shared network fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

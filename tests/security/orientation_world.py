@@ -10,8 +10,7 @@ from parcours.accounts.roles import Role
 from parcours.households import services as household_services
 from parcours.offers.models import Vacancy
 from parcours.orientation import proposals, services
-
-from ..factories import (
+from tests.factories import (
     MembershipFactory,
     OrganizationFactory,
     TerritoryFactory,

@@ -20,8 +20,7 @@ from parcours.matching.models import RequestFacts
 from parcours.offers.models import Facility, Unit, Vacancy
 from parcours.orientation import proposals, services
 from parcours.orientation.models import InsertionRequest, ProposalEvent
-
-from ..factories import (
+from tests.factories import (
     MembershipFactory,
     OrganizationFactory,
     TerritoryFactory,

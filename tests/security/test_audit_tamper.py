@@ -20,8 +20,7 @@ from django.db import DatabaseError, connection, transaction
 from parcours.__main__ import command_argv
 from parcours.core import audit, db_guards
 from parcours.core.models import AuditEvent
-
-from ..factories import MembershipFactory, OrganizationFactory
+from tests.factories import MembershipFactory, OrganizationFactory
 
 KEY_1 = "k1:first-audit-key-for-the-tamper-tests-0123456789"
 KEY_2 = "k2:second-audit-key-for-the-tamper-tests-abcdefghij"

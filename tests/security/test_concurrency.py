@@ -1,6 +1,6 @@
 """Promise: every guard that says "also under concurrency" holds when the requests really arrive at the
 same instant (PostgreSQL; each client on its own connection, released together by a barrier, like
-tests/test_emergency_concurrency.py). Exactly one attempt wins; the others get 409 (API) or a
+tests/emergency/test_emergency_concurrency.py). Exactly one attempt wins; the others get 409 (API) or a
 conflict (service), never a 500 and never a second row.
 
 - two proposals for one vacancy, and two proposals for one household;
@@ -23,9 +23,9 @@ from parcours.offers.models import Unit, Vacancy
 from parcours.orientation import commissions, services
 from parcours.orientation.models import CommissionLine, Proposal
 from parcours.support.models import MeasureKind, SupportMeasure
+from tests.concurrency import race
+from tests.factories import MembershipFactory, OrganizationFactory, make_household
 
-from ..concurrency import race
-from ..factories import MembershipFactory, OrganizationFactory, make_household
 from .orientation_world import build_world, validated_request
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -24,9 +24,14 @@ from parcours.accounts.roles import Role
 from parcours.households import services as household_services
 from parcours.support import perms
 from parcours.support.models import PreventionAlert, SupportMeasure
-
-from ..factories import MembershipFactory, OrganizationFactory, TerritoryFactory, as_member, make_household
-from ..perm_matrix import SEVEN_ROLES
+from tests.factories import (
+    MembershipFactory,
+    OrganizationFactory,
+    TerritoryFactory,
+    as_member,
+    make_household,
+)
+from tests.perm_matrix import SEVEN_ROLES
 
 pytestmark = pytest.mark.django_db
 

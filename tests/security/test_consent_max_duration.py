@@ -14,8 +14,8 @@ from parcours.accounts.roles import Role
 from parcours.households import perms, visibility
 from parcours.households.models import Consent
 from parcours.support import perms as support_perms
+from tests.factories import MembershipFactory, OrganizationFactory, api_for
 
-from ..factories import MembershipFactory, OrganizationFactory, api_for
 from .partner_world import TODAY, Clock, as_member, build
 from .test_consent_purpose import _everything_closed, _org, _world
 

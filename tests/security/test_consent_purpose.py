@@ -17,8 +17,8 @@ from django.urls import reverse
 from parcours.accounts.roles import Role
 from parcours.households import services as household_services
 from parcours.households.models import Consent, Household
+from tests.factories import api_for
 
-from ..factories import api_for
 from .partner_world import (
     ADDRESS,
     RECOMMENDATION,

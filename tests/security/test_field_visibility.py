@@ -20,9 +20,9 @@ from parcours.households.models import Household
 from parcours.orientation.models import InsertionRequest
 from parcours.support import services as support_services
 from parcours.support.models import MeasureKind
+from tests.factories import api_for
+from tests.perm_matrix import SEVEN_ROLES
 
-from ..factories import api_for
-from ..perm_matrix import SEVEN_ROLES
 from .partner_world import (
     ADDRESS,
     RECOMMENDATION,

@@ -19,7 +19,7 @@ from parcours.accounts.roles import Role
 from parcours.core.spreadsheet import export, neutralise
 from parcours.orientation.models import RefusalReason
 from tests.factories import MembershipFactory
-from tests.test_observatory import siao_world  # noqa: F401  (the fixture: a refusal in November 2026)
+from tests.observatory.test_observatory import siao_world  # noqa: F401  (the fixture: a refusal in November 2026)
 
 pytestmark = pytest.mark.django_db
 

@@ -17,15 +17,15 @@ from parcours.accounts.middleware import SESSION_KEY
 from parcours.accounts.models import Membership
 from parcours.accounts.roles import Role
 from parcours.core.models import AuditEvent
-
-from ..concurrency import race
-from ..factories import (
+from tests.concurrency import race
+from tests.factories import (
     ORGANIZATION_TYPE_FOR_ROLE,
     MembershipFactory,
     OrganizationFactory,
     TerritoryFactory,
     make_household,
 )
+
 from .stated import NAMED_DATA_ROLES
 
 pytestmark = pytest.mark.django_db

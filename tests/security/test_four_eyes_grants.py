@@ -19,14 +19,14 @@ from parcours.accounts.middleware import SESSION_KEY
 from parcours.accounts.models import Membership, User
 from parcours.accounts.roles import Role
 from parcours.core.models import AuditEvent
-
-from ..factories import (
+from tests.factories import (
     ORGANIZATION_TYPE_FOR_ROLE,
     MembershipFactory,
     OrganizationFactory,
     TerritoryFactory,
     make_household,
 )
+
 from .stated import NAMED_DATA_ROLES
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from ..factories import PASSWORD, MembershipFactory
+from tests.factories import PASSWORD, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

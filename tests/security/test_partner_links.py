@@ -18,8 +18,8 @@ from parcours.households import services as household_services
 from parcours.orientation import proposals
 from parcours.orientation.choices import ProposalStatus
 from parcours.orientation.models import PartnerLink, Proposal, ProposalEvent
+from tests.factories import make_household
 
-from ..factories import make_household
 from .orientation_world import build_world, consent, propose, validated_request
 
 pytestmark = pytest.mark.django_db

@@ -27,8 +27,7 @@ from parcours.households.timeline import household_path
 from parcours.offers.models import Facility, Unit, Vacancy
 from parcours.orientation import proposals
 from parcours.orientation import services as orientation_services
-
-from ..factories import (
+from tests.factories import (
     MembershipFactory,
     OrganizationFactory,
     TerritoryFactory,

@@ -12,8 +12,7 @@ from django.urls import reverse
 from parcours.accounts.roles import Role
 from parcours.households import export
 from parcours.households.models import Household
-
-from ..factories import MembershipFactory, OrganizationFactory, TerritoryFactory, make_household
+from tests.factories import MembershipFactory, OrganizationFactory, TerritoryFactory, make_household
 
 # -- Every model holding personal data is in the export ----------------------------------------------
 

@@ -22,7 +22,7 @@ from parcours.emergency.models import EmergencyRequest, NightFigures, UnmetDeman
 from parcours.observatory import perms as observatory_perms
 from parcours.support import perms as support_perms
 from tests.factories import MembershipFactory, OrganizationFactory, TerritoryFactory
-from tests.test_support_report import project  # noqa: F401  (a project with three households housed)
+from tests.support.test_support_report import project  # noqa: F401  (a project with three households housed)
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,7 @@ from parcours.accounts.middleware import SESSION_KEY
 from parcours.accounts.models import ApiToken
 from parcours.accounts.roles import Role
 from parcours.core.models import AuditEvent
-
-from ..factories import PASSWORD, MembershipFactory, OrganizationFactory, confirmed_totp
+from tests.factories import PASSWORD, MembershipFactory, OrganizationFactory, confirmed_totp
 
 pytestmark = pytest.mark.django_db
 

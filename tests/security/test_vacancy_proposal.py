@@ -17,9 +17,9 @@ from parcours.offers.models import Facility, Unit, Vacancy
 from parcours.orientation import proposals
 from parcours.orientation.choices import ProposalStatus
 from parcours.orientation.models import Proposal
+from tests.concurrency import race
+from tests.factories import api_for, make_household
 
-from ..concurrency import race
-from ..factories import api_for, make_household
 from .orientation_world import build_world, propose, validated_request
 from .test_concurrency import api_post
 

@@ -27,14 +27,14 @@ from parcours.orientation.choices import ProposalStatus, RequestStatus
 from parcours.orientation.models import InsertionRequest, Parking, Proposal, ProposalEvent, RequestTransition
 from parcours.support import services as support_services
 from parcours.support.models import MeasureKind, SupportMeasure
-
-from ..factories import (
+from tests.factories import (
     MembershipFactory,
     OrganizationFactory,
     api_for,
     make_emergency_facility,
     make_household,
 )
+
 from .orientation_world import as_member, build_world, propose
 
 pytestmark = pytest.mark.django_db

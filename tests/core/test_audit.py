@@ -1,0 +1,120 @@
+"""The audit trail: chained, append-only, and any tampering is reported."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+
+from parcours.core import audit, db_guards
+from parcours.core.models import AuditChainHead, AuditEvent
+from tests.factories import MembershipFactory, OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _three_events():
+    user = MembershipFactory().user
+    org = OrganizationFactory()
+    audit.record_write(actor=user, action="test.write", obj=org, fields=["name", "siret"])
+    audit.record_read(actor=user, obj=org, sections=["identity"], purpose="orientation")
+    audit.record_auth(actor=user, action="accounts.login")
+    return user, org
+
+
+def _raw_tamper(sql, params):
+    """Simulate someone with direct database access: the guards are dropped, the row is changed."""
+    db_guards.uninstall(connection)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+    finally:
+        db_guards.install(connection)
+
+
+def test_events_are_chained_and_verified():
+    user, org = _three_events()
+    events = list(AuditEvent.objects.filter(actor=user).order_by("seq"))
+    assert [e.kind for e in events[-3:]] == ["write", "read", "auth"]
+    write = events[-3]
+    assert write.fields == ["name", "siret"]
+    assert write.object_type == "accounts.organization" and write.object_id == str(org.pk)
+    assert events[-2].sections == ["identity"] and events[-2].purpose == "orientation"
+    for previous, current in zip(events, events[1:], strict=False):
+        assert current.prev_hash == previous.hash
+    report = audit.verify_chain()
+    assert report.ok and report.checked == AuditEvent.objects.count()
+    assert AuditChainHead.objects.get().seq == report.checked
+
+
+def test_the_active_membership_is_recorded_with_the_actor():
+    membership = MembershipFactory()
+    user = membership.user
+    user.active_membership = membership
+    event = audit.record_write(actor=user, action="test.write", obj=membership.organization)
+    assert (event.membership_id, event.organization_id, event.role) == (
+        membership.pk,
+        membership.organization_id,
+        membership.role,
+    )
+
+
+def test_orm_cannot_change_or_delete_a_row():
+    _three_events()
+    event = AuditEvent.objects.first()
+    event.action = "forged"
+    with pytest.raises(PermissionError):
+        event.save()
+    with pytest.raises(PermissionError):
+        event.delete()
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.filter(pk=event.pk).update(action="forged")
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.all().delete()
+
+
+def test_database_refuses_update_and_delete():
+    _three_events()
+    event = AuditEvent.objects.first()
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE core_auditevent SET action = %s WHERE id = %s", ["forged", event.pk])
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_auditevent WHERE id = %s", [event.pk])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_verify_audit_reports_a_row_changed_in_the_database(capsys):
+    _three_events()
+    call_command("verify_audit")
+    assert "intègre" in capsys.readouterr().out
+    target = AuditEvent.objects.order_by("seq")[1]
+    _raw_tamper("UPDATE core_auditevent SET purpose = %s WHERE id = %s", ["curiosity", target.pk])
+    with pytest.raises(CommandError, match=f"ligne n° {target.seq} \\(content altered\\)"):
+        call_command("verify_audit")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_verify_audit_reports_a_deleted_row():
+    _three_events()
+    target = AuditEvent.objects.order_by("seq")[1]
+    _raw_tamper("DELETE FROM core_auditevent WHERE id = %s", [target.pk])
+    report = audit.verify_chain()
+    assert not report.ok and report.broken_at == target.seq and report.reason == "missing row"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_verify_audit_reports_rows_removed_at_the_end():
+    _three_events()
+    last = AuditEvent.objects.order_by("-seq").first()
+    _raw_tamper("DELETE FROM core_auditevent WHERE id = %s", [last.pk])
+    report = audit.verify_chain()
+    assert not report.ok and report.broken_at == last.seq
+
+
+def test_reads_of_a_list_are_chained_in_one_go():
+    user, org = _three_events()
+    others = [OrganizationFactory() for _ in range(5)]
+    events = audit.record_reads(actor=user, objs=others, sections=["list"], purpose="list")
+    assert [e.object_id for e in events] == [str(o.pk) for o in others]
+    stored = list(AuditEvent.objects.order_by("seq"))[-5:]
+    assert [e.seq for e in stored] == list(range(stored[0].seq, stored[0].seq + 5))
+    assert audit.verify_chain().ok
