@@ -1,6 +1,7 @@
 """A social worker opens a file in the browser, adding a person with the "add" button (JavaScript)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from parcours.accounts.roles import Role
 from parcours.households.models import Household
@@ -22,11 +23,12 @@ def test_open_a_household_file_with_two_people(page, login, client, live_server)
     page.get_by_role("button", name="Ajouter une personne").click()
     # The focus moves into the new person's first field: type straight away.
     page.keyboard.type("Awa")
-    assert page.evaluate("document.activeElement.id") == "id_members-1-first_name"
+    expect(page.locator("#id_members-1-first_name")).to_be_focused()
     page.locator("#id_members-1-last_name").fill("Traoré")
     page.get_by_label("Situation actuelle").select_option("hotel")
     page.get_by_role("button", name="Ouvrir le dossier").click()
     page.wait_for_url("**/menages/*/")
+    expect(page.get_by_role("heading", name="Composition")).to_be_visible()
     household = Household.objects.get()
     assert sorted(p.first_name for p in household.members) == ["Awa", "Fatou"]
-    assert page.get_by_role("heading", name="Composition").is_visible()
+    expect(page.get_by_text("Awa Traoré")).to_be_visible()

@@ -2,6 +2,7 @@
 
 import pytest
 from django_otp.oath import totp
+from playwright.sync_api import expect
 
 from parcours.accounts.roles import ROLES_REQUIRING_TWO_FACTOR, Role
 from tests.factories import PASSWORD, MembershipFactory, confirmed_totp
@@ -35,8 +36,8 @@ def test_role_logs_in_and_lands_on_its_home(page, live_server, role):
         page.get_by_label("Code à usage unique").fill(f"{totp(device.bin_key):06d}")
         page.get_by_role("button", name="Vérifier").click()
     page.wait_for_url(f"{live_server.url}/")
-    assert page.get_by_role("heading", name=FIRST_PANEL[role]).is_visible()
-    assert membership.organization.name in page.content()
+    expect(page.get_by_role("heading", name=FIRST_PANEL[role])).to_be_visible()
+    expect(page.get_by_text(membership.organization.name).first).to_be_visible()
 
 
 def test_first_login_sets_up_totp_with_the_keyboard_only(page):
@@ -47,13 +48,13 @@ def test_first_login_sets_up_totp_with_the_keyboard_only(page):
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url("**/double-authentification/activer/**")
-    assert page.locator(".prc-qr svg").is_visible()
+    expect(page.locator(".prc-qr svg")).to_be_visible()
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     device = TOTPDevice.objects.get(user=user, confirmed=False)
     page.get_by_label("Code à usage unique").fill(f"{totp(device.bin_key):06d}")
     page.keyboard.press("Enter")
     page.wait_for_url("**/codes-de-secours/")
-    assert page.locator("#recovery-codes li").count() == 10
+    expect(page.locator("#recovery-codes li")).to_have_count(10)
     page.get_by_role("link", name="J'ai noté mes codes, continuer").click()
-    assert page.get_by_role("heading", name="Demandes de cette nuit").is_visible()
+    expect(page.get_by_role("heading", name="Demandes de cette nuit")).to_be_visible()

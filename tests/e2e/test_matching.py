@@ -2,6 +2,7 @@
 keyboard only."""
 
 import pytest
+from playwright.sync_api import expect
 
 from parcours.accounts.roles import Role
 from parcours.matching.cache import REQUESTS
@@ -24,13 +25,13 @@ def test_candidates_and_why_not_with_the_keyboard(page, login, client, live_serv
     page.keyboard.press("Enter")
     page.wait_for_url("**/candidats/")
     ranking = page.get_by_role("table", name="Demandes classées, avec le détail du score critère par critère")
-    assert ranking.get_by_role("row").nth(1).get_by_role("cell").first.inner_text() == "1"
+    expect(ranking.get_by_role("row").nth(1).get_by_role("cell").first).to_have_text("1")
     assert f"Demande n° {network['requests']['family'].pk}" in ranking.inner_text()
 
     page.get_by_label("Numéro de la demande").fill(str(network["requests"]["chrs"].pk))
     page.keyboard.press("Enter")
     page.wait_for_url("**/candidats/?request=*")
     status = page.get_by_role("status")
-    assert "n'est pas proposée pour cette vacance" in status.inner_text()
-    assert "Type d'offre souhaité" in status.inner_text()
+    expect(status).to_contain_text("n'est pas proposée pour cette vacance")
+    expect(status).to_contain_text("Type d'offre souhaité")
     REQUESTS.clear()

@@ -2,6 +2,7 @@
 measure from it with the person's agreement and logs a home visit, typing only with the keyboard."""
 
 import pytest
+from playwright.sync_api import expect
 
 from parcours.support.models import PreventionAlert, SupportAction, SupportMeasure
 from tests.support.test_support import net, user  # noqa: F401  (the shared network fixture)
@@ -27,7 +28,7 @@ def test_alert_to_measure_to_action(page, login, client, live_server, net):  # n
     page.get_by_role("button", name="Transmettre l'alerte").click()
     page.wait_for_url("**/accompagnement/alertes/*/")
     alert = PreventionAlert.objects.get()
-    assert page.get_by_text("nouvelle").first.is_visible()
+    expect(page.get_by_text("nouvelle").first).to_be_visible()
 
     _log_in(page, login, client, live_server, user(net, "social_worker"))
     page.goto(f"/accompagnement/alertes/{alert.pk}/")
@@ -48,4 +49,4 @@ def test_alert_to_measure_to_action(page, login, client, live_server, net):  # n
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert SupportAction.objects.filter(measure=measure, duration_minutes=50).exists()
-    assert page.get_by_text("dossier FSL préparé ensemble").is_visible()
+    expect(page.get_by_text("dossier FSL préparé ensemble")).to_be_visible()
