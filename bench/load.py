@@ -101,16 +101,18 @@ def server(database_url: str, *, workers: int = 2, threads: int = 4):
         "DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "ALLOWED_HOSTS": "127.0.0.1",
+        # The production defaults (config/gunicorn.conf.py, persistent connections), not the tests'.
+        "PARCOURS_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": str(workers),
+        "PARCOURS_THREADS": str(threads),
+        "PARCOURS_CONN_MAX_AGE": "60",
+        "PARCOURS_ACCESS_LOG": "/dev/null",
     }
     command = [
         str(Path(sys.executable).with_name("gunicorn")),
-        "config.wsgi:application",
-        f"--bind=127.0.0.1:{port}",
-        f"--workers={workers}",
-        f"--threads={threads}",
-        "--worker-class=gthread",
+        "--config=config/gunicorn.conf.py",
         "--log-level=warning",
-        "--timeout=60",
+        "config.wsgi:application",
     ]
     process = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603  # nosec B603
     url = f"http://127.0.0.1:{port}"

@@ -19,6 +19,9 @@ SMS_BACKEND = "parcours.core.sms.MemoryBackend"
 # tests (tests/core/test_outbox.py) switch to the database backend and run the worker.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 SESSION_COOKIE_SECURE = False
+# Tests open connections in threads (live server, races): closed after each request, so that the test
+# database can be dropped at the end. The load bench sets 60 like production.
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("PARCOURS_CONN_MAX_AGE", "0"))  # noqa: F405
 CSRF_COOKIE_SECURE = False
 # The test client and the browser tests' live server speak plain HTTP.
 SECURE_SSL_REDIRECT = False

@@ -169,7 +169,7 @@ def test_session_expires_after_idle_time(client, login):
     user = MembershipFactory(role=Role.OBSERVER).user
     login(user)
     assert client.get(reverse("core:home")).status_code == 200
-    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_REFRESH_SECONDS == 60
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
     response = client.get(reverse("core:home"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
@@ -235,3 +235,27 @@ def test_login_and_logout_are_audited(client):
     client.post(reverse("accounts:logout"))
     actions = list(AuditEvent.objects.filter(actor=user).values_list("action", flat=True))
     assert actions == ["accounts.login", "accounts.logout"]
+
+
+def test_an_active_session_is_renewed_once_a_minute_not_on_every_request(client, login, monkeypatch):
+    """The idle timeout holds without writing the session row on every page (issue 18)."""
+    from tests.clock import freeze
+
+    clock = freeze(monkeypatch)
+    user = MembershipFactory(role=Role.OBSERVER).user
+    login(user)
+    assert client.get(reverse("core:home")).status_code == 200
+    first = Session.objects.get().expire_date
+    clock.advance(seconds=30)
+    assert client.get(reverse("core:home")).status_code == 200
+    assert Session.objects.get().expire_date == first  # no write within the minute
+    clock.advance(seconds=31)
+    assert client.get(reverse("core:home")).status_code == 200
+    renewed = Session.objects.get().expire_date
+    assert timedelta(seconds=61) <= renewed - first < timedelta(seconds=62)
+    # 29 idle minutes later the session still opens the page; 31 minutes later it is gone.
+    clock.advance(minutes=29)
+    assert client.get(reverse("core:home")).status_code == 200
+    clock.advance(minutes=31)
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))

@@ -1,0 +1,31 @@
+"""gunicorn's configuration for production: `gunicorn -c config/gunicorn.conf.py config.wsgi`.
+
+Measured on two cores (issue 18, docs/exploitation.md « Dimensionnement »): pages are CPU-bound in
+Python, so one worker process per core, each with a few threads to overlap the database round trips.
+Every value can be changed through the environment without editing this file.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("PARCOURS_BIND", "127.0.0.1:8000")
+# One process per core uses every core; WEB_CONCURRENCY is the usual override.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
+worker_class = "gthread"
+threads = int(os.environ.get("PARCOURS_THREADS", 4))
+# Behind the reverse proxy, keep-alive between proxy and gunicorn only pins a client's connections
+# to one worker (the load test left one core idle with it): each request is balanced afresh.
+keepalive = int(os.environ.get("PARCOURS_KEEPALIVE", 0))
+timeout = int(os.environ.get("PARCOURS_TIMEOUT", 60))
+graceful_timeout = 30
+# Recycle workers now and then, so that slow growth of memory never reaches the machine's limit.
+max_requests = 5000
+max_requests_jitter = 500
+# The application is imported once, before forking: faster start, shared memory pages.
+preload_app = True
+# The access log never holds query strings: a household search puts a name in `?q=` (no personal
+# data in logs). %(U)s is the path alone.
+accesslog = os.environ.get("PARCOURS_ACCESS_LOG", "-")
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
