@@ -21,7 +21,9 @@ def indicators(user, membership):
         _("Les chiffres agrégés de l'observatoire, sans aucune donnée nominative."),
         rows=[
             (
-                format_html('<a href="{}">{}</a>', reverse("observatory:theme", args=[theme.slug]), theme.label),
+                format_html(
+                    '<a href="{}">{}</a>', reverse("observatory:theme", args=[theme.slug]), theme.label
+                ),
                 _("%(n)s indicateurs") % {"n": len(domains[theme.domain])},
             )
             for theme in THEMES

@@ -227,6 +227,9 @@ def indicator_detail(request, code):
     )
     compared = services.comparison(ind, period, territories, cache=cache, known=known)
     query, theme = _carried(period, territory), BY_DOMAIN.get(ind.domain)
+    theme_crumb = (
+        [(theme.label, reverse("observatory:theme", args=[theme.slug]) + "?" + query)] if theme else []
+    )
     return render(
         request,
         "observatory/indicator.html",
@@ -246,7 +249,7 @@ def indicator_detail(request, code):
             "query": query,
             "crumbs": [
                 (_("Observatoire"), reverse("observatory:dashboard") + "?" + query),
-                *([(theme.label, reverse("observatory:theme", args=[theme.slug]) + "?" + query)] if theme else []),
+                *theme_crumb,
                 (str(ind.label), None),
             ],
         },
