@@ -1,5 +1,5 @@
-"""Observatory pages: the dashboard by domain, one indicator with its comparison between départements,
-exports of any table, and the monthly open-data file."""
+"""Observatory pages: the summary (headline figures by theme), one page per theme, one indicator with
+its comparison between départements, exports of any table, and the monthly open-data file."""
 
 import datetime as dt
 
@@ -122,7 +122,7 @@ class _Reader:
         }
 
 
-def _context(request, form, period, territory, note, reader, **extra) -> dict:
+def _context(form, period, territory, note, reader, **extra) -> dict:
     return {
         "form": form,
         "period": period,
@@ -161,7 +161,6 @@ def dashboard(request):
         request,
         "observatory/dashboard.html",
         _context(
-            request,
             form,
             period,
             territory,
@@ -188,7 +187,6 @@ def theme_detail(request, slug):
         request,
         "observatory/theme.html",
         _context(
-            request,
             form,
             period,
             territory,

@@ -131,7 +131,7 @@ def test_observer_reads_the_summary_then_each_theme_page(page, login, client, li
     journey.click(
         page.get_by_role("navigation", name="Thèmes de l'observatoire").get_by_role("link", name="115")
     )
-    nights = page.get_by_role("region", name="Demandes au 115 par nuit", exact=True)
+    nights = page.get_by_role("region", name="Tableau : Demandes au 115 par nuit")
     expect(nights).to_have_attribute("tabindex", "0")
     expect(nights.get_by_role("row")).to_have_count(32)  # header, 30 nights, total
     journey.report("observatoire : synthèse puis chaque thème")
