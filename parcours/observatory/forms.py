@@ -38,14 +38,20 @@ def region_territories() -> list[tuple[str, str]]:
 
 
 class PeriodForm(StyledFormMixin, forms.Form):
-    start = forms.DateField(label=_("Du"), widget=forms.DateInput(attrs={"type": "date"}), required=False)
-    end = forms.DateField(label=_("Au"), widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    # A date input only shows an ISO date: the localised format (01/11/2026) would leave it empty.
+    start = forms.DateField(
+        label=_("Du"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), required=False
+    )
+    end = forms.DateField(
+        label=_("Au"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), required=False
+    )
     territory = forms.ChoiceField(label=_("Département"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, territories: list[tuple[str, str]] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        territories = region_territories() if territories is None else territories
         self.fields["territory"].choices = [("", _("Tous les départements"))] + [
-            (code, f"{code} — {name}") for code, name in region_territories()
+            (code, f"{code} — {name}") for code, name in territories
         ]
 
     def clean(self):

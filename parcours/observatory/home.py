@@ -1,5 +1,5 @@
 """Home page panel of the observatory: for observers (and the network's administration), the
-indicators by domain, aggregated, with their links."""
+themes of indicators, aggregated, each linked to its page."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -13,22 +13,21 @@ def indicators(user, membership):
     from django.utils.html import format_html
 
     from .catalogue import by_domain
-    from .views import DOMAIN_LABELS
+    from .themes import THEMES
 
+    domains = by_domain()
     return Panel(
         _("Indicateurs"),
         _("Les chiffres agrégés de l'observatoire, sans aucune donnée nominative."),
         rows=[
             (
                 format_html(
-                    '<a href="{}#h-domain-{}">{}</a>',
-                    reverse("observatory:dashboard"),
-                    domain,
-                    DOMAIN_LABELS.get(domain, domain),
+                    '<a href="{}">{}</a>', reverse("observatory:theme", args=[theme.slug]), theme.label
                 ),
-                _("%(n)s indicateurs") % {"n": len(indicators)},
+                _("%(n)s indicateurs") % {"n": len(domains[theme.domain])},
             )
-            for domain, indicators in by_domain().items()
+            for theme in THEMES
+            if domains.get(theme.domain)
         ],
         empty=_("Aucun indicateur n'est encore défini."),
         link_url=reverse("observatory:dashboard"),

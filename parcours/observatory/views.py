@@ -1,31 +1,29 @@
-"""Observatory pages: the dashboard by domain, one indicator with its comparison between départements,
-exports of any table, and the monthly open-data file."""
+"""Observatory pages: the summary (headline figures by theme), one page per theme, one indicator with
+its comparison between départements, exports of any table, and the monthly open-data file."""
 
 import datetime as dt
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from . import perms, services
-from .catalogue import by_domain
+from .catalogue import TOTAL, Period, by_domain
 from .disclosure import fixed_month, fixed_month_note
 from .forms import FIRST_DAY, LAST_DAY, PeriodForm, default_period, region_territories
-
-DOMAIN_LABELS = {
-    "115": "115",
-    "siao": gettext_lazy("Orientation (SIAO)"),
-    "support": gettext_lazy("Accompagnement"),
-}
+from .themes import BY_DOMAIN, BY_SLUG, THEMES
 
 
-def _filters(request):
+def _filters(request, territories: list[tuple[str, str]] | None = None):
     """The form, the period, the département and, when the period asked for was replaced by a whole
-    closed month (for those who see aggregates only, design §5 rule 5), a note saying so."""
-    form = PeriodForm(request.GET or None)
+    closed month (for those who see aggregates only, design §5 rule 5), a note saying so.
+
+    The form shown back holds the period and département applied, not the ones typed: the date
+    fields never look empty while a period is on screen, nor show dates that were replaced."""
+    territories = region_territories() if territories is None else territories
+    form = PeriodForm(request.GET or None, territories=territories)
     if form.is_bound and form.is_valid():
         period, territory = form.cleaned_data["period"], form.cleaned_data["territory"]
     else:
@@ -36,7 +34,19 @@ def _filters(request):
         if fixed != period and form.is_bound and (form.data.get("start") or form.data.get("end")):
             note = fixed_month_note(fixed)
         period = fixed
+    if not (form.is_bound and form.errors):
+        applied = {"start": period.start, "end": period.end, "territory": territory or ""}
+        form = PeriodForm(initial=applied, territories=territories)
     return form, period, territory, note
+
+
+def _carried(period: Period, territory: str | None) -> str:
+    """The applied filters as a query string, carried by every link between observatory pages."""
+    query = QueryDict(mutable=True)
+    query["start"], query["end"] = period.start.isoformat(), period.end.isoformat()
+    if territory:
+        query["territory"] = territory
+    return query.urlencode()
 
 
 def _chart(ind, result) -> dict:
@@ -55,42 +65,141 @@ def _drillable(request, ind) -> bool:
     return ind.code in DRILLS and perms.can_drill(request.user)
 
 
+class _Reader:
+    """One request's reading of the catalogue: every indicator through services.figures, with one
+    cache so that a family of linked indicators is computed and protected once per page."""
+
+    def __init__(self, request, period, territory, territories):
+        self.request, self.period, self.territory = request, period, territory
+        self.small = perms.sees_small_cells(request.user, territory)
+        self.territories = territories
+        self.known = perms.small_cells_territory(request.user)
+        self.cache: dict = {}
+        self.results: dict = {}
+
+    def result(self, code: str):
+        if code not in self.results:
+            self.results[code] = services.figures(
+                services.indicator(code),
+                self.period,
+                self.territory,
+                small_cells=self.small,
+                territories=self.territories,
+                cache=self.cache,
+                known=self.known,
+            )
+        return self.results[code]
+
+    def block(self, ind) -> dict:
+        result = self.result(ind.code)
+        return {
+            "indicator": ind,
+            "result": result,
+            "chart": _chart(ind, result),
+            "drillable": _drillable(self.request, ind),
+        }
+
+    def headline(self, headline) -> dict:
+        """One headline figure: the cell of a protected table, hidden wherever that table hides it."""
+        ind, result = services.indicator(headline.code), self.result(headline.code)
+        if headline.key == TOTAL:
+            value, suppressed, complement = result.total, result.total_suppressed, result.total_complement
+        else:
+            row = next((r for r in result.rows if r.key == headline.key), None)
+            value, suppressed, complement = (
+                (row.value, row.suppressed, row.complement) if row else (None, False, False)
+            )
+        return {
+            "label": headline.label,
+            "indicator": ind,
+            # "< 11 demandes" reads right; "masqué jours" or "— %" do not.
+            "unit": headline.unit or ind.unit
+            if value is not None or (suppressed and ind.counts_people and not complement)
+            else "",
+            "value": value,
+            "suppressed": suppressed,
+            "complement": complement,
+        }
+
+
+def _context(form, period, territory, note, reader, **extra) -> dict:
+    return {
+        "form": form,
+        "period": period,
+        "territory": territory,
+        "threshold": services.threshold(),
+        "small_cells": reader.small,
+        "period_note": note,
+        "query": _carried(period, territory),
+        "themes": THEMES,
+        **extra,
+    }
+
+
 def dashboard(request):
+    """The summary: each theme's headline figures and main chart, with links to its page."""
     if not perms.can_view_observatory(request.user):
         raise Http404
-    form, period, territory, note = _filters(request)
-    small = perms.sees_small_cells(request.user, territory)
-    territories, cache, known = region_territories(), {}, perms.small_cells_territory(request.user)
+    territories = region_territories()
+    form, period, territory, note = _filters(request, territories)
+    reader = _Reader(request, period, territory, territories)
+    domains = by_domain()
     sections = []
-    for domain, indicators in by_domain().items():
-        blocks = []
-        for ind in indicators:
-            result = services.figures(
-                ind, period, territory, small_cells=small, territories=territories, cache=cache, known=known
-            )
-            blocks.append(
-                {
-                    "indicator": ind,
-                    "result": result,
-                    "chart": _chart(ind, result),
-                    "drillable": _drillable(request, ind),
-                }
-            )
-        sections.append({"domain": domain, "label": DOMAIN_LABELS.get(domain, domain), "blocks": blocks})
+    for theme in THEMES:
+        indicators = domains.get(theme.domain, [])
+        if not indicators:
+            continue
+        sections.append(
+            {
+                "theme": theme,
+                "indicators": indicators,
+                "headlines": [reader.headline(h) for h in theme.headlines],
+                "block": reader.block(services.indicator(theme.chart)),
+            }
+        )
     return render(
         request,
         "observatory/dashboard.html",
-        {
-            "form": form,
-            "period": period,
-            "territory": territory,
-            "sections": sections,
-            "threshold": services.threshold(),
-            "small_cells": small,
-            "period_note": note,
-            "query": request.GET.urlencode(),
-            "crumbs": [(_("Observatoire"), None)],
-        },
+        _context(
+            form,
+            period,
+            territory,
+            note,
+            reader,
+            sections=sections,
+            current="summary",
+            crumbs=[(_("Observatoire"), None)],
+        ),
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def theme_detail(request, slug):
+    """One theme: every indicator of its domain, each chart with its table."""
+    if not perms.can_view_observatory(request.user) or slug not in BY_SLUG:
+        raise Http404
+    theme = BY_SLUG[slug]
+    territories = region_territories()
+    form, period, territory, note = _filters(request, territories)
+    reader = _Reader(request, period, territory, territories)
+    blocks = [reader.block(ind) for ind in by_domain().get(theme.domain, [])]
+    return render(
+        request,
+        "observatory/theme.html",
+        _context(
+            form,
+            period,
+            territory,
+            note,
+            reader,
+            theme=theme,
+            blocks=blocks,
+            current=theme.slug,
+            crumbs=[
+                (_("Observatoire"), reverse("observatory:dashboard") + "?" + _carried(period, territory)),
+                (theme.label, None),
+            ],
+        ),
         status=400 if form.is_bound and form.errors else 200,
     )
 
@@ -106,15 +215,19 @@ def indicator_detail(request, code):
     if not perms.can_view_observatory(request.user):
         raise Http404
     ind = _get(code)
-    form, period, territory, note = _filters(request)
-    small = perms.sees_small_cells(request.user, territory)
     territories = region_territories()
+    form, period, territory, note = _filters(request, territories)
+    small = perms.sees_small_cells(request.user, territory)
     cache: dict = {}
     known = perms.small_cells_territory(request.user)
     result = services.figures(
         ind, period, territory, small_cells=small, territories=territories, cache=cache, known=known
     )
     compared = services.comparison(ind, period, territories, cache=cache, known=known)
+    query, theme = _carried(period, territory), BY_DOMAIN.get(ind.domain)
+    theme_crumb = (
+        [(theme.label, reverse("observatory:theme", args=[theme.slug]) + "?" + query)] if theme else []
+    )
     return render(
         request,
         "observatory/indicator.html",
@@ -131,8 +244,12 @@ def indicator_detail(request, code):
             "threshold": services.threshold(),
             "small_cells": small,
             "period_note": note,
-            "query": request.GET.urlencode(),
-            "crumbs": [(_("Observatoire"), reverse("observatory:dashboard")), (str(ind.label), None)],
+            "query": query,
+            "crumbs": [
+                (_("Observatoire"), reverse("observatory:dashboard") + "?" + query),
+                *theme_crumb,
+                (str(ind.label), None),
+            ],
         },
         status=400 if form.is_bound and form.errors else 200,
     )

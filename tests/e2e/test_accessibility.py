@@ -64,6 +64,7 @@ MAIN_ROUTES = {
     "accompagnement/ateliers/",
     "accompagnement/programmes/",
     "observatoire/",
+    "observatoire/themes/<str:slug>/",
     "observatoire/indicateurs/<str:code>/",
     "plan/",
     "reseau/organisations/",

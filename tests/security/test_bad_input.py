@@ -77,6 +77,7 @@ def test_observatory_pages_and_exports_refuse_impossible_dates(readers, client, 
                 {"start": value, "end": value, "territory": "93"},
             ):
                 _assert_page(client.get(reverse("observatory:dashboard"), query))
+                _assert_page(client.get(reverse("observatory:theme", args=["orientation"]), query))
                 _assert_page(
                     client.get(reverse("observatory:indicator", args=["115.requests_by_night"]), query)
                 )

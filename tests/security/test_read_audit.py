@@ -124,6 +124,7 @@ NOT_PERSONAL_PAGES = {
     "matching:assignment": "counts of the assignment, no names",
     "matching:simulation": "the engine's settings and counts, no names",
     "observatory:dashboard": "aggregates (small cells suppressed)",
+    "observatory:theme": "aggregates (small cells suppressed)",
     "observatory:indicator": "aggregates (small cells suppressed)",
     "observatory:export": "aggregates (small cells suppressed)",
     "observatory:open_data": "aggregates (small cells suppressed)",
