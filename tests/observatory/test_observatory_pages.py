@@ -11,10 +11,9 @@ from django.urls import reverse
 from parcours.accounts.roles import Role
 from parcours.observatory.catalogue import INDICATORS, TOTAL, by_domain
 from parcours.observatory.themes import THEMES
-
-from .clock import freeze, local
-from .factories import MembershipFactory, OrganizationFactory, TerritoryFactory
-from .test_observatory import siao_world  # noqa: F401  (November 2026 by hand, five requests of the 93)
+from tests.clock import freeze, local
+from tests.factories import MembershipFactory, OrganizationFactory, TerritoryFactory
+from tests.observatory.test_observatory import siao_world  # noqa: F401  (November 2026 by hand, five requests of the 93)
 
 pytestmark = pytest.mark.django_db
 
