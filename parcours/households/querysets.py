@@ -47,6 +47,13 @@ def _earliest_start_active_on(on: date) -> date:
     return start
 
 
+def label_prefetch(path: str = "") -> list[str]:
+    """What naming a household on a list reads (households.display.household_label: its people, and its
+    consents for the visibility rules), for `prefetch_related` from a record that points to it
+    (`label_prefetch("household__")`): two queries for the whole list instead of two per row."""
+    return [f"{path}people", f"{path}consents"]
+
+
 class ConsentQuerySet(models.QuerySet):
     def active(self, on=None):
         """Not revoked, begun, not past its end date nor its maximum duration (Consent.is_active_on)."""
