@@ -9,18 +9,24 @@ from parcours.accounts.models import ApiToken
 from parcours.accounts.roles import Role
 
 from .factories import MembershipFactory, OrganizationFactory
+from .home_page import read_home
 from .perm_matrix import assert_matrix
 
 pytestmark = pytest.mark.django_db
 
 HOME_PANELS = {
-    Role.CALL_HANDLER: ["Demandes de cette nuit", "Places libres ce soir"],
-    Role.SIAO_COORDINATOR: ["Demandes à instruire", "Vacances à pourvoir", "Prochaines commissions"],
-    Role.SOCIAL_WORKER: ["Mes ménages"],
-    Role.FACILITY_MANAGER: ["Propositions à traiter", "Mes vacances"],
-    Role.LANDLORD: ["Propositions à traiter", "Mes vacances", "Alertes de prévention"],
-    Role.OBSERVER: ["Indicateurs"],
-    Role.NETWORK_ADMIN: ["Le réseau", "Indicateurs"],
+    Role.CALL_HANDLER: ["Appelants en attente", "Places libres ce soir"],
+    Role.SIAO_COORDINATOR: [
+        "Demandes à instruire",
+        "Vacances sans proposition",
+        "Propositions sans réponse",
+        "Commission de la semaine",
+    ],
+    Role.SOCIAL_WORKER: ["Mes ménages et leur prochaine étape"],
+    Role.FACILITY_MANAGER: ["Propositions à traiter", "Vacances à déclarer", "Mes vacances"],
+    Role.LANDLORD: ["Propositions à traiter", "Vacances à déclarer", "Mes vacances", "Alertes de prévention"],
+    Role.OBSERVER: ["Les chiffres clés de", "Indicateurs"],
+    Role.NETWORK_ADMIN: ["Rattachements à approuver", "Le réseau", "Indicateurs"],
 }
 
 
@@ -43,9 +49,9 @@ def test_network_admin_home_counts_organizations_by_type(client, login):
     OrganizationFactory.create_batch(3)
     OrganizationFactory(landlord=True)
     login(admin)
-    html = client.get(reverse("core:home")).content.decode()
-    assert '<th scope="row">Association</th><td>3</td>' in html
-    assert '<th scope="row">Bailleur social</th><td>1</td>' in html
+    network = read_home(client.get(reverse("core:home")).content.decode())["Le réseau"]
+    rows = {row.text: row.href for row in network.rows}
+    assert rows["Association 3"] == rows["Bailleur social 1"] == reverse("network:organization_list")
 
 
 def test_user_without_membership_is_told_what_to_do(client):

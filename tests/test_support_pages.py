@@ -199,8 +199,8 @@ def test_home_panels_for_overdue_reviews(net, login, client):  # noqa: F811
     )
     login(user(net, "social_worker"))
     home = client.get("/").content.decode()
-    assert "étape en retard" in home
-    assert "Mesure n°" in home
+    assert "Mes ménages et leur prochaine étape" in home
+    assert "point d&#x27;étape" in home and "En retard" in home
     login(user(net, "landlord"))
     assert "Alertes de prévention" in client.get("/").content.decode()
 

@@ -46,6 +46,8 @@ class Panel:
     link_url: str = ""
     link_label: str = ""
     total: int | None = None  # how many there are in all, when more than the rows shown
+    action_url: str = ""  # the one thing to start from here (« Prendre un nouvel appel »)
+    action_label: str = ""
 
     def __post_init__(self):
         # Older providers gave (label, value) pairs: a figure without a link.

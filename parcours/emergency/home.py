@@ -47,8 +47,10 @@ def waiting_callers(user, membership):
         empty=_(
             "Personne n'attend de place cette nuit. Un nouvel appel se saisit avec « Prendre un appel »."
         ),
-        link_url=reverse("emergency:call"),
-        link_label=_("Prendre un nouvel appel"),
+        link_url=reverse("emergency:board") + "#waiting-title",
+        link_label=_("Toutes les demandes en attente, sur le tableau de la nuit"),
+        action_url=reverse("emergency:call"),
+        action_label=_("Prendre un nouvel appel"),
     )
 
 

@@ -22,6 +22,12 @@ def _answer_by(proposal) -> dt.date:
     )
 
 
+def mark_linked(households, organization_id):
+    from parcours.households.querysets import mark_linked
+
+    mark_linked(households, organization_id)
+
+
 def _label_prefetch(path):
     from parcours.households.querysets import label_prefetch
 
@@ -163,12 +169,14 @@ def proposals_to_answer(user, membership):
     today = timezone.localdate()
     proposals = Proposal.objects.visible_to(user).filter(status__in=("pending", "accepted"))
     total = proposals.count()
-    rows = []
-    for p in (
+    shown = list(
         proposals.select_related("request__household", "vacancy__unit__facility")
         .prefetch_related(*_label_prefetch("request__household__"))
         .order_by("-status", "created_at", "pk")[:MAX_ROWS]  # "pending" before "accepted"
-    ):
+    )
+    mark_linked([p.request.household for p in shown], membership.organization_id)
+    rows = []
+    for p in shown:
         unit = f"{p.vacancy.unit.facility.name} — {p.vacancy.unit.label}"
         if p.status == "accepted":
             reason = _("%(u)s : acceptée le %(d)s, entrée à enregistrer") % {
@@ -216,7 +224,7 @@ def vacancies_to_declare(user, membership):
 
     declared_since = Vacancy.objects.filter(
         unit_id=OuterRef("vacancy__unit_id"), declared_at__date__gte=OuterRef("exited_on")
-    )
+    ).exclude(pk=OuterRef("vacancy_id"))
     from .models import Proposal
 
     exits = (

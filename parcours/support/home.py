@@ -18,10 +18,14 @@ def _alerts(qs):
 def prevention_alerts(user, membership):
     from django.urls import reverse
 
+    from parcours.households.querysets import mark_linked
+
     from .models import PreventionAlert
 
     alerts = PreventionAlert.objects.visible_to(user).exclude(status="closed")
     total = alerts.count()
+    shown = list(_alerts(alerts).order_by("-created_at", "-pk")[:MAX_ROWS])
+    mark_linked([a.household for a in shown], membership.organization_id)
     return Panel(
         _("Alertes de prévention"),
         _("Les alertes que vous avez levées (impayés, troubles de voisinage…) et leur suivi."),
@@ -32,12 +36,14 @@ def prevention_alerts(user, membership):
                 reason=_("%(kind)s : %(status)s, levée le %(d)s")
                 % {"kind": a.get_kind_display(), "status": a.get_status_display(), "d": day(a.created_at)},
             )
-            for a in _alerts(alerts).order_by("-created_at", "-pk")[:MAX_ROWS]
+            for a in shown
         ],
         total=total,
         empty=_("Aucune alerte en cours. Un impayé ou un trouble qui menace un bail se signale ici."),
-        link_url=reverse("support:alert_new"),
-        link_label=_("Lever une alerte de prévention"),
+        link_url=reverse("support:alerts"),
+        link_label=_("Toutes vos alertes"),
+        action_url=reverse("support:alert_new"),
+        action_label=_("Lever une alerte de prévention"),
     )
 
 
