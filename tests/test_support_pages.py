@@ -175,7 +175,7 @@ def test_landlord_raises_an_alert_in_the_page_and_the_siao_takes_it(net, login, 
     assert alert.status == "taken" and alert.assigned_to_id == worker_id
     login(user(net, "social_worker"))
     home = client.get("/").content.decode()
-    assert "Alertes de prévention à traiter" in home and str(alert) in home
+    assert "Alertes de prévention à traiter" in home and f"/accompagnement/alertes/{alert.pk}/" in home
     opened = client.post(
         f"/accompagnement/alertes/{alert.pk}/measure/",
         {
