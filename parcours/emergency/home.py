@@ -45,7 +45,8 @@ def waiting_callers(user, membership):
         rows=rows,
         total=total,
         empty=_(
-            "Personne n'attend de place cette nuit. Un nouvel appel se saisit avec « Prendre un nouvel appel »."
+            "Personne n'attend de place cette nuit. "
+            "Un nouvel appel se saisit avec « Prendre un nouvel appel »."
         ),
         link_url=reverse("emergency:board") + "#waiting-title",
         link_label=_("Toutes les demandes en attente, sur le tableau de la nuit"),

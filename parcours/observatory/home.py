@@ -8,13 +8,24 @@ from django.utils.translation import gettext_lazy, ngettext
 from parcours.accounts.roles import Role
 from parcours.core.home import Panel, Row, register
 
-# (indicator, row key or None for the table's total, label): the figures an observer reads first.
+# (indicator, row key or None for the table's total, label, what is counted or None for the
+# indicator's unit): the figures an observer reads first.
 HEADLINES = (
-    ("115.requests_and_people", "requests", gettext_lazy("Demandes au 115")),
-    ("115.requests_and_people", "unmet_households", gettext_lazy("Ménages sans place au moins une nuit")),
-    ("siao.requests_submitted", None, gettext_lazy("Demandes d'insertion transmises au SIAO")),
-    ("siao.waiting_time", "median", gettext_lazy("Délai médian de la validation à l'admission")),
-    ("support.measures_open", None, gettext_lazy("Mesures d'accompagnement en cours")),
+    (
+        "115.requests_and_people",
+        "requests",
+        gettext_lazy("Demandes au 115"),
+        gettext_lazy("une par ménage et par nuit"),
+    ),
+    (
+        "115.requests_and_people",
+        "unmet_households",
+        gettext_lazy("Ménages sans place au moins une nuit"),
+        gettext_lazy("ménages distincts"),
+    ),
+    ("siao.requests_submitted", None, gettext_lazy("Demandes d'insertion transmises au SIAO"), None),
+    ("siao.waiting_time", "median", gettext_lazy("Délai médian de la validation à l'admission"), None),
+    ("support.measures_open", None, gettext_lazy("Mesures d'accompagnement en cours"), None),
 )
 
 
@@ -52,7 +63,7 @@ def headline_figures(user, membership):
     territories, cache, known = region_territories(), {}, perms.small_cells_territory(user)
     results, rows = {}, []
     query = f"?start={period.start.isoformat()}&end={period.end.isoformat()}"
-    for code, key, label in HEADLINES:
+    for code, key, label, counted in HEADLINES:
         indicator = INDICATORS.get(code)
         if indicator is None:
             continue
@@ -68,7 +79,7 @@ def headline_figures(user, membership):
             Row(
                 url=reverse("observatory:indicator", args=[code]) + query,
                 label=str(label),
-                reason=_("non publié : secret statistique") if hidden else str(indicator.unit),
+                reason=_("non publié : secret statistique") if hidden else str(counted or indicator.unit),
                 value="—" if hidden else value,
             )
         )
