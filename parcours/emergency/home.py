@@ -1,39 +1,57 @@
 """Home page panels of the 115 (registered in the core registry when the app is ready)."""
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from parcours.accounts.roles import Role
-from parcours.core.home import Panel, register
+from parcours.core.home import MAX_ROWS, Panel, Row, duration, register
+
+
+def _persons(r) -> str:
+    text = ngettext("%(n)d personne", "%(n)d personnes", r.persons) % {"n": r.persons}
+    if r.children:
+        text += " " + ngettext("dont %(n)d enfant", "dont %(n)d enfants", r.children) % {"n": r.children}
+    return text
 
 
 @register(Role.CALL_HANDLER, order=10)
-def tonight_requests(user, membership):
-    """No name on the home page: the waiting requests by number, priority and size."""
+def waiting_callers(user, membership):
+    """Tonight's open requests, the most urgent first (priority, then the longest wait)."""
     from django.urls import reverse
-    from django.utils.html import format_html
+
+    from parcours.households.querysets import label_prefetch
 
     from .models import EmergencyRequest
     from .nights import current_night
 
-    waiting = (
-        EmergencyRequest.objects.visible_to(user)
-        .filter(night=current_night(), status="open")
-        .by_urgency()[:8]
-    )
+    waiting = EmergencyRequest.objects.visible_to(user).filter(night=current_night(), status="open")
+    total = waiting.count()
+    rows = [
+        Row(
+            url=reverse("emergency:request", args=[r.pk]),
+            household=r.household,
+            label="" if r.household_id else _("%(r)s — appel sans nom") % {"r": r},
+            badge=r.priority,
+            reason=_("en attente depuis %(d)s · %(p)s") % {"d": duration(r.created_at), "p": _persons(r)},
+        )
+        for r in waiting.by_urgency()
+        .select_related("household")
+        .prefetch_related(*label_prefetch("household__"))[:MAX_ROWS]
+    ]
     return Panel(
-        _("Demandes de cette nuit"),
-        _("Les demandes 115 de la nuit en cours, les plus urgentes en tête."),
-        rows=[
-            (
-                format_html('<a href="{}">{}</a>', reverse("emergency:request", args=[r.pk]), str(r)),
-                _("%(p)s — %(n)s pers.") % {"p": r.priority, "n": r.persons},
-            )
-            for r in waiting
-        ],
-        empty=_("Aucune demande pour cette nuit."),
-        link_url=reverse("emergency:call"),
-        link_label=_("Prendre un nouvel appel"),
+        _("Appelants en attente"),
+        _("Les demandes de cette nuit sans place, par priorité puis par temps d'attente."),
+        rows=rows,
+        total=total,
+        empty=_(
+            "Personne n'attend de place cette nuit. "
+            "Un nouvel appel se saisit avec « Prendre un nouvel appel »."
+        ),
+        link_url=reverse("emergency:board") + "#waiting-title",
+        link_label=_("Toutes les demandes en attente, sur le tableau de la nuit"),
+        action_url=reverse("emergency:call"),
+        action_label=_("Prendre un nouvel appel"),
     )
 
 
@@ -47,28 +65,31 @@ def free_places(user, membership):
     from .nights import current_night
 
     kinds = dict(FacilityKind.choices)
+    board = reverse("emergency:board")
     summary = free_summary(night=current_night(), territory_id=membership.organization.territory_id)
     return Panel(
         _("Places libres ce soir"),
-        _("Les places d'urgence disponibles cette nuit sur le département."),
+        _("Les places d'urgence disponibles cette nuit sur le département, par type."),
         rows=[
-            (
-                kinds.get(row["kind"], row["kind"]),
-                _("%(p)s places (%(u)s unités)") % {"p": row["places"], "u": row["units"]},
+            Row(
+                url=board,
+                label=kinds.get(row["kind"], row["kind"]),
+                reason=ngettext("%(n)d unité libre", "%(n)d unités libres", row["units"])
+                % {"n": row["units"]},
+                value=ngettext("%(n)d place", "%(n)d places", row["places"]) % {"n": row["places"]},
             )
             for row in summary
         ],
-        empty=_("Aucune place déclarée libre pour cette nuit."),
-        link_url=reverse("emergency:board"),
+        empty=_("Aucune place libre pour cette nuit : notez la demande non pourvue depuis sa fiche."),
+        link_url=board,
         link_label=_("Le tableau des places de la nuit"),
     )
 
 
 @register(Role.FACILITY_MANAGER, order=30)
 def emergency_places(user, membership):
-    """The manager's emergency facilities and whether tonight's free places are declared."""
+    """The manager's emergency facilities, those whose tonight's free places are not declared first."""
     from django.urls import reverse
-    from django.utils.html import format_html
 
     from parcours.offers.choices import EMERGENCY_KINDS
     from parcours.offers.models import Facility
@@ -77,21 +98,26 @@ def emergency_places(user, membership):
     from .nights import current_night
 
     facilities = list(
-        Facility.objects.manageable_by(user)
-        .filter(kind__in=EMERGENCY_KINDS, active=True)
-        .order_by("name")[:8]
+        Facility.objects.manageable_by(user).filter(kind__in=EMERGENCY_KINDS, active=True).order_by("name")
     )
     declared = dict(
         PlacesDeclaration.objects.filter(facility__in=facilities, night=current_night())
         .annotate(n=models.Count("units"))
         .values_list("facility_id", "n")
     )
+    facilities.sort(key=lambda f: f.pk in declared)
     rows = [
-        (
-            format_html('<a href="{}">{}</a>', reverse("emergency:declare", args=[f.pk]), f.name),
-            _("%(n)s places déclarées libres") % {"n": declared[f.pk]}
+        Row(
+            url=reverse("emergency:declare", args=[f.pk]),
+            label=f.name,
+            reason=ngettext(
+                "%(n)d place déclarée libre pour le 115",
+                "%(n)d places déclarées libres pour le 115",
+                declared[f.pk],
+            )
+            % {"n": declared[f.pk]}
             if f.pk in declared
-            else _("non déclarée : toutes les places sont proposées au 115"),
+            else _("à déclarer : sans déclaration, toutes les places libres sont proposées au 115"),
         )
         for f in facilities
     ]

@@ -1,39 +1,132 @@
-"""Home page panels of the household file (registered in the core registry when the app is ready)."""
+"""Home page panel of the social worker: my households, each with its next step.
 
-from django.utils.translation import gettext_lazy as _
+The steps come from the domains that set dates on a household (consents here; assessments,
+insertion requests and support measures above): each registers a provider with `next_step`, which
+the panel asks for the user's households. The household file never imports those domains
+(docs/architecture.md).
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from parcours.accounts.roles import Role
-from parcours.core.home import Panel, register
+from parcours.core.home import MAX_ROWS, Panel, Row, day, register
+
+# A consent is shown this many days before it stops opening the file to its organization.
+CONSENT_WARNING_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Step:
+    """Something to do on one household by a date: the link to do it and the reason in words."""
+
+    household_id: int
+    due: dt.date
+    reason: str
+    url: str
+    late: bool = False
+
+
+# Each provider: (user, households queryset, today) → iterable of Step. `households` are the user's
+# households (referent); a provider may add others the user works on (a co-worked support measure).
+STEP_PROVIDERS: list[Callable] = []
+
+
+def next_step(provider: Callable) -> Callable:
+    STEP_PROVIDERS.append(provider)
+    return provider
+
+
+@next_step
+def consents_expiring(user, households, today):
+    """Consents that stop opening the file to a partner within CONSENT_WARNING_DAYS."""
+    from django.conf import settings
+    from django.db.models import Q
+    from django.urls import reverse
+
+    from .models import Consent
+    from .querysets import months_after
+
+    limit = today + dt.timedelta(days=CONSENT_WARNING_DAYS)
+    started_before = months_after(limit, -settings.PARCOURS_CONSENT_MAX_MONTHS)
+    consents = (
+        Consent.objects.active(today)
+        .filter(household__in=households)
+        .filter(Q(ends_on__lte=limit) | Q(starts_on__lte=started_before))
+        .select_related("organization")
+    )
+    for consent in consents:
+        ends = consent.effective_ends_on
+        if ends <= limit:
+            yield Step(
+                household_id=consent.household_id,
+                due=ends,
+                reason=_("consentement pour %(org)s qui expire le %(d)s")
+                % {"org": consent.organization.name, "d": day(ends)},
+                url=reverse("households:detail", args=[consent.household_id]) + "#consentements",
+            )
 
 
 @register(Role.SOCIAL_WORKER, order=10)
 def my_households(user, membership):
+    from django.db.models import Q
     from django.urls import reverse
+    from django.utils import timezone
 
-    from parcours.households.models import Household
-    from parcours.households.services import record_reads
+    from .models import Household
+    from .querysets import label_prefetch
 
-    households = list(
-        Household.objects.visible_to(user)
-        .filter(referent=user)
-        .prefetch_related("people")
-        .order_by("-updated_at")[:8]
-    )
-    record_reads(actor=user, households=households, sections=["list"], purpose="home")
+    today = timezone.localdate()
+    mine = Household.objects.visible_to(user).filter(referent=user)
+    steps: dict[int, list[Step]] = {}
+    for provider in STEP_PROVIDERS:
+        for step in provider(user, mine, today):
+            steps.setdefault(step.household_id, []).append(step)
+    for found in steps.values():
+        found.sort(key=lambda s: (s.due, s.reason))
+    households = Household.objects.visible_to(user).filter(Q(referent=user) | Q(pk__in=list(steps)))
+    total = households.count()
+    visible = set(households.filter(pk__in=list(steps)).values_list("pk", flat=True))
+    ids = sorted(visible, key=lambda pk: (steps[pk][0].due, pk))[:MAX_ROWS]
+    if len(ids) < MAX_ROWS:
+        rest = mine.exclude(pk__in=list(steps)).order_by("-updated_at", "-pk")
+        ids += list(rest.values_list("pk", flat=True)[: MAX_ROWS - len(ids)])
+    shown = Household.objects.filter(pk__in=ids).prefetch_related(*label_prefetch()).in_bulk()
     rows = []
-    for household in households:
-        head = household.head
-        rows.append(
-            (
-                _("Dossier n° %(n)s") % {"n": household.pk},
-                f"{head.first_name} {head.last_name}" if head else "",
+    for pk in ids:
+        if pk not in steps:
+            rows.append(
+                Row(
+                    url=reverse("households:detail", args=[pk]),
+                    household=shown[pk],
+                    reason=_("pas d'échéance dans les %(n)d jours") % {"n": CONSENT_WARNING_DAYS},
+                )
             )
-        )
+            continue
+        first, *others = steps[pk]
+        reason = first.reason
+        if others:
+            reason += " " + ngettext(
+                "(et %(n)d autre échéance)", "(et %(n)d autres échéances)", len(others)
+            ) % {"n": len(others)}
+        rows.append(Row(url=first.url, household=shown[pk], reason=reason, late=first.late))
     return Panel(
-        _("Mes ménages"),
-        _("Les ménages dont vous êtes référent·e, les derniers modifiés en tête."),
+        _("Mes ménages et leur prochaine étape"),
+        _(
+            "Les ménages dont vous êtes référent·e (ménage ou mesure d'accompagnement), l'échéance la plus "
+            "proche en tête : évaluation à faire, consentement qui expire, demande à actualiser, point "
+            "d'étape en retard."
+        ),
         rows=rows,
-        empty=_("Vous n'êtes référent·e d'aucun ménage pour le moment."),
+        total=total,
+        empty=_(
+            "Vous n'êtes référent·e d'aucun ménage. Ouvrez un dossier depuis « Ménages » ou demandez à être "
+            "désigné·e référent·e."
+        ),
         link_url=reverse("households:list"),
         link_label=_("Tous les ménages de mon organisation"),
     )

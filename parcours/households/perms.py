@@ -55,9 +55,21 @@ def access(user, household: Household) -> Access:
             return Access.FULL
         return Access.NONE
     if role in (Role.FACILITY_MANAGER, Role.LANDLORD):
-        linked = Household.objects.filter(pk=household.pk).filter(_linked(org.pk)).exists()
-        return Access.SHARED if linked and _consent_active(household, org.pk) else Access.NONE
+        return (
+            Access.SHARED
+            if _is_linked(household, org.pk) and _consent_active(household, org.pk)
+            else Access.NONE
+        )
     return Access.NONE
+
+
+def _is_linked(household, organization_id) -> bool:
+    """Whether a proposal or an admission links the household to the organization. A list answers it
+    for all its households in one query beforehand (querysets.mark_linked), not one per row."""
+    known = getattr(household, "linked_organizations", None)
+    if known is not None and organization_id in known:
+        return known[organization_id]
+    return Household.objects.filter(pk=household.pk).filter(_linked(organization_id)).exists()
 
 
 def _linked(organization_id):

@@ -47,6 +47,32 @@ def _earliest_start_active_on(on: date) -> date:
     return start
 
 
+def label_prefetch(path: str = "") -> list[str]:
+    """What naming a household on a list reads (households.display.household_label: its people, and its
+    consents for the visibility rules), for `prefetch_related` from a record that points to it
+    (`label_prefetch("household__")`): two queries for the whole list instead of two per row."""
+    return [f"{path}people", f"{path}consents"]
+
+
+def mark_linked(households, organization_id: int) -> None:
+    """Tell each household (already read) whether a proposal or an admission links it to the
+    organization, in one query for the whole list: the visibility rules of a facility or a landlord
+    (perms.access) then read it instead of asking once per household."""
+    from .models import Household
+
+    households = [h for h in households if h is not None]
+    linked = set(
+        Household.objects.filter(pk__in=[h.pk for h in households])
+        .filter(linked_to(organization_id))
+        .values_list("pk", flat=True)
+    )
+    for household in households:
+        household.linked_organizations = {
+            **getattr(household, "linked_organizations", {}),
+            organization_id: household.pk in linked,
+        }
+
+
 class ConsentQuerySet(models.QuerySet):
     def active(self, on=None):
         """Not revoked, begun, not past its end date nor its maximum duration (Consent.is_active_on)."""

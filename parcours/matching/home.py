@@ -1,40 +1,54 @@
 """Home page panel of the orientation engine (registered in the core registry when the app is ready)."""
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from parcours.accounts.roles import Role
-from parcours.core.home import Panel, register
+from parcours.core.home import MAX_ROWS, Panel, Row, day, register
 
 
-@register(Role.SIAO_COORDINATOR, order=25)
-def candidates_to_review(user, membership):
+@register(Role.SIAO_COORDINATOR, order=20)
+def vacancies_without_proposal(user, membership):
+    """Open vacancies of the département no household is proposed for, the longest free first: each
+    opens the ranked candidates."""
     from django.urls import reverse
-    from django.utils.formats import date_format
-    from django.utils.html import format_html
+    from django.utils import timezone
+
+    from parcours.offers.models import Vacancy
 
     from .loaders import open_vacancies
 
+    today = timezone.localdate()
     vacancies = (
         open_vacancies()
         .filter(unit__facility__territory_id=membership.organization.territory_id)
-        .select_related("unit__facility")[:5]
+        .exclude(pk__in=Vacancy.objects.open().with_proposal_in_progress().values("pk"))
     )
-    return Panel(
-        _("Candidats aux vacances"),
-        _("Pour chaque vacance, les demandes classées critère par critère et les exclusions expliquées."),
-        rows=[
-            (
-                format_html(
-                    '<a href="{}">{} — {}</a>',
-                    reverse("matching:candidates", args=[v.pk]),
-                    v.unit.facility.name,
-                    v.unit.label,
-                ),
-                _("libre le %(d)s") % {"d": date_format(v.available_from, "SHORT_DATE_FORMAT")},
+    total = vacancies.count()
+    rows = []
+    for v in vacancies.select_related("unit__facility").order_by("available_from", "pk")[:MAX_ROWS]:
+        free = v.available_from <= today
+        rows.append(
+            Row(
+                url=reverse("matching:candidates", args=[v.pk]),
+                label=f"{v.unit.facility.name} — {v.unit.label}",
+                reason=(
+                    _("libre depuis le %(d)s, aucun ménage proposé")
+                    if free
+                    else _("libre le %(d)s, aucun ménage proposé")
+                )
+                % {"d": day(v.available_from)},
+                late=v.available_from < today,
             )
-            for v in vacancies
-        ],
-        empty=_("Aucune vacance à pourvoir sur le département."),
+        )
+    return Panel(
+        _("Vacances sans proposition"),
+        _(
+            "Les places et logements vacants du département sans ménage proposé : "
+            "chacun ouvre les candidats classés."
+        ),
+        rows=rows,
+        total=total,
+        empty=_("Chaque vacance du département a un ménage proposé."),
         link_url=reverse("matching:vacancies"),
         link_label=_("Toutes les vacances, l'affectation optimale et la simulation"),
     )

@@ -1,103 +1,117 @@
-"""Home page panels of support and prevention (registered in the core registry when the app is ready)."""
+"""Home page panels of support and prevention (registered in the core registry when the app is
+ready), and the social worker's next steps on support measures."""
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from parcours.accounts.roles import Role
-from parcours.core.home import Panel, register
+from parcours.core.home import MAX_ROWS, Panel, Row, day, register
+from parcours.households.home import Step, next_step
 
 
-def _link(url_name, pk, text):
-    from django.urls import reverse
-    from django.utils.html import format_html
+def _alerts(qs):
+    from parcours.households.querysets import label_prefetch
 
-    return format_html('<a href="{}">{}</a>', reverse(url_name, args=[pk]), text)
-
-
-def _date(value):
-    from django.utils.formats import date_format
-
-    return date_format(value, "SHORT_DATE_FORMAT") if value else "—"
+    return qs.select_related("household").prefetch_related(*label_prefetch("household__"))
 
 
-@register(Role.LANDLORD, order=10)
+@register(Role.LANDLORD, order=30)
 def prevention_alerts(user, membership):
     from django.urls import reverse
 
+    from parcours.households.querysets import mark_linked
+
     from .models import PreventionAlert
 
-    alerts = (
-        PreventionAlert.objects.visible_to(user).exclude(status="closed").order_by("-created_at", "-pk")[:8]
-    )
+    alerts = PreventionAlert.objects.visible_to(user).exclude(status="closed")
+    total = alerts.count()
+    shown = list(_alerts(alerts).order_by("-created_at", "-pk")[:MAX_ROWS])
+    mark_linked([a.household for a in shown], membership.organization_id)
     return Panel(
         _("Alertes de prévention"),
         _("Les alertes que vous avez levées (impayés, troubles de voisinage…) et leur suivi."),
         rows=[
-            (
-                _link("support:alert", a.pk, f"{a} — {a.get_kind_display()}"),
-                _("%(status)s, levée le %(d)s")
-                % {"status": a.get_status_display(), "d": _date(a.created_at)},
+            Row(
+                url=reverse("support:alert", args=[a.pk]),
+                household=a.household,
+                reason=_("%(kind)s : %(status)s, levée le %(d)s")
+                % {"kind": a.get_kind_display(), "status": a.get_status_display(), "d": day(a.created_at)},
             )
-            for a in alerts
+            for a in shown
         ],
-        empty=_("Aucune alerte en cours."),
-        link_url=reverse("support:alert_new"),
-        link_label=_("Lever une alerte de prévention"),
+        total=total,
+        empty=_("Aucune alerte en cours. Un impayé ou un trouble qui menace un bail se signale ici."),
+        link_url=reverse("support:alerts"),
+        link_label=_("Toutes vos alertes"),
+        action_url=reverse("support:alert_new"),
+        action_label=_("Lever une alerte de prévention"),
     )
 
 
 @register(Role.SOCIAL_WORKER, Role.SIAO_COORDINATOR, order=15)
 def alerts_to_treat(user, membership):
+    from django.db.models import F
     from django.urls import reverse
+    from django.utils import timezone
 
     from .models import PreventionAlert
 
-    alerts = PreventionAlert.objects.visible_to(user).pending().order_by("due_on", "created_at", "pk")[:8]
+    today = timezone.localdate()
+    alerts = PreventionAlert.objects.visible_to(user).pending()
+    total = alerts.count()
+    rows = []
+    for a in _alerts(alerts).order_by(F("due_on").asc(nulls_last=True), "created_at", "pk")[:MAX_ROWS]:
+        if a.due_on:
+            late = a.due_on < today
+            reason = (
+                _("%(kind)s : à traiter depuis le %(d)s")
+                if late
+                else _("%(kind)s : à traiter avant le %(d)s")
+            ) % {"kind": a.get_kind_display(), "d": day(a.due_on)}
+        else:
+            late = False
+            reason = _("%(kind)s : levée le %(d)s, %(status)s") % {
+                "kind": a.get_kind_display(),
+                "d": day(a.created_at),
+                "status": a.get_status_display(),
+            }
+        rows.append(
+            Row(url=reverse("support:alert", args=[a.pk]), household=a.household, reason=reason, late=late)
+        )
     return Panel(
         _("Alertes de prévention à traiter"),
         _("Les signaux des bailleurs sur les ménages de votre périmètre, à prendre en charge rapidement."),
-        rows=[
-            (
-                _link("support:alert", a.pk, f"{a} — {a.get_kind_display()}"),
-                (
-                    _("%(status)s, à traiter avant le %(d)s")
-                    % {"status": a.get_status_display(), "d": _date(a.due_on)}
-                    if a.due_on
-                    else _("%(status)s, levée le %(d)s")
-                    % {"status": a.get_status_display(), "d": _date(a.created_at)}
-                ),
-            )
-            for a in alerts
-        ],
-        empty=_("Aucune alerte en attente."),
+        rows=rows,
+        total=total,
+        empty=_("Aucune alerte en attente : les signaux des bailleurs apparaîtront ici."),
         link_url=reverse("support:alerts") + "?status=pending",
         link_label=_("Toutes les alertes à traiter"),
     )
 
 
-@register(Role.SOCIAL_WORKER, order=12)
-def overdue_reviews(user, membership):
+@next_step
+def reviews_overdue(user, households, today):
+    """Open measures whose review date has passed: on the user's households, and the measures the user
+    is the referent of (among those their organization carries or co-works)."""
+    from django.db.models import Q
     from django.urls import reverse
 
     from .models import SupportMeasure
 
     measures = (
-        SupportMeasure.objects.worked_on_by(user)
-        .filter(organization_id=membership.organization_id)
-        .review_overdue()
+        SupportMeasure.objects.open()
+        .filter(
+            Q(household__in=households)
+            | Q(pk__in=SupportMeasure.objects.worked_on_by(user).filter(referent=user).values("pk"))
+        )
+        .review_overdue(today)
         .select_related("kind")
-        .order_by("next_review_on", "pk")[:8]
     )
-    return Panel(
-        _("Points d'étape en retard"),
-        _("Les mesures d'accompagnement de votre organisation dont le point d'étape prévu est dépassé."),
-        rows=[
-            (
-                _link("support:measure", m.pk, f"{m} — {m.kind.label}"),
-                _("prévu le %(d)s") % {"d": _date(m.next_review_on)},
-            )
-            for m in measures
-        ],
-        empty=_("Aucun point d'étape en retard."),
-        link_url=reverse("support:measures") + "?overdue=on",
-        link_label=_("Toutes les mesures d'accompagnement"),
-    )
+    for m in measures:
+        yield Step(
+            household_id=m.household_id,
+            due=m.next_review_on,
+            reason=_("point d'étape « %(kind)s » prévu le %(d)s")
+            % {"kind": m.kind.label, "d": day(m.next_review_on)},
+            url=reverse("support:measure", args=[m.pk]),
+            late=True,
+        )

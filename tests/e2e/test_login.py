@@ -10,13 +10,13 @@ from tests.factories import PASSWORD, MembershipFactory, confirmed_totp
 pytestmark = pytest.mark.django_db(transaction=True)
 
 FIRST_PANEL = {
-    Role.CALL_HANDLER: "Demandes de cette nuit",
+    Role.CALL_HANDLER: "Appelants en attente",
     Role.SIAO_COORDINATOR: "Demandes à instruire",
-    Role.SOCIAL_WORKER: "Mes ménages",
+    Role.SOCIAL_WORKER: "Mes ménages et leur prochaine étape",
     Role.FACILITY_MANAGER: "Propositions à traiter",
-    Role.LANDLORD: "Mes vacances",
-    Role.OBSERVER: "Indicateurs",
-    Role.NETWORK_ADMIN: "Le réseau",
+    Role.LANDLORD: "Propositions à traiter",
+    Role.OBSERVER: "Les chiffres clés de",
+    Role.NETWORK_ADMIN: "Rattachements à approuver",
 }
 
 
@@ -57,4 +57,4 @@ def test_first_login_sets_up_totp_with_the_keyboard_only(page):
     page.wait_for_url("**/codes-de-secours/")
     expect(page.locator("#recovery-codes li")).to_have_count(10)
     page.get_by_role("link", name="J'ai noté mes codes, continuer").click()
-    expect(page.get_by_role("heading", name="Demandes de cette nuit")).to_be_visible()
+    expect(page.get_by_role("heading", name="Appelants en attente")).to_be_visible()

@@ -416,7 +416,7 @@ def test_home_panels_of_the_call_handler(net, login, client):
     _request(net, facts=[Fact.INFANT], persons=2, children=1)
     login(net["handler"])
     body = client.get(reverse("core:home")).content.decode()
-    assert "Demandes de cette nuit" in body and "P1 — 2 pers." in body
+    assert "Appelants en attente" in body and "2 personnes dont 1 enfant" in body
     assert "Places libres ce soir" in body
 
 
@@ -579,12 +579,12 @@ def test_facility_manager_home_says_what_is_declared_tonight(net, login, client)
     manager = net["members"][Role.FACILITY_MANAGER]
     login(manager.user)
     body = client.get(reverse("core:home")).content.decode()
-    assert "Places libres pour le 115 ce soir" in body and "non déclarée" in body
+    assert "Places libres pour le 115 ce soir" in body and "à déclarer" in body
     services.places_declare(
         actor=as_member(manager), facility=net["chu"], night=current_night(), units=net["singles"][:2]
     )
     body = client.get(reverse("core:home")).content.decode()
-    assert "2 places déclarées libres" in body
+    assert "2 places déclarées libres pour le 115" in body
     assert reverse("emergency:declare", args=[net["chu"].pk]) in body
 
 

@@ -174,7 +174,7 @@ def test_landlord_raises_an_alert_in_the_page_and_the_siao_takes_it(net, login, 
     assert alert.status == "taken" and alert.assigned_to_id == worker_id
     login(user(net, "social_worker"))
     home = client.get("/").content.decode()
-    assert "Alertes de prévention à traiter" in home and str(alert) in home
+    assert "Alertes de prévention à traiter" in home and f"/accompagnement/alertes/{alert.pk}/" in home
     opened = client.post(
         f"/accompagnement/alertes/{alert.pk}/measure/",
         {
@@ -198,8 +198,8 @@ def test_home_panels_for_overdue_reviews(net, login, client):  # noqa: F811
     )
     login(user(net, "social_worker"))
     home = client.get("/").content.decode()
-    assert "étape en retard" in home
-    assert "Mesure n°" in home
+    assert "Mes ménages et leur prochaine étape" in home
+    assert "point d&#x27;étape" in home and "En retard" in home
     login(user(net, "landlord"))
     assert "Alertes de prévention" in client.get("/").content.decode()
 

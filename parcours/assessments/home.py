@@ -1,0 +1,54 @@
+"""The social worker's next steps from the shared assessment (households.home registry)."""
+
+import datetime as dt
+
+from django.utils.translation import gettext as _
+
+from parcours.core.home import day
+from parcours.households.home import CONSENT_WARNING_DAYS, Step, next_step
+from parcours.households.querysets import months_after
+
+# A household's first shared assessment is due this many days after its file is opened; an assessment
+# is to be brought up to date this many months after its last version.
+FIRST_ASSESSMENT_DAYS = 30
+# Past this many days after the opening of the file, a missing first assessment has no date any more.
+FIRST_ASSESSMENT_WINDOW_DAYS = 90
+REFRESH_MONTHS = 12
+
+
+@next_step
+def assessment_due(user, households, today):
+    from django.db.models import Max
+    from django.urls import reverse
+    from django.utils import timezone
+
+    limit = today + dt.timedelta(days=CONSENT_WARNING_DAYS)
+    for pk, created_at, last in households.annotate(last=Max("assessments__created_at")).values_list(
+        "pk", "created_at", "last"
+    ):
+        url = reverse("assessments:index", args=[pk])
+        if last is None:
+            opened = timezone.localtime(created_at).date()
+            due = opened + dt.timedelta(days=FIRST_ASSESSMENT_DAYS)
+            if opened >= today - dt.timedelta(days=FIRST_ASSESSMENT_WINDOW_DAYS):
+                reason = (
+                    _("première évaluation partagée à faire avant le %(d)s")
+                    if due >= today
+                    else _("première évaluation partagée attendue depuis le %(d)s")
+                ) % {"d": day(due)}
+                yield Step(household_id=pk, due=due, reason=reason, url=url, late=due < today)
+            else:
+                # An older file without one: to do, after the steps that have a date.
+                yield Step(
+                    household_id=pk, due=limit, reason=_("aucune évaluation partagée : à faire"), url=url
+                )
+            continue
+        due = months_after(timezone.localtime(last).date(), REFRESH_MONTHS)
+        if due <= limit:
+            yield Step(
+                household_id=pk,
+                due=due,
+                reason=_("évaluation partagée du %(last)s à actualiser") % {"last": day(last)},
+                url=url,
+                late=due < today,
+            )
