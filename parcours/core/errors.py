@@ -93,6 +93,13 @@ class Invalid(DomainError):
             self.http_status = status
 
 
+def require(allowed: bool, message=None) -> None:
+    """The permission check of every service: Forbidden (with `message`, or the default) unless
+    `allowed`."""
+    if not allowed:
+        raise Forbidden(message)
+
+
 # Pages: one way to show a refusal.
 
 

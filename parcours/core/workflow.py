@@ -31,12 +31,11 @@ from typing import Any
 
 from django.apps import apps
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from . import audit
-from .errors import DomainError, InvalidTransition, StaleVersion
+from . import audit, versioning
+from .errors import DomainError, InvalidTransition
 
 
 @dataclass(frozen=True)
@@ -108,30 +107,11 @@ def _user(actor):
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
-def _lock(obj, wf: Workflow):
-    qs = type(obj)._base_manager.select_for_update()
-    if wf.lock_related:
-        qs = qs.select_related(*wf.lock_related)
-    return qs.get(pk=obj.pk)
-
-
-def _check_version(locked, expected_version: int | None) -> None:
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleVersion(locked.version)
-
-
 def _write(locked, changes: dict, now, on_integrity_error: Callable[[], Exception] | None) -> None:
-    """One UPDATE of the locked row: the changes, the version bumped, `updated_at` set."""
-    model = type(locked)
-    names = {f.name for f in model._meta.concrete_fields}
-    values = dict(changes)
-    if "version" in names:
-        values["version"] = F("version") + 1
-    if "updated_at" in names:
-        values["updated_at"] = now
+    """One UPDATE of the locked row (versioning.bump), a broken constraint turned into a refusal."""
     try:
         with transaction.atomic():
-            model._base_manager.filter(pk=locked.pk).update(**values)
+            versioning.bump(type(locked), locked.pk, **changes, updated_at=now)
     except IntegrityError as exc:
         if on_integrity_error is None:
             raise
@@ -208,8 +188,7 @@ def transition(
     `on_integrity_error` turns a constraint the UPDATE breaks into the domain's refusal."""
     wf = workflow_of(obj)
     with transaction.atomic():
-        locked = _lock(obj, wf)
-        _check_version(locked, expected_version)
+        locked = versioning.lock(obj, expected_version=expected_version, related=wf.lock_related)
         current = getattr(locked, wf.field)
         if only_from is not None and current not in only_from:
             raise wf.error(refused) if refused else wf.refusal(current, to)
@@ -257,8 +236,7 @@ def event(
     the version is bumped when it changes a field; audited when `action` is given."""
     wf = workflow_of(obj)
     with transaction.atomic():
-        locked = _lock(obj, wf)
-        _check_version(locked, expected_version)
+        locked = versioning.lock(obj, expected_version=expected_version, related=wf.lock_related)
         current = getattr(locked, wf.field)
         now = timezone.now()
         if changes:

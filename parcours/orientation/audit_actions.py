@@ -4,7 +4,7 @@ orientation passes one of these members; the values are the names already in the
 from parcours.core.audit import AuditAction
 
 
-class OrientationAction(AuditAction):
+class OrientationAuditAction(AuditAction):
     # Insertion requests
     REQUEST_CREATE = "orientation.request.create"
     REQUEST_SUBMIT = "orientation.request.submit"

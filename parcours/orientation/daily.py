@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from parcours.core import outbox
 
 from . import expiry, proposals, services
-from .audit_actions import OrientationAction as A
+from .audit_actions import OrientationAuditAction as A
 from .choices import TransitionKind
 from .models import InsertionRequest
 from .notify import referent_emails

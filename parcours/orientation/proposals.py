@@ -20,7 +20,7 @@ from parcours.offers.choices import FacilityKind, VacancyStatus
 from parcours.offers.models import Vacancy
 
 from . import perms
-from .audit_actions import OrientationAction as A
+from .audit_actions import OrientationAuditAction as A
 from .choices import (
     ExitDestination,
     ProposalStatus,

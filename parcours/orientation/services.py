@@ -13,7 +13,7 @@ from parcours.offers.choices import FacilityKind
 from parcours.territories.models import Territory
 
 from . import perms
-from .audit_actions import OrientationAction as A
+from .audit_actions import OrientationAuditAction as A
 from .choices import RequestStatus, TransitionKind
 from .invariants import TransitionConflict, live_conflict_message
 from .models import InsertionRequest

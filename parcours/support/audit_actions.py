@@ -4,7 +4,7 @@ support passes one of these members; the values are the names already in the aud
 from parcours.core.audit import AuditAction
 
 
-class SupportAction(AuditAction):
+class SupportAuditAction(AuditAction):
     # Measures
     KIND_CREATE = "support.kind.create"
     MEASURE_CREATE = "support.measure.create"
