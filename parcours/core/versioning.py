@@ -37,12 +37,12 @@ def lock(obj: models.Model, *, expected_version: int | None = None, related: tup
     return locked
 
 
-def bump(model: type[models.Model], pk, **changes) -> int:
-    """One UPDATE of the row: `changes`, the version + 1 and `updated_at` (now, unless given) when the
-    model has them."""
+def bump(model: type[models.Model], pk, *, new_version: bool = True, **changes) -> int:
+    """One UPDATE of the row: `changes`, the version + 1 (unless `new_version` is False) and
+    `updated_at` (now, unless given) when the model has them."""
     names = {f.name for f in model._meta.concrete_fields}
     values = dict(changes)
-    if "version" in names:
+    if new_version and "version" in names:
         values["version"] = F("version") + 1
     if "updated_at" in names:
         values.setdefault("updated_at", timezone.now())

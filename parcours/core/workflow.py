@@ -73,6 +73,9 @@ class Workflow:
     guard: Callable[[models.Model, str, str], str | None] | None = None
     # Rows the lock also reads in the same query (select_related), as the services used to.
     lock_related: tuple[str, ...] = ()
+    # False when the record's version guards its edited fields only, not its status (a change of
+    # status then leaves the version as it is).
+    versioned: bool = True
 
     def allows(self, current: str, target: str) -> bool:
         return target in self.transitions.get(current, ())
@@ -107,11 +110,13 @@ def _user(actor):
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
-def _write(locked, changes: dict, now, on_integrity_error: Callable[[], Exception] | None) -> None:
+def _write(
+    locked, changes: dict, now, on_integrity_error: Callable[[], Exception] | None, *, versioned: bool = True
+) -> None:
     """One UPDATE of the locked row (versioning.bump), a broken constraint turned into a refusal."""
     try:
         with transaction.atomic():
-            versioning.bump(type(locked), locked.pk, **changes, updated_at=now)
+            versioning.bump(type(locked), locked.pk, new_version=versioned, **changes, updated_at=now)
     except IntegrityError as exc:
         if on_integrity_error is None:
             raise
@@ -202,7 +207,7 @@ def transition(
             changes.update(prepare(locked) or {})
         now = at or timezone.now()
         values = {wf.field: to, **changes}
-        _write(locked, values, now, on_integrity_error)
+        _write(locked, values, now, on_integrity_error, versioned=wf.versioned)
         locked.refresh_from_db()
         row = _log_row(
             wf,
@@ -240,7 +245,7 @@ def event(
         current = getattr(locked, wf.field)
         now = timezone.now()
         if changes:
-            _write(locked, changes, now, None)
+            _write(locked, changes, now, None, versioned=wf.versioned)
             locked.refresh_from_db()
         row = _log_row(
             wf, locked, current, current, actor=actor, at=now, reason=reason, note=note, extra=log_extra
