@@ -23,6 +23,10 @@ class TransitionConflict(errors.InvalidTransition):
     """The transition is impossible from the request's current status, or a live request exists."""
 
 
+class CommissionConflict(errors.Conflict):
+    """The commission is closed, or the line's state does not allow the change."""
+
+
 def live_conflict_message() -> str:
     return _("Ce ménage a déjà une demande d'insertion en cours : complétez-la ou annulez-la d'abord.")
 

@@ -13,6 +13,7 @@ from parcours.core.workflow import Log, Workflow
 
 from .choices import (
     CLOSED_STATUSES,
+    COMMISSION_TRANSITIONS,
     LINKING_PROPOSAL_STATUSES,
     OPEN_PROPOSAL_STATUSES,
     PROPOSAL_TRANSITIONS,
@@ -26,7 +27,7 @@ from .choices import (
     TransitionKind,
 )
 from .choices import TRANSITIONS as REQUEST_TRANSITIONS
-from .invariants import TransitionConflict, request_guard
+from .invariants import CommissionConflict, TransitionConflict, request_guard
 
 
 class InsertionRequestQuerySet(models.QuerySet):
@@ -190,6 +191,13 @@ class Commission(TimeStampedModel, VersionedModel):
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+    WORKFLOW = Workflow(
+        transitions=COMMISSION_TRANSITIONS,
+        labels=CommissionStatus,
+        impossible=_("Cette commission est close : son compte rendu est établi."),
+        error=CommissionConflict,
     )
 
     class Meta:

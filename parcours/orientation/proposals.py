@@ -14,8 +14,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from parcours.core import audit, errors, outbox, workflow
+from parcours.core.errors import require
 from parcours.offers.choices import FacilityKind, VacancyStatus
 from parcours.offers.models import Vacancy
 
@@ -64,9 +66,7 @@ SITUATION_ON_EXIT = {
 }
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise errors.Forbidden(_("Votre rôle ne permet pas cette action sur la proposition."))
+NOT_YOUR_ACTION = gettext_lazy("Votre rôle ne permet pas cette action sur la proposition.")
 
 
 def _move(proposal: Proposal, target: str, *, action: A, **kwargs) -> Proposal:
@@ -115,7 +115,7 @@ def proposal_create(
     """Propose the household of a validated request for an open vacancy (SIAO coordinator of the
     household's département). Refused when the household is parked for that facility, already holds
     a proposal in progress, or when the vacancy is already proposed (also under concurrency)."""
-    _require(perms.can_propose(actor, insertion_request))
+    require(perms.can_propose(actor, insertion_request), NOT_YOUR_ACTION)
     # Under the vacancy's row lock: a withdrawal at the same moment (offers.services) either comes
     # first and is seen here, or waits and then finds this proposal in progress.
     vacancy = (
@@ -199,7 +199,7 @@ def proposal_decide(
     if decision not in (P.ACCEPTED, P.REFUSED):
         raise ValidationError({"decision": _("Réponse inconnue : acceptée ou refusée.")})
     if via_link is None:
-        _require(perms.can_answer(actor, proposal, side or RefusalSide.FACILITY))
+        require(perms.can_answer(actor, proposal, side or RefusalSide.FACILITY), NOT_YOUR_ACTION)
     elif via_link.proposal_id != proposal.pk or not via_link.is_usable():
         raise errors.Forbidden(_("Ce lien n'est plus valable."))
     elif side == RefusalSide.HOUSEHOLD:
@@ -274,7 +274,7 @@ def proposal_admit(*, actor, proposal: Proposal, entered_on: dt.date, via_link=N
     from parcours.households.services import situation_change
 
     if via_link is None:
-        _require(perms.can_record_stay(actor, proposal))
+        require(perms.can_record_stay(actor, proposal), NOT_YOUR_ACTION)
     today = timezone.localdate()
     if entered_on > today + dt.timedelta(days=1):
         raise ValidationError({"entered_on": _("La date d'entrée ne peut être dans le futur.")})
@@ -313,7 +313,7 @@ def proposal_exit(*, actor, proposal: Proposal, exited_on: dt.date, destination:
     """Record the household's exit with its date and destination (own housing, street, unknown…)."""
     from parcours.households.services import situation_change
 
-    _require(perms.can_record_stay(actor, proposal))
+    require(perms.can_record_stay(actor, proposal), NOT_YOUR_ACTION)
     if destination not in ExitDestination.values:
         raise ValidationError({"destination": _("Choisissez la destination à la sortie.")})
     if proposal.admitted_on and exited_on < proposal.admitted_on:
@@ -345,7 +345,7 @@ def proposal_exit(*, actor, proposal: Proposal, exited_on: dt.date, destination:
 @transaction.atomic
 def proposal_withdraw(*, actor, proposal: Proposal, reason: str) -> Proposal:
     """Withdraw a proposal still in progress (SIAO): the request goes back to the pool, no parking."""
-    _require(perms.can_withdraw_proposal(actor, proposal))
+    require(perms.can_withdraw_proposal(actor, proposal), NOT_YOUR_ACTION)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Indiquez le motif.")})
     moved = _move(
@@ -375,7 +375,7 @@ def partner_link_create(*, actor, proposal: Proposal, recipient: str) -> tuple[P
     from parcours.households.choices import ConsentPurpose
     from parcours.households.models import Consent
 
-    _require(perms.can_send_partner_link(actor, proposal))
+    require(perms.can_send_partner_link(actor, proposal), NOT_YOUR_ACTION)
     try:
         validate_email(recipient)
     except ValidationError:

@@ -7,8 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from parcours.core import audit, errors, workflow
+from parcours.core import audit, workflow
+from parcours.core.errors import require
 from parcours.offers.choices import FacilityKind
 from parcours.territories.models import Territory
 
@@ -128,9 +130,7 @@ def transition(
     return insertion_request
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise errors.Forbidden(_("Votre rôle ne permet pas ce changement d'état de la demande."))
+NOT_YOUR_MOVE = gettext_lazy("Votre rôle ne permet pas ce changement d'état de la demande.")
 
 
 def _require_reason(reason: str) -> str:
@@ -142,13 +142,13 @@ def _require_reason(reason: str) -> str:
 def request_submit(*, actor, insertion_request: InsertionRequest) -> InsertionRequest:
     """Transmit to the SIAO (whoever can edit the household); the seniority date is set at the first
     submission and kept when a request to complete is transmitted again."""
-    _require(perms.can_submit(actor, insertion_request))
+    require(perms.can_submit(actor, insertion_request), NOT_YOUR_MOVE)
     return transition(insertion_request, S.SUBMITTED, actor=actor, action=A.REQUEST_SUBMIT)
 
 
 def request_ask_completion(*, actor, insertion_request: InsertionRequest, reason: str) -> InsertionRequest:
     """Send back to the referent for completion (SIAO coordinator of the territory, with a reason)."""
-    _require(perms.can_check(actor, insertion_request))
+    require(perms.can_check(actor, insertion_request), NOT_YOUR_MOVE)
     _require_reason(reason)
     return transition(
         insertion_request, S.TO_COMPLETE, actor=actor, reason=reason, action=A.REQUEST_ASK_COMPLETION
@@ -157,20 +157,20 @@ def request_ask_completion(*, actor, insertion_request: InsertionRequest, reason
 
 def request_validate(*, actor, insertion_request: InsertionRequest, reason: str = "") -> InsertionRequest:
     """Validate (SIAO coordinator of the territory): the request enters the orientation pool."""
-    _require(perms.can_check(actor, insertion_request))
+    require(perms.can_check(actor, insertion_request), NOT_YOUR_MOVE)
     return transition(insertion_request, S.VALIDATED, actor=actor, reason=reason, action=A.REQUEST_VALIDATE)
 
 
 def request_cancel(*, actor, insertion_request: InsertionRequest, reason: str) -> InsertionRequest:
     """Cancel (referent organization or SIAO), with a reason."""
-    _require(perms.can_cancel(actor, insertion_request))
+    require(perms.can_cancel(actor, insertion_request), NOT_YOUR_MOVE)
     _require_reason(reason)
     return transition(insertion_request, S.CANCELLED, actor=actor, reason=reason, action=A.REQUEST_CANCEL)
 
 
 def request_reactivate(*, actor, insertion_request: InsertionRequest, reason: str = "") -> InsertionRequest:
     """Reopen a cancelled or expired request as a draft, keeping its history and seniority date."""
-    _require(perms.can_reactivate(actor, insertion_request))
+    require(perms.can_reactivate(actor, insertion_request), NOT_YOUR_MOVE)
     return transition(insertion_request, S.DRAFT, actor=actor, reason=reason, action=A.REQUEST_REACTIVATE)
 
 
@@ -215,7 +215,7 @@ def request_renew(*, actor, insertion_request: InsertionRequest) -> InsertionReq
     household (the referent organization or the SIAO)."""
     if insertion_request.status != S.VALIDATED:
         raise TransitionConflict(_("Seule une demande validée s'actualise."))
-    _require(perms.can_renew(actor, insertion_request))
+    require(perms.can_renew(actor, insertion_request), NOT_YOUR_MOVE)
     log_event(
         insertion_request,
         kind=TransitionKind.RENEWAL,
@@ -236,7 +236,7 @@ def request_transfer_referent(
     a named referent of it: the SIAO of the territory or the current referent organization."""
     from parcours.households.services import referent_transfer
 
-    _require(perms.can_transfer(actor, insertion_request))
+    require(perms.can_transfer(actor, insertion_request), NOT_YOUR_MOVE)
     _require_reason(reason)
     referent_transfer(
         actor=actor, household=insertion_request.household, organization=organization, referent=referent
@@ -261,7 +261,7 @@ def request_transfer_territory(
     so that SIAO holds the file and this one no longer does). SIAO coordinator of the territory only."""
     from parcours.households.services import household_update
 
-    _require(perms.can_check(actor, insertion_request))
+    require(perms.can_check(actor, insertion_request), NOT_YOUR_MOVE)
     _require_reason(reason)
     household = insertion_request.household
     if household.territory.code == territory:
