@@ -55,6 +55,11 @@ class Conflict(DomainError):
     default_message = gettext_lazy("Cette action n'est pas possible dans l'état actuel de la fiche.")
 
 
+class InvalidTransition(Conflict):
+    """The workflow does not allow this move from the record's current status (core.workflow); its
+    code stays "conflict", as the API has always answered it."""
+
+
 class StaleVersion(Conflict):
     """Someone saved the record after it was read: the edit must be redone on the current version."""
 
@@ -86,6 +91,13 @@ class Invalid(DomainError):
         super().__init__(message, code=code, fields=fields)
         if status:
             self.http_status = status
+
+
+def require(allowed: bool, message=None) -> None:
+    """The permission check of every service: Forbidden (with `message`, or the default) unless
+    `allowed`."""
+    if not allowed:
+        raise Forbidden(message)
 
 
 # Pages: one way to show a refusal.

@@ -51,6 +51,16 @@ class RequestStatus(models.TextChoices):
     CANCELLED = "cancelled", _("annulée")
 
 
+# A request waits for an answer (open), then gets a place, or none (DNP), or is withdrawn; a place
+# given back the same night makes it wait again.
+REQUEST_TRANSITIONS = {
+    RequestStatus.OPEN: frozenset({RequestStatus.ALLOCATED, RequestStatus.UNMET, RequestStatus.CANCELLED}),
+    RequestStatus.ALLOCATED: frozenset({RequestStatus.OPEN}),
+    RequestStatus.UNMET: frozenset(),
+    RequestStatus.CANCELLED: frozenset(),
+}
+
+
 class AllocationStatus(models.TextChoices):
     BOOKED = "booked", _("attribuée")
     CANCELLED = "cancelled", _("annulée")

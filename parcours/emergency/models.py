@@ -9,8 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parcours.core.models import TimeStampedModel, VersionedModel
+from parcours.core.workflow import Workflow
 
-from .choices import AllocationStatus, CallOutcome, Priority, RequestStatus, UnmetReason
+from .choices import REQUEST_TRANSITIONS, AllocationStatus, CallOutcome, Priority, RequestStatus, UnmetReason
+from .errors import Conflict
 from .querysets import AllocationQuerySet, CallQuerySet, RequestQuerySet
 
 
@@ -53,6 +55,15 @@ class EmergencyCall(TimeStampedModel):
         return _("Appel n° %(n)s") % {"n": self.pk}
 
 
+def night_still_open(request, current: str, target: str) -> str | None:
+    """The request workflow's guard: no answer once the night is closed."""
+    from .nights import is_closed
+
+    if is_closed(request.night):
+        return str(_("Cette nuit est close : la demande ne peut plus recevoir de réponse."))
+    return None
+
+
 class EmergencyRequest(TimeStampedModel, VersionedModel):
     """A household's (or an anonymous caller's) request for a place on one night."""
 
@@ -93,6 +104,17 @@ class EmergencyRequest(TimeStampedModel, VersionedModel):
     )
 
     objects = RequestQuerySet.as_manager()
+
+    # The status moves through core.workflow; the version guards the edited fields (the priority)
+    # only, and the 115's history is its allocations and unmet demands: no version bump, no log.
+    WORKFLOW = Workflow(
+        transitions=REQUEST_TRANSITIONS,
+        labels=RequestStatus,
+        impossible=_("Cette demande a déjà reçu une réponse (« %(from)s »)."),
+        error=Conflict,
+        guard=night_still_open,
+        versioned=False,
+    )
 
     class Meta:
         verbose_name = _("demande 115")

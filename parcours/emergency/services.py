@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parcours.core import audit, errors, outbox
+from parcours.core import audit, outbox, workflow
 from parcours.core.versioning import StaleVersionError
 from parcours.households import services as household_services
 from parcours.households.choices import Situation
@@ -24,6 +24,7 @@ from parcours.territories.models import Territory
 
 from . import priority as priority_rules
 from .choices import AllocationStatus, CallOutcome, Fact, Priority, RequestStatus, UnmetReason
+from .errors import Conflict, PlaceTaken
 from .models import (
     EmergencyCall,
     EmergencyRequest,
@@ -33,16 +34,6 @@ from .models import (
     UnmetDemand,
 )
 from .nights import MAX_NIGHTS_AHEAD, current_night, is_closed
-
-
-class Conflict(errors.Conflict):
-    """The write cannot be made on the current state (a place taken, a request already answered)."""
-
-
-class PlaceTaken(Conflict):
-    """Someone booked this unit for this night first."""
-
-    code = "place_taken"
 
 
 def place_taken_message() -> str:
@@ -269,20 +260,6 @@ def request_set_priority(*, actor, request: EmergencyRequest, version: int, prio
     return request
 
 
-def _lock_open(request: EmergencyRequest) -> EmergencyRequest:
-    """Lock the request row (two handlers answering the same request wait for each other) and check
-    that it still waits for an answer."""
-    locked = EmergencyRequest.objects.select_for_update().get(pk=request.pk)
-    if locked.status != RequestStatus.OPEN:
-        raise Conflict(
-            _("Cette demande a déjà reçu une réponse (« %(s)s »).")
-            % {"s": RequestStatus(locked.status).label}
-        )
-    if is_closed(locked.night):
-        raise Conflict(_("Cette nuit est close : la demande ne peut plus recevoir de réponse."))
-    return locked
-
-
 def _check_unit(unit: Unit, night: date, persons: int) -> None:
     facility = unit.facility
     if facility.kind not in EMERGENCY_KINDS:
@@ -373,10 +350,12 @@ def allocation_cancel(*, actor, allocation: NightAllocation) -> NightAllocation:
     """Give the unit back for that night; the request waits for an answer again."""
     ended = _end(allocation, AllocationStatus.CANCELLED)
     request = ended.request
-    if ended.night == request.night and not request.allocations.booked().filter(night=request.night).exists():
-        EmergencyRequest.objects.filter(pk=request.pk).update(
-            status=RequestStatus.OPEN, updated_at=timezone.now()
-        )
+    if (
+        ended.night == request.night
+        and request.status == RequestStatus.ALLOCATED
+        and not request.allocations.booked().filter(night=request.night).exists()
+    ):
+        workflow.transition(request, RequestStatus.OPEN, actor=actor, action=None)
     audit.record_write(actor=actor, action="emergency.allocation.cancel", obj=ended, fields=["status"])
     return ended
 
@@ -426,27 +405,32 @@ def unmet_record(*, actor, request: EmergencyRequest, reason: str) -> UnmetDeman
     """The request gets no place tonight (DNP), for a coded reason."""
     if reason not in UnmetReason.values:
         raise ValidationError({"reason": _("Motif inconnu : %(r)s.") % {"r": reason}})
-    locked = _lock_open(request)
-    unmet = UnmetDemand.objects.create(
-        request=locked, reason=reason, recorded_by=actor if actor and actor.is_authenticated else None
-    )
-    EmergencyRequest.objects.filter(pk=locked.pk).update(
-        status=RequestStatus.UNMET, updated_at=timezone.now()
+    recorded = []
+
+    def record(locked: EmergencyRequest) -> None:
+        recorded.append(
+            UnmetDemand.objects.create(
+                request=locked, reason=reason, recorded_by=actor if actor and actor.is_authenticated else None
+            )
+        )
+
+    workflow.transition(
+        request,
+        RequestStatus.UNMET,
+        actor=actor,
+        action="emergency.unmet.record",
+        prepare=record,
+        audit_fields=["status", "reason"],
     )
     request.status = RequestStatus.UNMET
-    audit.record_write(actor=actor, action="emergency.unmet.record", obj=locked, fields=["status", "reason"])
-    return unmet
+    return recorded[0]
 
 
 @transaction.atomic
 def request_cancel(*, actor, request: EmergencyRequest) -> EmergencyRequest:
     """Withdraw a request recorded by mistake or no longer needed (it stops counting)."""
-    locked = _lock_open(request)
-    EmergencyRequest.objects.filter(pk=locked.pk).update(
-        status=RequestStatus.CANCELLED, updated_at=timezone.now()
-    )
+    workflow.transition(request, RequestStatus.CANCELLED, actor=actor, action="emergency.request.cancel")
     request.status = RequestStatus.CANCELLED
-    audit.record_write(actor=actor, action="emergency.request.cancel", obj=locked, fields=["status"])
     return request
 
 

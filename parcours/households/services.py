@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from parcours.accounts.perms import active_membership
 from parcours.core import audit
-from parcours.core.versioning import StaleVersionError
+from parcours.core.versioning import claim_version
 from parcours.territories.models import Territory
 
 from .choices import SUGGESTED_FAMILY, ConsentPurpose, InformedHow, Relationship, ResourceKind, Situation
@@ -51,18 +51,6 @@ def _check_members(members: list[MemberData]) -> None:
             raise ValidationError(
                 {"members": _("Date de naissance invraisemblable : %(d)s.") % {"d": m.birth_date}}
             )
-
-
-def _bump(household: Household, version: int) -> None:
-    """Claim the next version of the file, or fail if someone saved it since `version` was read."""
-    updated = Household.objects.filter(pk=household.pk, version=version).update(
-        version=F("version") + 1, updated_at=timezone.now()
-    )
-    if updated != 1:
-        raise StaleVersionError(
-            Household.objects.filter(pk=household.pk).values_list("version", flat=True).first()
-        )
-    household.version = version + 1
 
 
 @transaction.atomic
@@ -151,7 +139,7 @@ def household_update(*, actor, household: Household, version: int, **changes) ->
     unknown = set(changes) - EDITABLE_FIELDS - special
     if unknown:
         raise ValidationError(_("Champs non modifiables : %(f)s.") % {"f": ", ".join(sorted(unknown))})
-    _bump(household, version)
+    claim_version(household, version)
     for field in EDITABLE_FIELDS & changes.keys():
         setattr(household, field, changes[field])
     if "territory" in changes:
@@ -339,8 +327,8 @@ def household_merge(*, actor, keep: Household, duplicate: Household) -> Househol
     the duplicate's people, periods and consents stay on it, reachable from the kept file."""
     if keep.pk == duplicate.pk or duplicate.merged_into_id or keep.merged_into_id:
         raise ValidationError(_("Ces deux dossiers ne peuvent pas être fusionnés."))
-    _bump(duplicate, duplicate.version)
-    _bump(keep, keep.version)
+    claim_version(duplicate, duplicate.version)
+    claim_version(keep, keep.version)
     duplicate.merged_into = keep
     duplicate.save(update_fields=["merged_into"])
     audit.record_write(
@@ -358,7 +346,7 @@ def household_split(*, actor, merged: Household) -> Household:
     if merged.merged_into_id is None:
         raise ValidationError(_("Ce dossier n'est pas fusionné."))
     keep_id = merged.merged_into_id
-    _bump(merged, merged.version)
+    claim_version(merged, merged.version)
     merged.merged_into = None
     merged.save(update_fields=["merged_into"])
     audit.record_write(actor=actor, action="households.household.split", obj=merged, fields=["merged_into"])
@@ -377,7 +365,7 @@ def composition_update(*, actor, household: Household, version: int, members: li
     history still shows them. Each member dict: optional `id`, the person's fields, `leaves`."""
     staying = [m for m in members if not m.get("leaves")]
     _check_members([MemberData(**{k: m[k] for k in MemberData.__dataclass_fields__}) for m in staying])
-    _bump(household, version)
+    claim_version(household, version)
     existing = {p.pk: p for p in household.people.filter(left_on__isnull=True)}
     today = timezone.localdate()
     for m in members:
@@ -403,7 +391,7 @@ def composition_update(*, actor, household: Household, version: int, members: li
 @transaction.atomic
 def money_lines_update(*, actor, household: Household, version: int, lines: list[dict]) -> Household:
     """Replace the monthly resources and charges by source (each: is_resource, kind, monthly_amount)."""
-    _bump(household, version)
+    claim_version(household, version)
     household.money_lines.all().delete()
     for line in lines:
         money = MoneyLine(household=household, **line)
@@ -419,7 +407,7 @@ def money_lines_update(*, actor, household: Household, version: int, lines: list
 def household_delete(*, actor, household: Household, version: int) -> Household:
     """Close a file opened by mistake. Soft: nothing is erased until the retention policy
     anonymises it; the file disappears from lists, searches and pages."""
-    _bump(household, version)
+    claim_version(household, version)
     household.deleted_at = timezone.now()
     household.save(update_fields=["deleted_at"])
     audit.record_write(

@@ -95,6 +95,13 @@ class CommissionStatus(models.TextChoices):
     CLOSED = "closed", _("close (compte rendu établi)")
 
 
+# A session is prepared, then closed with its minutes; a closed session is final.
+COMMISSION_TRANSITIONS = {
+    CommissionStatus.PLANNED: frozenset({CommissionStatus.CLOSED}),
+    CommissionStatus.CLOSED: frozenset(),
+}
+
+
 class LineKind(models.TextChoices):
     REQUEST = "request", _("demande à examiner")
     VACANCY = "vacancy", _("vacance à pourvoir")

@@ -8,17 +8,19 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from parcours.core import audit, errors
-from parcours.core.versioning import StaleVersionError
+from parcours.core import audit, workflow
+from parcours.core.errors import require
 from parcours.offers.models import Vacancy
 from parcours.territories.models import Territory
 
 from . import perms, proposals, services
+from .audit_actions import OrientationAuditAction as A
 from .choices import (
     REQUEST_DECISIONS,
     VACANCY_DECISIONS,
@@ -27,6 +29,7 @@ from .choices import (
     LineKind,
     RequestStatus,
 )
+from .invariants import CommissionConflict
 from .models import Commission, CommissionLine, InsertionRequest, Proposal
 from .notify import referent_emails
 
@@ -36,13 +39,7 @@ D = LineDecision
 REASON_REQUIRED = {D.TO_COMPLETE, D.POSTPONE, D.NO_CANDIDATE}
 
 
-class CommissionConflict(errors.Conflict):
-    """The commission is closed, or the line's state does not allow the change."""
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise errors.Forbidden(_("Seule la coordination SIAO du département tient ses commissions."))
+NOT_COORDINATION = gettext_lazy("Seule la coordination SIAO du département tient ses commissions.")
 
 
 def _open(commission: Commission) -> Commission:
@@ -55,15 +52,13 @@ def _open(commission: Commission) -> Commission:
 @transaction.atomic
 def commission_create(*, actor, territory: Territory, held_on: dt.date, title: str = "") -> Commission:
     """Plan a session of the orientation commission of a département (its SIAO coordinators)."""
-    _require(perms.can_manage_commissions(actor, territory.pk))
+    require(perms.can_manage_commissions(actor, territory.pk), NOT_COORDINATION)
     if held_on < timezone.localdate() - dt.timedelta(days=31):
         raise ValidationError({"held_on": _("Cette date est passée depuis plus d'un mois.")})
     commission = Commission.objects.create(
         territory=territory, held_on=held_on, title=title.strip(), created_by=actor
     )
-    audit.record_write(
-        actor=actor, action="orientation.commission.create", obj=commission, fields=["held_on", "title"]
-    )
+    audit.record_write(actor=actor, action=A.COMMISSION_CREATE, obj=commission, fields=["held_on", "title"])
     return commission
 
 
@@ -75,7 +70,7 @@ def _next_position(commission: Commission, kind: str) -> int:
 @transaction.atomic
 def line_add(*, actor, commission: Commission, request=None, vacancy=None) -> CommissionLine:
     """Put a request (submitted or validated, of the département) or an open vacancy on the agenda."""
-    _require(perms.can_manage_commissions(actor, commission.territory_id))
+    require(perms.can_manage_commissions(actor, commission.territory_id), NOT_COORDINATION)
     commission = _open(commission)
     if (request is None) == (vacancy is None):
         raise ValidationError(_("Une ligne porte sur une demande ou sur une vacance."))
@@ -101,7 +96,7 @@ def line_add(*, actor, commission: Commission, request=None, vacancy=None) -> Co
             line.save()
     except IntegrityError as exc:
         raise CommissionConflict(_("Cette ligne est déjà à l'ordre du jour.")) from exc
-    audit.record_write(actor=actor, action="orientation.commission.line_add", obj=commission, fields=[kind])
+    audit.record_write(actor=actor, action=A.COMMISSION_LINE_ADD, obj=commission, fields=[kind])
     return line
 
 
@@ -132,7 +127,7 @@ def agenda_candidates(commission: Commission):
 def agenda_prepare(*, actor, commission: Commission) -> int:
     """Fill the agenda with every candidate request and vacancy at once; returns how many lines were
     added. The coordinator then removes what the session will not examine."""
-    _require(perms.can_manage_commissions(actor, commission.territory_id))
+    require(perms.can_manage_commissions(actor, commission.territory_id), NOT_COORDINATION)
     commission = _open(commission)
     requests, vacancies = agenda_candidates(commission)
     lines = [
@@ -144,20 +139,20 @@ def agenda_prepare(*, actor, commission: Commission) -> int:
         for i, v in enumerate(vacancies, start=_next_position(commission, LineKind.VACANCY))
     ]
     CommissionLine.objects.bulk_create(lines)
-    audit.record_write(actor=actor, action="orientation.commission.prepare", obj=commission, fields=["lines"])
+    audit.record_write(actor=actor, action=A.COMMISSION_PREPARE, obj=commission, fields=["lines"])
     return len(lines)
 
 
 @transaction.atomic
 def line_remove(*, actor, line: CommissionLine) -> None:
     """Take an undecided line off the agenda."""
-    _require(perms.can_manage_commissions(actor, line.commission.territory_id))
+    require(perms.can_manage_commissions(actor, line.commission.territory_id), NOT_COORDINATION)
     _open(line.commission)
     if line.decision:
         raise CommissionConflict(_("Une ligne décidée reste à l'ordre du jour."))
     commission = line.commission
     line.delete()
-    audit.record_write(actor=actor, action="orientation.commission.line_remove", obj=commission, fields=[])
+    audit.record_write(actor=actor, action=A.COMMISSION_LINE_REMOVE, obj=commission, fields=[])
 
 
 @transaction.atomic
@@ -167,7 +162,7 @@ def line_decide(
     """Record the commission's decision on a line and apply it: a request is validated or sent back
     for completion; a vacancy is proposed to a household (the proposal service checks parking, the
     household's other proposals and the vacancy); postponing keeps things as they are."""
-    _require(perms.can_manage_commissions(actor, line.commission.territory_id))
+    require(perms.can_manage_commissions(actor, line.commission.territory_id), NOT_COORDINATION)
     _open(line.commission)
     line = CommissionLine.objects.select_for_update().get(pk=line.pk)
     if line.decision:
@@ -197,7 +192,7 @@ def line_decide(
     line.refresh_from_db()
     audit.record_write(
         actor=actor,
-        action="orientation.commission.decide",
+        action=A.COMMISSION_DECIDE,
         obj=line.commission,
         fields=["decision", "reason"],
     )
@@ -257,20 +252,20 @@ def minutes_text(commission: Commission) -> str:
 def commission_close(*, actor, commission: Commission, version: int) -> Commission:
     """Close the session: write the minutes from the decisions and tell each referent what was
     decided on their household's request — a number and a link, no name, nothing about others."""
-    _require(perms.can_manage_commissions(actor, commission.territory_id))
-    locked = _open(commission)
-    if locked.version != version:
-        raise StaleVersionError(locked.version)
-    text = minutes_text(locked)
-    now = timezone.now()
-    Commission.objects.filter(pk=locked.pk).update(
-        status=CommissionStatus.CLOSED,
-        minutes=text,
-        closed_at=now,
-        closed_by=actor,
-        version=F("version") + 1,
-        updated_at=now,
-    )
+    require(perms.can_manage_commissions(actor, commission.territory_id), NOT_COORDINATION)
+
+    def minutes(locked: Commission) -> dict:
+        return {"minutes": minutes_text(locked), "closed_at": timezone.now(), "closed_by": actor}
+
+    locked = workflow.transition(
+        commission,
+        CommissionStatus.CLOSED,
+        actor=actor,
+        action=A.COMMISSION_CLOSE,
+        expected_version=version,
+        prepare=minutes,
+        audit_fields=["status", "minutes"],
+    ).obj
     messages = []
     for line in locked.lines.exclude(decision="").select_related(
         "request__household__referent", "proposal__request__household__referent"
@@ -296,8 +291,4 @@ def commission_close(*, actor, commission: Commission, version: int) -> Commissi
         )
     if messages:
         send_mass_mail(messages)
-    audit.record_write(
-        actor=actor, action="orientation.commission.close", obj=locked, fields=["status", "minutes"]
-    )
-    locked.refresh_from_db()
     return locked

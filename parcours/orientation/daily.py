@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parcours.core import audit, outbox
+from parcours.core import outbox
 
 from . import expiry, proposals, services
+from .audit_actions import OrientationAuditAction as A
 from .choices import TransitionKind
 from .models import InsertionRequest
 from .notify import referent_emails
@@ -25,12 +26,8 @@ def _remind_expiry(insertion_request: InsertionRequest, until: dt.date) -> None:
             actor=None,
             reason=_("Relance : la demande expire le %(d)s.") % {"d": until.strftime("%d/%m/%Y")},
             changes={"expiry_reminded_at": timezone.now()},
-        )
-        audit.record_write(
-            actor=None,
-            action="orientation.request.remind",
-            obj=insertion_request,
-            fields=["expiry_reminded_at"],
+            action=A.REQUEST_REMIND,
+            audit_fields=["expiry_reminded_at"],
         )
     recipients = referent_emails(insertion_request.household)
     if recipients:

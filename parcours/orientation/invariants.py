@@ -1,5 +1,6 @@
-"""The invariants that tie an insertion request to its proposals, checked by services.transition() on
-every move of a request (whoever asks for it: a page, the API, a commission, the daily round):
+"""The invariants that tie an insertion request to its proposals, checked under the row lock by the
+request's workflow (models.InsertionRequest.WORKFLOW, core.workflow.transition) on every move of a
+request (whoever asks for it: a page, the API, a commission, the daily round):
 
 - a request is "proposed" exactly while one of its proposals is open (pending or accepted), so a
   household holds at most one proposal in progress (one live request per household);
@@ -11,9 +12,23 @@ or cancelling it by hand would leave the proposal behind and let the household b
 
 from django.utils.translation import gettext as _
 
+from parcours.core import errors
+
 from .choices import OPEN_PROPOSAL_STATUSES, ProposalStatus, RequestStatus
 
 S = RequestStatus
+
+
+class TransitionConflict(errors.InvalidTransition):
+    """The transition is impossible from the request's current status, or a live request exists."""
+
+
+class CommissionConflict(errors.Conflict):
+    """The commission is closed, or the line's state does not allow the change."""
+
+
+def live_conflict_message() -> str:
+    return _("Ce ménage a déjà une demande d'insertion en cours : complétez-la ou annulez-la d'abord.")
 
 
 def proposal_conflict(insertion_request, current: str, target: str) -> str | None:
@@ -32,4 +47,20 @@ def proposal_conflict(insertion_request, current: str, target: str) -> str | Non
             "Cette demande fait l'objet d'une proposition en cours : elle change d'état avec la réponse "
             "ou le retrait de cette proposition."
         )
+    return None
+
+
+def request_guard(insertion_request, current: str, target: str) -> str | None:
+    """The request workflow's guard: the proposal invariants above, and one live request per household
+    (a reactivated request becomes live again)."""
+    from .models import InsertionRequest
+
+    broken = proposal_conflict(insertion_request, current, target)
+    if broken:
+        return broken
+    if (
+        target == S.DRAFT
+        and InsertionRequest.objects.live().filter(household_id=insertion_request.household_id).exists()
+    ):
+        return live_conflict_message()
     return None

@@ -9,11 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from parcours.core.models import TimeStampedModel, VersionedModel
+from parcours.core.workflow import Log, Workflow
 
 from .choices import (
     CLOSED_STATUSES,
+    COMMISSION_TRANSITIONS,
     LINKING_PROPOSAL_STATUSES,
     OPEN_PROPOSAL_STATUSES,
+    PROPOSAL_TRANSITIONS,
     CommissionStatus,
     ExitDestination,
     LineDecision,
@@ -23,6 +26,8 @@ from .choices import (
     RequestStatus,
     TransitionKind,
 )
+from .choices import TRANSITIONS as REQUEST_TRANSITIONS
+from .invariants import CommissionConflict, TransitionConflict, request_guard
 
 
 class InsertionRequestQuerySet(models.QuerySet):
@@ -69,6 +74,15 @@ class InsertionRequest(TimeStampedModel, VersionedModel):
     )
 
     objects = InsertionRequestQuerySet.as_manager()
+
+    WORKFLOW = Workflow(
+        transitions=REQUEST_TRANSITIONS,
+        log=Log("orientation.RequestTransition", parent="request", reason="reason"),
+        labels=RequestStatus,
+        impossible=_("Impossible de passer une demande « %(from)s » à l'état « %(to)s »."),
+        error=TransitionConflict,
+        guard=request_guard,
+    )
 
     class Meta:
         verbose_name = _("demande d'insertion")
@@ -177,6 +191,13 @@ class Commission(TimeStampedModel, VersionedModel):
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+    WORKFLOW = Workflow(
+        transitions=COMMISSION_TRANSITIONS,
+        labels=CommissionStatus,
+        impossible=_("Cette commission est close : son compte rendu est établi."),
+        error=CommissionConflict,
     )
 
     class Meta:
@@ -314,6 +335,16 @@ class Proposal(TimeStampedModel, VersionedModel):
     snapshot = models.JSONField(_("instantané du classement"), null=True, blank=True, editable=False)
 
     objects = ProposalQuerySet.as_manager()
+
+    WORKFLOW = Workflow(
+        transitions=PROPOSAL_TRANSITIONS,
+        log=Log("orientation.ProposalEvent", parent="proposal", note="note"),
+        labels=ProposalStatus,
+        impossible=_("Impossible de passer une proposition « %(from)s » à l'état « %(to)s »."),
+        error=TransitionConflict,
+        # The services read the facility of the proposal's vacancy right after a move.
+        lock_related=("vacancy__unit__facility",),
+    )
 
     class Meta:
         verbose_name = _("proposition")

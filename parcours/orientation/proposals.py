@@ -1,6 +1,7 @@
 """Writes on proposals: a household proposed for a vacancy, the answer (accepted, or refused with a side
 and a coded reason), parking, seniority reset, admission, exit, withdrawal, reminders and partner links.
-Each write runs in one transaction, is logged (ProposalEvent) and audited (field names only)."""
+Each move goes through the proposal's workflow (Proposal.WORKFLOW, core.workflow): one transaction, the
+row locked, logged (ProposalEvent) and audited (field names only)."""
 
 import datetime as dt
 from collections.abc import Callable
@@ -9,25 +10,27 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError  # noqa: F401  (callers catch it: Forbidden is one)
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from parcours.core import audit, errors, outbox
+from parcours.core import audit, errors, outbox, workflow
+from parcours.core.errors import require
 from parcours.offers.choices import FacilityKind, VacancyStatus
 from parcours.offers.models import Vacancy
 
 from . import perms
+from .audit_actions import OrientationAuditAction as A
 from .choices import (
-    PROPOSAL_TRANSITIONS,
     ExitDestination,
     ProposalStatus,
     RefusalSide,
     RequestStatus,
     TransitionKind,
 )
-from .models import InsertionRequest, Parking, PartnerLink, Proposal, ProposalEvent, RefusalReason
+from .models import InsertionRequest, Parking, PartnerLink, Proposal, RefusalReason
 from .services import TransitionConflict, _actor_or_none, log_event, transition
 
 P = ProposalStatus
@@ -63,42 +66,12 @@ SITUATION_ON_EXIT = {
 }
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise errors.Forbidden(_("Votre rôle ne permet pas cette action sur la proposition."))
+NOT_YOUR_ACTION = gettext_lazy("Votre rôle ne permet pas cette action sur la proposition.")
 
 
-def _event(proposal, from_status, to_status, *, actor, note="", via_link=None, at=None):
-    ProposalEvent.objects.create(
-        proposal=proposal,
-        from_status=from_status,
-        to_status=to_status,
-        actor=_actor_or_none(actor),
-        via_link=via_link,
-        note=note.strip(),
-        at=at or timezone.now(),
-    )
-
-
-def _move(proposal: Proposal, target: str, *, only_from=None, **changes) -> tuple[Proposal, str]:
-    """Lock the proposal, check the move against PROPOSAL_TRANSITIONS (and, with `only_from`, that it
-    starts from one of those statuses) and apply it with `changes`."""
-    locked = (
-        Proposal.objects.select_for_update().select_related("vacancy__unit__facility").get(pk=proposal.pk)
-    )
-    current = locked.status
-    if only_from is not None and current not in only_from:
-        raise TransitionConflict(_("Cette proposition a déjà reçu une réponse."))
-    if target not in PROPOSAL_TRANSITIONS[current]:
-        raise TransitionConflict(
-            _("Impossible de passer une proposition « %(from)s » à l'état « %(to)s ».")
-            % {"from": P(current).label, "to": P(target).label}
-        )
-    Proposal.objects.filter(pk=locked.pk).update(
-        status=target, version=F("version") + 1, updated_at=timezone.now(), **changes
-    )
-    locked.refresh_from_db()
-    return locked, current
+def _move(proposal: Proposal, target: str, *, action: A, **kwargs) -> Proposal:
+    """Move the proposal through its workflow (Proposal.WORKFLOW): locked, checked, logged, audited."""
+    return workflow.transition(proposal, target, action=action, **kwargs).obj
 
 
 def parked_until(household_id: int, facility_id: int, on: dt.date | None = None) -> dt.date | None:
@@ -142,7 +115,7 @@ def proposal_create(
     """Propose the household of a validated request for an open vacancy (SIAO coordinator of the
     household's département). Refused when the household is parked for that facility, already holds
     a proposal in progress, or when the vacancy is already proposed (also under concurrency)."""
-    _require(perms.can_propose(actor, insertion_request))
+    require(perms.can_propose(actor, insertion_request), NOT_YOUR_ACTION)
     # Under the vacancy's row lock: a withdrawal at the same moment (offers.services) either comes
     # first and is seen here, or waits and then finds this proposal in progress.
     vacancy = (
@@ -191,11 +164,9 @@ def proposal_create(
         raise TransitionConflict(busy if held else taken) from exc
     # The request leaves the pool while the proposal is in progress (locks the request row, so a
     # second proposal of the same household at the same time fails on the state machine).
-    transition(insertion_request, RequestStatus.PROPOSED, actor=actor, action="propose")
-    _event(proposal, "", P.PENDING, actor=actor)
-    audit.record_write(
-        actor=actor, action="orientation.proposal.create", obj=proposal, fields=["request", "vacancy"]
-    )
+    transition(insertion_request, RequestStatus.PROPOSED, actor=actor, action=A.REQUEST_PROPOSE)
+    workflow.created(proposal, actor=actor)
+    audit.record_write(actor=actor, action=A.PROPOSAL_CREATE, obj=proposal, fields=["request", "vacancy"])
     _notify_facility(
         proposal,
         _("Parcours : une proposition du SIAO vous attend"),
@@ -228,21 +199,26 @@ def proposal_decide(
     if decision not in (P.ACCEPTED, P.REFUSED):
         raise ValidationError({"decision": _("Réponse inconnue : acceptée ou refusée.")})
     if via_link is None:
-        _require(perms.can_answer(actor, proposal, side or RefusalSide.FACILITY))
+        require(perms.can_answer(actor, proposal, side or RefusalSide.FACILITY), NOT_YOUR_ACTION)
     elif via_link.proposal_id != proposal.pk or not via_link.is_usable():
         raise errors.Forbidden(_("Ce lien n'est plus valable."))
     elif side == RefusalSide.HOUSEHOLD:
         raise errors.Forbidden(_("Par ce lien, la structure répond pour elle-même."))
     if via_link is not None:
-        _link_used(via_link, action="orientation.partner_link.answer")
+        _link_used(via_link, action=A.PARTNER_LINK_ANSWER)
     # Through a link, only a proposal still waiting is answered, even if the page answered it while
     # this request waited for the row lock.
-    only_from = {P.PENDING} if via_link is not None else None
+    answer = {
+        "actor": actor,
+        "only_from": {P.PENDING} if via_link is not None else None,
+        "refused": _("Cette proposition a déjà reçu une réponse.") if via_link is not None else None,
+        "log_extra": {"via_link": via_link},
+        "answered_at": timezone.now(),
+    }
     if decision == P.ACCEPTED:
-        moved, current = _move(proposal, P.ACCEPTED, only_from=only_from, answered_at=timezone.now())
-        _event(moved, current, P.ACCEPTED, actor=actor, note=note, via_link=via_link)
-        audit.record_write(actor=actor, action="orientation.proposal.accept", obj=moved, fields=["status"])
-        return moved
+        return _move(
+            proposal, P.ACCEPTED, action=A.PROPOSAL_ACCEPT, note=note, audit_fields=["status"], **answer
+        )
     if side not in RefusalSide.values:
         raise ValidationError({"side": _("Indiquez qui refuse : le ménage ou la structure.")})
     coded = RefusalReason.objects.filter(code=reason, active=True).first()
@@ -250,15 +226,18 @@ def proposal_decide(
         raise ValidationError({"reason": _("Choisissez un motif de refus dans la liste.")})
     if coded.side != side:
         raise ValidationError({"reason": _("Ce motif ne correspond pas à un refus de ce côté.")})
-    moved, current = _move(
+    resets_seniority = side == RefusalSide.HOUSEHOLD and not coded.justified
+    fields = ["status", "refusal_side", "refusal_reason", "parking"]
+    moved = _move(
         proposal,
         P.REFUSED,
-        only_from=only_from,
-        answered_at=timezone.now(),
+        action=A.PROPOSAL_REFUSE,
+        note=note or coded.label,
+        audit_fields=[*fields, *(["seniority_date"] if resets_seniority else [])],
         refusal_side=side,
         refusal_reason=coded,
+        **answer,
     )
-    _event(moved, current, P.REFUSED, actor=actor, note=note or coded.label, via_link=via_link)
     today = timezone.localdate()
     Parking.objects.create(
         household_id=moved.request.household_id,
@@ -273,10 +252,9 @@ def proposal_decide(
             RequestStatus.VALIDATED,
             actor=actor,
             reason=_("Proposition refusée : %(r)s") % {"r": coded.label},
-            action="refusal",
+            action=A.REQUEST_REFUSAL,
         )
-    fields = ["status", "refusal_side", "refusal_reason", "parking"]
-    if side == RefusalSide.HOUSEHOLD and not coded.justified:
+    if resets_seniority:
         log_event(
             insertion_request,
             kind=TransitionKind.SENIORITY_RESET,
@@ -285,8 +263,6 @@ def proposal_decide(
             % {"d": today.strftime("%d/%m/%Y")},
             changes={"seniority_date": today},
         )
-        fields.append("seniority_date")
-    audit.record_write(actor=actor, action="orientation.proposal.refuse", obj=moved, fields=fields)
     moved.refresh_from_db()
     return moved
 
@@ -298,13 +274,21 @@ def proposal_admit(*, actor, proposal: Proposal, entered_on: dt.date, via_link=N
     from parcours.households.services import situation_change
 
     if via_link is None:
-        _require(perms.can_record_stay(actor, proposal))
+        require(perms.can_record_stay(actor, proposal), NOT_YOUR_ACTION)
     today = timezone.localdate()
     if entered_on > today + dt.timedelta(days=1):
         raise ValidationError({"entered_on": _("La date d'entrée ne peut être dans le futur.")})
     if entered_on < proposal.created_at.date() - dt.timedelta(days=1):
         raise ValidationError({"entered_on": _("La date d'entrée ne peut précéder la proposition.")})
-    moved, current = _move(proposal, P.ADMITTED, admitted_on=entered_on)
+    moved = _move(
+        proposal,
+        P.ADMITTED,
+        action=A.PROPOSAL_ADMIT,
+        actor=actor,
+        log_extra={"via_link": via_link},
+        audit_fields=["status", "admitted_on"],
+        admitted_on=entered_on,
+    )
     now = timezone.now()
     # Only an open vacancy is filled: one withdrawn meanwhile (by mistake, or its unit taken out of
     # service) is not silently revived; the SIAO withdraws the proposal or the vacancy is declared again.
@@ -315,16 +299,12 @@ def proposal_admit(*, actor, proposal: Proposal, entered_on: dt.date, via_link=N
         raise TransitionConflict(
             _("Cette vacance a été retirée entre-temps : l'entrée ne peut pas y être enregistrée.")
         )
-    transition(moved.request, RequestStatus.ADMITTED, actor=actor, action="admit")
+    transition(moved.request, RequestStatus.ADMITTED, actor=actor, action=A.REQUEST_ADMIT)
     situation = SITUATION_ON_ADMISSION.get(moved.vacancy.unit.facility.kind, "other")
     household = moved.request.household
     current_period = household.situations.filter(ended_on__isnull=True).order_by("-started_on").first()
     since = max(entered_on, current_period.started_on) if current_period else entered_on
     situation_change(actor=actor, household=household, situation=situation, since=since, audit_it=False)
-    _event(moved, current, P.ADMITTED, actor=actor, via_link=via_link)
-    audit.record_write(
-        actor=actor, action="orientation.proposal.admit", obj=moved, fields=["status", "admitted_on"]
-    )
     return moved
 
 
@@ -333,14 +313,23 @@ def proposal_exit(*, actor, proposal: Proposal, exited_on: dt.date, destination:
     """Record the household's exit with its date and destination (own housing, street, unknown…)."""
     from parcours.households.services import situation_change
 
-    _require(perms.can_record_stay(actor, proposal))
+    require(perms.can_record_stay(actor, proposal), NOT_YOUR_ACTION)
     if destination not in ExitDestination.values:
         raise ValidationError({"destination": _("Choisissez la destination à la sortie.")})
     if proposal.admitted_on and exited_on < proposal.admitted_on:
         raise ValidationError({"exited_on": _("La sortie ne peut précéder l'entrée.")})
     if exited_on > timezone.localdate():
         raise ValidationError({"exited_on": _("La date de sortie ne peut être dans le futur.")})
-    moved, current = _move(proposal, P.EXITED, exited_on=exited_on, exit_destination=destination)
+    moved = _move(
+        proposal,
+        P.EXITED,
+        action=A.PROPOSAL_EXIT,
+        actor=actor,
+        note=ExitDestination(destination).label,
+        audit_fields=["status", "exited_on", "exit_destination"],
+        exited_on=exited_on,
+        exit_destination=destination,
+    )
     household = moved.request.household
     if destination in SITUATION_ON_EXIT:
         situation_change(
@@ -350,29 +339,26 @@ def proposal_exit(*, actor, proposal: Proposal, exited_on: dt.date, destination:
             since=max(exited_on, moved.admitted_on),
             audit_it=False,
         )
-    _event(moved, current, P.EXITED, actor=actor, note=ExitDestination(destination).label)
-    audit.record_write(
-        actor=actor,
-        action="orientation.proposal.exit",
-        obj=moved,
-        fields=["status", "exited_on", "exit_destination"],
-    )
     return moved
 
 
 @transaction.atomic
 def proposal_withdraw(*, actor, proposal: Proposal, reason: str) -> Proposal:
     """Withdraw a proposal still in progress (SIAO): the request goes back to the pool, no parking."""
-    _require(perms.can_withdraw_proposal(actor, proposal))
+    require(perms.can_withdraw_proposal(actor, proposal), NOT_YOUR_ACTION)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Indiquez le motif.")})
-    moved, current = _move(proposal, P.WITHDRAWN)
-    _event(moved, current, P.WITHDRAWN, actor=actor, note=reason)
+    moved = _move(
+        proposal, P.WITHDRAWN, action=A.PROPOSAL_WITHDRAW, actor=actor, note=reason, audit_fields=["status"]
+    )
     if moved.request.status == RequestStatus.PROPOSED:
         transition(
-            moved.request, RequestStatus.VALIDATED, actor=actor, reason=reason, action="withdraw_proposal"
+            moved.request,
+            RequestStatus.VALIDATED,
+            actor=actor,
+            reason=reason,
+            action=A.REQUEST_WITHDRAW_PROPOSAL,
         )
-    audit.record_write(actor=actor, action="orientation.proposal.withdraw", obj=moved, fields=["status"])
     return moved
 
 
@@ -389,7 +375,7 @@ def partner_link_create(*, actor, proposal: Proposal, recipient: str) -> tuple[P
     from parcours.households.choices import ConsentPurpose
     from parcours.households.models import Consent
 
-    _require(perms.can_send_partner_link(actor, proposal))
+    require(perms.can_send_partner_link(actor, proposal), NOT_YOUR_ACTION)
     try:
         validate_email(recipient)
     except ValidationError:
@@ -433,8 +419,8 @@ def partner_link_create(*, actor, proposal: Proposal, recipient: str) -> tuple[P
         + f"\n\n{url}\n",
         purpose="orientation.partner_link",
     )
-    _event(proposal, proposal.status, proposal.status, actor=actor, note=_("Lien partenaire envoyé."))
-    audit.record_write(actor=actor, action="orientation.partner_link.create", obj=link, fields=["recipient"])
+    workflow.event(proposal, actor=actor, note=_("Lien partenaire envoyé."))
+    audit.record_write(actor=actor, action=A.PARTNER_LINK_CREATE, obj=link, fields=["recipient"])
     return link, token
 
 
@@ -471,7 +457,7 @@ def _link_used(link: PartnerLink, *, action: str) -> None:
 def partner_link_record_read(link: PartnerLink, *, sections) -> None:
     """A read through a partner link is audited against the household, with the link as purpose, and
     the link's use is recorded against the link."""
-    _link_used(link, action="orientation.partner_link.view")
+    _link_used(link, action=A.PARTNER_LINK_VIEW)
     audit.record_read(
         actor=None,
         obj=link.proposal.request.household,
@@ -506,7 +492,13 @@ def proposal_remind(*, proposal: Proposal) -> int:
         _("Une proposition du SIAO attend votre réponse depuis plusieurs jours :"),
         "orientation.proposal_reminder",
     )
+    # The reminder date is no edit of the proposal: its version stays.
     Proposal.objects.filter(pk=proposal.pk).update(reminded_at=timezone.now())
-    _event(proposal, proposal.status, proposal.status, actor=None, note=_("Relance envoyée à la structure."))
-    audit.record_write(actor=None, action="orientation.proposal.remind", obj=proposal, fields=["reminded_at"])
+    workflow.event(
+        proposal,
+        actor=None,
+        note=_("Relance envoyée à la structure."),
+        action=A.PROPOSAL_REMIND,
+        audit_fields=["reminded_at"],
+    )
     return sent

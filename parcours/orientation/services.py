@@ -5,24 +5,22 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from parcours.core import audit, errors
+from parcours.core import audit, workflow
+from parcours.core.errors import require
 from parcours.offers.choices import FacilityKind
 from parcours.territories.models import Territory
 
 from . import perms
-from .choices import RequestStatus, TransitionKind, can_transition
-from .invariants import proposal_conflict
-from .models import InsertionRequest, RequestTransition
+from .audit_actions import OrientationAuditAction as A
+from .choices import RequestStatus, TransitionKind
+from .invariants import TransitionConflict, live_conflict_message
+from .models import InsertionRequest
 
 S = RequestStatus
-
-
-class TransitionConflict(errors.Conflict):
-    """The transition is impossible from the request's current status, or a live request exists."""
 
 
 def _clean_kinds(kinds) -> list[str]:
@@ -51,9 +49,7 @@ def _clean_territories(codes) -> list[str]:
 
 
 def _live_conflict() -> TransitionConflict:
-    return TransitionConflict(
-        _("Ce ménage a déjà une demande d'insertion en cours : complétez-la ou annulez-la d'abord.")
-    )
+    return TransitionConflict(live_conflict_message())
 
 
 @transaction.atomic
@@ -77,27 +73,35 @@ def request_create(
             insertion_request.save()
     except IntegrityError as exc:
         raise _live_conflict() from exc
-    RequestTransition.objects.create(
-        request=insertion_request, from_status="", to_status=S.DRAFT, actor=insertion_request.created_by
-    )
+    workflow.created(insertion_request, actor=insertion_request.created_by)
     audit.record_write(
         actor=actor,
-        action="orientation.request.create",
+        action=A.REQUEST_CREATE,
         obj=insertion_request,
         fields=["household", "wished_kinds", "wished_territories", "max_rent"],
     )
     return insertion_request
 
 
-def _impossible(current: str, target: str) -> TransitionConflict:
-    return TransitionConflict(
-        _("Impossible de passer une demande « %(from)s » à l'état « %(to)s ».")
-        % {"from": S(current).label, "to": S(target).label}
-    )
-
-
 def _actor_or_none(actor):
     return actor if actor is not None and actor.is_authenticated else None
+
+
+def _dates_of(target: str):
+    """The dates a move to `target` sets, read from the locked request (workflow `prepare`)."""
+
+    def prepare(locked: InsertionRequest) -> dict:
+        now = timezone.now()
+        changes = {}
+        if target == S.SUBMITTED:
+            changes["submitted_at"] = now
+            if locked.seniority_date is None:
+                changes["seniority_date"] = timezone.localdate()
+        if target == S.VALIDATED and locked.status == S.SUBMITTED:
+            changes.update(validated_at=now, renewed_at=None, expiry_reminded_at=None)
+        return changes
+
+    return prepare
 
 
 def transition(
@@ -106,63 +110,27 @@ def transition(
     *,
     actor,
     reason: str = "",
-    action: str,
+    action: A | str,
     extra: dict | None = None,
 ) -> InsertionRequest:
-    """Move the request to `target` if the state machine allows it from its current status (read under
-    a row lock, so two concurrent moves cannot both pass); log it and audit it."""
-    with transaction.atomic():
-        locked = InsertionRequest.objects.select_for_update().get(pk=insertion_request.pk)
-        current = locked.status
-        if not can_transition(current, target):
-            raise _impossible(current, target)
-        broken = proposal_conflict(locked, current, target)
-        if broken:
-            raise TransitionConflict(broken)
-        now = timezone.now()
-        changes = {"status": target}
-        if target == S.SUBMITTED:
-            changes["submitted_at"] = now
-            if locked.seniority_date is None:
-                changes["seniority_date"] = timezone.localdate()
-        if target == S.VALIDATED and current == S.SUBMITTED:
-            changes["validated_at"] = now
-            changes["renewed_at"] = None
-            changes["expiry_reminded_at"] = None
-        changes.update(extra or {})
-        if (
-            target == S.DRAFT
-            and InsertionRequest.objects.live().filter(household_id=locked.household_id).exists()
-        ):
-            raise _live_conflict()
-        try:
-            with transaction.atomic():
-                InsertionRequest.objects.filter(pk=locked.pk).update(
-                    version=F("version") + 1, updated_at=now, **changes
-                )
-        except IntegrityError as exc:
-            raise _live_conflict() from exc
-        RequestTransition.objects.create(
-            request=locked,
-            from_status=current,
-            to_status=target,
-            actor=_actor_or_none(actor),
-            at=now,
-            reason=reason.strip(),
-        )
-        audit.record_write(
-            actor=actor,
-            action=f"orientation.request.{action}",
-            obj=locked,
-            fields=[*changes, *(["reason"] if reason.strip() else [])],
-        )
+    """Move the request to `target` through its workflow (InsertionRequest.WORKFLOW: the state machine
+    and the proposal invariants, checked under the row lock), logged and audited as
+    `action` (a member, or the short name of `orientation.request.<action>`)."""
+    workflow.transition(
+        insertion_request,
+        target,
+        actor=actor,
+        reason=reason,
+        action=action if isinstance(action, A) else f"orientation.request.{action}",
+        prepare=_dates_of(target),
+        on_integrity_error=_live_conflict,
+        **(extra or {}),
+    )
     insertion_request.refresh_from_db()
     return insertion_request
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise errors.Forbidden(_("Votre rôle ne permet pas ce changement d'état de la demande."))
+NOT_YOUR_MOVE = gettext_lazy("Votre rôle ne permet pas ce changement d'état de la demande.")
 
 
 def _require_reason(reason: str) -> str:
@@ -174,34 +142,36 @@ def _require_reason(reason: str) -> str:
 def request_submit(*, actor, insertion_request: InsertionRequest) -> InsertionRequest:
     """Transmit to the SIAO (whoever can edit the household); the seniority date is set at the first
     submission and kept when a request to complete is transmitted again."""
-    _require(perms.can_submit(actor, insertion_request))
-    return transition(insertion_request, S.SUBMITTED, actor=actor, action="submit")
+    require(perms.can_submit(actor, insertion_request), NOT_YOUR_MOVE)
+    return transition(insertion_request, S.SUBMITTED, actor=actor, action=A.REQUEST_SUBMIT)
 
 
 def request_ask_completion(*, actor, insertion_request: InsertionRequest, reason: str) -> InsertionRequest:
     """Send back to the referent for completion (SIAO coordinator of the territory, with a reason)."""
-    _require(perms.can_check(actor, insertion_request))
+    require(perms.can_check(actor, insertion_request), NOT_YOUR_MOVE)
     _require_reason(reason)
-    return transition(insertion_request, S.TO_COMPLETE, actor=actor, reason=reason, action="ask_completion")
+    return transition(
+        insertion_request, S.TO_COMPLETE, actor=actor, reason=reason, action=A.REQUEST_ASK_COMPLETION
+    )
 
 
 def request_validate(*, actor, insertion_request: InsertionRequest, reason: str = "") -> InsertionRequest:
     """Validate (SIAO coordinator of the territory): the request enters the orientation pool."""
-    _require(perms.can_check(actor, insertion_request))
-    return transition(insertion_request, S.VALIDATED, actor=actor, reason=reason, action="validate")
+    require(perms.can_check(actor, insertion_request), NOT_YOUR_MOVE)
+    return transition(insertion_request, S.VALIDATED, actor=actor, reason=reason, action=A.REQUEST_VALIDATE)
 
 
 def request_cancel(*, actor, insertion_request: InsertionRequest, reason: str) -> InsertionRequest:
     """Cancel (referent organization or SIAO), with a reason."""
-    _require(perms.can_cancel(actor, insertion_request))
+    require(perms.can_cancel(actor, insertion_request), NOT_YOUR_MOVE)
     _require_reason(reason)
-    return transition(insertion_request, S.CANCELLED, actor=actor, reason=reason, action="cancel")
+    return transition(insertion_request, S.CANCELLED, actor=actor, reason=reason, action=A.REQUEST_CANCEL)
 
 
 def request_reactivate(*, actor, insertion_request: InsertionRequest, reason: str = "") -> InsertionRequest:
     """Reopen a cancelled or expired request as a draft, keeping its history and seniority date."""
-    _require(perms.can_reactivate(actor, insertion_request))
-    return transition(insertion_request, S.DRAFT, actor=actor, reason=reason, action="reactivate")
+    require(perms.can_reactivate(actor, insertion_request), NOT_YOUR_MOVE)
+    return transition(insertion_request, S.DRAFT, actor=actor, reason=reason, action=A.REQUEST_REACTIVATE)
 
 
 def request_expire(*, actor, insertion_request: InsertionRequest) -> InsertionRequest:
@@ -211,29 +181,31 @@ def request_expire(*, actor, insertion_request: InsertionRequest) -> InsertionRe
         S.EXPIRED,
         actor=actor,
         reason=_("Demande non actualisée dans le délai de validité."),
-        action="expire",
+        action=A.REQUEST_EXPIRE,
     )
 
 
 def log_event(
-    insertion_request: InsertionRequest, *, kind: str, actor, reason: str = "", changes: dict | None = None
+    insertion_request: InsertionRequest,
+    *,
+    kind: str,
+    actor,
+    reason: str = "",
+    changes: dict | None = None,
+    action: A | None = None,
+    audit_fields: list[str] | None = None,
 ) -> None:
     """Record an event that keeps the status (renewal, transfer, seniority reset, reminder) in the
-    request's history, under a row lock, and bump its version when it changes a field."""
-    now = timezone.now()
-    locked = InsertionRequest.objects.select_for_update().get(pk=insertion_request.pk)
-    if changes:
-        InsertionRequest.objects.filter(pk=locked.pk).update(
-            version=F("version") + 1, updated_at=now, **changes
-        )
-    RequestTransition.objects.create(
-        request=locked,
-        kind=kind,
-        from_status=locked.status,
-        to_status=locked.status,
-        actor=_actor_or_none(actor),
-        at=now,
-        reason=reason.strip(),
+    request's history, under a row lock, bump its version when it changes a field, and audit it when
+    `action` is given."""
+    workflow.event(
+        insertion_request,
+        actor=actor,
+        reason=reason,
+        action=action,
+        audit_fields=audit_fields,
+        log_extra={"kind": kind},
+        **(changes or {}),
     )
 
 
@@ -243,15 +215,14 @@ def request_renew(*, actor, insertion_request: InsertionRequest) -> InsertionReq
     household (the referent organization or the SIAO)."""
     if insertion_request.status != S.VALIDATED:
         raise TransitionConflict(_("Seule une demande validée s'actualise."))
-    _require(perms.can_renew(actor, insertion_request))
+    require(perms.can_renew(actor, insertion_request), NOT_YOUR_MOVE)
     log_event(
         insertion_request,
         kind=TransitionKind.RENEWAL,
         actor=actor,
         changes={"renewed_at": timezone.now(), "expiry_reminded_at": None},
-    )
-    audit.record_write(
-        actor=actor, action="orientation.request.renew", obj=insertion_request, fields=["renewed_at"]
+        action=A.REQUEST_RENEW,
+        audit_fields=["renewed_at"],
     )
     insertion_request.refresh_from_db()
     return insertion_request
@@ -265,17 +236,18 @@ def request_transfer_referent(
     a named referent of it: the SIAO of the territory or the current referent organization."""
     from parcours.households.services import referent_transfer
 
-    _require(perms.can_transfer(actor, insertion_request))
+    require(perms.can_transfer(actor, insertion_request), NOT_YOUR_MOVE)
     _require_reason(reason)
     referent_transfer(
         actor=actor, household=insertion_request.household, organization=organization, referent=referent
     )
-    log_event(insertion_request, kind=TransitionKind.REFERENT_TRANSFER, actor=actor, reason=reason)
-    audit.record_write(
+    log_event(
+        insertion_request,
+        kind=TransitionKind.REFERENT_TRANSFER,
         actor=actor,
-        action="orientation.request.transfer_referent",
-        obj=insertion_request,
-        fields=["referent"],
+        reason=reason,
+        action=A.REQUEST_TRANSFER_REFERENT,
+        audit_fields=["referent"],
     )
     insertion_request.refresh_from_db()
     return insertion_request
@@ -289,7 +261,7 @@ def request_transfer_territory(
     so that SIAO holds the file and this one no longer does). SIAO coordinator of the territory only."""
     from parcours.households.services import household_update
 
-    _require(perms.can_check(actor, insertion_request))
+    require(perms.can_check(actor, insertion_request), NOT_YOUR_MOVE)
     _require_reason(reason)
     household = insertion_request.household
     if household.territory.code == territory:
@@ -307,12 +279,8 @@ def request_transfer_territory(
         actor=actor,
         reason=reason,
         changes={"wished_territories": wished},
-    )
-    audit.record_write(
-        actor=actor,
-        action="orientation.request.transfer_territory",
-        obj=insertion_request,
-        fields=["territory", "wished_territories"],
+        action=A.REQUEST_TRANSFER_TERRITORY,
+        audit_fields=["territory", "wished_territories"],
     )
     insertion_request.refresh_from_db()
     return insertion_request

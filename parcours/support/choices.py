@@ -98,6 +98,16 @@ class AlertStatus(models.TextChoices):
     CLOSED = "closed", _("close")
 
 
+# Triage may be redone (taken again by the other organization) until a measure is opened or the
+# alert is closed; both are final.
+ALERT_TRANSITIONS = {
+    AlertStatus.NEW: frozenset({AlertStatus.TAKEN, AlertStatus.MEASURE, AlertStatus.CLOSED}),
+    AlertStatus.TAKEN: frozenset({AlertStatus.TAKEN, AlertStatus.MEASURE, AlertStatus.CLOSED}),
+    AlertStatus.MEASURE: frozenset(),
+    AlertStatus.CLOSED: frozenset(),
+}
+
+
 class AlertCloseReason(models.TextChoices):
     SETTLED = "settled", _("Situation régularisée")
     PAYMENT_PLAN = "payment_plan", _("Plan d'apurement conclu")

@@ -12,9 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.assessments.models import Perspective
 from parcours.core.models import TimeStampedModel, VersionedModel
+from parcours.core.workflow import Log, Workflow
 from parcours.households.choices import InformedHow
 
 from .choices import (
+    ALERT_TRANSITIONS,
+    MEASURE_TRANSITIONS,
     ActionKind,
     AlertCloseReason,
     AlertKind,
@@ -28,6 +31,7 @@ from .choices import (
     Intensity,
     MeasureStatus,
 )
+from .errors import Conflict
 from .querysets import AlertQuerySet, MeasureQuerySet, ProgrammeQuerySet, WorkshopQuerySet
 
 USER = settings.AUTH_USER_MODEL
@@ -201,6 +205,13 @@ class SupportMeasure(TimeStampedModel, VersionedModel):
     )
 
     objects = MeasureQuerySet.as_manager()
+
+    WORKFLOW = Workflow(
+        transitions=MEASURE_TRANSITIONS,
+        log=Log("support.MeasureTransition", parent="measure", reason="reason", note="comment"),
+        labels=MeasureStatus,
+        error=Conflict,
+    )
 
     class Meta:
         verbose_name = _("mesure d'accompagnement")
@@ -525,6 +536,20 @@ class PreventionAlert(TimeStampedModel, VersionedModel):
     eviction_avoided = models.BooleanField(_("expulsion évitée"), null=True, blank=True)
 
     objects = AlertQuerySet.as_manager()
+
+    WORKFLOW = Workflow(
+        transitions=ALERT_TRANSITIONS,
+        log=Log(
+            "support.AlertEvent",
+            parent="alert",
+            from_field=None,
+            to_field="status",
+            organization="organization",
+        ),
+        labels=AlertStatus,
+        impossible=_("Cette alerte est déjà traitée."),
+        error=Conflict,
+    )
 
     class Meta:
         verbose_name = _("alerte de prévention")

@@ -588,6 +588,7 @@ ALL_PROPOSAL_PAIRS = [(a, b) for a in P.values for b in P.values if a != b]
 
 @pytest.mark.parametrize(("from_status", "to_status"), ALL_PROPOSAL_PAIRS)
 def test_proposal_transition_table(world, from_status, to_status):
+    from parcours.core import workflow
     from parcours.orientation.choices import PROPOSAL_TRANSITIONS
     from parcours.orientation.models import RefusalReason
 
@@ -601,13 +602,14 @@ def test_proposal_transition_table(world, from_status, to_status):
 
     if allowed:
         with transaction.atomic():
-            moved, previous = proposals._move(
-                proposal, to_status, **(coded if to_status == P.REFUSED else {})
+            done = workflow.transition(
+                proposal, to_status, actor=None, action=None, **(coded if to_status == P.REFUSED else {})
             )
+        moved, previous = done.obj, done.source
         assert (previous, moved.status) == (from_status, to_status)
     else:
         with pytest.raises(services.TransitionConflict, match="Impossible de passer une proposition"):
-            proposals._move(proposal, to_status)
+            workflow.transition(proposal, to_status, actor=None, action=None)
         proposal.refresh_from_db()
         assert proposal.status == from_status
 

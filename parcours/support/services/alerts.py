@@ -10,12 +10,14 @@ from django.utils.translation import gettext as _
 
 from parcours.accounts.models import Membership, Organization
 from parcours.accounts.roles import OrganizationType, Role
-from parcours.core import audit
+from parcours.core import audit, workflow
+from parcours.core.errors import require
 
 from .. import perms
+from ..audit_actions import SupportAuditAction as A
 from ..choices import AlertCloseReason, AlertKind, AlertStatus, Intensity
-from ..models import AlertEvent, MeasureKind, PreventionAlert, SupportMeasure
-from ._common import Conflict, _bump, _check_version, _membership, _require, _user
+from ..models import MeasureKind, PreventionAlert, SupportMeasure
+from ._common import _membership, _user
 from .measures import measure_create
 
 
@@ -25,17 +27,6 @@ def _siao_of(territory_id) -> Organization | None:
         .filter(type=OrganizationType.SIAO_OPERATOR, territory_id=territory_id)
         .order_by("pk")
         .first()
-    )
-
-
-def _alert_event(alert, status, actor, at=None):
-    membership = _membership(actor) if actor is not None else None
-    AlertEvent.objects.create(
-        alert=alert,
-        status=status,
-        actor=_user(actor),
-        organization_id=membership.organization_id if membership else None,
-        at=at or timezone.now(),
     )
 
 
@@ -51,7 +42,7 @@ def alert_raise(
 ) -> PreventionAlert:
     """A landlord raises an alert; it is routed to the SIAO operator of the household's département and
     to the household's referent association."""
-    _require(perms.can_raise_alert(actor, household))
+    require(perms.can_raise_alert(actor, household))
     errors = {}
     if kind not in AlertKind.values:
         errors["kind"] = _("Nature de signal inconnue.")
@@ -74,10 +65,10 @@ def alert_raise(
         siao=_siao_of(household.territory_id),
         association_id=household.referent_organization_id,
     )
-    _alert_event(alert, AlertStatus.NEW, actor)
+    workflow.created(alert, actor=actor)
     audit.record_write(
         actor=actor,
-        action="support.alert.raise",
+        action=A.ALERT_RAISE,
         obj=alert,
         fields=[
             "household",
@@ -86,12 +77,6 @@ def alert_raise(
         ],
     )
     return alert
-
-
-def _lock_alert(alert, version) -> PreventionAlert:
-    locked = PreventionAlert.objects.select_for_update().get(pk=alert.pk)
-    _check_version(locked, version)
-    return locked
 
 
 @transaction.atomic
@@ -106,43 +91,41 @@ def alert_take(
 ) -> PreventionAlert:
     """Triage: which organization takes the alert (the SIAO or the referent association), who in it,
     and by when it is to be treated."""
-    _require(perms.can_triage_alert(actor, alert))
-    locked = _lock_alert(alert, version)
-    if locked.status not in (AlertStatus.NEW, AlertStatus.TAKEN):
-        raise Conflict(_("Cette alerte est déjà traitée."))
-    errors = {}
-    if organization.pk not in (locked.siao_id, locked.association_id):
-        errors["organization"] = _("L'alerte est prise en charge par le SIAO ou par l'association référente.")
-    elif (
-        assigned_to is not None
-        and not Membership.objects.filter(
-            user=assigned_to,
-            organization=organization,
-            active=True,
-            role__in=[Role.SOCIAL_WORKER, Role.SIAO_COORDINATOR],
-        ).exists()
-    ):
-        errors["assigned_to"] = _("Cette personne ne travaille pas dans l'organisation choisie.")
-    if due_on is not None and due_on < timezone.localdate():
-        errors["due_on"] = _("L'échéance ne peut pas être passée.")
-    if errors:
-        raise ValidationError(errors)
-    now = timezone.now()
-    _bump(
-        PreventionAlert,
-        locked.pk,
-        status=AlertStatus.TAKEN,
+    require(perms.can_triage_alert(actor, alert))
+
+    def check(locked: PreventionAlert) -> dict:
+        errors = {}
+        if organization.pk not in (locked.siao_id, locked.association_id):
+            errors["organization"] = _(
+                "L'alerte est prise en charge par le SIAO ou par l'association référente."
+            )
+        elif (
+            assigned_to is not None
+            and not Membership.objects.filter(
+                user=assigned_to,
+                organization=organization,
+                active=True,
+                role__in=[Role.SOCIAL_WORKER, Role.SIAO_COORDINATOR],
+            ).exists()
+        ):
+            errors["assigned_to"] = _("Cette personne ne travaille pas dans l'organisation choisie.")
+        if due_on is not None and due_on < timezone.localdate():
+            errors["due_on"] = _("L'échéance ne peut pas être passée.")
+        if errors:
+            raise ValidationError(errors)
+        return {"taken_at": locked.taken_at or timezone.now()}
+
+    workflow.transition(
+        alert,
+        AlertStatus.TAKEN,
+        actor=actor,
+        action=A.ALERT_TAKE,
+        expected_version=version,
+        prepare=check,
+        audit_fields=["assigned_organization", "assigned_to", "due_on"],
         assigned_organization=organization,
         assigned_to=assigned_to,
         due_on=due_on,
-        taken_at=locked.taken_at or now,
-    )
-    _alert_event(locked, AlertStatus.TAKEN, actor, at=now)
-    audit.record_write(
-        actor=actor,
-        action="support.alert.take",
-        obj=locked,
-        fields=["assigned_organization", "assigned_to", "due_on"],
     )
     alert.refresh_from_db()
     return alert
@@ -162,41 +145,43 @@ def alert_open_measure(
 ) -> SupportMeasure:
     """Turn the alert into a support measure proposed to the household. If the person refuses, the
     refusal is recorded and the alert is closed for that reason: support is never imposed."""
-    _require(perms.can_open_measure_from_alert(actor, alert))
-    locked = _lock_alert(alert, version)
-    if locked.status not in (AlertStatus.NEW, AlertStatus.TAKEN):
-        raise Conflict(_("Cette alerte est déjà traitée."))
-    measure = measure_create(
-        actor=actor,
-        household=locked.household,
-        kind=kind,
-        consent_given=consent_given,
-        informed_how=informed_how,
-        intensity=intensity,
-        next_review_on=next_review_on,
-        source_alert=locked,
-    )
-    now = timezone.now()
-    membership = _membership(actor)
-    changes = {
-        "assigned_organization_id": locked.assigned_organization_id or membership.organization_id,
-        "assigned_to": locked.assigned_to or _user(actor),
-        "taken_at": locked.taken_at or now,
-    }
-    if consent_given:
-        _bump(PreventionAlert, locked.pk, status=AlertStatus.MEASURE, measure=measure, **changes)
-        _alert_event(locked, AlertStatus.MEASURE, actor, at=now)
-    else:
-        _bump(
-            PreventionAlert,
-            locked.pk,
-            status=AlertStatus.CLOSED,
-            close_reason=AlertCloseReason.SUPPORT_REFUSED,
-            closed_at=now,
-            **changes,
+    require(perms.can_open_measure_from_alert(actor, alert))
+    target = AlertStatus.MEASURE if consent_given else AlertStatus.CLOSED
+    created = []
+
+    def open_measure(locked: PreventionAlert) -> dict:
+        # Under the alert's lock, once its version and status are checked: the measure proposed.
+        measure = measure_create(
+            actor=actor,
+            household=locked.household,
+            kind=kind,
+            consent_given=consent_given,
+            informed_how=informed_how,
+            intensity=intensity,
+            next_review_on=next_review_on,
+            source_alert=locked,
         )
-        _alert_event(locked, AlertStatus.CLOSED, actor, at=now)
-    audit.record_write(actor=actor, action="support.alert.measure", obj=locked, fields=["status", "measure"])
+        created.append(measure)
+        now = timezone.now()
+        changes = {
+            "assigned_organization_id": locked.assigned_organization_id or _membership(actor).organization_id,
+            "assigned_to": locked.assigned_to or _user(actor),
+            "taken_at": locked.taken_at or now,
+        }
+        if consent_given:
+            return {**changes, "measure": measure}
+        return {**changes, "close_reason": AlertCloseReason.SUPPORT_REFUSED, "closed_at": now}
+
+    workflow.transition(
+        alert,
+        target,
+        actor=actor,
+        action=A.ALERT_MEASURE,
+        expected_version=version,
+        prepare=open_measure,
+        audit_fields=["status", "measure"],
+    )
+    measure = created[0]
     alert.refresh_from_db()
     return measure
 
@@ -210,32 +195,28 @@ def alert_close(
     *, actor, alert: PreventionAlert, version: int | None, reason: str, eviction_avoided: bool | None = None
 ) -> PreventionAlert:
     """Close an alert with a coded reason, and whether an eviction was avoided (counted)."""
-    _require(perms.can_triage_alert(actor, alert))
-    locked = _lock_alert(alert, version)
-    if locked.status not in (AlertStatus.NEW, AlertStatus.TAKEN):
-        raise Conflict(_("Cette alerte est déjà traitée."))
-    if reason not in AlertCloseReason.values:
-        raise ValidationError({"reason": _("Choisissez le motif de clôture.")})
+    require(perms.can_triage_alert(actor, alert))
     if eviction_avoided is None:
         eviction_avoided = (
             True if reason in KEPT_HOME else (False if reason == AlertCloseReason.EVICTED else None)
         )
-    now = timezone.now()
-    _bump(
-        PreventionAlert,
-        locked.pk,
-        status=AlertStatus.CLOSED,
-        close_reason=reason,
-        closed_at=now,
-        eviction_avoided=eviction_avoided,
-        taken_at=locked.taken_at or now,
-    )
-    _alert_event(locked, AlertStatus.CLOSED, actor, at=now)
-    audit.record_write(
+
+    def check(locked: PreventionAlert) -> dict:
+        if reason not in AlertCloseReason.values:
+            raise ValidationError({"reason": _("Choisissez le motif de clôture.")})
+        now = timezone.now()
+        return {"closed_at": now, "taken_at": locked.taken_at or now}
+
+    workflow.transition(
+        alert,
+        AlertStatus.CLOSED,
         actor=actor,
-        action="support.alert.close",
-        obj=locked,
-        fields=["status", "close_reason", "eviction_avoided"],
+        action=A.ALERT_CLOSE,
+        expected_version=version,
+        prepare=check,
+        audit_fields=["status", "close_reason", "eviction_avoided"],
+        close_reason=reason,
+        eviction_avoided=eviction_avoided,
     )
     alert.refresh_from_db()
     return alert

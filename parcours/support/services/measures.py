@@ -4,18 +4,18 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.accounts.models import Organization
 from parcours.assessments.models import Perspective
-from parcours.core import audit
+from parcours.core import audit, versioning, workflow
+from parcours.core.errors import require
 from parcours.households.models import Consent
 
 from .. import perms
+from ..audit_actions import SupportAuditAction as A
 from ..choices import (
-    MEASURE_TRANSITIONS,
     Axis,
     CloseReason,
     Confidentiality,
@@ -31,14 +31,13 @@ from ..models import (
     MeasureCoworker,
     MeasureKind,
     MeasureReview,
-    MeasureTransition,
     PreventionAlert,
     Programme,
     ProjectGoal,
     SupportAction,
     SupportMeasure,
 )
-from ._common import Conflict, _bump, _check_version, _membership, _require, _user
+from ._common import Conflict, _membership, _user
 
 # Kinds of measure
 
@@ -46,16 +45,14 @@ from ._common import Conflict, _bump, _check_version, _membership, _require, _us
 @transaction.atomic
 def measure_kind_create(*, actor, code: str, label: str, description: str = "") -> MeasureKind:
     """Extend the network's reference list of kinds of measure (network administrators)."""
-    _require(perms.can_manage_kinds(actor))
+    require(perms.can_manage_kinds(actor))
     code, label = (code or "").strip(), (label or "").strip()
     if not code or not label:
         raise ValidationError({"label": _("Indiquez un code et un libellé.")})
     if MeasureKind.objects.filter(code=code).exists():
         raise ValidationError({"code": _("Ce code est déjà utilisé par un autre type de mesure.")})
     kind = MeasureKind.objects.create(code=code, label=label, description=description.strip())
-    audit.record_write(
-        actor=actor, action="support.kind.create", obj=kind, fields=["code", "label", "description"]
-    )
+    audit.record_write(actor=actor, action=A.KIND_CREATE, obj=kind, fields=["code", "label", "description"])
     return kind
 
 
@@ -64,18 +61,6 @@ def measure_kind_create(*, actor, code: str, label: str, description: str = "") 
 
 def _running_message() -> str:
     return _("Ce ménage a déjà une mesure de ce type en cours dans votre organisation.")
-
-
-def _log_transition(measure, from_status, to_status, actor, *, reason="", comment="", at=None):
-    return MeasureTransition.objects.create(
-        measure=measure,
-        from_status=from_status,
-        to_status=to_status,
-        actor=_user(actor),
-        at=at or timezone.now(),
-        reason=reason,
-        comment=(comment or "").strip(),
-    )
 
 
 @transaction.atomic
@@ -96,7 +81,7 @@ def measure_create(
 ) -> SupportMeasure:
     """Record a measure proposed to the household and the person's answer. Support is never imposed:
     with a refusal the measure is recorded as refused, and nothing more can be added to it."""
-    _require(perms.can_open_measure(actor, household))
+    require(perms.can_open_measure(actor, household))
     if not kind.active:
         raise ValidationError({"kind": _("Ce type de mesure n'est plus proposé.")})
     if intensity not in Intensity.values:
@@ -135,7 +120,7 @@ def measure_create(
             )
     except IntegrityError as exc:
         raise Conflict(_running_message()) from exc
-    _log_transition(measure, "", measure.status, actor, comment=comment)
+    workflow.created(measure, actor=actor, note=comment)
     if consent_given:
         IntensityChange.objects.create(
             measure=measure, level=intensity, from_date=started_on, set_by=_user(actor)
@@ -144,17 +129,11 @@ def measure_create(
             MeasureReview.objects.create(measure=measure, planned_on=next_review_on)
     audit.record_write(
         actor=actor,
-        action="support.measure.create" if consent_given else "support.measure.refused",
+        action=A.MEASURE_CREATE if consent_given else A.MEASURE_REFUSED,
         obj=measure,
         fields=["household", "kind", "consent_given", "started_on", "intensity", "next_review_on"],
     )
     return measure
-
-
-def _lock(measure: SupportMeasure, version: int | None) -> SupportMeasure:
-    locked = SupportMeasure.objects.select_for_update().get(pk=measure.pk)
-    _check_version(locked, version)
-    return locked
 
 
 def _require_open(measure: SupportMeasure) -> None:
@@ -167,8 +146,8 @@ def measure_set_intensity(
     *, actor, measure: SupportMeasure, level: str, from_date: dt.date | None = None, reason: str = ""
 ) -> IntensityChange:
     """A new intensity from a date; the previous ones stay in the history."""
-    _require(perms.can_manage_measure(actor, measure))
-    locked = _lock(measure, None)
+    require(perms.can_manage_measure(actor, measure))
+    locked = versioning.lock(measure)
     _require_open(locked)
     if level not in Intensity.values:
         raise ValidationError({"level": _("Intensité inconnue.")})
@@ -178,8 +157,8 @@ def measure_set_intensity(
     change = IntensityChange.objects.create(
         measure=locked, level=level, from_date=from_date, reason=reason.strip(), set_by=_user(actor)
     )
-    _bump(SupportMeasure, locked.pk)
-    audit.record_write(actor=actor, action="support.measure.intensity", obj=locked, fields=["intensity"])
+    versioning.bump(SupportMeasure, locked.pk)
+    audit.record_write(actor=actor, action=A.MEASURE_INTENSITY, obj=locked, fields=["intensity"])
     return change
 
 
@@ -190,20 +169,20 @@ def _refresh_next_review(measure_id: int) -> None:
         .values_list("planned_on", flat=True)
         .first()
     )
-    _bump(SupportMeasure, measure_id, next_review_on=next_one)
+    versioning.bump(SupportMeasure, measure_id, next_review_on=next_one)
 
 
 @transaction.atomic
 def review_plan(*, actor, measure: SupportMeasure, planned_on: dt.date) -> MeasureReview:
     """Plan a review (point d'étape) of a running measure."""
-    _require(perms.can_manage_measure(actor, measure))
-    locked = _lock(measure, None)
+    require(perms.can_manage_measure(actor, measure))
+    locked = versioning.lock(measure)
     _require_open(locked)
     if planned_on < locked.started_on:
         raise ValidationError({"planned_on": _("Le point d'étape ne peut précéder le début de la mesure.")})
     review = MeasureReview.objects.create(measure=locked, planned_on=planned_on)
     _refresh_next_review(locked.pk)
-    audit.record_write(actor=actor, action="support.review.plan", obj=locked, fields=["planned_on"])
+    audit.record_write(actor=actor, action=A.REVIEW_PLAN, obj=locked, fields=["planned_on"])
     return review
 
 
@@ -212,7 +191,7 @@ def review_hold(
     *, actor, review: MeasureReview, held_on: dt.date | None = None, summary: str = ""
 ) -> MeasureReview:
     """Record that a planned review was held (with a summary written with the person)."""
-    _require(perms.can_manage_measure(actor, review.measure))
+    require(perms.can_manage_measure(actor, review.measure))
     if review.held_on is not None:
         raise Conflict(_("Ce point d'étape est déjà tenu."))
     held_on = held_on or timezone.localdate()
@@ -223,9 +202,7 @@ def review_hold(
     )
     _refresh_next_review(review.measure_id)
     review.refresh_from_db()
-    audit.record_write(
-        actor=actor, action="support.review.hold", obj=review.measure, fields=["held_on", "summary"]
-    )
+    audit.record_write(actor=actor, action=A.REVIEW_HOLD, obj=review.measure, fields=["held_on", "summary"])
     return review
 
 
@@ -235,7 +212,7 @@ def coworker_add(
 ) -> MeasureCoworker:
     """Another organization joins the support, only if the person consented to share their file with it
     for support (households Consent, active today)."""
-    _require(perms.can_manage_measure(actor, measure))
+    require(perms.can_manage_measure(actor, measure))
     _require_open(measure)
     if organization.pk == measure.organization_id:
         raise ValidationError({"organization": _("Cette organisation porte déjà la mesure.")})
@@ -262,15 +239,15 @@ def coworker_add(
         raise ValidationError(
             {"organization": _("Cette organisation intervient déjà dans la mesure.")}
         ) from exc
-    audit.record_write(actor=actor, action="support.coworker.add", obj=measure, fields=["coworkers"])
+    audit.record_write(actor=actor, action=A.COWORKER_ADD, obj=measure, fields=["coworkers"])
     return coworker
 
 
 @transaction.atomic
 def coworker_end(*, actor, coworker: MeasureCoworker) -> None:
-    _require(perms.can_manage_measure(actor, coworker.measure))
+    require(perms.can_manage_measure(actor, coworker.measure))
     MeasureCoworker.objects.filter(pk=coworker.pk, ended_at__isnull=True).update(ended_at=timezone.now())
-    audit.record_write(actor=actor, action="support.coworker.end", obj=coworker.measure, fields=["coworkers"])
+    audit.record_write(actor=actor, action=A.COWORKER_END, obj=coworker.measure, fields=["coworkers"])
 
 
 @transaction.atomic
@@ -278,7 +255,7 @@ def goal_create(
     *, actor, measure: SupportMeasure, axis: str, title: str, written_with_person: bool = True
 ) -> ProjectGoal:
     """A goal of the personal project, on one of the axes of the AFFIL principles."""
-    _require(perms.can_manage_measure(actor, measure))
+    require(perms.can_manage_measure(actor, measure))
     _require_open(measure)
     if axis not in Axis.values:
         raise ValidationError({"axis": _("Axe inconnu.")})
@@ -291,39 +268,39 @@ def goal_create(
         written_with_person=written_with_person,
         created_by=_user(actor),
     )
-    audit.record_write(actor=actor, action="support.goal.create", obj=measure, fields=["axis", "title"])
+    audit.record_write(actor=actor, action=A.GOAL_CREATE, obj=measure, fields=["axis", "title"])
     return goal
 
 
 @transaction.atomic
 def goal_set_status(*, actor, goal: ProjectGoal, status: str) -> ProjectGoal:
-    _require(perms.can_manage_measure(actor, goal.measure))
+    require(perms.can_manage_measure(actor, goal.measure))
     if status not in GoalStatus.values:
         raise ValidationError({"status": _("État d'objectif inconnu.")})
     ProjectGoal.objects.filter(pk=goal.pk).update(status=status, updated_at=timezone.now())
     goal.status = status
-    audit.record_write(actor=actor, action="support.goal.status", obj=goal.measure, fields=["status"])
+    audit.record_write(actor=actor, action=A.GOAL_STATUS, obj=goal.measure, fields=["status"])
     return goal
 
 
 @transaction.atomic
 def step_add(*, actor, goal: ProjectGoal, label: str, due_on: dt.date | None = None) -> GoalStep:
-    _require(perms.can_manage_measure(actor, goal.measure))
+    require(perms.can_manage_measure(actor, goal.measure))
     _require_open(goal.measure)
     if not (label or "").strip():
         raise ValidationError({"label": _("Décrivez l'étape.")})
     step = GoalStep.objects.create(goal=goal, label=label.strip(), due_on=due_on)
-    audit.record_write(actor=actor, action="support.step.add", obj=goal.measure, fields=["label", "due_on"])
+    audit.record_write(actor=actor, action=A.STEP_ADD, obj=goal.measure, fields=["label", "due_on"])
     return step
 
 
 @transaction.atomic
 def step_done(*, actor, step: GoalStep, done_on: dt.date | None = None) -> GoalStep:
-    _require(perms.can_manage_measure(actor, step.goal.measure))
+    require(perms.can_manage_measure(actor, step.goal.measure))
     done_on = done_on or timezone.localdate()
     GoalStep.objects.filter(pk=step.pk).update(done_on=done_on, updated_at=timezone.now())
     step.done_on = done_on
-    audit.record_write(actor=actor, action="support.step.done", obj=step.goal.measure, fields=["done_on"])
+    audit.record_write(actor=actor, action=A.STEP_DONE, obj=step.goal.measure, fields=["done_on"])
     return step
 
 
@@ -340,7 +317,7 @@ def action_log(
     goal: ProjectGoal | None = None,
 ) -> SupportAction:
     """Log one action of the support (who, when, how long) with its note and the note's level."""
-    _require(perms.can_log_action(actor, measure))
+    require(perms.can_log_action(actor, measure))
     errors = {}
     if happened_on > timezone.localdate():
         errors["happened_on"] = _("Une action se note une fois faite : la date ne peut être future.")
@@ -367,7 +344,7 @@ def action_log(
     )
     audit.record_write(
         actor=actor,
-        action="support.action.log",
+        action=A.ACTION_LOG,
         obj=measure,
         fields=["kind", "happened_on", "duration_minutes", *(["note"] if note.strip() else [])],
     )
@@ -392,37 +369,52 @@ def measure_close(
     """Close a running measure with its co-evaluation: the worker's and the person's views are
     required, the landlord's is added when given. When the measure came from a prevention alert, the
     alert records whether the eviction was avoided."""
-    _require(perms.can_manage_measure(actor, measure))
-    locked = _lock(measure, version)
-    if (
-        not MEASURE_TRANSITIONS[locked.status]
-        or MeasureStatus.CLOSED not in MEASURE_TRANSITIONS[locked.status]
-    ):
-        raise Conflict(_("Seule une mesure en cours peut être clôturée."))
-    errors = {}
-    if reason not in CloseReason.values:
-        errors["reason"] = _("Choisissez le motif de clôture.")
-    missing = [p for p in REQUIRED_PERSPECTIVES if p not in evaluations]
-    if missing:
-        errors["evaluations"] = _(
-            "La co-évaluation demande au moins l'avis du/de la travailleur·se social·e "
-            "et celui de la personne."
-        )
-    for perspective, (outcome, _comment) in evaluations.items():
-        if perspective not in Perspective.values or outcome not in EvaluationOutcome.values:
-            errors["evaluations"] = _("Point de vue ou appréciation inconnus.")
+    require(perms.can_manage_measure(actor, measure))
     ended_on = ended_on or timezone.localdate()
-    if ended_on < locked.started_on:
-        errors["ended_on"] = _("La fin ne peut précéder le début de la mesure.")
-    if errors:
-        raise ValidationError(errors)
-    closing = _log_transition(
-        locked, locked.status, MeasureStatus.CLOSED, actor, reason=reason, comment=comment
+
+    def check(locked: SupportMeasure) -> None:
+        errors = {}
+        if reason not in CloseReason.values:
+            errors["reason"] = _("Choisissez le motif de clôture.")
+        missing = [p for p in REQUIRED_PERSPECTIVES if p not in evaluations]
+        if missing:
+            errors["evaluations"] = _(
+                "La co-évaluation demande au moins l'avis du/de la travailleur·se social·e "
+                "et celui de la personne."
+            )
+        for perspective, (outcome, _comment) in evaluations.items():
+            if perspective not in Perspective.values or outcome not in EvaluationOutcome.values:
+                errors["evaluations"] = _("Point de vue ou appréciation inconnus.")
+        if ended_on < locked.started_on:
+            errors["ended_on"] = _("La fin ne peut précéder le début de la mesure.")
+        if errors:
+            raise ValidationError(errors)
+
+    closing = workflow.transition(
+        measure,
+        MeasureStatus.CLOSED,
+        actor=actor,
+        action=A.MEASURE_CLOSE,
+        expected_version=version,
+        refused=_("Seule une mesure en cours peut être clôturée."),
+        prepare=check,
+        reason=reason,
+        note=comment,
+        audit_fields=[
+            "status",
+            "ended_on",
+            "reason",
+            "evaluations",
+            *(["eviction_avoided"] if eviction_avoided is not None else []),
+        ],
+        ended_on=ended_on,
+        next_review_on=None,
     )
+    locked = closing.obj
     ClosingEvaluation.objects.bulk_create(
         ClosingEvaluation(
             measure=locked,
-            closing=closing,
+            closing=closing.log,
             perspective=perspective,
             outcome=outcome,
             comment=(text or "").strip(),
@@ -430,23 +422,8 @@ def measure_close(
         )
         for perspective, (outcome, text) in evaluations.items()
     )
-    _bump(SupportMeasure, locked.pk, status=MeasureStatus.CLOSED, ended_on=ended_on, next_review_on=None)
     if locked.source_alert_id and eviction_avoided is not None:
-        PreventionAlert.objects.filter(pk=locked.source_alert_id).update(
-            eviction_avoided=eviction_avoided, version=F("version") + 1, updated_at=timezone.now()
-        )
-    audit.record_write(
-        actor=actor,
-        action="support.measure.close",
-        obj=locked,
-        fields=[
-            "status",
-            "ended_on",
-            "reason",
-            "evaluations",
-            *(["eviction_avoided"] if eviction_avoided is not None else []),
-        ],
-    )
+        versioning.bump(PreventionAlert, locked.source_alert_id, eviction_avoided=eviction_avoided)
     measure.refresh_from_db()
     return measure
 
@@ -462,26 +439,31 @@ def measure_reopen(
 ) -> SupportMeasure:
     """The right to start again: a closed measure runs again; its closing and co-evaluation stay in
     its history."""
-    _require(perms.can_manage_measure(actor, measure))
-    locked = _lock(measure, version)
-    if MeasureStatus.OPEN not in MEASURE_TRANSITIONS[locked.status]:
-        raise Conflict(_("Seule une mesure clôturée peut être rouverte."))
-    running = SupportMeasure.objects.open().filter(
-        household_id=locked.household_id, kind_id=locked.kind_id, organization_id=locked.organization_id
+    require(perms.can_manage_measure(actor, measure))
+
+    def check(locked: SupportMeasure) -> None:
+        running = SupportMeasure.objects.open().filter(
+            household_id=locked.household_id, kind_id=locked.kind_id, organization_id=locked.organization_id
+        )
+        if running.exists():
+            raise Conflict(_running_message())
+
+    workflow.transition(
+        measure,
+        MeasureStatus.OPEN,
+        actor=actor,
+        action=A.MEASURE_REOPEN,
+        expected_version=version,
+        refused=_("Seule une mesure clôturée peut être rouverte."),
+        prepare=check,
+        note=comment,
+        audit_fields=["status", "ended_on"],
+        on_integrity_error=lambda: Conflict(_running_message()),
+        ended_on=None,
+        next_review_on=None,
     )
-    if running.exists():
-        raise Conflict(_running_message())
-    try:
-        with transaction.atomic():
-            _bump(SupportMeasure, locked.pk, status=MeasureStatus.OPEN, ended_on=None, next_review_on=None)
-    except IntegrityError as exc:
-        raise Conflict(_running_message()) from exc
-    _log_transition(locked, locked.status, MeasureStatus.OPEN, actor, comment=comment)
     if next_review_on:
-        MeasureReview.objects.create(measure=locked, planned_on=next_review_on)
-        _refresh_next_review(locked.pk)
-    audit.record_write(
-        actor=actor, action="support.measure.reopen", obj=locked, fields=["status", "ended_on"]
-    )
+        MeasureReview.objects.create(measure=measure, planned_on=next_review_on)
+        _refresh_next_review(measure.pk)
     measure.refresh_from_db()
     return measure

@@ -11,11 +11,13 @@ from django.utils.translation import gettext as _
 from parcours.accounts.models import Organization
 from parcours.accounts.roles import OrganizationType, Role
 from parcours.core import audit
+from parcours.core.errors import require
 
 from .. import perms
+from ..audit_actions import SupportAuditAction as A
 from ..choices import FundingSource
 from ..models import Programme, ProgrammeFunding, ProgrammeHousing
-from ._common import Conflict, _membership, _require
+from ._common import Conflict, _membership
 
 
 @transaction.atomic
@@ -31,7 +33,7 @@ def programme_create(
 ) -> Programme:
     """A joint project: one landlord and one association, the actor's organization being one of them
     (network administrators declare any)."""
-    _require(perms.can_create_programme(actor))
+    require(perms.can_create_programme(actor))
     membership = _membership(actor)
     errors = {}
     if not (name or "").strip():
@@ -60,7 +62,7 @@ def programme_create(
     )
     audit.record_write(
         actor=actor,
-        action="support.programme.create",
+        action=A.PROGRAMME_CREATE,
         obj=programme,
         fields=["name", "landlord", "association"],
     )
@@ -70,18 +72,18 @@ def programme_create(
 @transaction.atomic
 def programme_add_unit(*, actor, programme: Programme, unit) -> None:
     """A unit of the landlord's stock joins the project."""
-    _require(perms.can_manage_programme(actor, programme))
+    require(perms.can_manage_programme(actor, programme))
     if unit.facility.organization_id not in (programme.landlord_id, programme.association_id):
         raise ValidationError(
             {"unit": _("Ce logement n'appartient ni au bailleur ni à l'association du projet.")}
         )
     programme.units.add(unit)
-    audit.record_write(actor=actor, action="support.programme.unit", obj=programme, fields=["units"])
+    audit.record_write(actor=actor, action=A.PROGRAMME_UNIT, obj=programme, fields=["units"])
 
 
 @transaction.atomic
 def funding_add(*, actor, programme: Programme, source: str, year: int, amount: Decimal) -> ProgrammeFunding:
-    _require(perms.can_manage_programme(actor, programme))
+    require(perms.can_manage_programme(actor, programme))
     errors = {}
     if source not in FundingSource.values:
         errors["source"] = _("Financeur inconnu.")
@@ -93,7 +95,7 @@ def funding_add(*, actor, programme: Programme, source: str, year: int, amount: 
         raise ValidationError(errors)
     funding = ProgrammeFunding.objects.create(programme=programme, source=source, year=year, amount=amount)
     audit.record_write(
-        actor=actor, action="support.programme.funding", obj=programme, fields=["source", "year", "amount"]
+        actor=actor, action=A.PROGRAMME_FUNDING, obj=programme, fields=["source", "year", "amount"]
     )
     return funding
 
@@ -101,7 +103,7 @@ def funding_add(*, actor, programme: Programme, source: str, year: int, amount: 
 @transaction.atomic
 def housing_add(*, actor, programme: Programme, household, unit, entered_on: dt.date) -> ProgrammeHousing:
     """A household enters one of the project's units (the landlord is then linked to it, see links.py)."""
-    _require(perms.can_house_in_programme(actor, programme, household))
+    require(perms.can_house_in_programme(actor, programme, household))
     if not programme.units.filter(pk=unit.pk).exists():
         raise ValidationError({"unit": _("Ce logement ne fait pas partie du projet.")})
     try:
@@ -111,20 +113,16 @@ def housing_add(*, actor, programme: Programme, household, unit, entered_on: dt.
             )
     except IntegrityError as exc:
         raise Conflict(_("Ce logement est déjà occupé par un ménage du projet.")) from exc
-    audit.record_write(
-        actor=actor, action="support.programme.housing", obj=programme, fields=["household", "unit"]
-    )
+    audit.record_write(actor=actor, action=A.PROGRAMME_HOUSING, obj=programme, fields=["household", "unit"])
     return housing
 
 
 @transaction.atomic
 def housing_end(*, actor, housing: ProgrammeHousing, left_on: dt.date) -> ProgrammeHousing:
-    _require(perms.can_manage_programme(actor, housing.programme))
+    require(perms.can_manage_programme(actor, housing.programme))
     if left_on < housing.entered_on:
         raise ValidationError({"left_on": _("La sortie ne peut précéder l'entrée.")})
     ProgrammeHousing.objects.filter(pk=housing.pk).update(left_on=left_on, updated_at=timezone.now())
     housing.left_on = left_on
-    audit.record_write(
-        actor=actor, action="support.programme.leave", obj=housing.programme, fields=["left_on"]
-    )
+    audit.record_write(actor=actor, action=A.PROGRAMME_LEAVE, obj=housing.programme, fields=["left_on"])
     return housing

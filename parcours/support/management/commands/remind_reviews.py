@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from parcours.core import audit, outbox
+from parcours.support.audit_actions import SupportAuditAction
 from parcours.support.models import MeasureReview
 
 RECALL_EVERY = dt.timedelta(days=7)
@@ -79,6 +80,6 @@ class Command(BaseCommand):
                 )
                 MeasureReview.objects.filter(pk__in=[r.pk for r in reviews]).update(reminded_at=now)
                 audit.record_write(
-                    actor=None, action="support.review.remind", obj=referent, fields=["reminded_at"]
+                    actor=None, action=SupportAuditAction.REVIEW_REMIND, obj=referent, fields=["reminded_at"]
                 )
         self.stdout.write(f"{len(by_referent)} courriel(s) envoyé(s).")
