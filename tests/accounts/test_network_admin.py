@@ -161,7 +161,7 @@ def test_revoking_a_membership_stops_its_tokens(client, admin):
 
 
 def test_deactivated_account_cannot_log_in_and_admin_cannot_deactivate_self(client, admin):
-    from .factories import PASSWORD
+    from tests.factories import PASSWORD
 
     target = MembershipFactory().user
     client.post(reverse("network:user_set_active", args=[target.pk]), {"active": "0"})

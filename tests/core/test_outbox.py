@@ -198,9 +198,13 @@ def test_the_115_sms_is_stamped_only_once_the_provider_accepted_it(provider, mon
     from parcours.emergency import services
     from parcours.emergency.models import NightAllocation
     from parcours.emergency.nights import current_night
-
-    from .factories import MembershipFactory, OrganizationFactory, TerritoryFactory, make_emergency_facility
-    from .factories import as_member as _as
+    from tests.factories import (
+        MembershipFactory,
+        OrganizationFactory,
+        TerritoryFactory,
+        make_emergency_facility,
+    )
+    from tests.factories import as_member as _as
 
     clock.freeze(monkeypatch)
     siao = OrganizationFactory(name="SIAO 93", siao=True, territory=TerritoryFactory(code="93"))
@@ -221,9 +225,13 @@ def test_an_address_sms_still_waiting_at_the_night_close_is_given_up_and_erased(
 
     from parcours.emergency import services
     from parcours.emergency.nights import current_night
-
-    from .factories import MembershipFactory, OrganizationFactory, TerritoryFactory, make_emergency_facility
-    from .factories import as_member as _as
+    from tests.factories import (
+        MembershipFactory,
+        OrganizationFactory,
+        TerritoryFactory,
+        make_emergency_facility,
+    )
+    from tests.factories import as_member as _as
 
     now = clock.freeze(monkeypatch, clock.local(2026, 12, 6, 22, 0))
     siao = OrganizationFactory(name="SIAO 93", siao=True, territory=TerritoryFactory(code="93"))

@@ -123,7 +123,7 @@ def test_every_role_of_the_network_reads_the_theme_pages(role, client, login):
 
 
 def test_no_membership_no_theme_page_and_anonymous_is_sent_to_login(client, login):
-    from .factories import UserFactory
+    from tests.factories import UserFactory
 
     url = reverse("observatory:theme", args=["115"])
     anonymous = client.get(url)

@@ -82,7 +82,7 @@ def test_support_indicators_by_hand(net):  # noqa: F811
 
 
 def _other_household(network):
-    from .factories import make_household
+    from tests.factories import make_household
 
     return make_household(organization=network["association"], situation="own_housing")
 

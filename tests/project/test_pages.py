@@ -65,7 +65,7 @@ def test_network_admin_home_counts_organizations_by_type(client, login):
 
 
 def test_user_without_membership_is_told_what_to_do(client):
-    from .factories import UserFactory
+    from tests.factories import UserFactory
 
     client.force_login(UserFactory())
     assert "Aucun rattachement actif" in client.get(reverse("core:home")).content.decode()

@@ -15,11 +15,10 @@ from parcours.emergency.models import EmergencyRequest
 from parcours.orientation.invariants import TransitionConflict
 from parcours.orientation.models import InsertionRequest, RequestTransition
 from parcours.support.models import MeasureTransition, SupportMeasure
-
-from .concurrency import race
-from .factories import InsertionRequestFactory
-from .factories.emergency import EmergencyRequestFactory
-from .factories.support import SupportMeasureFactory
+from tests.concurrency import race
+from tests.factories import InsertionRequestFactory
+from tests.factories.emergency import EmergencyRequestFactory
+from tests.factories.support import SupportMeasureFactory
 
 pytestmark = pytest.mark.usefixtures("fixed_clock")
 
