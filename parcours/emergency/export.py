@@ -23,7 +23,7 @@ def emergency(household, ctx):
             }
             for row in rows(
                 calls.order_by("received_at", "pk"),
-                ("received_at", "territory", "handler", "outcome", "caller_phone"),
+                ("received_at", "territory", "handler", "outcome", "caller_phone", "note"),
             )
         ],
         "requests": [
