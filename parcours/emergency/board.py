@@ -110,44 +110,26 @@ def by_facility(units) -> list[FacilityCard]:
     return sorted(cards.values(), key=lambda c: (-c.places, c.facility.name))
 
 
-# How the summary line splits the free places: each facility's public falls in one group.
-PUBLIC_GROUPS = {
-    "women": gettext_lazy("femmes"),
-    "men": gettext_lazy("hommes"),
-    "families": gettext_lazy("familles"),
-    "singles": gettext_lazy("personnes seules"),
-    "all": gettext_lazy("tous publics"),
+# The summary line: how many free places each public could be given (a place open to everyone counts
+# for each); a family or a couple needs a unit of two places or more.
+PUBLIC_SUMMARY = {
+    "women": (gettext_lazy("pour des femmes"), PUBLIC_FILTERS["women"]),
+    "men": (gettext_lazy("pour des hommes"), PUBLIC_FILTERS["men"]),
+    "families": (gettext_lazy("pour des familles"), PUBLIC_FILTERS["families"] & Q(capacity__gte=2)),
+    "couples": (gettext_lazy("pour des couples"), PUBLIC_FILTERS["couples"] & Q(capacity__gte=2)),
 }
 
 
-def public_group(sex: str, household: str) -> str:
-    if household == AcceptedHousehold.FAMILY:
-        return "families"
-    if sex == AcceptedSex.FEMALE:
-        return "women"
-    if sex == AcceptedSex.MALE:
-        return "men"
-    return "singles" if household == AcceptedHousehold.SINGLE else "all"
-
-
 def free_by_public(*, night: date, territory_id: int) -> list[dict]:
-    """Tonight's free places split by the public of their facility, biggest group first: the board's
-    « 12 places libres : 5 femmes, 4 familles, 3 hommes »."""
-    rows = (
-        free_base(night=night, territory_id=territory_id)
-        .values("facility__accepted_sex", "facility__accepted_household")
-        .annotate(places=Sum("capacity"))
-        .order_by()
+    """Tonight's free places each public could be given: the board's « 205 places libres : 150 pour
+    des femmes, 120 pour des hommes, 60 pour des familles, 20 pour des couples »."""
+    base = free_base(night=night, territory_id=territory_id)
+    totals = base.aggregate(
+        **{key: Sum("capacity", filter=condition) for key, (_label, condition) in PUBLIC_SUMMARY.items()}
     )
-    totals: Counter = Counter()
-    for row in rows:
-        totals[public_group(row["facility__accepted_sex"], row["facility__accepted_household"])] += (
-            row["places"] or 0
-        )
     return [
-        {"group": key, "label": PUBLIC_GROUPS[key], "places": places}
-        for key, places in sorted(totals.items(), key=lambda kv: (-kv[1], list(PUBLIC_GROUPS).index(kv[0])))
-        if places
+        {"group": key, "label": label, "places": totals[key] or 0}
+        for key, (label, _c) in PUBLIC_SUMMARY.items()
     ]
 
 

@@ -20,6 +20,8 @@ def emergency(household, ctx):
             {
                 **row,
                 "caller_phone": ctx.place(row["caller_phone"]),
+                # Free text that may say where the person waits: whereabouts (rule 6).
+                "note": ctx.place(row["note"]),
             }
             for row in rows(
                 calls.order_by("received_at", "pk"),
