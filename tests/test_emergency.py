@@ -617,7 +617,7 @@ def test_the_referent_social_worker_sees_the_115_steps_without_a_link(net):
     assert steps[0].url == ""
 
 
-def test_allocation_with_htmx_reloads_the_page_with_its_message(net, login, client):
+def test_allocation_with_htmx_changes_the_page_in_place_with_its_message(net, login, client):
     req = _request(net)
     login(net["handler"])
     response = client.post(
@@ -625,8 +625,11 @@ def test_allocation_with_htmx_reloads_the_page_with_its_message(net, login, clie
         {"unit": net["singles"][0].pk},
         headers={"HX-Request": "true"},
     )
-    assert response["HX-Redirect"] == reverse("emergency:request", args=[req.pk])
-    assert "Place attribuée" in client.get(response["HX-Redirect"]).content.decode()
+    # No second page load: the request's part of the page is swapped, message and place included.
+    assert response["HX-Retarget"] == "#request-main" and "HX-Redirect" not in response
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="request-main"') and "<html" not in body
+    assert "Place attribuée" in body and 'data-status="allocated"' in body and "Chambre 1" in body
 
 
 def test_the_board_refreshes_itself_as_a_fragment(net, login, client):

@@ -102,11 +102,15 @@ class FacilityCard:
         return sorted(Counter(u.capacity for u in self.units).items())
 
 
-def by_facility(units) -> list[FacilityCard]:
-    """Group free units by facility (one card each), the facilities with most free places first."""
+def by_facility(units, *, smallest_first: bool = False) -> list[FacilityCard]:
+    """Group free units by facility (one card each), in the units' order within a card. The board
+    puts the facilities with most free places first; a request's page (`smallest_first`) those whose
+    smallest fitting unit is smallest, so that a family room is not given to one person."""
     cards: dict[int, FacilityCard] = {}
-    for unit in units.select_related("facility__commune").order_by("facility__name", "capacity", "label"):
+    for unit in units:
         cards.setdefault(unit.facility_id, FacilityCard(facility=unit.facility)).units.append(unit)
+    if smallest_first:
+        return sorted(cards.values(), key=lambda c: (min(u.capacity for u in c.units), c.facility.name))
     return sorted(cards.values(), key=lambda c: (-c.places, c.facility.name))
 
 

@@ -6,7 +6,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -84,7 +84,9 @@ def _board_context(request, territory_id: int) -> dict:
         pets=wanted.get("pets") or False,
         wheelchair=wanted.get("wheelchair") or False,
     )
-    cards = board.by_facility(units)
+    cards = board.by_facility(
+        units.select_related("facility__commune").order_by("facility__name", "capacity", "label", "pk")
+    )
     for card in cards:
         card.door_code_shown = offer_perms.can_see_door_code(request.user, card.facility)
     waiting = list(
@@ -276,7 +278,7 @@ def _request_label(user, found: EmergencyRequest) -> str:
 
 
 def _request_context(request, found: EmergencyRequest) -> dict:
-    units = []
+    units, place_groups = [], []
     if found.is_open:
         units = list(
             board.free_units(
@@ -285,8 +287,11 @@ def _request_context(request, found: EmergencyRequest) -> dict:
                 persons=found.persons,
                 children=found.children,
                 women_only=found.women_only,
-            )[:60]
+            )
         )
+        place_groups = board.by_facility(units, smallest_first=True)
+        for group in place_groups:
+            group.door_code_shown = offer_perms.can_see_door_code(request.user, group.facility)
     allocations = list(found.allocations.select_related("unit__facility__commune").order_by("night", "pk"))
     tonight = current_night()
     sms_status = outbox.last_status(services.SMS_PURPOSE, [a.pk for a in allocations])
@@ -307,6 +312,7 @@ def _request_context(request, found: EmergencyRequest) -> dict:
         "req": found,
         "req_label": _request_label(request.user, found),
         "units": units,
+        "place_groups": place_groups,
         "allocations": allocations,
         "facts": [facts.get(code, code) for code in found.facts],
         "unmet_form": UnmetForm(),
@@ -366,9 +372,12 @@ def request_allocate(request, pk):
                 return redirect("emergency:request", pk=found.pk)
     if request.htmx:
         if status == 200:
-            # The whole page changes (the request is answered): reload it, message included.
-            response = HttpResponse()
-            response["HX-Redirect"] = reverse("emergency:request", args=[found.pk])
+            # The request is answered: its page changes in place (place, address, SMS, messages),
+            # without loading the page again.
+            found.refresh_from_db()
+            response = render(request, "emergency/_request_main.html", _request_context(request, found))
+            response["HX-Retarget"] = "#request-main"
+            response["HX-Reswap"] = "outerHTML show:window:top"
             return response
         # Place just taken (or refused): the message and the places list as they are now.
         found.refresh_from_db()
