@@ -77,7 +77,7 @@ def test_from_a_call_to_a_bed(page, night, journey, shot):
     shot(page, "115-board")
     journey.loads = 0  # counted from the board, where the call handler waits for the phone
 
-    journey.click(page.get_by_role("link", name="Nouvel appel"))
+    journey.click(page.locator("main").get_by_role("link", name="Nouvel appel"))
     expect(page).to_have_url(re.compile(r"/115/appels/nouveau/$"))
     page.get_by_label("Prénom ou surnom (sans dossier)").fill("Awa")
     page.get_by_label("Nombre de personnes").fill("1")
@@ -113,7 +113,7 @@ def test_board_filters_and_dashboard_charts(page, night, shot):
     expect(page.locator("[data-waiting]")).to_contain_text("Mamadou")
     page.locator("summary", has_text="Filtrer les places").click()
     page.get_by_label("Animaux acceptés").check()
-    page.get_by_role("button", name="Filtrer les places").click()
+    page.locator("form[aria-label='Filtrer les places'] button[type=submit]").click()
     expect(page.locator("[data-cards] article")).to_have_count(1)
     expect(page.locator("[data-cards] article")).to_contain_text("Animaux")
     # The filter sticks: back on the board later, it is still on.
