@@ -98,6 +98,7 @@ def test_from_a_call_to_a_bed(page, night, journey, shot):
     expect(page.locator('[data-status="allocated"]')).to_be_visible()
     expect(page.locator("[data-place-access]")).to_contain_text("1 rue de la Gare, 93700 Drancy")
     expect(page.get_by_role("status").first).to_contain_text("Place attribuée")
+    expect(page.get_by_text("choisissez une place")).to_have_count(0)  # the old message went
     expect(page.locator("[data-door-code]")).to_have_text("101A")
     assert len(sms.outbox) == 1 and "Code d'accès : 101A" in sms.outbox[0]["text"]
     shot(page, "115-request-allocated")

@@ -5,3 +5,13 @@ document.addEventListener("htmx:beforeRequest", (event) => {
     event.preventDefault();
   }
 });
+
+// A request's page changes in place once a place is allocated (#request-main): the messages shown
+// above it when the page was loaded (« choisissez une place ») no longer hold, so they go.
+document.addEventListener("htmx:afterSettle", (event) => {
+  const main = document.getElementById("request-main");
+  if (!main || !event.detail.elt || !main.contains(event.detail.elt)) return;
+  document.querySelectorAll("[aria-live] > .alert").forEach((alert) => {
+    if (!main.contains(alert)) alert.remove();
+  });
+});
