@@ -386,3 +386,21 @@ def test_the_note_is_kept_shown_and_in_the_right_of_access_export(client, login,
     assert "Attend devant la gare RER" in page
     export = household_export(household, as_member(worker))
     assert export["emergency"]["calls"][0]["note"] == "Attend devant la gare RER, rappelle à 22 h."
+
+
+def test_the_api_refuses_a_bad_phone_in_json_and_creates_nothing(client, net):
+    coordinator = net["members"][Role.SIAO_COORDINATOR]
+    api = api_for(client, coordinator)
+    body = {
+        "name": "CHU API",
+        "kind": "chu",
+        "organization": net["women"].organization_id,
+        "territory": "93",
+        "phone": "12 34",
+    }
+    response = api("post", "/facilities", body)
+    assert response.status_code == 400 and "phone" in str(response.json())
+    assert not Facility.objects.filter(name="CHU API").exists()
+    created = api("post", "/facilities", {**body, "phone": "+33 1 48 95 00 00", "door_code": "12A"})
+    assert created.status_code == 201
+    assert created.json()["phone"] == "01 48 95 00 00" and created.json()["door_code"] == "12A"
