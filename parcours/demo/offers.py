@@ -96,6 +96,40 @@ def _rules(kind: str, rng: random.Random) -> dict:
     return {}
 
 
+STREETS = [
+    "rue de la République",
+    "avenue Jean-Jaurès",
+    "rue Gabriel-Péri",
+    "boulevard Lénine",
+    "rue Pasteur",
+    "allée des Tilleuls",
+    "rue Victor-Hugo",
+    "avenue Paul-Vaillant-Couturier",
+    "rue de Paris",
+    "chemin des Vignes",
+]
+ARRIVALS = [
+    "Arrivée de 18 h à 22 h, départ avant 9 h.",
+    "Accueil 24 h/24 ; sonner à l'interphone après 22 h.",
+    "Arrivée de 19 h à 23 h. Repas servi jusqu'à 20 h 30.",
+    "Ouvert de 20 h à 8 h ; se présenter avant minuit.",
+]
+
+
+def _access(facility: Facility, postal_codes: dict, rng: random.Random) -> None:
+    """Synthetic address, reception phone (in the range that ARCEP keeps for fiction), arrival
+    times and, for the 115's places, a door code and couples taken or not."""
+    facility.street_address = f"{rng.randint(1, 180)} {rng.choice(STREETS)}"
+    facility.postcode = postal_codes.get(facility.commune_id, "")
+    facility.phone = f"01 99 00 {rng.randint(0, 99):02d} {rng.randint(0, 99):02d}"
+    if facility.kind in (K.CHU, K.HOTEL, K.HALTE_NUIT):
+        facility.door_code = f"{rng.randint(1000, 9999)}{rng.choice('ABC')}"
+        facility.opening_hours = rng.choice(ARRIVALS)
+        mixed = facility.accepted_household == AcceptedHousehold.ANY
+        facility.couples_accepted = mixed and rng.random() < 0.6
+        facility.pets_accepted = facility.pets_accepted or rng.random() < 0.3
+
+
 def _money(value: float) -> Decimal:
     return Decimal(f"{value:.2f}")
 
@@ -201,6 +235,11 @@ def seed(rng: random.Random) -> int:
         )
         facilities.append((facility, rng.randint(*LANDLORD_UNITS)))
 
+    # A generator of its own, so that the rest of the demo stays what it was.
+    access_rng = random.Random(9315)
+    postal_codes = {c.pk: (c.postal_codes or [""])[0] for c in known.values()}
+    for facility, _count in facilities:
+        _access(facility, postal_codes, access_rng)
     Facility.objects.bulk_create([f for f, _count in facilities])
     units = [u for facility, count in facilities for u in _units(facility, count, rng)]
     Unit.objects.bulk_create(units, batch_size=500)

@@ -20,10 +20,12 @@ def emergency(household, ctx):
             {
                 **row,
                 "caller_phone": ctx.place(row["caller_phone"]),
+                # Free text that may say where the person waits: whereabouts (rule 6).
+                "note": ctx.place(row["note"]),
             }
             for row in rows(
                 calls.order_by("received_at", "pk"),
-                ("received_at", "territory", "handler", "outcome", "caller_phone"),
+                ("received_at", "territory", "handler", "outcome", "caller_phone", "note"),
             )
         ],
         "requests": [

@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.core.forms import StyledFormMixin
 from parcours.households.choices import Sex
-from parcours.territories.models import Territory
+from parcours.offers.choices import EMERGENCY_KINDS
+from parcours.offers.models import Facility
+from parcours.territories.models import Commune, Territory
 
 from .choices import CallOutcome, Fact, Priority, UnmetReason
 from .nights import current_night
@@ -25,6 +27,12 @@ class CallForm(StyledFormMixin, forms.Form):
     )
     flash_sex = forms.ChoiceField(
         label=_("Sexe"), choices=Sex.choices, initial=Sex.UNSPECIFIED, required=False
+    )
+    caller_name = forms.CharField(
+        label=_("Prénom ou surnom (sans dossier)"),
+        max_length=100,
+        required=False,
+        help_text=_("Ce que la personne veut bien donner, pour la reconnaître dans les demandes en attente."),
     )
     night = forms.DateField(
         label=_("Nuit du"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -55,6 +63,16 @@ class CallForm(StyledFormMixin, forms.Form):
     )
     priority_reason = forms.CharField(
         label=_("Motif d'une autre priorité"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    note = forms.CharField(
+        label=_("Note sur l'appel"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Pour l'écoutant·e suivant·e : où la personne attend, ce qui a été convenu. "
+            "Ni santé, ni nationalité, ni situation administrative."
+        ),
     )
     caller_phone = forms.CharField(
         label=_("Téléphone pour le SMS"),
@@ -105,6 +123,11 @@ class SmsForm(StyledFormMixin, forms.Form):
 
 
 class BoardFilterForm(StyledFormMixin, forms.Form):
+    """The board's filters. Kept in the URL (the htmx refresh and a shared link keep them) and in the
+    session, so the board opens again as the call handler left it."""
+
+    FIELDS = ("territory", "public", "commune", "pets", "wheelchair", "persons", "children", "women_only")
+
     territory = forms.ModelChoiceField(
         label=_("Département"),
         queryset=Territory.objects.order_by("code"),
@@ -112,9 +135,38 @@ class BoardFilterForm(StyledFormMixin, forms.Form):
         required=False,
         empty_label=_("Le mien"),
     )
+    public = forms.ChoiceField(
+        label=_("Public"),
+        required=False,
+        choices=[
+            ("", _("Tous publics")),
+            ("women", _("Femmes")),
+            ("men", _("Hommes")),
+            ("families", _("Familles")),
+            ("couples", _("Couples")),
+        ],
+    )
+    commune = forms.ModelChoiceField(
+        label=_("Commune"), queryset=Commune.objects.none(), required=False, empty_label=_("Toutes")
+    )
+    pets = forms.BooleanField(label=_("Animaux acceptés"), required=False)
+    wheelchair = forms.BooleanField(label=_("Accès fauteuil roulant"), required=False)
     persons = forms.IntegerField(label=_("Personnes"), min_value=1, max_value=30, required=False)
     children = forms.IntegerField(label=_("Dont enfants"), min_value=0, max_value=29, required=False)
     women_only = forms.BooleanField(label=_("Femme seule ou avec enfants"), required=False)
+
+    def __init__(self, *args, territory_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The communes where the 115 has a place, in the user's département.
+        self.fields["commune"].queryset = (
+            Commune.objects.filter(
+                pk__in=Facility.objects.filter(
+                    territory_id=territory_id, kind__in=EMERGENCY_KINDS, active=True
+                ).values("commune_id")
+            ).order_by("name")
+            if territory_id
+            else Commune.objects.none()
+        )
 
 
 class DeclarationForm(StyledFormMixin, forms.Form):

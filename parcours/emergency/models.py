@@ -43,6 +43,9 @@ class EmergencyCall(TimeStampedModel):
     )
     # Only to text the address of a place; erased when the night is closed (see the rollover).
     caller_phone = models.CharField(_("téléphone de l'appelant·e"), max_length=20, blank=True)
+    # What the call handler wants the next one to know (where the person waits, what was said).
+    # Free text about a person: in the right-of-access export, erased by the retention run.
+    note = models.TextField(_("note sur l'appel"), blank=True, max_length=1000)
 
     objects = CallQuerySet.as_manager()
 
@@ -99,6 +102,9 @@ class EmergencyRequest(TimeStampedModel, VersionedModel):
         _("état"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.OPEN, editable=False
     )
     caller_phone = models.CharField(_("téléphone pour le SMS"), max_length=20, blank=True)
+    # A first name or nickname given by a caller who opens no file, so that the waiting list says who
+    # is waiting; erased by the retention run.
+    caller_name = models.CharField(_("prénom ou surnom donné"), max_length=100, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", editable=False
     )

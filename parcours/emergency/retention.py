@@ -17,7 +17,7 @@ FIGURES = "codes, nombres et dates comptés par l'observatoire du 115"
 register(
     EmergencyCall,
     household="household",
-    personal={"caller_phone": Erase()},
+    personal={"caller_phone": Erase(), "note": Erase()},
     not_personal={FIGURES: ("received_at", "territory", "handler", "household", "outcome")},
 )
 
@@ -26,6 +26,7 @@ register(
     household="household",
     personal={
         "caller_phone": Erase(),
+        "caller_name": Erase(),
         # The database requires a reason when the priority differs from the suggested one.
         "priority_reason": Redact(),
         "facts": Keep("éléments de vulnérabilité codés, comptés"),

@@ -67,7 +67,7 @@ def _clean_phone(phone: str) -> str:
 
 @transaction.atomic
 def call_record(
-    *, actor, outcome: str = CallOutcome.REQUEST, household=None, caller_phone: str = ""
+    *, actor, outcome: str = CallOutcome.REQUEST, household=None, caller_phone: str = "", note: str = ""
 ) -> EmergencyCall:
     """Log a call; the household is optional (an anonymous caller) and can be added by the request."""
     if outcome not in CallOutcome.values:
@@ -78,9 +78,13 @@ def call_record(
         household=household,
         outcome=outcome,
         caller_phone=_clean_phone(caller_phone),
+        note=(note or "").strip()[:1000],
     )
     audit.record_write(
-        actor=actor, action="emergency.call.record", obj=call, fields=["outcome", "household", "caller_phone"]
+        actor=actor,
+        action="emergency.call.record",
+        obj=call,
+        fields=["outcome", "household", "caller_phone", *(["note"] if call.note else [])],
     )
     return call
 
@@ -120,6 +124,7 @@ def call_take(
     household=None,
     flash: FlashData | None = None,
     caller_phone: str = "",
+    note: str = "",
     **request_data,
 ) -> tuple[EmergencyCall, EmergencyRequest | None]:
     """One call from the handler's form: the call, an évaluation flash if asked, and the request for a
@@ -132,7 +137,9 @@ def call_take(
             birth_date=flash.birth_date,
             sex=flash.sex,
         )
-    call = call_record(actor=actor, outcome=outcome, household=household, caller_phone=caller_phone)
+    call = call_record(
+        actor=actor, outcome=outcome, household=household, caller_phone=caller_phone, note=note
+    )
     if outcome != CallOutcome.REQUEST:
         return call, None
     request = request_create(
@@ -170,6 +177,7 @@ def request_create(
     priority_reason: str = "",
     caller_phone: str = "",
     women_only: bool = False,
+    caller_name: str = "",
 ) -> EmergencyRequest:
     """Record a request for a place on `night`. The priority is suggested from the facts ticked and
     the household's members' ages; a different one needs a reason."""
@@ -216,6 +224,7 @@ def request_create(
         priority=priority,
         priority_reason=priority_reason if priority != suggested else "",
         caller_phone=_clean_phone(caller_phone),
+        caller_name="" if household is not None else (caller_name or "").strip()[:100],
         created_by=actor if actor is not None and actor.is_authenticated else None,
     )
     try:
@@ -457,17 +466,27 @@ def places_declare(*, actor, facility: Facility, night: date, units: Iterable[Un
 
 
 def sms_text(allocation: NightAllocation) -> str:
+    """What the person reads on arrival night: the place, its street address, the reception's phone,
+    the door code when the facility has one, the arrival times. Never the person's name."""
     unit = allocation.unit
     facility = unit.facility
-    where = f"{facility.name}, {facility.commune.name}" if facility.commune_id else facility.name
-    return _(
-        "115 : une place vous attend la nuit du %(night)s : %(where)s (%(unit)s). "
-        "Présentez ce message à l'accueil."
-    ) % {
-        "night": allocation.night.strftime("%d/%m"),
-        "where": where,
-        "unit": unit.label,
-    }
+    address = facility.full_address
+    if facility.street_address:
+        where = f"{facility.name}, {address}"
+    else:
+        where = f"{facility.name}, {facility.commune.name}" if facility.commune_id else facility.name
+    parts = [
+        _("115 : une place vous attend la nuit du %(night)s : %(where)s (%(unit)s).")
+        % {"night": allocation.night.strftime("%d/%m"), "where": where, "unit": unit.label}
+    ]
+    if facility.phone:
+        parts.append(_("Tél. %(phone)s.") % {"phone": facility.phone})
+    if facility.door_code:
+        parts.append(_("Code d'accès : %(code)s.") % {"code": facility.door_code})
+    if facility.opening_hours:
+        parts.append(" ".join(facility.opening_hours.split()))
+    parts.append(_("Présentez ce message à l'accueil."))
+    return " ".join(parts)
 
 
 @transaction.atomic

@@ -6,9 +6,11 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,7 +20,9 @@ from parcours.core.lookup import get_visible_or_404
 from parcours.core.versioning import StaleVersionError
 from parcours.households import perms as household_perms
 from parcours.households import services as household_services
+from parcours.households.display import household_label
 from parcours.households.models import Household
+from parcours.offers import perms as offer_perms
 from parcours.offers.choices import FacilityKind
 from parcours.offers.models import Facility, Unit
 
@@ -53,39 +57,99 @@ def _team_only(request) -> int:
     return territory_id
 
 
+BOARD_FILTERS = "emergency_board_filters"  # session key: the board's filters as a query string
+BOARD_SEEN = "emergency_board_seen"  # session key: households whose name the board has shown tonight
+
+
 def _board_context(request, territory_id: int) -> dict:
     night = current_night()
-    form = BoardFilterForm(request.GET or None)
+    now = timezone.now()
+    form = BoardFilterForm(request.GET or None, territory_id=territory_id)
     wanted = form.cleaned_data if form.is_valid() else {}
-    units = board.free_units(
-        night=night,
-        territory_id=wanted["territory"].pk if wanted.get("territory") else territory_id,
-        persons=wanted.get("persons") or 1,
-        children=wanted.get("children") or 0,
-        women_only=wanted.get("women_only") or False,
+    board_territory = wanted["territory"].pk if wanted.get("territory") else territory_id
+    if wanted.get("persons") or wanted.get("children") or wanted.get("women_only"):
+        units = board.free_units(
+            night=night,
+            territory_id=board_territory,
+            persons=wanted.get("persons") or 1,
+            children=wanted.get("children") or 0,
+            women_only=wanted.get("women_only") or False,
+        )
+    else:
+        units = board.free_base(night=night, territory_id=board_territory)
+    units = board.filtered_units(
+        units,
+        public=wanted.get("public") or "",
+        commune_id=wanted["commune"].pk if wanted.get("commune") else None,
+        pets=wanted.get("pets") or False,
+        wheelchair=wanted.get("wheelchair") or False,
     )
+    cards = board.by_facility(
+        units.select_related("facility__commune").order_by("facility__name", "capacity", "label", "pk")
+    )
+    for card in cards:
+        card.door_code_shown = offer_perms.can_see_door_code(request.user, card.facility)
     waiting = list(
         EmergencyRequest.objects.visible_to(request.user)
         .filter(night=night, status=RequestStatus.OPEN)
+        .select_related("call", "household")
+        .prefetch_related("household__people")
         .by_urgency()[:50]
     )
+    for req in waiting:
+        req.called_at = req.call.received_at if req.call_id else req.created_at
+        req.waited = board.waited(req.called_at, now)
+    waiting.sort(key=lambda r: (r.priority, r.called_at, r.pk))
+    _record_board_reads(request, night, [r.household for r in waiting if r.household_id])
     tonight = figures.night_rows(territory_id, night, night)[0]
     summary = board.free_summary(night=night, territory_id=territory_id)
     kinds = dict(FacilityKind.choices)
     return {
         "night": night,
         "form": form,
-        "units": units[:100],
-        "unit_count": units.count(),
+        "filtered": any(wanted.get(name) for name in BoardFilterForm.FIELDS),
+        "cards": cards,
+        "unit_count": sum(len(c.units) for c in cards),
+        "place_count": sum(c.places for c in cards),
         "waiting": waiting,
         "tonight": tonight,
         "summary": [{**row, "label": kinds.get(row["kind"], row["kind"])} for row in summary],
+        "by_public": board.free_by_public(night=night, territory_id=territory_id),
         "free_places": sum(row["places"] for row in summary),
     }
 
 
+def _record_board_reads(request, night, households) -> None:
+    """The waiting list names the callers: each named household is an audited read, once a night per
+    user rather than at every 30-second refresh of the board."""
+    seen = request.session.get(BOARD_SEEN) or {}
+    already = set(seen.get("ids", [])) if seen.get("night") == night.isoformat() else set()
+    new = [h for h in households if h.pk not in already]
+    if new:
+        household_services.record_reads(
+            actor=request.user, households=new, sections=["list"], purpose="emergency_board"
+        )
+        ids = sorted(already | {h.pk for h in new})
+        request.session[BOARD_SEEN] = {"night": night.isoformat(), "ids": ids}
+
+
 def board_page(request):
     territory_id = _team_only(request)
+    if not request.htmx:
+        if "reset" in request.GET:
+            request.session.pop(BOARD_FILTERS, None)
+            return redirect("emergency:board")
+        if request.GET:
+            kept = QueryDict(mutable=True)
+            for name in BoardFilterForm.FIELDS:
+                if request.GET.get(name):
+                    kept[name] = request.GET[name]
+            if kept:
+                request.session[BOARD_FILTERS] = kept.urlencode()
+            else:
+                request.session.pop(BOARD_FILTERS, None)
+        elif request.session.get(BOARD_FILTERS):
+            return redirect(f"{reverse('emergency:board')}?{request.session[BOARD_FILTERS]}")
     context = _board_context(request, territory_id)
     if request.htmx:
         return render(request, "emergency/_board.html", context)
@@ -120,6 +184,8 @@ def call_create(request):
                 household=household,
                 flash=flash,
                 caller_phone=data["caller_phone"],
+                note=data["note"],
+                caller_name=data["caller_name"],
                 night=data["night"],
                 persons=data["persons"],
                 children=data["children"],
@@ -193,12 +259,26 @@ def priority_preview(request):
 
 def _get_request(request, pk) -> EmergencyRequest:
     return get_visible_or_404(
-        EmergencyRequest.objects.select_related("household", "territory"), pk, request.user
+        EmergencyRequest.objects.select_related("household", "territory", "call").prefetch_related(
+            "household__people"
+        ),
+        pk,
+        request.user,
     )
 
 
+def _request_label(user, found: EmergencyRequest) -> str:
+    """What the page calls the request: the household as the user may name it, the name the caller
+    gave, or an anonymous caller; never a bare number."""
+    if found.household is not None:
+        return household_label(user, found.household).text
+    if found.caller_name:
+        return _("%(name)s (sans dossier)") % {"name": found.caller_name}
+    return _("Appelant·e anonyme")
+
+
 def _request_context(request, found: EmergencyRequest) -> dict:
-    units = []
+    units, place_groups = [], []
     if found.is_open:
         units = list(
             board.free_units(
@@ -207,9 +287,13 @@ def _request_context(request, found: EmergencyRequest) -> dict:
                 persons=found.persons,
                 children=found.children,
                 women_only=found.women_only,
-            )[:60]
+            )
         )
+        place_groups = board.by_facility(units, smallest_first=True)
+        for group in place_groups:
+            group.door_code_shown = offer_perms.can_see_door_code(request.user, group.facility)
     allocations = list(found.allocations.select_related("unit__facility__commune").order_by("night", "pk"))
+    tonight = current_night()
     sms_status = outbox.last_status(services.SMS_PURPOSE, [a.pk for a in allocations])
     for allocation in allocations:
         allocation.request = found
@@ -217,10 +301,18 @@ def _request_context(request, found: EmergencyRequest) -> dict:
         allocation.place_shown = perms.can_see_allocated_place(
             request.user, allocation, allocation_screen=True
         )
+        # The door code only while the night is to come, to whoever may see the place and the code.
+        allocation.door_code_shown = (
+            allocation.place_shown
+            and allocation.night >= tonight
+            and offer_perms.can_see_door_code(request.user, allocation.unit.facility)
+        )
     facts = dict(Fact.choices)
     return {
         "req": found,
+        "req_label": _request_label(request.user, found),
         "units": units,
+        "place_groups": place_groups,
         "allocations": allocations,
         "facts": [facts.get(code, code) for code in found.facts],
         "unmet_form": UnmetForm(),
@@ -241,7 +333,9 @@ def request_detail(request, pk):
     context = _request_context(request, found)
     if request.htmx and request.GET.get("part") == "places":
         return render(request, "emergency/_places.html", context)
-    return render(request, "emergency/request.html", {**context, "crumbs": _crumbs((str(found), None))})
+    return render(
+        request, "emergency/request.html", {**context, "crumbs": _crumbs((context["req_label"], None))}
+    )
 
 
 @require_POST
@@ -254,7 +348,7 @@ def request_allocate(request, pk):
         status = 400
     else:
         try:
-            services.allocate(actor=request.user, request=found, unit=unit)
+            allocation = services.allocate(actor=request.user, request=found, unit=unit)
         except services.PlaceTaken as exc:
             errors.show(request, exc)
             status = 409
@@ -266,13 +360,24 @@ def request_allocate(request, pk):
             status = 400
         else:
             messages.success(request, _("Place attribuée : %(u)s.") % {"u": unit})
+            if found.caller_phone:
+                # The number was given for this: the address leaves at once, one click fewer.
+                try:
+                    services.allocation_send_sms(actor=request.user, allocation=allocation)
+                except (services.Conflict, ValidationError):
+                    messages.warning(request, _("Le SMS n'est pas parti : envoyez-le depuis la nuitée."))
+                else:
+                    messages.info(request, _("SMS avec l'adresse en cours d'envoi au numéro de l'appel."))
             if not request.htmx:
                 return redirect("emergency:request", pk=found.pk)
     if request.htmx:
         if status == 200:
-            # The whole page changes (the request is answered): reload it, message included.
-            response = HttpResponse()
-            response["HX-Redirect"] = reverse("emergency:request", args=[found.pk])
+            # The request is answered: its page changes in place (place, address, SMS, messages),
+            # without loading the page again.
+            found.refresh_from_db()
+            response = render(request, "emergency/_request_main.html", _request_context(request, found))
+            response["HX-Retarget"] = "#request-main"
+            response["HX-Reswap"] = "outerHTML show:window:top"
             return response
         # Place just taken (or refused): the message and the places list as they are now.
         found.refresh_from_db()
@@ -420,6 +525,11 @@ def _previous(first: date) -> str:
     return f"{first.year - 1}-12" if first.month == 1 else f"{first.year}-{first.month - 1:02d}"
 
 
+def figures_chart(label, unit, labels, values) -> dict:
+    """What static/js/observatory.js draws with Chart.js (the observatory's look), from json_script."""
+    return {"type": "bar", "label": str(label), "unit": str(unit), "labels": labels, "values": values}
+
+
 def dashboard(request):
     if not perms.can_view_dashboard(request.user):
         raise Http404
@@ -447,11 +557,25 @@ def dashboard(request):
         total_shown = figures.shown(total)
         tonight = figures.shown(figures.night_rows(territory_id, night, night)[0])
 
-    def height(value) -> int:
-        return round(180 * value / peak) if isinstance(value, int) else 0
+    def values(attribute: str) -> list:
+        # A hidden small cell (« < 5 ») is drawn as a gap; the table says why.
+        return [v if isinstance(v := getattr(n, attribute), int) else None for n in shown]
 
-    peak = max([n.requests for n in shown if isinstance(n.requests, int)] + [1])
+    labels = [date_format(n.night, "D j") for n in shown]
     reasons = dict(UnmetReason.choices)
+    reason_rows = [
+        (reasons.get(code, code), count) for code, count in sorted(total_shown.unmet_by_reason.items())
+    ]
+    charts = {
+        "requests": figures_chart(_("Demandes par nuit"), _("demandes"), labels, values("requests")),
+        "unmet": figures_chart(_("Demandes non pourvues par nuit"), _("demandes"), labels, values("unmet")),
+        "reasons": figures_chart(
+            _("Demandes non pourvues par motif"),
+            _("demandes"),
+            [str(label) for label, _count in reason_rows],
+            [count if isinstance(count, int) else None for _label, count in reason_rows],
+        ),
+    }
     return render(
         request,
         "emergency/dashboard.html",
@@ -459,27 +583,12 @@ def dashboard(request):
             "first": first,
             "last": last,
             "nights": shown,
-            "bars": [
-                {
-                    "night": n,
-                    "y_requests": 200 - height(n.requests),
-                    "h_requests": height(n.requests),
-                    "y_unmet": 200 - height(n.unmet),
-                    "h_unmet": height(n.unmet),
-                    "x": 40 + i * 22,
-                }
-                for i, n in enumerate(shown)
-            ],
-            "chart_width": 60 + 22 * len(nights),
-            "peak": peak,
+            "charts": charts,
             "total": total_shown,
             "tonight": tonight,
             "threshold": threshold,
             "free_places": sum(row["places"] for row in summary),
-            "reasons": [
-                (reasons.get(code, code), count)
-                for code, count in sorted(total_shown.unmet_by_reason.items())
-            ],
+            "reasons": reason_rows,
             "previous": "" if threshold else _previous(first),
             "next": f"{last.year + (last.month == 12)}-{last.month % 12 + 1:02d}"
             if last < night.replace(day=1) and not threshold

@@ -33,6 +33,12 @@ class FacilityIn(Schema):
     accepted_household: AcceptedHousehold = AcceptedHousehold.ANY
     pets_accepted: bool = False
     wheelchair_accessible: bool = False
+    couples_accepted: bool = False
+    street_address: str = Field("", max_length=200)
+    postcode: str = Field("", max_length=5)
+    phone: str = Field("", max_length=25)
+    door_code: str = Field("", max_length=20)
+    opening_hours: str = Field("", max_length=500)
 
 
 class FacilityOut(Schema):
@@ -53,6 +59,14 @@ class FacilityOut(Schema):
     pets_accepted: bool
     wheelchair_accessible: bool
     active: bool
+    couples_accepted: bool
+    street_address: str
+    postcode: str
+    phone: str
+    opening_hours: str
+    door_code: str | None = Field(
+        None, description="Null for whoever is neither staff of the facility nor of the 115."
+    )
 
 
 class FacilityPage(Schema):
@@ -103,7 +117,8 @@ class VacancyOut(Schema):
     declared_at: datetime
 
 
-def _facility_out(facility: Facility) -> dict:
+def _facility_out(facility: Facility, user=None) -> dict:
+    door_code = facility.door_code if user is not None and perms.can_see_door_code(user, facility) else None
     return {
         "id": facility.pk,
         "version": facility.version,
@@ -122,6 +137,12 @@ def _facility_out(facility: Facility) -> dict:
         "pets_accepted": facility.pets_accepted,
         "wheelchair_accessible": facility.wheelchair_accessible,
         "active": facility.active,
+        "couples_accepted": facility.couples_accepted,
+        "street_address": facility.street_address,
+        "postcode": facility.postcode,
+        "phone": facility.phone,
+        "opening_hours": facility.opening_hours,
+        "door_code": door_code,
     }
 
 
@@ -186,7 +207,7 @@ def create_facility(request, payload: FacilityIn):
             "pour cette organisation ou dans ce département.",
         )
     facility = services.facility_create(actor=request.user, organization=organization, **data)
-    return Status(201, _facility_out(facility))
+    return Status(201, _facility_out(facility, request.user))
 
 
 @router.get(
@@ -211,7 +232,7 @@ def list_facilities(
     if emergency is not None:
         facilities = (facilities.filter if emergency else facilities.exclude)(kind__in=EMERGENCY_KINDS)
     page, count = page_of(facilities, limit, offset)
-    return {"count": count, "results": [_facility_out(f) for f in page]}
+    return {"count": count, "results": [_facility_out(f, request.user) for f in page]}
 
 
 @router.post(

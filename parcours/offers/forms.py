@@ -8,7 +8,8 @@ from parcours.households.forms import DateInput
 from parcours.territories.models import Territory
 
 from .choices import AcceptedHousehold, AcceptedSex, FacilityKind, Typology
-from .models import FINESS_MESSAGE, SIRET_MESSAGE
+from .models import FINESS_MESSAGE, POSTCODE_MESSAGE, SIRET_MESSAGE
+from .phones import normalize_french_phone
 
 
 class OfferFilterForm(StyledFormMixin, forms.Form):
@@ -44,6 +45,42 @@ class FacilityForm(StyledFormMixin, forms.Form):
         help_text=_("Par exemple 93008 pour Bobigny."),
         error_messages={"invalid": _("Un code INSEE compte 5 caractères.")},
     )
+    street_address = forms.CharField(
+        label=_("Adresse (numéro et voie)"),
+        max_length=200,
+        required=False,
+        help_text=_("Envoyée par SMS à la personne à qui le 115 donne une place."),
+    )
+    postcode = forms.RegexField(
+        label=_("Code postal"),
+        regex=r"^[0-9]{5}$",
+        required=False,
+        max_length=5,
+        error_messages={"invalid": POSTCODE_MESSAGE},
+    )
+    phone = forms.CharField(
+        label=_("Téléphone de l'accueil"),
+        max_length=25,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        help_text=_("Un numéro français, par exemple 01 48 95 00 00."),
+    )
+    door_code = forms.CharField(
+        label=_("Code d'accès (digicode)"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        help_text=_(
+            "Visible seulement des équipes de la structure et du 115, et envoyé à la personne accueillie."
+        ),
+    )
+    opening_hours = forms.CharField(
+        label=_("Horaires d'ouverture et d'arrivée"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Par exemple « Arrivée de 18 h à 22 h, départ avant 9 h »."),
+    )
     finess = forms.RegexField(
         label=_("FINESS"), regex=r"^[0-9AB]{9}$", required=False, error_messages={"invalid": FINESS_MESSAGE}
     )
@@ -56,6 +93,7 @@ class FacilityForm(StyledFormMixin, forms.Form):
     accepted_household = forms.ChoiceField(
         label=_("Composition accueillie"), choices=AcceptedHousehold.choices
     )
+    couples_accepted = forms.BooleanField(label=_("Couples acceptés"), required=False)
     pets_accepted = forms.BooleanField(label=_("Animaux acceptés"), required=False)
     wheelchair_accessible = forms.BooleanField(label=_("Accessible en fauteuil roulant"), required=False)
     active = forms.BooleanField(label=_("En service"), required=False, initial=True)
@@ -63,6 +101,9 @@ class FacilityForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations
+
+    def clean_phone(self):
+        return normalize_french_phone(self.cleaned_data["phone"])
 
     def clean(self):
         data = super().clean()

@@ -1,5 +1,6 @@
 """The offer: facilities (structures) and their target public, units (places, dwellings), vacancies."""
 
+import contextlib
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,8 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from parcours.core.models import TimeStampedModel, VersionedModel
 
 from .choices import EMERGENCY_KINDS, AcceptedHousehold, AcceptedSex, FacilityKind, Typology, VacancyStatus
+from .phones import normalize_french_phone, validate_french_phone
 from .querysets import FacilityQuerySet, UnitQuerySet, VacancyQuerySet
 
+POSTCODE_MESSAGE = _("Un code postal compte exactement 5 chiffres.")
 SIRET_MESSAGE = _("Un numéro SIRET compte exactement 14 chiffres.")
 FINESS_MESSAGE = _("Un numéro FINESS compte 9 caractères (chiffres, A ou B).")
 
@@ -41,6 +44,22 @@ class Facility(TimeStampedModel, VersionedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Where to go and how to get in: texted to the person given a place (emergency services), shown
+    # on the 115 board. The door code is for the staff and the person allocated only (perms).
+    street_address = models.CharField(_("adresse"), max_length=200, blank=True)
+    postcode = models.CharField(
+        _("code postal"),
+        max_length=5,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]{5}$", POSTCODE_MESSAGE)],
+    )
+    phone = models.CharField(_("téléphone"), max_length=20, blank=True, validators=[validate_french_phone])
+    door_code = models.CharField(_("code d'accès"), max_length=20, blank=True)
+    opening_hours = models.TextField(
+        _("horaires d'ouverture et d'arrivée"),
+        blank=True,
+        max_length=500,
+    )
     finess = models.CharField(
         _("FINESS"), max_length=9, blank=True, validators=[RegexValidator(r"^[0-9AB]{9}$", FINESS_MESSAGE)]
     )
@@ -62,6 +81,7 @@ class Facility(TimeStampedModel, VersionedModel):
         choices=AcceptedHousehold.choices,
         default=AcceptedHousehold.ANY,
     )
+    couples_accepted = models.BooleanField(_("couples acceptés"), default=False)
     pets_accepted = models.BooleanField(_("animaux acceptés"), default=False)
     wheelchair_accessible = models.BooleanField(_("accessible en fauteuil roulant"), default=False)
     active = models.BooleanField(_("active"), default=True)
@@ -108,10 +128,42 @@ class Facility(TimeStampedModel, VersionedModel):
 
     def clean(self):
         super().clean()
+        with contextlib.suppress(ValidationError):  # else already reported by the field's validator
+            self.phone = normalize_french_phone(self.phone)
+        self.street_address = self.street_address.strip()
+        self.door_code = self.door_code.strip()
         if self.commune_id and self.territory_id and self.commune.territory_id != self.territory_id:
             raise ValidationError(
                 {"commune": _("Cette commune n'est pas dans le département de la structure.")}
             )
+
+    @property
+    def full_address(self) -> str:
+        """« 12 rue de la Gare, 93000 Bobigny », as much of it as is known."""
+        postcode = self.postcode
+        if not postcode and self.commune_id and self.commune.postal_codes:
+            postcode = self.commune.postal_codes[0]
+        town = " ".join(p for p in (postcode, self.commune.name if self.commune_id else "") if p)
+        return ", ".join(p for p in (self.street_address, town) if p)
+
+    @property
+    def public_badges(self) -> list[str]:
+        """Who the place takes, in words (the board's badges, never a colour alone)."""
+        badges = []
+        if self.accepted_household != AcceptedHousehold.FAMILY:
+            if self.accepted_sex in (AcceptedSex.ANY, AcceptedSex.FEMALE):
+                badges.append(_("Femmes"))
+            if self.accepted_sex in (AcceptedSex.ANY, AcceptedSex.MALE):
+                badges.append(_("Hommes"))
+        if self.accepted_household != AcceptedHousehold.SINGLE:
+            badges.append(_("Familles"))
+        if self.couples_accepted:
+            badges.append(_("Couples"))
+        if self.pets_accepted:
+            badges.append(_("Animaux"))
+        if self.wheelchair_accessible:
+            badges.append(_("Accès fauteuil roulant"))
+        return badges
 
     @property
     def emergency(self) -> bool:

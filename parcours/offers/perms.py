@@ -46,6 +46,21 @@ def can_manage_facility(user, facility) -> bool:
     return False
 
 
+def can_see_door_code(user, facility) -> bool:
+    """The door code lets one into the building at night: whoever manages the facility (above) and
+    the 115 call handlers of its département, who text it to the person given a place there
+    (emergency.services). Other members of the network read the facility without it."""
+    if can_manage_facility(user, facility):
+        return True
+    membership = active_membership(user)
+    return (
+        membership is not None
+        and membership.role == Role.CALL_HANDLER
+        and membership.organization.type == OrganizationType.SIAO_OPERATOR
+        and membership.organization.territory_id == facility.territory_id
+    )
+
+
 def can_create_facility(user, facility=None) -> bool:
     """Whoever would manage it (see `can_manage_facility`); without a facility, whether the role may
     create any at all (to show the button)."""

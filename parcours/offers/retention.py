@@ -24,6 +24,12 @@ register(
             "pets_accepted",
             "wheelchair_accessible",
             "active",
+            "couples_accepted",
+            "street_address",
+            "postcode",
+            "phone",
+            "door_code",
+            "opening_hours",
         )
     },
 )

@@ -49,6 +49,12 @@ FACILITY_FIELDS = {
     "pets_accepted",
     "wheelchair_accessible",
     "active",
+    "street_address",
+    "postcode",
+    "phone",
+    "door_code",
+    "opening_hours",
+    "couples_accepted",
 }
 
 

@@ -141,6 +141,7 @@ def facility_detail(request, pk):
             "units": units,
             "history": history,
             "can_manage": can_manage,
+            "door_code_shown": perms.can_see_door_code(request.user, facility),
             "places": sum(u.capacity for u in units if u.active),
             "open_count": sum(1 for u in units if u.open_vacancies),
             "crumbs": _crumbs((facility.name, None)),
@@ -163,6 +164,12 @@ def _facility_changes(data) -> dict:
         "accepted_household": data["accepted_household"],
         "pets_accepted": data["pets_accepted"],
         "wheelchair_accessible": data["wheelchair_accessible"],
+        "couples_accepted": data["couples_accepted"],
+        "street_address": data["street_address"],
+        "postcode": data["postcode"],
+        "phone": data["phone"],
+        "door_code": data["door_code"],
+        "opening_hours": data["opening_hours"],
     }
 
 

@@ -368,9 +368,9 @@ def test_place_just_taken_refreshes_the_places_with_htmx(net, login, client):
     body = response.content.decode()
     assert response.status_code == 200 and "HX-Redirect" not in response
     assert "vient d&#x27;être attribuée" in body
-    # The refreshed list no longer offers the unit taken.
-    assert f'name="unit" value="{unit.pk}"' not in body
-    assert f'name="unit" value="{net["singles"][1].pk}"' in body
+    # The refreshed list no longer offers the unit taken (the facility's other rooms are in its list).
+    assert f'value="{unit.pk}"' not in body
+    assert f'<option value="{net["singles"][1].pk}">' in body
 
 
 def test_search_in_the_call_page_reads_are_audited(net, login, client):
@@ -616,7 +616,7 @@ def test_the_referent_social_worker_sees_the_115_steps_without_a_link(net):
     assert steps[0].url == ""
 
 
-def test_allocation_with_htmx_reloads_the_page_with_its_message(net, login, client):
+def test_allocation_with_htmx_changes_the_page_in_place_with_its_message(net, login, client):
     req = _request(net)
     login(net["handler"])
     response = client.post(
@@ -624,8 +624,11 @@ def test_allocation_with_htmx_reloads_the_page_with_its_message(net, login, clie
         {"unit": net["singles"][0].pk},
         headers={"HX-Request": "true"},
     )
-    assert response["HX-Redirect"] == reverse("emergency:request", args=[req.pk])
-    assert "Place attribuée" in client.get(response["HX-Redirect"]).content.decode()
+    # No second page load: the request's part of the page is swapped, message and place included.
+    assert response["HX-Retarget"] == "#request-main" and "HX-Redirect" not in response
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="request-main"') and "<html" not in body
+    assert "Place attribuée" in body and 'data-status="allocated"' in body and "Chambre 1" in body
 
 
 def test_the_board_refreshes_itself_as_a_fragment(net, login, client):
