@@ -525,9 +525,17 @@ def _previous(first: date) -> str:
     return f"{first.year - 1}-12" if first.month == 1 else f"{first.year}-{first.month - 1:02d}"
 
 
-def figures_chart(label, unit, labels, values) -> dict:
-    """What static/js/observatory.js draws with Chart.js (the observatory's look), from json_script."""
-    return {"type": "bar", "label": str(label), "unit": str(unit), "labels": labels, "values": values}
+def figures_chart(label, unit, labels, values, *, horizontal=True) -> dict:
+    """What static/js/charts.js draws with Chart.js (the observatory's look), from json_script. Nights
+    read left to right (`horizontal=False`: upright bars); categories lie down to keep labels readable."""
+    return {
+        "type": "bar",
+        "label": str(label),
+        "unit": str(unit),
+        "labels": labels,
+        "values": values,
+        "horizontal": horizontal,
+    }
 
 
 def dashboard(request):
@@ -567,8 +575,12 @@ def dashboard(request):
         (reasons.get(code, code), count) for code, count in sorted(total_shown.unmet_by_reason.items())
     ]
     charts = {
-        "requests": figures_chart(_("Demandes par nuit"), _("demandes"), labels, values("requests")),
-        "unmet": figures_chart(_("Demandes non pourvues par nuit"), _("demandes"), labels, values("unmet")),
+        "requests": figures_chart(
+            _("Demandes par nuit"), _("demandes"), labels, values("requests"), horizontal=False
+        ),
+        "unmet": figures_chart(
+            _("Demandes non pourvues par nuit"), _("demandes"), labels, values("unmet"), horizontal=False
+        ),
         "reasons": figures_chart(
             _("Demandes non pourvues par motif"),
             _("demandes"),

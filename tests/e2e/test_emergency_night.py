@@ -11,8 +11,7 @@ from parcours.core import sms
 from parcours.emergency import services
 from parcours.emergency.nights import current_night
 from parcours.territories.models import Commune
-
-from ..factories import (
+from tests.factories import (
     MembershipFactory,
     OrganizationFactory,
     TerritoryFactory,

@@ -19,8 +19,7 @@ from parcours.offers.forms import FacilityForm
 from parcours.offers.models import Facility
 from parcours.offers.phones import normalize_french_phone
 from parcours.territories.models import Commune
-
-from .factories import (
+from tests.factories import (
     MembershipFactory,
     OrganizationFactory,
     TerritoryFactory,
