@@ -259,7 +259,7 @@ def commission_detail(request, pk, bound=None, status=200):
         return render(
             request,
             "orientation/commission_section.html",
-            {"commission": commission, "s": section, "summary": summary, "focus": True},
+            {"commission": commission, "s": section, "summary": summary, "focus_section": True},
         )
     shortlist = _Shortlist(request.user)
     sections = [
