@@ -210,7 +210,7 @@ def test_minutes_are_a_document_without_names(small_week, client, login):
     html = client.get(reverse("orientation:minutes", args=[small_week["commission"].pk])).content.decode()
     assert "Compte rendu de la commission d'orientation" in html
     assert f"Demande n° {line.request_id}" in html and "Pièce manquante" in html
-    assert "4 demandes inscrites, 1 décidée" in html
+    assert "4 demandes inscrites (1 décidée)" in html
     for r in small_week["submitted"]:
         for person in r.household.members:
             assert person.last_name not in html

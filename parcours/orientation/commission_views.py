@@ -163,6 +163,8 @@ def _prepare(request, commission, lines, *, bound=None, shortlist=None):
                 line=line, requests=_proposable_requests(user), prefix=f"l{line.pk}"
             )
             form.fields["reason"].widget.attrs["rows"] = 1
+            # No decision chosen in advance: « Enregistrer » on an untouched line records nothing.
+            form.fields["decision"].choices = [("", "—"), *form.fields["decision"].choices]
             if line.kind == LineKind.VACANCY:
                 if getattr(line, "held", False):
                     # A proposal is in progress on the vacancy (made elsewhere): no second one.
@@ -238,19 +240,20 @@ def _trace(request, sections):
     )
 
 
-def _counts_context(commission):
+def _counts_context(commission, user):
     counts = commissions.section_counts(commission)
     (r_total, r_decided), (v_total, v_decided) = counts[LineKind.REQUEST], counts[LineKind.VACANCY]
     return counts, {
         "requests": {"name": "requests", "total": r_total, "left": r_total - r_decided},
         "vacancies": {"name": "vacancies", "total": v_total, "left": v_total - v_decided},
         "undecided": r_total - r_decided + v_total - v_decided,
+        "answered": commissions.answered_proposals(commission, user).count(),
     }
 
 
 def commission_detail(request, pk, bound=None, status=200):
     commission = _get(request, pk)
-    counts, summary = _counts_context(commission)
+    counts, summary = _counts_context(commission, request.user)
     wanted = request.GET.get("section")
     if request.htmx and wanted in SECTIONS:
         # One section, its page changed: reloaded alone.
@@ -313,7 +316,7 @@ def _line_answer(request, commission, line_id, kind, *, bound=None, message="", 
     agenda), the section counts out of band and the message for the live region."""
     lines = list(_lines(commission, kind).filter(pk=line_id))
     rows = _prepare(request, commission, lines, bound=bound) if lines else []
-    _counts, summary = _counts_context(commission)
+    _counts, summary = _counts_context(commission, request.user)
     if rows:
         record_reads(
             actor=request.user, households=_households(rows), sections=["list"], purpose="orientation"
