@@ -61,6 +61,8 @@ def run(report):
         assert response.status_code == 200, (path, response.status_code)
         return response
 
+    # A yardstick on the same machine at the same moment: the sessions' list (one small query).
+    _timed(report, "yardstick: the sessions list page", lambda: get(reverse("orientation:commissions")))
     pages = {"requests": 5, "vacancies": 3, "answered": 1}
     for section, count in pages.items():
         turn = iter(range(10**6))

@@ -143,8 +143,16 @@ def _prepare(request, commission, lines, *, bound=None, shortlist=None):
     decision form while it is undecided and the session open: [(line, form)]."""
     user = request.user
     shortlist = shortlist or _Shortlist(user)
+    proposable = _proposable_requests(user)  # built once: each form only needs it to validate
+    # The line's URLs, reversed once per page rather than five times per line.
+    decide = reverse("orientation:line_decide", args=[commission.pk, 0]).replace("/0/", "/{}/")
+    remove = reverse("orientation:line_remove", args=[commission.pk, 0]).replace("/0/", "/{}/")
+    detail = reverse("orientation:detail", args=[0]).replace("/0/", "/{}/")
     rows = []
     for line in lines:
+        line.decide_url, line.remove_url = decide.format(line.pk), remove.format(line.pk)
+        if line.request_id:
+            line.request_url = detail.format(line.request_id)
         if line.kind == LineKind.REQUEST:
             household = line.request.household
             line.facts_shown = "vulnerability" in visibility.readable_fields(user, "request", household)
@@ -160,9 +168,10 @@ def _prepare(request, commission, lines, *, bound=None, shortlist=None):
         form = None
         if not line.decision and not commission.is_closed:
             form = (bound or {}).get(line.pk) or LineDecisionForm(
-                line=line, requests=_proposable_requests(user), prefix=f"l{line.pk}"
+                line=line,
+                requests=proposable if line.kind == LineKind.VACANCY else None,
+                prefix=f"l{line.pk}",
             )
-            form.fields["reason"].widget.attrs["rows"] = 1
             # No decision chosen in advance: « Enregistrer » on an untouched line records nothing.
             form.fields["decision"].choices = [("", "—"), *form.fields["decision"].choices]
             if line.kind == LineKind.VACANCY:
