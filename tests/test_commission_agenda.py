@@ -72,6 +72,22 @@ def test_each_section_of_a_realistic_week_in_bounded_queries(
         assert "12 propositions répondues depuis le" in html
 
 
+def test_decided_lines_cost_no_query_each(client, login, django_assert_max_num_queries):
+    week = commission_week(n_requests=20, n_vacancies=18, n_validated=20, n_answered=2)
+    login(week["coordinator"])
+    for n, line in enumerate(week["commission"].lines.order_by("kind", "position", "pk")):
+        if line.kind == LineKind.REQUEST:
+            _decide(client, week, line, HTMX, decision="postpone", reason="Pièce manquante")
+        elif n % 2:
+            _decide(client, week, line, HTMX, decision="propose", request=week["validated"][n % 20].pk)
+        else:
+            _decide(client, week, line, HTMX, decision="no_candidate", reason="Aucun ménage adapté")
+    for section in ("requests", "vacancies"):
+        with django_assert_max_num_queries(24):
+            page = client.get(_url(week, section=section), **HTMX)
+        assert page.status_code == 200 and "toutes décidées" in page.content.decode()
+
+
 def test_the_whole_agenda_page_stays_light(small_week, client, login, django_assert_max_num_queries):
     login(small_week["coordinator"])
     with django_assert_max_num_queries(40):

@@ -249,22 +249,23 @@ def _trace(request, sections):
     )
 
 
-def _counts_context(commission, user):
+def _counts_context(commission, user, *, answered=True):
     counts = commissions.section_counts(commission)
     (r_total, r_decided), (v_total, v_decided) = counts[LineKind.REQUEST], counts[LineKind.VACANCY]
     return counts, {
         "requests": {"name": "requests", "total": r_total, "left": r_total - r_decided},
         "vacancies": {"name": "vacancies", "total": v_total, "left": v_total - v_decided},
         "undecided": r_total - r_decided + v_total - v_decided,
-        "answered": commissions.answered_proposals(commission, user).count(),
+        "answered": commissions.answered_proposals(commission, user).count() if answered else None,
     }
 
 
 def commission_detail(request, pk, bound=None, status=200):
     commission = _get(request, pk)
-    counts, summary = _counts_context(commission, request.user)
     wanted = request.GET.get("section")
-    if request.htmx and wanted in SECTIONS:
+    alone = request.htmx and wanted in SECTIONS
+    counts, summary = _counts_context(commission, request.user, answered=not alone)
+    if alone:
         # One section, its page changed: reloaded alone.
         section = _section(request, commission, wanted, counts=counts)
         _trace(request, [section])
