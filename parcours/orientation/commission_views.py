@@ -439,7 +439,10 @@ def line_decide(request, pk, line_id):
             line.pk,
             line.kind,
             bound={line.pk: form},
-            error=conflict or _("La décision n'est pas enregistrée : corrigez la ligne."),
+            # What to fix is in the line itself (focused); a conflict also goes above the agenda,
+            # since the line may come back decided by someone else, without its form.
+            message=_("La décision n'est pas enregistrée : corrigez la ligne."),
+            error=conflict,
         )
     request.GET = request.GET.copy()
     request.GET[_section_name(line.kind)] = str(_page_of(line))
