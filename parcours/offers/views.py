@@ -123,7 +123,14 @@ def facility_detail(request, pk):
     facility = _get_facility(request, pk)
     units = list(
         facility.units.order_by("label", "pk").prefetch_related(
-            Prefetch("vacancies", queryset=Vacancy.objects.open(), to_attr="open_vacancies")
+            Prefetch(
+                "vacancies",
+                # A vacancy with a proposal in progress is not offered for a second one.
+                queryset=Vacancy.objects.open().annotate(
+                    in_progress=Exists(Vacancy.objects.with_proposal_in_progress().filter(pk=OuterRef("pk")))
+                ),
+                to_attr="open_vacancies",
+            )
         )
     )
     history = list(

@@ -292,3 +292,122 @@ def commission_close(*, actor, commission: Commission, version: int) -> Commissi
     if messages:
         send_mass_mail(messages)
     return locked
+
+
+# Read side: what the agenda's sections and the minutes' document show -------------------------
+
+
+def section_counts(commission: Commission) -> dict[str, tuple[int, int]]:
+    """Per kind of line: (lines on the agenda, lines decided), in one query."""
+    from django.db.models import Count, Q
+
+    counts = {LineKind.REQUEST: (0, 0), LineKind.VACANCY: (0, 0)}
+    for row in (
+        commission.lines.order_by()
+        .values("kind")
+        .annotate(total=Count("pk"), decided=Count("pk", filter=~Q(decision="")))
+    ):
+        counts[row["kind"]] = (row["total"], row["decided"])
+    return counts
+
+
+def candidate_counts(commission: Commission) -> tuple[int, int]:
+    """How many requests and vacancies `agenda_prepare` would add (two COUNT queries)."""
+    requests, vacancies = agenda_candidates(commission)
+    return requests.count(), vacancies.count()
+
+
+ANSWERED_STATUSES = ("accepted", "refused", "admitted", "exited")
+ANSWERED_LOOKBACK = dt.timedelta(days=31)
+
+
+def answered_since(commission: Commission) -> dt.date:
+    """Answers the session reviews: those since the département's previous session (a month back
+    for the first one)."""
+    previous = (
+        Commission.objects.filter(territory_id=commission.territory_id, held_on__lt=commission.held_on)
+        .order_by("-held_on")
+        .values_list("held_on", flat=True)
+        .first()
+    )
+    return previous or (commission.held_on - ANSWERED_LOOKBACK)
+
+
+def answered_proposals(commission: Commission, user):
+    """Proposals on the département's households answered (accepted or refused, then maybe admitted
+    or exited) since the previous session and up to this one: the commission hears how its
+    proposals were received, and a refusal sends the vacancy and the household back to it."""
+    since = answered_since(commission)
+    until = commission.closed_at or timezone.now()
+    return (
+        Proposal.objects.visible_to(user)
+        .filter(
+            request__household__territory_id=commission.territory_id,
+            status__in=ANSWERED_STATUSES,
+            answered_at__date__gte=since,
+            answered_at__lte=until,
+        )
+        .select_related("request__household", "vacancy__unit__facility", "refusal_reason")
+        .prefetch_related("request__household__people")
+        .order_by("-answered_at", "-pk")
+    )
+
+
+def household_summary(household) -> str:
+    """« 2 adultes, 1 enfant »: the composition without names nor sexes, for the minutes."""
+    from django.utils.translation import ngettext
+
+    adults = children = 0
+    for person in household.members:
+        age = person.age
+        if age is not None and age < 18:
+            children += 1
+        else:
+            adults += 1
+    text = ngettext("%(n)d adulte", "%(n)d adultes", adults) % {"n": adults}
+    if children:
+        text += ", " + ngettext("%(n)d enfant", "%(n)d enfants", children) % {"n": children}
+    return text
+
+
+def minutes_rows(commission: Commission) -> tuple[list[dict], list[dict]]:
+    """The minutes as a document: one row per request and per vacancy, numbers and compositions,
+    never names (the minutes circulate among the commission's members, partners included, who may
+    not read the households' identity). A protected household is not tied to the place."""
+    lines = list(
+        commission.lines.select_related(
+            "request__household",
+            "vacancy__unit__facility",
+            "proposal__request__household",
+        )
+        .prefetch_related("request__household__people", "proposal__request__household__people")
+        .order_by("kind", "position", "pk")
+    )
+    requests, vacancies = [], []
+    for line in lines:
+        decision = D(line.decision).label if line.decision else _("non examinée")
+        if line.kind == LineKind.REQUEST:
+            requests.append(
+                {
+                    "number": line.request_id,
+                    "composition": household_summary(line.request.household),
+                    "decision": decision,
+                    "decided": bool(line.decision),
+                    "reason": line.reason,
+                }
+            )
+            continue
+        made = line.made_proposal
+        vacancies.append(
+            {
+                "facility": line.vacancy.unit.facility.name,
+                "unit": line.vacancy.unit.label,
+                "decision": decision,
+                "decided": bool(line.decision),
+                "reason": line.reason,
+                "protected": made is not None and made.request.household.protected,
+                "request_number": made.request_id if made is not None else None,
+                "composition": household_summary(made.request.household) if made is not None else "",
+            }
+        )
+    return requests, vacancies

@@ -19,6 +19,7 @@ from parcours.core import errors
 from parcours.core.forms import add_validation_errors
 from parcours.households import perms as household_perms
 from parcours.households import visibility
+from parcours.households.display import household_label
 from parcours.households.services import record_read
 from parcours.offers.models import Vacancy
 
@@ -244,7 +245,22 @@ def propose(request, vacancy_id):
     if membership is None or membership.role != Role.SIAO_COORDINATOR:
         raise Http404
     vacancy = get_object_or_404(Vacancy.objects.open().select_related("unit__facility"), pk=vacancy_id)
-    form = ProposeForm(request.POST or None, requests=_proposable_requests(request.user))
+    # A vacancy has one proposal in progress at most: while it waits, « Proposer » is not offered.
+    in_progress = Proposal.objects.linking().filter(vacancy=vacancy).exists()
+    form = ProposeForm(
+        request.POST or None,
+        requests=_proposable_requests(request.user).prefetch_related("household__people"),
+    )
+    form.fields["request"].label_from_instance = lambda r: household_label(request.user, r.household).text
+    if in_progress:
+        if request.method == "POST":
+            messages.error(request, _("Cette vacance fait déjà l'objet d'une proposition en cours."))
+        return render(
+            request,
+            "orientation/propose.html",
+            {"vacancy": vacancy, "in_progress": True, "crumbs": _crumbs((_("Proposer un ménage"), None))},
+            status=409 if request.method == "POST" else 200,
+        )
     if request.method == "POST" and form.is_valid():
         try:
             created = proposals.proposal_create(

@@ -17,6 +17,7 @@ from .accounts import (
     as_member,
     confirmed_totp,
 )
+from .commission import commission_week
 from .emergency import EmergencyRequestFactory, NightAllocationFactory, UnmetDemandFactory
 from .households import ConsentFactory, HouseholdFactory, PersonFactory, make_household
 from .offers import (
@@ -30,6 +31,7 @@ from .orientation import InsertionRequestFactory, ProposalFactory
 from .support import MeasureKindFactory, SupportMeasureFactory
 
 __all__ = [
+    "commission_week",
     "ORGANIZATION_TYPE_FOR_ROLE",
     "PASSWORD",
     "ConsentFactory",
