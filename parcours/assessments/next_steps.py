@@ -11,9 +11,14 @@ from django.utils.translation import gettext as _
 
 @dataclass(frozen=True)
 class NextStep:
+    """`primary`: the usual way on, also offered on the form itself as « Enregistrer et … » (`then`
+    names it in the POST; the URL is always recomputed on the server)."""
+
     label: str
     url: str
     primary: bool = False
+    then: str = ""
+    then_label: str = ""
 
 
 # Each provider takes (user, household) and returns the steps it offers (an empty list when the

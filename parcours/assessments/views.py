@@ -261,6 +261,10 @@ def create(request, household_id, perspective):
                     request,
                     _("La version %(n)s de l'évaluation est enregistrée.") % {"n": assessment.number},
                 )
+                then = request.POST.get("then")
+                for step in next_steps(request.user, household):
+                    if then and step.then == then:
+                        return redirect(step.url)
                 return redirect("assessments:detail", household_id=household.pk, pk=assessment.pk)
         if form.errors:
             status = 400
@@ -288,6 +292,7 @@ def create(request, household_id, perspective):
             "answered": answered,
             "total": total,
             "open_sections": _open_sections(blocks),
+            "then_steps": [step for step in next_steps(request.user, household) if step.then],
             "autosave_ms": getattr(settings, "PARCOURS_AUTOSAVE_SECONDS", AUTOSAVE_SECONDS) * 1000,
             "perspective": perspective,
             "perspective_label": label,

@@ -43,6 +43,8 @@ def insertion_request_step(user, household):
             _("Faire une demande d'insertion"),
             reverse("orientation:create", args=[household.pk]),
             primary=True,
+            then="insertion_request",
+            then_label=_("Enregistrer et faire une demande d'insertion"),
         )
     ]
 
