@@ -84,13 +84,28 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
-  // The version saved deletes the draft: no save may follow it.
-  form.addEventListener("submit", () => {
+  // The version saved deletes the draft: no save may follow it, and one under way ends first (else
+  // it could bring the draft back after the version is saved).
+  let inflight = null;
+  form.addEventListener("submit", (event) => {
     stopped = true;
+    if (inflight) {
+      event.preventDefault();
+      const submitter = event.submitter;
+      inflight.finally(() => {
+        inflight = null;
+        form.requestSubmit(submitter);
+      });
+    }
   });
 
-  const save = async (keepalive) => {
+  const save = (keepalive) => {
     if (!dirty || saving || stopped) return;
+    inflight = send(keepalive).finally(() => {
+      inflight = null;
+    });
+  };
+  const send = async (keepalive) => {
     saving = true;
     dirty = false;
     try {
