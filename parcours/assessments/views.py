@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from parcours.core.errors import DomainError
 from parcours.core.versioning import StaleVersionError
+from parcours.households.display import household_label
 from parcours.households.models import Household, Person
 from parcours.households.services import record_read
 from parcours.territories.models import Territory
@@ -51,10 +52,15 @@ def _name(household: Household) -> str:
     return f"{head.first_name} {head.last_name}" if head else str(household)
 
 
-def _crumbs(household: Household, *more):
+def _label(request, household: Household) -> str:
+    """The household as this user may read it (households.display): « Awa D. · F + 2 enfants »."""
+    return household_label(request.user, household).text
+
+
+def _crumbs(request, household: Household, *more):
     return [
         (_("Ménages"), reverse("households:list")),
-        (_name(household), reverse("households:detail", kwargs={"pk": household.pk})),
+        (_label(request, household), reverse("households:detail", kwargs={"pk": household.pk})),
         *more,
     ]
 
@@ -180,7 +186,7 @@ def index(request, household_id):
         "assessments/index.html",
         {
             "household": household,
-            "name": _name(household),
+            "name": _label(request, household),
             "grid": grid,
             "perspectives": perspectives,
             "rows": _rows(grid, [p["latest"] for p in perspectives]),
@@ -189,7 +195,7 @@ def index(request, household_id):
                 (a.pk, _version_label(a))
                 for a in sorted(versions, key=lambda a: (Perspective.values.index(a.perspective), -a.number))
             ],
-            "crumbs": _crumbs(household, (_("Évaluation partagée"), None)),
+            "crumbs": _crumbs(request, household, (_("Évaluation partagée"), None)),
         },
     )
 
@@ -286,7 +292,7 @@ def create(request, household_id, perspective):
         "assessments/form.html",
         {
             "household": household,
-            "name": _name(household),
+            "name": _label(request, household),
             "form": form,
             "blocks": blocks,
             "answered": answered,
@@ -304,7 +310,7 @@ def create(request, household_id, perspective):
             "draft_outdated": draft is not None
             and draft.based_on != (latest.number if latest else 0)
             and request.method != "POST",
-            "crumbs": _crumbs(household, _index_crumb(household), (_("Nouvelle évaluation"), None)),
+            "crumbs": _crumbs(request, household, _index_crumb(household), (_("Nouvelle évaluation"), None)),
         },
         status=status,
     )
@@ -378,14 +384,16 @@ def detail(request, household_id, pk):
         "assessments/detail.html",
         {
             "household": household,
-            "name": _name(household),
+            "name": _label(request, household),
             "assessment": assessment,
             "rows": _rows(grid, [assessment]),
             "section_values": _section_values(grid, assessment),
             "previous_pk": numbers.get(assessment.number - 1),
             "next_steps": next_steps(request.user, household),
             "next_pk": numbers.get(assessment.number + 1),
-            "crumbs": _crumbs(household, _index_crumb(household), (_version_label(assessment), None)),
+            "crumbs": _crumbs(
+                request, household, _index_crumb(household), (_version_label(assessment), None)
+            ),
         },
     )
 
@@ -415,12 +423,12 @@ def compare(request, household_id):
         "assessments/compare.html",
         {
             "household": household,
-            "name": _name(household),
+            "name": _label(request, household),
             "diff": diff,
             "rows": rows,
             "older_label": _version_label(older),
             "newer_label": _version_label(newer),
-            "crumbs": _crumbs(household, _index_crumb(household), (_("Comparaison"), None)),
+            "crumbs": _crumbs(request, household, _index_crumb(household), (_("Comparaison"), None)),
         },
     )
 
@@ -455,5 +463,8 @@ def liaison(request, household_id):
     return render(
         request,
         "assessments/liaison.html",
-        {**data, "crumbs": _crumbs(household, _index_crumb(household), (_("Fiche de liaison"), None))},
+        {
+            **data,
+            "crumbs": _crumbs(request, household, _index_crumb(household), (_("Fiche de liaison"), None)),
+        },
     )
