@@ -154,23 +154,54 @@ class AssessmentForm(forms.Form):
         style_widgets(self)
 
     def layout(self) -> list[dict]:
-        """Sections with their bound fields, in the grid's order, for the template."""
-        return [
-            {
-                "section": section,
-                "fields": [self[name] for name in section_fields],
-                "items": [
-                    {
-                        "item": entry["item"],
-                        "level": self[entry["level"]] if entry["level"] else None,
-                        "values": [self[name] for name in entry["values"]],
-                        "comment": self[entry["comment"]],
-                    }
-                    for entry in items
-                ],
-            }
-            for section, section_fields, items in self._layout
-        ]
+        """Sections with their bound fields, in the grid's order, for the template; each item says
+        whether it is answered, each section how many of its items are (the sommaire's counts)."""
+        blocks = []
+        for section, section_fields, items in self._layout:
+            entries = [
+                {
+                    "item": entry["item"],
+                    "level": self[entry["level"]] if entry["level"] else None,
+                    "values": [self[name] for name in entry["values"]],
+                    "comment": self[entry["comment"]],
+                    "answered": self._answered(entry),
+                }
+                for entry in items
+            ]
+            blocks.append(
+                {
+                    "section": section,
+                    "fields": [self[name] for name in section_fields],
+                    "items": entries,
+                    "answered": sum(e["answered"] for e in entries),
+                    "total": len(entries),
+                    "has_errors": any(self[name].errors for name in self._names(section_fields, items)),
+                }
+            )
+        return blocks
+
+    def progress(self, blocks=None) -> tuple[int, int]:
+        """(items answered, items of the grid): « 12 / 20 éléments renseignés »."""
+        blocks = self.layout() if blocks is None else blocks
+        return sum(b["answered"] for b in blocks), sum(b["total"] for b in blocks)
+
+    def draft_field_names(self) -> set[str]:
+        """The fields a draft keeps: all but `based_on`, which the draft holds apart."""
+        return set(self.fields) - {"based_on"}
+
+    @staticmethod
+    def _names(section_fields, items) -> list[str]:
+        names = list(section_fields)
+        for entry in items:
+            names += [n for n in (entry["level"], entry["comment"], *entry["values"]) if n]
+        return names
+
+    def _answered(self, entry) -> bool:
+        """An item is answered when a level other than « Non évalué » is chosen, or anything written:
+        a comment or one of its values (static/js/assessment.js counts the same way)."""
+        if entry["level"] and self[entry["level"]].value() not in (None, "", Level.NOT_ASSESSED):
+            return True
+        return any(str(self[name].value() or "").strip() for name in (entry["comment"], *entry["values"]))
 
     def service_arguments(self) -> dict:
         """The cleaned data in the shape `assessment_save` takes."""

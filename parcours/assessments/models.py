@@ -11,6 +11,7 @@ from .levels import Level
 __all__ = [
     "Assessment",
     "AssessmentAnswer",
+    "AssessmentDraft",
     "AssessmentGrid",
     "FieldType",
     "GridItem",
@@ -234,3 +235,52 @@ class AssessmentAnswer(models.Model):
         if not self._state.adding:
             raise ImmutableRowError("An answer is never edited: save a new version of the assessment.")
         super().save(*args, **kwargs)
+
+
+class AssessmentDraftQuerySet(models.QuerySet):
+    def of(self, user, household, perspective: str):
+        """The user's own draft of this perspective for this household (a draft is its author's alone)."""
+        return self.filter(household=household, perspective=perspective, author=user)
+
+
+class AssessmentDraft(models.Model):
+    """A new version being typed, saved automatically on the server while the worker types (never in
+    the browser: shared computers). Its author's alone: no one else reads it, no partner sees it, the
+    fiche de liaison and the API ignore it. Saving the version deletes it. `version` detects two tabs
+    writing over each other (core.versioning); `based_on` is the number of the version the author read
+    when starting, checked again when the version is saved."""
+
+    household = models.ForeignKey(
+        "households.Household", on_delete=models.CASCADE, related_name="+", verbose_name=_("ménage")
+    )
+    perspective = models.CharField(_("point de vue"), max_length=10, choices=Perspective.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("auteur·rice")
+    )
+    grid = models.ForeignKey(
+        AssessmentGrid, on_delete=models.PROTECT, related_name="+", verbose_name=_("trame")
+    )
+    based_on = models.PositiveIntegerField(_("version lue"), default=0)
+    # The form's fields as typed, by field name ("level_1_1", "comment_1_1"…): strings, unchecked.
+    data = models.JSONField(_("saisie"), default=dict, blank=True)
+    version = models.PositiveIntegerField(_("version du brouillon"), default=1)
+    created_at = models.DateTimeField(_("commencé le"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("enregistré le"), auto_now=True)
+
+    objects = AssessmentDraftQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("brouillon d'évaluation")
+        verbose_name_plural = _("brouillons d'évaluation")
+        ordering = ["-updated_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "perspective", "author"], name="assessment_draft_one_per_author"
+            ),
+            models.CheckConstraint(
+                condition=Q(perspective__in=Perspective.values), name="assessment_draft_known_perspective"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_perspective_display()} — brouillon"

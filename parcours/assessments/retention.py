@@ -2,7 +2,15 @@
 
 from parcours.core.retention import Custom, Erase, Keep, contact_source, register
 
-from .models import Assessment, AssessmentAnswer, AssessmentGrid, FieldType, GridItem, GridSection
+from .models import (
+    Assessment,
+    AssessmentAnswer,
+    AssessmentDraft,
+    AssessmentGrid,
+    FieldType,
+    GridItem,
+    GridSection,
+)
 
 # Structured answers whose type can carry a name, an address or a date of the person's life.
 WRITTEN = frozenset({FieldType.TEXT, FieldType.DATE})
@@ -72,6 +80,20 @@ register(
         "level": Keep("niveau codé"),
     },
     not_personal={"rattachements": ("assessment", "item")},
+)
+
+
+def _delete_drafts(drafts, name):
+    drafts.delete()
+
+
+# A draft of an anonymised household will never be finished: it goes, whole (what was typed is free
+# text). A draft is no contact with the household: it does not keep the file alive.
+register(
+    AssessmentDraft,
+    household="household",
+    personal={"data": Custom(_delete_drafts, "brouillon supprimé")},
+    not_personal={"rattachements": ("household", "perspective", "author", "grid", "based_on")},
 )
 
 # What counts as a contact with the household.

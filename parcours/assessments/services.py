@@ -7,18 +7,22 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from parcours.accounts.perms import active_membership
 from parcours.core import audit
-from parcours.core.versioning import StaleVersionError
+from parcours.core.errors import Conflict, Invalid
+from parcours.core.versioning import StaleVersionError, save_versioned
 from parcours.households.models import Household
 from parcours.territories.models import Territory
 
+from .audit_actions import AssessmentAction
 from .models import (
     Assessment,
     AssessmentAnswer,
+    AssessmentDraft,
     AssessmentGrid,
     FieldType,
     GridItem,
@@ -59,12 +63,14 @@ def assessment_save(
     recommendations: str = "",
     section_answers: Mapping | None = None,
     based_on: int | None = None,
+    close_draft: bool = False,
 ) -> Assessment:
     """Record a new version of one perspective's assessment; the previous versions stay as they were.
 
     `answers` are {"item": code, "level": code, "comment": text, "values": {field: value}} against
     the grid in force; an item left out is not assessed in this version. `based_on` is the number of
     the version the author read (0 for none): if another version was saved since, StaleVersionError.
+    `close_draft`: the author's draft of this perspective is deleted with the version saved (the form).
     """
     if perspective not in Perspective.values:
         raise ValidationError(
@@ -121,11 +127,95 @@ def assessment_save(
     )
     audit.record_write(
         actor=actor,
-        action="assessments.assessment.create",
+        action=AssessmentAction.ASSESSMENT_CREATE,
         obj=household,
         fields=_changed_fields(previous, clean_answers, recommendations, clean_sections),
     )
+    if close_draft:
+        AssessmentDraft.objects.of(actor, household, perspective).delete()
     return assessment
+
+
+# -- Drafts: the version being typed, saved automatically on the server -------------------------------
+
+DRAFT_MAX_CHARS = 200_000
+
+
+class DraftClosed(Conflict):
+    """The draft this tab was writing to is gone: its version was saved (or it was discarded) meanwhile."""
+
+    code = "draft_closed"
+    default_message = gettext_lazy(
+        "Ce brouillon n'existe plus : la version a été enregistrée ou le brouillon abandonné entre-temps "
+        "(dans un autre onglet ?). Rechargez la page avant de continuer."
+    )
+
+
+def draft_save(
+    *,
+    actor,
+    household: Household,
+    perspective: str,
+    grid: AssessmentGrid,
+    based_on: int,
+    data: Mapping,
+    expected_version: int,
+) -> AssessmentDraft:
+    """Create or update the actor's draft of one perspective. `expected_version` is the draft version
+    the tab last saved (0: it has none yet); a draft saved since from elsewhere (another tab) is never
+    overwritten (StaleVersion), nor is one closed meanwhile recreated (DraftClosed). The caller checks
+    that the actor may write this perspective; `data` holds the form's fields (strings), unchecked:
+    they are checked when the version is saved."""
+    clean = {str(k): str(v) for k, v in data.items() if isinstance(v, str)}
+    if sum(len(k) + len(v) for k, v in clean.items()) > DRAFT_MAX_CHARS:
+        raise Invalid(
+            _("Le brouillon est trop long pour être enregistré (%(n)s caractères au plus).")
+            % {"n": DRAFT_MAX_CHARS}
+        )
+    with transaction.atomic():
+        draft = AssessmentDraft.objects.of(actor, household, perspective).select_for_update().first()
+        if draft is None:
+            if expected_version != 0:
+                raise DraftClosed()
+            try:
+                with transaction.atomic():
+                    draft = AssessmentDraft.objects.create(
+                        household=household,
+                        perspective=perspective,
+                        author=actor,
+                        grid=grid,
+                        based_on=based_on,
+                        data=clean,
+                    )
+            except IntegrityError:
+                raise StaleVersionError(1) from None
+            changed = sorted(k for k, v in clean.items() if v)
+        else:
+            if draft.version != expected_version:
+                raise StaleVersionError(draft.version, _draft_stale_message(draft))
+            changed = sorted(k for k in clean.keys() | draft.data.keys() if clean.get(k) != draft.data.get(k))
+            draft.data, draft.grid = clean, grid
+            save_versioned(draft, expected_version=expected_version, fields=["data", "grid"])
+        # Field names only, never what was typed (the audit trail holds no personal data).
+        audit.record_write(actor=actor, action=AssessmentAction.DRAFT_SAVE, obj=household, fields=changed)
+    return draft
+
+
+def _draft_stale_message(draft: AssessmentDraft) -> str:
+    return _(
+        "Ce brouillon a été enregistré depuis un autre onglet ou un autre poste (version %(v)s) : "
+        "la saisie de cet onglet n'y est plus enregistrée. Rechargez la page pour reprendre le brouillon."
+    ) % {"v": draft.version}
+
+
+def draft_discard(*, actor, household: Household, perspective: str) -> bool:
+    """Delete the actor's draft of this perspective (« Abandonner le brouillon »); False if none."""
+    deleted, _rows = AssessmentDraft.objects.of(actor, household, perspective).delete()
+    if deleted:
+        audit.record_write(
+            actor=actor, action=AssessmentAction.DRAFT_DISCARD, obj=household, fields=["draft"]
+        )
+    return bool(deleted)
 
 
 def _error(errors: dict, key: str, message: str) -> None:

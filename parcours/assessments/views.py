@@ -3,27 +3,35 @@
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from parcours.core.errors import DomainError
 from parcours.core.versioning import StaleVersionError
+from parcours.households.display import household_label
 from parcours.households.models import Household, Person
 from parcours.households.services import record_read
 from parcours.territories.models import Territory
 
 from . import perms, services
 from .forms import AssessmentForm
-from .models import Assessment, AssessmentGrid, FieldType, Level, Perspective
+from .models import Assessment, AssessmentDraft, AssessmentGrid, FieldType, Level, Perspective
+from .next_steps import next_steps
 
 READ_SECTIONS = ["assessment"]
 # The fiche de liaison is the shared sheet (design §5): identity, composition, resources summary,
 # assessment and recommendations; never identifiers, whereabouts or consent details.
 LIAISON_SECTIONS = ["identity", "composition", "resources_summary", "assessment"]
+# How often the form saves its draft while something changed (and whenever the tab is hidden).
+AUTOSAVE_SECONDS = 15
 
 
 def _household(request, household_id: int) -> Household:
@@ -44,10 +52,15 @@ def _name(household: Household) -> str:
     return f"{head.first_name} {head.last_name}" if head else str(household)
 
 
-def _crumbs(household: Household, *more):
+def _label(request, household: Household) -> str:
+    """The household as this user may read it (households.display): « Awa D. · F + 2 enfants »."""
+    return household_label(request.user, household).text
+
+
+def _crumbs(request, household: Household, *more):
     return [
         (_("Ménages"), reverse("households:list")),
-        (_name(household), reverse("households:detail", kwargs={"pk": household.pk})),
+        (_label(request, household), reverse("households:detail", kwargs={"pk": household.pk})),
         *more,
     ]
 
@@ -160,12 +173,20 @@ def index(request, household_id):
         for code, label in Perspective.choices
     ]
     writable = perms.writable_perspectives(request.user, household)
+    drafts = {
+        d.perspective: d
+        for d in AssessmentDraft.objects.filter(
+            household=household, author=request.user, perspective__in=writable
+        )
+    }
+    for perspective in perspectives:
+        perspective["draft"] = drafts.get(perspective["code"])
     return render(
         request,
         "assessments/index.html",
         {
             "household": household,
-            "name": _name(household),
+            "name": _label(request, household),
             "grid": grid,
             "perspectives": perspectives,
             "rows": _rows(grid, [p["latest"] for p in perspectives]),
@@ -174,17 +195,32 @@ def index(request, household_id):
                 (a.pk, _version_label(a))
                 for a in sorted(versions, key=lambda a: (Perspective.values.index(a.perspective), -a.number))
             ],
-            "crumbs": _crumbs(household, (_("Évaluation partagée"), None)),
+            "crumbs": _crumbs(request, household, (_("Évaluation partagée"), None)),
         },
     )
 
 
-def create(request, household_id, perspective):
+def _writable(request, household_id, perspective) -> Household:
     household = _household(request, household_id)
     if perspective not in Perspective.values:
         raise Http404
     if not perms.can_write_assessment(request.user, household, perspective):
         raise PermissionDenied
+    return household
+
+
+def _open_sections(blocks) -> set[str]:
+    """The sections shown open: those with an error, else the first not complete (a resumed draft
+    opens where the worker stopped), else the first."""
+    with_errors = {b["section"].code for b in blocks if b["has_errors"]}
+    if with_errors:
+        return with_errors
+    incomplete = [b["section"].code for b in blocks if b["answered"] < b["total"]]
+    return {incomplete[0]} if incomplete else {blocks[0]["section"].code} if blocks else set()
+
+
+def create(request, household_id, perspective):
+    household = _writable(request, household_id, perspective)
     grid = _grid()
     latest = (
         Assessment.objects.with_answers()
@@ -192,9 +228,16 @@ def create(request, household_id, perspective):
         .order_by("-number")
         .first()
     )
+    draft = AssessmentDraft.objects.of(request.user, household, perspective).first()
     territories = Territory.objects.order_by("code")
     form_kwargs = {"grid": grid, "territories": territories, "latest": latest}
-    form = AssessmentForm(request.POST or None, **form_kwargs)
+    if request.method == "POST":
+        form = AssessmentForm(request.POST, **form_kwargs)
+    elif draft is not None:
+        # Resume the draft: what was typed, based on the version read when it was started.
+        form = AssessmentForm(initial={**draft.data, "based_on": draft.based_on}, **form_kwargs)
+    else:
+        form = AssessmentForm(**form_kwargs)
     conflict = None
     status = 200
     if request.method == "POST":
@@ -204,6 +247,7 @@ def create(request, household_id, perspective):
                     actor=request.user,
                     household=household,
                     perspective=perspective,
+                    close_draft=True,
                     **form.service_arguments(),
                 )
             except StaleVersionError as exc:
@@ -219,6 +263,14 @@ def create(request, household_id, perspective):
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
+                messages.success(
+                    request,
+                    _("La version %(n)s de l'évaluation est enregistrée.") % {"n": assessment.number},
+                )
+                then = request.POST.get("then")
+                for step in next_steps(request.user, household):
+                    if then and step.then == then:
+                        return redirect(step.url)
                 return redirect("assessments:detail", household_id=household.pk, pk=assessment.pk)
         if form.errors:
             status = 400
@@ -226,21 +278,93 @@ def create(request, household_id, perspective):
     shown = READ_SECTIONS if latest is not None or conflict is not None else ["identity"]
     record_read(actor=request.user, household=household, sections=shown, purpose="assessment")
     label = Perspective(perspective).label
+    blocks = form.layout()
+    for block, following in zip(blocks, [*blocks[1:], None], strict=True):
+        block["next"] = following["section"] if following else None
+    answered, total = form.progress(blocks)
+    if request.method == "POST":
+        draft_version = request.POST.get("draft_version", "0")
+        draft_version = draft_version if draft_version.isdigit() else "0"
+    else:
+        draft_version = str(draft.version) if draft else "0"
     return render(
         request,
         "assessments/form.html",
         {
             "household": household,
-            "name": _name(household),
+            "name": _label(request, household),
             "form": form,
+            "blocks": blocks,
+            "answered": answered,
+            "total": total,
+            "open_sections": _open_sections(blocks),
+            "then_steps": [step for step in next_steps(request.user, household) if step.then],
+            "autosave_ms": getattr(settings, "PARCOURS_AUTOSAVE_SECONDS", AUTOSAVE_SECONDS) * 1000,
             "perspective": perspective,
             "perspective_label": label,
             "latest": latest,
             "conflict": conflict,
-            "crumbs": _crumbs(household, _index_crumb(household), (_("Nouvelle évaluation"), None)),
+            "draft": draft,
+            "draft_version": draft_version,
+            # The draft was started on a version that is no longer the latest: say it before saving.
+            "draft_outdated": draft is not None
+            and draft.based_on != (latest.number if latest else 0)
+            and request.method != "POST",
+            "crumbs": _crumbs(request, household, _index_crumb(household), (_("Nouvelle évaluation"), None)),
         },
         status=status,
     )
+
+
+def _json_error(exc: DomainError) -> JsonResponse:
+    body = {"code": exc.code, "message": exc.message}
+    if isinstance(exc, StaleVersionError):
+        body["current_version"] = exc.current_version
+    return JsonResponse(body, status=exc.http_status)
+
+
+@require_POST
+def autosave(request, household_id, perspective):
+    """The form's automatic save (static/js/assessment.js): the fields as typed go to the author's
+    draft; answers JSON, `version` being the draft's new version, or the refusal with its message."""
+    household = _writable(request, household_id, perspective)
+    grid = _grid()
+    names = AssessmentForm(grid=grid).draft_field_names()
+    try:
+        expected = int(request.POST.get("draft_version", ""))
+        based_on = int(request.POST.get("based_on", ""))
+    except ValueError:
+        return JsonResponse(
+            {"code": "invalid", "message": _("Brouillon illisible : rechargez la page.")}, status=400
+        )
+    try:
+        draft = services.draft_save(
+            actor=request.user,
+            household=household,
+            perspective=perspective,
+            grid=grid,
+            based_on=based_on,
+            data={name: request.POST[name] for name in names if name in request.POST},
+            expected_version=expected,
+        )
+    except DomainError as exc:
+        return _json_error(exc)
+    saved_at = formats.time_format(timezone.localtime(draft.updated_at), "H:i")
+    return JsonResponse(
+        {
+            "version": draft.version,
+            "saved_at": saved_at,
+            "message": _("Brouillon enregistré à %(time)s.") % {"time": saved_at},
+        }
+    )
+
+
+@require_POST
+def draft_discard(request, household_id, perspective):
+    household = _writable(request, household_id, perspective)
+    if services.draft_discard(actor=request.user, household=household, perspective=perspective):
+        messages.success(request, _("Le brouillon est abandonné : rien n'en reste."))
+    return redirect("assessments:index", household_id=household.pk)
 
 
 def detail(request, household_id, pk):
@@ -260,13 +384,16 @@ def detail(request, household_id, pk):
         "assessments/detail.html",
         {
             "household": household,
-            "name": _name(household),
+            "name": _label(request, household),
             "assessment": assessment,
             "rows": _rows(grid, [assessment]),
             "section_values": _section_values(grid, assessment),
             "previous_pk": numbers.get(assessment.number - 1),
+            "next_steps": next_steps(request.user, household),
             "next_pk": numbers.get(assessment.number + 1),
-            "crumbs": _crumbs(household, _index_crumb(household), (_version_label(assessment), None)),
+            "crumbs": _crumbs(
+                request, household, _index_crumb(household), (_version_label(assessment), None)
+            ),
         },
     )
 
@@ -296,12 +423,12 @@ def compare(request, household_id):
         "assessments/compare.html",
         {
             "household": household,
-            "name": _name(household),
+            "name": _label(request, household),
             "diff": diff,
             "rows": rows,
             "older_label": _version_label(older),
             "newer_label": _version_label(newer),
-            "crumbs": _crumbs(household, _index_crumb(household), (_("Comparaison"), None)),
+            "crumbs": _crumbs(request, household, _index_crumb(household), (_("Comparaison"), None)),
         },
     )
 
@@ -336,5 +463,8 @@ def liaison(request, household_id):
     return render(
         request,
         "assessments/liaison.html",
-        {**data, "crumbs": _crumbs(household, _index_crumb(household), (_("Fiche de liaison"), None))},
+        {
+            **data,
+            "crumbs": _crumbs(request, household, _index_crumb(household), (_("Fiche de liaison"), None)),
+        },
     )

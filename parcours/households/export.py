@@ -264,6 +264,7 @@ def section_titles() -> dict[str, str]:
         "consents": _("Consentements"),
         "access_log": _("Qui a consulté ou modifié le dossier"),
         "assessments": _("Évaluations sociales"),
+        "assessment_drafts": _("Évaluations en cours de saisie (brouillons)"),
         "emergency": _("Demandes au 115 (nuits et places)"),
         "insertion_requests": _("Demandes d'insertion"),
         "matching_facts": _("Éléments pour l'orientation"),

@@ -133,6 +133,11 @@ def household_create(request):
                 add_validation_errors(form, exc)
             else:
                 messages.success(request, _("Le dossier n° %(n)s est ouvert.") % {"n": household.pk})
+                if request.POST.get("next") == "assessment" and perms.can_edit_household(
+                    request.user, household
+                ):
+                    # Straight on to the shared assessment, the usual next step (issue 15).
+                    return redirect("assessments:create", household_id=household.pk, perspective="worker")
                 return redirect("households:detail", pk=household.pk)
     invalid = request.method == "POST" and (form.errors or members.total_error_count())
     return render(
@@ -142,6 +147,7 @@ def household_create(request):
             "form": form,
             "members": members,
             "duplicates": duplicates,
+            "offer_assessment": membership.role in (Role.SOCIAL_WORKER, Role.SIAO_COORDINATOR),
             "crumbs": _crumbs((_("Nouveau dossier"), None)),
         },
         status=400 if invalid else 200,

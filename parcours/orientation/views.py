@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from parcours.accounts.perms import active_membership
 from parcours.accounts.roles import Role
+from parcours.assessments.models import Assessment, Perspective
 from parcours.core import errors
 from parcours.core.forms import add_validation_errors
 from parcours.households import perms as household_perms
@@ -218,13 +219,29 @@ def request_transition(request, pk, action):
     return redirect("orientation:detail", pk=found.pk)
 
 
+def _assessment_initial(household) -> dict:
+    """What the latest worker assessment already says (item 5.1 of the grid: the maximum rent), so
+    that the request's form does not ask it again."""
+    latest = (
+        Assessment.objects.filter(household=household, perspective=Perspective.WORKER)
+        .order_by("-number")
+        .first()
+    )
+    answer = latest and latest.answers.filter(item__code="5.1").first()
+    max_rent = answer.values.get("max_rent") if answer else None
+    return {"max_rent": max_rent} if max_rent else {}
+
+
 def request_create(request, household_id):
     household = Household.objects.alive().filter(pk=household_id).first()
     if household is None or not can_view_household(request.user, household):
         raise Http404
     if not perms.can_create_request(request.user, household):
         raise Http404
-    form = RequestForm(request.POST or None, initial={"wished_territories": household.territory.code})
+    form = RequestForm(
+        request.POST or None,
+        initial={"wished_territories": household.territory.code, **_assessment_initial(household)},
+    )
     conflict = False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -1,6 +1,7 @@
 """A social worker, keyboard only, fills in a few items of the shared assessment (AFFIL grid) and saves."""
 
 import pytest
+from playwright.sync_api import expect
 
 from parcours.accounts.roles import Role
 from parcours.assessments import grids
@@ -75,3 +76,34 @@ def test_social_worker_fills_and_saves_an_assessment_with_the_keyboard_only(page
     )
     assert answers[second].level == "acquired"
     assert saved.author == membership.user
+
+
+def test_the_sommaire_opens_a_section_with_the_keyboard_and_counts_it(page, login, client, live_server):
+    TerritoryFactory(code="93")
+    current_grid()
+    membership = MembershipFactory(role=Role.SOCIAL_WORKER, organization=OrganizationFactory())
+    household = make_household(organization=membership.organization, referent=membership.user)
+    login(membership.user)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page.goto(f"/menages/{household.pk}/evaluations/nouvelle/worker/")
+
+    _tab_to(page, "el.dataset && el.dataset.sectionLink === '3'")
+    page.keyboard.press("Enter")
+    # Section 3 opens, section 1 closes, and the focus is on section 3's heading button.
+    expect(page.locator("#body-section-3")).to_be_visible()
+    expect(page.locator("#body-section-1")).to_be_hidden()
+    assert page.evaluate("document.activeElement.getAttribute('aria-controls')") == "body-section-3"
+    assert page.evaluate("document.activeElement.getAttribute('aria-expanded')") == "true"
+    # Tab goes on into the section: its first item's level, changed with the arrows.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == level_name("3.1")
+    page.keyboard.press("ArrowLeft")
+    expect(page.locator("#assessment-progress")).to_have_text("1 / 20 éléments renseignés")
+    expect(page.locator("[data-section-count='3']").first).to_have_text("1")
+    # « Section suivante » at the end of the section, with the keyboard too.
+    _tab_to(page, "el.dataset && el.dataset.sectionLink === '4' && el.closest('.accordion-body')")
+    page.keyboard.press("Enter")
+    expect(page.locator("#body-section-4")).to_be_visible()
+    assert page.evaluate("document.activeElement.getAttribute('aria-controls')") == "body-section-4"

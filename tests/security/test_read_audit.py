@@ -69,6 +69,8 @@ LIST_PAGES = {
 
 # Form targets: POST only, their GET answers 405 (the page the form is on is traced).
 POST_ONLY = {
+    "assessments:autosave",
+    "assessments:draft_discard",
     "households:consent_add",
     "households:consent_revoke",
     "households:split",

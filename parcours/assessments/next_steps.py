@@ -1,0 +1,33 @@
+"""What a worker can do next once an assessment is saved (« Et ensuite ? »), so that the page is never
+a dead end. The fiche de liaison is the assessments' own; other domains register theirs (orientation:
+« Faire une demande d'insertion »), each deciding whether the user's role may."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """`primary`: the usual way on, also offered on the form itself as « Enregistrer et … » (`then`
+    names it in the POST; the URL is always recomputed on the server)."""
+
+    label: str
+    url: str
+    primary: bool = False
+    then: str = ""
+    then_label: str = ""
+
+
+# Each provider takes (user, household) and returns the steps it offers (an empty list when the
+# user's role may not).
+PROVIDERS: list[Callable[[object, object], list[NextStep]]] = []
+
+
+def next_steps(user, household) -> list[NextStep]:
+    steps = [NextStep(_("Voir la fiche de liaison"), reverse("assessments:liaison", args=[household.pk]))]
+    for provider in PROVIDERS:
+        steps += provider(user, household)
+    return steps
