@@ -11,8 +11,8 @@ from parcours.accounts.roles import Role
 from parcours.assessments.models import Assessment, AssessmentDraft
 from parcours.households.models import Household
 from parcours.orientation.models import InsertionRequest
+from tests.factories import MembershipFactory, TerritoryFactory
 
-from ..factories import MembershipFactory, TerritoryFactory
 from .test_assessment_keyboard import current_grid
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -14,8 +14,7 @@ from parcours.core import retention
 from parcours.core.models import AuditEvent, AuditKind
 from parcours.households.export import household_export
 from parcours.orientation import services as orientation_services
-
-from .test_assessments import W, rated_form_data, save, world  # noqa: F401  (the `world` fixture)
+from tests.assessments.test_assessments import W, rated_form_data, save, world  # noqa: F401  (the `world` fixture)
 
 pytestmark = pytest.mark.django_db
 
