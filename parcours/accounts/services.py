@@ -14,6 +14,7 @@ from parcours.core.versioning import save_versioned
 from parcours.territories.models import Territory
 
 from . import perms
+from .audit_actions import AccountAction
 from .models import ApiToken, Membership, MembershipApproval, Organization, User
 from .roles import ROLES_BY_ORGANIZATION_TYPE, OrganizationType, Role
 
@@ -45,7 +46,7 @@ def organization_create(
     organization.save()
     audit.record_write(
         actor=actor,
-        action="accounts.organization.create",
+        action=AccountAction.ORGANIZATION_CREATE,
         obj=organization,
         fields=["name", "type", "territory", "siret", "finess"],
     )
@@ -62,7 +63,9 @@ def organization_update(*, actor, organization: Organization, version: int, **ch
         setattr(organization, field, value)
     organization.full_clean(exclude=["territory"])
     save_versioned(organization, expected_version=version, fields=list(changes))
-    audit.record_write(actor=actor, action="accounts.organization.update", obj=organization, fields=changes)
+    audit.record_write(
+        actor=actor, action=AccountAction.ORGANIZATION_UPDATE, obj=organization, fields=changes
+    )
     return organization
 
 
@@ -115,7 +118,7 @@ def membership_grant(*, actor, user: User, organization: Organization, role: str
         )
     audit.record_write(
         actor=actor,
-        action="accounts.membership.request" if pending else "accounts.membership.grant",
+        action=AccountAction.MEMBERSHIP_REQUEST if pending else AccountAction.MEMBERSHIP_GRANT,
         obj=membership,
         fields=["role", "active", "approval"],
     )
@@ -206,7 +209,7 @@ def membership_approve(*, actor, membership: Membership) -> Membership:
     membership.decided_at = timezone.now()
     membership.save(update_fields=["active", "approval", "decided_by", "decided_at", "updated_at"])
     audit.record_write(
-        actor=actor, action="accounts.membership.approve", obj=membership, fields=["approval", "active"]
+        actor=actor, action=AccountAction.MEMBERSHIP_APPROVE, obj=membership, fields=["approval", "active"]
     )
     return membership
 
@@ -219,7 +222,9 @@ def membership_refuse(*, actor, membership: Membership) -> Membership:
     membership.decided_by = actor
     membership.decided_at = timezone.now()
     membership.save(update_fields=["approval", "decided_by", "decided_at", "updated_at"])
-    audit.record_write(actor=actor, action="accounts.membership.refuse", obj=membership, fields=["approval"])
+    audit.record_write(
+        actor=actor, action=AccountAction.MEMBERSHIP_REFUSE, obj=membership, fields=["approval"]
+    )
     return membership
 
 
@@ -238,7 +243,7 @@ def user_create(
     user.save()
     audit.record_write(
         actor=actor,
-        action="accounts.user.create",
+        action=AccountAction.USER_CREATE,
         obj=user,
         fields=["username", "email", "first_name", "last_name"],
     )
@@ -262,7 +267,9 @@ def token_create(
         key_hash=ApiToken.hash_key(key),
         expires_at=timezone.now() + timedelta(days=days or settings.PARCOURS_API_TOKEN_DAYS),
     )
-    audit.record_write(actor=actor, action="accounts.token.create", obj=token, fields=["name", "membership"])
+    audit.record_write(
+        actor=actor, action=AccountAction.TOKEN_CREATE, obj=token, fields=["name", "membership"]
+    )
     return token, key
 
 
@@ -271,7 +278,7 @@ def token_revoke(*, actor, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at", "updated_at"])
-        audit.record_write(actor=actor, action="accounts.token.revoke", obj=token, fields=["revoked_at"])
+        audit.record_write(actor=actor, action=AccountAction.TOKEN_REVOKE, obj=token, fields=["revoked_at"])
     return token
 
 
@@ -326,7 +333,8 @@ def two_factor_confirm(*, actor: User, device, code: str) -> list[str] | None:
         # One authenticator at a time: an older confirmed device stops working once a new one is set.
         replaced, _ = type(device).objects.filter(user=actor, confirmed=True).exclude(pk=device.pk).delete()
         audit.record_auth(
-            actor=actor, action="accounts.two_factor.replace" if replaced else "accounts.two_factor.enable"
+            actor=actor,
+            action=AccountAction.TWO_FACTOR_REPLACE if replaced else AccountAction.TWO_FACTOR_ENABLE,
         )
         codes = _issue_recovery_codes(actor)
     _notify_two_factor_change(user=actor, change="replace" if replaced else "enable")
@@ -350,7 +358,7 @@ def _issue_recovery_codes(user: User) -> list[str]:
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
-    audit.record_auth(actor=user, action="accounts.two_factor.recovery_codes")
+    audit.record_auth(actor=user, action=AccountAction.TWO_FACTOR_RECOVERY_CODES)
     return codes
 
 
@@ -380,7 +388,7 @@ def membership_revoke(*, actor, membership: Membership) -> Membership:
         membership.active = False
         membership.save(update_fields=["active", "updated_at"])
         audit.record_write(
-            actor=actor, action="accounts.membership.revoke", obj=membership, fields=["active"]
+            actor=actor, action=AccountAction.MEMBERSHIP_REVOKE, obj=membership, fields=["active"]
         )
     return membership
 
@@ -406,7 +414,7 @@ def user_invite(
     user.save()
     audit.record_write(
         actor=actor,
-        action="accounts.user.invite",
+        action=AccountAction.USER_INVITE,
         obj=user,
         fields=["username", "email", "first_name", "last_name"],
     )
@@ -447,7 +455,7 @@ def user_set_active(*, actor, user: User, active: bool) -> User:
     if user.is_active != active:
         user.is_active = active
         user.save(update_fields=["is_active"])
-        audit.record_write(actor=actor, action="accounts.user.set_active", obj=user, fields=["is_active"])
+        audit.record_write(actor=actor, action=AccountAction.USER_SET_ACTIVE, obj=user, fields=["is_active"])
     return user
 
 
@@ -460,5 +468,7 @@ def two_factor_reset(*, actor, user: User) -> None:
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
-        audit.record_write(actor=actor, action="accounts.two_factor.reset", obj=user, fields=["two_factor"])
+        audit.record_write(
+            actor=actor, action=AccountAction.TWO_FACTOR_RESET, obj=user, fields=["two_factor"]
+        )
     _notify_two_factor_change(user=user, change="reset")

@@ -16,6 +16,7 @@ from parcours.core.versioning import StaleVersionError
 from parcours.households.models import Household
 from parcours.territories.models import Territory
 
+from .audit_actions import AssessmentAction
 from .models import (
     Assessment,
     AssessmentAnswer,
@@ -121,7 +122,7 @@ def assessment_save(
     )
     audit.record_write(
         actor=actor,
-        action="assessments.assessment.create",
+        action=AssessmentAction.ASSESSMENT_CREATE,
         obj=household,
         fields=_changed_fields(previous, clean_answers, recommendations, clean_sections),
     )

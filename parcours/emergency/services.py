@@ -23,6 +23,7 @@ from parcours.offers.models import Facility, Unit
 from parcours.territories.models import Territory
 
 from . import priority as priority_rules
+from .audit_actions import EmergencyAction
 from .choices import AllocationStatus, CallOutcome, Fact, Priority, RequestStatus, UnmetReason
 from .models import (
     EmergencyCall,
@@ -89,7 +90,10 @@ def call_record(
         caller_phone=_clean_phone(caller_phone),
     )
     audit.record_write(
-        actor=actor, action="emergency.call.record", obj=call, fields=["outcome", "household", "caller_phone"]
+        actor=actor,
+        action=EmergencyAction.CALL_RECORD,
+        obj=call,
+        fields=["outcome", "household", "caller_phone"],
     )
     return call
 
@@ -236,7 +240,7 @@ def request_create(
         EmergencyCall.objects.filter(pk=call.pk).update(household=household)
     audit.record_write(
         actor=actor,
-        action="emergency.request.create",
+        action=EmergencyAction.REQUEST_CREATE,
         obj=request,
         fields=["household", "night", "persons", "children", "facts", "priority", "caller_phone"],
     )
@@ -265,7 +269,7 @@ def request_set_priority(*, actor, request: EmergencyRequest, version: int, prio
             raise Conflict(_("Cette demande a déjà reçu une réponse : sa priorité ne change plus."))
         raise StaleVersionError(current["version"] if current else None)
     request.refresh_from_db()
-    audit.record_write(actor=actor, action="emergency.request.priority", obj=request, fields=["priority"])
+    audit.record_write(actor=actor, action=EmergencyAction.REQUEST_PRIORITY, obj=request, fields=["priority"])
     return request
 
 
@@ -346,7 +350,7 @@ def allocate(*, actor, request: EmergencyRequest, unit: Unit) -> NightAllocation
     allocation = _book(request_id=request.pk, unit=unit, night=request.night, actor=actor)
     request.status = RequestStatus.ALLOCATED
     audit.record_write(
-        actor=actor, action="emergency.allocation.create", obj=allocation, fields=["unit", "night"]
+        actor=actor, action=EmergencyAction.ALLOCATION_CREATE, obj=allocation, fields=["unit", "night"]
     )
     return allocation
 
@@ -377,7 +381,7 @@ def allocation_cancel(*, actor, allocation: NightAllocation) -> NightAllocation:
         EmergencyRequest.objects.filter(pk=request.pk).update(
             status=RequestStatus.OPEN, updated_at=timezone.now()
         )
-    audit.record_write(actor=actor, action="emergency.allocation.cancel", obj=ended, fields=["status"])
+    audit.record_write(actor=actor, action=EmergencyAction.ALLOCATION_CANCEL, obj=ended, fields=["status"])
     return ended
 
 
@@ -385,7 +389,7 @@ def allocation_cancel(*, actor, allocation: NightAllocation) -> NightAllocation:
 def allocation_no_show(*, actor, allocation: NightAllocation) -> NightAllocation:
     """The household did not come: the unit is free again for another request that night."""
     ended = _end(allocation, AllocationStatus.NO_SHOW)
-    audit.record_write(actor=actor, action="emergency.allocation.no_show", obj=ended, fields=["status"])
+    audit.record_write(actor=actor, action=EmergencyAction.ALLOCATION_NO_SHOW, obj=ended, fields=["status"])
     return ended
 
 
@@ -417,7 +421,7 @@ def allocation_extend(*, actor, allocation: NightAllocation, nights: int) -> lis
         created.append(
             _book(request_id=locked.request_id, unit=unit, night=night, actor=actor, extension=True)
         )
-    audit.record_write(actor=actor, action="emergency.allocation.extend", obj=locked, fields=["nights"])
+    audit.record_write(actor=actor, action=EmergencyAction.ALLOCATION_EXTEND, obj=locked, fields=["nights"])
     return created
 
 
@@ -434,7 +438,9 @@ def unmet_record(*, actor, request: EmergencyRequest, reason: str) -> UnmetDeman
         status=RequestStatus.UNMET, updated_at=timezone.now()
     )
     request.status = RequestStatus.UNMET
-    audit.record_write(actor=actor, action="emergency.unmet.record", obj=locked, fields=["status", "reason"])
+    audit.record_write(
+        actor=actor, action=EmergencyAction.UNMET_RECORD, obj=locked, fields=["status", "reason"]
+    )
     return unmet
 
 
@@ -446,7 +452,7 @@ def request_cancel(*, actor, request: EmergencyRequest) -> EmergencyRequest:
         status=RequestStatus.CANCELLED, updated_at=timezone.now()
     )
     request.status = RequestStatus.CANCELLED
-    audit.record_write(actor=actor, action="emergency.request.cancel", obj=locked, fields=["status"])
+    audit.record_write(actor=actor, action=EmergencyAction.REQUEST_CANCEL, obj=locked, fields=["status"])
     return request
 
 
@@ -468,7 +474,7 @@ def places_declare(*, actor, facility: Facility, night: date, units: Iterable[Un
     declaration.declared_at = timezone.now()
     declaration.save(update_fields=["declared_by", "declared_at"])
     declaration.units.set(units)
-    audit.record_write(actor=actor, action="emergency.places.declare", obj=declaration, fields=["units"])
+    audit.record_write(actor=actor, action=EmergencyAction.PLACES_DECLARE, obj=declaration, fields=["units"])
     return declaration
 
 
@@ -514,7 +520,7 @@ def allocation_send_sms(*, actor, allocation: NightAllocation, phone: str = "") 
     # Sent by the worker once this transaction commits; `sms_sent_at` is stamped when the provider
     # has accepted it (mark_sms_sent), and the request page says when it could not be sent.
     outbox.send_sms(to=phone, text=sms_text(locked), purpose=SMS_PURPOSE, ref=locked.pk)
-    audit.record_write(actor=actor, action="emergency.allocation.sms", obj=locked, fields=["sms"])
+    audit.record_write(actor=actor, action=EmergencyAction.ALLOCATION_SMS, obj=locked, fields=["sms"])
     return locked
 
 
@@ -589,7 +595,7 @@ def rollover(*, wet_run: bool, now=None) -> RolloverReport:
         NightFigures.objects.bulk_create(report.figures, ignore_conflicts=True)
         audit.record_write(
             actor=None,
-            action="emergency.rollover",
+            action=EmergencyAction.ROLLOVER,
             fields=["requests_closed", "phones_erased", "night_figures"],
         )
     return report

@@ -16,6 +16,7 @@ from parcours.core import audit
 from parcours.core.versioning import StaleVersionError
 from parcours.territories.models import Territory
 
+from .audit_actions import HouseholdAction
 from .choices import SUGGESTED_FAMILY, ConsentPurpose, InformedHow, Relationship, ResourceKind, Situation
 from .models import Consent, Household, MoneyLine, Person, SituationPeriod
 from .querysets import months_after
@@ -107,7 +108,7 @@ def household_create(
         _set_declared_resources(household, monthly_resources)
     audit.record_write(
         actor=actor,
-        action="households.household.create",
+        action=HouseholdAction.HOUSEHOLD_CREATE,
         obj=household,
         fields=["members", "territory", "situation", "protected", "monthly_resources"],
     )
@@ -180,7 +181,7 @@ def household_update(*, actor, household: Household, version: int, **changes) ->
     if "protected_viewers" in changes:
         household.protected_viewers.set(changes["protected_viewers"])
     audit.record_write(
-        actor=actor, action="households.household.update", obj=household, fields=changes.keys()
+        actor=actor, action=HouseholdAction.HOUSEHOLD_UPDATE, obj=household, fields=changes.keys()
     )
     return household
 
@@ -212,7 +213,7 @@ def referent_transfer(*, actor, household: Household, organization, referent=Non
     household.refresh_from_db()
     audit.record_write(
         actor=actor,
-        action="households.household.referent_transfer",
+        action=HouseholdAction.REFERENT_TRANSFER,
         obj=household,
         fields=["referent_organization", "referent"],
     )
@@ -241,7 +242,7 @@ def situation_change(
     )
     if audit_it:
         audit.record_write(
-            actor=actor, action="households.situation.change", obj=household, fields=["situation"]
+            actor=actor, action=HouseholdAction.SITUATION_CHANGE, obj=household, fields=["situation"]
         )
     return period
 
@@ -303,7 +304,7 @@ def consent_record(
     consent.save()
     audit.record_write(
         actor=actor,
-        action="households.consent.record",
+        action=HouseholdAction.CONSENT_RECORD,
         obj=household,
         fields=["consent", "purpose", "organization"],
     )
@@ -318,7 +319,7 @@ def consent_revoke(*, actor, consent: Consent) -> Consent:
         consent.revoked_by = actor
         consent.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
         audit.record_write(
-            actor=actor, action="households.consent.revoke", obj=consent.household, fields=["consent"]
+            actor=actor, action=HouseholdAction.CONSENT_REVOKE, obj=consent.household, fields=["consent"]
         )
     return consent
 
@@ -344,10 +345,10 @@ def household_merge(*, actor, keep: Household, duplicate: Household) -> Househol
     duplicate.merged_into = keep
     duplicate.save(update_fields=["merged_into"])
     audit.record_write(
-        actor=actor, action="households.household.merge", obj=duplicate, fields=["merged_into"]
+        actor=actor, action=HouseholdAction.HOUSEHOLD_MERGE, obj=duplicate, fields=["merged_into"]
     )
     audit.record_write(
-        actor=actor, action="households.household.merge_into", obj=keep, fields=["merged_files"]
+        actor=actor, action=HouseholdAction.HOUSEHOLD_MERGE_INTO, obj=keep, fields=["merged_files"]
     )
     return keep
 
@@ -361,10 +362,12 @@ def household_split(*, actor, merged: Household) -> Household:
     _bump(merged, merged.version)
     merged.merged_into = None
     merged.save(update_fields=["merged_into"])
-    audit.record_write(actor=actor, action="households.household.split", obj=merged, fields=["merged_into"])
+    audit.record_write(
+        actor=actor, action=HouseholdAction.HOUSEHOLD_SPLIT, obj=merged, fields=["merged_into"]
+    )
     audit.record_write(
         actor=actor,
-        action="households.household.split_from",
+        action=HouseholdAction.HOUSEHOLD_SPLIT_FROM,
         obj=("households.household", keep_id),
         fields=["merged_files"],
     )
@@ -396,7 +399,9 @@ def composition_update(*, actor, household: Household, version: int, members: li
             person = Person(household=household, **values)
             person.full_clean(exclude=["household", "search_text"])
             person.save()
-    audit.record_write(actor=actor, action="households.composition.update", obj=household, fields=["members"])
+    audit.record_write(
+        actor=actor, action=HouseholdAction.COMPOSITION_UPDATE, obj=household, fields=["members"]
+    )
     return household
 
 
@@ -410,7 +415,7 @@ def money_lines_update(*, actor, household: Household, version: int, lines: list
         money.full_clean(exclude=["household"])
         money.save()
     audit.record_write(
-        actor=actor, action="households.money.update", obj=household, fields=["resources", "charges"]
+        actor=actor, action=HouseholdAction.MONEY_UPDATE, obj=household, fields=["resources", "charges"]
     )
     return household
 
@@ -423,6 +428,6 @@ def household_delete(*, actor, household: Household, version: int) -> Household:
     household.deleted_at = timezone.now()
     household.save(update_fields=["deleted_at"])
     audit.record_write(
-        actor=actor, action="households.household.delete", obj=household, fields=["deleted_at"]
+        actor=actor, action=HouseholdAction.HOUSEHOLD_DELETE, obj=household, fields=["deleted_at"]
     )
     return household

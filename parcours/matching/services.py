@@ -13,6 +13,7 @@ from parcours.core import audit, errors
 from parcours.core.versioning import StaleVersionError, save_versioned
 
 from . import loaders, perms
+from .audit_actions import MatchingAction
 from .models import RankingWeight, RequestFacts, RuleSetting
 
 NEEDS_FIELDS = ("needs_accessible", "has_pets")
@@ -50,7 +51,7 @@ def request_facts_update(*, actor, insertion_request, version: int | None, **cha
     elif changed:
         save_versioned(facts, expected_version=version, fields=[*changed, "updated_by"])
     if changed or created:
-        audit.record_write(actor=actor, action="matching.request_facts.update", obj=facts, fields=changed)
+        audit.record_write(actor=actor, action=MatchingAction.REQUEST_FACTS_UPDATE, obj=facts, fields=changed)
     return facts
 
 
@@ -101,5 +102,5 @@ def network_settings_update(*, actor, fingerprint: str, weights: dict, rules: di
             save_versioned(row, expected_version=row.version, fields=["enabled", "parameters", "updated_by"])
         changed.append(f"rule.{code}")
     if changed:
-        audit.record_write(actor=actor, action="matching.settings.update", fields=changed)
+        audit.record_write(actor=actor, action=MatchingAction.SETTINGS_UPDATE, fields=changed)
     return changed

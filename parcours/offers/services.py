@@ -13,6 +13,7 @@ from parcours.core import audit, errors
 from parcours.core.versioning import save_versioned
 from parcours.territories.models import Commune, Territory
 
+from .audit_actions import OfferAction
 from .choices import VacancyStatus
 from .models import Facility, Unit, Vacancy
 
@@ -72,7 +73,7 @@ def facility_create(
     facility.save()
     audit.record_write(
         actor=actor,
-        action="offers.facility.create",
+        action=OfferAction.FACILITY_CREATE,
         obj=facility,
         fields=["name", "kind", "organization", "territory", "commune", *rules],
     )
@@ -98,7 +99,7 @@ def facility_update(*, actor, facility: Facility, version: int, **changes) -> Fa
     fields = list(changes)
     if not facility.active and _withdraw_open(Vacancy.objects.filter(unit__facility=facility)):
         fields.append("vacancies")
-    audit.record_write(actor=actor, action="offers.facility.update", obj=facility, fields=fields)
+    audit.record_write(actor=actor, action=OfferAction.FACILITY_UPDATE, obj=facility, fields=fields)
     return facility
 
 
@@ -133,7 +134,7 @@ def unit_create(
     unit.save()
     audit.record_write(
         actor=actor,
-        action="offers.unit.create",
+        action=OfferAction.UNIT_CREATE,
         obj=unit,
         fields=["facility", "label", "capacity", "typology", "surface", "rent", "charges", "accessible"],
     )
@@ -154,7 +155,7 @@ def unit_update(*, actor, unit: Unit, version: int, **changes) -> Unit:
     if not unit.active and _withdraw_open(Vacancy.objects.filter(unit=unit)):
         # A unit taken out of service is no longer free: its open vacancy goes with it.
         fields.append("vacancies")
-    audit.record_write(actor=actor, action="offers.unit.update", obj=unit, fields=fields)
+    audit.record_write(actor=actor, action=OfferAction.UNIT_UPDATE, obj=unit, fields=fields)
     return unit
 
 
@@ -213,7 +214,9 @@ def vacancy_declare(*, actor, unit: Unit, available_from: date) -> Vacancy:
             vacancy.save()
     except IntegrityError as exc:
         raise VacancyConflict(message) from exc
-    audit.record_write(actor=actor, action="offers.vacancy.declare", obj=vacancy, fields=["available_from"])
+    audit.record_write(
+        actor=actor, action=OfferAction.VACANCY_DECLARE, obj=vacancy, fields=["available_from"]
+    )
     return vacancy
 
 
@@ -224,5 +227,5 @@ def vacancy_withdraw(*, actor, vacancy: Vacancy) -> Vacancy:
     if _withdraw_open(Vacancy.objects.filter(pk=vacancy.pk)) != 1:
         raise VacancyConflict(_("Cette vacance n'est plus à pourvoir."))
     vacancy.refresh_from_db()
-    audit.record_write(actor=actor, action="offers.vacancy.withdraw", obj=vacancy, fields=["status"])
+    audit.record_write(actor=actor, action=OfferAction.VACANCY_WITHDRAW, obj=vacancy, fields=["status"])
     return vacancy

@@ -14,6 +14,7 @@ from parcours.core import audit, errors
 from parcours.core.versioning import save_versioned
 
 from . import perms
+from .audit_actions import PlanAction
 from .models import Action, ActionStatus, ManualValue, Plan, PlanIndicator
 
 ACTION_FIELDS = ["title", "owner", "owner_label", "starts_on", "due_on", "status", "note"]
@@ -30,7 +31,7 @@ def action_create(*, actor, objective, title: str, **fields) -> Action:
     action = Action(objective=objective, title=title, **fields)
     action.full_clean()
     action.save()
-    audit.record_write(actor=actor, action="plan.action.create", obj=action, fields=["title", *fields])
+    audit.record_write(actor=actor, action=PlanAction.ACTION_CREATE, obj=action, fields=["title", *fields])
     return action
 
 
@@ -45,7 +46,7 @@ def action_update(*, actor, action: Action, version: int, **changes) -> Action:
         setattr(action, name, value)
     action.full_clean(exclude=["objective", "version"])
     save_versioned(action, expected_version=version, fields=list(changes))
-    audit.record_write(actor=actor, action="plan.action.update", obj=action, fields=changes.keys())
+    audit.record_write(actor=actor, action=PlanAction.ACTION_UPDATE, obj=action, fields=changes.keys())
     return action
 
 
@@ -59,7 +60,7 @@ def value_record(*, actor, indicator: PlanIndicator, on: dt.date, value: Decimal
     recorded = ManualValue.objects.create(
         indicator=indicator, on=on, value=value, source=source.strip(), recorded_by=actor
     )
-    audit.record_write(actor=actor, action="plan.value.record", obj=recorded, fields=["value", "source"])
+    audit.record_write(actor=actor, action=PlanAction.VALUE_RECORD, obj=recorded, fields=["value", "source"])
     return recorded
 
 

@@ -1,0 +1,10 @@
+"""The audit action names of assessments: the writes on social assessments.
+
+Their values are stored in the sealed trail and read by tests: never rename one (ADR 0016).
+"""
+
+from parcours.core.audit_actions import AuditAction
+
+
+class AssessmentAction(AuditAction):
+    ASSESSMENT_CREATE = "assessments.assessment.create"
