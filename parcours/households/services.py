@@ -11,11 +11,14 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parcours.accounts.models import User
 from parcours.accounts.perms import active_membership
 from parcours.core import audit
+from parcours.core.errors import require
 from parcours.core.versioning import StaleVersionError
 from parcours.territories.models import Territory
 
+from . import perms
 from .audit_actions import HouseholdAction
 from .choices import SUGGESTED_FAMILY, ConsentPurpose, InformedHow, Relationship, ResourceKind, Situation
 from .models import Consent, Household, MoneyLine, Person, SituationPeriod
@@ -66,10 +69,29 @@ def _bump(household: Household, version: int) -> None:
     household.version = version + 1
 
 
+# The refusals of the household services (ADR 0016): the same sentences on pages and in the API.
+def _may_open(actor: User) -> None:
+    require(perms.can_create_household(actor), _("Votre rôle ne permet pas d'ouvrir un dossier."))
+
+
+def _may_edit(actor: User, household: Household) -> None:
+    require(
+        perms.can_edit_household(actor, household),
+        _("Vous ne voyez que la fiche partagée de ce ménage : elle n'est pas modifiable."),
+    )
+
+
+def _may_manage_consents(actor: User, household: Household) -> None:
+    require(
+        perms.can_manage_consents(actor, household),
+        _("Le consentement est recueilli par l'organisation qui suit le ménage."),
+    )
+
+
 @transaction.atomic
 def household_create(
     *,
-    actor,
+    actor: User,
     members: list[MemberData],
     territory: str,
     situation: str,
@@ -79,9 +101,8 @@ def household_create(
 ) -> Household:
     """Open a file. The actor's organization becomes the referent organization; a social worker
     becomes the referent."""
+    _may_open(actor)
     membership = active_membership(actor)
-    if membership is None:
-        raise ValidationError(_("Aucun rattachement actif."))
     _check_members(members)
     if situation not in Situation.values:
         raise ValidationError({"situation": _("Situation inconnue : %(s)s.") % {"s": situation}})
@@ -145,9 +166,21 @@ EDITABLE_FIELDS = {
 
 
 @transaction.atomic
-def household_update(*, actor, household: Household, version: int, **changes) -> Household:
+def household_update(*, actor: User, household: Household, version: int, **changes) -> Household:
     """Edit the file if `version` is still the current one. `situation` opens a new dated period;
-    `territory` and `dalo_territory` take a département code; `monthly_resources` a declared total."""
+    `territory` and `dalo_territory` take a département code; `monthly_resources` a declared total.
+    The protection and the whereabouts are changed only by those who see them (rule 6)."""
+    _may_edit(actor, household)
+    if "protected" in changes:
+        require(
+            perms.can_see_whereabouts(actor, household),
+            _("Seules les personnes habilitées changent la protection de ce ménage."),
+        )
+    if {"address", "phone", "protected_viewers"} & changes.keys():
+        require(
+            perms.can_see_whereabouts(actor, household),
+            _("Seules les personnes habilitées voient et modifient l'adresse de ce ménage."),
+        )
     special = {"situation", "territory", "dalo_territory", "monthly_resources", "protected_viewers"}
     unknown = set(changes) - EDITABLE_FIELDS - special
     if unknown:
@@ -187,9 +220,11 @@ def household_update(*, actor, household: Household, version: int, **changes) ->
 
 
 @transaction.atomic
-def referent_transfer(*, actor, household: Household, organization, referent=None) -> Household:
+def referent_transfer(*, actor: User, household: Household, organization, referent=None) -> Household:
     """Hand the file over to another referent organization (an association, a CCAS… or the SIAO) and,
-    optionally, a named referent who is one of its social workers. The history stays with the file."""
+    optionally, a named referent who is one of its social workers. The history stays with the file.
+    Whoever holds the whole file hands it over."""
+    _may_edit(actor, household)
     from parcours.accounts.models import Membership
     from parcours.accounts.roles import OrganizationType, Role
 
@@ -221,9 +256,15 @@ def referent_transfer(*, actor, household: Household, organization, referent=Non
 
 
 def situation_change(
-    *, actor, household: Household, situation: str, since: date | None = None, audit_it=True
+    *, actor: User | None, household: Household, situation: str, since: date | None = None, audit_it=True
 ):
-    """Close the current period and open a new one: the history is kept, never overwritten."""
+    """Close the current period and open a new one: the history is kept, never overwritten.
+
+    On its own (`audit_it`), whoever holds the whole file changes it. With `audit_it=False` it is a
+    step of another service's write (an edit of the file, an admission recorded by the facility),
+    which authorized its actor and audits the whole write itself."""
+    if audit_it:
+        _may_edit(actor, household)
     if situation not in Situation.values:
         raise ValidationError({"situation": _("Situation inconnue : %(s)s.") % {"s": situation}})
     since = since or timezone.localdate()
@@ -250,7 +291,7 @@ def situation_change(
 @transaction.atomic
 def consent_record(
     *,
-    actor,
+    actor: User,
     household: Household,
     organization,
     purpose: str,
@@ -258,6 +299,9 @@ def consent_record(
     starts_on: date | None = None,
     informed_how: str = InformedHow.ORALLY,
 ) -> Consent:
+    """Record the person's consent to share the file with `organization` for `purpose`: whoever
+    holds the whole file records it with the person."""
+    _may_manage_consents(actor, household)
     if purpose not in ConsentPurpose.values:
         raise ValidationError({"purpose": _("Finalité inconnue : %(p)s.") % {"p": purpose}})
     consent = Consent(
@@ -312,8 +356,12 @@ def consent_record(
 
 
 @transaction.atomic
-def consent_revoke(*, actor, consent: Consent) -> Consent:
+def consent_revoke(*, actor: User, consent: Consent) -> Consent:
     """The person withdraws consent: sharing stops at once; the record stays for the history."""
+    require(
+        perms.can_revoke_consent(actor, consent),
+        _("Le consentement est recueilli par l'organisation qui suit le ménage."),
+    )
     if consent.revoked_at is None:
         consent.revoked_at = timezone.now()
         consent.revoked_by = actor
@@ -335,9 +383,12 @@ def record_read(*, actor, household: Household, sections, purpose: str) -> None:
 
 
 @transaction.atomic
-def household_merge(*, actor, keep: Household, duplicate: Household) -> Household:
+def household_merge(*, actor: User, keep: Household, duplicate: Household) -> Household:
     """Record that `duplicate` is the same household as `keep`. Both histories are kept as they are:
-    the duplicate's people, periods and consents stay on it, reachable from the kept file."""
+    the duplicate's people, periods and consents stay on it, reachable from the kept file. Only who
+    holds both whole files merges them."""
+    _may_edit(actor, keep)
+    _may_edit(actor, duplicate)
     if keep.pk == duplicate.pk or duplicate.merged_into_id or keep.merged_into_id:
         raise ValidationError(_("Ces deux dossiers ne peuvent pas être fusionnés."))
     _bump(duplicate, duplicate.version)
@@ -354,8 +405,9 @@ def household_merge(*, actor, keep: Household, duplicate: Household) -> Househol
 
 
 @transaction.atomic
-def household_split(*, actor, merged: Household) -> Household:
+def household_split(*, actor: User, merged: Household) -> Household:
     """Undo a merge: the file stands on its own again, with everything it had."""
+    _may_edit(actor, merged)
     if merged.merged_into_id is None:
         raise ValidationError(_("Ce dossier n'est pas fusionné."))
     keep_id = merged.merged_into_id
@@ -375,9 +427,10 @@ def household_split(*, actor, merged: Household) -> Household:
 
 
 @transaction.atomic
-def composition_update(*, actor, household: Household, version: int, members: list[dict]) -> Household:
+def composition_update(*, actor: User, household: Household, version: int, members: list[dict]) -> Household:
     """Edit, add and take out people. Someone who leaves keeps a `left_on` date: the household's
     history still shows them. Each member dict: optional `id`, the person's fields, `leaves`."""
+    _may_edit(actor, household)
     staying = [m for m in members if not m.get("leaves")]
     _check_members([MemberData(**{k: m[k] for k in MemberData.__dataclass_fields__}) for m in staying])
     _bump(household, version)
@@ -406,8 +459,9 @@ def composition_update(*, actor, household: Household, version: int, members: li
 
 
 @transaction.atomic
-def money_lines_update(*, actor, household: Household, version: int, lines: list[dict]) -> Household:
+def money_lines_update(*, actor: User, household: Household, version: int, lines: list[dict]) -> Household:
     """Replace the monthly resources and charges by source (each: is_resource, kind, monthly_amount)."""
+    _may_edit(actor, household)
     _bump(household, version)
     household.money_lines.all().delete()
     for line in lines:
@@ -421,9 +475,14 @@ def money_lines_update(*, actor, household: Household, version: int, lines: list
 
 
 @transaction.atomic
-def household_delete(*, actor, household: Household, version: int) -> Household:
+def household_delete(*, actor: User, household: Household, version: int) -> Household:
     """Close a file opened by mistake. Soft: nothing is erased until the retention policy
-    anonymises it; the file disappears from lists, searches and pages."""
+    anonymises it; the file disappears from lists, searches and pages. Only the referent
+    organization's social workers close a file."""
+    require(
+        perms.can_delete_household(actor, household),
+        _("Seule l'organisation référente supprime un dossier ouvert par erreur."),
+    )
     _bump(household, version)
     household.deleted_at = timezone.now()
     household.save(update_fields=["deleted_at"])
