@@ -14,7 +14,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parcours.accounts.models import User
 from parcours.core import audit, errors, outbox
+from parcours.core.errors import require
 from parcours.core.versioning import StaleVersionError
 from parcours.households import services as household_services
 from parcours.households.choices import Situation
@@ -22,6 +24,7 @@ from parcours.offers.choices import EMERGENCY_KINDS
 from parcours.offers.models import Facility, Unit
 from parcours.territories.models import Territory
 
+from . import perms
 from . import priority as priority_rules
 from .audit_actions import EmergencyAction
 from .choices import AllocationStatus, CallOutcome, Fact, Priority, RequestStatus, UnmetReason
@@ -52,6 +55,22 @@ def place_taken_message() -> str:
     )
 
 
+# The refusals of the 115's services (ADR 0016): the same sentences on pages and in the API.
+def _team_only(actor: User | None, allowed: bool | None = None) -> None:
+    """The 115 team (perms.can_use_115), or for a named object the team of its département."""
+    allowed = perms.can_use_115(actor) if allowed is None else allowed
+    require(allowed, _("Le 115 est réservé aux écoutant·es et à la coordination SIAO."))
+
+
+def _may_ask_for(actor: User, household) -> None:
+    _team_only(actor)
+    if household is not None:
+        require(
+            perms.can_create_request(actor, household),
+            _("Votre rôle ne permet pas de faire une demande pour ce ménage."),
+        )
+
+
 def _actor_territory(actor) -> Territory:
     membership = getattr(actor, "active_membership", None)
     if membership is None:
@@ -77,9 +96,10 @@ def _clean_phone(phone: str) -> str:
 
 @transaction.atomic
 def call_record(
-    *, actor, outcome: str = CallOutcome.REQUEST, household=None, caller_phone: str = ""
+    *, actor: User, outcome: str = CallOutcome.REQUEST, household=None, caller_phone: str = ""
 ) -> EmergencyCall:
     """Log a call; the household is optional (an anonymous caller) and can be added by the request."""
+    _team_only(actor)
     if outcome not in CallOutcome.values:
         raise ValidationError({"outcome": _("Suite d'appel inconnue.")})
     call = EmergencyCall.objects.create(
@@ -99,9 +119,12 @@ def call_record(
 
 
 @transaction.atomic
-def flash_household(*, actor, first_name: str, last_name: str, birth_date=None, sex: str = "X", others=()):
+def flash_household(
+    *, actor: User, first_name: str, last_name: str, birth_date=None, sex: str = "X", others=()
+):
     """Évaluation flash: a minimal file opened during the call, through the household service (the
     only way a file is created). `others`: MemberData of the other people, if the caller gives them."""
+    _team_only(actor)
     head = household_services.MemberData(
         first_name=first_name.strip(),
         last_name=last_name.strip(),
@@ -128,7 +151,7 @@ class FlashData:
 @transaction.atomic
 def call_take(
     *,
-    actor,
+    actor: User,
     outcome: str = CallOutcome.REQUEST,
     household=None,
     flash: FlashData | None = None,
@@ -137,6 +160,7 @@ def call_take(
 ) -> tuple[EmergencyCall, EmergencyRequest | None]:
     """One call from the handler's form: the call, an évaluation flash if asked, and the request for a
     place when that is the outcome. All or nothing."""
+    _may_ask_for(actor, household)
     if household is None and flash is not None:
         household = flash_household(
             actor=actor,
@@ -172,7 +196,7 @@ def household_composition(household, night: date) -> Composition:
 @transaction.atomic
 def request_create(
     *,
-    actor,
+    actor: User,
     night: date,
     persons: int | None = None,
     children: int | None = None,
@@ -186,6 +210,7 @@ def request_create(
 ) -> EmergencyRequest:
     """Record a request for a place on `night`. The priority is suggested from the facts ticked and
     the household's members' ages; a different one needs a reason."""
+    _may_ask_for(actor, household)
     _check_night(night)
     facts = set(facts)
     unknown = facts - set(Fact.values)
@@ -248,8 +273,11 @@ def request_create(
 
 
 @transaction.atomic
-def request_set_priority(*, actor, request: EmergencyRequest, version: int, priority: str, reason: str = ""):
+def request_set_priority(
+    *, actor: User, request: EmergencyRequest, version: int, priority: str, reason: str = ""
+):
     """Override the suggested priority (with a reason), or come back to it."""
+    _team_only(actor, perms.can_view_request(actor, request))
     if priority not in Priority.values:
         raise ValidationError({"priority": _("Priorité inconnue : P1, P2, P3 ou P4.")})
     reason = reason.strip()
@@ -329,13 +357,14 @@ def _book(*, request_id: int, unit: Unit, night: date, actor, extension: bool = 
 
 
 @transaction.atomic
-def allocate(*, actor, request: EmergencyRequest, unit: Unit) -> NightAllocation:
+def allocate(*, actor: User, request: EmergencyRequest, unit: Unit) -> NightAllocation:
     """Give `unit` to `request` for its night. PlaceTaken when someone booked the unit first.
 
     Few round trips, since every allocation waits its turn for the audit head: the conditional
     update claims the request (and locks its row: two handlers answering the same request wait for
     each other), the insert claims the unit (the unique constraint decides between concurrent
     handlers), the audit row comes last."""
+    _team_only(actor, perms.can_view_request(actor, request))
     if is_closed(request.night):
         raise Conflict(_("Cette nuit est close : la demande ne peut plus recevoir de réponse."))
     _check_unit(unit, request.night, request.persons)
@@ -373,8 +402,9 @@ def _end(allocation: NightAllocation, status: str) -> NightAllocation:
 
 
 @transaction.atomic
-def allocation_cancel(*, actor, allocation: NightAllocation) -> NightAllocation:
+def allocation_cancel(*, actor: User, allocation: NightAllocation) -> NightAllocation:
     """Give the unit back for that night; the request waits for an answer again."""
+    _team_only(actor, perms.can_manage_allocation(actor, allocation))
     ended = _end(allocation, AllocationStatus.CANCELLED)
     request = ended.request
     if ended.night == request.night and not request.allocations.booked().filter(night=request.night).exists():
@@ -386,8 +416,9 @@ def allocation_cancel(*, actor, allocation: NightAllocation) -> NightAllocation:
 
 
 @transaction.atomic
-def allocation_no_show(*, actor, allocation: NightAllocation) -> NightAllocation:
+def allocation_no_show(*, actor: User, allocation: NightAllocation) -> NightAllocation:
     """The household did not come: the unit is free again for another request that night."""
+    _team_only(actor, perms.can_manage_allocation(actor, allocation))
     ended = _end(allocation, AllocationStatus.NO_SHOW)
     audit.record_write(actor=actor, action=EmergencyAction.ALLOCATION_NO_SHOW, obj=ended, fields=["status"])
     return ended
@@ -398,9 +429,10 @@ MAX_EXTENSION_NIGHTS = 14
 
 
 @transaction.atomic
-def allocation_extend(*, actor, allocation: NightAllocation, nights: int) -> list[NightAllocation]:
+def allocation_extend(*, actor: User, allocation: NightAllocation, nights: int) -> list[NightAllocation]:
     """Keep the household in the same unit for the `nights` following the last night booked. Each
     night is booked now, under the same constraint: if one is taken, nothing is extended."""
+    _team_only(actor, perms.can_manage_allocation(actor, allocation))
     if not 1 <= nights <= MAX_EXTENSION_NIGHTS:
         raise ValidationError(
             {"nights": _("Une prolongation compte de 1 à %(n)s nuits.") % {"n": MAX_EXTENSION_NIGHTS}}
@@ -426,8 +458,9 @@ def allocation_extend(*, actor, allocation: NightAllocation, nights: int) -> lis
 
 
 @transaction.atomic
-def unmet_record(*, actor, request: EmergencyRequest, reason: str) -> UnmetDemand:
+def unmet_record(*, actor: User, request: EmergencyRequest, reason: str) -> UnmetDemand:
     """The request gets no place tonight (DNP), for a coded reason."""
+    _team_only(actor, perms.can_view_request(actor, request))
     if reason not in UnmetReason.values:
         raise ValidationError({"reason": _("Motif inconnu : %(r)s.") % {"r": reason}})
     locked = _lock_open(request)
@@ -445,8 +478,9 @@ def unmet_record(*, actor, request: EmergencyRequest, reason: str) -> UnmetDeman
 
 
 @transaction.atomic
-def request_cancel(*, actor, request: EmergencyRequest) -> EmergencyRequest:
+def request_cancel(*, actor: User, request: EmergencyRequest) -> EmergencyRequest:
     """Withdraw a request recorded by mistake or no longer needed (it stops counting)."""
+    _team_only(actor, perms.can_view_request(actor, request))
     locked = _lock_open(request)
     EmergencyRequest.objects.filter(pk=locked.pk).update(
         status=RequestStatus.CANCELLED, updated_at=timezone.now()
@@ -457,9 +491,15 @@ def request_cancel(*, actor, request: EmergencyRequest) -> EmergencyRequest:
 
 
 @transaction.atomic
-def places_declare(*, actor, facility: Facility, night: date, units: Iterable[Unit]) -> PlacesDeclaration:
+def places_declare(
+    *, actor: User, facility: Facility, night: date, units: Iterable[Unit]
+) -> PlacesDeclaration:
     """A facility says which of its units the 115 may give on `night` (replacing its previous
     declaration for that night). Units already booked that night stay booked."""
+    require(
+        perms.can_declare_places(actor, facility),
+        _("Seul le gestionnaire d'une structure d'urgence déclare ses places libres."),
+    )
     _check_night(night)
     units = list(units)
     foreign = [u for u in units if u.facility_id != facility.pk or not u.active]
@@ -493,9 +533,10 @@ def sms_text(allocation: NightAllocation) -> str:
 
 
 @transaction.atomic
-def allocation_send_sms(*, actor, allocation: NightAllocation, phone: str = "") -> NightAllocation:
+def allocation_send_sms(*, actor: User, allocation: NightAllocation, phone: str = "") -> NightAllocation:
     """Text the place's address to the caller (the number given for this request or now). The number
     is not logged; it is erased when the night is closed."""
+    _team_only(actor, perms.can_manage_allocation(actor, allocation))
     locked = _lock_booked(allocation)
     typed = _clean_phone(phone)
     if typed and typed != locked.request.caller_phone:

@@ -191,10 +191,7 @@ def priority_preview(request):
     )
 
 
-def _get_request(request, pk) -> EmergencyRequest:
-    return get_visible_or_404(
-        EmergencyRequest.objects.select_related("household", "territory"), pk, request.user
-    )
+REQUESTS = EmergencyRequest.objects.select_related("household", "territory")
 
 
 def _request_context(request, found: EmergencyRequest) -> dict:
@@ -233,7 +230,7 @@ def _request_context(request, found: EmergencyRequest) -> dict:
 
 
 def request_detail(request, pk):
-    found = _get_request(request, pk)
+    found = get_visible_or_404(REQUESTS, pk, request.user)
     if found.household is not None:
         household_services.record_read(
             actor=request.user, household=found.household, sections=READ_SECTIONS, purpose="emergency"
@@ -246,7 +243,7 @@ def request_detail(request, pk):
 
 @require_POST
 def request_allocate(request, pk):
-    found = _get_request(request, pk)
+    found = get_visible_or_404(REQUESTS, pk, request.user)
     unit = Unit.objects.select_related("facility").filter(pk=request.POST.get("unit") or 0).first()
     status = 200
     if unit is None:
@@ -282,7 +279,7 @@ def request_allocate(request, pk):
 
 @require_POST
 def request_unmet(request, pk):
-    found = _get_request(request, pk)
+    found = get_visible_or_404(REQUESTS, pk, request.user)
     form = UnmetForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choisissez le motif de la demande non pourvue."))
@@ -298,7 +295,7 @@ def request_unmet(request, pk):
 
 @require_POST
 def request_priority(request, pk):
-    found = _get_request(request, pk)
+    found = get_visible_or_404(REQUESTS, pk, request.user)
     form = PriorityForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choisissez une priorité."))
@@ -331,7 +328,7 @@ def request_priority(request, pk):
 
 @require_POST
 def request_cancel(request, pk):
-    found = _get_request(request, pk)
+    found = get_visible_or_404(REQUESTS, pk, request.user)
     try:
         services.request_cancel(actor=request.user, request=found)
     except services.Conflict as exc:
@@ -343,9 +340,8 @@ def request_cancel(request, pk):
 
 @require_POST
 def allocation_action(request, pk, action):
-    allocation = NightAllocation.objects.select_related("request").filter(pk=pk).first()
-    if allocation is None or not perms.can_manage_allocation(request.user, allocation):
-        raise Http404
+    # The nights of the team's département (NightAllocation.visible_to); each service authorizes.
+    allocation = get_visible_or_404(NightAllocation.objects.select_related("request"), pk, request.user)
     try:
         if action == "cancel":
             services.allocation_cancel(actor=request.user, allocation=allocation)
@@ -376,9 +372,9 @@ def allocation_action(request, pk, action):
 
 
 def declare_places(request, facility_id):
-    facility = Facility.objects.filter(pk=facility_id).first()
-    if facility is None or not perms.can_declare_places(request.user, facility):
-        raise Http404
+    facility = get_visible_or_404(Facility, facility_id, request.user)
+    if not perms.can_declare_places(request.user, facility):
+        raise Http404  # the form is offered to the facility's managers only; the service checks too
     form = DeclarationForm(request.POST or None, facility=facility)
     if request.method == "POST" and form.is_valid():
         try:

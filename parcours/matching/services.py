@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from parcours.accounts.models import User
 from parcours.core import audit, errors
 from parcours.core.versioning import StaleVersionError, save_versioned
 
@@ -21,7 +22,7 @@ PRIORITY_FIELDS = ("vulnerability", "manual_priority", "manual_priority_reason")
 
 
 @transaction.atomic
-def request_facts_update(*, actor, insertion_request, version: int | None, **changes) -> RequestFacts:
+def request_facts_update(*, actor: User, insertion_request, version: int | None, **changes) -> RequestFacts:
     """Set some of a request's matching facts. `version` is the one read (None when there were none
     yet); a stale one raises StaleVersionError and nothing is written."""
     unknown = set(changes) - set(NEEDS_FIELDS) - set(PRIORITY_FIELDS)
@@ -65,7 +66,7 @@ class SettingsConflict(errors.Conflict):
 
 
 @transaction.atomic
-def network_settings_update(*, actor, fingerprint: str, weights: dict, rules: dict) -> list[str]:
+def network_settings_update(*, actor: User, fingerprint: str, weights: dict, rules: dict) -> list[str]:
     """Store weights and network-wide rule settings (`rules`: code → (enabled, parameters), merged
     into the network-wide row), as the simulation showed them. `fingerprint` is the one of the
     settings the simulation started from; if they changed since, nothing is written. Returns the

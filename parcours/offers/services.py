@@ -9,10 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from parcours.accounts.models import User
 from parcours.core import audit, errors
+from parcours.core.errors import require
 from parcours.core.versioning import save_versioned
 from parcours.territories.models import Commune, Territory
 
+from . import perms
 from .audit_actions import OfferAction
 from .choices import VacancyStatus
 from .models import Facility, Unit, Vacancy
@@ -53,11 +56,21 @@ FACILITY_FIELDS = {
 }
 
 
+# The refusals of the offer's services (ADR 0016): the same sentences on pages and in the API.
+FORBIDDEN_FACILITY = gettext_lazy(
+    "Votre rôle ne vous permet pas de gérer une structure de ce type, pour cette organisation "
+    "ou dans ce département."
+)
+FORBIDDEN_UNITS = gettext_lazy("Votre rôle ne permet pas de gérer les places de cette structure.")
+FORBIDDEN_VACANCY = gettext_lazy("Votre rôle ne permet pas de déclarer une vacance sur cette place.")
+
+
 @transaction.atomic
 def facility_create(
-    *, actor, name: str, kind: str, organization, territory: str, commune: str | None = None, **rules
+    *, actor: User, name: str, kind: str, organization, territory: str, commune: str | None = None, **rules
 ) -> Facility:
-    """Declare a facility managed by `organization`, in the département `territory` (a code)."""
+    """Declare a facility managed by `organization`, in the département `territory` (a code): only
+    who would manage it (perms.can_create_facility)."""
     unknown = set(rules) - FACILITY_FIELDS
     if unknown:
         raise ValidationError(_("Champs inconnus : %(f)s.") % {"f": ", ".join(sorted(unknown))})
@@ -69,6 +82,7 @@ def facility_create(
         commune=_commune(commune),
         **rules,
     )
+    require(perms.can_create_facility(actor, facility), FORBIDDEN_FACILITY)
     facility.full_clean()
     facility.save()
     audit.record_write(
@@ -81,8 +95,10 @@ def facility_create(
 
 
 @transaction.atomic
-def facility_update(*, actor, facility: Facility, version: int, **changes) -> Facility:
-    """Edit the facility if `version` is still the current one; `territory` and `commune` take codes."""
+def facility_update(*, actor: User, facility: Facility, version: int, **changes) -> Facility:
+    """Edit the facility if `version` is still the current one; `territory` and `commune` take codes.
+    Only who manages it, and only into a facility they would still manage."""
+    require(perms.can_manage_facility(actor, facility), FORBIDDEN_FACILITY)
     unknown = set(changes) - FACILITY_FIELDS - {"territory", "commune", "organization"}
     if unknown:
         raise ValidationError(_("Champs non modifiables : %(f)s.") % {"f": ", ".join(sorted(unknown))})
@@ -94,6 +110,7 @@ def facility_update(*, actor, facility: Facility, version: int, **changes) -> Fa
         facility.territory = _territory(changes["territory"])
     if "commune" in changes:
         facility.commune = _commune(changes["commune"])
+    require(perms.can_create_facility(actor, facility), FORBIDDEN_FACILITY)
     facility.full_clean()
     save_versioned(facility, expected_version=version, fields=list(changes))
     fields = list(changes)
@@ -109,7 +126,7 @@ UNIT_FIELDS = {"label", "capacity", "typology", "surface", "rent", "charges", "a
 @transaction.atomic
 def unit_create(
     *,
-    actor,
+    actor: User,
     facility: Facility,
     label: str,
     capacity: int = 1,
@@ -119,7 +136,8 @@ def unit_create(
     charges: Decimal | None = None,
     accessible: bool = False,
 ) -> Unit:
-    """Add a place, a room or a dwelling to a facility."""
+    """Add a place, a room or a dwelling to a facility: whoever manages the facility."""
+    require(perms.can_manage_facility(actor, facility), FORBIDDEN_UNITS)
     unit = Unit(
         facility=facility,
         label=label.strip(),
@@ -142,8 +160,9 @@ def unit_create(
 
 
 @transaction.atomic
-def unit_update(*, actor, unit: Unit, version: int, **changes) -> Unit:
-    """Edit the unit if `version` is still the current one."""
+def unit_update(*, actor: User, unit: Unit, version: int, **changes) -> Unit:
+    """Edit the unit if `version` is still the current one: whoever manages its facility."""
+    require(perms.can_manage_unit(actor, unit), FORBIDDEN_UNITS)
     unknown = set(changes) - UNIT_FIELDS
     if unknown:
         raise ValidationError(_("Champs non modifiables : %(f)s.") % {"f": ", ".join(sorted(unknown))})
@@ -189,9 +208,11 @@ MAX_DAYS_BEHIND = 31
 
 
 @transaction.atomic
-def vacancy_declare(*, actor, unit: Unit, available_from: date) -> Vacancy:
-    """Declare the unit free from a date. A unit has at most one open vacancy: a second one is
-    refused (VacancyConflict), also under concurrency (the database constraint decides)."""
+def vacancy_declare(*, actor: User, unit: Unit, available_from: date) -> Vacancy:
+    """Declare the unit free from a date: whoever manages the unit. A unit has at most one open
+    vacancy: a second one is refused (VacancyConflict), also under concurrency (the database
+    constraint decides)."""
+    require(perms.can_manage_unit(actor, unit), FORBIDDEN_VACANCY)
     today = timezone.localdate()
     if available_from > today + timedelta(days=MAX_DAYS_AHEAD):
         raise ValidationError({"available_from": _("Une vacance se déclare au plus un an à l'avance.")})
@@ -207,7 +228,7 @@ def vacancy_declare(*, actor, unit: Unit, available_from: date) -> Vacancy:
     vacancy = Vacancy(
         unit=unit,
         available_from=available_from,
-        declared_by=actor if actor and actor.is_authenticated else None,
+        declared_by=actor,
     )
     try:
         with transaction.atomic():
@@ -221,9 +242,11 @@ def vacancy_declare(*, actor, unit: Unit, available_from: date) -> Vacancy:
 
 
 @transaction.atomic
-def vacancy_withdraw(*, actor, vacancy: Vacancy) -> Vacancy:
-    """Withdraw an open vacancy (declared by mistake, or the unit is no longer free). Refused
-    (VacancyConflict) while a household's proposal is in progress on it: see docs/offre.md."""
+def vacancy_withdraw(*, actor: User, vacancy: Vacancy) -> Vacancy:
+    """Withdraw an open vacancy (declared by mistake, or the unit is no longer free): whoever manages
+    the unit. Refused (VacancyConflict) while a household's proposal is in progress on it: see
+    docs/offre.md."""
+    require(perms.can_manage_unit(actor, vacancy.unit), FORBIDDEN_VACANCY)
     if _withdraw_open(Vacancy.objects.filter(pk=vacancy.pk)) != 1:
         raise VacancyConflict(_("Cette vacance n'est plus à pourvoir."))
     vacancy.refresh_from_db()

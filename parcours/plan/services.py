@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parcours.accounts.models import User
 from parcours.core import audit, errors
 from parcours.core.versioning import save_versioned
 
@@ -26,7 +27,7 @@ def _require(user) -> None:
 
 
 @transaction.atomic
-def action_create(*, actor, objective, title: str, **fields) -> Action:
+def action_create(*, actor: User, objective, title: str, **fields) -> Action:
     _require(actor)
     action = Action(objective=objective, title=title, **fields)
     action.full_clean()
@@ -36,7 +37,7 @@ def action_create(*, actor, objective, title: str, **fields) -> Action:
 
 
 @transaction.atomic
-def action_update(*, actor, action: Action, version: int, **changes) -> Action:
+def action_update(*, actor: User, action: Action, version: int, **changes) -> Action:
     """Record an action's progress if `version` is still the current one (a stale edit is refused)."""
     _require(actor)
     unknown = set(changes) - set(ACTION_FIELDS)
@@ -51,7 +52,9 @@ def action_update(*, actor, action: Action, version: int, **changes) -> Action:
 
 
 @transaction.atomic
-def value_record(*, actor, indicator: PlanIndicator, on: dt.date, value: Decimal, source: str) -> ManualValue:
+def value_record(
+    *, actor: User, indicator: PlanIndicator, on: dt.date, value: Decimal, source: str
+) -> ManualValue:
     _require(actor)
     if not (source or "").strip():
         raise ValidationError({"source": _("Indiquez la source de la valeur.")})
