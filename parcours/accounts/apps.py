@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from .audit_actions import AccountAction
+
 
 class AccountsConfig(AppConfig):
     name = "parcours.accounts"
@@ -14,11 +16,11 @@ class AccountsConfig(AppConfig):
 
         # Django's own login and logout hooks: the only place every way of logging in goes through.
         def on_login(sender, request, user, **kwargs):
-            audit.record_auth(actor=user, action="accounts.login")
+            audit.record_auth(actor=user, action=AccountAction.LOGIN)
 
         def on_logout(sender, request, user, **kwargs):
             if user is not None:
-                audit.record_auth(actor=user, action="accounts.logout")
+                audit.record_auth(actor=user, action=AccountAction.LOGOUT)
 
         user_logged_in.connect(on_login, weak=False, dispatch_uid="parcours_audit_login")
         user_logged_out.connect(on_logout, weak=False, dispatch_uid="parcours_audit_logout")

@@ -98,6 +98,17 @@ def can_decide_membership(user, membership) -> bool:
     )
 
 
+def can_create_token(user, membership) -> bool:
+    """A user creates API tokens for their own memberships only (the operator's `create-token`
+    command, which has no actor, for anyone's)."""
+    return user is not None and user.is_authenticated and membership.user_id == user.pk
+
+
+def can_revoke_token(user, token) -> bool:
+    """The owner of the token revokes it."""
+    return user is not None and user.is_authenticated and token.membership.user_id == user.pk
+
+
 def can_manage_own_tokens(user) -> bool:
     """Any user with an active membership may create and revoke API tokens for their own memberships."""
     return active_membership(user) is not None

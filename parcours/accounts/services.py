@@ -4,16 +4,18 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.core import audit
+from parcours.core.errors import require
 from parcours.core.versioning import save_versioned
 from parcours.territories.models import Territory
 
 from . import perms
+from .audit_actions import AccountAction
 from .models import ApiToken, Membership, MembershipApproval, Organization, User
 from .roles import ROLES_BY_ORGANIZATION_TYPE, OrganizationType, Role
 
@@ -32,10 +34,21 @@ def _territory(code: str) -> Territory:
         ) from None
 
 
+# The refusals of the account services (ADR 0016). `actor=None` is the operator's command on the
+# server (create-user, create-organization, create-token, seed-demo), trusted like its shell.
+def _admin_only(actor: User | None, allowed=None) -> None:
+    """Network administrators only (perms.can_manage_accounts), or the operator's command."""
+    if actor is None:
+        return
+    allowed = perms.can_manage_accounts(actor) if allowed is None else allowed
+    require(allowed, _("Seule l'administration du réseau gère les organisations et les comptes."))
+
+
 @transaction.atomic
 def organization_create(
-    *, actor, name: str, type: str, territory: str, siret: str = "", finess: str = ""
+    *, actor: User | None, name: str, type: str, territory: str, siret: str = "", finess: str = ""
 ) -> Organization:
+    _admin_only(actor, actor is not None and perms.can_manage_organization(actor))
     if type not in OrganizationType.values:
         raise ValidationError({"type": _("Type d'organisation inconnu : %(type)s.") % {"type": type}})
     organization = Organization(
@@ -45,7 +58,7 @@ def organization_create(
     organization.save()
     audit.record_write(
         actor=actor,
-        action="accounts.organization.create",
+        action=AccountAction.ORGANIZATION_CREATE,
         obj=organization,
         fields=["name", "type", "territory", "siret", "finess"],
     )
@@ -53,7 +66,10 @@ def organization_create(
 
 
 @transaction.atomic
-def organization_update(*, actor, organization: Organization, version: int, **changes) -> Organization:
+def organization_update(
+    *, actor: User | None, organization: Organization, version: int, **changes
+) -> Organization:
+    _admin_only(actor, actor is not None and perms.can_manage_organization(actor, organization))
     allowed = {"name", "siret", "finess", "active"}
     unknown = set(changes) - allowed
     if unknown:
@@ -62,7 +78,9 @@ def organization_update(*, actor, organization: Organization, version: int, **ch
         setattr(organization, field, value)
     organization.full_clean(exclude=["territory"])
     save_versioned(organization, expected_version=version, fields=list(changes))
-    audit.record_write(actor=actor, action="accounts.organization.update", obj=organization, fields=changes)
+    audit.record_write(
+        actor=actor, action=AccountAction.ORGANIZATION_UPDATE, obj=organization, fields=changes
+    )
     return organization
 
 
@@ -76,11 +94,12 @@ def get_or_create_organization(
 
 
 @transaction.atomic
-def membership_grant(*, actor, user: User, organization: Organization, role: str) -> Membership:
+def membership_grant(*, actor: User | None, user: User, organization: Organization, role: str) -> Membership:
     """Give `user` a role in `organization` (or give it back). From the network pages, a role that
     reads named persons (and the administrator role to a newcomer) stays pending, and opens nothing,
     until a second administrator approves it; the others are e-mailed. In a network with a single
     administrator it applies at once, and the administrators and the DPO are e-mailed."""
+    _admin_only(actor)
     if role not in Role.values:
         raise ValidationError({"role": _("Rôle inconnu : %(role)s.") % {"role": role}})
     if role not in ROLES_BY_ORGANIZATION_TYPE[organization.type]:
@@ -115,7 +134,7 @@ def membership_grant(*, actor, user: User, organization: Organization, role: str
         )
     audit.record_write(
         actor=actor,
-        action="accounts.membership.request" if pending else "accounts.membership.grant",
+        action=AccountAction.MEMBERSHIP_REQUEST if pending else AccountAction.MEMBERSHIP_GRANT,
         obj=membership,
         fields=["role", "active", "approval"],
     )
@@ -181,8 +200,7 @@ def _notify_grant(membership: Membership, *, actor, recipients: list[str], pendi
 
 def _pending_for_decision(*, actor, membership: Membership) -> Membership:
     """The pending membership, locked; refused to the person who asked or who would receive it."""
-    if actor is None or not perms.can_manage_accounts(actor):
-        raise PermissionDenied
+    require(actor is not None and perms.can_manage_accounts(actor))
     locked = Membership.objects.select_for_update().get(pk=membership.pk)
     if locked.approval != MembershipApproval.PENDING:
         raise ValidationError(_("Ce rattachement n'est plus en attente : quelqu'un l'a déjà traité."))
@@ -206,7 +224,7 @@ def membership_approve(*, actor, membership: Membership) -> Membership:
     membership.decided_at = timezone.now()
     membership.save(update_fields=["active", "approval", "decided_by", "decided_at", "updated_at"])
     audit.record_write(
-        actor=actor, action="accounts.membership.approve", obj=membership, fields=["approval", "active"]
+        actor=actor, action=AccountAction.MEMBERSHIP_APPROVE, obj=membership, fields=["approval", "active"]
     )
     return membership
 
@@ -219,14 +237,23 @@ def membership_refuse(*, actor, membership: Membership) -> Membership:
     membership.decided_by = actor
     membership.decided_at = timezone.now()
     membership.save(update_fields=["approval", "decided_by", "decided_at", "updated_at"])
-    audit.record_write(actor=actor, action="accounts.membership.refuse", obj=membership, fields=["approval"])
+    audit.record_write(
+        actor=actor, action=AccountAction.MEMBERSHIP_REFUSE, obj=membership, fields=["approval"]
+    )
     return membership
 
 
 @transaction.atomic
 def user_create(
-    *, actor, username: str, password: str, email: str = "", first_name: str = "", last_name: str = ""
+    *,
+    actor: User | None,
+    username: str,
+    password: str,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
 ) -> User:
+    _admin_only(actor)
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": _("Cet identifiant est déjà pris.")})
     user = User(username=username, email=email, first_name=first_name, last_name=last_name)
@@ -238,7 +265,7 @@ def user_create(
     user.save()
     audit.record_write(
         actor=actor,
-        action="accounts.user.create",
+        action=AccountAction.USER_CREATE,
         obj=user,
         fields=["username", "email", "first_name", "last_name"],
     )
@@ -247,9 +274,15 @@ def user_create(
 
 @transaction.atomic
 def token_create(
-    *, actor, membership: Membership, name: str, days: int | None = None
+    *, actor: User | None, membership: Membership, name: str, days: int | None = None
 ) -> tuple[ApiToken, str]:
-    """Create a token for `membership`; the clear key is returned once and never stored."""
+    """Create a token for `membership`; the clear key is returned once and never stored. A user
+    for their own memberships; the operator's command (no actor) for anyone's."""
+    if actor is not None:
+        require(
+            perms.can_create_token(actor, membership),
+            _("Un jeton d'accès se crée pour l'un de ses propres rattachements."),
+        )
     if not membership.active:
         raise ValidationError(
             {"membership": _("Ce rattachement n'est pas actif : il ne peut pas porter de jeton.")}
@@ -262,16 +295,20 @@ def token_create(
         key_hash=ApiToken.hash_key(key),
         expires_at=timezone.now() + timedelta(days=days or settings.PARCOURS_API_TOKEN_DAYS),
     )
-    audit.record_write(actor=actor, action="accounts.token.create", obj=token, fields=["name", "membership"])
+    audit.record_write(
+        actor=actor, action=AccountAction.TOKEN_CREATE, obj=token, fields=["name", "membership"]
+    )
     return token, key
 
 
 @transaction.atomic
-def token_revoke(*, actor, token: ApiToken) -> ApiToken:
+def token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    """Revoke a token at once: its owner."""
+    require(perms.can_revoke_token(actor, token), _("Seul·e le ou la titulaire d'un jeton le révoque."))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at", "updated_at"])
-        audit.record_write(actor=actor, action="accounts.token.revoke", obj=token, fields=["revoked_at"])
+        audit.record_write(actor=actor, action=AccountAction.TOKEN_REVOKE, obj=token, fields=["revoked_at"])
     return token
 
 
@@ -316,8 +353,7 @@ def two_factor_confirm(*, actor: User, device, code: str) -> list[str] | None:
 
     Refused unless `actor` may enrol a second factor (a verified session, or a first login): the
     password alone never replaces an authenticator. The owner is told by e-mail either way."""
-    if device.user_id != actor.pk or device.confirmed or not perms.can_enrol_second_factor(actor):
-        raise PermissionDenied
+    require(device.user_id == actor.pk and not device.confirmed and perms.can_enrol_second_factor(actor))
     with transaction.atomic():
         if not device.verify_token(code):
             return None
@@ -326,7 +362,8 @@ def two_factor_confirm(*, actor: User, device, code: str) -> list[str] | None:
         # One authenticator at a time: an older confirmed device stops working once a new one is set.
         replaced, _ = type(device).objects.filter(user=actor, confirmed=True).exclude(pk=device.pk).delete()
         audit.record_auth(
-            actor=actor, action="accounts.two_factor.replace" if replaced else "accounts.two_factor.enable"
+            actor=actor,
+            action=AccountAction.TWO_FACTOR_REPLACE if replaced else AccountAction.TWO_FACTOR_ENABLE,
         )
         codes = _issue_recovery_codes(actor)
     _notify_two_factor_change(user=actor, change="replace" if replaced else "enable")
@@ -335,8 +372,7 @@ def two_factor_confirm(*, actor: User, device, code: str) -> list[str] | None:
 
 def recovery_codes_regenerate(*, actor: User) -> list[str]:
     """New recovery codes replace the old ones; only from a session that passed the second factor."""
-    if not perms.can_renew_recovery_codes(actor):
-        raise PermissionDenied
+    require(perms.can_renew_recovery_codes(actor))
     return _issue_recovery_codes(actor)
 
 
@@ -350,7 +386,7 @@ def _issue_recovery_codes(user: User) -> list[str]:
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
-    audit.record_auth(actor=user, action="accounts.two_factor.recovery_codes")
+    audit.record_auth(actor=user, action=AccountAction.TWO_FACTOR_RECOVERY_CODES)
     return codes
 
 
@@ -374,13 +410,14 @@ def _notify_two_factor_change(*, user: User, change: str) -> None:
 
 
 @transaction.atomic
-def membership_revoke(*, actor, membership: Membership) -> Membership:
+def membership_revoke(*, actor: User | None, membership: Membership) -> Membership:
     """End a membership; its API tokens stop working with it. History is kept."""
+    _admin_only(actor)
     if membership.active:
         membership.active = False
         membership.save(update_fields=["active", "updated_at"])
         audit.record_write(
-            actor=actor, action="accounts.membership.revoke", obj=membership, fields=["active"]
+            actor=actor, action=AccountAction.MEMBERSHIP_REVOKE, obj=membership, fields=["active"]
         )
     return membership
 
@@ -388,7 +425,7 @@ def membership_revoke(*, actor, membership: Membership) -> Membership:
 @transaction.atomic
 def user_invite(
     *,
-    actor,
+    actor: User | None,
     organization: Organization,
     role: str,
     username: str,
@@ -398,6 +435,7 @@ def user_invite(
 ) -> User:
     """Create an account without a usable password and grant it a membership; the person then
     chooses a password through the link sent by `send_invitation` and sets up a second factor."""
+    _admin_only(actor)
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": _("Cet identifiant est déjà pris.")})
     user = User(username=username, email=email, first_name=first_name, last_name=last_name)
@@ -406,7 +444,7 @@ def user_invite(
     user.save()
     audit.record_write(
         actor=actor,
-        action="accounts.user.invite",
+        action=AccountAction.USER_INVITE,
         obj=user,
         fields=["username", "email", "first_name", "last_name"],
     )
@@ -439,26 +477,30 @@ def send_invitation(*, request, user: User) -> None:
 
 
 @transaction.atomic
-def user_set_active(*, actor, user: User, active: bool) -> User:
+def user_set_active(*, actor: User | None, user: User, active: bool) -> User:
     """Deactivate (or reactivate) an account: never deleted, so that the audit trail keeps its actor.
     Nobody deactivates their own account: the network would risk losing its last administrator."""
+    _admin_only(actor)
     if not active and actor is not None and actor.pk == user.pk:
         raise ValidationError(_("Vous ne pouvez pas désactiver votre propre compte."))
     if user.is_active != active:
         user.is_active = active
         user.save(update_fields=["is_active"])
-        audit.record_write(actor=actor, action="accounts.user.set_active", obj=user, fields=["is_active"])
+        audit.record_write(actor=actor, action=AccountAction.USER_SET_ACTIVE, obj=user, fields=["is_active"])
     return user
 
 
-def two_factor_reset(*, actor, user: User) -> None:
+def two_factor_reset(*, actor: User | None, user: User) -> None:
     """For a lost phone: remove the user's authenticator and recovery codes; set-up is asked again.
     The owner is told by e-mail: until they set up a new one, the password alone enrols a device."""
+    _admin_only(actor)
     from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
-        audit.record_write(actor=actor, action="accounts.two_factor.reset", obj=user, fields=["two_factor"])
+        audit.record_write(
+            actor=actor, action=AccountAction.TWO_FACTOR_RESET, obj=user, fields=["two_factor"]
+        )
     _notify_two_factor_change(user=user, change="reset")

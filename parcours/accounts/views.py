@@ -16,6 +16,7 @@ from django_otp import match_token
 from parcours.core import audit
 
 from . import perms, services
+from .audit_actions import AccountAction
 from .decorators import two_factor_exempt
 from .forms import LoginForm, MembershipSwitchForm, OtpForm, OutboxPasswordResetForm, TokenCreateForm
 from .middleware import SESSION_KEY
@@ -122,7 +123,7 @@ def two_factor_verify(request):
         device = match_token(request.user, form.cleaned_data["code"])
         if device is not None:
             otp_login(request, device)
-            audit.record_auth(actor=request.user, action="accounts.two_factor.verify")
+            audit.record_auth(actor=request.user, action=AccountAction.TWO_FACTOR_VERIFY)
             return redirect(_safe_next(request))
         form.add_error("code", _("Ce code n'est pas valide ou a déjà servi."))
     return render(
@@ -162,7 +163,7 @@ def switch_membership(request):
         raise Http404
     request.session[SESSION_KEY] = membership.pk
     request.user.active_membership = membership
-    audit.record_auth(actor=request.user, action="accounts.membership.switch")
+    audit.record_auth(actor=request.user, action=AccountAction.MEMBERSHIP_SWITCH)
     messages.success(request, _("Vous travaillez maintenant pour %(m)s.") % {"m": membership})
     return redirect("core:home")
 

@@ -8,15 +8,16 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from parcours.api.errors import ApiError
 from parcours.api.pagination import Pagination
 from parcours.api.schemas import ErrorOut
+from parcours.core.errors import NotFound
+from parcours.core.lookup import get_visible_or_404
 from parcours.households.models import Household
 from parcours.households.services import record_read
 
 from . import perms, services
 from .levels import Level
-from .models import Assessment, AssessmentGrid, Perspective
+from .models import Assessment, AssessmentGrid
 from .services import COMMENT_MAX_LENGTH, RECOMMENDATIONS_MAX_LENGTH
 
 router = Router(tags=["évaluation partagée"])
@@ -167,14 +168,15 @@ class AssessmentOut(Schema):
 
 
 def _visible_household(request, household_id: int) -> Household:
-    household = (
-        Household.objects.visible_to(request.user)
-        .prefetch_related("consents")
-        .filter(pk=household_id)
-        .first()
+    """The household, if the user may read its assessments (the sheet opened to them holds them)."""
+    household = get_visible_or_404(
+        Household.objects.prefetch_related("consents"),
+        household_id,
+        request.user,
+        message=_("Ménage introuvable."),
     )
-    if household is None or not perms.can_view_assessments(request.user, household):
-        raise ApiError(404, "not_found", _("Ménage introuvable."))
+    if not perms.can_view_assessments(request.user, household):
+        raise NotFound(_("Ménage introuvable."))
     return household
 
 
@@ -195,15 +197,6 @@ def _visible_household(request, household_id: int) -> Household:
 )
 def create_assessment(request, household_id: int, payload: AssessmentIn):
     household = _visible_household(request, household_id)
-    if payload.perspective in Perspective.values and not perms.can_write_assessment(
-        request.user, household, payload.perspective
-    ):
-        raise ApiError(
-            403,
-            "forbidden",
-            _("Votre rôle ne permet pas d'enregistrer ce point de vue (%(p)s) pour ce ménage.")
-            % {"p": Perspective(payload.perspective).label},
-        )
     assessment = services.assessment_save(
         actor=request.user,
         household=household,

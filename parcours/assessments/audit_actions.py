@@ -1,6 +1,9 @@
-"""The audit action names of the assessments (core.audit.AuditAction)."""
+"""The audit action names of assessments: the writes on social assessments and their drafts.
 
-from parcours.core.audit import AuditAction
+Their values are stored in the sealed trail and read by tests: never rename one (ADR 0016).
+"""
+
+from parcours.core.audit_actions import AuditAction
 
 
 class AssessmentAction(AuditAction):

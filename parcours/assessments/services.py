@@ -11,13 +11,15 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from parcours.accounts.models import User
 from parcours.accounts.perms import active_membership
 from parcours.core import audit
-from parcours.core.errors import Conflict, Invalid
+from parcours.core.errors import Conflict, Invalid, require
 from parcours.core.versioning import StaleVersionError, save_versioned
 from parcours.households.models import Household
 from parcours.territories.models import Territory
 
+from . import perms
 from .audit_actions import AssessmentAction
 from .models import (
     Assessment,
@@ -56,7 +58,7 @@ EMPTY_CONTENT = (Level.NOT_ASSESSED.value, "", {})
 @transaction.atomic
 def assessment_save(
     *,
-    actor,
+    actor: User,
     household: Household,
     perspective: str,
     answers: list[Mapping],
@@ -71,6 +73,7 @@ def assessment_save(
     the grid in force; an item left out is not assessed in this version. `based_on` is the number of
     the version the author read (0 for none): if another version was saved since, StaleVersionError.
     `close_draft`: the author's draft of this perspective is deleted with the version saved (the form).
+    Who may record which perspective: perms.can_write_assessment (Forbidden otherwise).
     """
     if perspective not in Perspective.values:
         raise ValidationError(
@@ -79,9 +82,12 @@ def assessment_save(
                 % {"p": perspective, "known": ", ".join(Perspective.values)}
             }
         )
+    require(
+        perms.can_write_assessment(actor, household, perspective),
+        _("Votre rôle ne permet pas d'enregistrer ce point de vue (%(p)s) pour ce ménage.")
+        % {"p": Perspective(perspective).label},
+    )
     membership = active_membership(actor)
-    if membership is None:
-        raise ValidationError(_("Aucun rattachement actif."))
     grid = AssessmentGrid.objects.with_content().current()
     if grid is None:
         raise ValidationError(_("Aucune trame d'évaluation n'est publiée."))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parcours.core.errors import DomainError
+from parcours.core.lookup import get_visible_or_404
 from parcours.core.versioning import StaleVersionError
 from parcours.households.display import household_label
 from parcours.households.models import Household, Person
@@ -35,14 +36,15 @@ AUTOSAVE_SECONDS = 15
 
 
 def _household(request, household_id: int) -> Household:
-    household = (
-        Household.objects.visible_to(request.user)
-        .select_related("territory")
-        .prefetch_related(Prefetch("people", queryset=Person.objects.order_by("pk")), "consents")
-        .filter(pk=household_id)
-        .first()
+    """The household, if the user may read its assessments (the sheet opened to them holds them)."""
+    household = get_visible_or_404(
+        Household.objects.select_related("territory").prefetch_related(
+            Prefetch("people", queryset=Person.objects.order_by("pk")), "consents"
+        ),
+        household_id,
+        request.user,
     )
-    if household is None or not perms.can_view_assessments(request.user, household):
+    if not perms.can_view_assessments(request.user, household):
         raise Http404
     return household
 
@@ -205,7 +207,7 @@ def _writable(request, household_id, perspective) -> Household:
     if perspective not in Perspective.values:
         raise Http404
     if not perms.can_write_assessment(request.user, household, perspective):
-        raise PermissionDenied
+        raise PermissionDenied  # the form is not shown; the service refuses the write itself
     return household
 
 

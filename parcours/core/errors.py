@@ -47,6 +47,13 @@ class Forbidden(DomainError, PermissionDenied):
     default_message = gettext_lazy("Votre rôle ne permet pas cette action.")
 
 
+def require(allowed: bool, message=None) -> None:
+    """The first line of a write service (ADR 0016): the actor's `can_*` rule, or Forbidden with
+    `message` before anything is saved."""
+    if not allowed:
+        raise Forbidden(message)
+
+
 class Conflict(DomainError):
     """The action is impossible in the object's current state: a wrong status, a place taken…"""
 
@@ -91,13 +98,6 @@ class Invalid(DomainError):
         super().__init__(message, code=code, fields=fields)
         if status:
             self.http_status = status
-
-
-def require(allowed: bool, message=None) -> None:
-    """The permission check of every service: Forbidden (with `message`, or the default) unless
-    `allowed`."""
-    if not allowed:
-        raise Forbidden(message)
 
 
 # Pages: one way to show a refusal.

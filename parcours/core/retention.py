@@ -21,6 +21,8 @@ from django.db.models import Max
 from django.db.models.functions import TruncYear
 from django.utils import timezone
 
+from .audit_actions import CoreAction
+
 # Fields every model may have that say when a row was written, not who it is about.
 TECHNICAL_FIELDS = frozenset({"id", "created_at", "updated_at", "version", "deleted_at"})
 
@@ -319,7 +321,7 @@ def anonymise(household_ids: list[int], *, actor=None) -> None:
         for pk in household_ids:
             audit.record_write(
                 actor=actor,
-                action="retention.anonymise",
+                action=CoreAction.RETENTION_ANONYMISE,
                 obj=(household_model._meta.label_lower, pk),
                 fields=anonymised_fields,
             )

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from parcours.accounts.models import Membership
 from parcours.accounts.roles import Role
+from parcours.assessments import perms
 from parcours.assessments.models import Assessment, AssessmentGrid, ItemKind, Level, Perspective
 from parcours.assessments.services import assessment_save
 from parcours.households.models import Household
@@ -180,9 +181,16 @@ def seed(rng: random.Random) -> None:
                 answers=_answers(grid, rng, household, PERSON_COMMENTS, improvement=versions),
                 days_ago=rng.randint(1, 25),
             )
-        if landlord_membership is not None and rng.random() < 0.15:
-            landlord = landlord_membership.user
+        landlord = landlord_membership.user if landlord_membership is not None else None
+        if landlord is not None:
             landlord.active_membership = landlord_membership
+        # Only where the rule lets the landlord write its view (linked by a proposal or an admission,
+        # under the person's consent): the service refuses the others (ADR 0016).
+        if (
+            landlord is not None
+            and rng.random() < 0.15
+            and perms.can_write_assessment(landlord, household, Perspective.LANDLORD)
+        ):
             _save(
                 actor=landlord,
                 household=household,

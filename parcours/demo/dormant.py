@@ -28,9 +28,11 @@ from parcours.support.models import (
 )
 from parcours.territories.models import Territory
 
+from .audit_actions import DemoAction
+
 DORMANT = 60  # past the limit, nothing alive: anonymised by the first retention run
 ALIVE = 6  # past the limit but with an open insertion request or support measure: kept
-MARK = "demo.dormant.seed"
+MARK = DemoAction.DORMANT_SEED
 
 
 def _at(day: date, hour: int = 10) -> datetime:

@@ -29,6 +29,7 @@ from parcours.offers.choices import EMERGENCY_KINDS, AcceptedHousehold
 from parcours.offers.models import Unit
 from parcours.territories.models import Territory
 
+from .audit_actions import DemoAction
 from .households import demo_households
 from .network import SIAO, TERRITORY
 
@@ -265,7 +266,7 @@ def seed(rng: random.Random) -> int:
     )
     audit.record_write(
         actor=None,
-        action="demo.emergency.seed",
+        action=DemoAction.EMERGENCY_SEED,
         fields=["calls", "requests", "allocations", "unmet_demand", "night_figures"],
     )
     return len(requests)

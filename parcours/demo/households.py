@@ -36,6 +36,7 @@ from parcours.households.querysets import consent_last_day
 from parcours.territories.models import Commune, Territory
 
 from . import names
+from .audit_actions import DemoAction
 from .network import ASSOCIATIONS, SIAO, TERRITORY
 
 HOUSEHOLDS = 2000
@@ -533,7 +534,7 @@ def seed(rng: random.Random, count: int = HOUSEHOLDS) -> int:
     Consent.objects.bulk_create(
         _consents(rng, households, referents, associations, today, now), batch_size=BATCH
     )
-    audit.record_write(actor=None, action="demo.households.seed", fields=["households"])
+    audit.record_write(actor=None, action=DemoAction.HOUSEHOLDS_SEED, fields=["households"])
     return len(households)
 
 

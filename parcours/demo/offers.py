@@ -15,6 +15,7 @@ from parcours.offers.choices import AcceptedHousehold, AcceptedSex, FacilityKind
 from parcours.offers.models import Facility, Unit, Vacancy
 from parcours.territories.models import Commune, Territory
 
+from .audit_actions import DemoAction
 from .network import ASSOCIATIONS, LANDLORDS, SIAO, TERRITORY
 
 K = FacilityKind
@@ -267,5 +268,5 @@ def seed(rng: random.Random) -> int:
                 )
             )
     Vacancy.objects.bulk_create(vacancies)
-    audit.record_write(actor=None, action="demo.offers.seed", fields=["facilities", "units", "vacancies"])
+    audit.record_write(actor=None, action=DemoAction.OFFERS_SEED, fields=["facilities", "units", "vacancies"])
     return len(facilities)

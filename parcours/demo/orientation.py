@@ -13,6 +13,7 @@ from parcours.core import audit
 from parcours.orientation.choices import RequestStatus
 from parcours.orientation.models import InsertionRequest, RequestTransition
 
+from .audit_actions import DemoAction
 from .households import demo_households
 from .network import SIAO
 
@@ -111,6 +112,6 @@ def seed(rng: random.Random) -> int:
             previous = step
     RequestTransition.objects.bulk_create(transitions)
     audit.record_write(
-        actor=None, action="demo.orientation.seed", fields=["insertion_requests", "transitions"]
+        actor=None, action=DemoAction.ORIENTATION_SEED, fields=["insertion_requests", "transitions"]
     )
     return len(plans)

@@ -36,6 +36,7 @@ from parcours.orientation.models import (
 )
 from parcours.territories.models import Territory
 
+from .audit_actions import DemoAction
 from .network import SIAO, TERRITORY
 from .offers import demo_facilities
 from .orientation import demo_requests
@@ -247,7 +248,9 @@ def seed(rng: random.Random) -> int:
         model.objects.filter(pk=request.pk).update(renewed_at=renewed)
 
     _commissions(proposals, requests, coordinator, rng)
-    audit.record_write(actor=None, action="demo.orientation.proposals", fields=["proposals", "commissions"])
+    audit.record_write(
+        actor=None, action=DemoAction.ORIENTATION_PROPOSALS, fields=["proposals", "commissions"]
+    )
     return len(proposals)
 
 

@@ -49,6 +49,7 @@ from parcours.support.models import (
     WorkshopSession,
 )
 
+from .audit_actions import DemoAction
 from .households import demo_households
 from .network import LANDLORDS, SIAO, TERRITORY
 
@@ -289,7 +290,7 @@ def seed(rng: random.Random) -> int:
     _programmes(rng, households[MEASURES + ALERTS :], kinds, today)
     audit.record_write(
         actor=None,
-        action="demo.support.seed",
+        action=DemoAction.SUPPORT_SEED,
         fields=["measures", "goals", "actions", "alerts", "workshops", "programmes"],
     )
     return len(measures) + alerts

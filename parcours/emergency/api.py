@@ -221,8 +221,6 @@ def create_request(request, payload: RequestIn):
         household = Household.objects.visible_to(request.user).filter(pk=payload.household).first()
         if household is None:
             raise ApiError(404, "not_found", "Ménage introuvable.")
-        if not perms.can_create_request(request.user, household):
-            raise ApiError(403, "forbidden", "Votre rôle ne permet pas de faire une demande pour ce ménage.")
     created = services.request_create(
         actor=request.user,
         household=household,
@@ -357,14 +355,8 @@ def cancel_request(request, request_id: int):
 
 
 def _allocation(request, allocation_id: int) -> NightAllocation:
-    found = (
-        NightAllocation.objects.select_related("request__household", "unit__facility")
-        .filter(pk=allocation_id)
-        .first()
-    )
-    if found is None or not perms.can_manage_allocation(request.user, found):
-        raise ApiError(404, "not_found", "Nuitée introuvable.")
-    return found
+    queryset = NightAllocation.objects.select_related("request__household", "unit__facility")
+    return get_visible_or_404(queryset, allocation_id, request.user, message="Nuitée introuvable.")
 
 
 @router.post(
@@ -408,10 +400,6 @@ def declare(request, facility_id: int, payload: DeclarationIn):
     facility = Facility.objects.filter(pk=facility_id).first()
     if facility is None:
         raise ApiError(404, "not_found", "Structure introuvable.")
-    if not perms.can_declare_places(request.user, facility):
-        raise ApiError(
-            403, "forbidden", "Seul le gestionnaire d'une structure d'urgence déclare ses places libres."
-        )
     units = list(Unit.objects.filter(pk__in=payload.units))
     if len(units) != len(set(payload.units)):
         raise ApiError(400, "invalid", "Places inconnues.", {"units": ["unknown"]})

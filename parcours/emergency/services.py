@@ -14,7 +14,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parcours.accounts.models import User
 from parcours.core import audit, outbox, workflow
+from parcours.core.errors import require
 from parcours.core.versioning import StaleVersionError
 from parcours.households import services as household_services
 from parcours.households.choices import Situation
@@ -22,7 +24,9 @@ from parcours.offers.choices import EMERGENCY_KINDS
 from parcours.offers.models import Facility, Unit
 from parcours.territories.models import Territory
 
+from . import perms
 from . import priority as priority_rules
+from .audit_actions import EmergencyAction
 from .choices import AllocationStatus, CallOutcome, Fact, Priority, RequestStatus, UnmetReason
 from .errors import Conflict, PlaceTaken
 from .models import (
@@ -40,6 +44,22 @@ def place_taken_message() -> str:
     return _(
         "Cette place vient d'être attribuée par quelqu'un d'autre pour cette nuit : choisissez-en une autre."
     )
+
+
+# The refusals of the 115's services (ADR 0016): the same sentences on pages and in the API.
+def _team_only(actor: User | None, allowed: bool | None = None) -> None:
+    """The 115 team (perms.can_use_115), or for a named object the team of its département."""
+    allowed = perms.can_use_115(actor) if allowed is None else allowed
+    require(allowed, _("Le 115 est réservé aux écoutant·es et à la coordination SIAO."))
+
+
+def _may_ask_for(actor: User, household) -> None:
+    _team_only(actor)
+    if household is not None:
+        require(
+            perms.can_create_request(actor, household),
+            _("Votre rôle ne permet pas de faire une demande pour ce ménage."),
+        )
 
 
 def _actor_territory(actor) -> Territory:
@@ -67,9 +87,10 @@ def _clean_phone(phone: str) -> str:
 
 @transaction.atomic
 def call_record(
-    *, actor, outcome: str = CallOutcome.REQUEST, household=None, caller_phone: str = "", note: str = ""
+    *, actor: User, outcome: str = CallOutcome.REQUEST, household=None, caller_phone: str = "", note: str = ""
 ) -> EmergencyCall:
     """Log a call; the household is optional (an anonymous caller) and can be added by the request."""
+    _team_only(actor)
     if outcome not in CallOutcome.values:
         raise ValidationError({"outcome": _("Suite d'appel inconnue.")})
     call = EmergencyCall.objects.create(
@@ -82,7 +103,7 @@ def call_record(
     )
     audit.record_write(
         actor=actor,
-        action="emergency.call.record",
+        action=EmergencyAction.CALL_RECORD,
         obj=call,
         fields=["outcome", "household", "caller_phone", *(["note"] if call.note else [])],
     )
@@ -90,9 +111,12 @@ def call_record(
 
 
 @transaction.atomic
-def flash_household(*, actor, first_name: str, last_name: str, birth_date=None, sex: str = "X", others=()):
+def flash_household(
+    *, actor: User, first_name: str, last_name: str, birth_date=None, sex: str = "X", others=()
+):
     """Évaluation flash: a minimal file opened during the call, through the household service (the
     only way a file is created). `others`: MemberData of the other people, if the caller gives them."""
+    _team_only(actor)
     head = household_services.MemberData(
         first_name=first_name.strip(),
         last_name=last_name.strip(),
@@ -119,7 +143,7 @@ class FlashData:
 @transaction.atomic
 def call_take(
     *,
-    actor,
+    actor: User,
     outcome: str = CallOutcome.REQUEST,
     household=None,
     flash: FlashData | None = None,
@@ -129,6 +153,7 @@ def call_take(
 ) -> tuple[EmergencyCall, EmergencyRequest | None]:
     """One call from the handler's form: the call, an évaluation flash if asked, and the request for a
     place when that is the outcome. All or nothing."""
+    _may_ask_for(actor, household)
     if household is None and flash is not None:
         household = flash_household(
             actor=actor,
@@ -166,7 +191,7 @@ def household_composition(household, night: date) -> Composition:
 @transaction.atomic
 def request_create(
     *,
-    actor,
+    actor: User,
     night: date,
     persons: int | None = None,
     children: int | None = None,
@@ -181,6 +206,7 @@ def request_create(
 ) -> EmergencyRequest:
     """Record a request for a place on `night`. The priority is suggested from the facts ticked and
     the household's members' ages; a different one needs a reason."""
+    _may_ask_for(actor, household)
     _check_night(night)
     facts = set(facts)
     unknown = facts - set(Fact.values)
@@ -236,7 +262,7 @@ def request_create(
         EmergencyCall.objects.filter(pk=call.pk).update(household=household)
     audit.record_write(
         actor=actor,
-        action="emergency.request.create",
+        action=EmergencyAction.REQUEST_CREATE,
         obj=request,
         fields=["household", "night", "persons", "children", "facts", "priority", "caller_phone"],
     )
@@ -244,8 +270,11 @@ def request_create(
 
 
 @transaction.atomic
-def request_set_priority(*, actor, request: EmergencyRequest, version: int, priority: str, reason: str = ""):
+def request_set_priority(
+    *, actor: User, request: EmergencyRequest, version: int, priority: str, reason: str = ""
+):
     """Override the suggested priority (with a reason), or come back to it."""
+    _team_only(actor, perms.can_view_request(actor, request))
     if priority not in Priority.values:
         raise ValidationError({"priority": _("Priorité inconnue : P1, P2, P3 ou P4.")})
     reason = reason.strip()
@@ -265,7 +294,7 @@ def request_set_priority(*, actor, request: EmergencyRequest, version: int, prio
             raise Conflict(_("Cette demande a déjà reçu une réponse : sa priorité ne change plus."))
         raise StaleVersionError(current["version"] if current else None)
     request.refresh_from_db()
-    audit.record_write(actor=actor, action="emergency.request.priority", obj=request, fields=["priority"])
+    audit.record_write(actor=actor, action=EmergencyAction.REQUEST_PRIORITY, obj=request, fields=["priority"])
     return request
 
 
@@ -311,13 +340,14 @@ def _book(*, request_id: int, unit: Unit, night: date, actor, extension: bool = 
 
 
 @transaction.atomic
-def allocate(*, actor, request: EmergencyRequest, unit: Unit) -> NightAllocation:
+def allocate(*, actor: User, request: EmergencyRequest, unit: Unit) -> NightAllocation:
     """Give `unit` to `request` for its night. PlaceTaken when someone booked the unit first.
 
     Few round trips, since every allocation waits its turn for the audit head: the conditional
     update claims the request (and locks its row: two handlers answering the same request wait for
     each other), the insert claims the unit (the unique constraint decides between concurrent
     handlers), the audit row comes last."""
+    _team_only(actor, perms.can_view_request(actor, request))
     if is_closed(request.night):
         raise Conflict(_("Cette nuit est close : la demande ne peut plus recevoir de réponse."))
     _check_unit(unit, request.night, request.persons)
@@ -332,7 +362,7 @@ def allocate(*, actor, request: EmergencyRequest, unit: Unit) -> NightAllocation
     allocation = _book(request_id=request.pk, unit=unit, night=request.night, actor=actor)
     request.status = RequestStatus.ALLOCATED
     audit.record_write(
-        actor=actor, action="emergency.allocation.create", obj=allocation, fields=["unit", "night"]
+        actor=actor, action=EmergencyAction.ALLOCATION_CREATE, obj=allocation, fields=["unit", "night"]
     )
     return allocation
 
@@ -355,8 +385,9 @@ def _end(allocation: NightAllocation, status: str) -> NightAllocation:
 
 
 @transaction.atomic
-def allocation_cancel(*, actor, allocation: NightAllocation) -> NightAllocation:
+def allocation_cancel(*, actor: User, allocation: NightAllocation) -> NightAllocation:
     """Give the unit back for that night; the request waits for an answer again."""
+    _team_only(actor, perms.can_manage_allocation(actor, allocation))
     ended = _end(allocation, AllocationStatus.CANCELLED)
     request = ended.request
     if (
@@ -365,15 +396,16 @@ def allocation_cancel(*, actor, allocation: NightAllocation) -> NightAllocation:
         and not request.allocations.booked().filter(night=request.night).exists()
     ):
         workflow.transition(request, RequestStatus.OPEN, actor=actor, action=None)
-    audit.record_write(actor=actor, action="emergency.allocation.cancel", obj=ended, fields=["status"])
+    audit.record_write(actor=actor, action=EmergencyAction.ALLOCATION_CANCEL, obj=ended, fields=["status"])
     return ended
 
 
 @transaction.atomic
-def allocation_no_show(*, actor, allocation: NightAllocation) -> NightAllocation:
+def allocation_no_show(*, actor: User, allocation: NightAllocation) -> NightAllocation:
     """The household did not come: the unit is free again for another request that night."""
+    _team_only(actor, perms.can_manage_allocation(actor, allocation))
     ended = _end(allocation, AllocationStatus.NO_SHOW)
-    audit.record_write(actor=actor, action="emergency.allocation.no_show", obj=ended, fields=["status"])
+    audit.record_write(actor=actor, action=EmergencyAction.ALLOCATION_NO_SHOW, obj=ended, fields=["status"])
     return ended
 
 
@@ -382,9 +414,10 @@ MAX_EXTENSION_NIGHTS = 14
 
 
 @transaction.atomic
-def allocation_extend(*, actor, allocation: NightAllocation, nights: int) -> list[NightAllocation]:
+def allocation_extend(*, actor: User, allocation: NightAllocation, nights: int) -> list[NightAllocation]:
     """Keep the household in the same unit for the `nights` following the last night booked. Each
     night is booked now, under the same constraint: if one is taken, nothing is extended."""
+    _team_only(actor, perms.can_manage_allocation(actor, allocation))
     if not 1 <= nights <= MAX_EXTENSION_NIGHTS:
         raise ValidationError(
             {"nights": _("Une prolongation compte de 1 à %(n)s nuits.") % {"n": MAX_EXTENSION_NIGHTS}}
@@ -405,13 +438,14 @@ def allocation_extend(*, actor, allocation: NightAllocation, nights: int) -> lis
         created.append(
             _book(request_id=locked.request_id, unit=unit, night=night, actor=actor, extension=True)
         )
-    audit.record_write(actor=actor, action="emergency.allocation.extend", obj=locked, fields=["nights"])
+    audit.record_write(actor=actor, action=EmergencyAction.ALLOCATION_EXTEND, obj=locked, fields=["nights"])
     return created
 
 
 @transaction.atomic
-def unmet_record(*, actor, request: EmergencyRequest, reason: str) -> UnmetDemand:
+def unmet_record(*, actor: User, request: EmergencyRequest, reason: str) -> UnmetDemand:
     """The request gets no place tonight (DNP), for a coded reason."""
+    _team_only(actor, perms.can_view_request(actor, request))
     if reason not in UnmetReason.values:
         raise ValidationError({"reason": _("Motif inconnu : %(r)s.") % {"r": reason}})
     recorded = []
@@ -427,7 +461,7 @@ def unmet_record(*, actor, request: EmergencyRequest, reason: str) -> UnmetDeman
         request,
         RequestStatus.UNMET,
         actor=actor,
-        action="emergency.unmet.record",
+        action=EmergencyAction.UNMET_RECORD,
         prepare=record,
         audit_fields=["status", "reason"],
     )
@@ -436,17 +470,24 @@ def unmet_record(*, actor, request: EmergencyRequest, reason: str) -> UnmetDeman
 
 
 @transaction.atomic
-def request_cancel(*, actor, request: EmergencyRequest) -> EmergencyRequest:
+def request_cancel(*, actor: User, request: EmergencyRequest) -> EmergencyRequest:
     """Withdraw a request recorded by mistake or no longer needed (it stops counting)."""
-    workflow.transition(request, RequestStatus.CANCELLED, actor=actor, action="emergency.request.cancel")
+    _team_only(actor, perms.can_view_request(actor, request))
+    workflow.transition(request, RequestStatus.CANCELLED, actor=actor, action=EmergencyAction.REQUEST_CANCEL)
     request.status = RequestStatus.CANCELLED
     return request
 
 
 @transaction.atomic
-def places_declare(*, actor, facility: Facility, night: date, units: Iterable[Unit]) -> PlacesDeclaration:
+def places_declare(
+    *, actor: User, facility: Facility, night: date, units: Iterable[Unit]
+) -> PlacesDeclaration:
     """A facility says which of its units the 115 may give on `night` (replacing its previous
     declaration for that night). Units already booked that night stay booked."""
+    require(
+        perms.can_declare_places(actor, facility),
+        _("Seul le gestionnaire d'une structure d'urgence déclare ses places libres."),
+    )
     _check_night(night)
     units = list(units)
     foreign = [u for u in units if u.facility_id != facility.pk or not u.active]
@@ -461,7 +502,7 @@ def places_declare(*, actor, facility: Facility, night: date, units: Iterable[Un
     declaration.declared_at = timezone.now()
     declaration.save(update_fields=["declared_by", "declared_at"])
     declaration.units.set(units)
-    audit.record_write(actor=actor, action="emergency.places.declare", obj=declaration, fields=["units"])
+    audit.record_write(actor=actor, action=EmergencyAction.PLACES_DECLARE, obj=declaration, fields=["units"])
     return declaration
 
 
@@ -490,9 +531,10 @@ def sms_text(allocation: NightAllocation) -> str:
 
 
 @transaction.atomic
-def allocation_send_sms(*, actor, allocation: NightAllocation, phone: str = "") -> NightAllocation:
+def allocation_send_sms(*, actor: User, allocation: NightAllocation, phone: str = "") -> NightAllocation:
     """Text the place's address to the caller (the number given for this request or now). The number
     is not logged; it is erased when the night is closed."""
+    _team_only(actor, perms.can_manage_allocation(actor, allocation))
     locked = _lock_booked(allocation)
     typed = _clean_phone(phone)
     if typed and typed != locked.request.caller_phone:
@@ -517,7 +559,7 @@ def allocation_send_sms(*, actor, allocation: NightAllocation, phone: str = "") 
     # Sent by the worker once this transaction commits; `sms_sent_at` is stamped when the provider
     # has accepted it (mark_sms_sent), and the request page says when it could not be sent.
     outbox.send_sms(to=phone, text=sms_text(locked), purpose=SMS_PURPOSE, ref=locked.pk)
-    audit.record_write(actor=actor, action="emergency.allocation.sms", obj=locked, fields=["sms"])
+    audit.record_write(actor=actor, action=EmergencyAction.ALLOCATION_SMS, obj=locked, fields=["sms"])
     return locked
 
 
@@ -592,7 +634,7 @@ def rollover(*, wet_run: bool, now=None) -> RolloverReport:
         NightFigures.objects.bulk_create(report.figures, ignore_conflicts=True)
         audit.record_write(
             actor=None,
-            action="emergency.rollover",
+            action=EmergencyAction.ROLLOVER,
             fields=["requests_closed", "phones_erased", "night_figures"],
         )
     return report

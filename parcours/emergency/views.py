@@ -257,14 +257,10 @@ def priority_preview(request):
     )
 
 
-def _get_request(request, pk) -> EmergencyRequest:
-    return get_visible_or_404(
-        EmergencyRequest.objects.select_related("household", "territory", "call").prefetch_related(
-            "household__people"
-        ),
-        pk,
-        request.user,
-    )
+# A request's page names the household and reads its call (the caller's name, the note).
+REQUESTS = EmergencyRequest.objects.select_related("household", "territory", "call").prefetch_related(
+    "household__people"
+)
 
 
 def _request_label(user, found: EmergencyRequest) -> str:
@@ -325,7 +321,7 @@ def _request_context(request, found: EmergencyRequest) -> dict:
 
 
 def request_detail(request, pk):
-    found = _get_request(request, pk)
+    found = get_visible_or_404(REQUESTS, pk, request.user)
     if found.household is not None:
         household_services.record_read(
             actor=request.user, household=found.household, sections=READ_SECTIONS, purpose="emergency"
@@ -340,7 +336,7 @@ def request_detail(request, pk):
 
 @require_POST
 def request_allocate(request, pk):
-    found = _get_request(request, pk)
+    found = get_visible_or_404(REQUESTS, pk, request.user)
     unit = Unit.objects.select_related("facility").filter(pk=request.POST.get("unit") or 0).first()
     status = 200
     if unit is None:
@@ -387,7 +383,7 @@ def request_allocate(request, pk):
 
 @require_POST
 def request_unmet(request, pk):
-    found = _get_request(request, pk)
+    found = get_visible_or_404(REQUESTS, pk, request.user)
     form = UnmetForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choisissez le motif de la demande non pourvue."))
@@ -403,7 +399,7 @@ def request_unmet(request, pk):
 
 @require_POST
 def request_priority(request, pk):
-    found = _get_request(request, pk)
+    found = get_visible_or_404(REQUESTS, pk, request.user)
     form = PriorityForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choisissez une priorité."))
@@ -436,7 +432,7 @@ def request_priority(request, pk):
 
 @require_POST
 def request_cancel(request, pk):
-    found = _get_request(request, pk)
+    found = get_visible_or_404(REQUESTS, pk, request.user)
     try:
         services.request_cancel(actor=request.user, request=found)
     except services.Conflict as exc:
@@ -448,9 +444,8 @@ def request_cancel(request, pk):
 
 @require_POST
 def allocation_action(request, pk, action):
-    allocation = NightAllocation.objects.select_related("request").filter(pk=pk).first()
-    if allocation is None or not perms.can_manage_allocation(request.user, allocation):
-        raise Http404
+    # The nights of the team's département (NightAllocation.visible_to); each service authorizes.
+    allocation = get_visible_or_404(NightAllocation.objects.select_related("request"), pk, request.user)
     try:
         if action == "cancel":
             services.allocation_cancel(actor=request.user, allocation=allocation)
@@ -481,9 +476,9 @@ def allocation_action(request, pk, action):
 
 
 def declare_places(request, facility_id):
-    facility = Facility.objects.filter(pk=facility_id).first()
-    if facility is None or not perms.can_declare_places(request.user, facility):
-        raise Http404
+    facility = get_visible_or_404(Facility, facility_id, request.user)
+    if not perms.can_declare_places(request.user, facility):
+        raise Http404  # the form is offered to the facility's managers only; the service checks too
     form = DeclarationForm(request.POST or None, facility=facility)
     if request.method == "POST" and form.is_valid():
         try:

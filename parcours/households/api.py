@@ -11,6 +11,7 @@ from parcours.accounts.models import Organization
 from parcours.api.errors import ApiError
 from parcours.api.pagination import page_of
 from parcours.api.schemas import ErrorOut
+from parcours.core.lookup import get_visible_or_404
 from parcours.core.models import AuditEvent, AuditKind
 
 from . import perms, services, visibility
@@ -18,6 +19,7 @@ from .choices import ConsentPurpose, InformedHow, Relationship, Sex, Situation
 from .models import Consent, Household, Person
 
 router = Router(tags=["ménages"])
+NOT_FOUND = "Ménage introuvable."
 
 
 class MemberIn(Schema):
@@ -125,10 +127,7 @@ def _with_relations(qs):
 
 
 def _visible(request, pk) -> Household:
-    household = _with_relations(Household.objects.visible_to(request.user)).filter(pk=pk).first()
-    if household is None or not perms.can_view_household(request.user, household):
-        raise ApiError(404, "not_found", "Ménage introuvable.")
-    return household
+    return get_visible_or_404(_with_relations(Household.objects.all()), pk, request.user, message=NOT_FOUND)
 
 
 def _out(request, household: Household) -> dict:
@@ -177,8 +176,6 @@ def _out(request, household: Household) -> dict:
     "/households", response={201: HouseholdOut, 400: ErrorOut, 403: ErrorOut}, summary="Ouvrir un dossier"
 )
 def create_household(request, payload: HouseholdIn):
-    if not perms.can_create_household(request.user):
-        raise ApiError(403, "forbidden", "Votre rôle ne permet pas d'ouvrir un dossier.")
     household = services.household_create(
         actor=request.user,
         members=[services.MemberData(**m.dict()) for m in payload.members],
@@ -204,20 +201,8 @@ def get_household(request, household_id: int):
 )
 def patch_household(request, household_id: int, payload: HouseholdPatch):
     household = _visible(request, household_id)
-    if not perms.can_edit_household(request.user, household):
-        raise ApiError(
-            403, "forbidden", "Vous ne voyez que la fiche partagée de ce ménage : elle n'est pas modifiable."
-        )
     changes = payload.dict(exclude_unset=True)
     version = changes.pop("version")
-    if "protected" in changes and not perms.can_see_whereabouts(request.user, household):
-        raise ApiError(
-            403, "forbidden", "Seules les personnes habilitées changent la protection de ce ménage."
-        )
-    if {"address", "phone"} & changes.keys() and not perms.can_see_whereabouts(request.user, household):
-        raise ApiError(
-            403, "forbidden", "Seules les personnes habilitées voient et modifient l'adresse de ce ménage."
-        )
     services.household_update(actor=request.user, household=household, version=version, **changes)
     return _out(request, _visible(request, household_id))
 
@@ -260,10 +245,6 @@ def search_households(
 )
 def create_consent(request, household_id: int, payload: ConsentIn):
     household = _visible(request, household_id)
-    if not perms.can_manage_consents(request.user, household):
-        raise ApiError(
-            403, "forbidden", "Le consentement est recueilli par l'organisation qui suit le ménage."
-        )
     organization = Organization.objects.active().filter(pk=payload.organization).first()
     if organization is None:
         raise ApiError(400, "invalid", "Organisation inconnue.", {"organization": ["Organisation inconnue."]})
@@ -298,10 +279,6 @@ def _consent_out(consent: Consent) -> dict:
 )
 def revoke_consent(request, household_id: int, consent_id: int):
     household = _visible(request, household_id)
-    if not perms.can_manage_consents(request.user, household):
-        raise ApiError(
-            403, "forbidden", "Le consentement est recueilli par l'organisation qui suit le ménage."
-        )
     consent = get_object_or_404(Consent, pk=consent_id, household=household)
     return _consent_out(services.consent_revoke(actor=request.user, consent=consent))
 

@@ -149,6 +149,15 @@ def can_manage_consents(user, household) -> bool:
     return access(user, household) == Access.FULL
 
 
+def can_revoke_consent(user, consent) -> bool:
+    """Whoever records consents on the file withdraws one with the person; and the organization the
+    consent names may always give up the sharing it received (withdrawing never opens anything)."""
+    membership = active_membership(user)
+    if membership is not None and membership.organization_id == consent.organization_id:
+        return True
+    return can_manage_consents(user, consent.household)
+
+
 def can_delete_household(user, household) -> bool:
     """Only the referent organization closes a file opened by mistake (a soft deletion)."""
     membership = active_membership(user)

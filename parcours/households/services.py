@@ -11,11 +11,15 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parcours.accounts.models import User
 from parcours.accounts.perms import active_membership
 from parcours.core import audit
+from parcours.core.errors import require
 from parcours.core.versioning import claim_version
 from parcours.territories.models import Territory
 
+from . import perms
+from .audit_actions import HouseholdAction
 from .choices import SUGGESTED_FAMILY, ConsentPurpose, InformedHow, Relationship, ResourceKind, Situation
 from .models import Consent, Household, MoneyLine, Person, SituationPeriod
 from .querysets import months_after
@@ -53,10 +57,29 @@ def _check_members(members: list[MemberData]) -> None:
             )
 
 
+# The refusals of the household services (ADR 0016): the same sentences on pages and in the API.
+def _may_open(actor: User) -> None:
+    require(perms.can_create_household(actor), _("Votre rôle ne permet pas d'ouvrir un dossier."))
+
+
+def _may_edit(actor: User, household: Household) -> None:
+    require(
+        perms.can_edit_household(actor, household),
+        _("Vous ne voyez que la fiche partagée de ce ménage : elle n'est pas modifiable."),
+    )
+
+
+def _may_manage_consents(actor: User, household: Household) -> None:
+    require(
+        perms.can_manage_consents(actor, household),
+        _("Le consentement est recueilli par l'organisation qui suit le ménage."),
+    )
+
+
 @transaction.atomic
 def household_create(
     *,
-    actor,
+    actor: User,
     members: list[MemberData],
     territory: str,
     situation: str,
@@ -66,9 +89,8 @@ def household_create(
 ) -> Household:
     """Open a file. The actor's organization becomes the referent organization; a social worker
     becomes the referent."""
+    _may_open(actor)
     membership = active_membership(actor)
-    if membership is None:
-        raise ValidationError(_("Aucun rattachement actif."))
     _check_members(members)
     if situation not in Situation.values:
         raise ValidationError({"situation": _("Situation inconnue : %(s)s.") % {"s": situation}})
@@ -95,7 +117,7 @@ def household_create(
         _set_declared_resources(household, monthly_resources)
     audit.record_write(
         actor=actor,
-        action="households.household.create",
+        action=HouseholdAction.HOUSEHOLD_CREATE,
         obj=household,
         fields=["members", "territory", "situation", "protected", "monthly_resources"],
     )
@@ -132,9 +154,21 @@ EDITABLE_FIELDS = {
 
 
 @transaction.atomic
-def household_update(*, actor, household: Household, version: int, **changes) -> Household:
+def household_update(*, actor: User, household: Household, version: int, **changes) -> Household:
     """Edit the file if `version` is still the current one. `situation` opens a new dated period;
-    `territory` and `dalo_territory` take a département code; `monthly_resources` a declared total."""
+    `territory` and `dalo_territory` take a département code; `monthly_resources` a declared total.
+    The protection and the whereabouts are changed only by those who see them (rule 6)."""
+    _may_edit(actor, household)
+    if "protected" in changes:
+        require(
+            perms.can_see_whereabouts(actor, household),
+            _("Seules les personnes habilitées changent la protection de ce ménage."),
+        )
+    if {"address", "phone", "protected_viewers"} & changes.keys():
+        require(
+            perms.can_see_whereabouts(actor, household),
+            _("Seules les personnes habilitées voient et modifient l'adresse de ce ménage."),
+        )
     special = {"situation", "territory", "dalo_territory", "monthly_resources", "protected_viewers"}
     unknown = set(changes) - EDITABLE_FIELDS - special
     if unknown:
@@ -168,15 +202,17 @@ def household_update(*, actor, household: Household, version: int, **changes) ->
     if "protected_viewers" in changes:
         household.protected_viewers.set(changes["protected_viewers"])
     audit.record_write(
-        actor=actor, action="households.household.update", obj=household, fields=changes.keys()
+        actor=actor, action=HouseholdAction.HOUSEHOLD_UPDATE, obj=household, fields=changes.keys()
     )
     return household
 
 
 @transaction.atomic
-def referent_transfer(*, actor, household: Household, organization, referent=None) -> Household:
+def referent_transfer(*, actor: User, household: Household, organization, referent=None) -> Household:
     """Hand the file over to another referent organization (an association, a CCAS… or the SIAO) and,
-    optionally, a named referent who is one of its social workers. The history stays with the file."""
+    optionally, a named referent who is one of its social workers. The history stays with the file.
+    Whoever holds the whole file hands it over."""
+    _may_edit(actor, household)
     from parcours.accounts.models import Membership
     from parcours.accounts.roles import OrganizationType, Role
 
@@ -200,7 +236,7 @@ def referent_transfer(*, actor, household: Household, organization, referent=Non
     household.refresh_from_db()
     audit.record_write(
         actor=actor,
-        action="households.household.referent_transfer",
+        action=HouseholdAction.REFERENT_TRANSFER,
         obj=household,
         fields=["referent_organization", "referent"],
     )
@@ -208,9 +244,15 @@ def referent_transfer(*, actor, household: Household, organization, referent=Non
 
 
 def situation_change(
-    *, actor, household: Household, situation: str, since: date | None = None, audit_it=True
+    *, actor: User | None, household: Household, situation: str, since: date | None = None, audit_it=True
 ):
-    """Close the current period and open a new one: the history is kept, never overwritten."""
+    """Close the current period and open a new one: the history is kept, never overwritten.
+
+    On its own (`audit_it`), whoever holds the whole file changes it. With `audit_it=False` it is a
+    step of another service's write (an edit of the file, an admission recorded by the facility),
+    which authorized its actor and audits the whole write itself."""
+    if audit_it:
+        _may_edit(actor, household)
     if situation not in Situation.values:
         raise ValidationError({"situation": _("Situation inconnue : %(s)s.") % {"s": situation}})
     since = since or timezone.localdate()
@@ -229,7 +271,7 @@ def situation_change(
     )
     if audit_it:
         audit.record_write(
-            actor=actor, action="households.situation.change", obj=household, fields=["situation"]
+            actor=actor, action=HouseholdAction.SITUATION_CHANGE, obj=household, fields=["situation"]
         )
     return period
 
@@ -237,7 +279,7 @@ def situation_change(
 @transaction.atomic
 def consent_record(
     *,
-    actor,
+    actor: User,
     household: Household,
     organization,
     purpose: str,
@@ -245,6 +287,9 @@ def consent_record(
     starts_on: date | None = None,
     informed_how: str = InformedHow.ORALLY,
 ) -> Consent:
+    """Record the person's consent to share the file with `organization` for `purpose`: whoever
+    holds the whole file records it with the person."""
+    _may_manage_consents(actor, household)
     if purpose not in ConsentPurpose.values:
         raise ValidationError({"purpose": _("Finalité inconnue : %(p)s.") % {"p": purpose}})
     consent = Consent(
@@ -291,7 +336,7 @@ def consent_record(
     consent.save()
     audit.record_write(
         actor=actor,
-        action="households.consent.record",
+        action=HouseholdAction.CONSENT_RECORD,
         obj=household,
         fields=["consent", "purpose", "organization"],
     )
@@ -299,14 +344,18 @@ def consent_record(
 
 
 @transaction.atomic
-def consent_revoke(*, actor, consent: Consent) -> Consent:
+def consent_revoke(*, actor: User, consent: Consent) -> Consent:
     """The person withdraws consent: sharing stops at once; the record stays for the history."""
+    require(
+        perms.can_revoke_consent(actor, consent),
+        _("Le consentement est recueilli par l'organisation qui suit le ménage."),
+    )
     if consent.revoked_at is None:
         consent.revoked_at = timezone.now()
         consent.revoked_by = actor
         consent.save(update_fields=["revoked_at", "revoked_by", "updated_at"])
         audit.record_write(
-            actor=actor, action="households.consent.revoke", obj=consent.household, fields=["consent"]
+            actor=actor, action=HouseholdAction.CONSENT_REVOKE, obj=consent.household, fields=["consent"]
         )
     return consent
 
@@ -322,9 +371,12 @@ def record_read(*, actor, household: Household, sections, purpose: str) -> None:
 
 
 @transaction.atomic
-def household_merge(*, actor, keep: Household, duplicate: Household) -> Household:
+def household_merge(*, actor: User, keep: Household, duplicate: Household) -> Household:
     """Record that `duplicate` is the same household as `keep`. Both histories are kept as they are:
-    the duplicate's people, periods and consents stay on it, reachable from the kept file."""
+    the duplicate's people, periods and consents stay on it, reachable from the kept file. Only who
+    holds both whole files merges them."""
+    _may_edit(actor, keep)
+    _may_edit(actor, duplicate)
     if keep.pk == duplicate.pk or duplicate.merged_into_id or keep.merged_into_id:
         raise ValidationError(_("Ces deux dossiers ne peuvent pas être fusionnés."))
     claim_version(duplicate, duplicate.version)
@@ -332,27 +384,30 @@ def household_merge(*, actor, keep: Household, duplicate: Household) -> Househol
     duplicate.merged_into = keep
     duplicate.save(update_fields=["merged_into"])
     audit.record_write(
-        actor=actor, action="households.household.merge", obj=duplicate, fields=["merged_into"]
+        actor=actor, action=HouseholdAction.HOUSEHOLD_MERGE, obj=duplicate, fields=["merged_into"]
     )
     audit.record_write(
-        actor=actor, action="households.household.merge_into", obj=keep, fields=["merged_files"]
+        actor=actor, action=HouseholdAction.HOUSEHOLD_MERGE_INTO, obj=keep, fields=["merged_files"]
     )
     return keep
 
 
 @transaction.atomic
-def household_split(*, actor, merged: Household) -> Household:
+def household_split(*, actor: User, merged: Household) -> Household:
     """Undo a merge: the file stands on its own again, with everything it had."""
+    _may_edit(actor, merged)
     if merged.merged_into_id is None:
         raise ValidationError(_("Ce dossier n'est pas fusionné."))
     keep_id = merged.merged_into_id
     claim_version(merged, merged.version)
     merged.merged_into = None
     merged.save(update_fields=["merged_into"])
-    audit.record_write(actor=actor, action="households.household.split", obj=merged, fields=["merged_into"])
+    audit.record_write(
+        actor=actor, action=HouseholdAction.HOUSEHOLD_SPLIT, obj=merged, fields=["merged_into"]
+    )
     audit.record_write(
         actor=actor,
-        action="households.household.split_from",
+        action=HouseholdAction.HOUSEHOLD_SPLIT_FROM,
         obj=("households.household", keep_id),
         fields=["merged_files"],
     )
@@ -360,9 +415,10 @@ def household_split(*, actor, merged: Household) -> Household:
 
 
 @transaction.atomic
-def composition_update(*, actor, household: Household, version: int, members: list[dict]) -> Household:
+def composition_update(*, actor: User, household: Household, version: int, members: list[dict]) -> Household:
     """Edit, add and take out people. Someone who leaves keeps a `left_on` date: the household's
     history still shows them. Each member dict: optional `id`, the person's fields, `leaves`."""
+    _may_edit(actor, household)
     staying = [m for m in members if not m.get("leaves")]
     _check_members([MemberData(**{k: m[k] for k in MemberData.__dataclass_fields__}) for m in staying])
     claim_version(household, version)
@@ -384,13 +440,16 @@ def composition_update(*, actor, household: Household, version: int, members: li
             person = Person(household=household, **values)
             person.full_clean(exclude=["household", "search_text"])
             person.save()
-    audit.record_write(actor=actor, action="households.composition.update", obj=household, fields=["members"])
+    audit.record_write(
+        actor=actor, action=HouseholdAction.COMPOSITION_UPDATE, obj=household, fields=["members"]
+    )
     return household
 
 
 @transaction.atomic
-def money_lines_update(*, actor, household: Household, version: int, lines: list[dict]) -> Household:
+def money_lines_update(*, actor: User, household: Household, version: int, lines: list[dict]) -> Household:
     """Replace the monthly resources and charges by source (each: is_resource, kind, monthly_amount)."""
+    _may_edit(actor, household)
     claim_version(household, version)
     household.money_lines.all().delete()
     for line in lines:
@@ -398,19 +457,24 @@ def money_lines_update(*, actor, household: Household, version: int, lines: list
         money.full_clean(exclude=["household"])
         money.save()
     audit.record_write(
-        actor=actor, action="households.money.update", obj=household, fields=["resources", "charges"]
+        actor=actor, action=HouseholdAction.MONEY_UPDATE, obj=household, fields=["resources", "charges"]
     )
     return household
 
 
 @transaction.atomic
-def household_delete(*, actor, household: Household, version: int) -> Household:
+def household_delete(*, actor: User, household: Household, version: int) -> Household:
     """Close a file opened by mistake. Soft: nothing is erased until the retention policy
-    anonymises it; the file disappears from lists, searches and pages."""
+    anonymises it; the file disappears from lists, searches and pages. Only the referent
+    organization's social workers close a file."""
+    require(
+        perms.can_delete_household(actor, household),
+        _("Seule l'organisation référente supprime un dossier ouvert par erreur."),
+    )
     claim_version(household, version)
     household.deleted_at = timezone.now()
     household.save(update_fields=["deleted_at"])
     audit.record_write(
-        actor=actor, action="households.household.delete", obj=household, fields=["deleted_at"]
+        actor=actor, action=HouseholdAction.HOUSEHOLD_DELETE, obj=household, fields=["deleted_at"]
     )
     return household

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from parcours.accounts.roles import Role
 from parcours.core.forms import add_validation_errors
+from parcours.core.lookup import get_visible_or_404
 from parcours.core.models import AuditEvent, AuditKind
 from parcours.core.versioning import StaleVersionError
 
@@ -51,16 +52,11 @@ def _with_relations(qs):
     )
 
 
-def _get_visible(request, pk, *, include_merged=False) -> Household:
-    household = (
-        _with_relations(Household.objects.visible_to(request.user, include_merged=include_merged))
-        .prefetch_related(Prefetch("consents", queryset=Consent.objects.select_related("organization")))
-        .filter(pk=pk)
-        .first()
+def _files():
+    """The households with what the file pages show (load one with get_visible_or_404)."""
+    return _with_relations(Household.objects.all()).prefetch_related(
+        Prefetch("consents", queryset=Consent.objects.select_related("organization"))
     )
-    if household is None or not perms.can_view_household(request.user, household):
-        raise Http404
-    return household
 
 
 def household_list(request):
@@ -155,7 +151,7 @@ def household_create(request):
 
 
 def household_detail(request, pk):
-    household = _get_visible(request, pk, include_merged=True)
+    household = get_visible_or_404(_files(), pk, request.user, include_merged=True)
     sections = perms.sections_for(request.user, household)
     fields = visibility.readable_fields(request.user, "household", household)
     full = perms.can_edit_household(request.user, household)
@@ -188,9 +184,7 @@ def household_detail(request, pk):
 
 
 def household_edit(request, pk):
-    household = _get_visible(request, pk)
-    if not perms.can_edit_household(request.user, household):
-        raise Http404
+    household = _editable(request, pk)
     whereabouts = perms.can_see_whereabouts(request.user, household)
     situation = household.current_situation
     initial = {
@@ -252,9 +246,7 @@ def household_edit(request, pk):
 
 @require_POST
 def consent_add(request, pk):
-    household = _get_visible(request, pk)
-    if not perms.can_manage_consents(request.user, household):
-        raise Http404
+    household = get_visible_or_404(_files(), pk, request.user)
     form = ConsentForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -273,9 +265,7 @@ def consent_add(request, pk):
 
 @require_POST
 def consent_revoke(request, pk, consent_id):
-    household = _get_visible(request, pk)
-    if not perms.can_manage_consents(request.user, household):
-        raise Http404
+    household = get_visible_or_404(_files(), pk, request.user)
     consent = get_object_or_404(Consent, pk=consent_id, household=household)
     services.consent_revoke(actor=request.user, consent=consent)
     messages.success(request, _("Le consentement est retiré : le partage s'arrête dès maintenant."))
@@ -283,7 +273,7 @@ def consent_revoke(request, pk, consent_id):
 
 
 def access_log(request, pk):
-    household = _get_visible(request, pk)
+    household = get_visible_or_404(_files(), pk, request.user)
     if not perms.can_view_access_log(request.user, household):
         raise Http404
     events = Paginator(
@@ -314,7 +304,7 @@ def access_log(request, pk):
 
 def export(request, pk):
     """Everything held about the household, for the person's right of access (RGPD art. 15)."""
-    household = _get_visible(request, pk, include_merged=True)
+    household = get_visible_or_404(_files(), pk, request.user, include_merged=True)
     if not perms.can_view_access_log(request.user, household):
         raise Http404
     data = household_export(household, request.user)
@@ -339,9 +329,7 @@ def export(request, pk):
 
 
 def merge(request, pk):
-    household = _get_visible(request, pk)
-    if not perms.can_edit_household(request.user, household):
-        raise Http404
+    household = _editable(request, pk)
     candidates = []
     if request.method == "POST":
         duplicate_id = request.POST.get("duplicate", "")
@@ -390,8 +378,8 @@ def merge(request, pk):
 
 @require_POST
 def split(request, pk):
-    household = _get_visible(request, pk, include_merged=True)
-    if not perms.can_edit_household(request.user, household) or household.merged_into_id is None:
+    household = get_visible_or_404(_files(), pk, request.user, include_merged=True)
+    if household.merged_into_id is None:
         raise Http404
     keep_id = household.merged_into_id
     services.household_split(actor=request.user, merged=household)
@@ -406,7 +394,9 @@ _CONFLICT = _lazy(
 
 
 def _editable(request, pk) -> Household:
-    household = _get_visible(request, pk)
+    """A page that edits the whole file is not shown to who only sees the shared sheet (a 404, as
+    before); the service it calls authorizes the write itself (ADR 0016)."""
+    household = get_visible_or_404(_files(), pk, request.user)
     if not perms.can_edit_household(request.user, household):
         raise Http404
     return household

@@ -9,10 +9,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from parcours.accounts.models import User
 from parcours.core import audit, errors
 from parcours.core.versioning import StaleVersionError, save_versioned
 
 from . import loaders, perms
+from .audit_actions import MatchingAction
 from .models import RankingWeight, RequestFacts, RuleSetting
 
 NEEDS_FIELDS = ("needs_accessible", "has_pets")
@@ -20,7 +22,7 @@ PRIORITY_FIELDS = ("vulnerability", "manual_priority", "manual_priority_reason")
 
 
 @transaction.atomic
-def request_facts_update(*, actor, insertion_request, version: int | None, **changes) -> RequestFacts:
+def request_facts_update(*, actor: User, insertion_request, version: int | None, **changes) -> RequestFacts:
     """Set some of a request's matching facts. `version` is the one read (None when there were none
     yet); a stale one raises StaleVersionError and nothing is written."""
     unknown = set(changes) - set(NEEDS_FIELDS) - set(PRIORITY_FIELDS)
@@ -50,7 +52,7 @@ def request_facts_update(*, actor, insertion_request, version: int | None, **cha
     elif changed:
         save_versioned(facts, expected_version=version, fields=[*changed, "updated_by"])
     if changed or created:
-        audit.record_write(actor=actor, action="matching.request_facts.update", obj=facts, fields=changed)
+        audit.record_write(actor=actor, action=MatchingAction.REQUEST_FACTS_UPDATE, obj=facts, fields=changed)
     return facts
 
 
@@ -64,7 +66,7 @@ class SettingsConflict(errors.Conflict):
 
 
 @transaction.atomic
-def network_settings_update(*, actor, fingerprint: str, weights: dict, rules: dict) -> list[str]:
+def network_settings_update(*, actor: User, fingerprint: str, weights: dict, rules: dict) -> list[str]:
     """Store weights and network-wide rule settings (`rules`: code → (enabled, parameters), merged
     into the network-wide row), as the simulation showed them. `fingerprint` is the one of the
     settings the simulation started from; if they changed since, nothing is written. Returns the
@@ -101,5 +103,5 @@ def network_settings_update(*, actor, fingerprint: str, weights: dict, rules: di
             save_versioned(row, expected_version=row.version, fields=["enabled", "parameters", "updated_by"])
         changed.append(f"rule.{code}")
     if changed:
-        audit.record_write(actor=actor, action="matching.settings.update", fields=changed)
+        audit.record_write(actor=actor, action=MatchingAction.SETTINGS_UPDATE, fields=changed)
     return changed

@@ -10,6 +10,7 @@ from parcours.accounts.models import Organization
 from parcours.api.errors import ApiError
 from parcours.api.pagination import page_of
 from parcours.api.schemas import ErrorOut
+from parcours.core.lookup import get_visible_or_404
 from parcours.territories.models import Territory
 
 from . import perms, services
@@ -198,14 +199,6 @@ def create_facility(request, payload: FacilityIn):
     territory_id = Territory.objects.filter(code=data["territory"]).values_list("pk", flat=True).first()
     if territory_id is None:
         raise ApiError(400, "invalid", "Département inconnu.", {"territory": ["Département inconnu."]})
-    prospect = Facility(organization=organization, territory_id=territory_id, kind=data["kind"])
-    if not perms.can_create_facility(request.user, prospect):
-        raise ApiError(
-            403,
-            "forbidden",
-            "Votre rôle ne permet pas de gérer une structure de ce type, "
-            "pour cette organisation ou dans ce département.",
-        )
     facility = services.facility_create(actor=request.user, organization=organization, **data)
     return Status(201, _facility_out(facility, request.user))
 
@@ -245,8 +238,6 @@ def create_unit(request, payload: UnitIn):
     facility = Facility.objects.visible_to(request.user).filter(pk=data.pop("facility")).first()
     if facility is None:
         raise ApiError(400, "invalid", "Structure inconnue.", {"facility": ["Structure inconnue."]})
-    if not perms.can_manage_facility(request.user, facility):
-        raise ApiError(403, "forbidden", "Votre rôle ne permet pas de gérer les places de cette structure.")
     data["typology"] = data["typology"] or ""
     unit = services.unit_create(actor=request.user, facility=facility, **data)
     return Status(201, _unit_out(unit))
@@ -278,11 +269,12 @@ def list_units(
 )
 def declare_vacancy(request, unit_id: int, payload: VacancyIn):
     _list_allowed(request)
-    unit = Unit.objects.select_related("facility").filter(pk=unit_id).first()
-    if unit is None:
-        raise ApiError(404, "not_found", "Place ou logement introuvable.")
-    if not perms.can_manage_unit(request.user, unit):
-        raise ApiError(403, "forbidden", "Votre rôle ne permet pas de déclarer une vacance sur cette place.")
+    unit = get_visible_or_404(
+        Unit.objects.select_related("facility"),
+        unit_id,
+        request.user,
+        message="Place ou logement introuvable.",
+    )
     vacancy = services.vacancy_declare(actor=request.user, unit=unit, available_from=payload.available_from)
     return Status(201, _vacancy_out(vacancy))
 
@@ -294,9 +286,13 @@ def declare_vacancy(request, unit_id: int, payload: VacancyIn):
 )
 def withdraw_vacancy(request, vacancy_id: int):
     _list_allowed(request)
-    vacancy = Vacancy.objects.select_related("unit__facility").filter(pk=vacancy_id).first()
-    if vacancy is None or not perms.can_manage_unit(request.user, vacancy.unit):
-        raise ApiError(404, "not_found", "Vacance introuvable.")
+    # Among the vacancies the caller manages: another's vacancy is not found (404), as it always was.
+    vacancy = get_visible_or_404(
+        Vacancy.objects.manageable_by(request.user).select_related("unit__facility"),
+        vacancy_id,
+        request.user,
+        message="Vacance introuvable.",
+    )
     # A proposal in progress on it: the service's VacancyConflict answers 409 (parcours.api.errors).
     vacancy = services.vacancy_withdraw(actor=request.user, vacancy=vacancy)
     return _vacancy_out(vacancy)

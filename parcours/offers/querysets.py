@@ -59,7 +59,15 @@ class FacilityQuerySet(models.QuerySet):
         )
 
 
+def _member(user) -> bool:
+    return user.is_authenticated and getattr(user, "active_membership", None) is not None
+
+
 class UnitQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Like the facilities: every member of the network sees every unit."""
+        return self if _member(user) else self.none()
+
     def manageable_by(self, user):
         q = manageable_filter(user, "facility__")
         return self if q is None else self.filter(q)
@@ -82,6 +90,10 @@ def vacancy_hold(condition: Callable[[], Q]) -> Callable[[], Q]:
 
 
 class VacancyQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Like the facilities: every member of the network sees every vacancy."""
+        return self if _member(user) else self.none()
+
     def open(self):
         return self.filter(status="open")
 

@@ -9,10 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from parcours.accounts.models import User
 from parcours.core import audit, errors
+from parcours.core.errors import require
 from parcours.core.versioning import save_versioned
 from parcours.territories.models import Commune, Territory
 
+from . import perms
+from .audit_actions import OfferAction
 from .choices import VacancyStatus
 from .models import Facility, Unit, Vacancy
 
@@ -58,11 +62,21 @@ FACILITY_FIELDS = {
 }
 
 
+# The refusals of the offer's services (ADR 0016): the same sentences on pages and in the API.
+FORBIDDEN_FACILITY = gettext_lazy(
+    "Votre rôle ne vous permet pas de gérer une structure de ce type, pour cette organisation "
+    "ou dans ce département."
+)
+FORBIDDEN_UNITS = gettext_lazy("Votre rôle ne permet pas de gérer les places de cette structure.")
+FORBIDDEN_VACANCY = gettext_lazy("Votre rôle ne permet pas de déclarer une vacance sur cette place.")
+
+
 @transaction.atomic
 def facility_create(
-    *, actor, name: str, kind: str, organization, territory: str, commune: str | None = None, **rules
+    *, actor: User, name: str, kind: str, organization, territory: str, commune: str | None = None, **rules
 ) -> Facility:
-    """Declare a facility managed by `organization`, in the département `territory` (a code)."""
+    """Declare a facility managed by `organization`, in the département `territory` (a code): only
+    who would manage it (perms.can_create_facility)."""
     unknown = set(rules) - FACILITY_FIELDS
     if unknown:
         raise ValidationError(_("Champs inconnus : %(f)s.") % {"f": ", ".join(sorted(unknown))})
@@ -74,11 +88,12 @@ def facility_create(
         commune=_commune(commune),
         **rules,
     )
+    require(perms.can_create_facility(actor, facility), FORBIDDEN_FACILITY)
     facility.full_clean()
     facility.save()
     audit.record_write(
         actor=actor,
-        action="offers.facility.create",
+        action=OfferAction.FACILITY_CREATE,
         obj=facility,
         fields=["name", "kind", "organization", "territory", "commune", *rules],
     )
@@ -86,8 +101,10 @@ def facility_create(
 
 
 @transaction.atomic
-def facility_update(*, actor, facility: Facility, version: int, **changes) -> Facility:
-    """Edit the facility if `version` is still the current one; `territory` and `commune` take codes."""
+def facility_update(*, actor: User, facility: Facility, version: int, **changes) -> Facility:
+    """Edit the facility if `version` is still the current one; `territory` and `commune` take codes.
+    Only who manages it, and only into a facility they would still manage."""
+    require(perms.can_manage_facility(actor, facility), FORBIDDEN_FACILITY)
     unknown = set(changes) - FACILITY_FIELDS - {"territory", "commune", "organization"}
     if unknown:
         raise ValidationError(_("Champs non modifiables : %(f)s.") % {"f": ", ".join(sorted(unknown))})
@@ -99,12 +116,13 @@ def facility_update(*, actor, facility: Facility, version: int, **changes) -> Fa
         facility.territory = _territory(changes["territory"])
     if "commune" in changes:
         facility.commune = _commune(changes["commune"])
+    require(perms.can_create_facility(actor, facility), FORBIDDEN_FACILITY)
     facility.full_clean()
     save_versioned(facility, expected_version=version, fields=list(changes))
     fields = list(changes)
     if not facility.active and _withdraw_open(Vacancy.objects.filter(unit__facility=facility)):
         fields.append("vacancies")
-    audit.record_write(actor=actor, action="offers.facility.update", obj=facility, fields=fields)
+    audit.record_write(actor=actor, action=OfferAction.FACILITY_UPDATE, obj=facility, fields=fields)
     return facility
 
 
@@ -114,7 +132,7 @@ UNIT_FIELDS = {"label", "capacity", "typology", "surface", "rent", "charges", "a
 @transaction.atomic
 def unit_create(
     *,
-    actor,
+    actor: User,
     facility: Facility,
     label: str,
     capacity: int = 1,
@@ -124,7 +142,8 @@ def unit_create(
     charges: Decimal | None = None,
     accessible: bool = False,
 ) -> Unit:
-    """Add a place, a room or a dwelling to a facility."""
+    """Add a place, a room or a dwelling to a facility: whoever manages the facility."""
+    require(perms.can_manage_facility(actor, facility), FORBIDDEN_UNITS)
     unit = Unit(
         facility=facility,
         label=label.strip(),
@@ -139,7 +158,7 @@ def unit_create(
     unit.save()
     audit.record_write(
         actor=actor,
-        action="offers.unit.create",
+        action=OfferAction.UNIT_CREATE,
         obj=unit,
         fields=["facility", "label", "capacity", "typology", "surface", "rent", "charges", "accessible"],
     )
@@ -147,8 +166,9 @@ def unit_create(
 
 
 @transaction.atomic
-def unit_update(*, actor, unit: Unit, version: int, **changes) -> Unit:
-    """Edit the unit if `version` is still the current one."""
+def unit_update(*, actor: User, unit: Unit, version: int, **changes) -> Unit:
+    """Edit the unit if `version` is still the current one: whoever manages its facility."""
+    require(perms.can_manage_unit(actor, unit), FORBIDDEN_UNITS)
     unknown = set(changes) - UNIT_FIELDS
     if unknown:
         raise ValidationError(_("Champs non modifiables : %(f)s.") % {"f": ", ".join(sorted(unknown))})
@@ -160,7 +180,7 @@ def unit_update(*, actor, unit: Unit, version: int, **changes) -> Unit:
     if not unit.active and _withdraw_open(Vacancy.objects.filter(unit=unit)):
         # A unit taken out of service is no longer free: its open vacancy goes with it.
         fields.append("vacancies")
-    audit.record_write(actor=actor, action="offers.unit.update", obj=unit, fields=fields)
+    audit.record_write(actor=actor, action=OfferAction.UNIT_UPDATE, obj=unit, fields=fields)
     return unit
 
 
@@ -194,9 +214,11 @@ MAX_DAYS_BEHIND = 31
 
 
 @transaction.atomic
-def vacancy_declare(*, actor, unit: Unit, available_from: date) -> Vacancy:
-    """Declare the unit free from a date. A unit has at most one open vacancy: a second one is
-    refused (VacancyConflict), also under concurrency (the database constraint decides)."""
+def vacancy_declare(*, actor: User, unit: Unit, available_from: date) -> Vacancy:
+    """Declare the unit free from a date: whoever manages the unit. A unit has at most one open
+    vacancy: a second one is refused (VacancyConflict), also under concurrency (the database
+    constraint decides)."""
+    require(perms.can_manage_unit(actor, unit), FORBIDDEN_VACANCY)
     today = timezone.localdate()
     if available_from > today + timedelta(days=MAX_DAYS_AHEAD):
         raise ValidationError({"available_from": _("Une vacance se déclare au plus un an à l'avance.")})
@@ -212,23 +234,27 @@ def vacancy_declare(*, actor, unit: Unit, available_from: date) -> Vacancy:
     vacancy = Vacancy(
         unit=unit,
         available_from=available_from,
-        declared_by=actor if actor and actor.is_authenticated else None,
+        declared_by=actor,
     )
     try:
         with transaction.atomic():
             vacancy.save()
     except IntegrityError as exc:
         raise VacancyConflict(message) from exc
-    audit.record_write(actor=actor, action="offers.vacancy.declare", obj=vacancy, fields=["available_from"])
+    audit.record_write(
+        actor=actor, action=OfferAction.VACANCY_DECLARE, obj=vacancy, fields=["available_from"]
+    )
     return vacancy
 
 
 @transaction.atomic
-def vacancy_withdraw(*, actor, vacancy: Vacancy) -> Vacancy:
-    """Withdraw an open vacancy (declared by mistake, or the unit is no longer free). Refused
-    (VacancyConflict) while a household's proposal is in progress on it: see docs/offre.md."""
+def vacancy_withdraw(*, actor: User, vacancy: Vacancy) -> Vacancy:
+    """Withdraw an open vacancy (declared by mistake, or the unit is no longer free): whoever manages
+    the unit. Refused (VacancyConflict) while a household's proposal is in progress on it: see
+    docs/offre.md."""
+    require(perms.can_manage_unit(actor, vacancy.unit), FORBIDDEN_VACANCY)
     if _withdraw_open(Vacancy.objects.filter(pk=vacancy.pk)) != 1:
         raise VacancyConflict(_("Cette vacance n'est plus à pourvoir."))
     vacancy.refresh_from_db()
-    audit.record_write(actor=actor, action="offers.vacancy.withdraw", obj=vacancy, fields=["status"])
+    audit.record_write(actor=actor, action=OfferAction.VACANCY_WITHDRAW, obj=vacancy, fields=["status"])
     return vacancy

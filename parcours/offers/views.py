@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from parcours.core import errors
 from parcours.core.forms import add_validation_errors
+from parcours.core.lookup import get_visible_or_404
 from parcours.core.versioning import StaleVersionError
 from parcours.territories.models import Territory
 
@@ -39,23 +40,22 @@ def _facility_crumbs(facility, *more):
     return _crumbs((facility.name, reverse("offers:facility_detail", args=[facility.pk])), *more)
 
 
-def _get_facility(request, pk, *, manage=False) -> Facility:
-    facility = (
-        Facility.objects.visible_to(request.user)
-        .select_related("organization", "territory", "commune")
-        .filter(pk=pk)
-        .first()
-    )
-    if facility is None or not perms.can_view_facility(request.user, facility):
-        raise Http404
-    if manage and not perms.can_manage_facility(request.user, facility):
+FACILITIES = Facility.objects.select_related("organization", "territory", "commune")
+UNITS = Unit.objects.select_related("facility__organization", "facility__territory")
+
+
+def _managed_facility(request, pk) -> Facility:
+    """A form page on a facility is offered to those who manage it, a 404 for the others (as
+    before); the service it calls authorizes the write itself (ADR 0016)."""
+    facility = get_visible_or_404(FACILITIES, pk, request.user)
+    if not perms.can_manage_facility(request.user, facility):
         raise Http404
     return facility
 
 
-def _get_unit(request, pk) -> Unit:
-    unit = Unit.objects.select_related("facility__organization", "facility__territory").filter(pk=pk).first()
-    if unit is None or not perms.can_manage_unit(request.user, unit):
+def _managed_unit(request, pk) -> Unit:
+    unit = get_visible_or_404(UNITS, pk, request.user)
+    if not perms.can_manage_unit(request.user, unit):
         raise Http404
     return unit
 
@@ -120,7 +120,7 @@ def offer_list(request):
 
 
 def facility_detail(request, pk):
-    facility = _get_facility(request, pk)
+    facility = get_visible_or_404(FACILITIES, pk, request.user)
     units = list(
         facility.units.order_by("label", "pk").prefetch_related(
             Prefetch(
@@ -180,18 +180,6 @@ def _facility_changes(data) -> dict:
     }
 
 
-def _may_hold(request, data) -> bool:
-    """Whether the user would still manage the facility described by the form."""
-    prospect = Facility(organization=data["organization"], territory=data["territory"], kind=data["kind"])
-    return perms.can_create_facility(request.user, prospect)
-
-
-FORBIDDEN_FACILITY = gettext_lazy(
-    "Votre rôle ne vous permet pas de gérer une structure de ce type, pour cette organisation "
-    "ou dans ce département."
-)
-
-
 def facility_create(request):
     if not perms.can_create_facility(request.user):
         raise Http404
@@ -206,18 +194,17 @@ def facility_create(request):
         },
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if not _may_hold(request, data):
-            form.add_error(None, FORBIDDEN_FACILITY)
+        changes = _facility_changes(form.cleaned_data)
+        try:
+            facility = services.facility_create(actor=request.user, **changes)
+        except errors.Forbidden as exc:
+            # A facility the user would not manage (its organization, département or kind).
+            errors.add_to_form(form, exc)
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
         else:
-            changes = _facility_changes(data)
-            try:
-                facility = services.facility_create(actor=request.user, **changes)
-            except ValidationError as exc:
-                add_validation_errors(form, exc)
-            else:
-                messages.success(request, _("La structure « %(name)s » est créée.") % {"name": facility.name})
-                return redirect("offers:facility_detail", pk=facility.pk)
+            messages.success(request, _("La structure « %(name)s » est créée.") % {"name": facility.name})
+            return redirect("offers:facility_detail", pk=facility.pk)
     return render(
         request,
         "offers/facility_form.html",
@@ -227,7 +214,7 @@ def facility_create(request):
 
 
 def facility_edit(request, pk):
-    facility = _get_facility(request, pk, manage=True)
+    facility = _managed_facility(request, pk)
     initial = {
         "version": facility.version,
         **{f: getattr(facility, f) for f in services.FACILITY_FIELDS},
@@ -242,26 +229,26 @@ def facility_edit(request, pk):
     conflict = False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if not _may_hold(request, data):
-            form.add_error(None, FORBIDDEN_FACILITY)
+        changes = _facility_changes(data) | {"active": data["active"]}
+        changes = {k: v for k, v in changes.items() if k in form.changed_data or k == "active"}
+        try:
+            services.facility_update(
+                actor=request.user, facility=facility, version=data["version"] or 0, **changes
+            )
+        except StaleVersionError:
+            conflict = True
+            form.add_error(None, STALE_MESSAGE)
+        except services.VacancyConflict as exc:
+            conflict = True
+            form.add_error(None, exc.message)
+        except errors.Forbidden as exc:
+            # Edited into a facility the user would no longer manage.
+            errors.add_to_form(form, exc)
+        except ValidationError as exc:
+            add_validation_errors(form, exc)
         else:
-            changes = _facility_changes(data) | {"active": data["active"]}
-            changes = {k: v for k, v in changes.items() if k in form.changed_data or k == "active"}
-            try:
-                services.facility_update(
-                    actor=request.user, facility=facility, version=data["version"] or 0, **changes
-                )
-            except StaleVersionError:
-                conflict = True
-                form.add_error(None, STALE_MESSAGE)
-            except services.VacancyConflict as exc:
-                conflict = True
-                form.add_error(None, exc.message)
-            except ValidationError as exc:
-                add_validation_errors(form, exc)
-            else:
-                messages.success(request, _("La structure est mise à jour."))
-                return redirect("offers:facility_detail", pk=facility.pk)
+            messages.success(request, _("La structure est mise à jour."))
+            return redirect("offers:facility_detail", pk=facility.pk)
     return render(
         request,
         "offers/facility_form.html",
@@ -283,7 +270,7 @@ def _unit_changes(data) -> dict:
 
 
 def unit_create(request, pk):
-    facility = _get_facility(request, pk, manage=True)
+    facility = _managed_facility(request, pk)
     form = UnitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -309,7 +296,7 @@ def unit_create(request, pk):
 
 
 def unit_edit(request, pk):
-    unit = _get_unit(request, pk)
+    unit = _managed_unit(request, pk)
     facility = unit.facility
     initial = {"version": unit.version, **{f: getattr(unit, f) for f in services.UNIT_FIELDS}}
     form = UnitForm(request.POST or None, initial=initial)
@@ -345,7 +332,7 @@ def unit_edit(request, pk):
 
 
 def vacancy_declare(request, pk):
-    unit = _get_unit(request, pk)
+    unit = _managed_unit(request, pk)
     if not perms.can_declare_vacancy(request.user, unit):
         raise Http404
     form = VacancyForm(request.POST or None, initial={"available_from": timezone.localdate()})
@@ -377,9 +364,9 @@ def vacancy_declare(request, pk):
 
 @require_POST
 def vacancy_withdraw(request, pk):
-    vacancy = Vacancy.objects.select_related("unit__facility").filter(pk=pk).first()
-    if vacancy is None or not perms.can_manage_unit(request.user, vacancy.unit):
-        raise Http404
+    vacancy = get_visible_or_404(Vacancy.objects.select_related("unit__facility"), pk, request.user)
+    if not perms.can_manage_unit(request.user, vacancy.unit):
+        raise Http404  # as before: the withdraw button is only on the pages of who manages it
     try:
         services.vacancy_withdraw(actor=request.user, vacancy=vacancy)
     except services.VacancyConflict as exc:

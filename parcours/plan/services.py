@@ -10,10 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from parcours.accounts.models import User
 from parcours.core import audit, errors
 from parcours.core.versioning import save_versioned
 
 from . import perms
+from .audit_actions import PlanAction
 from .models import Action, ActionStatus, ManualValue, Plan, PlanIndicator
 
 ACTION_FIELDS = ["title", "owner", "owner_label", "starts_on", "due_on", "status", "note"]
@@ -25,17 +27,17 @@ def _require(user) -> None:
 
 
 @transaction.atomic
-def action_create(*, actor, objective, title: str, **fields) -> Action:
+def action_create(*, actor: User, objective, title: str, **fields) -> Action:
     _require(actor)
     action = Action(objective=objective, title=title, **fields)
     action.full_clean()
     action.save()
-    audit.record_write(actor=actor, action="plan.action.create", obj=action, fields=["title", *fields])
+    audit.record_write(actor=actor, action=PlanAction.ACTION_CREATE, obj=action, fields=["title", *fields])
     return action
 
 
 @transaction.atomic
-def action_update(*, actor, action: Action, version: int, **changes) -> Action:
+def action_update(*, actor: User, action: Action, version: int, **changes) -> Action:
     """Record an action's progress if `version` is still the current one (a stale edit is refused)."""
     _require(actor)
     unknown = set(changes) - set(ACTION_FIELDS)
@@ -45,12 +47,14 @@ def action_update(*, actor, action: Action, version: int, **changes) -> Action:
         setattr(action, name, value)
     action.full_clean(exclude=["objective", "version"])
     save_versioned(action, expected_version=version, fields=list(changes))
-    audit.record_write(actor=actor, action="plan.action.update", obj=action, fields=changes.keys())
+    audit.record_write(actor=actor, action=PlanAction.ACTION_UPDATE, obj=action, fields=changes.keys())
     return action
 
 
 @transaction.atomic
-def value_record(*, actor, indicator: PlanIndicator, on: dt.date, value: Decimal, source: str) -> ManualValue:
+def value_record(
+    *, actor: User, indicator: PlanIndicator, on: dt.date, value: Decimal, source: str
+) -> ManualValue:
     _require(actor)
     if not (source or "").strip():
         raise ValidationError({"source": _("Indiquez la source de la valeur.")})
@@ -59,7 +63,7 @@ def value_record(*, actor, indicator: PlanIndicator, on: dt.date, value: Decimal
     recorded = ManualValue.objects.create(
         indicator=indicator, on=on, value=value, source=source.strip(), recorded_by=actor
     )
-    audit.record_write(actor=actor, action="plan.value.record", obj=recorded, fields=["value", "source"])
+    audit.record_write(actor=actor, action=PlanAction.VALUE_RECORD, obj=recorded, fields=["value", "source"])
     return recorded
 
 

@@ -26,7 +26,7 @@ from parcours.demo import assessments as demo_assessments
 from parcours.households import links
 from parcours.households import services as household_services
 from parcours.households.models import Household
-from tests.factories import MembershipFactory, make_household
+from tests.factories import MembershipFactory, as_member, make_household
 from tests.perm_matrix import assert_matrix
 
 pytestmark = pytest.mark.django_db
@@ -383,7 +383,7 @@ def test_api_follows_the_access_rules(api):
     # Shared sheet by consent: readable, but the worker's view is written by the referent organization.
     partner = api()
     household_services.consent_record(
-        actor=owner.membership.user,
+        actor=as_member(owner.membership),  # the referent worker, acting in that membership
         household=household,
         organization=partner.membership.organization,
         purpose="support",
@@ -401,7 +401,7 @@ def test_api_landlord_writes_its_own_view_when_linked(api, monkeypatch):
     landlord = api(Role.LANDLORD)
     organization = landlord.membership.organization
     household_services.consent_record(
-        actor=owner.membership.user,
+        actor=as_member(owner.membership),  # the referent worker, acting in that membership
         household=household,
         organization=organization,
         purpose="orientation",

@@ -11,12 +11,12 @@ from parcours.accounts.models import Organization
 from parcours.accounts.roles import Role
 from parcours.core import audit, sms
 from parcours.core.versioning import StaleVersionError
-from tests.factories import MembershipFactory, OrganizationFactory
+from tests.factories import MembershipFactory, OrganizationFactory, as_member
 
 
 @pytest.mark.django_db
 def test_a_stale_edit_is_refused_and_nothing_is_overwritten():
-    admin = MembershipFactory(role=Role.NETWORK_ADMIN).user
+    admin = as_member(MembershipFactory(role=Role.NETWORK_ADMIN))
     organization = OrganizationFactory(name="Avant")
     read_by_alice = Organization.objects.get(pk=organization.pk)
     read_by_bob = Organization.objects.get(pk=organization.pk)
@@ -31,7 +31,7 @@ def test_a_stale_edit_is_refused_and_nothing_is_overwritten():
 
 @pytest.mark.django_db
 def test_organization_update_validates_before_writing():
-    admin = MembershipFactory(role=Role.NETWORK_ADMIN).user
+    admin = as_member(MembershipFactory(role=Role.NETWORK_ADMIN))
     organization = OrganizationFactory(siret="")
     with pytest.raises(ValidationError, match="14 chiffres"):
         services.organization_update(actor=admin, organization=organization, version=1, siret="12")

@@ -23,6 +23,7 @@ from tests.factories import (
     MembershipFactory,
     OrganizationFactory,
     TerritoryFactory,
+    as_member,
     make_household,
 )
 
@@ -34,7 +35,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def net(db):
     TerritoryFactory(code="93")
-    admin = MembershipFactory(role=Role.NETWORK_ADMIN).user
+    admin = as_member(MembershipFactory(role=Role.NETWORK_ADMIN))  # acting as administrator
     second = MembershipFactory(role=Role.NETWORK_ADMIN).user
     association = OrganizationFactory(name="Toit Solidaire")
     household = make_household(organization=association)
@@ -179,6 +180,7 @@ def test_re_granting_a_revoked_membership_to_oneself_is_pending_again(net):
     membership = MembershipFactory(
         user=net["admin"], organization=net["association"], role=Role.SOCIAL_WORKER
     )
+    net["second"].active_membership = net["second"].memberships.get()  # acting as administrator
     services.membership_revoke(actor=net["second"], membership=membership)
     again = services.membership_grant(
         actor=net["admin"], user=net["admin"], organization=net["association"], role=Role.SOCIAL_WORKER

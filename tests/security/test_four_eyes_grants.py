@@ -24,6 +24,7 @@ from tests.factories import (
     MembershipFactory,
     OrganizationFactory,
     TerritoryFactory,
+    as_member,
     make_household,
 )
 
@@ -37,7 +38,7 @@ DPO = "dpo@reseau.example"
 @pytest.fixture
 def net(db):
     TerritoryFactory(code="93")
-    admin = MembershipFactory(role=Role.NETWORK_ADMIN, user__email="alice@reseau.example").user
+    admin = as_member(MembershipFactory(role=Role.NETWORK_ADMIN, user__email="alice@reseau.example"))
     second = MembershipFactory(role=Role.NETWORK_ADMIN, user__email="bruno@reseau.example").user
     association = OrganizationFactory(name="Toit Solidaire")
     household = make_household(organization=association)
@@ -152,7 +153,7 @@ def test_per_role_a_grant_to_someone_else_from_the_pages(client, login, net, rol
 def alone(db):
     """A network with a single administrator."""
     TerritoryFactory(code="93")
-    admin = MembershipFactory(role=Role.NETWORK_ADMIN, user__email="alice@reseau.example").user
+    admin = as_member(MembershipFactory(role=Role.NETWORK_ADMIN, user__email="alice@reseau.example"))
     MembershipFactory(role=Role.NETWORK_ADMIN, user__email="ancien@reseau.example", active=False)
     return {"admin": admin, "association": OrganizationFactory(name="Toit Solidaire")}
 

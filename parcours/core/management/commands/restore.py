@@ -7,6 +7,7 @@ from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 
 from parcours.core import audit
+from parcours.core.audit_actions import CoreAction
 from parcours.core.backup import BackupError, restore
 
 
@@ -46,7 +47,7 @@ class Command(BaseCommand):
                 "sauvegarde plus ancienne."
             )
         # The chain itself says that the data were put back at this moment, and from which channel.
-        audit.record_write(actor=None, action="core.database.restore", obj=("database", "default"))
+        audit.record_write(actor=None, action=CoreAction.DATABASE_RESTORE, obj=("database", "default"))
         self.stdout.write(
             f"Sauvegarde restaurée. Journal d'audit intègre : {report.checked} lignes vérifiées."
         )
