@@ -21,8 +21,16 @@ from .offers import VacancyFactory
 
 
 def _refusal_reason(code):
+    """The reference reason loaded by migration orientation/0003. Browser tests run in transactions
+    that are flushed after each test, which empties reference tables too: load them again then."""
+    import importlib
+
+    from django.apps import apps
+
     from parcours.orientation.models import RefusalReason
 
+    if not RefusalReason.objects.exists():
+        importlib.import_module("parcours.orientation.migrations.0003_refusal_reasons").load(apps, None)
     return RefusalReason.objects.get(code=code)
 
 
