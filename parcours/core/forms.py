@@ -4,7 +4,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 
-
 CHOICES_TEMPLATE = "includes/widgets/choices.html"
 
 

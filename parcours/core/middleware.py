@@ -21,3 +21,35 @@ class SecurityHeadersMiddleware:
         if not request.path.startswith(self.static_url):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+class FriendlyErrorsMiddleware:
+    """With DEBUG on (the local demo), Django answers a missing page or a crash with its technical page,
+    in English, listing the URLs and the settings. With PARCOURS_FRIENDLY_ERRORS on (config/settings/dev.py)
+    the user sees our French 400/404/500 pages instead, as in production; the crash is still logged
+    with its traceback by Django. PARCOURS_FRIENDLY_ERRORS=false brings the technical pages back for
+    debugging. Without DEBUG, Django uses our handlers already (config/urls.py) and this does nothing."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code in (400, 404, 500)
+            and settings.DEBUG
+            and getattr(settings, "PARCOURS_FRIENDLY_ERRORS", False)
+            and response.get("Content-Type", "").startswith("text/html")
+            and _is_technical(response)
+        ):
+            from . import views
+
+            handler = {400: views.bad_request, 404: views.page_not_found, 500: views.server_error}
+            return handler[response.status_code](request)
+        return response
+
+
+def _is_technical(response) -> bool:
+    """Django's technical pages (debug.py's templates), not a page of ours answered with that status."""
+    content = getattr(response, "content", b"")
+    return b'<meta name="robots" content="NONE,NOARCHIVE">' in content

@@ -12,6 +12,4 @@ menu.register(
     order=70,
     current_app="observatory",
     group=menu.group("network", _("Réseau"), order=90),
-)(
-    perms.can_view_observatory
-)
+)(perms.can_view_observatory)

@@ -48,7 +48,7 @@ def test_every_wished_kind_can_be_ticked_on_a_desktop_and_a_phone(page, login, c
     expect(page.get_by_role("heading", level=1)).to_contain_text("Demande")
 
 
-def test_the_answer_radios_are_clickable_and_apart_from_the_side_select(page, login, client, live_server, shot):
+def test_the_answer_radios_are_clickable_above_the_side_select(page, login, client, live_server, shot):
     proposal = ProposalFactory()
     landlord = MembershipFactory(role=Role.LANDLORD, organization=proposal.vacancy.unit.facility.organization)
     _as(page, login, client, live_server, landlord.user)
