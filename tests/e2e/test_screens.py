@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from parcours.accounts.roles import Role
 
 from ..factories import MembershipFactory, ProposalFactory, TerritoryFactory, make_household
+from .conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -65,3 +66,59 @@ def test_the_answer_radios_are_clickable_above_the_side_select(page, login, clie
         select_box = page.get_by_label("Refus du côté").bounding_box()
         assert radios_box["y"] + radios_box["height"] <= select_box["y"]
     shot(page, "proposal-answer-form")
+
+
+DEMO_ROLES = [
+    Role.CALL_HANDLER,
+    Role.SIAO_COORDINATOR,
+    Role.SOCIAL_WORKER,
+    Role.FACILITY_MANAGER,
+    Role.LANDLORD,
+    Role.OBSERVER,
+    Role.NETWORK_ADMIN,
+]
+# The longest organization name of the demo, in the account's button.
+LONG_NAME = "Service départemental de l'État — cohésion sociale (démo)"
+
+
+def test_each_roles_menu_holds_on_one_line_and_opens_on_a_phone(page, login, client, live_server, shot):
+    TerritoryFactory(code="93")
+    for role in DEMO_ROLES:
+        user = MembershipFactory(role=role, organization__name=f"{LONG_NAME} {role.value[:3]}").user
+        _as(page, login, client, live_server, user)
+        page.set_viewport_size({"width": 1366, "height": 900})
+        page.goto("/")
+        nav = page.locator(".prc-header nav")
+        brand = page.locator(".prc-header .navbar-brand")
+        expect(brand).to_be_visible()
+        # One line: the band is no taller than one row of links, every item on the brand's row.
+        assert nav.bounding_box()["height"] < 64, role
+        brand_mid = brand.bounding_box()["y"] + brand.bounding_box()["height"] / 2
+        for item in page.locator(".prc-header .navbar-nav > .nav-item").all():
+            box = item.bounding_box()
+            assert box["y"] <= brand_mid <= box["y"] + box["height"], (role, item.inner_text())
+            assert box["x"] + box["width"] <= 1366, (role, item.inner_text())
+        shot(page, f"menu-{role.value}")
+
+        page.set_viewport_size({"width": 390, "height": 844})
+        toggler = page.get_by_role("button", name="Afficher le menu")
+        expect(toggler).to_be_visible()
+        expect(page.get_by_role("link", name="Accueil", exact=True)).to_be_hidden()
+        toggler.focus()
+        page.keyboard.press("Enter")  # keyboard usable
+        expect(toggler).to_have_attribute("aria-expanded", "true")
+        expect(page.locator("#prc-nav.collapse.show")).to_be_visible()  # the opening animation is over
+        expect(page.get_by_role("link", name="Accueil", exact=True)).to_be_visible()
+        groups = page.locator(".prc-main-menu .dropdown-toggle")
+        if groups.count():
+            groups.first.focus()
+            page.keyboard.press("Enter")
+            expect(page.locator(".prc-main-menu .dropdown-menu.show .dropdown-item").first).to_be_visible()
+            color = groups.first.evaluate("e => getComputedStyle(e).color")
+            assert color == "rgb(255, 255, 255)", (role, color)  # white on green, opened too
+        page.evaluate("window.scrollTo(0, 0)")
+        # Nothing wider than the phone: no sideways scrolling (WCAG 1.4.10), the long names wrap.
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, role
+        folder = SCREENSHOTS / "menus"
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(folder / f"menu-{role.value}-phone-open.png"), full_page=True)
