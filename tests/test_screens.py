@@ -72,3 +72,40 @@ def test_every_page_names_its_favicon(client, member, login):
     body = client.get("/").content.decode()
     for name in ("favicon.svg", "favicon-32.png", "favicon.ico", "apple-touch-icon.png"):
         assert f"img/{name}" in body
+
+
+def test_every_paged_list_uses_the_one_pagination_include():
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parent.parent / "parcours" / "templates"
+    for name in (
+        "orientation/list.html",
+        "orientation/proposal_list.html",
+        "offers/list.html",
+        "households/list.html",
+        "households/access_log.html",
+        "support/measure_list.html",
+        "support/alert_list.html",
+        "matching/vacancies.html",
+        "core/deliveries.html",
+    ):
+        text = (templates / name).read_text()
+        assert '{% include "includes/pagination.html"' in text, name
+        assert 'class="pagination' not in text, name
+
+
+def test_the_household_list_pages_keep_the_search(client, member, login, monkeypatch):
+    from parcours.households import views
+
+    from .factories import make_household
+
+    user = member(Role.SOCIAL_WORKER)
+    login(user)
+    organization = user.memberships.get().organization
+    for _ in range(3):
+        make_household(organization=organization, referent=user)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    body = client.get("/menages/").content.decode()
+    assert "Page 1 sur 2" in body
+    assert 'href="?q=&amp;page=2"' in body
+    assert "Page 2 sur 2" in client.get("/menages/?page=2").content.decode()
