@@ -116,3 +116,10 @@ def menu_for(user, match) -> list[dict]:
             )
         )
     return [item for _order, item in sorted(links, key=lambda pair: pair[0])]
+
+
+def may_open(user, view_name: str) -> bool:
+    """False when this view is a menu entry's page and none of its entries is shown to the user: a
+    breadcrumb then shows its label without a link (core.templatetags.parcours_tags.crumb_links)."""
+    entries = [entry for entry in ENTRIES if entry.url_name == view_name]
+    return not entries or any(entry.visible(user) for entry in entries)

@@ -5,6 +5,7 @@ import json
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +20,7 @@ from parcours.core.models import AuditEvent, AuditKind
 from parcours.core.versioning import StaleVersionError
 
 from . import perms, services, visibility
+from .display import household_label
 from .export import household_export, section_titles
 from .forms import (
     ConsentForm,
@@ -41,6 +43,11 @@ def _crumbs(*more):
     return [(_("Ménages"), reverse("households:list")), *more]
 
 
+def _file_crumb(request, household):
+    """The household's crumb: its name as this user may read it (households.display), linking to its file."""
+    return (household_label(request.user, household).text, reverse("households:detail", args=[household.pk]))
+
+
 def _with_relations(qs):
     return qs.select_related(
         "territory", "referent_organization", "referent", "dalo_territory"
@@ -48,6 +55,7 @@ def _with_relations(qs):
         Prefetch("people", queryset=Person.objects.order_by("pk")),
         Prefetch("situations", queryset=SituationPeriod.objects.select_related("recorded_by")),
         "money_lines",
+        "consents",  # households.display names each household by the consents' purposes
     )
 
 
@@ -91,6 +99,8 @@ def household_list(request):
             "page": page,
             "heading": heading,
             "too_many": bool(query) and page.paginator.count >= SEARCH_CANDIDATES,
+            # Typos in names are forgiven by PostgreSQL's trigram search only (querysets.people_matching).
+            "typo_tolerant": connection.vendor == "postgresql",
             "can_create": perms.can_create_household(request.user),
             "crumbs": [(_("Ménages"), None)],
         },
@@ -150,6 +160,12 @@ def household_create(request):
 
 def household_detail(request, pk):
     household = _get_visible(request, pk, include_merged=True)
+    return _render_detail(request, household)
+
+
+def _render_detail(request, household, *, consent_form=None, status=200):
+    """The household's page; `consent_form` bound and invalid re-opens the consent form with what was
+    typed and its errors (issue 15: an error used to collapse the form and lose the input)."""
     sections = perms.sections_for(request.user, household)
     fields = visibility.readable_fields(request.user, "household", household)
     full = perms.can_edit_household(request.user, household)
@@ -171,13 +187,16 @@ def household_detail(request, pk):
                 household.situations.all(), key=lambda p: (p.started_on, p.pk), reverse=True
             ),
             "consents": list(household.consents.all()) if "consents" in sections else [],
-            "consent_form": ConsentForm() if perms.can_manage_consents(request.user, household) else None,
+            "consent_form": consent_form
+            or (ConsentForm() if perms.can_manage_consents(request.user, household) else None),
+            "consent_open": consent_form is not None,
             "can_view_access_log": perms.can_view_access_log(request.user, household),
             "can_delete": perms.can_delete_household(request.user, household),
             "merged_files": merged_files,
             "path": household_path(request.user, household) if "situation" in sections else [],
-            "crumbs": _crumbs((_("Dossier n° %(n)s") % {"n": household.pk}, None)),
+            "crumbs": _crumbs((household_label(request.user, household).text, None)),
         },
+        status=status,
     )
 
 
@@ -233,7 +252,7 @@ def household_edit(request, pk):
         actor=request.user, household=household, sections=["identifiers", "situation"], purpose="edit"
     )
     crumbs = _crumbs(
-        (_("Dossier n° %(n)s") % {"n": household.pk}, reverse("households:detail", args=[household.pk])),
+        _file_crumb(request, household),
         (_("Modifier"), None),
     )
     return render(
@@ -244,25 +263,25 @@ def household_edit(request, pk):
     )
 
 
-@require_POST
 def consent_add(request, pk):
+    """POST records a consent; a refused one shows the household's page again with the form open, what
+    was typed and the French error. GET (a reloaded or shared URL) leads to the consents' section."""
     household = _get_visible(request, pk)
     if not perms.can_manage_consents(request.user, household):
         raise Http404
+    if request.method != "POST":
+        return redirect(reverse("households:detail", args=[household.pk]) + "#consentements")
     form = ConsentForm(request.POST)
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            services.consent_record(actor=request.user, household=household, **data)
+            services.consent_record(actor=request.user, household=household, **form.cleaned_data)
         except ValidationError as exc:
-            messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Le consentement est enregistré."))
-    else:
-        messages.error(
-            request, " ".join(f"{form.fields[f].label} : {' '.join(e)}" for f, e in form.errors.items())
-        )
-    return redirect(reverse("households:detail", args=[household.pk]) + "#consentements")
+            return redirect(reverse("households:detail", args=[household.pk]) + "#consentements")
+    household = _get_visible(request, pk)  # re-read: the page shows the consents as they stand
+    return _render_detail(request, household, consent_form=form, status=400)
 
 
 @require_POST
@@ -296,7 +315,7 @@ def access_log(request, pk):
         actor=request.user, household=household, sections=["access_log"], purpose="access_log"
     )
     crumbs = _crumbs(
-        (_("Dossier n° %(n)s") % {"n": household.pk}, reverse("households:detail", args=[household.pk])),
+        _file_crumb(request, household),
         (_("Qui a consulté ce dossier"), None),
     )
     return render(
@@ -322,7 +341,7 @@ def export(request, pk):
         response["Content-Disposition"] = f'attachment; filename="dossier-{household.pk}.json"'
         return response
     crumbs = _crumbs(
-        (_("Dossier n° %(n)s") % {"n": household.pk}, reverse("households:detail", args=[household.pk])),
+        _file_crumb(request, household),
         (_("Tout ce que nous détenons"), None),
     )
     titles = section_titles()
@@ -374,7 +393,7 @@ def merge(request, pk):
     )
     services.record_reads(actor=request.user, households=candidates, sections=["list"], purpose="duplicates")
     crumbs = _crumbs(
-        (_("Dossier n° %(n)s") % {"n": household.pk}, reverse("households:detail", args=[household.pk])),
+        _file_crumb(request, household),
         (_("Fusionner un doublon"), None),
     )
     return render(
@@ -428,7 +447,7 @@ def _formset_page(request, household, formset, *, template, title, rows, save, d
             return redirect("households:detail", pk=household.pk)
     services.record_read(actor=request.user, household=household, sections=sections, purpose="edit")
     crumbs = _crumbs(
-        (_("Dossier n° %(n)s") % {"n": household.pk}, reverse("households:detail", args=[household.pk])),
+        _file_crumb(request, household),
         (title, None),
     )
     return render(
@@ -494,7 +513,7 @@ def delete(request, pk):
         return redirect("households:list")
     services.record_read(actor=request.user, household=household, sections=["identity"], purpose="delete")
     crumbs = _crumbs(
-        (_("Dossier n° %(n)s") % {"n": household.pk}, reverse("households:detail", args=[household.pk])),
+        _file_crumb(request, household),
         (_("Supprimer"), None),
     )
     return render(

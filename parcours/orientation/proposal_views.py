@@ -19,6 +19,7 @@ from parcours.core import errors
 from parcours.core.forms import add_validation_errors
 from parcours.households import perms as household_perms
 from parcours.households import visibility
+from parcours.households.display import household_label
 from parcours.households.services import record_read
 from parcours.offers.models import Vacancy
 
@@ -37,6 +38,13 @@ from .models import InsertionRequest, Proposal
 from .services import TransitionConflict
 
 PAGE_SIZE = 25
+
+
+def proposal_title(user, proposal) -> str:
+    """« Proposition — Awa D. · F + 2 enfants », the household as this user may read it."""
+    return _("Proposition — %(household)s") % {
+        "household": household_label(user, proposal.request.household).text
+    }
 
 
 def _crumbs(*more):
@@ -71,7 +79,9 @@ def proposal_list(request):
     if form.is_valid() and form.cleaned_data["status"]:
         qs = qs.filter(status=form.cleaned_data["status"])
     page = Paginator(
-        qs.select_related("vacancy__unit__facility", "request__household").order_by("-created_at", "-pk"),
+        qs.select_related("vacancy__unit__facility", "request__household")
+        .prefetch_related("request__household__people", "request__household__consents")
+        .order_by("-created_at", "-pk"),
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     page.object_list = with_places(request.user, page.object_list)
@@ -138,7 +148,7 @@ def proposal_detail(request, pk, forms=None):
             else None
         ),
         "links": _links(proposal) if perms.can_send_partner_link(user, proposal) else [],
-        "crumbs": _crumbs((str(proposal), None)),
+        "crumbs": _crumbs((proposal_title(request.user, proposal), None)),
     }
     record_read(
         actor=user,
@@ -234,6 +244,7 @@ def _proposable_requests(user):
         InsertionRequest.objects.visible_to(user)
         .filter(status=RequestStatus.VALIDATED, household__territory_id=membership.organization.territory_id)
         .select_related("household")
+        .prefetch_related("household__people", "household__consents")
         .order_by("seniority_date", "pk")
     )
 
@@ -244,7 +255,7 @@ def propose(request, vacancy_id):
     if membership is None or membership.role != Role.SIAO_COORDINATOR:
         raise Http404
     vacancy = get_object_or_404(Vacancy.objects.open().select_related("unit__facility"), pk=vacancy_id)
-    form = ProposeForm(request.POST or None, requests=_proposable_requests(request.user))
+    form = ProposeForm(request.POST or None, requests=_proposable_requests(request.user), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             created = proposals.proposal_create(
