@@ -245,3 +245,27 @@ def test_de_elides_and_contracts_as_french_does(name, expected):
     from django.template import Context, Template
 
     assert Template("{% load parcours_tags %}{{ name|de }}").render(Context({"name": name})) == expected
+
+
+def test_exports_write_booleans_as_oui_and_non():
+    import tablib
+
+    from parcours.core import spreadsheet
+
+    data = tablib.Dataset(headers=["code", "masquée"])
+    data.append(["a", True])
+    data.append(["b", False])
+    text = spreadsheet.export(data, "csv").decode()
+    assert "a,oui" in text and "b,non" in text
+    assert "True" not in text and "False" not in text
+
+
+def test_the_search_help_says_when_typos_are_not_forgiven(client, member, login):
+    from django.db import connection
+
+    login(member(Role.SOCIAL_WORKER))
+    body = client.get("/menages/").content.decode()
+    if connection.vendor == "postgresql":
+        assert "Une faute de frappe dans un nom est tolérée" in body
+    else:
+        assert "cela demande une base PostgreSQL" in body

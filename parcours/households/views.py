@@ -55,7 +55,6 @@ def _with_relations(qs):
         Prefetch("people", queryset=Person.objects.order_by("pk")),
         Prefetch("situations", queryset=SituationPeriod.objects.select_related("recorded_by")),
         "money_lines",
-        "consents",  # households.display names each household by the consents' purposes
     )
 
 
@@ -86,9 +85,11 @@ def household_list(request):
             heading = _("Les ménages suivis par mon organisation")
         else:
             heading = _("Dossiers modifiés récemment")
-    page = Paginator(_with_relations(households.order_by("-updated_at", "-pk")), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        # the consents too: households.display names each household by their purposes
+        _with_relations(households.order_by("-updated_at", "-pk")).prefetch_related("consents"),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
     services.record_reads(actor=request.user, households=page, sections=["list"], purpose="list")
     return render(
         request,
