@@ -270,3 +270,14 @@ def test_the_search_help_says_when_typos_are_not_forgiven(client, member, login)
         assert "Une faute de frappe dans un nom est tolérée" in body
     else:
         assert "cela demande une base PostgreSQL" in body
+
+
+def test_a_form_address_opened_by_get_answers_a_french_page(role_network, client, login):
+    from .factories import make_household
+
+    household = make_household(organization=role_network.association, territory="93")
+    login(role_network.users[Role.SOCIAL_WORKER])
+    response = client.get(f"/menages/{household.pk}/consentements/1/retrait/")
+    assert response.status_code == 405
+    assert "Cette adresse envoie un formulaire" in response.content.decode()
+    assert "POST" in response["Allow"]
