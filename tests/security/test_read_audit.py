@@ -69,7 +69,6 @@ LIST_PAGES = {
 
 # Form targets: POST only, their GET answers 405 (the page the form is on is traced).
 POST_ONLY = {
-    "households:consent_add",
     "households:consent_revoke",
     "households:split",
     "emergency:allocate",
@@ -115,6 +114,7 @@ NOT_PERSONAL_PAGES = {
     "accounts:recovery_codes": "the user's own account",
     "accounts:switch_membership": "the user's own account",
     "accounts:account": "the user's own account",
+    "households:consent_add": "GET leads to the household's page, traced there; so does a refused POST",
     "households:create": "an empty form (possible duplicates shown after a POST are traced)",
     "emergency:call": "an empty form",
     "emergency:priority_preview": "a priority computed from the form's answers, no record",
