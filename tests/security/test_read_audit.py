@@ -365,11 +365,14 @@ def _check(opened, household_id, user, since, what):
 
 
 def _person_names() -> set[str]:
-    """Every person's full name (a professional's name, which the header shows, left aside)."""
+    """Every person's full name and the short one lists show (« Awa D. », households.display), a
+    professional's name, which the header shows, left aside."""
+    from parcours.households.display import short_name
     from parcours.households.models import Person
 
     staff = {f"{u.first_name} {u.last_name}" for u in User.objects.all()}
-    names = {f"{first} {last}" for first, last in Person.objects.values_list("first_name", "last_name")}
+    people = list(Person.objects.only("first_name", "last_name"))
+    names = {f"{p.first_name} {p.last_name}" for p in people} | {short_name(p) for p in people}
     return names - staff
 
 
