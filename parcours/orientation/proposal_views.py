@@ -19,7 +19,7 @@ from parcours.core import errors
 from parcours.core.forms import add_validation_errors
 from parcours.households import perms as household_perms
 from parcours.households import visibility
-from parcours.households.display import household_label
+from parcours.households.display import household_label, trace_named
 from parcours.households.services import record_read
 from parcours.offers.models import Vacancy
 
@@ -85,6 +85,7 @@ def proposal_list(request):
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     page.object_list = with_places(request.user, page.object_list)
+    trace_named(request.user, [p.request.household for p in page.object_list], purpose="list")
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -255,7 +256,10 @@ def propose(request, vacancy_id):
     if membership is None or membership.role != Role.SIAO_COORDINATOR:
         raise Http404
     vacancy = get_object_or_404(Vacancy.objects.open().select_related("unit__facility"), pk=vacancy_id)
-    form = ProposeForm(request.POST or None, requests=_proposable_requests(request.user), user=request.user)
+    requests = _proposable_requests(request.user)
+    form = ProposeForm(request.POST or None, requests=requests, user=request.user)
+    if request.method != "POST":  # the select names every proposable household
+        trace_named(request.user, [r.household for r in requests], purpose="propose")
     if request.method == "POST" and form.is_valid():
         try:
             created = proposals.proposal_create(

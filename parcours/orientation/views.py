@@ -16,7 +16,7 @@ from parcours.accounts.roles import Role
 from parcours.core import errors
 from parcours.core.forms import add_validation_errors
 from parcours.households import perms as household_perms
-from parcours.households.display import household_label
+from parcours.households.display import household_label, trace_named
 from parcours.households.models import Household
 from parcours.households.perms import can_view_household
 from parcours.households.services import record_read
@@ -77,6 +77,7 @@ def request_list(request):
         requests.select_related("household").prefetch_related("household__people", "household__consents"),
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))
+    trace_named(request.user, [r.household for r in page], purpose="list")
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -142,7 +142,7 @@ NOT_PERSONAL_PAGES = {
     "plan:value_add": "the departmental plan",
     "plan:report": "the departmental plan's figures",
     "support:kinds": "the list of measure kinds",
-    "support:alert_new": "an empty form",
+    "support:alert_new": "a form; its select names households, traced as a list (support.views.alerts)",
     "support:workshops": "the workshops' titles and dates, no names",
     "support:programmes": "the programmes, no names",
     "network:": "network administration: organizations and accounts of professionals",

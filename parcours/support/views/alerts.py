@@ -16,6 +16,7 @@ from parcours.core.forms import add_validation_errors
 from parcours.core.lookup import get_visible_or_404
 from parcours.core.versioning import StaleVersionError
 from parcours.households import visibility
+from parcours.households.display import trace_named
 from parcours.households.models import Person
 from parcours.households.perms import can_view_household
 from parcours.households.services import record_read, record_reads
@@ -73,6 +74,8 @@ def alert_create(request):
         Prefetch("people", queryset=Person.objects.order_by("pk")), "consents"
     ).order_by("pk")
     form = forms.AlertForm(request.POST or None, households=households, user=request.user)
+    if request.method != "POST":  # the select names the households
+        trace_named(request.user, households, purpose="alert_form")
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
