@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "parcours.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "parcours.core.middleware.FriendlyErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "parcours.core.middleware.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -217,6 +218,8 @@ if PARCOURS_PROXY_COUNT:
 # Two-factor authentication: every role that reads named persons must verify a TOTP code.
 # Relaxing it is refused by a system check unless DEBUG is on (the local demo).
 PARCOURS_TWO_FACTOR_RELAXED = env.bool("PARCOURS_TWO_FACTOR_RELAXED", default=False)
+# With DEBUG on, show our French error pages rather than Django's technical ones (core.middleware).
+PARCOURS_FRIENDLY_ERRORS = env.bool("PARCOURS_FRIENDLY_ERRORS", default=False)
 OTP_TOTP_ISSUER = env.str("PARCOURS_TOTP_ISSUER", default="Parcours")
 
 LANGUAGE_CODE = "fr"

@@ -12,7 +12,7 @@ class AccountsConfig(AppConfig):
 
         from parcours.core import audit
 
-        from . import home, retention  # noqa: F401  (home page panels, retention classification)
+        from . import home, menu, retention  # noqa: F401  (home page panels, main menu, retention classification)
 
         # Django's own login and logout hooks: the only place every way of logging in goes through.
         def on_login(sender, request, user, **kwargs):

@@ -10,8 +10,5 @@ def active_membership(request):
     return {
         "active_membership": getattr(request, "membership", None),
         "memberships": getattr(request, "memberships", []),
-        "menu": [
-            {"label": entry.label, "url_name": entry.url_name, "current": entry.is_current(match)}
-            for entry in menu.entries_for(user)
-        ],
+        "menu": menu.menu_for(user, match),
     }

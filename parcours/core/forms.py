@@ -4,6 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 
+CHOICES_TEMPLATE = "includes/widgets/choices.html"
+
 
 class FormRenderer(TemplatesSetting):
     field_template_name = "includes/form_field.html"
@@ -13,7 +15,12 @@ def style_widgets(form: forms.BaseForm) -> None:
     """Give widgets the Bootstrap class that matches them (called by every form's __init__)."""
     for field in form.fields.values():
         widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
+        if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+            # The class goes on each option's <input>; our group template keeps it off the wrapper (Django's
+            # own puts it there too: a 1-em box the options overflowed, unclickable under other fields).
+            css = "form-check-input"
+            widget.template_name = CHOICES_TEMPLATE
+        elif isinstance(widget, forms.CheckboxInput):
             css = "form-check-input"
         elif isinstance(widget, forms.Select | forms.SelectMultiple):
             css = "form-select"

@@ -4,7 +4,12 @@ in the header template.
 
 An entry is shown when its `visible(user)` predicate (a `can_*` rule of the app's perms) is true;
 entries come by `order`. It is marked as the current page when the request's URL belongs to
-`current_app` (an app's URL namespace) or is exactly `current_view` (a view name)."""
+`current_app` (an app's URL namespace) or is exactly `current_view` (a view name).
+
+Entries gather in groups (issue 15: the coordinator had 11 links in a row, wrapping at 1366 px): an app
+declares a group with `group(key, label, order=…)` (the same key from several apps is one group) and
+registers its entries with `group=key`. The header shows a group as a dropdown, or as its only entry's
+link when the user sees one entry of it."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,19 +23,44 @@ class Entry:
     order: int = 50
     current_app: str = ""
     current_view: str = ""
+    group: str = ""
 
     def is_current(self, match) -> bool:
         if match is None:
             return False
+        if self.current_view.endswith("*"):  # "support:alert*": the alerts' list, form and pages
+            return match.view_name.startswith(self.current_view[:-1])
         if self.current_view:
             return match.view_name == self.current_view
         return bool(self.current_app) and match.app_name == self.current_app
 
 
+@dataclass(frozen=True)
+class Group:
+    key: str
+    label: str
+    order: int = 50
+
+
 ENTRIES: list[Entry] = []
+GROUPS: dict[str, Group] = {}
 
 
-def register(label, url_name: str, *, order: int = 50, current_app: str = "", current_view: str = ""):
+def group(key: str, label, *, order: int = 50) -> str:
+    """Declare a group of entries (once per key: the first declaration wins) and return its key."""
+    GROUPS.setdefault(key, Group(key=key, label=label, order=order))
+    return key
+
+
+def register(
+    label,
+    url_name: str,
+    *,
+    order: int = 50,
+    current_app: str = "",
+    current_view: str = "",
+    group: str = "",
+):
     """Decorator on a predicate `visible(user) → bool`: show the entry to the users it accepts."""
 
     def decorator(visible):
@@ -42,6 +72,7 @@ def register(label, url_name: str, *, order: int = 50, current_app: str = "", cu
                 order=order,
                 current_app=current_app,
                 current_view=current_view,
+                group=group,
             )
         )
         return visible
@@ -54,3 +85,41 @@ def entries_for(user) -> list[Entry]:
     if user is None or not user.is_authenticated:
         return []
     return [entry for entry in sorted(ENTRIES, key=lambda e: e.order) if entry.visible(user)]
+
+
+def menu_for(user, match) -> list[dict]:
+    """The header's items for this user, in order: a link `{"label", "url_name", "current"}` or a
+    dropdown `{"label", "key", "entries": [links], "current"}` for a group of two entries or more."""
+    links: list[tuple[int, dict]] = []
+    grouped: dict[str, list[tuple[Entry, dict]]] = {}
+    for entry in entries_for(user):
+        link = {"label": entry.label, "url_name": entry.url_name, "current": entry.is_current(match)}
+        if entry.group in GROUPS:
+            grouped.setdefault(entry.group, []).append((entry, link))
+        else:
+            links.append((entry.order, link))
+    for key, members in grouped.items():
+        declared = GROUPS[key]
+        if len(members) == 1:
+            links.append((declared.order, members[0][1]))
+            continue
+        entries = [link for _entry, link in members]
+        links.append(
+            (
+                declared.order,
+                {
+                    "label": declared.label,
+                    "key": key,
+                    "entries": entries,
+                    "current": any(link["current"] for link in entries),
+                },
+            )
+        )
+    return [item for _order, item in sorted(links, key=lambda pair: pair[0])]
+
+
+def may_open(user, view_name: str) -> bool:
+    """False when this view is a menu entry's page and none of its entries is shown to the user: a
+    breadcrumb then shows its label without a link (core.templatetags.parcours_tags.crumb_links)."""
+    entries = [entry for entry in ENTRIES if entry.url_name == view_name]
+    return not entries or any(entry.visible(user) for entry in entries)

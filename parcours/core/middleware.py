@@ -50,3 +50,55 @@ class SessionRefreshMiddleware:
         if session.modified or now - last >= self.interval:
             session[REFRESHED_AT] = now
         return response
+
+
+class FriendlyErrorsMiddleware:
+    """A form's address opened with GET (a POST-only view) answers a French page instead of Django's
+    blank 405, whatever the settings.
+
+    With DEBUG on (the local demo), Django answers a missing page or a crash with its technical page,
+    in English, listing the URLs and the settings. With PARCOURS_FRIENDLY_ERRORS on (config/settings/dev.py)
+    the user sees our French 400/404/500 pages instead, as in production; the crash is still logged
+    with its traceback by Django. PARCOURS_FRIENDLY_ERRORS=false brings the technical pages back for
+    debugging. Without DEBUG, Django uses our handlers already (config/urls.py) and this does nothing."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and _is_blank_page(request, response):
+            # A form's address opened by hand (a reload, a bookmark): a French page, never a blank one.
+            from django.shortcuts import render
+
+            page = render(request, "405.html", status=405)
+            page["Allow"] = response.get("Allow", "")
+            return page
+        if (
+            response.status_code in (400, 404, 500)
+            and settings.DEBUG
+            and getattr(settings, "PARCOURS_FRIENDLY_ERRORS", False)
+            and response.get("Content-Type", "").startswith("text/html")
+            and _is_technical(response)
+        ):
+            from . import views
+
+            handler = {400: views.bad_request, 404: views.page_not_found, 500: views.server_error}
+            return handler[response.status_code](request)
+        return response
+
+
+def _is_blank_page(request, response) -> bool:
+    """Django's empty 405 answer to a page of ours (not the API's, which answers JSON)."""
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.path.startswith("/api/")
+        and not getattr(response, "streaming", False)
+        and not response.content
+    )
+
+
+def _is_technical(response) -> bool:
+    """Django's technical pages (debug.py's templates), not a page of ours answered with that status."""
+    content = getattr(response, "content", b"")
+    return b'<meta name="robots" content="NONE,NOARCHIVE">' in content

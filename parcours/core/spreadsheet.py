@@ -3,10 +3,12 @@
 A cell whose text starts with `=`, `+`, `-`, `@`, a tab or a carriage return is read as a formula by
 spreadsheet software (`=HYPERLINK(...)` sends the reader elsewhere, DDE runs commands). Every text
 cell of every export goes through `neutralise()`, which prefixes such text with an apostrophe so it
-stays text; numbers, dates and booleans are written as they are (a negative number is a number).
+stays text; numbers and dates are written as they are (a negative number is a number), and a
+boolean as the word a reader expects, « oui » or « non », never `True`/`False` (issue 15).
 """
 
 import tablib
+from django.utils.translation import gettext as _
 
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", "csv"),
@@ -20,6 +22,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def neutralise(value):
     """The value as an export may write it: text that a spreadsheet would run as a formula is
     prefixed with an apostrophe; anything else is returned unchanged."""
+    if isinstance(value, bool):
+        return _("oui") if value else _("non")
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value

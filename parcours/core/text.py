@@ -14,3 +14,24 @@ def fold(text: str) -> str:
     ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
     ascii_text = ascii_text.replace("œ", "oe").replace("æ", "ae").replace("ß", "ss")
     return _NON_WORD.sub(" ", ascii_text).strip()
+
+
+_VOWELS = "aeiouyàâäéèêëîïôöùûü"
+# Words whose h is silent ("d'Hôtel-Dieu"); otherwise an h is aspirated ("de Hautepierre").
+_MUTE_H = ("hôtel", "hotel", "hôpital", "hopital", "habitat", "habitation", "herblay", "hérouville")
+
+
+def de(name: str) -> str:
+    """« de » before a name, elided and contracted as French wants it: « d'Aubervilliers »,
+    « d'Épinay-sur-Seine », « du Blanc-Mesnil », « des Lilas », « de Bobigny », « de La Courneuve »."""
+    name = (name or "").strip()
+    if not name:
+        return ""
+    lower = name.lower()
+    if lower.startswith("le "):
+        return f"du {name[3:]}"
+    if lower.startswith("les "):
+        return f"des {name[4:]}"
+    if lower[0] in _VOWELS or lower.startswith(_MUTE_H):
+        return f"d'{name}"
+    return f"de {name}"

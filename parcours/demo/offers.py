@@ -11,6 +11,7 @@ from django.utils import timezone
 from parcours.accounts.models import Membership, Organization
 from parcours.accounts.roles import Role
 from parcours.core import audit
+from parcours.core.text import de
 from parcours.offers.choices import AcceptedHousehold, AcceptedSex, FacilityKind, Typology
 from parcours.offers.models import Facility, Unit, Vacancy
 from parcours.territories.models import Commune, Territory
@@ -226,7 +227,7 @@ def seed(rng: random.Random) -> int:
     for i, landlord in enumerate(landlords):
         code, commune_name = COMMUNES[(n + 3 * i) % len(COMMUNES)]
         facility = Facility(
-            name=f"{landlord.name} — résidence de {commune_name}",
+            name=f"{landlord.name} — résidence {de(commune_name)}",
             kind=K.LOGEMENT_SOCIAL,
             organization=landlord,
             territory=territory,

@@ -100,3 +100,13 @@ def household_label(user, household) -> HouseholdLabel:
     household_fields = visibility.readable_fields(user, "household", household)
     comp = composition(members) if "members" in household_fields or "sex" in person_fields else ""
     return HouseholdLabel(number=number, name=short_name(head), composition=comp)
+
+
+def trace_named(user, households, *, purpose: str) -> None:
+    """Trace, as a list read, the households of a page whose name this user reads there (rule 7):
+    a list, a select, a board that names people is a read of their files."""
+    from .services import record_reads
+
+    named = [h for h in households if household_label(user, h).name]
+    if named:
+        record_reads(actor=user, households=named, sections=["list"], purpose=purpose)

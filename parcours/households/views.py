@@ -5,6 +5,7 @@ import json
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,12 +15,14 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from parcours.accounts.roles import Role
+from parcours.core.errors import require
 from parcours.core.forms import add_validation_errors
 from parcours.core.lookup import get_visible_or_404
 from parcours.core.models import AuditEvent, AuditKind
 from parcours.core.versioning import StaleVersionError
 
 from . import perms, services, visibility
+from .display import household_label
 from .export import household_export, section_titles
 from .forms import (
     ConsentForm,
@@ -40,6 +43,11 @@ PAGE_SIZE = 25
 
 def _crumbs(*more):
     return [(_("Ménages"), reverse("households:list")), *more]
+
+
+def _file_crumb(request, household):
+    """The household's crumb: its name as this user may read it (households.display), linking to its file."""
+    return (household_label(request.user, household).text, reverse("households:detail", args=[household.pk]))
 
 
 def _with_relations(qs):
@@ -74,9 +82,11 @@ def household_list(request):
             heading = _("Les ménages suivis par mon organisation")
         else:
             heading = _("Dossiers modifiés récemment")
-    page = Paginator(_with_relations(households.order_by("-updated_at", "-pk")), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        # the consents too: households.display names each household by their purposes
+        _with_relations(households.order_by("-updated_at", "-pk")).prefetch_related("consents"),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
     services.record_reads(actor=request.user, households=page, sections=["list"], purpose="list")
     return render(
         request,
@@ -87,6 +97,8 @@ def household_list(request):
             "page": page,
             "heading": heading,
             "too_many": bool(query) and page.paginator.count >= SEARCH_CANDIDATES,
+            # Typos in names are forgiven by PostgreSQL's trigram search only (querysets.people_matching).
+            "typo_tolerant": connection.vendor == "postgresql",
             "can_create": perms.can_create_household(request.user),
             "crumbs": [(_("Ménages"), None)],
         },
@@ -152,6 +164,12 @@ def household_create(request):
 
 def household_detail(request, pk):
     household = get_visible_or_404(_files(), pk, request.user, include_merged=True)
+    return _render_detail(request, household)
+
+
+def _render_detail(request, household, *, consent_form=None, status=200):
+    """The household's page; `consent_form` bound and invalid re-opens the consent form with what was
+    typed and its errors (issue 15: an error used to collapse the form and lose the input)."""
     sections = perms.sections_for(request.user, household)
     fields = visibility.readable_fields(request.user, "household", household)
     full = perms.can_edit_household(request.user, household)
@@ -173,13 +191,16 @@ def household_detail(request, pk):
                 household.situations.all(), key=lambda p: (p.started_on, p.pk), reverse=True
             ),
             "consents": list(household.consents.all()) if "consents" in sections else [],
-            "consent_form": ConsentForm() if perms.can_manage_consents(request.user, household) else None,
+            "consent_form": consent_form
+            or (ConsentForm() if perms.can_manage_consents(request.user, household) else None),
+            "consent_open": consent_form is not None,
             "can_view_access_log": perms.can_view_access_log(request.user, household),
             "can_delete": perms.can_delete_household(request.user, household),
             "merged_files": merged_files,
             "path": household_path(request.user, household) if "situation" in sections else [],
-            "crumbs": _crumbs((_("Dossier n° %(n)s") % {"n": household.pk}, None)),
+            "crumbs": _crumbs((household_label(request.user, household).text, None)),
         },
+        status=status,
     )
 
 
@@ -233,7 +254,7 @@ def household_edit(request, pk):
         actor=request.user, household=household, sections=["identifiers", "situation"], purpose="edit"
     )
     crumbs = _crumbs(
-        (_("Dossier n° %(n)s") % {"n": household.pk}, reverse("households:detail", args=[household.pk])),
+        _file_crumb(request, household),
         (_("Modifier"), None),
     )
     return render(
@@ -244,23 +265,28 @@ def household_edit(request, pk):
     )
 
 
-@require_POST
 def consent_add(request, pk):
+    """POST records a consent; a refused one shows the household's page again with the form open, what
+    was typed and the French error. GET (a reloaded or shared URL) leads to the consents' section."""
     household = get_visible_or_404(_files(), pk, request.user)
+    if request.method != "POST":
+        return redirect(reverse("households:detail", args=[household.pk]) + "#consentements")
+    # The service refuses too; checked here first so that a refused reader never gets the form back.
+    require(
+        perms.can_manage_consents(request.user, household),
+        _("Le consentement est recueilli par l'organisation qui suit le ménage."),
+    )
     form = ConsentForm(request.POST)
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            services.consent_record(actor=request.user, household=household, **data)
+            services.consent_record(actor=request.user, household=household, **form.cleaned_data)
         except ValidationError as exc:
-            messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
+            add_validation_errors(form, exc)
         else:
             messages.success(request, _("Le consentement est enregistré."))
-    else:
-        messages.error(
-            request, " ".join(f"{form.fields[f].label} : {' '.join(e)}" for f, e in form.errors.items())
-        )
-    return redirect(reverse("households:detail", args=[household.pk]) + "#consentements")
+            return redirect(reverse("households:detail", args=[household.pk]) + "#consentements")
+    household = get_visible_or_404(_files(), pk, request.user)  # re-read: the consents as they stand
+    return _render_detail(request, household, consent_form=form, status=400)
 
 
 @require_POST
@@ -292,7 +318,7 @@ def access_log(request, pk):
         actor=request.user, household=household, sections=["access_log"], purpose="access_log"
     )
     crumbs = _crumbs(
-        (_("Dossier n° %(n)s") % {"n": household.pk}, reverse("households:detail", args=[household.pk])),
+        _file_crumb(request, household),
         (_("Qui a consulté ce dossier"), None),
     )
     return render(
@@ -318,7 +344,7 @@ def export(request, pk):
         response["Content-Disposition"] = f'attachment; filename="dossier-{household.pk}.json"'
         return response
     crumbs = _crumbs(
-        (_("Dossier n° %(n)s") % {"n": household.pk}, reverse("households:detail", args=[household.pk])),
+        _file_crumb(request, household),
         (_("Tout ce que nous détenons"), None),
     )
     titles = section_titles()
@@ -368,7 +394,7 @@ def merge(request, pk):
     )
     services.record_reads(actor=request.user, households=candidates, sections=["list"], purpose="duplicates")
     crumbs = _crumbs(
-        (_("Dossier n° %(n)s") % {"n": household.pk}, reverse("households:detail", args=[household.pk])),
+        _file_crumb(request, household),
         (_("Fusionner un doublon"), None),
     )
     return render(
@@ -424,7 +450,7 @@ def _formset_page(request, household, formset, *, template, title, rows, save, d
             return redirect("households:detail", pk=household.pk)
     services.record_read(actor=request.user, household=household, sections=sections, purpose="edit")
     crumbs = _crumbs(
-        (_("Dossier n° %(n)s") % {"n": household.pk}, reverse("households:detail", args=[household.pk])),
+        _file_crumb(request, household),
         (title, None),
     )
     return render(
@@ -490,7 +516,7 @@ def delete(request, pk):
         return redirect("households:list")
     services.record_read(actor=request.user, household=household, sections=["identity"], purpose="delete")
     crumbs = _crumbs(
-        (_("Dossier n° %(n)s") % {"n": household.pk}, reverse("households:detail", args=[household.pk])),
+        _file_crumb(request, household),
         (_("Supprimer"), None),
     )
     return render(

@@ -6,6 +6,10 @@ from parcours.core import menu
 
 from . import perms
 
-menu.register(_("Observatoire"), "observatory:dashboard", order=70, current_app="observatory")(
-    perms.can_view_observatory
-)
+menu.register(
+    _("Observatoire"),
+    "observatory:dashboard",
+    order=70,
+    current_app="observatory",
+    group=menu.group("network", _("Réseau"), order=90),
+)(perms.can_view_observatory)

@@ -286,7 +286,11 @@ class Vacancy(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.unit} — {self.available_from}"
+        from django.utils.formats import date_format
+
+        # A French date in titles and breadcrumbs (« libre le 7 décembre 2026 »), never an ISO one.
+        when = date_format(self.available_from, "DATE_FORMAT")
+        return f"{self.unit} — " + str(_("libre le %(date)s") % {"date": when})
 
     @property
     def is_open(self) -> bool:

@@ -65,6 +65,7 @@ class ReferentTransferForm(StyledFormMixin, forms.Form):
         self.fields["organization"].queryset = Organization.objects.filter(
             type__in=(OrganizationType.ASSOCIATION, OrganizationType.SIAO_OPERATOR), active=True
         ).order_by("name")
+        self.fields["referent"].label_from_instance = person_name
         self.fields["referent"].queryset = (
             get_user_model()
             .objects.filter(
@@ -73,6 +74,11 @@ class ReferentTransferForm(StyledFormMixin, forms.Form):
             )
             .order_by("last_name", "first_name")
         )
+
+
+def person_name(user) -> str:
+    """A colleague by name (« Camille Martin »); the login only when the account has no name."""
+    return user.get_full_name().strip() or user.get_username()
 
 
 class TerritoryTransferForm(StyledFormMixin, forms.Form):
@@ -84,12 +90,32 @@ class TerritoryTransferForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("Motif du transfert"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ProposeForm(StyledFormMixin, forms.Form):
-    request = forms.ModelChoiceField(label=_("Demande proposée"), queryset=None)
+class RequestChoiceField(forms.ModelChoiceField):
+    """An insertion request named by its household as the form's user may read it (households.display)."""
 
-    def __init__(self, *args, requests=None, **kwargs):
+    user = None
+
+    def label_from_instance(self, insertion_request):
+        from django.utils.formats import date_format
+
+        from parcours.households.display import household_label
+
+        if self.user is None:
+            return str(insertion_request)
+        name = household_label(self.user, insertion_request.household).text
+        if insertion_request.seniority_date:
+            since = date_format(insertion_request.seniority_date, "j F Y")
+            return _("%(household)s — ancienneté du %(date)s") % {"household": name, "date": since}
+        return name
+
+
+class ProposeForm(StyledFormMixin, forms.Form):
+    request = RequestChoiceField(label=_("Ménage proposé"), queryset=None)
+
+    def __init__(self, *args, requests=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["request"].queryset = requests
+        self.fields["request"].user = user
 
 
 class DecisionForm(StyledFormMixin, forms.Form):

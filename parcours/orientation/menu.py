@@ -6,12 +6,14 @@ from parcours.core import menu
 
 from . import perms
 
-menu.register(_("Orientation"), "orientation:list", order=40, current_view="orientation:list")(
-    perms.can_list_requests
-)
-menu.register(_("Propositions"), "orientation:proposals", order=60, current_view="orientation:proposals")(
-    perms.can_list_proposals
-)
-menu.register(_("Commissions"), "orientation:commissions", order=90, current_view="orientation:commissions")(
-    perms.can_manage_commissions
-)
+GROUP = menu.group("orientation", _("Orientation"), order=40)
+
+menu.register(
+    _("Demandes d'insertion"), "orientation:list", order=40, current_view="orientation:list", group=GROUP
+)(perms.can_list_requests)
+menu.register(
+    _("Propositions"), "orientation:proposals", order=60, current_view="orientation:proposals", group=GROUP
+)(perms.can_list_proposals)
+menu.register(
+    _("Commissions"), "orientation:commissions", order=90, current_view="orientation:commissions", group=GROUP
+)(perms.can_manage_commissions)

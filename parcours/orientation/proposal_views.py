@@ -19,7 +19,7 @@ from parcours.core import errors
 from parcours.core.forms import add_validation_errors
 from parcours.households import perms as household_perms
 from parcours.households import visibility
-from parcours.households.display import household_label
+from parcours.households.display import household_label, trace_named
 from parcours.households.services import record_read
 from parcours.offers.models import Vacancy
 
@@ -38,6 +38,13 @@ from .models import InsertionRequest, Proposal
 from .services import TransitionConflict
 
 PAGE_SIZE = 25
+
+
+def proposal_title(user, proposal) -> str:
+    """« Proposition — Awa D. · F + 2 enfants », the household as this user may read it."""
+    return _("Proposition — %(household)s") % {
+        "household": household_label(user, proposal.request.household).text
+    }
 
 
 def _crumbs(*more):
@@ -72,10 +79,13 @@ def proposal_list(request):
     if form.is_valid() and form.cleaned_data["status"]:
         qs = qs.filter(status=form.cleaned_data["status"])
     page = Paginator(
-        qs.select_related("vacancy__unit__facility", "request__household").order_by("-created_at", "-pk"),
+        qs.select_related("vacancy__unit__facility", "request__household")
+        .prefetch_related("request__household__people", "request__household__consents")
+        .order_by("-created_at", "-pk"),
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     page.object_list = with_places(request.user, page.object_list)
+    trace_named(request.user, [p.request.household for p in page.object_list], purpose="list")
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -139,7 +149,7 @@ def proposal_detail(request, pk, forms=None):
             else None
         ),
         "links": _links(proposal) if perms.can_send_partner_link(user, proposal) else [],
-        "crumbs": _crumbs((str(proposal), None)),
+        "crumbs": _crumbs((proposal_title(request.user, proposal), None)),
     }
     record_read(
         actor=user,
@@ -235,6 +245,7 @@ def _proposable_requests(user):
         InsertionRequest.objects.visible_to(user)
         .filter(status=RequestStatus.VALIDATED, household__territory_id=membership.organization.territory_id)
         .select_related("household")
+        .prefetch_related("household__people", "household__consents")
         .order_by("seniority_date", "pk")
     )
 
@@ -246,13 +257,7 @@ def propose(request, vacancy_id):
         raise Http404
     vacancy = get_object_or_404(Vacancy.objects.open().select_related("unit__facility"), pk=vacancy_id)
     # A vacancy has one proposal in progress at most: while it waits, « Proposer » is not offered.
-    in_progress = Proposal.objects.linking().filter(vacancy=vacancy).exists()
-    form = ProposeForm(
-        request.POST or None,
-        requests=_proposable_requests(request.user).prefetch_related("household__people"),
-    )
-    form.fields["request"].label_from_instance = lambda r: household_label(request.user, r.household).text
-    if in_progress:
+    if Proposal.objects.linking().filter(vacancy=vacancy).exists():
         if request.method == "POST":
             messages.error(request, _("Cette vacance fait déjà l'objet d'une proposition en cours."))
         return render(
@@ -261,6 +266,10 @@ def propose(request, vacancy_id):
             {"vacancy": vacancy, "in_progress": True, "crumbs": _crumbs((_("Proposer un ménage"), None))},
             status=409 if request.method == "POST" else 200,
         )
+    requests = _proposable_requests(request.user).prefetch_related("household__people")
+    form = ProposeForm(request.POST or None, requests=requests, user=request.user)
+    if request.method != "POST":  # the select names every proposable household
+        trace_named(request.user, [r.household for r in requests], purpose="propose")
     if request.method == "POST" and form.is_valid():
         try:
             created = proposals.proposal_create(

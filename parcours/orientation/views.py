@@ -17,6 +17,7 @@ from parcours.assessments.models import Assessment, Perspective
 from parcours.core import errors
 from parcours.core.forms import add_validation_errors
 from parcours.households import perms as household_perms
+from parcours.households.display import household_label, trace_named
 from parcours.households.models import Household
 from parcours.households.perms import can_view_household
 from parcours.households.services import record_read
@@ -43,6 +44,13 @@ def _crumbs(*more):
     return [(_("Orientation"), reverse("orientation:list")), *more]
 
 
+def request_title(user, insertion_request) -> str:
+    """« Demande — Awa D. · F + 2 enfants »: the request named by its household, as this user may."""
+    return _("Demande — %(household)s") % {
+        "household": household_label(user, insertion_request.household).text
+    }
+
+
 def _get(request, pk) -> InsertionRequest:
     found = InsertionRequest.objects.select_related("household").filter(pk=pk).first()
     if found is None or not perms.can_view_request(request.user, found):
@@ -65,7 +73,12 @@ def request_list(request):
             When(status=RequestStatus.SUBMITTED, then=Value(0)), default=Value(1), output_field=IntegerField()
         )
     ).order_by("to_check", "submitted_at", "-created_at", "-pk")
-    page = Paginator(requests.select_related("household"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(
+        # The people and consents name each household (households.display) without a query per row.
+        requests.select_related("household").prefetch_related("household__people", "household__consents"),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    trace_named(request.user, [r.household for r in page], purpose="list")
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -120,7 +133,7 @@ def request_detail(request, pk, bound=None):
                 (action, ACTION_LABELS[action], perms.ACTIONS[action][2], TransitionForm(prefix=action))
                 for action in actions
             ],
-            "crumbs": _crumbs((str(found), None)),
+            "crumbs": _crumbs((request_title(user, found), None)),
         },
         status=400 if bound else 200,
     )

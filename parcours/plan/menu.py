@@ -6,4 +6,10 @@ from parcours.core import menu
 
 from . import perms
 
-menu.register(_("Plan"), "plan:overview", order=80, current_app="plan")(perms.can_view_plan)
+menu.register(
+    _("Plan départemental"),
+    "plan:overview",
+    order=80,
+    current_app="plan",
+    group=menu.group("network", _("Réseau"), order=90),
+)(perms.can_view_plan)

@@ -312,10 +312,16 @@ class AlertFilterForm(StyledFormMixin, forms.Form):
 
 
 class HouseholdChoiceField(forms.ModelChoiceField):
+    """A household named as the form's user may read it (households.display), never by its number alone."""
+
+    user = None
+
     def label_from_instance(self, household):
-        head = household.head
-        name = f" — {head.first_name} {head.last_name}" if head else ""
-        return _("Dossier n° %(n)s") % {"n": household.pk} + name
+        from parcours.households.display import household_label
+
+        if self.user is None:
+            return str(household)
+        return household_label(self.user, household).text
 
 
 class AlertForm(StyledFormMixin, forms.Form):
@@ -341,9 +347,10 @@ class AlertForm(StyledFormMixin, forms.Form):
         help_text=_("Les faits utiles, sans jugement ni information de santé."),
     )
 
-    def __init__(self, *args, households=None, **kwargs):
+    def __init__(self, *args, households=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["household"].queryset = households
+        self.fields["household"].user = user
 
 
 class TakeForm(StyledFormMixin, forms.Form):

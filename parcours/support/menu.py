@@ -7,12 +7,14 @@ from parcours.core import menu
 
 from . import perms
 
-menu.register(_("Accompagnement"), "support:measures", order=50, current_app="support")(
-    perms.can_list_measures
-)
+GROUP = menu.group("support", _("Accompagnement"), order=50)
 
-
-@menu.register(_("Alertes de prévention"), "support:alerts", order=51, current_app="support")
-def alerts_without_measures(user) -> bool:
-    """The alerts' own entry, only when the user has no measures' entry (which leads to them too)."""
-    return perms.can_list_alerts(user) and not perms.can_list_measures(user)
+menu.register(
+    _("Mesures d'accompagnement"), "support:measures", order=50, current_view="support:measure*", group=GROUP
+)(perms.can_list_measures)
+menu.register(
+    _("Alertes de prévention"), "support:alerts", order=51, current_view="support:alert*", group=GROUP
+)(perms.can_list_alerts)
+menu.register(
+    _("Ateliers collectifs"), "support:workshops", order=52, current_view="support:workshop*", group=GROUP
+)(perms.can_view_workshops)

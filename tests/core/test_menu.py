@@ -2,6 +2,7 @@
 before the registry (snapshot of the demo's memberships), the current page is marked, and an app
 plugs an entry in by registering it."""
 
+import html
 import re
 
 import pytest
@@ -10,65 +11,86 @@ from django.urls import reverse
 from parcours.accounts.roles import Role
 from parcours.core import menu
 
-MAIN_MENU = re.compile(r'<ul class="navbar-nav me-auto">(.*?)</ul>', re.S)
-LINK = re.compile(r'<a class="nav-link" href="([^"]+)"( aria-current="page")?>([^<]+)</a>')
+MAIN_MENU = re.compile(
+    r'<ul class="navbar-nav me-auto prc-main-menu">(.*?)</ul>\s*<ul class="navbar-nav align', re.S
+)
+ITEM = re.compile(r'<li class="nav-item( dropdown)?">(.*?)</li>\s*(?=<li class="nav-item|$)', re.S)
+LINK = re.compile(r'<a class="(?:nav-link|dropdown-item)" href="([^"]+)"( aria-current="page")?>([^<]+)</a>')
+GROUP = re.compile(r'<li class="nav-item dropdown">.*?data-bs-toggle="dropdown"[^>]*>([^<]+)<.*?</ul>', re.S)
 
-# What each role's home page offered in the menu before the registry (the demo's memberships).
+# What each role's menu offers (the demo's memberships): a group shown as "Group: entry, entry"; a group
+# of which the role sees one entry is that entry's link (issue 15: grouped so that it holds on one line).
 EXPECTED = {
-    Role.CALL_HANDLER: ["Accueil", "115", "Ménages", "Offre", "Observatoire", "Plan", "Organisations"],
+    Role.CALL_HANDLER: [
+        "Accueil",
+        "115",
+        "Ménages",
+        "Offre",
+        "Réseau: Observatoire, Plan départemental, Organisations",
+    ],
     Role.SIAO_COORDINATOR: [
         "Accueil",
         "115",
         "Ménages",
         "Offre",
-        "Orientation",
-        "Accompagnement",
-        "Propositions",
-        "Observatoire",
-        "Plan",
-        "Commissions",
-        "Organisations",
+        "Orientation: Demandes d'insertion, Propositions, Commissions",
+        "Accompagnement: Mesures d'accompagnement, Alertes de prévention",
+        "Réseau: Observatoire, Plan départemental, Organisations",
     ],
     Role.SOCIAL_WORKER: [
         "Accueil",
         "Ménages",
         "Offre",
-        "Orientation",
-        "Accompagnement",
-        "Propositions",
-        "Observatoire",
-        "Plan",
-        "Organisations",
+        "Orientation: Demandes d'insertion, Propositions",
+        "Accompagnement: Mesures d'accompagnement, Alertes de prévention, Ateliers collectifs",
+        "Réseau: Observatoire, Plan départemental, Organisations",
     ],
-    Role.FACILITY_MANAGER: ["Accueil", "Offre", "Propositions", "Observatoire", "Plan", "Organisations"],
+    Role.FACILITY_MANAGER: [
+        "Accueil",
+        "Offre",
+        "Propositions",
+        "Réseau: Observatoire, Plan départemental, Organisations",
+    ],
     Role.LANDLORD: [
         "Accueil",
         "Offre",
-        "Alertes de prévention",
         "Propositions",
-        "Observatoire",
-        "Plan",
-        "Organisations",
+        "Alertes de prévention",
+        "Réseau: Observatoire, Plan départemental, Organisations",
     ],
-    Role.OBSERVER: ["Accueil", "Offre", "Observatoire", "Plan", "Organisations"],
-    Role.NETWORK_ADMIN: ["Accueil", "Offre", "Observatoire", "Plan", "Organisations"],
+    Role.OBSERVER: ["Accueil", "Offre", "Réseau: Observatoire, Plan départemental, Organisations"],
+    Role.NETWORK_ADMIN: ["Accueil", "Offre", "Réseau: Observatoire, Plan départemental, Organisations"],
 }
 
 
 def main_menu(response) -> list[tuple[str, str, bool]]:
-    """(label, href, marked as the current page) of each link of the main menu."""
+    """(label, href, marked as the current page) of each link of the main menu, groups' entries included."""
     block = MAIN_MENU.search(response.content.decode())
     assert block is not None
     return [(label, href, bool(current)) for href, current, label in LINK.findall(block.group(1))]
 
 
+def menu_outline(response) -> list[str]:
+    """The menu as the user reads it: each link, each group with its entries."""
+    block = MAIN_MENU.search(response.content.decode()).group(1)
+    outline = []
+    for dropdown, body in ITEM.findall(block):
+        labels = [html.unescape(label) for _href, _current, label in LINK.findall(body)]
+        if dropdown:
+            title = GROUP.search('<li class="nav-item dropdown">' + body).group(1).strip()
+            outline.append(f"{title}: {', '.join(labels)}")
+        else:
+            outline.extend(labels)
+    return outline
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", list(EXPECTED))
-def test_each_role_sees_the_same_menu_as_before_the_registry(client, member, login, role):
+def test_each_role_sees_its_menu_in_groups(client, member, login, role):
     login(member(role))
     response = client.get(reverse("core:home"))
     assert response.status_code == 200
-    assert [label for label, _href, _current in main_menu(response)] == EXPECTED[role]
+    assert menu_outline(response) == EXPECTED[role]
 
 
 @pytest.mark.django_db
@@ -90,4 +112,19 @@ def test_an_app_plugs_an_entry_in_by_registering_it(client, member, login):
         labels = [label for label, _href, _current in main_menu(client.get(reverse("core:home")))]
     finally:
         menu.ENTRIES.pop()
-    assert labels == ["Accueil", "Offre", "Observatoire", "Essai", "Plan", "Organisations"]
+    assert labels == ["Accueil", "Offre", "Essai", "Observatoire", "Plan départemental", "Organisations"]
+
+
+@pytest.mark.django_db
+def test_an_app_adds_an_entry_to_a_group_and_a_lone_entry_shows_as_a_link(client, member, login):
+    observer = member(Role.OBSERVER)
+    login(observer)
+    key = menu.group("essais", "Essais", order=95)
+    menu.register("Premier", "core:home", order=96, group=key)(lambda user: user == observer)
+    try:
+        assert menu_outline(client.get(reverse("core:home")))[-1] == "Premier"
+        menu.register("Second", "core:home", order=97, group=key)(lambda user: user == observer)
+        assert menu_outline(client.get(reverse("core:home")))[-1] == "Essais: Premier, Second"
+    finally:
+        del menu.ENTRIES[-2:]
+        del menu.GROUPS[key]

@@ -71,7 +71,6 @@ LIST_PAGES = {
 POST_ONLY = {
     "assessments:autosave",
     "assessments:draft_discard",
-    "households:consent_add",
     "households:consent_revoke",
     "households:split",
     "emergency:allocate",
@@ -117,6 +116,7 @@ NOT_PERSONAL_PAGES = {
     "accounts:recovery_codes": "the user's own account",
     "accounts:switch_membership": "the user's own account",
     "accounts:account": "the user's own account",
+    "households:consent_add": "GET leads to the household's page, traced there; so does a refused POST",
     "households:create": "an empty form (possible duplicates shown after a POST are traced)",
     "emergency:call": "an empty form",
     "emergency:priority_preview": "a priority computed from the form's answers, no record",
@@ -145,7 +145,7 @@ NOT_PERSONAL_PAGES = {
     "plan:value_add": "the departmental plan",
     "plan:report": "the departmental plan's figures",
     "support:kinds": "the list of measure kinds",
-    "support:alert_new": "an empty form",
+    "support:alert_new": "a form; its select names households, traced as a list (support.views.alerts)",
     "support:workshops": "the workshops' titles and dates, no names",
     "support:programmes": "the programmes, no names",
     "network:": "network administration: organizations and accounts of professionals",
@@ -368,11 +368,14 @@ def _check(opened, household_id, user, since, what):
 
 
 def _person_names() -> set[str]:
-    """Every person's full name (a professional's name, which the header shows, left aside)."""
+    """Every person's full name and the short one lists show (« Awa D. », households.display), a
+    professional's name, which the header shows, left aside."""
+    from parcours.households.display import short_name
     from parcours.households.models import Person
 
     staff = {f"{u.first_name} {u.last_name}" for u in User.objects.all()}
-    names = {f"{first} {last}" for first, last in Person.objects.values_list("first_name", "last_name")}
+    people = list(Person.objects.only("first_name", "last_name"))
+    names = {f"{p.first_name} {p.last_name}" for p in people} | {short_name(p) for p in people}
     return names - staff
 
 

@@ -2,11 +2,13 @@
 input or a stale edit, the home panels, the OpenAPI document."""
 
 import datetime as dt
+import html
 
 import pytest
 from django.utils import timezone
 
 from parcours.accounts.roles import Role
+from parcours.households.display import household_label
 from parcours.support.models import MeasureKind, PreventionAlert, SupportAction, SupportMeasure
 from tests.support.test_support import net, open_measure, user  # noqa: F401  (shared fixtures)
 
@@ -144,8 +146,10 @@ def test_log_an_action_and_close_then_a_stale_reopen(net, login, client):  # noq
 
 def test_landlord_raises_an_alert_in_the_page_and_the_siao_takes_it(net, login, client):  # noqa: F811
     login(user(net, "landlord"))
-    form = client.get("/accompagnement/alertes/nouvelle/").content.decode()
-    assert f"Dossier n° {net['household'].pk} — Benoît Lefèvre" in form
+    form = html.unescape(client.get("/accompagnement/alertes/nouvelle/").content.decode())
+    # The select names the household as households.display names it for this landlord (issue 15).
+    label = household_label(user(net, "landlord"), net["household"]).text
+    assert f">{label}</option>" in form and "Dossier n°" not in form
     bad = client.post(
         "/accompagnement/alertes/nouvelle/", {"household": net["household"].pk, "kind": "unpaid_rent"}
     )
@@ -232,7 +236,8 @@ def test_workshop_page_flow(net, login, client):  # noqa: F811
     )
     client.post(url + "enrol/", {"enrol-household": net["household"].pk})
     page = client.get(url).content.decode()
-    assert "Mon bailleur et moi" in page and "Benoît Lefèvre" in page
+    # The household named as households.display names it (issue 15): first name, initial, composition.
+    assert "Mon bailleur et moi" in page and "Benoît L." in page
     # Another organization's worker sees the workshop, not who the household is.
     login(user(net, "other_worker"))
     other = client.get(url).content.decode()

@@ -43,3 +43,16 @@ def household_name(context, household, link=None):
             '{} <span class="text-body-secondary small">({})</span>', label.number, label.hidden_reason
         )
     return label.number
+
+
+@register.simple_tag(takes_context=True)
+def household_text(context, household):
+    """`{% household_text household %}`: the same name as plain text, for a <title> or an attribute."""
+    from parcours.households.display import household_label
+
+    request = context.get("request")
+    if household is None:
+        return ""
+    if request is None:
+        return str(household)
+    return household_label(request.user, household).text

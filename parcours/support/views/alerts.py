@@ -16,6 +16,7 @@ from parcours.core.forms import add_validation_errors
 from parcours.core.lookup import get_visible_or_404
 from parcours.core.versioning import StaleVersionError
 from parcours.households import visibility
+from parcours.households.display import trace_named
 from parcours.households.models import Person
 from parcours.households.perms import can_view_household
 from parcours.households.services import record_read, record_reads
@@ -41,7 +42,7 @@ def alert_list(request):
         alerts = alerts.pending() if status == "pending" else alerts.filter(status=status)
     hide_refusals = request.membership.role == Role.LANDLORD
     alerts = alerts.select_related("household", "landlord", "assigned_organization").prefetch_related(
-        _people()
+        _people(), "household__consents"
     )
     page = Paginator(alerts.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     record_reads(
@@ -70,9 +71,11 @@ def alert_create(request):
     if request.membership is None or request.membership.role != Role.LANDLORD:
         raise Http404
     households = households.prefetch_related(
-        Prefetch("people", queryset=Person.objects.order_by("pk"))
+        Prefetch("people", queryset=Person.objects.order_by("pk")), "consents"
     ).order_by("pk")
-    form = forms.AlertForm(request.POST or None, households=households)
+    form = forms.AlertForm(request.POST or None, households=households, user=request.user)
+    if request.method != "POST":  # the select names the households
+        trace_named(request.user, households, purpose="alert_form")
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:

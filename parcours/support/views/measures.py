@@ -16,6 +16,7 @@ from parcours.core import errors
 from parcours.core.forms import add_validation_errors
 from parcours.core.lookup import get_visible_or_404
 from parcours.core.versioning import StaleVersionError
+from parcours.households.display import household_label
 from parcours.households.models import Household
 from parcours.households.perms import can_view_household
 from parcours.households.services import record_read, record_reads
@@ -23,6 +24,10 @@ from parcours.households.services import record_read, record_reads
 from .. import forms, perms, services
 from ..models import MeasureKind, Programme, SupportMeasure
 from ._common import PAGE_SIZE, _crumbs, _fail, _form_errors, _people
+
+
+def _named(request, measure) -> str:
+    return household_label(request.user, measure.household).text
 
 
 def measure_list(request):
@@ -39,7 +44,7 @@ def measure_list(request):
         if form.cleaned_data["overdue"]:
             measures = measures.review_overdue()
     measures = measures.select_related("kind", "organization", "referent", "household").prefetch_related(
-        _people()
+        _people(), "household__consents"
     )
     page = Paginator(measures.order_by("-updated_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     record_reads(
@@ -137,7 +142,13 @@ def measure_detail(request, pk, bound=None, status=200):
         "intensities": measure.intensities.select_related("set_by"),
         "transitions": transitions,
         "coworkers": measure.coworkers.select_related("organization").filter(ended_at__isnull=True),
-        "crumbs": _crumbs((str(measure), None)),
+        "crumbs": _crumbs(
+            (
+                _("Mesure — %(household)s")
+                % {"household": household_label(request.user, measure.household).text},
+                None,
+            )
+        ),
     }
     if details:
         actions = list(measure.actions.select_related("author", "organization", "goal", "measure"))
