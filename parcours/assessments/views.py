@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import OperationalError
 from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -351,6 +352,18 @@ def autosave(request, household_id, perspective):
         )
     except DomainError as exc:
         return _json_error(exc)
+    except OperationalError:
+        # The database is busy for a moment (SQLite's write lock, a PostgreSQL failover): the script
+        # tries again at its next beat; nothing typed is lost, it is still in the form.
+        return JsonResponse(
+            {
+                "code": "busy",
+                "message": _(
+                    "Brouillon non enregistré pour l'instant : nouvel essai dans quelques secondes."
+                ),
+            },
+            status=503,
+        )
     saved_at = formats.time_format(timezone.localtime(draft.updated_at), "H:i")
     return JsonResponse(
         {

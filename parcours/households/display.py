@@ -50,16 +50,17 @@ def _is_child(person, on: date) -> bool:
     return age < 18 if age is not None else person.relationship == Relationship.CHILD
 
 
-SEX_INITIAL = {Sex.FEMALE: "F", Sex.MALE: "H", Sex.UNSPECIFIED: "X"}
+SEX_INITIAL = {Sex.FEMALE: "F", Sex.MALE: "H"}
 
 
 def composition(members, on: date | None = None) -> str:
-    """« F + 2 enfants », « H + F », « F + H + 1 enfant »: each adult by sex, then the children."""
+    """« F + 2 enfants », « H + F », « adulte + 1 enfant »: each adult by sex, then the children."""
     on = on or timezone.localdate()
     adults = [p for p in members if not _is_child(p, on)]
     children = len(members) - len(adults)
     adults.sort(key=lambda p: (p.relationship != Relationship.HEAD, p.pk or 0))
-    parts = [SEX_INITIAL.get(p.sex, "X") for p in adults]
+    # An adult whose sex was not given reads « adulte », not a cryptic letter.
+    parts = [SEX_INITIAL.get(p.sex) or _("adulte") for p in adults]
     if children:
         parts.append(ngettext("%(n)d enfant", "%(n)d enfants", children) % {"n": children})
     return " + ".join(parts)

@@ -86,7 +86,7 @@ def test_call_handler_sees_waiting_callers_by_priority_then_wait(role_network, c
     assert [r.href for r in rows] == [
         reverse("emergency:request", args=[r.pk]) for r in (urgent, anonymous, later)
     ]
-    assert rows[0].text == "P1 Marc P. · X en attente depuis 12 min · 1 personne"
+    assert rows[0].text == "P1 Marc P. · adulte en attente depuis 12 min · 1 personne"
     assert rows[1].text.startswith(
         f"P2 Demande 115 n° {anonymous.pk} — appel sans nom en attente depuis 3 h 00"
     )
@@ -177,7 +177,7 @@ def test_coordinator_work_list(role_network, clock, client, login):
     ]
     requests = panels["Demandes à instruire"].rows
     assert [r.href for r in requests] == [reverse("orientation:detail", args=[r.pk]) for r in (old, new)]
-    assert requests[0].text == "Ana S. · X transmise le 1 décembre, en attente depuis 6 jours"
+    assert requests[0].text == "Ana S. · adulte transmise le 1 décembre, en attente depuis 6 jours"
     assert "Cy P." not in html
     vacancies = panels["Vacances sans proposition"].rows
     assert [r.href for r in vacancies] == [reverse("matching:candidates", args=[waiting.pk])]
@@ -187,7 +187,8 @@ def test_coordinator_work_list(role_network, clock, client, login):
     answers = panels["Propositions sans réponse"].rows
     assert [r.href for r in answers] == [reverse("orientation:proposal", args=[late.pk])]
     assert (
-        answers[0].text == "Dia B. · X En retard : réponse de Résidence du Parc attendue depuis le 4 décembre"
+        answers[0].text
+        == "Dia B. · adulte En retard : réponse de Résidence du Parc attendue depuis le 4 décembre"
     )
     week = panels["Commission de la semaine"].rows
     assert [r.href for r in week] == [reverse("orientation:commission", args=[session.pk])]
@@ -305,7 +306,7 @@ def test_facility_answers_proposals_by_their_deadline_and_names_only_with_consen
     rows = panels["Propositions à traiter"].rows
     assert [r.href for r in rows] == [reverse("orientation:proposal", args=[p.pk]) for p in (late, recent)]
     assert rows[0].text.startswith(
-        "Inès B. · X En retard : CHRS du Canal — Chambre 2 : réponse attendue depuis le 5 décembre"
+        "Inès B. · adulte En retard : CHRS du Canal — Chambre 2 : réponse attendue depuis le 5 décembre"
     )
     assert rows[1].text.startswith(f"Ménage n° {no_consent.pk} (identité non partagée")
     assert "réponse attendue avant le 13 décembre" in rows[1].text

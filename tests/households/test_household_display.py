@@ -96,3 +96,8 @@ def test_composition_counts_adults_by_sex_then_children():
     )
     # an adult child counts as an adult
     assert composition([P(1, "F", "head", None), P(2, "M", "child", dt.date(2000, 1, 1))], on) == "F + H"
+    # an adult whose sex was not given
+    assert (
+        composition([P(1, "X", "head", None), P(2, "F", "child", dt.date(2020, 1, 1))], on)
+        == "adulte + 1 enfant"
+    )
