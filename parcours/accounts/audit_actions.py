@@ -18,8 +18,8 @@ class AccountAction(AuditAction):
     USER_CREATE = "accounts.user.create"
     USER_INVITE = "accounts.user.invite"
     USER_SET_ACTIVE = "accounts.user.set_active"
-    TOKEN_CREATE = "accounts.token.create"  # noqa: S105 (an action name)
-    TOKEN_REVOKE = "accounts.token.revoke"  # noqa: S105 (an action name)
+    TOKEN_CREATE = "accounts.token.create"  # noqa: S105  # nosec B105 (an action name, not a password)
+    TOKEN_REVOKE = "accounts.token.revoke"  # noqa: S105  # nosec B105 (an action name, not a password)
     TWO_FACTOR_ENABLE = "accounts.two_factor.enable"
     TWO_FACTOR_REPLACE = "accounts.two_factor.replace"
     TWO_FACTOR_VERIFY = "accounts.two_factor.verify"

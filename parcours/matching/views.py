@@ -16,9 +16,11 @@ from parcours.accounts.perms import active_membership
 from parcours.core import errors
 from parcours.core.forms import add_validation_errors
 from parcours.core.versioning import StaleVersionError
+from parcours.households.display import trace_named
+from parcours.households.models import Household
 from parcours.offers.choices import FacilityKind
 from parcours.orientation import perms as orientation_perms
-from parcours.orientation.models import InsertionRequest
+from parcours.orientation.models import InsertionRequest, Proposal
 
 from . import loaders, perms, selectors, services
 from .cache import REQUESTS
@@ -93,9 +95,19 @@ def candidates(request, vacancy_id: int):
     terms = list(TERMS)
     rows = []
     if found:
+        # The households of the page, named as everywhere (households.display), their reads traced.
+        shown = {found.household(c.household_id) for c in found.ranked} - {None}
+        named = Household.objects.filter(pk__in=shown).prefetch_related("people", "consents").in_bulk()
+        trace_named(request.user, named.values(), purpose="matching")
         for c in found.ranked:
+            household_id = found.household(c.household_id)
             rows.append(
-                {"c": c, "household": found.household(c.household_id), "terms": [c.terms[t] for t in terms]}
+                {
+                    "c": c,
+                    "household": household_id,
+                    "named": named.get(household_id),
+                    "terms": [c.terms[t] for t in terms],
+                }
             )
     return render(
         request,
@@ -104,6 +116,8 @@ def candidates(request, vacancy_id: int):
             "vacancy": vacancy,
             "found": found,
             "rows": rows,
+            # One proposal at a time per vacancy: while one waits, « Proposer » is not offered.
+            "in_progress": Proposal.objects.linking().filter(vacancy=vacancy).exists(),
             "term_labels": [term_labels()[t] for t in terms],
             "listed_excluded": found.ranking.listed_excluded_count(selectors.UNLISTED_RULES) if found else 0,
             "why_form": why_form,

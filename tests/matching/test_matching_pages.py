@@ -64,7 +64,9 @@ def test_candidates_page_explains_and_traces(client, login, network):  # noqa: F
     before = AuditEvent.objects.filter(kind="read").count()
     html = unescape(client.get(url).content.decode())
     r = network["requests"]
-    assert f"Demande n° {r['family'].pk}" in html and f"Ménage n° {network['family'].pk}" in html
+    # The household is named as everywhere else (issue 15): « Awa D. · F + H + 2 enfants », not its number.
+    assert f"Demande n° {r['family'].pk}" in html and f"Ménage n° {network['family'].pk}" not in html
+    assert "Awa " in html and "F + H" in html
     assert "autre département" in html  # the 75 household is ranked, not named
     assert "Capacité et typologie" in html and "1 personne(s)" in html
     assert AuditEvent.objects.filter(kind="read").count() > before
@@ -205,3 +207,22 @@ def test_request_facts_page(client, login, network):  # noqa: F811
     )
     facts = RequestFacts.objects.get(request=single)
     assert facts.manual_priority == 4 and facts.vulnerability == "" and facts.version == 2
+
+
+def test_candidates_offer_no_second_proposal_while_one_waits(client, login, network):  # noqa: F811
+    """« Proposer » on a vacancy already waiting for an answer used to answer 400 (issue 15)."""
+    from parcours.orientation import proposals
+
+    coordinator = _member(network, Role.SIAO_COORDINATOR)
+    login(coordinator)
+    url = reverse("matching:candidates", args=[network["vacancy"].pk])
+    assert "Proposer" in unescape(client.get(url).content.decode())
+    coordinator.active_membership = coordinator.memberships.get()
+    proposals.proposal_create(
+        actor=coordinator, insertion_request=network["requests"]["family"], vacancy=network["vacancy"]
+    )
+    REQUESTS.clear()
+    response = client.get(url)
+    html = unescape(response.content.decode())
+    assert ">Proposer<" not in html
+    assert response.status_code == 200 and "proposition en cours" in html
