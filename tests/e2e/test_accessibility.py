@@ -114,9 +114,22 @@ def _html_pages(client, start: list[str], limit: int = 60) -> list[str]:
     return pages
 
 
+# Issue 15: no page of the demo is taller than this at 1366 px wide, except printable documents.
+MAX_HEIGHT = 6000
+PRINTABLE_ROUTES = {
+    "orientation/commissions/<int:pk>/compte-rendu/",  # the minutes
+    "menages/<int:household_id>/evaluations/fiche-de-liaison/",  # the liaison sheet
+    "menages/<int:pk>/export/",  # the person's whole file (right of access), printed or saved
+}
+TALL: list[str] = []
+
+
 def _check(page, url: str) -> list[str]:
     page.goto(url)
     page.wait_for_load_state("load")
+    height = page.evaluate("document.documentElement.scrollHeight")
+    if height > MAX_HEIGHT and _route(url) not in PRINTABLE_ROUTES:
+        TALL.append(f"{url} ({_route(url)}): {height} px")
     page.evaluate(AXE)
     if os.environ.get("PARCOURS_A11Y_SHOT"):
         page.screenshot(path=os.environ["PARCOURS_A11Y_SHOT"], full_page=True)
@@ -134,6 +147,8 @@ def test_every_main_page_of_every_role_has_no_serious_axe_violation(page, client
     current_grid()  # the demo's assessments need the published grid
     call_command("seed_demo", stdout=StringIO())
     page.add_init_script(LISTEN)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    TALL.clear()
     problems, checked, visited = [], set(), 0
     # The BFS below takes the first household of each list, which may have no assessment yet: start from
     # one that has (a role that may not read it gets a 404, and the page is skipped).
@@ -166,6 +181,7 @@ def test_every_main_page_of_every_role_has_no_serious_axe_violation(page, client
         visited += 1
     print(f"axe-core: {visited} pages checked, {len(checked)} URL patterns")  # shown with pytest -s
     assert not problems, "\n".join(problems)
+    assert not TALL, "pages taller than 6,000 px at 1366 px:\n" + "\n".join(TALL)
     if not only:
         assert not MAIN_ROUTES - checked, f"main pages never reached: {sorted(MAIN_ROUTES - checked)}"
 
