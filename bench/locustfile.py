@@ -31,7 +31,9 @@ THINK = PLAN.get("think_seconds", [0.2, 1.0])
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 NIGHT = re.compile(r'name="night" value="(\d{4}-\d{2}-\d{2})"')
-UNIT = re.compile(r'name="unit" value="(\d+)"')
+# A free place on a request page: the one place of a facility (hidden input) or one of its places (the
+# facility's select, whose options read « Chambre 4 (2 places) »).
+UNIT = re.compile(r'name="unit" value="(\d+)"|<option value="(\d+)">[^<]*\(\d+ places?\)</option>')
 EMERGENCY_REQUEST = re.compile(r'href="/115/demandes/(\d+)/"')
 HOUSEHOLD = re.compile(r'href="/menages/(\d+)/"')
 ASSESSMENT_INDEX = re.compile(r'href="/menages/(\d+)/evaluations/"')
@@ -157,7 +159,7 @@ class CallHandler(Person):
         match = re.search(r"/115/demandes/(\d+)/$", saved.url)
         if not match:
             return
-        units = UNIT.findall(saved.text)
+        units = [single or listed for single, listed in UNIT.findall(saved.text)]
         if not units:
             OUTCOMES["no free place"] += 1
             return

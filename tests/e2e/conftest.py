@@ -114,3 +114,34 @@ def journey(page):
 
     page.on("load", on_load)
     return counted
+
+
+# The reference rows that data migrations load (refusal reasons, measure kinds, the engine's default
+# settings, the AFFIL grid). A browser test runs in a transaction that is flushed at its end, which
+# empties those tables too: the next test (seed-demo, factories) would find none.
+REFERENCE_DATA = [
+    ("orientation.RefusalReason", "parcours.orientation.migrations.0003_refusal_reasons", "load"),
+    ("support.MeasureKind", "parcours.support.migrations.0002_measure_kinds", "add_kinds"),
+    ("matching.RankingWeight", "parcours.matching.migrations.0002_default_settings", "seed"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    if "live_server" not in request.fixturenames and "page" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    import importlib
+
+    from django.apps import apps
+
+    from parcours.assessments import grids
+    from parcours.assessments.models import AssessmentGrid
+
+    for model, module, function in REFERENCE_DATA:
+        if not apps.get_model(model).objects.exists():  # (the engine's seed fills both of its tables)
+            getattr(importlib.import_module(module), function)(apps, None)
+    if AssessmentGrid.objects.current() is None:
+        grids.load_grid(grids.AFFIL_V1)
+    yield

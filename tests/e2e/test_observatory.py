@@ -23,6 +23,8 @@ def test_observer_dashboard_charts_tables_export(page, login, client, live_serve
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
     )
     page.goto("/")
+    # The menu groups the network's pages under « Réseau » (issue 15): open it, then the observatory.
+    page.locator(".dropdown-toggle", has_text="Réseau").click()
     page.get_by_role("link", name="Observatoire", exact=True).click()
     page.get_by_role("textbox", name="Du", exact=True).fill(str(dt.date(2026, 11, 1)))
     page.get_by_role("textbox", name="Au", exact=True).fill(str(dt.date(2026, 11, 30)))

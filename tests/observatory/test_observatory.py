@@ -246,7 +246,7 @@ def test_observer_sees_charts_tables_and_exports_but_no_household(siao_world, cl
     sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:4] == ("code", "libellé", "valeur", "masquée")
-    assert [(r[0], r[3]) for r in rows[1:3]] == [("chrs", True), ("logement_social", True)]
+    assert [(r[0], r[3]) for r in rows[1:3]] == [("chrs", "oui"), ("logement_social", "oui")]
     household = InsertionRequest.objects.first().household
     assert client.get(reverse("households:detail", args=[household.pk])).status_code == 404
 

@@ -154,9 +154,11 @@ def test_every_form_of_the_role_survives_generated_input(client, login, role):
     social_worker = MembershipFactory(role=Role.SOCIAL_WORKER, organization=membership.organization)
     for _ in range(2):
         make_household(organization=membership.organization, referent=social_worker.user)
-    # An offer with a place and a vacancy, so that the offer's forms are reached too.
-    actor = membership.user
-    actor.active_membership = membership
+    # An offer with a place and a vacancy, so that the offer's forms are reached too: set up by a
+    # facility manager of the organization (the offer's services check who acts, ADR 0016).
+    manager = MembershipFactory(role=Role.FACILITY_MANAGER, organization=membership.organization)
+    actor = manager.user
+    actor.active_membership = manager
     facility = offer_services.facility_create(
         actor=actor, name="Les Amarres", kind="chu", organization=membership.organization, territory="93"
     )

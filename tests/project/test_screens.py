@@ -40,7 +40,7 @@ def test_an_unknown_record_is_french_even_with_debug_on(client, member, login, d
     assert "Page introuvable" in response.content.decode()
 
 
-@pytest.mark.urls("tests.test_screens")
+@pytest.mark.urls("tests.project.test_screens")
 def test_a_crash_is_french_even_with_debug_on(client, member, login, debug_on):
     login(member(Role.SOCIAL_WORKER))
     client.raise_request_exception = False
@@ -51,7 +51,7 @@ def test_a_crash_is_french_even_with_debug_on(client, member, login, debug_on):
     assert "Traceback" not in body and "RuntimeError" not in body
 
 
-@pytest.mark.urls("tests.test_screens")
+@pytest.mark.urls("tests.project.test_screens")
 def test_the_technical_pages_come_back_when_asked(client, member, login, settings):
     settings.DEBUG = True
     settings.PARCOURS_FRIENDLY_ERRORS = False
@@ -96,8 +96,7 @@ def test_every_paged_list_uses_the_one_pagination_include():
 
 def test_the_household_list_pages_keep_the_search(client, member, login, monkeypatch):
     from parcours.households import views
-
-    from .factories import make_household
+    from tests.factories import make_household
 
     user = member(Role.SOCIAL_WORKER)
     login(user)
@@ -115,7 +114,7 @@ def test_the_household_list_pages_keep_the_search(client, member, login, monkeyp
 
 
 def _request_in_93(role_network, **kwargs):
-    from .factories import InsertionRequestFactory, make_household
+    from tests.factories import InsertionRequestFactory, make_household
 
     household = make_household(organization=role_network.association, territory="93")
     return InsertionRequestFactory(household=household, **kwargs)
@@ -148,8 +147,7 @@ def test_the_request_page_and_its_crumb_name_the_household(role_network, client,
 
 def test_an_observer_reads_the_number_and_the_reason_not_the_name(role_network, client, login):
     from parcours.households.display import household_label
-
-    from .factories import make_household
+    from tests.factories import make_household
 
     household = make_household(organization=role_network.association, territory="93")
     label = household_label(role_network.users[Role.OBSERVER], household)
@@ -158,8 +156,7 @@ def test_an_observer_reads_the_number_and_the_reason_not_the_name(role_network, 
 
 def test_the_referent_select_shows_names_and_the_login_only_without_one(role_network):
     from parcours.orientation.forms import ReferentTransferForm
-
-    from .factories import MembershipFactory, UserFactory
+    from tests.factories import MembershipFactory, UserFactory
 
     named = MembershipFactory(
         role=Role.SOCIAL_WORKER, user=UserFactory(username="demo036", first_name="Inès", last_name="Robert")
@@ -191,7 +188,7 @@ def test_a_crumb_links_only_to_a_list_the_role_can_open(role_network, client, lo
 
 
 def test_the_consent_url_opened_by_get_leads_to_the_consents(role_network, client, login):
-    from .factories import make_household
+    from tests.factories import make_household
 
     worker = role_network.users[Role.SOCIAL_WORKER]
     household = make_household(organization=role_network.association, territory="93")
@@ -202,7 +199,7 @@ def test_the_consent_url_opened_by_get_leads_to_the_consents(role_network, clien
 
 
 def test_a_refused_consent_keeps_the_form_open_with_what_was_typed(role_network, client, login):
-    from .factories import make_household
+    from tests.factories import make_household
 
     worker = role_network.users[Role.SOCIAL_WORKER]
     household = make_household(organization=role_network.association, territory="93")
@@ -273,7 +270,7 @@ def test_the_search_help_says_when_typos_are_not_forgiven(client, member, login)
 
 
 def test_a_form_address_opened_by_get_answers_a_french_page(role_network, client, login):
-    from .factories import make_household
+    from tests.factories import make_household
 
     household = make_household(organization=role_network.association, territory="93")
     login(role_network.users[Role.SOCIAL_WORKER])

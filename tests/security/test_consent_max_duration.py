@@ -95,8 +95,8 @@ def test_the_referent_page_says_when_the_consent_really_ends(clock, login):
         reverse("households:detail", args=[world.household.pk])
     )
     body = page.content.decode()
-    assert "10/03/2027" in body
-    assert "10/03/2029" not in body
+    assert "10 mars 2027" in body  # French dates on every page (issue 15)
+    assert "10 mars 2029" not in body
 
 
 @pytest.mark.parametrize(

@@ -278,7 +278,8 @@ def test_page_refuses_a_consent_too_long_or_backdated_with_a_french_message(fiel
         },
         follow=True,
     )
-    assert answer.status_code == 200
+    # The household's page again, the form open with what was typed (issue 15), the French message.
+    assert answer.status_code == 400
     assert message in answer.content.decode()
     assert not Consent.objects.exists()
 

@@ -228,7 +228,7 @@ def test_two_admins_deciding_at_once_give_one_decision():
     if connection.vendor != "postgresql":
         pytest.skip("row locks are measured on PostgreSQL")
     TerritoryFactory(code="93")
-    requester = MembershipFactory(role=Role.NETWORK_ADMIN).user
+    requester = as_member(MembershipFactory(role=Role.NETWORK_ADMIN))  # acting as admin (ADR 0016)
     deciders = []
     for _ in range(2):
         admin_membership = MembershipFactory(role=Role.NETWORK_ADMIN)
