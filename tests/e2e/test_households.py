@@ -21,9 +21,10 @@ def test_open_a_household_file_with_two_people(page, login, client, live_server)
     page.locator("#id_members-0-first_name").fill("Fatou")
     page.locator("#id_members-0-last_name").fill("Traoré")
     page.get_by_role("button", name="Ajouter une personne").click()
-    # The focus moves into the new person's first field: type straight away.
-    page.keyboard.type("Awa")
+    # The focus moves into the new person's first field: type there without a click.
     expect(page.locator("#id_members-1-first_name")).to_be_focused()
+    page.keyboard.type("Awa")
+    expect(page.locator("#id_members-1-first_name")).to_have_value("Awa")
     page.locator("#id_members-1-last_name").fill("Traoré")
     page.get_by_label("Situation actuelle").select_option("hotel")
     page.get_by_role("button", name="Ouvrir le dossier").click()

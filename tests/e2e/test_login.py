@@ -43,9 +43,15 @@ def test_role_logs_in_and_lands_on_its_home(page, live_server, role):
 def test_first_login_sets_up_totp_with_the_keyboard_only(page):
     user = MembershipFactory(role=Role.CALL_HANDLER).user
     page.goto("/compte/connexion/")
-    page.keyboard.type(user.username)  # the identifier field has the focus on arrival
+    # The identifier field has the focus on arrival; wait for it so that no keystroke is lost
+    # on a loaded machine.
+    expect(page.get_by_label("Identifiant")).to_be_focused()
+    page.keyboard.type(user.username)
     page.keyboard.press("Tab")
+    expect(page.get_by_label("Mot de passe")).to_be_focused()
     page.keyboard.type(PASSWORD)
+    expect(page.get_by_label("Identifiant")).to_have_value(user.username)
+    expect(page.get_by_label("Mot de passe")).to_have_value(PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url("**/double-authentification/activer/**")
     expect(page.locator(".prc-qr svg")).to_be_visible()
