@@ -16,6 +16,7 @@ urlpatterns = [
     path("offre/", include("parcours.offers.urls")),
     path("orientation/", include("parcours.orientation.urls")),
     path("115/", include("parcours.emergency.urls")),
+    path("mon-espace/", include("parcours.portal.urls")),
     path("observatoire/", include("parcours.observatory.urls")),
     path("plan/", include("parcours.plan.urls")),
     path("accompagnement/", include("parcours.support.urls")),

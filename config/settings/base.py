@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "parcours.accounts",
     "parcours.assessments",
     "parcours.households",
+    "parcours.portal",
     "parcours.offers",
     "parcours.orientation",
     "parcours.emergency",

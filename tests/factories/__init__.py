@@ -28,6 +28,7 @@ from .offers import (
     make_orientation_places,
 )
 from .orientation import InsertionRequestFactory, ProposalFactory
+from .portal import PortalAccessFactory, portal_login
 from .support import MeasureKindFactory, SupportMeasureFactory
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "NightAllocationFactory",
     "OrganizationFactory",
     "PersonFactory",
+    "PortalAccessFactory",
     "ProposalFactory",
     "SupportMeasureFactory",
     "TerritoryFactory",
@@ -57,4 +59,5 @@ __all__ = [
     "make_emergency_facility",
     "make_household",
     "make_orientation_places",
+    "portal_login",
 ]
