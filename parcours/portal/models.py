@@ -36,6 +36,9 @@ class PortalAccess(TimeStampedModel):
         on_delete=models.CASCADE,
         related_name="portal_accesses",
     )
+    # The phone the sign-in codes and the notifications go to, E.164 (+33612345678); empty for a
+    # person without a phone, who signs in with a printed one-time code.
+    phone = models.CharField(_("téléphone"), max_length=20, blank=True)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )
