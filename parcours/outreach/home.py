@@ -83,7 +83,7 @@ def my_round(user, membership):
     )
 
 
-@register(Role.SIAO_COORDINATOR, order=35)
+@register(Role.SIAO_COORDINATOR, order=45)
 def reports_to_triage(user, membership):
     """Signalements received and not yet given to a team, the oldest first."""
     from .models import Signalement
