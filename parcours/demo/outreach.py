@@ -133,7 +133,7 @@ def seed(rng: random.Random) -> int:
     past = [r for r in rounds if r.date <= today]
     known = _known_households(halte)
     encounters = []
-    for n in range(ENCOUNTERS):
+    for _n in range(ENCOUNTERS):
         round_ = rng.choice(past)
         zone = list(round_.communes.all()) or list(communes.values())
         persons = rng.choices([1, 1, 1, 2, 3, 4], k=1)[0]
@@ -195,7 +195,7 @@ def _reports(rng, teams, rounds, communes):
     ]
     zone_team = {code: teams[name] for name, codes in ZONES.items() for code in codes}
     for n in range(REPORTS):
-        code = rng.choice([c for c in communes])
+        code = rng.choice(sorted(communes))
         age = timedelta(days=DAYS * (REPORTS - n) / REPORTS, hours=rng.randint(0, 12))
         created = now - age
         steps = paths[min(len(paths) - 1, n * len(paths) // REPORTS)] if n < REPORTS - 3 else []
