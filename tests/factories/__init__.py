@@ -28,10 +28,22 @@ from .offers import (
     make_orientation_places,
 )
 from .orientation import InsertionRequestFactory, ProposalFactory
+from .outreach import (
+    CommuneFactory,
+    EncounterFactory,
+    OutreachTeamFactory,
+    RoundFactory,
+    SignalementFactory,
+)
 from .portal import PortalAccessFactory, portal_login
 from .support import MeasureKindFactory, SupportMeasureFactory
 
 __all__ = [
+    "CommuneFactory",
+    "EncounterFactory",
+    "OutreachTeamFactory",
+    "RoundFactory",
+    "SignalementFactory",
     "commission_week",
     "ORGANIZATION_TYPE_FOR_ROLE",
     "PASSWORD",
