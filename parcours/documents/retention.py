@@ -15,7 +15,7 @@ from .models import Document
 
 
 def _erase_files(queryset, name):
-    names = [n for n in queryset.exclude(storage_name="").values_list("storage_name", flat=True)]
+    names = list(queryset.exclude(storage_name="").values_list("storage_name", flat=True))
     queryset.exclude(storage_name="").update(storage_name="")
     queryset.filter(deleted_at__isnull=True).update(deleted_at=timezone.now())
 
