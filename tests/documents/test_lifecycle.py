@@ -11,7 +11,6 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from parcours.accounts.roles import Role
 from parcours.core import retention
 from parcours.core.models import AuditEvent, AuditKind
 from parcours.documents import reminders, services
@@ -183,4 +182,3 @@ def test_backup_and_restore_of_the_database_and_the_vault_give_readable_document
     worker.active_membership = worker.memberships.get()
     assert services.read_content(document=restored, actor=worker) == PDF_BYTES
     assert services.read_content(document=Document.objects.get(pk=photo.pk), actor=worker) == photo_bytes
-    assert Role.SOCIAL_WORKER == worker.active_membership.role
