@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from parcours.accounts.roles import Role
 from parcours.demo import (
     assessments,
+    documents,
     dormant,
     emergency,
     households,
@@ -33,6 +34,7 @@ STEPS = [
     support.seed,
     matching.seed,
     plan.seed,
+    documents.seed,
     dormant.seed,
 ]
 
