@@ -64,6 +64,8 @@ def seed(rng: random.Random) -> None:
             services.upload(
                 household=household,
                 uploaded=SimpleUploadedFile(name, content),
-                details=services.Details(kind=kind, expires_on=expires_on, person_id=head.pk if head else None),
+                details=services.Details(
+                    kind=kind, expires_on=expires_on, person_id=head.pk if head else None
+                ),
                 actor=worker,
             )

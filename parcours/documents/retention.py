@@ -41,6 +41,7 @@ register(
     not_personal={
         "the file's technical description": ("size", "content_type", "key_id"),
         "who wrote it, a worker (kept as everywhere)": ("uploaded_by",),
+        "the link to the household, itself anonymised": ("household",),
     },
 )
 
