@@ -157,6 +157,7 @@ def edit(request, household_id, document_id):
         else:
             messages.success(request, _("Le document est modifié."))
             return redirect("documents:list", household.pk)
+    record_read(actor=request.user, household=household, sections=["documents"], purpose="documents")
     crumbs = _crumbs(request, household)
     crumbs[-1] = (_("Documents"), reverse("documents:list", args=[household.pk]))
     return render(

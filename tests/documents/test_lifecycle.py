@@ -182,3 +182,11 @@ def test_backup_and_restore_of_the_database_and_the_vault_give_readable_document
     worker.active_membership = worker.memberships.get()
     assert services.read_content(document=restored, actor=worker) == PDF_BYTES
     assert services.read_content(document=Document.objects.get(pk=photo.pk), actor=worker) == photo_bytes
+
+
+def test_without_a_persons_session_the_papers_send_to_the_persons_sign_in(person):
+    _access, household, worker = person
+    document = add_document(household, worker)
+    for url in ("/mon-espace/documents/", f"/mon-espace/documents/{document.pk}/telecharger/"):
+        response = Client().get(url)
+        assert response.status_code == 302 and response["Location"] == "/mon-espace/connexion/"
