@@ -154,7 +154,7 @@ NOT_PERSONAL_PAGES = {
     "support:programmes": "the programmes, no names",
     "network:": "network administration: organizations and accounts of professionals",
     "core:deliveries": "the delivery log: masked recipients and purpose codes, never a message",
-    "my_documents:": "the person's own papers in « Mon espace » (a person, no staff user; traced on download)",
+    "my_documents:": "the person's own papers in « Mon espace » (no staff user; traced on download)",
 }
 
 # API GET operations: path → kind (record), "list", or why it shows no one.
