@@ -17,6 +17,8 @@ urlpatterns = [
     path("offre/", include("parcours.offers.urls")),
     path("orientation/", include("parcours.orientation.urls")),
     path("115/", include("parcours.emergency.urls")),
+    path("menages/<int:household_id>/documents/", include("parcours.documents.urls")),
+    path("mon-espace/documents/", include("parcours.documents.portal_urls")),
     path("mon-espace/", include("parcours.portal.urls")),
     path("observatoire/", include("parcours.observatory.urls")),
     path("plan/", include("parcours.plan.urls")),

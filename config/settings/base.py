@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "parcours.assessments",
     "parcours.households",
     "parcours.portal",
+    "parcours.documents",
     "parcours.offers",
     "parcours.orientation",
     "parcours.emergency",
@@ -238,6 +239,42 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Document vault (docs/documents.md): the files are encrypted (AES-256-GCM) with keys kept outside the
+# database, "id:key" entries, the first one encrypting new files; stored in a folder of their own, or in
+# an S3-compatible bucket when PARCOURS_DOCUMENTS_S3_BUCKET is set (the "s3" extra: django-storages).
+# Never under MEDIA_URL: a download goes through the view that checks access, decrypts and audits.
+PARCOURS_DOCUMENT_KEYS = env.str("PARCOURS_DOCUMENT_KEYS", default="")
+PARCOURS_DOCUMENT_MAX_BYTES = env.int("PARCOURS_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+PARCOURS_DOCUMENT_EXPIRY_DAYS = env.int("PARCOURS_DOCUMENT_EXPIRY_DAYS", default=30)
+PARCOURS_DOCUMENTS_DIR = env.str("PARCOURS_DOCUMENTS_DIR", default=str(VAR_DIR / "documents"))
+PARCOURS_DOCUMENTS_S3_BUCKET = env.str("PARCOURS_DOCUMENTS_S3_BUCKET", default="")
+if PARCOURS_DOCUMENTS_S3_BUCKET:
+    STORAGES["documents"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": PARCOURS_DOCUMENTS_S3_BUCKET,
+            "endpoint_url": env.str("PARCOURS_DOCUMENTS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("PARCOURS_DOCUMENTS_S3_REGION", default="") or None,
+            # Empty: boto3's own chain (AWS_ACCESS_KEY_ID…, an instance role).
+            "access_key": env.str("PARCOURS_DOCUMENTS_S3_ACCESS_KEY", default="") or None,
+            "secret_key": env.str("PARCOURS_DOCUMENTS_S3_SECRET_KEY", default="") or None,
+            "location": env.str("PARCOURS_DOCUMENTS_S3_PREFIX", default="documents"),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+else:
+    STORAGES["documents"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": PARCOURS_DOCUMENTS_DIR,
+            "base_url": None,
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    }
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="smtp://localhost:25")
 vars().update(EMAIL_CONFIG)

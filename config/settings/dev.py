@@ -12,6 +12,25 @@ os.environ.setdefault("PARCOURS_TWO_FACTOR_RELAXED", "true")
 # Django's technical pages for debugging.
 os.environ.setdefault("PARCOURS_FRIENDLY_ERRORS", "true")
 
+
+def _dev_document_keys() -> str:
+    """The demo's document key, generated once under var/ (never a production key)."""
+    import base64
+    import secrets
+    from pathlib import Path
+
+    var = Path(os.environ.get("PARCOURS_VAR_DIR", Path(__file__).resolve().parent.parent.parent / "var"))
+    path = var / "document-keys.dev"
+    if not path.exists():
+        var.mkdir(parents=True, exist_ok=True)
+        path.write_text("dev:" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode() + "\n")
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+if not os.environ.get("PARCOURS_DOCUMENT_KEYS"):
+    os.environ["PARCOURS_DOCUMENT_KEYS"] = _dev_document_keys()
+
 from .base import *  # noqa: E402,F403
 
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405

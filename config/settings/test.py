@@ -5,6 +5,12 @@ import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("PARCOURS_AUDIT_KEYS", "test:test-only-audit-key-not-secret-0123456789abcdef")
+# A fixed test key (32 bytes, URL-safe base64), like the audit key: never a production key.
+os.environ.setdefault("PARCOURS_DOCUMENT_KEYS", "test:dGVzdC1vbmx5LWRvY3VtZW50LWtleS0zMmJ5dGVzISE=")
+# The documents of a test run go to a folder of their own, never the development vault under var/.
+os.environ.setdefault(
+    "PARCOURS_DOCUMENTS_DIR", os.path.join(tempfile.gettempdir(), f"parcours-test-documents-{os.getpid()}")
+)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ["EMAIL_URL"] = "memorymail://"
 os.environ.setdefault("PARCOURS_TWO_FACTOR_RELAXED", "false")

@@ -5,6 +5,7 @@ from ninja import NinjaAPI, Router, Schema
 
 from parcours.accounts.decorators import two_factor_exempt
 from parcours.assessments.api import router as assessments_router
+from parcours.documents.api import router as documents_router
 from parcours.emergency.api import router as emergency_router
 from parcours.households.api import router as households_router
 from parcours.matching.api import router as matching_router
@@ -70,6 +71,7 @@ api.add_router("", observatory_router)
 api.add_router("", support_router)
 api.add_router("", matching_router)
 api.add_router("", outreach_router)
+api.add_router("", documents_router)
 
 
 def _exempt(patterns):

@@ -88,6 +88,7 @@ class ConsentPurpose(models.TextChoices):
     SUPPORT = "support", _("Accompagnement")
     EMERGENCY = "emergency", _("Mise à l'abri (115)")
     PREVENTION = "prevention", _("Prévention des expulsions")
+    DOCUMENTS = "documents", _("Partage de documents (coffre-fort)")
 
 
 class InformedHow(models.TextChoices):

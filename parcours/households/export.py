@@ -273,4 +273,5 @@ def section_titles() -> dict[str, str]:
         "prevention_alerts": _("Alertes de prévention des expulsions"),
         "workshops": _("Ateliers collectifs"),
         "programmes": _("Logement dans un programme"),
+        "documents": _("Documents (coffre-fort) : la liste, pas leur contenu"),
     }

@@ -274,6 +274,13 @@ PURPOSE_FIELDS: dict[str, dict[str, frozenset[str]]] = {
         "household": _only("household", *_IDENTITY, "monthly_resources", "monthly_charges"),
         "person": _only("person", *_PERSON),
     },
+    # The papers of the document vault (parcours.documents): who they belong to, and the documents
+    # themselves (documents.perms), nothing else of the file.
+    ConsentPurpose.DOCUMENTS: {
+        **NOTHING,
+        "household": _only("household", *_IDENTITY),
+        "person": _only("person", *_PERSON),
+    },
 }
 
 # What a consent lets the organization it names *do* with the household, per purpose, beyond reading:
@@ -286,6 +293,7 @@ PURPOSE_ACTIONS: dict[str, frozenset[str]] = {
     ConsentPurpose.SUPPORT: frozenset({"open_measure", "enrol_workshop"}),
     ConsentPurpose.EMERGENCY: frozenset(),
     ConsentPurpose.PREVENTION: frozenset({"open_measure", "raise_alert"}),
+    ConsentPurpose.DOCUMENTS: frozenset(),
 }
 ACTIONS = frozenset({"open_measure", "raise_alert", "enrol_workshop"})
 

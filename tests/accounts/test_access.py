@@ -28,6 +28,10 @@ PUBLIC = {
     "accounts:password_reset_complete",
     # a partner without an account answers a proposal through a signed, expiring link
     "orientation:partner",
+    # the person's papers in « Mon espace »: person_required, sent to the person's own sign-in
+    # (tests/documents/test_lifecycle.py checks that no session reaches them)
+    "my_documents:list",
+    "my_documents:download",
 }
 
 PAGES = [

@@ -46,6 +46,9 @@ RECORD_PAGES = {
     "support:measure_new": "household_id",
     "support:measure": "measure",
     "support:alert": "alert",
+    "documents:list": "household_id",
+    "documents:edit": "document",
+    "documents:download": "document",
 }
 
 # Pages that list households or records: route name → kwargs' kind. When one shows a person's name,
@@ -99,6 +102,7 @@ POST_ONLY = {
     "accounts:recovery_codes_regenerate",
     "accounts:token_create",
     "accounts:token_revoke",
+    "documents:delete",
 }
 
 # Pages that show no one: route name → why.
@@ -150,6 +154,7 @@ NOT_PERSONAL_PAGES = {
     "support:programmes": "the programmes, no names",
     "network:": "network administration: organizations and accounts of professionals",
     "core:deliveries": "the delivery log: masked recipients and purpose codes, never a message",
+    "my_documents:": "the person's own papers in « Mon espace » (no staff user; traced on download)",
 }
 
 # API GET operations: path → kind (record), "list", or why it shows no one.
@@ -166,6 +171,8 @@ API_RECORDS = {
     "/support/measures/{measure_id}/actions": "measure",
     "/prevention-alerts/{alert_id}": "alert",
     "/vacancies/{vacancy_id}/candidates/{request_id}": "vacancy+request",
+    "/households/{household_id}/documents": "household",
+    "/households/{household_id}/documents/{document_id}/content": "document",
 }
 API_LISTS = {
     "/households": "search",
@@ -317,6 +324,13 @@ def _candidates(kind):
             return few(InsertionRequest.objects.order_by("pk"), lambda r: ({"pk": r.pk}, r.household_id))
         case "proposal":
             return few(Proposal.objects.order_by("-pk"), lambda p: ({"pk": p.pk}, p.request.household_id))
+        case "document":
+            from parcours.documents.models import Document
+
+            return few(
+                Document.objects.alive().order_by("pk"),
+                lambda d: ({"household_id": d.household_id, "document_id": d.pk}, d.household_id),
+            )
         case "partner_token":
             return []  # a partner link's page is audited by test_proposals (purpose partner_link)
         case "measure":
@@ -454,6 +468,8 @@ def _api_candidates(path, kind):
         return _candidates("open_vacancy")
     if kind == "":
         return [({}, None)]
+    if kind == "document":
+        return _candidates(kind)
     found = _candidates(kind)
     key = re.search(r"\{(\w+)\}", path)
     if key is None:
@@ -484,7 +500,8 @@ def test_every_api_operation_that_shows_a_person_writes_an_access_event(demo, cl
             )
             if response.status_code != 200:
                 continue
-            body = response.json()
+            # A file (a document's content) is a record too: its read is checked like the others.
+            body = response.json() if response["Content-Type"].startswith("application/json") else {}
             items = body.get("results", body) if isinstance(body, dict) else body
             if path in API_LISTS and not items:
                 continue  # an empty list shows no one

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from parcours.accounts.roles import Role
 from parcours.demo import (
     assessments,
+    documents,
     dormant,
     emergency,
     households,
@@ -35,6 +36,7 @@ STEPS = [
     matching.seed,
     plan.seed,
     outreach.seed,
+    documents.seed,
     dormant.seed,
 ]
 

@@ -1,0 +1,32 @@
+"""The referent's work list: a paper that expires within PARCOURS_DOCUMENT_EXPIRY_DAYS days is a
+step of the household (registry: parcours.households.home.next_step)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from parcours.core.home import day
+from parcours.households.home import Step, next_step
+
+from .reminders import warning_days
+
+
+@next_step
+def documents_expiring(user, households, today):
+    from .models import Document
+
+    documents = (
+        Document.objects.visible_to(user)
+        .expiring(today, warning_days())
+        .filter(household__in=households)
+        .order_by("expires_on", "pk")
+    )
+    for document in documents:
+        late = document.expires_on < today
+        yield Step(
+            household_id=document.household_id,
+            due=document.expires_on,
+            reason=(_("%(kind)s expiré le %(d)s") if late else _("%(kind)s à renouveler avant le %(d)s"))
+            % {"kind": document.get_kind_display(), "d": day(document.expires_on)},
+            url=reverse("documents:list", args=[document.household_id]),
+            late=late,
+        )
