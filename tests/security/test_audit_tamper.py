@@ -38,6 +38,7 @@ def _events(count=6):
     org = OrganizationFactory()
     for i in range(count):
         audit.record_read(actor=user, obj=org, sections=["identity"], purpose=f"orientation-{i}")
+    audit.seal_pending()
     return list(AuditEvent.objects.order_by("seq"))
 
 
@@ -97,7 +98,7 @@ def _rewrite(from_seq: int, *, purpose=None, strip_key_ids=False):
             new_hash = _unkeyed(prev_hash, _old_payload(row))
             sql = "UPDATE core_auditevent SET purpose = %s, prev_hash = %s, hash = %s"
             if strip_key_ids:
-                sql += ", key_id = ''"
+                sql += ", key_id = '', mac = ''"
             statements.append((sql + " WHERE id = %s", [row["purpose"], prev_hash, new_hash, row["id"]]))
             row["hash"] = new_hash
         prev_hash = row["hash"]
