@@ -43,6 +43,11 @@ _PG_TRIGGERS = [
        FOR EACH STATEMENT EXECUTE FUNCTION core_auditevent_append_only()""",
 ]
 
+
+def _pg_columns(record: str) -> str:
+    return ", ".join(f'{record}."{c}"' for c in CONTENT_COLUMNS)
+
+
 _SQLITE_CHANGED = " OR ".join(f'NEW."{c}" IS NOT OLD."{c}"' for c in CONTENT_COLUMNS)
 
 SQL = {
@@ -80,11 +85,10 @@ SQL = {
         "postgresql": (
             [
                 # The one update let through: the seal of an unsealed row, nothing else in it changed.
-                """CREATE OR REPLACE FUNCTION core_auditevent_append_only() RETURNS trigger AS $$
+                f"""CREATE OR REPLACE FUNCTION core_auditevent_append_only() RETURNS trigger AS $$
                    BEGIN
                      IF TG_OP = 'UPDATE' AND OLD.seq IS NULL AND NEW.seq IS NOT NULL
-                        AND to_jsonb(NEW) - ARRAY['seq', 'prev_hash', 'hash']
-                            = to_jsonb(OLD) - ARRAY['seq', 'prev_hash', 'hash'] THEN
+                        AND ({_pg_columns("NEW")}) IS NOT DISTINCT FROM ({_pg_columns("OLD")}) THEN
                        RETURN NEW;
                      END IF;
                      RAISE EXCEPTION 'audit trail is append-only';
