@@ -20,11 +20,11 @@ def guards_v1(apps, schema_editor):
     db_guards.install(schema_editor.connection, version=1)
 
 
-def refuse_unsealed(apps, schema_editor):
-    if apps.get_model("core", "AuditEvent").objects.filter(seq__isnull=True).exists():
+def refuse_to_undo(apps, schema_editor):
+    # Dropping `mac` would break the seal of every row written since: their seal covers it.
+    if apps.get_model("core", "AuditEvent").objects.exclude(mac="").exists():
         raise RuntimeError(
-            "Journal d'audit : des lignes attendent leur sceau ; lancez `parcours verify-audit` "
-            "(qui les scelle) avant de défaire la migration core/0005."
+            "Journal d'audit écrit par lots scellés : la migration core/0005 ne se défait pas."
         )
 
 
@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(refuse_unsealed, guards_v1),
+        migrations.RunPython(migrations.RunPython.noop, guards_v1),
         migrations.AlterModelOptions(
             name="auditevent",
             options={"ordering": ["id"]},
@@ -98,6 +98,6 @@ class Migration(migrations.Migration):
                 condition=models.Q(("seq__isnull", True)), fields=["id"], name="audit_unsealed_idx"
             ),
         ),
-        migrations.RunPython(guards_v2, refuse_unsealed),
+        migrations.RunPython(guards_v2, refuse_to_undo),
         migrations.RunPython(seal_legacy_rows, migrations.RunPython.noop),
     ]
