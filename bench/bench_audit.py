@@ -8,6 +8,7 @@ rows wait for their seal at the end, then seals and verifies the whole trail. Fi
 verify-audit takes over a trail grown to PARCOURS_BENCH_AUDIT_ROWS rows.
 """
 
+import multiprocessing
 import os
 import statistics
 import threading
@@ -21,6 +22,7 @@ from parcours.core.models import AuditEvent
 from tests.factories import MembershipFactory, OrganizationFactory
 
 WRITERS = (1, 8, 32)
+PROCESSES = 4  # the last round: 32 writers over 4 processes, as a web server runs several workers
 SECONDS = float(os.environ.get("PARCOURS_BENCH_AUDIT_SECONDS", "8"))
 BULK_ROWS = int(os.environ.get("PARCOURS_BENCH_AUDIT_ROWS", "100000"))
 TARGET_32 = 1500  # audited writes per second with 32 writers (issue 18)
@@ -42,12 +44,12 @@ def _sealer(stop: threading.Event, lags: list):
         connections.close_all()
 
 
-def _round(writers: int, user, orgs) -> dict:
-    stop_at = time.perf_counter() + SECONDS
+def _writers(numbers, user, orgs, stop_at, wait) -> tuple[list[float], list[str]]:
+    """Run one writer thread per number until `stop_at`; their latencies and errors."""
     lock = threading.Lock()
     latencies: list[float] = []
-    errors: list[Exception] = []
-    barrier = threading.Barrier(writers)
+    errors: list[str] = []
+    barrier = threading.Barrier(len(numbers), action=wait)
 
     def writer(number: int):
         local = []
@@ -73,21 +75,54 @@ def _round(writers: int, user, orgs) -> dict:
                         )
                 local.append((time.perf_counter() - t) * 1000)
         except Exception as exc:  # noqa: BLE001 - counted and reported
-            errors.append(exc)
+            errors.append(repr(exc))
         finally:
             connections.close_all()
         with lock:
             latencies.extend(local)
 
-    stop, lags = threading.Event(), []
-    sealer = threading.Thread(target=_sealer, args=(stop, lags))
-    sealer.start()
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(writers)]
-    started = time.perf_counter()
+    threads = [threading.Thread(target=writer, args=(n,)) for n in numbers]
     for th in threads:
         th.start()
     for th in threads:
         th.join()
+    return latencies, errors
+
+
+def _child(numbers, user, orgs, stop_at, barrier, queue):
+    queue.put(_writers(numbers, user, orgs, stop_at, barrier.wait))
+
+
+def _round(writers: int, user, orgs, processes: int = 1) -> dict:
+    stop, lags = threading.Event(), []
+    if processes == 1:
+        sealer = threading.Thread(target=_sealer, args=(stop, lags))
+        sealer.start()
+        started = time.perf_counter()
+        latencies, errors = _writers(range(writers), user, orgs, started + SECONDS, None)
+    else:
+        # Fork after closing this process's connections: each child opens its own.
+        connections.close_all()
+        context = multiprocessing.get_context("fork")
+        barrier, queue = context.Barrier(processes + 1), context.Queue()
+        stop_at = time.perf_counter() + 5.0 + SECONDS  # CLOCK_MONOTONIC: the same in the children
+        children = [
+            context.Process(
+                target=_child, args=(range(k, writers, processes), user, orgs, stop_at, barrier, queue)
+            )
+            for k in range(processes)
+        ]
+        for child in children:
+            child.start()
+        sealer = threading.Thread(target=_sealer, args=(stop, lags))
+        sealer.start()
+        barrier.wait()  # every writer of every child is ready
+        started = time.perf_counter()
+        results = [queue.get() for _ in children]
+        for child in children:
+            child.join()
+        latencies = [ms for r in results for ms in r[0]]
+        errors = [e for r in results for e in r[1]]
     elapsed = time.perf_counter() - started
     stop.set()
     sealer.join()
@@ -97,7 +132,7 @@ def _round(writers: int, user, orgs) -> dict:
         "p95": _pct(latencies, 95),
         "errors": len(errors),
         "unsealed": lags[0] if lags else 0,
-        "first_error": repr(errors[0]) if errors else "",
+        "first_error": errors[0] if errors else "",
     }
 
 
@@ -108,18 +143,20 @@ def run(report):
     orgs = [OrganizationFactory() for _ in range(max(WRITERS))]
     print(f"  load average before: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
 
-    for writers in WRITERS:
+    rounds = [(w, 1) for w in WRITERS] + [(max(WRITERS), PROCESSES)]
+    for writers, processes in rounds:
         if writers > 1 and connection.vendor != "postgresql":
             continue  # SQLite has one writer at a time whatever the trail does
-        result = _round(writers, user, orgs)
+        result = _round(writers, user, orgs, processes)
+        name = f"{writers} writer(s)" + (f" in {processes} processes" if processes > 1 else "")
         target = (lambda v: v >= TARGET_32) if writers == 32 else None
-        report(f"{writers} writer(s): audited actions/s", result["rate"], "/s", target=target)
-        report(f"{writers} writer(s): p50 latency", result["p50"], "ms")
-        report(f"{writers} writer(s): p95 latency", result["p95"], "ms")
-        report(f"{writers} writer(s): errors", result["errors"], "errors", target=lambda v: v == 0)
+        report(f"{name}: audited actions/s", result["rate"], "/s", target=target)
+        report(f"{name}: p50 latency", result["p50"], "ms")
+        report(f"{name}: p95 latency", result["p95"], "ms")
+        report(f"{name}: errors", result["errors"], "errors", target=lambda v: v == 0)
         if result["first_error"]:
             print(f"    first error: {result['first_error'][:300]}")
-        report(f"{writers} writer(s): rows waiting for their seal at the end", result["unsealed"], "rows")
+        report(f"{name}: rows waiting for their seal at the end", result["unsealed"], "rows")
         print(f"    load average: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
 
     seal = getattr(audit, "seal_pending", None)
