@@ -22,7 +22,7 @@ import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
@@ -390,6 +390,7 @@ class ChainReport:
     reason: str = ""
     anchors: int = 0
     unsealed: int = 0  # rows waiting for their seal, each with a valid MAC
+    oldest_unsealed: datetime | None = None  # when the oldest of them was written
 
     @property
     def ok(self) -> bool:
@@ -539,7 +540,7 @@ def verify_chain(batch_size: int = 5000, anchors: list[Anchor] | None = None) ->
         # Someone may have rewritten every row as unkeyed: after the upgrade the last row is keyed.
         return ChainReport(checked, checked, UNSEALED)
     # The rows waiting for their seal: each must carry its writer's MAC (ADR 0017).
-    unsealed = 0
+    unsealed, oldest = 0, None
     for event in AuditEvent.objects.filter(seq__isnull=True).order_by("id").iterator(chunk_size=batch_size):
         if not _row_mac_ok(ring, event):
             return ChainReport(
@@ -548,7 +549,8 @@ def verify_chain(batch_size: int = 5000, anchors: list[Anchor] | None = None) ->
                 f"row id {event.pk}, waiting for its seal, was written or altered without the audit key",
             )
         unsealed += 1
-    return ChainReport(checked, anchors=len(anchors), unsealed=unsealed)
+        oldest = min(oldest or event.occurred_at, event.occurred_at)
+    return ChainReport(checked, anchors=len(anchors), unsealed=unsealed, oldest_unsealed=oldest)
 
 
 def seal_legacy() -> AuditEvent | None:

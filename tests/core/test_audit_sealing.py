@@ -239,11 +239,17 @@ def test_a_committed_write_queues_the_sealer_at_most_once_per_interval(settings,
     assert second.seq is None  # the next run seals it: one task per interval and per process
 
 
-def test_verify_audit_seals_what_waits_unless_told_not_to():
+def test_verify_audit_seals_what_waits_unless_told_not_to(fixed_clock):
     _rows(3)
     out = StringIO()
     call_command("verify_audit", "--no-seal", stdout=out)
     assert "3 lignes attendent leur sceau" in out.getvalue() and "0 lignes vérifiées" in out.getvalue()
+    assert "Attention" not in out.getvalue()
+    # Rows left waiting for long: the worker is probably not running, and it says so.
+    fixed_clock.advance(minutes=16)
+    out = StringIO()
+    call_command("verify_audit", "--no-seal", stdout=out)
+    assert "depuis 960 s" in out.getvalue() and "le worker" in out.getvalue()
     out = StringIO()
     call_command("verify_audit", stdout=out)
     assert "3 lignes en attente scellées" in out.getvalue() and "3 lignes vérifiées" in out.getvalue()

@@ -6,8 +6,12 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
+from django.utils import timezone
 
 from parcours.core.audit import AnchorError, AuditKeyError, read_anchors, seal_pending, verify_chain
+
+# Rows normally wait PARCOURS_AUDIT_SEAL_SECONDS for the worker, and audit-anchor seals every 15 min.
+STALE_SECONDS = 15 * 60
 
 
 class Command(BaseCommand):
@@ -57,9 +61,17 @@ class Command(BaseCommand):
         if sealed:
             self.stdout.write(f"{sealed} lignes en attente scellées.")
         if report.unsealed:
+            waited = (timezone.now() - report.oldest_unsealed).total_seconds()
             self.stdout.write(
-                f"{report.unsealed} lignes attendent leur sceau (chacune signée par son auteur)."
+                f"{report.unsealed} lignes attendent leur sceau (chacune signée par son auteur), "
+                f"la plus ancienne depuis {waited:.0f} s."
             )
+            if waited > STALE_SECONDS:
+                self.stdout.write(
+                    "Attention : des lignes attendent leur sceau depuis plus de 15 minutes ; le worker "
+                    "(`parcours db-worker`) tourne-t-il ? Tant qu'elles attendent, leur suppression "
+                    "ne serait pas détectée."
+                )
         if found:
             self.stdout.write(
                 f"Journal d'audit intègre : {report.checked} lignes vérifiées, "
