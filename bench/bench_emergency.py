@@ -8,7 +8,7 @@ units than attempts, so a fifth of the attempts find the place just taken (Place
 Run twice: 50 threads in one process (Python's GIL then serialises the clients' own work too), and
 50 clients spread over 5 processes of 10 threads, as a web server runs several workers. Reports the
 sustained allocation rate, the attempts rate, latencies, conflicts and double bookings (must be 0),
-then the audit trail alone under 50 clients, since its chain-head lock serialises every write.
+then the audit trail alone under 50 clients (bench_audit measures it in detail, ADR 0017).
 """
 
 import multiprocessing
@@ -187,7 +187,7 @@ def run(report):
     )
     report("double bookings (unit × night booked twice)", double, "rows", target=lambda v: v == 0)
 
-    # The audit trail alone, 50 threads: the ceiling of any audited write from one process.
+    # The audit trail alone, 50 threads from one process.
     lock, audit_lat = threading.Lock(), []
     barrier = threading.Barrier(CLIENTS + 1)
 

@@ -20,6 +20,9 @@ PARCOURS_AUDIT_KEYS_FILE = env.str("PARCOURS_AUDIT_KEYS_FILE", default="")
 PARCOURS_AUDIT_ANCHOR_FILE = env.str(
     "PARCOURS_AUDIT_ANCHOR_FILE", default=str(VAR_DIR / "audit-anchors.jsonl")
 )
+# Audit rows are written unsealed and chained by the task worker this many seconds later (ADR 0017);
+# 0: never queued by the writers (verify-audit and audit-anchor still seal).
+PARCOURS_AUDIT_SEAL_SECONDS = env.float("PARCOURS_AUDIT_SEAL_SECONDS", default=5.0)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

@@ -43,4 +43,6 @@ class InvalidTemplateVariable(str):
 TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = InvalidTemplateVariable("%s")  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
 # Never the development anchors under var/: a test trail is not the one they record.
+# Tests seal when they mean to (audit.seal_pending), never behind their back.
+PARCOURS_AUDIT_SEAL_SECONDS = 0
 PARCOURS_AUDIT_ANCHOR_FILE = os.path.join(tempfile.gettempdir(), f"parcours-test-anchors-{os.getpid()}.jsonl")

@@ -1,28 +1,35 @@
 """Writing and verifying the audit trail: every audited write and every read of a named record.
 
-Each row is sealed with HMAC-SHA256 under a key kept outside the database (`PARCOURS_AUDIT_KEYS`
-or `PARCOURS_AUDIT_KEYS_FILE`), over the previous row's seal and the row itself; the row stores the
-id of its key, so that a rotated key keeps verifying the rows it sealed. Rows written before keys
+Writers insert their row freely, in their own transaction, with an HMAC of the row alone (`mac`);
+nothing is locked. The sealer (`seal_pending`: the task worker a few seconds later, `verify-audit`,
+`audit-anchor`) then chains the committed rows, in one short locked batch: each gets its number and
+its seal, HMAC-SHA256 under a key kept outside the database (`PARCOURS_AUDIT_KEYS` or
+`PARCOURS_AUDIT_KEYS_FILE`), over the previous row's seal and the row itself. Rows store the id of
+their key, so that a rotated key keeps verifying the rows it sealed. Rows written before keys
 existed ("legacy", unkeyed SHA-256) are accepted only as a prefix closed by a keyed row. The head
 of the chain is also anchored, signed, in a file outside the database (`parcours audit-anchor`), so
-that rows removed at the end are detected too. See ADR 0003.
+that rows removed at the end are detected too. See ADR 0003 and ADR 0017.
 """
 
 import contextvars
 import hashlib
 import hmac
 import json
+import logging
 import os
 import re
+import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from .audit_actions import AuditAction, CoreAction
@@ -32,6 +39,9 @@ GENESIS_HASH = "0" * 64
 KEY_ID_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
 MIN_KEY_LENGTH = 32
 SEAL_ACTION = CoreAction.AUDIT_SEAL
+ROW_MAC_PREFIX = "parcours-audit-row:"
+
+logger = logging.getLogger(__name__)
 
 
 UNSEALED = "no row sealed with an audit key after the unsigned rows (`parcours migrate` seals them)"
@@ -150,7 +160,52 @@ def _payload(event: AuditEvent) -> dict:
     }
     if event.key_id:
         payload["key"] = event.key_id
+    if event.mac:
+        payload["mac"] = event.mac
     return payload
+
+
+def _row_payload(event: AuditEvent) -> dict:
+    """What the writer's MAC covers: the row without its place in the chain (not known yet)."""
+    payload = _payload(event)
+    del payload["seq"]
+    payload.pop("mac", None)
+    return payload
+
+
+def compute_row_mac(key: bytes, event: AuditEvent) -> str:
+    # A prefix of its own: a row's MAC can never be taken for a seal or an anchor's signature.
+    return hmac.new(
+        key, (ROW_MAC_PREFIX + _canonical(_row_payload(event))).encode(), hashlib.sha256
+    ).hexdigest()
+
+
+def _row_mac_ok(ring: "Keyring", event: AuditEvent) -> bool:
+    key = ring.keys.get(event.key_id)
+    return key is not None and bool(event.mac) and hmac.compare_digest(compute_row_mac(key, event), event.mac)
+
+
+def _new_event(ring: Keyring, *, actor, membership, kind, action, obj, fields, sections, purpose, now):
+    object_type, object_id = object_label(obj)
+    event = AuditEvent(
+        seq=None,  # given by the sealer
+        occurred_at=now,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        membership_id=membership.pk if membership else None,
+        organization_id=membership.organization_id if membership else None,
+        role=membership.role if membership else "",
+        kind=kind,
+        action=str(action),  # the stored name, not the enum member
+        object_type=object_type,
+        object_id=object_id,
+        fields=sorted(set(fields)),
+        sections=sorted(set(sections)),
+        purpose=purpose,
+        via=current_channel.get(),
+        key_id=ring.current_id,
+    )
+    event.mac = compute_row_mac(ring.current_key, event)
+    return event
 
 
 def _append(
@@ -163,82 +218,51 @@ def _append(
     sections: Iterable[str] = (),
     purpose: str = "",
 ) -> AuditEvent:
+    """One INSERT in the caller's transaction, nothing locked: a rolled-back change takes its audit
+    row with it, a committed one is sealed into the chain by the sealer (ADR 0017)."""
     membership = getattr(actor, "active_membership", None) if actor is not None else None
-    object_type, object_id = object_label(obj)
-    ring = keyring()  # read before taking the lock
-    # No savepoint: inside a service's transaction the audit row succeeds or fails with the write it
-    # records, and each saved round trip shortens the time the chain head stays locked.
-    with transaction.atomic(savepoint=False):
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-            pk=1, defaults={"seq": 0, "hash": GENESIS_HASH}
-        )
-        event = AuditEvent(
-            seq=head.seq + 1,
-            occurred_at=timezone.now(),
-            actor=actor if actor is not None and actor.is_authenticated else None,
-            membership_id=membership.pk if membership else None,
-            organization_id=membership.organization_id if membership else None,
-            role=membership.role if membership else "",
-            kind=kind,
-            action=str(action),  # the stored name, not the enum member
-            object_type=object_type,
-            object_id=object_id,
-            fields=sorted(set(fields)),
-            sections=sorted(set(sections)),
-            purpose=purpose,
-            via=current_channel.get(),
-            prev_hash=head.hash,
-            key_id=ring.current_id,
-        )
-        event.hash = compute_seal(ring.current_key, head.hash, _payload(event))
-        event.save()
-        head.seq, head.hash = event.seq, event.hash
-        head.save(update_fields=["seq", "hash"])
+    event = _new_event(
+        keyring(),
+        actor=actor,
+        membership=membership,
+        kind=kind,
+        action=action,
+        obj=obj,
+        fields=fields,
+        sections=sections,
+        purpose=purpose,
+        now=timezone.now(),
+    )
+    event.save()
+    _schedule_seal()
     return event
 
 
 def record_reads(*, actor, objs, sections: Iterable[str], purpose: str) -> list[AuditEvent]:
-    """Trace the reads of several named records shown together (a list, search results): one lock on
-    the chain head and one insert for all of them."""
+    """Trace the reads of several named records shown together (a list, search results): one insert
+    for all of them."""
     objs = list(objs)
     if not objs:
         return []
     membership = getattr(actor, "active_membership", None) if actor is not None else None
-    sections = sorted(set(sections))
-    ring = keyring()  # read before taking the lock
-    # No savepoint: inside a service's transaction the audit row succeeds or fails with the write it
-    # records, and each saved round trip shortens the time the chain head stays locked.
-    with transaction.atomic(savepoint=False):
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-            pk=1, defaults={"seq": 0, "hash": GENESIS_HASH}
+    ring, now = keyring(), timezone.now()
+    events = [
+        _new_event(
+            ring,
+            actor=actor,
+            membership=membership,
+            kind=AuditKind.READ,
+            action="read",
+            obj=obj,
+            fields=(),
+            sections=sections,
+            purpose=purpose,
+            now=now,
         )
-        now = timezone.now()
-        events = []
-        for obj in objs:
-            object_type, object_id = object_label(obj)
-            event = AuditEvent(
-                seq=head.seq + 1,
-                occurred_at=now,
-                actor=actor if actor is not None and actor.is_authenticated else None,
-                membership_id=membership.pk if membership else None,
-                organization_id=membership.organization_id if membership else None,
-                role=membership.role if membership else "",
-                kind=AuditKind.READ,
-                action="read",
-                object_type=object_type,
-                object_id=object_id,
-                fields=[],
-                sections=sections,
-                purpose=purpose,
-                via=current_channel.get(),
-                prev_hash=head.hash,
-                key_id=ring.current_id,
-            )
-            event.hash = compute_seal(ring.current_key, head.hash, _payload(event))
-            head.seq, head.hash = event.seq, event.hash
-            events.append(event)
-        AuditEvent.objects.bulk_create(events)
-        head.save(update_fields=["seq", "hash"])
+        for obj in objs
+    ]
+    AuditEvent.objects.bulk_create(events)
+    _schedule_seal()
     return events
 
 
@@ -261,12 +285,112 @@ def record_auth(*, actor, action: AuditAction | str) -> AuditEvent:
     return _append(actor=actor, kind=AuditKind.AUTH, action=action, obj=actor)
 
 
+# -- Sealing (ADR 0017) ----------------------------------------------------------------------------
+
+SEAL_BATCH = 5000
+_COLUMNS = [f.attname for f in AuditEvent._meta.concrete_fields]
+_UPDATE_SEAL = "UPDATE core_auditevent SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s AND seq IS NULL"
+# PostgreSQL: the whole batch in one statement (a round trip per row made the sealer slower than 32
+# writers); `seq IS NULL` again, in case the lock were ever bypassed.
+_UPDATE_SEALS_PG = """UPDATE core_auditevent AS e SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash
+    FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::bigint[]) AS v(seq, prev_hash, hash, id)
+    WHERE e.id = v.id AND e.seq IS NULL"""
+_schedule_lock = threading.Lock()
+_next_schedule = 0.0
+
+
+def _schedule_seal() -> None:
+    """Ask the task worker to seal, at most once per PARCOURS_AUDIT_SEAL_SECONDS from this process:
+    the task runs after that delay and seals every row committed meanwhile, from every process."""
+    global _next_schedule
+    delay = getattr(settings, "PARCOURS_AUDIT_SEAL_SECONDS", 0)
+    if delay <= 0:
+        return
+    now = time.monotonic()
+    with _schedule_lock:
+        if now < _next_schedule:
+            return
+        _next_schedule = now + delay
+    transaction.on_commit(lambda: _enqueue_seal(delay))
+
+
+def _enqueue_seal(delay: float) -> None:
+    from datetime import timedelta
+
+    from .tasks import seal_audit_trail
+
+    try:
+        if seal_audit_trail.get_backend().supports_defer:
+            seal_audit_trail.using(run_after=timezone.now() + timedelta(seconds=delay + 1)).enqueue()
+        else:
+            seal_audit_trail.enqueue()
+    except Exception:  # the write is committed; the next one, verify-audit or audit-anchor seal it
+        logger.exception("audit: could not queue the sealing task")
+
+
+def _seal_batch(ring: Keyring, after_id: int, batch_size: int) -> tuple[int, int, int]:
+    """Seal up to `batch_size` committed unsealed rows after `after_id`, in id order, in one
+    transaction holding the chain head: (rows read, rows sealed, last id read)."""
+    AuditChainHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS_HASH})
+    with transaction.atomic():
+        # The head row is the sealers' lock (writers never take it): two sealers never fork the chain.
+        # On SQLite the transaction already holds the write lock (IMMEDIATE).
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+        # Read after the lock: on PostgreSQL this statement sees what a previous sealer committed.
+        # Plain rows, not model instances: the sealer must outrun 32 writers (ADR 0017).
+        pending = AuditEvent.objects.filter(seq__isnull=True, id__gt=after_id).order_by("id")
+        rows = [SimpleNamespace(**row) for row in pending.values(*_COLUMNS)[:batch_size]]
+        if not rows:
+            return 0, 0, after_id
+        last = AuditEvent.objects.filter(seq__isnull=False).order_by("-seq").only("seq", "hash").first()
+        seq, prev_hash = (last.seq, last.hash) if last else (0, GENESIS_HASH)
+        updates = []
+        for event in rows:
+            if not _row_mac_ok(ring, event):
+                # Not written with the key: left out of the chain, and verify-audit reports it.
+                logger.error("audit: row id %s does not carry a valid MAC; it is not sealed", event.id)
+                continue
+            seq += 1
+            event.seq, event.prev_hash = seq, prev_hash
+            event.hash = compute_seal(ring.keys[event.key_id], prev_hash, _payload(event))
+            prev_hash = event.hash
+            updates.append((event.seq, event.prev_hash, event.hash, event.id))
+        if updates:
+            with connection.cursor() as cursor:
+                if connection.vendor == "postgresql":
+                    cursor.execute(_UPDATE_SEALS_PG, [list(column) for column in zip(*updates, strict=True)])
+                    if cursor.rowcount != len(updates):
+                        raise RuntimeError("audit: rows sealed behind the sealer's lock")
+                else:
+                    cursor.executemany(_UPDATE_SEAL, updates)
+            head.seq, head.hash = seq, prev_hash
+            head.save(update_fields=["seq", "hash"])
+        return len(rows), len(updates), rows[-1].id
+
+
+def seal_pending(batch_size: int = SEAL_BATCH) -> int:
+    """Chain every committed row still waiting for its seal; returns how many were sealed.
+
+    Rows are sealed in the order of their ids among those committed when the batch reads them; a row
+    committed later with a smaller id is simply sealed by a later batch: its number in the chain is
+    the order of sealing, not of writing. Idempotent, safe to run from several processes at once."""
+    ring = keyring()
+    sealed, after_id = 0, 0
+    while True:
+        read, done, after_id = _seal_batch(ring, after_id, batch_size)
+        sealed += done
+        if read < batch_size:
+            return sealed
+
+
 @dataclass(frozen=True)
 class ChainReport:
     checked: int
     broken_at: int | None = None
     reason: str = ""
     anchors: int = 0
+    unsealed: int = 0  # rows waiting for their seal, each with a valid MAC
+    oldest_unsealed: datetime | None = None  # when the oldest of them was written
 
     @property
     def ok(self) -> bool:
@@ -302,9 +426,10 @@ def _sign_anchor(key: bytes, payload: dict) -> str:
 def anchor_head(path: Path | str) -> dict:
     """Append the current head of the chain, signed, to `path` (outside the database).
 
-    Reads the last row without locking anything: the writers of the trail never wait for it."""
+    Seals the waiting rows first, then reads the last sealed row: the writers never wait for it."""
     ring = keyring()
-    last = AuditEvent.objects.order_by("-seq").only("seq", "hash").first()
+    seal_pending()
+    last = AuditEvent.objects.filter(seq__isnull=False).order_by("-seq").only("seq", "hash").first()
     payload = {
         "seq": last.seq if last else 0,
         "hash": last.hash if last else GENESIS_HASH,
@@ -369,11 +494,15 @@ def verify_chain(batch_size: int = 5000, anchors: list[Anchor] | None = None) ->
     anchored: dict[int, list[Anchor]] = {}
     for anchor in anchors:
         anchored.setdefault(anchor.seq, []).append(anchor)
+    # The head first: rows sealed while we read are extra, never a false alarm.
+    head = AuditChainHead.objects.filter(pk=1).first()
+    head_hash = None
     prev_hash = GENESIS_HASH
     expected_seq = 1
     checked = 0
     keyed = False
-    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=batch_size):
+    sealed = AuditEvent.objects.filter(seq__isnull=False).order_by("seq")
+    for event in sealed.iterator(chunk_size=batch_size):
         if event.seq != expected_seq:
             return ChainReport(checked, expected_seq, "missing row")
         if event.prev_hash != prev_hash:
@@ -393,6 +522,8 @@ def verify_chain(batch_size: int = 5000, anchors: list[Anchor] | None = None) ->
         for anchor in anchored.get(event.seq, ()):
             if anchor.hash != event.hash:
                 return ChainReport(checked, event.seq, f"row differs from the anchor of {anchor.at}")
+        if head is not None and event.seq == head.seq:
+            head_hash = event.hash
         prev_hash = event.hash
         expected_seq += 1
         checked += 1
@@ -403,23 +534,36 @@ def verify_chain(batch_size: int = 5000, anchors: list[Anchor] | None = None) ->
             checked + 1,
             f"rows removed at the end of the trail: the anchor of {lost[0].at} records row {lost[0].seq}",
         )
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and (head.seq != checked or head.hash != prev_hash):
+    if head is not None and head.seq and (head.seq > checked or head_hash != head.hash):
         return ChainReport(checked, checked + 1, "rows removed at the end of the trail")
     if checked and not keyed:
         # Someone may have rewritten every row as unkeyed: after the upgrade the last row is keyed.
         return ChainReport(checked, checked, UNSEALED)
-    return ChainReport(checked, anchors=len(anchors))
+    # The rows waiting for their seal: each must carry its writer's MAC (ADR 0017).
+    unsealed, oldest = 0, None
+    for event in AuditEvent.objects.filter(seq__isnull=True).order_by("id").iterator(chunk_size=batch_size):
+        if not _row_mac_ok(ring, event):
+            return ChainReport(
+                checked,
+                checked + 1,
+                f"row id {event.pk}, waiting for its seal, was written or altered without the audit key",
+            )
+        unsealed += 1
+        oldest = min(oldest or event.occurred_at, event.occurred_at)
+    return ChainReport(checked, anchors=len(anchors), unsealed=unsealed, oldest_unsealed=oldest)
 
 
 def seal_legacy() -> AuditEvent | None:
     """After the upgrade to keyed seals: close the unkeyed rows with one keyed row, which signs the
     last unkeyed seal and so the whole unkeyed prefix. Does nothing if the trail is empty or already
     keyed, and refuses to vouch for an unkeyed prefix that does not verify."""
-    last = AuditEvent.objects.order_by("-seq").first()
+    last = AuditEvent.objects.filter(seq__isnull=False).order_by("-seq").first()
     if last is None or last.key_id:
         return None
     report = verify_chain()
     if not report.ok and report.reason != UNSEALED:
         raise ValueError(f"unkeyed audit rows do not verify: row {report.broken_at} ({report.reason})")
-    return record_write(actor=None, action=SEAL_ACTION, obj=("core.auditevent", last.seq))
+    event = record_write(actor=None, action=SEAL_ACTION, obj=("core.auditevent", last.seq))
+    seal_pending()
+    event.refresh_from_db()
+    return event

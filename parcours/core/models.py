@@ -57,7 +57,8 @@ class AuditQuerySet(models.QuerySet):
 class AuditEvent(models.Model):
     """One row of the trail. It never holds personal values: field and section names only."""
 
-    seq = models.PositiveBigIntegerField(unique=True, editable=False)
+    # Position in the sealed chain, given by the sealer (ADR 0017): empty while the row waits for it.
+    seq = models.PositiveBigIntegerField(unique=True, null=True, editable=False)
     occurred_at = models.DateTimeField(editable=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", editable=False
@@ -73,18 +74,24 @@ class AuditEvent(models.Model):
     sections = models.JSONField(default=list, editable=False)
     purpose = models.CharField(max_length=100, blank=True, editable=False)
     via = models.CharField(max_length=16, blank=True, editable=False)
-    prev_hash = models.CharField(max_length=64, editable=False)
-    hash = models.CharField(max_length=64, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    hash = models.CharField(max_length=64, blank=True, default="", editable=False)
     # Id of the audit key whose HMAC sealed the row; empty for the unkeyed rows written before keys.
     key_id = models.CharField(max_length=32, blank=True, default="", editable=False)
+    # HMAC of the row alone, computed by its writer: a row waiting for its seal cannot be forged or
+    # edited without the key either (ADR 0017). Empty on the rows chained before it existed.
+    mac = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     objects = AuditQuerySet.as_manager()
 
     class Meta:
-        ordering = ["seq"]
+        # The order of writing; `seq` is the order of sealing (ADR 0017).
+        ordering = ["id"]
         indexes = [
-            models.Index(fields=["object_type", "object_id", "seq"], name="audit_object_idx"),
-            models.Index(fields=["actor", "seq"], name="audit_actor_idx"),
+            models.Index(fields=["object_type", "object_id", "id"], name="audit_object_idx"),
+            models.Index(fields=["actor", "id"], name="audit_actor_idx"),
+            # The sealer's work list: small, as rows leave it once sealed.
+            models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="audit_unsealed_idx"),
         ]
 
     def __str__(self):
@@ -100,7 +107,8 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """A single row locked while appending, so that the chain stays linear under concurrency."""
+    """The last sealed row (number and seal); the sealer locks it while sealing, so that two sealers
+    never fork the chain. Writers do not touch it (ADR 0017)."""
 
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64)

@@ -360,6 +360,7 @@ def _register_core() -> None:
                 "prev_hash",
                 "hash",
                 "key_id",
+                "mac",
             )
         },
     )

@@ -296,7 +296,7 @@ def access_log(request, household_id: int):
         AuditEvent.objects.for_object("households.household", household.pk)
         .filter(kind=AuditKind.READ)
         .select_related("actor")
-        .order_by("-seq")[:500]
+        .order_by("-id")[:500]
     )
     organizations = dict(Organization.objects.values_list("pk", "name"))
     entries = [

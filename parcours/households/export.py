@@ -221,7 +221,7 @@ def _access_log(h: Household, ctx: ExportContext):
     from parcours.accounts.models import Organization
 
     events = list(
-        AuditEvent.objects.for_object("households.household", h.pk).select_related("actor").order_by("seq")
+        AuditEvent.objects.for_object("households.household", h.pk).select_related("actor").order_by("id")
     )
     names = dict(
         Organization.objects.filter(pk__in={e.organization_id for e in events}).values_list("pk", "name")

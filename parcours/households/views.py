@@ -306,7 +306,7 @@ def access_log(request, pk):
         AuditEvent.objects.for_object("households.household", household.pk)
         .filter(kind=AuditKind.READ)
         .select_related("actor")
-        .order_by("-seq"),
+        .order_by("-id"),
         50,
     ).get_page(request.GET.get("page"))
     from parcours.accounts.models import Organization

@@ -179,7 +179,7 @@ def _figures() -> dict:
 
 
 def _audit_text() -> str:
-    rows = AuditEvent.objects.order_by("seq").values()
+    rows = AuditEvent.objects.order_by("id").values()
     return json.dumps(list(rows), default=str, ensure_ascii=False)
 
 

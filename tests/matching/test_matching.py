@@ -366,7 +366,7 @@ def test_candidates_api_contract_and_audit(client, network):
     assert excluded == {r["single"].pk: "capacity"}
     assert body["excluded_by_rule"] == {"capacity": 1, "kind": 1} and body["excluded_count"] == 1
     assert "1 personne(s)" in body["excluded"][0]["detail"]
-    reads = AuditEvent.objects.filter(kind="read").order_by("seq")[before:]
+    reads = AuditEvent.objects.filter(kind="read").order_by("id")[before:]
     read_ids = {e.object_id for e in reads}
     assert str(network["family"].pk) in read_ids
     assert str(r["from_75"].household_id) not in read_ids

@@ -38,6 +38,7 @@ def _events(count=6):
     org = OrganizationFactory()
     for i in range(count):
         audit.record_read(actor=user, obj=org, sections=["identity"], purpose=f"orientation-{i}")
+    audit.seal_pending()
     return list(AuditEvent.objects.order_by("seq"))
 
 
@@ -97,7 +98,7 @@ def _rewrite(from_seq: int, *, purpose=None, strip_key_ids=False):
             new_hash = _unkeyed(prev_hash, _old_payload(row))
             sql = "UPDATE core_auditevent SET purpose = %s, prev_hash = %s, hash = %s"
             if strip_key_ids:
-                sql += ", key_id = ''"
+                sql += ", key_id = '', mac = ''"
             statements.append((sql + " WHERE id = %s", [row["purpose"], prev_hash, new_hash, row["id"]]))
             row["hash"] = new_hash
         prev_hash = row["hash"]
@@ -246,7 +247,8 @@ def test_the_audit_key_must_not_be_the_secret_key(settings):
 
 @pytest.mark.django_db
 def test_the_application_role_cannot_rewrite_the_trail_on_postgresql():
-    """docs/exploitation.md: the application runs as a role that may only INSERT and SELECT audit rows."""
+    """docs/exploitation.md: the application runs as a role that may INSERT and SELECT audit rows, and
+    set the seal of a row waiting for it (ADR 0017), nothing else."""
     if connection.vendor != "postgresql":
         pytest.skip("database roles and privileges are a PostgreSQL matter")
     _events(2)
@@ -256,16 +258,18 @@ def test_the_application_role_cannot_rewrite_the_trail_on_postgresql():
         cursor.execute(f"GRANT USAGE ON SCHEMA public TO {role}")
         cursor.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}")
         cursor.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}")
-        cursor.execute(f"GRANT INSERT ON core_auditevent TO {role}")
+        cursor.execute(f"GRANT INSERT, UPDATE (seq, prev_hash, hash) ON core_auditevent TO {role}")
         cursor.execute(f"GRANT INSERT, UPDATE ON core_auditchainhead TO {role}")
         cursor.execute(f"SET ROLE {role}")
     try:
-        # It writes the trail as the application does…
+        # It writes and seals the trail as the application does…
         event = audit.record_write(actor=None, action="test.write", obj=("x", 1))
+        assert audit.seal_pending() == 1
         before = list(AuditEvent.objects.order_by("seq").values_list("seq", "purpose", "hash"))
-        # …but cannot change, delete, empty the trail, nor switch its guards off.
+        # …but cannot change, reseal, delete, empty the trail, nor switch its guards off.
         for sql, params in (
             ("UPDATE core_auditevent SET purpose = 'curiosity' WHERE id = %s", [event.pk]),
+            ("UPDATE core_auditevent SET hash = 'f', seq = seq WHERE id = %s", [event.pk]),
             ("DELETE FROM core_auditevent WHERE id = %s", [event.pk]),
             ("TRUNCATE core_auditevent", []),
             ("ALTER TABLE core_auditevent DISABLE TRIGGER USER", []),
@@ -275,7 +279,9 @@ def test_the_application_role_cannot_rewrite_the_trail_on_postgresql():
             with pytest.raises(DatabaseError) as refused, transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(sql, params)
             message = str(refused.value)
-            assert "permission denied" in message or "must be owner" in message, (sql, message)
+            assert any(
+                reason in message for reason in ("permission denied", "must be owner", "append-only")
+            ), (sql, message)
         after = list(AuditEvent.objects.order_by("seq").values_list("seq", "purpose", "hash"))
         assert after == before
     finally:

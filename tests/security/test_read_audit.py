@@ -366,11 +366,11 @@ def _candidates(kind):
 
 
 def _reads(since, user):
-    return AuditEvent.objects.filter(seq__gt=since, actor=user, kind=AuditKind.READ)
+    return AuditEvent.objects.filter(id__gt=since, actor=user, kind=AuditKind.READ)
 
 
 def _last_seq():
-    return AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
 
 
 def _check(opened, household_id, user, since, what):

@@ -6,11 +6,11 @@ from parcours.core import db_guards
 
 
 def forward(apps, schema_editor):
-    db_guards.install(schema_editor.connection)
+    db_guards.install(schema_editor.connection, version=1)
 
 
 def backward(apps, schema_editor):
-    db_guards.uninstall(schema_editor.connection)
+    db_guards.uninstall(schema_editor.connection, version=1)
 
 
 class Migration(migrations.Migration):

@@ -8,7 +8,7 @@ def reinstall_guards(apps, schema_editor):
     # SQLite adds the column by rebuilding the table, which drops its append-only triggers.
     from parcours.core import db_guards
 
-    db_guards.install(schema_editor.connection)
+    db_guards.install(schema_editor.connection, version=1)
 
 
 def refuse_to_unseal(apps, schema_editor):
@@ -18,18 +18,8 @@ def refuse_to_unseal(apps, schema_editor):
 
 
 def seal_legacy_rows(apps, schema_editor):
-    # The live module on purpose: the seal must be computed exactly as verify-audit recomputes it.
-    from parcours.core import audit
-
-    try:
-        event = audit.seal_legacy()
-    except ValueError as exc:
-        raise RuntimeError(
-            f"Journal d'audit : les lignes antérieures aux clés ne se vérifient pas ({exc}) ; "
-            "rien n'est scellé. Enquêtez (parcours verify-audit) avant de mettre en service."
-        ) from exc
-    if event is not None:
-        print(f"\n  Journal d'audit : lignes antérieures scellées par la ligne n° {event.seq}.")
+    # Moved to core/0005 (ADR 0017): the live module writes columns that only exist from 0005 on.
+    pass
 
 
 class Migration(migrations.Migration):

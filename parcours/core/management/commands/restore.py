@@ -48,6 +48,8 @@ class Command(BaseCommand):
             )
         # The chain itself says that the data were put back at this moment, and from which channel.
         audit.record_write(actor=None, action=CoreAction.DATABASE_RESTORE, obj=("database", "default"))
+        # Chained now, with the rows the backup caught waiting for their seal (ADR 0017).
+        audit.seal_pending()
         self.stdout.write(
             f"Sauvegarde restaurée. Journal d'audit intègre : {report.checked} lignes vérifiées."
         )
