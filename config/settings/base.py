@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "parcours.assessments",
     "parcours.households",
     "parcours.portal",
+    "parcours.notifications",
     "parcours.offers",
     "parcours.orientation",
     "parcours.emergency",

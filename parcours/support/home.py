@@ -115,3 +115,55 @@ def reviews_overdue(user, households, today):
             url=reverse("support:measure", args=[m.pk]),
             late=True,
         )
+
+
+@register(Role.SOCIAL_WORKER, order=14)
+def appointments_to_handle(user, membership):
+    """The worker's appointments work list: move requests to answer, today's appointments, and the
+    passed ones to mark kept or missed. None when there is nothing to do."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from .models import Appointment
+
+    lists = Appointment.objects.visible_to(user).worklists()
+    rows = []
+    total = 0
+    now = timezone.now()
+    for key, reason in (
+        ("move_requests", _("demande à déplacer le rendez-vous du %(d)s")),
+        ("today", _("rendez-vous aujourd'hui à %(h)s : %(purpose)s")),
+        ("to_mark", _("rendez-vous du %(d)s : honoré ou manqué ?")),
+    ):
+        qs = lists[key]
+        total += qs.count()
+        for a in _alerts(qs).order_by("starts_at", "pk")[:MAX_ROWS]:
+            local = timezone.localtime(a.starts_at)
+            rows.append(
+                Row(
+                    url=reverse("support:appointment", args=[a.pk]),
+                    household=a.household,
+                    reason=reason
+                    % {"d": day(a.starts_at), "h": local.strftime("%H:%M"), "purpose": a.purpose},
+                    late=key == "to_mark" or (key == "move_requests" and a.starts_at - now < dt_day()),
+                )
+            )
+    if not total:
+        return None
+    return Panel(
+        _("Rendez-vous"),
+        _(
+            "Les demandes des personnes à traiter, les rendez-vous du jour "
+            "et ceux à noter honorés ou manqués."
+        ),
+        rows=rows[:MAX_ROWS],
+        total=total,
+        link_url=reverse("support:appointments"),
+        link_label=_("Tous les rendez-vous"),
+    )
+
+
+def dt_day():
+    import datetime as dt
+
+    return dt.timedelta(days=1)

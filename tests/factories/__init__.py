@@ -29,9 +29,10 @@ from .offers import (
 )
 from .orientation import InsertionRequestFactory, ProposalFactory
 from .portal import PortalAccessFactory, portal_login
-from .support import MeasureKindFactory, SupportMeasureFactory
+from .support import AppointmentFactory, MeasureKindFactory, SupportMeasureFactory
 
 __all__ = [
+    "AppointmentFactory",
     "commission_week",
     "ORGANIZATION_TYPE_FOR_ROLE",
     "PASSWORD",
