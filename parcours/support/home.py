@@ -120,36 +120,48 @@ def reviews_overdue(user, households, today):
 @register(Role.SOCIAL_WORKER, order=14)
 def appointments_to_handle(user, membership):
     """The worker's appointments work list: move requests to answer, today's appointments, and the
-    passed ones to mark kept or missed. None when there is nothing to do."""
+    passed ones to mark kept or missed. None when there is nothing to do (one query then)."""
+    import datetime as dt
+
+    from django.db.models import Count, Q
     from django.urls import reverse
     from django.utils import timezone
 
     from .models import Appointment
 
     lists = Appointment.objects.visible_to(user).worklists()
-    rows = []
-    total = 0
+    keys = ("move_requests", "today", "to_mark")
+    counts = (
+        Appointment.objects.visible_to(user)
+        .open()
+        .aggregate(**{key: Count("pk", filter=Q(pk__in=lists[key].values("pk"))) for key in keys})
+    )
+    total = sum(counts.values())
+    if not total:
+        return None
     now = timezone.now()
-    for key, reason in (
-        ("move_requests", _("demande à déplacer le rendez-vous du %(d)s")),
-        ("today", _("rendez-vous aujourd'hui à %(h)s : %(purpose)s")),
-        ("to_mark", _("rendez-vous du %(d)s : honoré ou manqué ?")),
-    ):
-        qs = lists[key]
-        total += qs.count()
-        for a in _alerts(qs).order_by("starts_at", "pk")[:MAX_ROWS]:
-            local = timezone.localtime(a.starts_at)
+    reasons = {
+        "move_requests": _("demande à déplacer le rendez-vous du %(d)s"),
+        "today": _("rendez-vous aujourd'hui à %(h)s : %(purpose)s"),
+        "to_mark": _("rendez-vous du %(d)s : honoré ou manqué ?"),
+    }
+    rows = []
+    for key in keys:
+        for a in _alerts(lists[key]).order_by("starts_at", "pk")[:MAX_ROWS] if counts[key] else ():
             rows.append(
                 Row(
                     url=reverse("support:appointment", args=[a.pk]),
                     household=a.household,
-                    reason=reason
-                    % {"d": day(a.starts_at), "h": local.strftime("%H:%M"), "purpose": a.purpose},
-                    late=key == "to_mark" or (key == "move_requests" and a.starts_at - now < dt_day()),
+                    reason=reasons[key]
+                    % {
+                        "d": day(a.starts_at),
+                        "h": timezone.localtime(a.starts_at).strftime("%H:%M"),
+                        "purpose": a.purpose,
+                    },
+                    late=key == "to_mark"
+                    or (key == "move_requests" and a.starts_at - now < dt.timedelta(days=1)),
                 )
             )
-    if not total:
-        return None
     return Panel(
         _("Rendez-vous"),
         _(
@@ -161,9 +173,3 @@ def appointments_to_handle(user, membership):
         link_url=reverse("support:appointments"),
         link_label=_("Tous les rendez-vous"),
     )
-
-
-def dt_day():
-    import datetime as dt
-
-    return dt.timedelta(days=1)

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 
 from parcours.accounts.roles import Role
 from parcours.demo import (
+    appointments,
     assessments,
     dormant,
     emergency,
@@ -31,6 +32,7 @@ STEPS = [
     assessments.seed,
     emergency.seed,
     support.seed,
+    appointments.seed,
     matching.seed,
     plan.seed,
     dormant.seed,
