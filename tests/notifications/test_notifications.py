@@ -277,3 +277,32 @@ def test_the_worker_types_the_choices_in_only_with_the_person_present(world, log
     with pytest.raises(Forbidden):
         services.set_preferences(access=access, enabled=[], actor=other, person_present=True)
     assert services.enabled_kinds(access) == {kinds.NEW_PROPOSAL}
+
+
+# -- Two reminder runs at the same instant (cron started twice): one SMS ----------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_reminder_runs_at_the_same_instant_send_one_sms():
+    from django.db import connection
+
+    from tests.concurrency import race
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are measured on PostgreSQL")
+    w = build_world()
+    access = PortalAccessFactory(household=w["household"], invited_by=w["worker"], phone=PHONE)
+    opt_in(access, kinds.APPOINTMENT_REMINDER)
+    support.appointment_book(
+        actor=w["worker"],
+        household=w["household"],
+        starts_at=tomorrow_at(10),
+        place="Bureau",
+        purpose="Point",
+    )
+    today = timezone.localdate()
+    results = race(
+        [lambda: run_daily(today=today, wet=True)["Rappels de rendez-vous (la veille)"] for _ in range(4)]
+    )
+    assert sorted(results) == [0, 0, 0, 1], results
+    assert Notification.objects.count() == 1 and len(sms.outbox) == 1
