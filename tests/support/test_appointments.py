@@ -347,3 +347,12 @@ def test_kept_and_missed_count_in_the_support_indicators_with_small_cells_hidden
     assert (
         disclosure.suppress(INDICATORS["support.appointments"].compute(period, territory)).rows[1].suppressed
     )
+
+
+def test_kept_and_missed_appointments_are_steps_of_the_household_path(world, login):
+    AppointmentFactory(household=world.household, kept=True, purpose="Ouverture des droits")
+    AppointmentFactory(household=world.household, missed=True, purpose="Point CAF")
+    AppointmentFactory(household=world.household, purpose="À venir")
+    page = login(world.worker).get(reverse("households:detail", args=[world.household.pk])).content.decode()
+    assert "Rendez-vous honoré : Ouverture des droits" in page and "Rendez-vous manqué : Point CAF" in page
+    assert "À venir" not in page
