@@ -51,6 +51,7 @@ def test_book_see_and_ask_to_move_on_a_phone(page, login, client, live_server, r
     page.get_by_label("Date et heure").fill(when.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Lieu").fill("Bureau, 12 rue de l'Église, Bobigny")
     page.get_by_label("Objet").fill("Point sur votre demande de logement")
+    assert _axe(page) == []
     shot(page, "appointment-form")
     page.get_by_role("button", name="Prendre le rendez-vous").click()
     page.wait_for_url("**/accompagnement/rendez-vous/*/")
@@ -90,6 +91,7 @@ def test_book_see_and_ask_to_move_on_a_phone(page, login, client, live_server, r
     expect(request_row).to_be_visible()
     page.goto(f"/accompagnement/rendez-vous/{appointment.pk}/")
     expect(page.get_by_test_id("move-message")).to_contain_text("l'après-midi ça va")
+    assert _axe(page) == []
     shot(page, "appointment-worker")
     page.goto("/accompagnement/rendez-vous/")
     assert _axe(page) == []
