@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "parcours.households",
     "parcours.portal",
     "parcours.documents",
+    "parcours.notifications",
     "parcours.offers",
     "parcours.orientation",
     "parcours.emergency",

@@ -10,7 +10,9 @@ it is sent or given up: the log keeps a masked recipient, a purpose code and the
 never a body (docs/adr/0012-taches-en-arriere-plan.md).
 
 An app that needs to know when its message left registers a hook for its purpose code:
-`@outbox.on_sent("emergency.address_sms")` receives the `ref` given to `send_sms`.
+`@outbox.on_sent("emergency.address_sms")` receives the `ref` given to `send_sms`; one that needs to
+know when the outbox gave a message up (every try failed) registers `@outbox.on_failed(purpose)`,
+which receives the same `ref` (a prefix ending in "." covers every purpose under it).
 """
 
 import datetime as dt
@@ -31,6 +33,7 @@ from .models import Delivery, DeliveryAttempt, DeliveryKind, DeliveryStatus
 logger = logging.getLogger(__name__)
 
 _SENT_HOOKS: dict[str, Callable[[str], None]] = {}
+_FAILED_HOOKS: dict[str, Callable[[str], None]] = {}
 
 
 def on_sent(purpose: str):
@@ -41,6 +44,26 @@ def on_sent(purpose: str):
         return hook
 
     return register
+
+
+def on_failed(purpose: str):
+    """Register `hook(ref)`, called in the worker's transaction once a message of `purpose` is given up
+    after its last try. `purpose` may end with "." to cover every purpose that starts with it."""
+
+    def register(hook: Callable[[str], None]) -> Callable[[str], None]:
+        _FAILED_HOOKS[purpose] = hook
+        return hook
+
+    return register
+
+
+def _failed_hook(purpose: str) -> Callable[[str], None] | None:
+    if purpose in _FAILED_HOOKS:
+        return _FAILED_HOOKS[purpose]
+    for prefix, hook in _FAILED_HOOKS.items():
+        if prefix.endswith(".") and purpose.startswith(prefix):
+            return hook
+    return None
 
 
 # -- Enqueueing ------------------------------------------------------------------------------------
@@ -124,6 +147,13 @@ def _failed(delivery: Delivery, answer: str) -> str:
         "Delivery %s (%s) given up after %s tries", delivery.pk, delivery.purpose, delivery.attempts
     )
     _finish(delivery, DeliveryStatus.FAILED, answer)
+    hook = _failed_hook(delivery.purpose)
+    if hook is not None:
+        try:
+            with transaction.atomic():
+                hook(delivery.ref)
+        except Exception:  # the log says it was given up; the hook's notice is a courtesy
+            logger.exception("Failure hook of delivery %s (%s) failed", delivery.pk, delivery.purpose)
     return DeliveryStatus.FAILED
 
 

@@ -15,3 +15,4 @@ class DemoAction(AuditAction):
     ORIENTATION_PROPOSALS = "demo.orientation.proposals"
     DORMANT_SEED = "demo.dormant.seed"
     OUTREACH_SEED = "demo.outreach.seed"
+    APPOINTMENTS_SEED = "demo.appointments.seed"

@@ -10,6 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.core import outbox
+from parcours.notifications import kinds as notification_kinds
+from parcours.notifications import services as notifications
+from parcours.notifications import texts as notification_texts
 
 from . import expiry, proposals, services
 from .audit_actions import OrientationAuditAction as A
@@ -28,6 +31,13 @@ def _remind_expiry(insertion_request: InsertionRequest, until: dt.date) -> None:
             changes={"expiry_reminded_at": timezone.now()},
             action=A.REQUEST_REMIND,
             audit_fields=["expiry_reminded_at"],
+        )
+        # The person, if they chose to be told (once per validity period: the ref names the date).
+        notifications.notify_household(
+            insertion_request.household_id,
+            notification_kinds.REQUEST_EXPIRING,
+            notification_texts.request_expiring(until),
+            ref=f"request:{insertion_request.pk}:{until.isoformat()}",
         )
     recipients = referent_emails(insertion_request.household)
     if recipients:

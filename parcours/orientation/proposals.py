@@ -18,6 +18,9 @@ from django.utils.translation import gettext_lazy
 
 from parcours.core import audit, errors, outbox, workflow
 from parcours.core.errors import require
+from parcours.notifications import kinds as notification_kinds
+from parcours.notifications import services as notifications
+from parcours.notifications import texts as notification_texts
 from parcours.offers.choices import FacilityKind, VacancyStatus
 from parcours.offers.models import Vacancy
 
@@ -172,6 +175,13 @@ def proposal_create(
         _("Parcours : une proposition du SIAO vous attend"),
         _("Le SIAO vous propose un ménage pour une de vos vacances. Répondez depuis Parcours :"),
         "orientation.proposal_notice",
+    )
+    # The person, if they chose to be told by SMS (sent after the commit; nothing on a rollback).
+    notifications.notify_household(
+        insertion_request.household_id,
+        notification_kinds.NEW_PROPOSAL,
+        notification_texts.new_proposal(),
+        ref=f"proposal:{proposal.pk}",
     )
     return proposal
 

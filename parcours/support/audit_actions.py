@@ -38,3 +38,12 @@ class SupportAuditAction(AuditAction):
     WORKSHOP_SESSION = "support.workshop.session"
     WORKSHOP_ENROL = "support.workshop.enrol"
     WORKSHOP_ATTENDANCE = "support.workshop.attendance"
+    # Appointments
+    APPOINTMENT_BOOK = "support.appointment.book"
+    APPOINTMENT_MOVE = "support.appointment.move"
+    APPOINTMENT_CANCEL = "support.appointment.cancel"
+    APPOINTMENT_KEPT = "support.appointment.kept"
+    APPOINTMENT_MISSED = "support.appointment.missed"
+    APPOINTMENT_CONFIRM = "support.appointment.confirm"
+    APPOINTMENT_MOVE_REQUEST = "support.appointment.move_request"
+    APPOINTMENT_REMIND = "support.appointment.remind"

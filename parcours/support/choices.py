@@ -128,3 +128,38 @@ class FundingSource(models.TextChoices):
     LANDLORD = "landlord", _("Fonds propres du bailleur")
     ACTION_LOGEMENT = "action_logement", _("Action Logement")
     OTHER = "other", _("Autre financeur")
+
+
+class AppointmentStatus(models.TextChoices):
+    PLANNED = "planned", _("prévu")
+    CONFIRMED = "confirmed", _("confirmé par la personne")
+    MOVE_REQUESTED = "move", _("la personne demande à le déplacer")
+    KEPT = "kept", _("honoré")
+    MISSED = "missed", _("manqué")
+    CANCELLED = "cancelled", _("annulé")
+
+
+# An appointment waits for the person's answer (planned), is confirmed or asked to be moved; the worker
+# moves it (back to planned, at its new date), and once it has passed marks it kept or missed.
+_OPEN_APPOINTMENT = frozenset(
+    {
+        AppointmentStatus.PLANNED,
+        AppointmentStatus.CONFIRMED,
+        AppointmentStatus.MOVE_REQUESTED,
+        AppointmentStatus.KEPT,
+        AppointmentStatus.MISSED,
+        AppointmentStatus.CANCELLED,
+    }
+)
+APPOINTMENT_TRANSITIONS = {
+    AppointmentStatus.PLANNED: _OPEN_APPOINTMENT,
+    AppointmentStatus.CONFIRMED: _OPEN_APPOINTMENT - {AppointmentStatus.CONFIRMED},
+    AppointmentStatus.MOVE_REQUESTED: _OPEN_APPOINTMENT,
+    AppointmentStatus.KEPT: frozenset(),
+    AppointmentStatus.MISSED: frozenset(),
+    AppointmentStatus.CANCELLED: frozenset(),
+}
+# Statuses of an appointment still to come (or to be marked kept or missed once passed).
+APPOINTMENT_OPEN_STATUSES = frozenset(
+    {AppointmentStatus.PLANNED, AppointmentStatus.CONFIRMED, AppointmentStatus.MOVE_REQUESTED}
+)

@@ -11,6 +11,8 @@ from parcours.households.export import register, rows
 from .choices import Confidentiality
 from .models import (
     AlertEvent,
+    Appointment,
+    AppointmentEvent,
     Attendance,
     ClosingEvaluation,
     GoalStep,
@@ -198,4 +200,25 @@ def programmes(household, ctx):
         for h in ProgrammeHousing.objects.filter(household=household)
         .select_related("programme", "unit__facility")
         .order_by("pk")
+    ]
+
+
+@register("appointments", covers=(Appointment, AppointmentEvent))
+def appointments(household, ctx):
+    return [
+        {
+            "id": a.pk,
+            **rows(
+                [a],
+                ("starts_at", "duration_minutes", "place", "purpose", "status", "organization", "person"),
+            )[0],
+            "with": a.with_label,
+            "history": rows(
+                a.events.all(), ("from_status", "to_status", "by_person", "at", "starts_at", "message")
+            ),
+        }
+        for a in Appointment.objects.filter(household=household)
+        .select_related("organization", "person", "with_user")
+        .prefetch_related("events")
+        .order_by("starts_at", "pk")
     ]

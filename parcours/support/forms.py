@@ -449,3 +449,66 @@ class HousingForm(StyledFormMixin, forms.Form):
 class HousingEndForm(StyledFormMixin, forms.Form):
     housing = forms.IntegerField(widget=forms.HiddenInput)
     left_on = forms.DateField(label=_("Sortie le"), widget=DATE, initial=timezone.localdate)
+
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class AppointmentForm(StyledFormMixin, forms.Form):
+    """Book an appointment: when, where, with whom, what for (short: the person reads it)."""
+
+    starts_at = forms.DateTimeField(label=_("Date et heure"), widget=DATETIME)
+    duration_minutes = forms.IntegerField(
+        label=_("Durée (minutes)"), min_value=5, max_value=8 * 60, initial=60
+    )
+    place = forms.CharField(
+        label=_("Lieu"),
+        max_length=200,
+        help_text=_("Une adresse de bureau, « visite à domicile » ou « appel téléphonique »."),
+    )
+    purpose = forms.CharField(
+        label=_("Objet"),
+        max_length=120,
+        help_text=_(
+            "Court et sans détail sensible : la personne le lit dans Mon espace et peut-être par SMS "
+            "(par exemple « point sur votre demande de logement »)."
+        ),
+    )
+    person = forms.ModelChoiceField(
+        label=_("Avec qui dans le ménage"), queryset=None, required=False, empty_label=_("Tout le ménage")
+    )
+    with_user = forms.ModelChoiceField(
+        label=_("Avec (membre de votre organisation)"),
+        queryset=None,
+        required=False,
+        empty_label=_("Vous-même"),
+    )
+    with_text = forms.CharField(
+        label=_("Ou avec (autre personne)"),
+        max_length=120,
+        required=False,
+        help_text=_("Par exemple : « l'assistante sociale de la CAF »."),
+    )
+
+    def __init__(self, *args, household=None, organization_id=None, **kwargs):
+        from parcours.accounts.models import User
+        from parcours.households.models import Person
+
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.filter(
+            household=household, left_on__isnull=True
+        ).order_by("pk")
+        self.fields["person"].label_from_instance = lambda p: f"{p.first_name} {p.last_name}".strip()
+        self.fields["with_user"].queryset = (
+            User.objects.filter(
+                memberships__organization_id=organization_id, memberships__active=True, is_active=True
+            )
+            .distinct()
+            .order_by("last_name", "first_name", "pk")
+        )
+        self.fields["with_user"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+
+
+class AppointmentMoveForm(StyledFormMixin, forms.Form):
+    starts_at = forms.DateTimeField(label=_("Nouvelle date et heure"), widget=DATETIME)
+    place = forms.CharField(label=_("Nouveau lieu (si il change)"), max_length=200, required=False)

@@ -115,3 +115,61 @@ def reviews_overdue(user, households, today):
             url=reverse("support:measure", args=[m.pk]),
             late=True,
         )
+
+
+@register(Role.SOCIAL_WORKER, order=14)
+def appointments_to_handle(user, membership):
+    """The worker's appointments work list: move requests to answer, today's appointments, and the
+    passed ones to mark kept or missed. None when there is nothing to do (one query then)."""
+    import datetime as dt
+
+    from django.db.models import Count, Q
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from .models import Appointment
+
+    lists = Appointment.objects.visible_to(user).worklists()
+    keys = ("move_requests", "today", "to_mark")
+    counts = (
+        Appointment.objects.visible_to(user)
+        .open()
+        .aggregate(**{key: Count("pk", filter=Q(pk__in=lists[key].values("pk"))) for key in keys})
+    )
+    total = sum(counts.values())
+    if not total:
+        return None
+    now = timezone.now()
+    reasons = {
+        "move_requests": _("demande à déplacer le rendez-vous du %(d)s"),
+        "today": _("rendez-vous aujourd'hui à %(h)s : %(purpose)s"),
+        "to_mark": _("rendez-vous du %(d)s : honoré ou manqué ?"),
+    }
+    rows = []
+    for key in keys:
+        for a in _alerts(lists[key]).order_by("starts_at", "pk")[:MAX_ROWS] if counts[key] else ():
+            rows.append(
+                Row(
+                    url=reverse("support:appointment", args=[a.pk]),
+                    household=a.household,
+                    reason=reasons[key]
+                    % {
+                        "d": day(a.starts_at),
+                        "h": timezone.localtime(a.starts_at).strftime("%H:%M"),
+                        "purpose": a.purpose,
+                    },
+                    late=key == "to_mark"
+                    or (key == "move_requests" and a.starts_at - now < dt.timedelta(days=1)),
+                )
+            )
+    return Panel(
+        _("Rendez-vous"),
+        _(
+            "Les demandes des personnes à traiter, les rendez-vous du jour "
+            "et ceux à noter honorés ou manqués."
+        ),
+        rows=rows[:MAX_ROWS],
+        total=total,
+        link_url=reverse("support:appointments"),
+        link_label=_("Tous les rendez-vous"),
+    )

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from parcours.observatory.catalogue import Period, Result, Row, median_and_p90, register
 
-from .choices import AlertKind, Axis, MeasureStatus
-from .models import PreventionAlert, ProjectGoal, SupportMeasure
+from .choices import AlertKind, AppointmentStatus, Axis, MeasureStatus
+from .models import Appointment, PreventionAlert, ProjectGoal, SupportMeasure
 
 
 def _territory(qs, territory: str | None, path: str = "household"):
@@ -113,3 +113,56 @@ def alerts(period: Period, territory: str | None) -> Result:
         )
     )
     return Result(rows=rows)
+
+
+def _appointments_passed(period: Period, territory: str | None):
+    start, end = period.bounds()
+    return _territory(
+        Appointment.objects.filter(
+            starts_at__gte=start,
+            starts_at__lt=end,
+            status__in=[AppointmentStatus.KEPT, AppointmentStatus.MISSED],
+        ),
+        territory,
+    )
+
+
+@register(
+    code="support.appointments",
+    domain="support",
+    label=_("Rendez-vous honorés et manqués"),
+    definition=_(
+        "Rendez-vous d'accompagnement dont la date tombe dans la période, notés honorés (la personne "
+        "est venue) ou manqués par le ou la travailleur·se social·e ; les rendez-vous annulés ou pas "
+        "encore notés ne comptent pas. Ménages du département."
+    ),
+    unit=_("rendez-vous"),
+)
+def appointments(period: Period, territory: str | None) -> Result:
+    counts = Counter(_appointments_passed(period, territory).values_list("status", flat=True))
+    rows = [
+        Row(AppointmentStatus.KEPT, str(_("honorés")), counts.get(AppointmentStatus.KEPT, 0)),
+        Row(AppointmentStatus.MISSED, str(_("manqués")), counts.get(AppointmentStatus.MISSED, 0)),
+    ]
+    return Result(rows=rows, total=sum(r.value for r in rows))
+
+
+@register(
+    code="support.appointments_kept_rate",
+    domain="support",
+    label=_("Taux de rendez-vous honorés"),
+    definition=_(
+        "Part, en %, des rendez-vous honorés parmi les rendez-vous notés honorés ou manqués dont la date "
+        "tombe dans la période (voir « Rendez-vous honorés et manqués ») ; vide sans aucun rendez-vous "
+        "noté, masqué quand il porte sur trop peu de rendez-vous."
+    ),
+    unit="%",
+    counts_people=False,
+)
+def appointments_kept_rate(period: Period, territory: str | None) -> Result:
+    counted = appointments(period, territory)
+    kept = counted.rows[0].value
+    rate = round(100 * kept / counted.total, 1) if counted.total else None
+    return Result(
+        rows=[Row("rate", str(_("taux de rendez-vous honorés")), rate, base=counted.total, part=kept)]
+    )

@@ -17,11 +17,13 @@ from parcours.households.choices import InformedHow
 
 from .choices import (
     ALERT_TRANSITIONS,
+    APPOINTMENT_TRANSITIONS,
     MEASURE_TRANSITIONS,
     ActionKind,
     AlertCloseReason,
     AlertKind,
     AlertStatus,
+    AppointmentStatus,
     Axis,
     CloseReason,
     Confidentiality,
@@ -32,7 +34,13 @@ from .choices import (
     MeasureStatus,
 )
 from .errors import Conflict
-from .querysets import AlertQuerySet, MeasureQuerySet, ProgrammeQuerySet, WorkshopQuerySet
+from .querysets import (
+    AlertQuerySet,
+    AppointmentQuerySet,
+    MeasureQuerySet,
+    ProgrammeQuerySet,
+    WorkshopQuerySet,
+)
 
 USER = settings.AUTH_USER_MODEL
 
@@ -682,3 +690,143 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.session_id}: {self.enrolment_id} {self.present}"
+
+
+class Appointment(TimeStampedModel, VersionedModel):
+    """An appointment the worker books with a household (or one of its people): the person sees it in
+    « Mon espace », confirms it or asks to move it, may be reminded by SMS the day before; once passed
+    the worker marks it kept or missed (the support indicators count both)."""
+
+    household = models.ForeignKey(
+        "households.Household",
+        verbose_name=_("ménage"),
+        on_delete=models.PROTECT,
+        related_name="appointments",
+    )
+    person = models.ForeignKey(
+        "households.Person",
+        verbose_name=_("avec qui dans le ménage"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Laissez vide pour un rendez-vous avec tout le ménage."),
+    )
+    measure = models.ForeignKey(
+        SupportMeasure,
+        verbose_name=_("mesure d'accompagnement"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="appointments",
+    )
+    organization = models.ForeignKey(
+        "accounts.Organization", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    starts_at = models.DateTimeField(_("date et heure"))
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("durée (minutes)"), default=60, validators=[MinValueValidator(5), MaxValueValidator(8 * 60)]
+    )
+    place = models.CharField(
+        _("lieu"),
+        max_length=200,
+        help_text=_("Une adresse de bureau, « visite à domicile » ou « appel téléphonique »."),
+    )
+    with_user = models.ForeignKey(
+        USER,
+        verbose_name=_("avec (membre de l'organisation)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    with_text = models.CharField(
+        _("avec (autre personne)"),
+        max_length=120,
+        blank=True,
+        help_text=_("Par exemple : « l'assistante sociale de la CAF »."),
+    )
+    purpose = models.CharField(
+        _("objet"),
+        max_length=120,
+        help_text=_(
+            "Court et sans détail sensible : la personne le lit dans Mon espace et peut-être par SMS "
+            "(par exemple « point sur votre demande de logement »)."
+        ),
+    )
+    status = models.CharField(
+        _("état"),
+        max_length=10,
+        choices=AppointmentStatus.choices,
+        default=AppointmentStatus.PLANNED,
+        editable=False,
+    )
+    created_by = models.ForeignKey(
+        USER, null=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    reminded_at = models.DateTimeField(_("rappel envoyé le"), null=True, blank=True, editable=False)
+
+    objects = AppointmentQuerySet.as_manager()
+
+    WORKFLOW = Workflow(
+        transitions=APPOINTMENT_TRANSITIONS,
+        log=Log("support.AppointmentEvent", parent="appointment", note="message"),
+        labels=AppointmentStatus,
+        impossible=_("Impossible : ce rendez-vous est « %(from)s »."),
+        error=Conflict,
+    )
+
+    class Meta:
+        verbose_name = _("rendez-vous")
+        verbose_name_plural = _("rendez-vous")
+        ordering = ["starts_at", "pk"]
+        indexes = [models.Index(fields=["status", "starts_at"], name="appointment_status_start_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=AppointmentStatus.values), name="appointment_known_status"
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=5) & Q(duration_minutes__lte=8 * 60),
+                name="appointment_duration_in_a_day",
+                violation_error_message=_("La durée est comprise entre 5 minutes et 8 heures."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Rendez-vous n° %(n)s") % {"n": self.pk}
+
+    @property
+    def with_label(self) -> str:
+        """Whom the person meets, as they read it: the worker's name, or the free text."""
+        if self.with_user_id:
+            return self.with_user.get_full_name() or self.with_user.get_username()
+        return self.with_text
+
+    @property
+    def ends_at(self):
+        import datetime as dt
+
+        return self.starts_at + dt.timedelta(minutes=self.duration_minutes)
+
+
+class AppointmentEvent(models.Model):
+    """The appointment's history: booked, confirmed, move asked (with the person's message), moved,
+    kept, missed, cancelled. `actor` is empty when the person acted from « Mon espace ». Never edited."""
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(_("de"), max_length=10, choices=AppointmentStatus.choices, blank=True)
+    to_status = models.CharField(_("vers"), max_length=10, choices=AppointmentStatus.choices)
+    actor = models.ForeignKey(
+        USER, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("par")
+    )
+    by_person = models.BooleanField(_("par la personne"), default=False)
+    at = models.DateTimeField(_("le"), default=timezone.now)
+    starts_at = models.DateTimeField(_("date du rendez-vous"), null=True, blank=True)
+    message = models.TextField(_("message"), blank=True)
+
+    class Meta:
+        verbose_name = _("étape du rendez-vous")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.appointment_id}: {self.from_status} → {self.to_status}"

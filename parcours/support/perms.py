@@ -13,7 +13,7 @@ from parcours.households import perms as household_perms
 from parcours.households import visibility
 
 from .choices import Confidentiality, MeasureStatus
-from .models import PreventionAlert, Programme, SupportAction, SupportMeasure, Workshop
+from .models import Appointment, PreventionAlert, Programme, SupportAction, SupportMeasure, Workshop
 
 
 def _role(user, *roles) -> bool:
@@ -248,3 +248,29 @@ def can_house_in_programme(user, programme: Programme, household) -> bool:
         and _role(user, Role.SOCIAL_WORKER, Role.LANDLORD)
         and household_perms.can_view_household(user, household)
     )
+
+
+# Appointments
+
+
+def can_list_appointments(user) -> bool:
+    """The appointments pages are for social workers: they book and follow their households'."""
+    return _role(user, Role.SOCIAL_WORKER)
+
+
+def can_book_appointment(user, household) -> bool:
+    """A social worker of the household's referent organization (or its referent) books an appointment:
+    they hold the whole file (design §5 rule 1). Another association, even with a consent, does not:
+    the person's diary is the referent's work."""
+    return (
+        _role(user, Role.SOCIAL_WORKER)
+        and household.deleted_at is None
+        and household_perms.access(user, household) == household_perms.Access.FULL
+        and (household.referent_organization_id == _org_id(user) or household.referent_id == user.pk)
+    )
+
+
+def can_manage_appointment(user, appointment: Appointment) -> bool:
+    """Move, cancel, mark kept or missed: whoever may see it (AppointmentQuerySet.visible_to), the
+    social workers of the household's referent organization and its referent."""
+    return Appointment.objects.visible_to(user).filter(pk=appointment.pk).exists()

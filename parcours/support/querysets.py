@@ -124,3 +124,56 @@ def coworker_candidates(measure):
         .exclude(pk=measure.organization_id)
         .exclude(pk__in=current)
     )
+
+
+class AppointmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Appointments the user may see and handle: the social workers of the household's referent
+        organization, and its referent (design §5 rule 1, the whole file). Nobody else: another
+        association, the SIAO, landlords, facilities, observers and administrators get a 404."""
+        membership = _membership(user)
+        if membership is None or membership.role != Role.SOCIAL_WORKER:
+            return self.none()
+        return self.filter(household__deleted_at__isnull=True).filter(
+            Q(household__referent_organization_id=membership.organization_id) | Q(household__referent=user)
+        )
+
+    def open(self):
+        return self.filter(status__in=["planned", "confirmed", "move"])
+
+    def worklists(self, today=None) -> dict:
+        """The worker's lists among these appointments still open: move requests to answer, today's,
+        the passed ones to mark kept or missed, and the coming ones."""
+        import datetime as dt
+
+        today = today or timezone.localdate()
+        start = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+        end = start + dt.timedelta(days=1)
+        now = timezone.now()
+        mine = self.open()
+        return {
+            "move_requests": mine.filter(status="move", starts_at__gte=now),
+            "today": mine.filter(starts_at__gte=start, starts_at__lt=end).exclude(
+                status="move", starts_at__gte=now
+            ),
+            "to_mark": mine.filter(starts_at__lt=min(now, start)),
+            "coming": mine.filter(starts_at__gte=end).exclude(status="move"),
+        }
+
+    def for_access(self, access):
+        """What the person of a « Mon espace » access sees: their household's appointments with the
+        whole household or with them, never one booked with another member."""
+        return self.filter(household_id=access.household_id).filter(
+            Q(person__isnull=True) | Q(person_id=access.person_id)
+        )
+
+
+def appointment_attendance(appointments) -> dict:
+    """Kept and missed among passed appointments, and the rate of kept ones (None without any)."""
+    kept = sum(1 for a in appointments if a.status == "kept")
+    missed = sum(1 for a in appointments if a.status == "missed")
+    return {
+        "kept": kept,
+        "missed": missed,
+        "rate": round(100 * kept / (kept + missed)) if kept + missed else None,
+    }

@@ -5,6 +5,8 @@ from parcours.core.retention import Erase, Keep, Redact, contact_source, keep_al
 from .choices import AlertStatus, MeasureStatus
 from .models import (
     AlertEvent,
+    Appointment,
+    AppointmentEvent,
     Attendance,
     ClosingEvaluation,
     GoalStep,
@@ -178,6 +180,33 @@ register(
 register(
     Attendance, household="enrolment__household", not_personal={CODED: ("session", "enrolment", "present")}
 )
+register(
+    Appointment,
+    household="household",
+    personal={"place": Redact(), "purpose": Redact(), "with_text": Erase()},
+    not_personal={
+        CODED: (
+            "household",
+            "person",
+            "measure",
+            "organization",
+            "starts_at",
+            "duration_minutes",
+            "with_user",
+            "status",
+            "created_by",
+            "reminded_at",
+        )
+    },
+)
+register(
+    AppointmentEvent,
+    household="appointment__household",
+    personal={"message": Erase()},
+    not_personal={
+        CODED: ("appointment", "from_status", "to_status", "actor", "by_person", "at", "starts_at")
+    },
+)
 
 # What counts as a contact with the household, and what keeps it alive.
 contact_source(SupportMeasure, household="household", dates=("updated_at", "started_on", "ended_on"))
@@ -188,6 +217,7 @@ contact_source(MeasureReview, household="measure__household", dates=("held_on",)
 contact_source(PreventionAlert, household="household", dates=("updated_at",))
 contact_source(ProgrammeHousing, household="household", dates=("entered_on", "left_on"))
 contact_source(WorkshopEnrolment, household="household", dates=("created_at",))
+contact_source(AppointmentEvent, household="appointment__household", dates=("at",))
 
 
 @keep_alive

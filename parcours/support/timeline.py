@@ -6,7 +6,7 @@ from parcours.households.timeline import Step, register
 
 from . import perms
 from .choices import AlertCloseReason, AlertStatus, CloseReason, MeasureStatus
-from .models import AlertEvent, MeasureTransition, PreventionAlert, SupportMeasure
+from .models import AlertEvent, Appointment, MeasureTransition, PreventionAlert, SupportMeasure
 
 
 def _measure_label(transition: MeasureTransition) -> str:
@@ -70,4 +70,24 @@ def support_steps(user, household):
             label=_alert_label(e, user),
             actor=_who(e.actor, e.organization),
             url=reverse("support:alert", args=[e.alert_id]),
+        )
+
+    # Appointments that took place (or were missed): the social workers of the referent organization.
+    appointments = (
+        Appointment.objects.visible_to(user)
+        .filter(household=household, status__in=["kept", "missed"])
+        .select_related("organization")
+    )
+    for a in appointments:
+        yield Step(
+            at=a.starts_at,
+            domain="support",
+            label=(
+                _("Rendez-vous honoré : %(purpose)s")
+                if a.status == "kept"
+                else _("Rendez-vous manqué : %(purpose)s")
+            )
+            % {"purpose": a.purpose},
+            actor=a.organization.name,
+            url=reverse("support:appointment", args=[a.pk]),
         )

@@ -22,12 +22,15 @@ from parcours.emergency import services as emergency_services
 from parcours.emergency.nights import current_night
 from parcours.households import services as household_services
 from parcours.households.models import Consent
+from parcours.notifications import services as notification_services
 from parcours.offers import services as offer_services
+from parcours.support import services as support_services
 from tests.factories import (
     EmergencyRequestFactory,
     FacilityFactory,
     MembershipFactory,
     NightAllocationFactory,
+    PortalAccessFactory,
     UnitFactory,
     VacancyFactory,
     make_emergency_facility,
@@ -47,7 +50,18 @@ NOT_MANAGING_THE_CHRS = (SW, CH, LL, OBS, OTHER)  # the association's CHRS in 93
 NOT_ADMIN = (SW, CH, SC, FM, LL, OBS, OTHER)
 EVERYONE = (SW, CH, SC, FM, LL, OBS, ADMIN, OTHER)
 
-WATCHED_APPS = ("households", "assessments", "offers", "emergency", "accounts", "core")
+WATCHED_APPS = (
+    "households",
+    "assessments",
+    "offers",
+    "emergency",
+    "accounts",
+    "core",
+    "support",
+    "notifications",
+)
+# Appointments and a person's notification choices: the referent organization's social workers only.
+NOT_THE_REFERENT_WORKERS = (CH, SC, FM, LL, OBS, ADMIN, OTHER)
 
 
 def snapshot() -> dict:
@@ -513,6 +527,77 @@ CASES = [
             )
             and (
                 lambda actor: account_services.token_revoke(actor=actor, token=ApiToken.objects.get(pk=t.pk))
+            )
+        ),
+    ),
+]
+
+
+def _appointment(world):
+    household = _household(world)
+    return support_services.appointment_book(
+        actor=world.users[SW],
+        household=household,
+        starts_at=timezone.now() + dt.timedelta(days=2),
+        place="Bureau",
+        purpose="Point",
+    )
+
+
+CASES += [
+    (
+        "appointment_book",
+        NOT_THE_REFERENT_WORKERS,
+        lambda w: (
+            (h := _household(w))
+            and (
+                lambda actor: support_services.appointment_book(
+                    actor=actor,
+                    household=h,
+                    starts_at=timezone.now() + dt.timedelta(days=2),
+                    place="Bureau",
+                    purpose="Point",
+                )
+            )
+        ),
+    ),
+    (
+        "appointment_move",
+        NOT_THE_REFERENT_WORKERS,
+        lambda w: (
+            (a := _appointment(w))
+            and (
+                lambda actor: support_services.appointment_move(
+                    actor=actor, appointment=a, starts_at=timezone.now() + dt.timedelta(days=3)
+                )
+            )
+        ),
+    ),
+    (
+        "appointment_cancel",
+        NOT_THE_REFERENT_WORKERS,
+        lambda w: (
+            (a := _appointment(w))
+            and (lambda actor: support_services.appointment_cancel(actor=actor, appointment=a))
+        ),
+    ),
+    (
+        "appointment_mark",
+        NOT_THE_REFERENT_WORKERS,
+        lambda w: (
+            (a := _appointment(w))
+            and (lambda actor: support_services.appointment_mark(actor=actor, appointment=a, kept=True))
+        ),
+    ),
+    (
+        "notification_preferences",
+        NOT_THE_REFERENT_WORKERS,
+        lambda w: (
+            (access := PortalAccessFactory(household=_household(w), invited_by=w.users[SW]))
+            and (
+                lambda actor: notification_services.set_preferences(
+                    access=access, enabled=["new_proposal"], actor=actor, person_present=True
+                )
             )
         ),
     ),

@@ -36,7 +36,7 @@ from .outreach import (
     SignalementFactory,
 )
 from .portal import PortalAccessFactory, portal_login
-from .support import MeasureKindFactory, SupportMeasureFactory
+from .support import AppointmentFactory, MeasureKindFactory, SupportMeasureFactory
 
 __all__ = [
     "CommuneFactory",
@@ -44,6 +44,7 @@ __all__ = [
     "OutreachTeamFactory",
     "RoundFactory",
     "SignalementFactory",
+    "AppointmentFactory",
     "commission_week",
     "ORGANIZATION_TYPE_FOR_ROLE",
     "PASSWORD",

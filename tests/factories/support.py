@@ -5,6 +5,8 @@ SupportMeasureFactory(closed=True)   closed today
 SupportMeasureFactory(refused=True)  refused by the person (never started)
 """
 
+import datetime as dt
+
 import factory
 from django.utils import timezone
 
@@ -37,3 +39,33 @@ class SupportMeasureFactory(factory.django.DjangoModelFactory):
     class Params:
         closed = factory.Trait(status="closed", ended_on=factory.SelfAttribute("started_on"))
         refused = factory.Trait(status="refused", consent_given=False, started_on=None)
+
+
+class AppointmentFactory(factory.django.DjangoModelFactory):
+    """An appointment with the whole household, tomorrow at 10:00, planned (waiting for the person).
+
+    AppointmentFactory(kept=True) / (missed=True)   yesterday, marked by the worker
+    """
+
+    class Meta:
+        model = "support.Appointment"
+
+    household = factory.SubFactory(HouseholdFactory)
+    organization = factory.SelfAttribute("household.referent_organization")
+    starts_at = factory.LazyFunction(
+        lambda: (timezone.localtime() + dt.timedelta(days=1)).replace(
+            hour=10, minute=0, second=0, microsecond=0
+        )
+    )
+    place = "12 rue de l'Espoir, Bobigny"
+    with_text = "Mme Martin, conseillère"
+    purpose = "Point sur votre demande de logement"
+    status = "planned"
+
+    class Params:
+        kept = factory.Trait(
+            status="kept", starts_at=factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
+        )
+        missed = factory.Trait(
+            status="missed", starts_at=factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
+        )

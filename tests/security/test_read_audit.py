@@ -49,6 +49,9 @@ RECORD_PAGES = {
     "documents:list": "household_id",
     "documents:edit": "document",
     "documents:download": "document",
+    "support:appointment_new": "household_id",
+    "support:appointment": "appointment",
+    "notifications:access": "portal_access",
 }
 
 # Pages that list households or records: route name → kwargs' kind. When one shows a person's name,
@@ -63,6 +66,8 @@ LIST_PAGES = {
     "matching:candidates": "vacancy_id",
     "support:measures": "",
     "support:alerts": "",
+    "support:appointments": "",
+    "notifications:failures": "",
     "support:workshop": "workshop",
     "support:programme": "programme",
     "emergency:board": "",
@@ -98,6 +103,8 @@ POST_ONLY = {
     "support:alert_action",
     "support:workshop_action",
     "support:programme_action",
+    "support:appointment_action",
+    "notifications:failure_seen",
     "offers:vacancy_withdraw",
     "accounts:recovery_codes_regenerate",
     "accounts:token_create",
@@ -155,6 +162,8 @@ NOT_PERSONAL_PAGES = {
     "network:": "network administration: organizations and accounts of professionals",
     "core:deliveries": "the delivery log: masked recipients and purpose codes, never a message",
     "my_documents:": "the person's own papers in « Mon espace » (no staff user; traced on download)",
+    "portal_appointments:": "the person's own appointments in Mon espace (a person's session, no staff)",
+    "portal_notifications:": "the person's own notification choices in Mon espace (a person's session)",
 }
 
 # API GET operations: path → kind (record), "list", or why it shows no one.
@@ -340,6 +349,14 @@ def _candidates(kind):
                 lambda m: ({"pk": m.pk}, m.household_id),
                 2,
             ) + few(measures, lambda m: ({"pk": m.pk}, m.household_id), 2)
+        case "appointment":
+            from parcours.support.models import Appointment
+
+            return few(Appointment.objects.order_by("pk"), lambda a: ({"pk": a.pk}, a.household_id))
+        case "portal_access":
+            from parcours.portal.models import PortalAccess
+
+            return few(PortalAccess.objects.usable().order_by("pk"), lambda a: ({"pk": a.pk}, a.household_id))
         case "alert":
             return few(
                 PreventionAlert.objects.filter(household__isnull=False).order_by("pk"),

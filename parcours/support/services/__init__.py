@@ -10,6 +10,14 @@ from .alerts import (
     alert_raise,
     alert_take,
 )
+from .appointments import (
+    appointment_book,
+    appointment_cancel,
+    appointment_confirm,
+    appointment_mark,
+    appointment_move,
+    appointment_request_move,
+)
 from .measures import (
     REQUIRED_PERSPECTIVES,
     action_log,
@@ -50,6 +58,12 @@ __all__ = [
     "alert_open_measure",
     "alert_raise",
     "alert_take",
+    "appointment_book",
+    "appointment_cancel",
+    "appointment_confirm",
+    "appointment_mark",
+    "appointment_move",
+    "appointment_request_move",
     "attendance_record",
     "coworker_add",
     "coworker_end",

@@ -16,6 +16,8 @@ def support_nav(context):
     entries = []
     if perms.can_list_measures(user):
         entries.append(("support:measures", _("Mesures d'accompagnement")))
+    if perms.can_list_appointments(user):
+        entries.append(("support:appointments", _("Rendez-vous")))
     if perms.can_list_alerts(user):
         entries.append(("support:alerts", _("Alertes de prévention")))
     if perms.can_view_workshops(user):

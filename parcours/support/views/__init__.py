@@ -7,6 +7,12 @@ from .alerts import (
     alert_detail,
     alert_list,
 )
+from .appointments import (
+    appointment_action,
+    appointment_create,
+    appointment_detail,
+    appointment_list,
+)
 from .measures import (
     MEASURE_ACTIONS,
     kind_list,
@@ -32,6 +38,10 @@ __all__ = [
     "alert_create",
     "alert_detail",
     "alert_list",
+    "appointment_action",
+    "appointment_create",
+    "appointment_detail",
+    "appointment_list",
     "kind_list",
     "measure_action",
     "measure_create",

@@ -122,6 +122,29 @@ def _measure_forms(measure, data=None, only=None):
     }
 
 
+def _appointments_of(user, measure) -> dict:
+    """The measure's appointments (those booked from it, and the household's since the measure began)
+    with the kept / missed counts, for whoever may see the household's appointments."""
+    from django.db.models import Q
+
+    from ..models import Appointment
+    from ..querysets import appointment_attendance
+
+    appointments = Appointment.objects.visible_to(user).filter(household=measure.household_id)
+    if measure.started_on:
+        appointments = appointments.filter(
+            Q(measure=measure) | Q(measure__isnull=True, starts_at__date__gte=measure.started_on)
+        )
+    else:
+        appointments = appointments.filter(measure=measure)
+    rows = list(appointments.select_related("with_user").order_by("-starts_at", "-pk")[:50])
+    return {
+        "appointments": rows,
+        "attendance": appointment_attendance(rows),
+        "can_book": perms.can_book_appointment(user, measure.household),
+    }
+
+
 def measure_detail(request, pk, bound=None, status=200):
     measure = _get_measure(request, pk)
     details = perms.can_view_measure_details(request.user, measure)
@@ -142,6 +165,7 @@ def measure_detail(request, pk, bound=None, status=200):
         "intensities": measure.intensities.select_related("set_by"),
         "transitions": transitions,
         "coworkers": measure.coworkers.select_related("organization").filter(ended_at__isnull=True),
+        **_appointments_of(request.user, measure),
         "crumbs": _crumbs(
             (
                 _("Mesure — %(household)s")

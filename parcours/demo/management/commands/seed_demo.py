@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 
 from parcours.accounts.roles import Role
 from parcours.demo import (
+    appointments,
     assessments,
     documents,
     dormant,
@@ -33,6 +34,7 @@ STEPS = [
     assessments.seed,
     emergency.seed,
     support.seed,
+    appointments.seed,
     matching.seed,
     plan.seed,
     outreach.seed,

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    name = "parcours.notifications"
+    label = "notifications"
+    verbose_name = "Notifications aux personnes accompagnées"
+
+    def ready(self):
+        from . import export, home, hooks, portal, retention  # noqa: F401  (registries and the outbox's failure hook)

@@ -1,0 +1,43 @@
+"""The referent's work list: an SMS the outbox could not deliver to a person they follow."""
+
+from django.utils.translation import gettext as _
+
+from parcours.accounts.roles import Role
+from parcours.core.home import MAX_ROWS, Panel, Row, day, register
+
+
+@register(Role.SOCIAL_WORKER, order=12)
+def failed_notifications(user, membership):
+    from django.urls import reverse
+
+    from parcours.households.display import short_name
+    from parcours.households.querysets import label_prefetch
+
+    from .querysets import failures_for
+
+    failures = failures_for(user)
+    total = failures.count()
+    if not total:
+        return None
+    shown = (
+        failures.select_related("access__household", "access__person")
+        .prefetch_related(*label_prefetch("access__household__"))
+        .order_by("-failed_at", "-pk")[:MAX_ROWS]
+    )
+    return Panel(
+        _("SMS non remis"),
+        _("Des messages n'ont pas pu être envoyés à des personnes que vous suivez."),
+        rows=[
+            Row(
+                url=reverse("notifications:failures"),
+                household=n.access.household,
+                reason=_("SMS non remis à %(person)s le %(d)s : vérifiez son numéro")
+                % {"person": short_name(n.access.person), "d": day(n.failed_at)},
+                late=True,
+            )
+            for n in shown
+        ],
+        total=total,
+        link_url=reverse("notifications:failures"),
+        link_label=_("Tous les SMS non remis"),
+    )

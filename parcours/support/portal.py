@@ -1,0 +1,82 @@
+"""What the person sees of their appointments in « Mon espace » (registry: parcours.portal.sections),
+and the words the person reads for each state (FALC: short, one idea)."""
+
+import datetime as dt
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from parcours.notifications.texts import day, hour
+from parcours.portal import sections
+
+from .choices import AppointmentStatus as S
+from .models import Appointment
+
+# What the person reads for each state.
+PERSON_STATUS = {
+    S.PLANNED: _("À confirmer"),
+    S.CONFIRMED: _("Vous avez confirmé"),
+    S.MOVE_REQUESTED: _("Vous avez demandé un autre jour"),
+    S.KEPT: _("Rendez-vous passé"),
+    S.MISSED: _("Rendez-vous manqué"),
+    S.CANCELLED: _("Rendez-vous annulé"),
+}
+# Past appointments stay on the person's list this long.
+RECENT_DAYS = 30
+
+
+def for_person(access):
+    """The person's appointments: upcoming ones and those of the last RECENT_DAYS days, in date order."""
+    since = timezone.now() - dt.timedelta(days=RECENT_DAYS)
+    return (
+        Appointment.objects.for_access(access)
+        .filter(starts_at__gte=since)
+        .select_related("with_user")
+        .order_by("starts_at", "pk")
+    )
+
+
+def when(appointment) -> str:
+    """« lundi 8 décembre à 10 h 30 »."""
+    local = timezone.localtime(appointment.starts_at)
+    from django.utils.formats import date_format
+
+    return _("%(weekday)s %(day)s à %(hour)s") % {
+        "weekday": date_format(local, "l"),
+        "day": day(local),
+        "hour": hour(local),
+    }
+
+
+def person_view(appointment) -> dict:
+    now = timezone.now()
+    upcoming = appointment.starts_at > now
+    return {
+        "appointment": appointment,
+        "when": when(appointment),
+        "status_label": PERSON_STATUS.get(appointment.status, ""),
+        "upcoming": upcoming,
+        "can_answer": upcoming and appointment.status in (S.PLANNED, S.CONFIRMED, S.MOVE_REQUESTED),
+    }
+
+
+@sections.register(
+    key="appointments",
+    title=_("Mes rendez-vous"),
+    template="support/portal_section.html",
+    order=40,
+    api=lambda access: [
+        {
+            "id": a.pk,
+            "starts_at": a.starts_at.isoformat(),
+            "place": a.place,
+            "with": a.with_label,
+            "purpose": a.purpose,
+            "status": a.status,
+        }
+        for a in for_person(access)
+    ],
+)
+def appointments_section(access):
+    shown = [person_view(a) for a in for_person(access)]
+    return {"appointments": [v for v in shown if v["upcoming"]][:3], "count": len(shown)}
