@@ -7,4 +7,4 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications aux personnes accompagnées"
 
     def ready(self):
-        from . import export, home, hooks, portal, retention  # noqa: F401  (registries and the outbox's failure hook)
+        from . import documents, export, home, hooks, portal, retention  # noqa: F401  (registries, the outbox's failure hook, the vault's expiry hook)
