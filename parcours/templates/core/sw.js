@@ -75,12 +75,21 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
-// A page asks the worker to refresh the offline pages and snapshots now (the board does it at each
-// load), or to forget everything kept (after a logout).
+// A page asks the worker to keep the offline pages (a 115 page does at each load; copies younger
+// than WARM_MS are kept as they are), or to forget everything kept (after a logout). The snapshots
+// are kept each time a page reads them.
+const WARM_MS = 10 * 60 * 1000;
+
+async function warm(url) {
+  const kept = await (await caches.open(CACHE)).match(url);
+  if (kept && Date.now() - Number(kept.headers.get("X-Parcours-Kept-At") || 0) < WARM_MS) return;
+  await networkFirst(new Request(url), true).catch(() => null);
+}
+
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "warm") {
-    event.waitUntil(Promise.all([...offlinePages(), ...CONFIG.snapshots].map((u) => networkFirst(new Request(u), true).catch(() => null))));
+    event.waitUntil(Promise.all([...offlinePages(), ...CONFIG.snapshots].map(warm)));
   } else if (data.type === "forget") {
     event.waitUntil(caches.keys().then((keys) => Promise.all(keys.filter((k) => k.startsWith("parcours-")).map((k) => caches.delete(k)))));
   }

@@ -71,9 +71,9 @@
     }
     title.textContent = title.dataset.tTitle.replace("%(time)s", hhmm(snapshot.taken_at));
     title.dataset.takenAt = snapshot.taken_at;
-    document.querySelector("[data-snapshot-summary]").textContent = snapshot.by_public.length
-      ? snapshot.free_places + " — " + snapshot.by_public.map((row) => row.places + " " + row.label).join(", ")
-      : "";
+    const summary = document.querySelector("[data-snapshot-summary]");
+    summary.textContent = summary.dataset.tFree.replace("%(n)s", snapshot.free_places)
+      + (snapshot.free_places ? " : " + snapshot.by_public.map((row) => row.places + " " + row.label).join(", ") : "");
     for (const facility of snapshot.facilities) {
       const col = document.createElement("div");
       col.className = "col";
@@ -84,7 +84,7 @@
       body.className = "card-body p-2";
       const head = document.createElement("h3");
       head.className = "h6 mb-1";
-      head.textContent = facility.name + " — " + cards.dataset.tPlaces.replace("%(n)s", facility.places);
+      head.textContent = facility.name + " — " + (facility.places > 1 ? cards.dataset.tPlaces : cards.dataset.tPlace).replace("%(n)s", facility.places);
       const line = document.createElement("p");
       line.className = "small mb-0";
       line.textContent = [facility.kind, facility.publics.join(", "), facility.address, facility.phone].filter(Boolean).join(" · ");

@@ -115,6 +115,7 @@ window.ParcoursOffline = (() => {
 
     async send() {
       const waiting = await this.waiting();
+      if (!waiting.length) return 0;
       let token;
       try {
         const response = await fetch(this.tokenUrl, { credentials: "same-origin", cache: "no-store" });
@@ -132,7 +133,6 @@ window.ParcoursOffline = (() => {
         this.setReachable(false);
         return 0;
       }
-      if (!waiting.length) return 0;
       let results;
       try {
         const response = await fetch(this.sendUrl, {
