@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from parcours.api.api import urls as api_urls
 from parcours.core import views as core_views
+from parcours.outreach import views as outreach_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -16,10 +17,13 @@ urlpatterns = [
     path("offre/", include("parcours.offers.urls")),
     path("orientation/", include("parcours.orientation.urls")),
     path("115/", include("parcours.emergency.urls")),
+    path("mon-espace/", include("parcours.portal.urls")),
     path("observatoire/", include("parcours.observatory.urls")),
     path("plan/", include("parcours.plan.urls")),
     path("accompagnement/", include("parcours.support.urls")),
     path("orientation/moteur/", include("parcours.matching.urls")),
+    path("aller-vers/", include("parcours.outreach.urls")),
+    path("signaler/", outreach_views.report_public, name="report_public"),
     path("", include("parcours.core.urls")),
 ]
 

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "parcours.accounts",
     "parcours.assessments",
     "parcours.households",
+    "parcours.portal",
     "parcours.offers",
     "parcours.orientation",
     "parcours.emergency",
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "parcours.matching",
     "parcours.observatory",
     "parcours.plan",
+    "parcours.outreach",
     "parcours.api",
     "parcours.demo",
 ]
@@ -273,6 +275,11 @@ PARCOURS_PARKING_DAYS = env.int("PARCOURS_PARKING_DAYS", default=90)
 PARCOURS_PROPOSAL_REMINDER_DAYS = env.int("PARCOURS_PROPOSAL_REMINDER_DAYS", default=7)
 PARCOURS_PARTNER_LINK_DAYS = env.int("PARCOURS_PARTNER_LINK_DAYS", default=10)
 PARCOURS_SITE_URL = env.str("PARCOURS_SITE_URL", default="http://127.0.0.1:8000")
+
+# Street outreach: the public signalement page and API accept this many signalements per client
+# address, and this many in all, per period ("N/m", "N/h", "N/d"); past them they answer 429.
+PARCOURS_REPORT_RATE = env.str("PARCOURS_REPORT_RATE", default="5/h")
+PARCOURS_REPORT_RATE_TOTAL = env.str("PARCOURS_REPORT_RATE_TOTAL", default="300/h")
 
 # Observatory: counts of people below this threshold are not shown to those who only see aggregates.
 PARCOURS_DISCLOSURE_THRESHOLD = env.int("PARCOURS_DISCLOSURE_THRESHOLD", default=11)

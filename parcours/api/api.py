@@ -11,6 +11,7 @@ from parcours.matching.api import router as matching_router
 from parcours.observatory.api import router as observatory_router
 from parcours.offers.api import router as offers_router
 from parcours.orientation.api import router as orientation_router
+from parcours.outreach.api import router as outreach_router
 from parcours.support.api import router as support_router
 
 from . import errors, openapi
@@ -68,6 +69,7 @@ api.add_router("", emergency_router)
 api.add_router("", observatory_router)
 api.add_router("", support_router)
 api.add_router("", matching_router)
+api.add_router("", outreach_router)
 
 
 def _exempt(patterns):

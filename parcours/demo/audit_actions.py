@@ -14,3 +14,4 @@ class DemoAction(AuditAction):
     ORIENTATION_SEED = "demo.orientation.seed"
     ORIENTATION_PROPOSALS = "demo.orientation.proposals"
     DORMANT_SEED = "demo.dormant.seed"
+    OUTREACH_SEED = "demo.outreach.seed"

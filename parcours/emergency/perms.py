@@ -25,11 +25,18 @@ def can_view_request(user, request) -> bool:
     return team_territory_id(user) == request.territory_id and request.territory_id is not None
 
 
+# Other domains whose members may file a 115 request without being on the 115 team (an outreach team,
+# for a person it met in the street): predicates (user, household) → bool that those domains register
+# (the 115 never imports them; see parcours.outreach.links).
+REQUEST_FILERS: list = []
+
+
 def can_create_request(user, household=None) -> bool:
-    """The 115 team; for a known household, only if they may edit its file (SIAO of its territory)."""
-    if not can_use_115(user):
-        return False
-    return household is None or household_perms.can_edit_household(user, household)
+    """The 115 team; for a known household, only if they may edit its file (SIAO of its territory).
+    Also whoever a registered filer accepts (an outreach team member, for a household it may open)."""
+    if can_use_115(user):
+        return household is None or household_perms.can_edit_household(user, household)
+    return any(filer(user, household) for filer in REQUEST_FILERS)
 
 
 def can_allocate(user, request) -> bool:

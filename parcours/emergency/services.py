@@ -54,7 +54,7 @@ def _team_only(actor: User | None, allowed: bool | None = None) -> None:
 
 
 def _may_ask_for(actor: User, household) -> None:
-    _team_only(actor)
+    _team_only(actor, perms.can_use_115(actor) or perms.can_create_request(actor, household))
     if household is not None:
         require(
             perms.can_create_request(actor, household),
@@ -223,9 +223,11 @@ def request_create(
     caller_phone: str = "",
     women_only: bool = False,
     caller_name: str = "",
+    territory: Territory | None = None,
 ) -> EmergencyRequest:
     """Record a request for a place on `night`. The priority is suggested from the facts ticked and
-    the household's members' ages; a different one needs a reason."""
+    the household's members' ages; a different one needs a reason. An anonymous request belongs to
+    `territory` when given (where an outreach team met the person), else to the actor's."""
     _may_ask_for(actor, household)
     _check_night(night)
     facts = set(facts)
@@ -256,7 +258,10 @@ def request_create(
                 % {"p": suggested}
             }
         )
-    territory = household.territory if household is not None else _actor_territory(actor)
+    if household is not None:
+        territory = household.territory
+    elif territory is None:
+        territory = _actor_territory(actor)
     request = EmergencyRequest(
         call=call,
         household=household,

@@ -28,7 +28,7 @@ from parcours.offers import perms as offer_perms
 from parcours.offers.choices import FacilityKind
 from parcours.offers.models import Facility, Unit
 
-from . import board, figures, perms, replay, services
+from . import board, figures, origins, perms, replay, services
 from . import priority as priority_rules
 from .choices import Fact, Priority, RequestStatus, UnmetReason
 from .forms import (
@@ -314,6 +314,7 @@ def _request_context(request, found: EmergencyRequest) -> dict:
         "place_groups": place_groups,
         "allocations": allocations,
         "facts": [facts.get(code, code) for code in found.facts],
+        "origins": origins.origins_of(request.user, found),
         "unmet_form": UnmetForm(),
         "priority_form": PriorityForm(initial={"version": found.version, "priority": found.priority}),
         "extend_form": ExtendForm(),

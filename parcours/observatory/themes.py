@@ -62,6 +62,18 @@ THEMES: tuple[Theme, ...] = (
         ),
         chart="support.measures_open",
     ),
+    Theme(
+        slug="aller-vers",
+        domain="outreach",
+        label=_("Aller-vers"),
+        headlines=(
+            Headline("outreach.people_met", "encounters", _("Rencontres"), _("rencontres")),
+            Headline("outreach.people_met", "persons", _("Personnes rencontrées"), _("personnes")),
+            Headline("outreach.to_115", "requests", _("Demandes 115 depuis une rencontre"), _("demandes")),
+            Headline("outreach.reports", "received", _("Signalements reçus"), _("signalements")),
+        ),
+        chart="outreach.needs",
+    ),
 )
 
 BY_SLUG = {theme.slug: theme for theme in THEMES}

@@ -175,6 +175,7 @@ def test_coordinator_work_list(role_network, clock, client, login):
         "Propositions sans réponse",
         "Commission de la semaine",
     ]
+    assert "Signalements à orienter" in panels  # outreach (aller-vers): nothing received yet
     requests = panels["Demandes à instruire"].rows
     assert [r.href for r in requests] == [reverse("orientation:detail", args=[r.pk]) for r in (old, new)]
     assert requests[0].text == "Ana S. · adulte transmise le 1 décembre, en attente depuis 6 jours"
@@ -263,7 +264,8 @@ def test_social_worker_home_queries_do_not_grow_with_the_households(
         ConsentFactory(household=household, organization=net.partner, ends_on=TODAY + dt.timedelta(days=5))
         SupportMeasureFactory(household=household, next_review_on=TODAY - dt.timedelta(days=1))
     login(worker)
-    with django_assert_max_num_queries(22):
+    # One more than before aller-vers: whether the worker belongs to an outreach team (its panel).
+    with django_assert_max_num_queries(23):
         html = client.get(reverse("core:home")).content.decode()
     panel = read_home(html)["Mes ménages et leur prochaine étape"]
     assert len(panel.rows) == MAX_ROWS and "et 10 autres" in panel.text

@@ -24,6 +24,7 @@ EXPECTED = {
     Role.CALL_HANDLER: [
         "Accueil",
         "115",
+        "Aller-vers",
         "Ménages",
         "Offre",
         "Réseau: Observatoire, Plan départemental, Organisations",
@@ -31,6 +32,7 @@ EXPECTED = {
     Role.SIAO_COORDINATOR: [
         "Accueil",
         "115",
+        "Aller-vers",
         "Ménages",
         "Offre",
         "Orientation: Demandes d'insertion, Propositions, Commissions",

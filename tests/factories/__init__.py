@@ -28,9 +28,22 @@ from .offers import (
     make_orientation_places,
 )
 from .orientation import InsertionRequestFactory, ProposalFactory
+from .outreach import (
+    CommuneFactory,
+    EncounterFactory,
+    OutreachTeamFactory,
+    RoundFactory,
+    SignalementFactory,
+)
+from .portal import PortalAccessFactory, portal_login
 from .support import MeasureKindFactory, SupportMeasureFactory
 
 __all__ = [
+    "CommuneFactory",
+    "EncounterFactory",
+    "OutreachTeamFactory",
+    "RoundFactory",
+    "SignalementFactory",
     "commission_week",
     "ORGANIZATION_TYPE_FOR_ROLE",
     "PASSWORD",
@@ -44,6 +57,7 @@ __all__ = [
     "NightAllocationFactory",
     "OrganizationFactory",
     "PersonFactory",
+    "PortalAccessFactory",
     "ProposalFactory",
     "SupportMeasureFactory",
     "TerritoryFactory",
@@ -57,4 +71,5 @@ __all__ = [
     "make_emergency_facility",
     "make_household",
     "make_orientation_places",
+    "portal_login",
 ]

@@ -183,10 +183,12 @@ def test_each_page_runs_a_bounded_number_of_queries(client, login, django_assert
         TerritoryFactory(code=code)
     login(_observer())
     bounds = {
-        reverse("observatory:dashboard"): 105,
+        # The aller-vers theme's headlines (issue 17) add a dozen tables of one query each.
+        reverse("observatory:dashboard"): 140,
         reverse("observatory:theme", args=["115"]): 65,
         reverse("observatory:theme", args=["orientation"]): 85,
         reverse("observatory:theme", args=["accompagnement"]): 60,
+        reverse("observatory:theme", args=["aller-vers"]): 60,
     }
     for url, bound in bounds.items():
         with django_assert_max_num_queries(bound):

@@ -15,6 +15,7 @@ from parcours.demo import (
     network,
     offers,
     orientation,
+    outreach,
     plan,
     proposals,
     support,
@@ -33,6 +34,7 @@ STEPS = [
     support.seed,
     matching.seed,
     plan.seed,
+    outreach.seed,
     dormant.seed,
 ]
 
@@ -51,3 +53,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Comptes de démonstration (mot de passe commun : {network.DEMO_PASSWORD})")
         for login in logins:
             self.stdout.write(f"  {Role(login.role).label:<32} {login.username:<16} {login.organization}")
+        username, organization = outreach.DEMO_LOGIN
+        self.stdout.write(f"  {'Maraude (aller-vers)':<32} {username:<16} {organization}")

@@ -1,0 +1,53 @@
+"""The sections of "Mon espace", filled by the domains (the registry pattern of docs/architecture.md).
+
+A domain app adds what the person sees of it in its own `portal.py`, imported by its AppConfig.ready():
+
+    @sections.register(key="documents", title=_("Mes papiers"), template="documents/portal_section.html",
+                       order=50)
+    def documents_section(access):
+        return {"documents": ...}   # the section template reads it as `data` (data.documents)
+
+`api` (optional) returns the JSON list the person's `GET /api/v1/portal/me` shows under `key`.
+Each function receives the person's `PortalAccess` and must only return what that person may see:
+their household, never another person's protected data, a worker's notes, scores or refusal reasons.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    template: str
+    order: int
+    context: Callable
+    api: Callable | None = None
+
+
+_SECTIONS: dict[str, Section] = {}
+
+
+def register(*, key: str, title, template: str, order: int = 100, api: Callable | None = None):
+    def decorator(context: Callable) -> Callable:
+        _SECTIONS[key] = Section(
+            key=key, title=title, template=template, order=order, context=context, api=api
+        )
+        return context
+
+    return decorator
+
+
+def all_sections() -> list[Section]:
+    return sorted(_SECTIONS.values(), key=lambda s: (s.order, s.key))
+
+
+def render_data(access) -> list[tuple[Section, dict]]:
+    """Each section with its context for this person, in order."""
+    return [(section, section.context(access)) for section in all_sections()]
+
+
+def api_data(access) -> dict:
+    """`{key: [...]}` for the sections that publish in the person's API."""
+    return {s.key: s.api(access) for s in all_sections() if s.api is not None}
