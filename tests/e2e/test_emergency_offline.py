@@ -12,7 +12,13 @@ from parcours.accounts.roles import Role
 from parcours.emergency import services
 from parcours.emergency.models import EmergencyCall, EmergencyRequest, NightAllocation
 from parcours.emergency.nights import current_night
-from tests.factories import MembershipFactory, OrganizationFactory, TerritoryFactory, as_member, make_emergency_facility
+from tests.factories import (
+    MembershipFactory,
+    OrganizationFactory,
+    TerritoryFactory,
+    as_member,
+    make_emergency_facility,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -50,10 +56,11 @@ def _ready_handler(page, login, client, live_server):
             const keys = await caches.keys();
             for (const key of keys) {
                 const cache = await caches.open(key);
-                if (await cache.match('/115/hors-ligne/') && await cache.match('/115/hors-ligne/tableau.json')) return true;
+                const page = await cache.match('/115/hors-ligne/');
+                if (page && await cache.match('/115/hors-ligne/tableau.json')) return true;
             }
             return false;
-        })()"""
+        })()""",
     )
     return facility, units, colleague
 
@@ -66,7 +73,9 @@ def _note_call(page, *, name: str, unit_label: str | None = None):
     page.get_by_role("button", name="Noter l'appel (envoi différé)").click()
 
 
-def test_a_call_noted_offline_is_replayed_once_when_the_network_is_back(page, login, client, live_server, shot):
+def test_a_call_noted_offline_is_replayed_once_when_the_network_is_back(
+    page, login, client, live_server, shot
+):
     facility, units, _colleague = _ready_handler(page, login, client, live_server)
     page.context.set_offline(True)
     # Any 115 page, reloaded without network, falls back to the offline page and tonight's places.
@@ -94,15 +103,18 @@ def test_a_call_noted_offline_is_replayed_once_when_the_network_is_back(page, lo
     assert NightAllocation.objects.get().unit == units[0]
     # Sent again (the button, a second tab): still one call; nothing personal left on the device.
     page.evaluate(
-        "fetch('/115/hors-ligne/tableau.json').then(r => r.json()).then(b => fetch('/115/hors-ligne/envoyer/', "
-        "{method: 'POST', headers: {'Content-Type': 'application/json', 'X-CSRFToken': b.csrf}, "
-        f"body: JSON.stringify({{records: [{{client_id: '{call.client_id}', recorded_at: new Date().toISOString(), "
-        "persons: 1, night: b.night}]})}))"
+        "fetch('/115/hors-ligne/tableau.json').then(r => r.json()).then(b => "
+        "fetch('/115/hors-ligne/envoyer/', {method: 'POST', "
+        "headers: {'Content-Type': 'application/json', 'X-CSRFToken': b.csrf}, "
+        f"body: JSON.stringify({{records: [{{client_id: '{call.client_id}', "
+        "recorded_at: new Date().toISOString(), persons: 1, night: b.night}]})}))"
     )
     kept = page.evaluate(
         """new Promise((resolve) => { const open = indexedDB.open('parcours-offline');
-            open.onsuccess = () => { const r = open.result.transaction('records').objectStore('records').getAll();
-            r.onsuccess = () => resolve(r.result); }; })"""
+            open.onsuccess = () => {
+                const r = open.result.transaction('records').objectStore('records').getAll();
+                r.onsuccess = () => resolve(r.result);
+            }; })"""
     )
     assert [r["payload"] for r in kept] == [None]
     assert EmergencyCall.objects.count() == 1
