@@ -12,6 +12,7 @@ from parcours.accounts.roles import Role
 from parcours.emergency import services
 from parcours.emergency.models import EmergencyCall, EmergencyRequest, NightAllocation
 from parcours.emergency.nights import current_night
+from tests.e2e.test_accessibility import AXE, RUN_AXE
 from tests.factories import (
     MembershipFactory,
     OrganizationFactory,
@@ -91,6 +92,9 @@ def test_a_call_noted_offline_is_replayed_once_when_the_network_is_back(
     expect(record).to_have_attribute("data-status", "pending")
     expect(banner).to_contain_text("1 appel en attente d’envoi")
     shot(page, "115-offline-pending")
+    page.evaluate(AXE)
+    serious = [v for v in page.evaluate(RUN_AXE) if v["impact"] in ("serious", "critical")]
+    assert serious == [], serious
     assert not EmergencyCall.objects.exists()
 
     page.context.set_offline(False)

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from parcours.accounts.roles import Role
 from parcours.outreach.models import Encounter
+from tests.e2e.test_accessibility import AXE, RUN_AXE
 from tests.factories import (
     CommuneFactory,
     MembershipFactory,
@@ -65,6 +66,9 @@ def test_two_encounters_noted_offline_reach_the_server_once_each(page, login, cl
     expect(records).to_have_count(2)
     expect(page.locator("[data-offline-outreach]")).to_contain_text("2 rencontres en attente d’envoi")
     shot(page, "outreach-offline-pending")
+    page.evaluate(AXE)
+    serious = [v for v in page.evaluate(RUN_AXE) if v["impact"] in ("serious", "critical")]
+    assert serious == [], serious
     assert not Encounter.objects.exists()
 
     page.context.set_offline(False)
