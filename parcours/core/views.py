@@ -1,9 +1,12 @@
 """The home page of each role, the health check, the language switch and the error pages."""
 
+import json
+
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import i18n as i18n_views
@@ -12,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from parcours.accounts.decorators import two_factor_exempt
 from parcours.accounts.roles import Role
 
+from . import offline
 from .home import home_panels
 
 # Choosing the language must work on the login page too.
@@ -117,3 +121,42 @@ def deliveries(request):
             "crumbs": [(_("Organisations"), reverse("network:organization_list")), (_("Envois"), None)],
         },
     )
+
+
+@login_not_required
+@two_factor_exempt
+def service_worker(request):
+    """The site's service worker, at the root so that its scope is the whole site (core/offline.py).
+    It holds no data: lists of our own URLs only."""
+    config = offline.worker_config()
+    response = render(
+        request,
+        "core/sw.js",
+        {"config_json": json.dumps(config), "keep_hours": offline.KEEP_HOURS},
+        content_type="text/javascript; charset=utf-8",
+    )
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@login_not_required
+@two_factor_exempt
+def web_manifest(request):
+    """The web app manifest: Parcours installed on a phone or a call handler's desktop."""
+    body = {
+        "name": "Parcours",
+        "short_name": "Parcours",
+        "lang": "fr",
+        "start_url": reverse("core:home"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#0b5c58",
+        "icons": [
+            {"src": static("img/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("img/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {"src": static("img/favicon.svg"), "sizes": "any", "type": "image/svg+xml"},
+        ],
+    }
+    return HttpResponse(json.dumps(body), content_type="application/manifest+json")

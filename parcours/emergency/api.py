@@ -2,6 +2,7 @@
 place is taken), unmet demand; and cancel, no-show, extension, priority and free-places declaration."""
 
 from datetime import date, datetime
+from uuid import UUID
 
 from ninja import Field, Query, Router, Schema, Status
 
@@ -14,8 +15,8 @@ from parcours.households.models import Household
 from parcours.offers.models import Facility, Unit
 from parcours.territories.models import Territory
 
-from . import board, perms, services
-from .choices import Fact, Priority, UnmetReason
+from . import board, perms, replay, services
+from .choices import CallOutcome, Fact, Priority, UnmetReason
 from .models import EmergencyRequest, NightAllocation
 from .nights import current_night
 
@@ -407,3 +408,92 @@ def declare(request, facility_id: int, payload: DeclarationIn):
         actor=request.user, facility=facility, night=payload.night, units=units
     )
     return {"facility": facility.pk, "night": declaration.night, "units": sorted(u.pk for u in units)}
+
+
+class ReplayAllocationIn(Schema):
+    unit: int
+    night: date
+
+
+class ReplayIn(Schema):
+    client_id: UUID
+    recorded_at: datetime
+    outcome: CallOutcome = CallOutcome.REQUEST
+    night: date | None = None
+    persons: int | None = Field(None, ge=1, le=30)
+    children: int | None = Field(None, ge=0, le=29)
+    women_only: bool = False
+    facts: list[Fact] = Field(default_factory=list, max_length=20)
+    vulnerability: Priority | None = None
+    vulnerability_reason: str = Field("", max_length=2000)
+    caller_name: str = Field("", max_length=100)
+    caller_phone: str | None = Field(None, max_length=20)
+    note: str = Field("", max_length=1000)
+    allocation: ReplayAllocationIn | None = None
+
+
+class ReplayOut(Schema):
+    client_id: UUID
+    status: str
+    message: str
+    call: int
+    request: int | None
+    allocation: AllocationOut | None
+
+
+def _value(choice) -> str:
+    return str(choice.value if hasattr(choice, "value") else choice)
+
+
+@router.post(
+    "/emergency/replay",
+    response={201: ReplayOut, 200: ReplayOut, **RESPONSES},
+    summary="Rejouer un appel noté hors ligne (idempotent par client_id ; place provisoire)",
+)
+def replay_call(request, payload: ReplayIn):
+    """A call noted without network, sent when the network is back (docs/continuite.md). The same
+    `client_id` twice records one call (200 « already » the second time). A provisional place taken
+    meanwhile books nothing: 201 with status « task », the request open for the team to answer."""
+    _team(request)
+    unit = None
+    if payload.allocation is not None:
+        if payload.night is not None and payload.allocation.night != payload.night:
+            raise ApiError(
+                400,
+                "invalid",
+                "La nuit de la place diffère de celle de la demande.",
+                {"allocation": ["night"]},
+            )
+        unit = Unit.objects.select_related("facility").filter(pk=payload.allocation.unit).first()
+        if unit is None:
+            raise ApiError(404, "not_found", "Place introuvable.")
+    result = replay.replay_call(
+        actor=request.user,
+        client_id=payload.client_id,
+        recorded_at=payload.recorded_at,
+        outcome=_value(payload.outcome),
+        night=payload.night,
+        persons=payload.persons,
+        children=payload.children,
+        women_only=payload.women_only,
+        facts=[_value(f) for f in payload.facts],
+        priority=_value(payload.vulnerability) if payload.vulnerability else None,
+        priority_reason=payload.vulnerability_reason,
+        caller_name=payload.caller_name,
+        caller_phone=payload.caller_phone or "",
+        note=payload.note,
+        unit=unit,
+    )
+    allocation = None
+    if result.allocation is not None:
+        result.allocation.request = result.request
+        allocation = _allocation_out(request.user, result.allocation)
+    body = {
+        "client_id": payload.client_id,
+        "status": result.status,
+        "message": result.message,
+        "call": result.call.pk,
+        "request": result.request.pk if result.request else None,
+        "allocation": allocation,
+    }
+    return Status(200 if result.status == "already" else 201, body)

@@ -6,4 +6,4 @@ class EmergencyConfig(AppConfig):
     verbose_name = "115"
 
     def ready(self):
-        from . import export, home, indicators, menu, retention, services, steps  # noqa: F401  (panels, indicators, anonymisation, steps, export, menu, the SMS hook)
+        from . import export, home, indicators, menu, offline, retention, services, steps  # noqa: F401  (panels, indicators, offline screens, anonymisation, steps, export, menu, the SMS hook)

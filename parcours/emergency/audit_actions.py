@@ -19,3 +19,4 @@ class EmergencyAction(AuditAction):
     UNMET_RECORD = "emergency.unmet.record"
     PLACES_DECLARE = "emergency.places.declare"
     ROLLOVER = "emergency.rollover"
+    REPLAY_TASK = "emergency.replay.task"

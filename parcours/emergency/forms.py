@@ -188,3 +188,23 @@ class DeclarationForm(StyledFormMixin, forms.Form):
 
 class MonthForm(forms.Form):
     month = forms.RegexField(regex=r"^\d{4}-\d{2}$", required=False)
+
+
+class OfflineCallForm(forms.Form):
+    """One call noted in a browser without network, as its queue sends it back (offline/queue.js).
+    Anonymous by design: no household is chosen offline, only the first name or nickname given."""
+
+    client_id = forms.UUIDField()
+    recorded_at = forms.DateTimeField()
+    outcome = forms.ChoiceField(choices=CallOutcome.choices, initial=CallOutcome.REQUEST)
+    night = forms.DateField(required=False)
+    persons = forms.IntegerField(min_value=1, max_value=30, required=False)
+    children = forms.IntegerField(min_value=0, max_value=29, required=False)
+    women_only = forms.BooleanField(required=False)
+    facts = forms.MultipleChoiceField(choices=Fact.choices, required=False)
+    priority = forms.ChoiceField(choices=[("", "")] + Priority.choices, required=False)
+    priority_reason = forms.CharField(max_length=2000, required=False)
+    caller_name = forms.CharField(max_length=100, required=False)
+    caller_phone = forms.CharField(max_length=20, required=False)
+    note = forms.CharField(max_length=1000, required=False)
+    unit = forms.IntegerField(min_value=1, required=False)

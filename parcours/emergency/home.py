@@ -127,3 +127,45 @@ def emergency_places(user, membership):
         rows=rows,
         empty=_("Vous ne gérez aucune structure d'urgence (CHU, hôtel, halte de nuit)."),
     )
+
+
+@register(Role.CALL_HANDLER, order=5)
+def offline_tasks(user, membership):
+    """Calls noted without network whose provisional place could not be booked at the replay: the
+    request waits, someone must find another place (docs/continuite.md). Empty, the panel is hidden."""
+    from django.urls import reverse
+
+    from parcours.households.querysets import label_prefetch
+
+    from .models import EmergencyRequest
+    from .replay import task_label
+
+    tasks = (
+        EmergencyRequest.objects.visible_to(user)
+        .filter(status="open")
+        .exclude(replay_task="")
+        .select_related("household")
+        .prefetch_related(*label_prefetch("household__"))
+        .by_urgency()
+    )
+    rows = [
+        Row(
+            url=reverse("emergency:request", args=[r.pk]),
+            household=r.household,
+            label="" if r.household_id else (r.caller_name or _("Appelant·e anonyme")),
+            badge=r.priority,
+            reason=_("%(task)s · %(p)s") % {"task": task_label(r.replay_task), "p": _persons(r)},
+            late=True,
+        )
+        for r in tasks[: MAX_ROWS + 1]
+    ]
+    if not rows:
+        return None
+    return Panel(
+        _("Appels hors ligne à reprendre"),
+        _(
+            "Des appels notés sans réseau dont la place provisoire n'a pas pu être confirmée : "
+            "trouvez-leur une autre place."
+        ),
+        rows=rows,
+    )

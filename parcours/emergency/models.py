@@ -46,6 +46,12 @@ class EmergencyCall(TimeStampedModel):
     # What the call handler wants the next one to know (where the person waits, what was said).
     # Free text about a person: in the right-of-access export, erased by the retention run.
     note = models.TextField(_("note sur l'appel"), blank=True, max_length=1000)
+    # Continuity mode (docs/continuite.md): a call noted in a browser without network carries the id
+    # the browser gave it, so that replaying it twice, even at the same instant, records it once.
+    client_id = models.UUIDField(
+        _("identifiant hors ligne"), null=True, blank=True, unique=True, editable=False
+    )
+    recorded_offline = models.BooleanField(_("noté hors ligne"), default=False, editable=False)
 
     objects = CallQuerySet.as_manager()
 
@@ -107,6 +113,20 @@ class EmergencyRequest(TimeStampedModel, VersionedModel):
     caller_name = models.CharField(_("prénom ou surnom donné"), max_length=100, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    # Continuity mode: the place chosen provisionally without network, and why it could not be
+    # booked at the replay (« place_taken »…): the request stays open, a task for the 115 team.
+    provisional_unit = models.ForeignKey(
+        "offers.Unit",
+        verbose_name=_("place provisoire (hors ligne)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    replay_task = models.CharField(
+        _("à reprendre après l'envoi différé"), max_length=20, blank=True, editable=False
     )
 
     objects = RequestQuerySet.as_manager()

@@ -18,7 +18,10 @@ register(
     EmergencyCall,
     household="household",
     personal={"caller_phone": Erase(), "note": Erase()},
-    not_personal={FIGURES: ("received_at", "territory", "handler", "household", "outcome")},
+    not_personal={
+        FIGURES: ("received_at", "territory", "handler", "household", "outcome"),
+        "identifiant technique d'un appel noté hors ligne": ("client_id", "recorded_offline"),
+    },
 )
 
 register(
@@ -44,7 +47,8 @@ register(
             "priority",
             "status",
             "created_by",
-        )
+        ),
+        "place provisoire et reprise d'un appel noté hors ligne (codes)": ("provisional_unit", "replay_task"),
     },
 )
 

@@ -87,9 +87,18 @@ def _clean_phone(phone: str) -> str:
 
 @transaction.atomic
 def call_record(
-    *, actor: User, outcome: str = CallOutcome.REQUEST, household=None, caller_phone: str = "", note: str = ""
+    *,
+    actor: User,
+    outcome: str = CallOutcome.REQUEST,
+    household=None,
+    caller_phone: str = "",
+    note: str = "",
+    client_id=None,
+    received_at=None,
 ) -> EmergencyCall:
-    """Log a call; the household is optional (an anonymous caller) and can be added by the request."""
+    """Log a call; the household is optional (an anonymous caller) and can be added by the request.
+    A call noted without network (replay.py) brings its browser's `client_id` and time: the unique
+    `client_id` refuses a second copy (IntegrityError, which the replay turns into « already »)."""
     _team_only(actor)
     if outcome not in CallOutcome.values:
         raise ValidationError({"outcome": _("Suite d'appel inconnue.")})
@@ -100,6 +109,9 @@ def call_record(
         outcome=outcome,
         caller_phone=_clean_phone(caller_phone),
         note=(note or "").strip()[:1000],
+        client_id=client_id,
+        recorded_offline=client_id is not None,
+        received_at=received_at or timezone.now(),
     )
     audit.record_write(
         actor=actor,
@@ -149,6 +161,8 @@ def call_take(
     flash: FlashData | None = None,
     caller_phone: str = "",
     note: str = "",
+    client_id=None,
+    received_at=None,
     **request_data,
 ) -> tuple[EmergencyCall, EmergencyRequest | None]:
     """One call from the handler's form: the call, an évaluation flash if asked, and the request for a
@@ -163,7 +177,13 @@ def call_take(
             sex=flash.sex,
         )
     call = call_record(
-        actor=actor, outcome=outcome, household=household, caller_phone=caller_phone, note=note
+        actor=actor,
+        outcome=outcome,
+        household=household,
+        caller_phone=caller_phone,
+        note=note,
+        client_id=client_id,
+        received_at=received_at,
     )
     if outcome != CallOutcome.REQUEST:
         return call, None

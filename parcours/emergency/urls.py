@@ -16,4 +16,7 @@ urlpatterns = [
     path("nuitees/<int:pk>/<str:action>/", views.allocation_action, name="allocation_action"),
     path("structures/<int:facility_id>/places-libres/", views.declare_places, name="declare"),
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
+    path("hors-ligne/", views.offline_page, name="offline"),
+    path("hors-ligne/tableau.json", views.offline_snapshot, name="offline_snapshot"),
+    path("hors-ligne/envoyer/", views.offline_replay, name="offline_replay"),
 ]

@@ -2,11 +2,13 @@
 facilities' declarations of free places. The board refreshes itself with htmx."""
 
 import calendar
+import json
 from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, QueryDict
+from django.http import Http404, JsonResponse, QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +28,7 @@ from parcours.offers import perms as offer_perms
 from parcours.offers.choices import FacilityKind
 from parcours.offers.models import Facility, Unit
 
-from . import board, figures, origins, perms, services
+from . import board, figures, origins, perms, replay, services
 from . import priority as priority_rules
 from .choices import Fact, Priority, RequestStatus, UnmetReason
 from .forms import (
@@ -35,6 +37,7 @@ from .forms import (
     DeclarationForm,
     ExtendForm,
     MonthForm,
+    OfflineCallForm,
     PriorityForm,
     SmsForm,
     UnmetForm,
@@ -258,9 +261,9 @@ def priority_preview(request):
 
 
 # A request's page names the household and reads its call (the caller's name, the note).
-REQUESTS = EmergencyRequest.objects.select_related("household", "territory", "call").prefetch_related(
-    "household__people"
-)
+REQUESTS = EmergencyRequest.objects.select_related(
+    "household", "territory", "call", "provisional_unit__facility"
+).prefetch_related("household__people")
 
 
 def _request_label(user, found: EmergencyRequest) -> str:
@@ -318,6 +321,7 @@ def _request_context(request, found: EmergencyRequest) -> dict:
         "sms_form": SmsForm(),
         "unmet_reason": UnmetReason(found.unmet.reason).label if found.status == RequestStatus.UNMET else "",
         "hidden_place": household_perms.HIDDEN_PLACE,
+        "replay_task_label": replay.task_label(found.replay_task) if found.replay_task else "",
     }
 
 
@@ -605,3 +609,136 @@ def dashboard(request):
             "crumbs": _crumbs((_("Tableau de bord"), None)),
         },
     )
+
+
+# Continuity mode (docs/continuite.md): the page a handler's browser keeps for when the server cannot
+# be reached, the snapshot of tonight's places it keeps, and the replay of the calls noted meanwhile.
+
+MAX_REPLAYED = 50
+
+
+def offline_page(request):
+    """The 115 without network: tonight's places as last seen, a call form kept in the browser, the
+    calls waiting to be sent. Precached by the service worker; it holds no personal data itself."""
+    _team_only(request)
+    form = CallForm()
+    return render(
+        request,
+        "emergency/offline.html",
+        {
+            "form": form,
+            "facts": Fact.choices,
+            "priorities": Priority.choices,
+            "keep_hours": replay.KEEP_HOURS,
+            "crumbs": _crumbs((_("Hors ligne"), None)),
+        },
+    )
+
+
+def offline_snapshot(request):
+    """Tonight's free places of the handler's département, as the browser keeps them for an outage:
+    places and facilities only (no door code, no waiting caller), with the time they were read."""
+    territory_id = _team_only(request)
+    night = current_night()
+    units = board.free_base(night=night, territory_id=territory_id).select_related("facility__commune")
+    cards = board.by_facility(units.order_by("facility__name", "capacity", "label", "pk"))
+    summary = board.free_summary(night=night, territory_id=territory_id)
+    body = {
+        "taken_at": timezone.now().isoformat(),
+        "night": night.isoformat(),
+        "user": request.user.pk,
+        "csrf": get_token(request),
+        "keep_hours": replay.KEEP_HOURS,
+        "free_places": sum(row["places"] for row in summary),
+        "by_public": [
+            {"group": row["group"], "label": str(row["label"]), "places": row["places"]}
+            for row in board.free_by_public(night=night, territory_id=territory_id)
+        ],
+        "facilities": [
+            {
+                "id": card.facility.pk,
+                "name": card.facility.name,
+                "kind": card.facility.get_kind_display(),
+                "address": card.facility.full_address,
+                "phone": card.facility.phone,
+                "hours": card.facility.opening_hours,
+                "publics": [str(b) for b in card.facility.public_badges],
+                "places": card.places,
+                "units": [{"id": u.pk, "label": u.label, "capacity": u.capacity} for u in card.units],
+            }
+            for card in cards
+        ],
+    }
+    response = JsonResponse(body)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def replayed_out(result: "replay.Replayed") -> dict:
+    return {
+        "status": result.status,
+        "message": result.message,
+        "call": result.call.pk,
+        "request": result.request.pk if result.request else None,
+        "allocation": result.allocation.pk if result.allocation else None,
+    }
+
+
+@require_POST
+def offline_replay(request):
+    """Replay the calls a browser noted offline (JSON, session and CSRF token like every page): each
+    one in its own transaction, through the same services as online; one answer per call."""
+    _team_only(request)
+    try:
+        records = json.loads(request.body or b"{}").get("records")
+    except (ValueError, AttributeError):
+        records = None
+    if not isinstance(records, list) or not 1 <= len(records) <= MAX_REPLAYED:
+        return JsonResponse(
+            {"error": {"code": "invalid", "message": _("Envoi illisible."), "fields": {}}}, status=400
+        )
+    results = []
+    for record in records:
+        form = OfflineCallForm(data=record if isinstance(record, dict) else {})
+        client_id = str(record.get("client_id", "")) if isinstance(record, dict) else ""
+        if not form.is_valid():
+            results.append(
+                {
+                    "client_id": client_id,
+                    "status": "refused",
+                    "message": _("Appel incomplet ou illisible : saisissez-le à nouveau."),
+                    "fields": form.errors.get_json_data(),
+                }
+            )
+            continue
+        data = form.cleaned_data
+        unit = None
+        if data["unit"]:
+            unit = Unit.objects.select_related("facility").filter(pk=data["unit"]).first()
+        try:
+            result = replay.replay_call(
+                actor=request.user,
+                client_id=data["client_id"],
+                recorded_at=data["recorded_at"],
+                outcome=data["outcome"],
+                night=data["night"],
+                persons=data["persons"],
+                children=data["children"],
+                women_only=data["women_only"],
+                facts=data["facts"],
+                priority=data["priority"] or None,
+                priority_reason=data["priority_reason"],
+                caller_name=data["caller_name"],
+                caller_phone=data["caller_phone"],
+                note=data["note"],
+                unit=unit,
+            )
+        except (errors.DomainError, ValidationError) as exc:
+            messages_ = exc.messages if isinstance(exc, ValidationError) else [exc.message]
+            results.append({"client_id": client_id, "status": "refused", "message": " ".join(messages_)})
+            continue
+        out = replayed_out(result)
+        if result.request is not None:
+            out["url"] = reverse("emergency:request", args=[result.request.pk])
+        results.append({"client_id": client_id, **out})
+    return JsonResponse({"results": results})

@@ -12,6 +12,7 @@ class OutreachConfig(AppConfig):
             indicators,
             links,
             menu,
+            offline,
             retention,
             timeline,
         )

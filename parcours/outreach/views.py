@@ -2,11 +2,14 @@
 taps (and turned into a 115 request in one more), the signalements' triage, and the public
 signalement page (no account, no script needed)."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
-from django.http import Http404
+from django.http import Http404, JsonResponse, QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -400,3 +403,110 @@ def report_public(request):
         else:
             status = 400
     return render(request, "outreach/public.html", {"form": form}, status=status)
+
+
+# Working without network (docs/continuite.md): the encounters a phone noted offline wait in its
+# queue (js/offline/queue.js) and come back here, each once (client_id), through encounter_record.
+
+MAX_REPLAYED = 50
+
+
+def offline_token(request):
+    """What the phone's queue asks before sending: the server answers, the session holds, the token."""
+    if not perms.is_outreach_member(request.user):
+        raise Http404
+    response = JsonResponse({"csrf": get_token(request), "user": request.user.pk})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _as_form_data(record: dict) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for key, value in record.items():
+        if key == "household":
+            continue  # never chosen offline: no file (let alone a protected one) is kept on a phone
+        for item in value if isinstance(value, list) else [value]:
+            data.appendlist(key, "" if item is None else str(item))
+    return data
+
+
+@require_POST
+def offline_replay(request):
+    """Replay the encounters a phone noted offline (JSON {records}, session and CSRF token): each one
+    through the same form and service as online. The same client_id again gives back the stored
+    encounter and overwrites nothing (« already »)."""
+    if not perms.is_outreach_member(request.user):
+        raise Http404
+    try:
+        records = json.loads(request.body or b"{}").get("records")
+    except (ValueError, AttributeError):
+        records = None
+    if not isinstance(records, list) or not 1 <= len(records) <= MAX_REPLAYED:
+        return JsonResponse(
+            {"error": {"code": "invalid", "message": _("Envoi illisible."), "fields": {}}}, status=400
+        )
+    team = services.default_team(request.user)
+    results = []
+    for record in records:
+        record = record if isinstance(record, dict) else {}
+        client_id = str(record.get("client_id", ""))
+        met_at = record.get("met_at") or record.get("noted_at")
+        round_ = services.current_round(team, timezone.localdate()) if team else None
+        communes, default = _form_context(request, team, round_)
+        form = EncounterForm(
+            _as_form_data({**record, "met_at": met_at}), communes=communes, default_commune=default
+        )
+        if not form.is_valid():
+            results.append(
+                {
+                    "client_id": client_id,
+                    "status": "refused",
+                    "message": _("Rencontre incomplète : %(e)s")
+                    % {"e": " ".join(m for ms in form.errors.values() for m in ms)},
+                }
+            )
+            continue
+        data = form.cleaned_data
+        try:
+            encounter, created = services.encounter_record(
+                actor=request.user,
+                client_id=data["client_id"],
+                commune=data["commune"],
+                met_at=data["met_at"],
+                place=data["place"],
+                alias=data["alias"],
+                age_band=data["age_band"],
+                sex=data["sex"],
+                persons=data["persons"],
+                children=data["children"],
+                needs=data["needs"],
+                given=data["given"],
+                facts=data["facts"],
+                orientation=data["orientation"],
+                follow_up=data["follow_up"],
+                note=data["note"],
+                team=team,
+                round_=round_,
+            )
+        except DomainError as exc:
+            results.append({"client_id": client_id, "status": "refused", "message": exc.message})
+            continue
+        status, message = "recorded", _("Rencontre enregistrée.")
+        if not created:
+            status = "already"
+            message = _("Déjà reçue : la rencontre du serveur est gardée telle quelle, rien n'est écrasé.")
+        elif record.get("to_115") and encounter.emergency_request_id is None:
+            try:
+                services.encounter_to_115(actor=request.user, encounter=encounter)
+                message = _("Rencontre enregistrée et demande 115 faite pour cette nuit.")
+            except DomainError as exc:
+                message = _("Rencontre enregistrée ; demande 115 non faite : %(e)s") % {"e": exc.message}
+        results.append(
+            {
+                "client_id": client_id,
+                "status": status,
+                "message": message,
+                "url": reverse("outreach:encounter", args=[encounter.pk]),
+            }
+        )
+    return JsonResponse({"results": results})

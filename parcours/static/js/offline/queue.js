@@ -1,0 +1,183 @@
+// Records noted without network, kept in the browser (IndexedDB) until the server has them.
+// Generic: one queue per kind of record (the 115's calls, the outreach's encounters), each sent to
+// its own endpoint, which answers one result per record (docs/continuite.md):
+//   POST {records: [{client_id, ...payload}]} → {results: [{client_id, status, message, url}]}
+// Each record carries an id made here (crypto.randomUUID): sent twice, it is recorded once.
+// Statuses: "pending" (to send), "sent" statuses (the server has it: its content is wiped at once,
+// only a receipt without personal data stays), "refused" and "conflict" (the server did not take it,
+// the content stays for the user to see and re-enter). Everything is wiped after KEEP_HOURS.
+"use strict";
+window.ParcoursOffline = (() => {
+  const DB_NAME = "parcours-offline";
+  const STORE = "records";
+  const KEPT_STATUSES = ["pending", "refused", "conflict"];
+  const EVENT = "parcours-offline:change";
+
+  let opening = null;
+  function database() {
+    if (!opening) {
+      opening = new Promise((resolve, reject) => {
+        const request = indexedDB.open(DB_NAME, 1);
+        request.onupgradeneeded = () => {
+          const store = request.result.createObjectStore(STORE, { keyPath: "client_id" });
+          store.createIndex("kind", "kind");
+        };
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+    }
+    return opening;
+  }
+
+  async function run(mode, action) {
+    const db = await database();
+    return new Promise((resolve, reject) => {
+      const transaction = db.transaction(STORE, mode);
+      const result = action(transaction.objectStore(STORE));
+      transaction.oncomplete = () => resolve(result && "result" in result ? result.result : undefined);
+      transaction.onerror = () => reject(transaction.error);
+    });
+  }
+
+  const everything = () => run("readonly", (store) => store.getAll());
+  const put = (records) => run("readwrite", (store) => { records.forEach((r) => store.put(r)); });
+  const remove = (ids) => run("readwrite", (store) => { ids.forEach((id) => store.delete(id)); });
+
+  // A JSON answer of the live server (not the service worker's kept copy, not the login page).
+  function live(response) {
+    return response.ok && !response.redirected && !response.headers.has("X-Parcours-Kept-At")
+      && (response.headers.get("Content-Type") || "").includes("json");
+  }
+
+  class Queue {
+    // kind: "emergency.call"…; user: who noted them (a shared browser sends only its user's records);
+    // sendUrl: the replay endpoint; tokenUrl: a JSON page of ours answering {csrf} when online;
+    // summarize(payload): a short description without personal data, kept after sending.
+    constructor({ kind, user, sendUrl, tokenUrl, keepHours = 12, summarize = () => "" }) {
+      Object.assign(this, { kind, user: String(user), sendUrl, tokenUrl, keepHours, summarize });
+      this.syncing = null;
+      this.reachable = navigator.onLine;
+      this.lastError = "";
+    }
+
+    mine(record) {
+      return record.kind === this.kind && record.user === this.user;
+    }
+
+    async records() {
+      await this.purge();
+      return (await everything()).filter((r) => this.mine(r)).sort((a, b) => a.created_at.localeCompare(b.created_at));
+    }
+
+    async waiting() {
+      return (await this.records()).filter((r) => r.status === "pending");
+    }
+
+    async add(payload) {
+      const record = {
+        client_id: crypto.randomUUID(), kind: this.kind, user: this.user, created_at: new Date().toISOString(),
+        payload, summary: this.summarize(payload), status: "pending", message: "", url: "",
+      };
+      await put([record]);
+      this.changed();
+      return record;
+    }
+
+    async discard(clientId) {
+      await remove([clientId]);
+      this.changed();
+    }
+
+    // Wipe what is older than keepHours, whatever its status, every user and kind.
+    async purge() {
+      const limit = Date.now() - this.keepHours * 3600 * 1000;
+      const old = (await everything()).filter((r) => Date.parse(r.created_at) < limit).map((r) => r.client_id);
+      if (old.length) await remove(old);
+    }
+
+    changed() {
+      window.dispatchEvent(new CustomEvent(EVENT, { detail: { kind: this.kind } }));
+    }
+
+    setReachable(value, error = "") {
+      if (this.reachable !== value || this.lastError !== error) {
+        this.reachable = value;
+        this.lastError = error;
+        this.changed();
+      }
+    }
+
+    // Send what waits; one sending at a time. Resolves to the number of records the server took.
+    sync() {
+      if (!this.syncing) this.syncing = this.send().finally(() => { this.syncing = null; });
+      return this.syncing;
+    }
+
+    async send() {
+      const waiting = await this.waiting();
+      if (!waiting.length) return 0;
+      let token;
+      try {
+        const response = await fetch(this.tokenUrl, { credentials: "same-origin", cache: "no-store" });
+        if (response.redirected || (response.ok && !(response.headers.get("Content-Type") || "").includes("json"))) {
+          this.setReachable(true, "session");
+          return 0;
+        }
+        if (!live(response)) {
+          this.setReachable(false);
+          return 0;
+        }
+        token = (await response.json()).csrf;
+        this.setReachable(true);
+      } catch (error) {
+        this.setReachable(false);
+        return 0;
+      }
+      let results;
+      try {
+        const response = await fetch(this.sendUrl, {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/json", "X-CSRFToken": token },
+          body: JSON.stringify({ records: waiting.map((r) => ({ ...r.payload, client_id: r.client_id })) }),
+        });
+        if (!response.ok) {
+          this.setReachable(response.status < 500, response.status < 500 ? "refused" : "");
+          return 0;
+        }
+        results = (await response.json()).results || [];
+      } catch (error) {
+        this.setReachable(false);
+        return 0;
+      }
+      const byId = new Map(waiting.map((r) => [r.client_id, r]));
+      const updated = [];
+      let taken = 0;
+      for (const result of results) {
+        const record = byId.get(result.client_id);
+        if (!record) continue;
+        record.status = result.status;
+        record.message = result.message || "";
+        record.url = result.url || "";
+        record.sent_at = new Date().toISOString();
+        if (!KEPT_STATUSES.includes(result.status)) {
+          record.payload = null; // the server has it: nothing personal stays on this device
+          taken += 1;
+        }
+        updated.push(record);
+      }
+      await put(updated);
+      this.changed();
+      return taken;
+    }
+  }
+
+  // Forget everything noted on this device (a logout on a shared computer, the « Tout effacer » button).
+  async function wipe() {
+    const all = await everything();
+    await remove(all.map((r) => r.client_id));
+    window.dispatchEvent(new CustomEvent(EVENT, { detail: {} }));
+  }
+
+  return { Queue, wipe, EVENT, KEPT_STATUSES };
+})();
