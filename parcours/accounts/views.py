@@ -40,7 +40,20 @@ class LoginView(auth_views.LoginView):
 
 
 login_view = two_factor_exempt(LoginView.as_view())
-logout_view = two_factor_exempt(auth_views.LogoutView.as_view())
+
+
+class LogoutView(auth_views.LogoutView):
+    """Logging out also wipes what this browser keeps of Parcours: the service worker's copies of the
+    pages (the 115 board, the user's name), its registration and the offline records (IndexedDB), so
+    that the next person at a shared computer finds nothing (docs/continuite.md)."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
+
+
+logout_view = two_factor_exempt(LogoutView.as_view())
 
 password_reset = two_factor_exempt(
     auth_views.PasswordResetView.as_view(

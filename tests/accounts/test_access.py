@@ -241,6 +241,15 @@ def test_login_and_logout_are_audited(client):
     assert actions == ["accounts.login", "accounts.logout"]
 
 
+def test_logout_tells_the_browser_to_wipe_what_it_kept(client):
+    """The service worker's copies and the offline records must not outlive the session on a shared
+    computer (docs/continuite.md)."""
+    user = MembershipFactory(role=Role.OBSERVER).user
+    client.post(reverse("accounts:login"), {"username": user.username, "password": PASSWORD})
+    response = client.post(reverse("accounts:logout"))
+    assert response["Clear-Site-Data"] == '"cache", "storage"'
+
+
 def test_an_active_session_is_renewed_once_a_minute_not_on_every_request(client, login, monkeypatch):
     """The idle timeout holds without writing the session row on every page (issue 18)."""
     from tests.clock import freeze

@@ -166,3 +166,15 @@ def test_a_place_taken_online_meanwhile_ends_as_a_task_not_a_second_booking(
     page.wait_for_url(f"**/115/demandes/{waiting.pk}/")
     expect(page.locator("[data-replay-task]")).to_contain_text("place prise entre-temps")
     _settled(page)
+
+
+def test_logging_out_wipes_what_the_browser_kept(page, login, client, live_server):
+    """A shared computer: after a logout, the next person finds neither the kept pages (the board,
+    the user's name) nor the offline records (Clear-Site-Data on the logout's answer)."""
+    _ready_handler(page, login, client, live_server)
+    page.evaluate("document.querySelector('form[data-prc-logout]').requestSubmit()")
+    page.wait_for_url("**/compte/connexion/**")
+    _until(page, "(async () => (await caches.keys()).length === 0)()")
+    _until(page, "(async () => (await navigator.serviceWorker.getRegistrations()).length === 0)()")
+    page.goto("/115/")
+    page.wait_for_url("**/compte/connexion/**")

@@ -179,5 +179,23 @@ window.ParcoursOffline = (() => {
     window.dispatchEvent(new CustomEvent(EVENT, { detail: {} }));
   }
 
+  // Logging out wipes what this browser keeps (the server answers with Clear-Site-Data): before that,
+  // say what would be lost if records noted offline still wait to be sent.
+  document.addEventListener("submit", async (event) => {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-prc-logout") || form.dataset.confirmed) return;
+    event.preventDefault();
+    let waiting = 0;
+    try {
+      waiting = (await everything()).filter((r) => KEPT_STATUSES.includes(r.status) && r.payload).length;
+    } catch (error) {
+      waiting = 0;
+    }
+    const message = form.dataset.prcLogoutWarning.replace("%(n)s", String(waiting));
+    if (waiting && !window.confirm(message)) return;
+    form.dataset.confirmed = "1";
+    form.submit();
+  });
+
   return { Queue, wipe, EVENT, KEPT_STATUSES };
 })();
