@@ -26,7 +26,7 @@ from parcours.territories.models import Commune
 from . import perms
 from .audit_actions import OutreachAction as A
 from .choices import AgeBand, ApproxSex, Given, Need, Orientation, ReportStatus, TeamKind
-from .models import Encounter, OutreachTeam, Round, Signalement
+from .models import Encounter, OutreachTeam, Round, Signalement, SignalementEvent
 from .querysets import MEMBER_ROLES, team_ids
 
 # An encounter recorded offline is sent when the phone finds the network again: a few days late at most.
@@ -503,3 +503,31 @@ def report_close(*, actor: User, report: Signalement, note: str = "") -> Signale
         audit_fields=["status", "contact", "reporter_told_at"],
         prepare=lambda locked: _tell_reporter(locked, text),
     ).obj
+
+
+# -- Retention of what no household file carries ------------------------------------------------------
+
+
+def purge(*, wet: bool, today: dt.date | None = None) -> tuple[int, int]:
+    """Erase the free texts of encounters without a file and of signalements older than
+    PARCOURS_OUTREACH_RETENTION_MONTHS (met, or received); codes, counts and dates stay for the
+    observatory. Encounters with a file follow their household (the retention run)."""
+    from django.conf import settings
+
+    from parcours.core.retention import REDACTED, limit_date
+
+    limit = limit_date(today, settings.PARCOURS_OUTREACH_RETENTION_MONTHS)
+    encounters = Encounter.objects.filter(household__isnull=True, met_at__lt=limit).exclude(
+        alias="", place="", note=""
+    )
+    reports = Signalement.objects.filter(created_at__lt=limit).exclude(description=REDACTED)
+    counts = (encounters.count(), reports.count())
+    if wet:
+        with transaction.atomic():
+            encounters.update(alias="", place="", note="", updated_at=timezone.now())
+            reports.update(place=REDACTED, description=REDACTED, contact="", updated_at=timezone.now())
+            SignalementEvent.objects.filter(signalement__created_at__lt=limit).update(note="")
+            audit.record_write(
+                actor=None, action=A.PURGE, fields=["alias", "place", "note", "description", "contact"]
+            )
+    return counts
