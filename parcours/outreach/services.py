@@ -31,6 +31,8 @@ from .querysets import MEMBER_ROLES, team_ids
 
 # An encounter recorded offline is sent when the phone finds the network again: a few days late at most.
 MAX_REPLAY_DAYS = 14
+# A signalement is about someone seen recently: older dates are a typing slip.
+MAX_REPORT_AGE_DAYS = 31
 REPORT_PURPOSE = "outreach.report_told"
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
 
@@ -225,6 +227,10 @@ def encounter_record(
     met_at = met_at or timezone.now()
     if timezone.is_naive(met_at):
         met_at = timezone.make_aware(met_at)
+    # Checked first: a date far out of range is refused before any local time is computed.
+    _check_encounter(
+        met_at=met_at, persons=persons, children=children, orientation=orientation, age_band=age_band, sex=sex
+    )
     if round_ is not None:
         team = round_.team
     team = team or default_team(actor, timezone.localdate(met_at))
@@ -234,9 +240,6 @@ def encounter_record(
             perms.can_link_household(actor, household),
             _("Vous ne pouvez pas ouvrir le dossier de ce ménage."),
         )
-    _check_encounter(
-        met_at=met_at, persons=persons, children=children, orientation=orientation, age_band=age_band, sex=sex
-    )
     commune = _commune(commune)
     encounter = Encounter(
         client_id=client_id,
@@ -376,6 +379,10 @@ def report_receive(
         seen_at = timezone.make_aware(seen_at)
     if seen_at > timezone.now() + dt.timedelta(minutes=10):
         fields["seen_at"] = [_("La date ne peut pas être dans le futur.")]
+    elif seen_at < timezone.now() - dt.timedelta(days=MAX_REPORT_AGE_DAYS):
+        fields["seen_at"] = [
+            _("Ce signalement est trop ancien : appelez le 115 si la personne est encore là.")
+        ]
     if fields:
         raise Invalid(fields=fields)
     report = Signalement(
