@@ -46,6 +46,7 @@ RECORD_PAGES = {
     "support:measure_new": "household_id",
     "support:measure": "measure",
     "support:alert": "alert",
+    "outreach:encounter": "encounter",
 }
 
 # Pages that list households or records: route name → kwargs' kind. When one shows a person's name,
@@ -65,6 +66,7 @@ LIST_PAGES = {
     "emergency:board": "",
     "orientation:propose": "open_vacancy",
     "core:home": "",
+    "outreach:index": "",
 }
 
 # Form targets: POST only, their GET answers 405 (the page the form is on is traced).
@@ -99,6 +101,7 @@ POST_ONLY = {
     "accounts:recovery_codes_regenerate",
     "accounts:token_create",
     "accounts:token_revoke",
+    "outreach:encounter_115",
 }
 
 # Pages that show no one: route name → why.
@@ -150,6 +153,12 @@ NOT_PERSONAL_PAGES = {
     "support:programmes": "the programmes, no names",
     "network:": "network administration: organizations and accounts of professionals",
     "core:deliveries": "the delivery log: masked recipients and purpose codes, never a message",
+    "outreach:encounter_new": "an empty form (the team, its round's communes)",
+    "outreach:round_new": "an empty form",
+    "outreach:round": "a round's zone and figures, its signalements' places, no household",
+    "outreach:reports": "signalements: a place and what was seen, never a household",
+    "outreach:report": "a signalement: a place and what was seen, never a household",
+    "report_public": "the public signalement form",
 }
 
 # API GET operations: path → kind (record), "list", or why it shows no one.
@@ -187,6 +196,8 @@ API_NOT_PERSONAL = {
     "/support/measure-kinds": "a code list",
     "/support/programmes": "the programmes, no names",
     "/support/programmes/{programme_id}/report": "a programme's figures, no names",
+    "/outreach/encounters": "encounters: a household's number at most, never a name",
+    "/outreach/encounters/{encounter_id}": "an encounter: a household's number at most, never a name",
 }
 
 
@@ -326,6 +337,13 @@ def _candidates(kind):
                 lambda m: ({"pk": m.pk}, m.household_id),
                 2,
             ) + few(measures, lambda m: ({"pk": m.pk}, m.household_id), 2)
+        case "encounter":
+            from parcours.outreach.models import Encounter
+
+            return few(
+                Encounter.objects.filter(household__isnull=False).order_by("pk"),
+                lambda e: ({"pk": e.pk}, e.household_id),
+            )
         case "alert":
             return few(
                 PreventionAlert.objects.filter(household__isnull=False).order_by("pk"),
