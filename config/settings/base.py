@@ -321,6 +321,9 @@ PARCOURS_SITE_URL = env.str("PARCOURS_SITE_URL", default="http://127.0.0.1:8000"
 # address, and this many in all, per period ("N/m", "N/h", "N/d"); past them they answer 429.
 PARCOURS_REPORT_RATE = env.str("PARCOURS_REPORT_RATE", default="5/h")
 PARCOURS_REPORT_RATE_TOTAL = env.str("PARCOURS_REPORT_RATE_TOTAL", default="300/h")
+# Free texts of encounters without a file and of signalements are erased after this many months
+# (`parcours outreach-purge --wet-run`); encounters with a file follow their household's retention.
+PARCOURS_OUTREACH_RETENTION_MONTHS = env.int("PARCOURS_OUTREACH_RETENTION_MONTHS", default=6)
 
 # Observatory: counts of people below this threshold are not shown to those who only see aggregates.
 PARCOURS_DISCLOSURE_THRESHOLD = env.int("PARCOURS_DISCLOSURE_THRESHOLD", default=11)

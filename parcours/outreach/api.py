@@ -176,6 +176,9 @@ def _day_start(day: dt.date) -> dt.datetime:
     summary="Les rencontres que vous pouvez voir, entre deux dates (incluses)",
 )
 def encounter_list(request, filters: Query[EncounterQuery]):
+    for name, value in (("from", filters.from_), ("to", filters.to)):
+        if value is not None and not 2000 <= value.year <= 2100:
+            raise ApiError(400, "invalid", "Date hors des années 2000 à 2100.", {name: ["out_of_range"]})
     if filters.from_ and filters.to and filters.to < filters.from_:
         raise ApiError(400, "invalid", "La date de fin précède celle de début.", {"to": ["before_from"]})
     qs = Encounter.objects.visible_to(request.user).select_related("commune")

@@ -18,3 +18,4 @@ class OutreachAction(AuditAction):
     REPORT_ASSIGN = "outreach.report.assign"
     REPORT_HANDLE = "outreach.report.handle"
     REPORT_CLOSE = "outreach.report.close"
+    PURGE = "outreach.purge"

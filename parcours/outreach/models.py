@@ -260,3 +260,7 @@ class SignalementEvent(models.Model):
 
     def __str__(self):
         return f"{self.signalement_id}: {self.from_status} → {self.to_status}"
+
+    @property
+    def to_label(self) -> str:
+        return ReportStatus(self.to_status).label if self.to_status in ReportStatus.values else self.to_status

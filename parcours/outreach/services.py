@@ -26,11 +26,13 @@ from parcours.territories.models import Commune
 from . import perms
 from .audit_actions import OutreachAction as A
 from .choices import AgeBand, ApproxSex, Given, Need, Orientation, ReportStatus, TeamKind
-from .models import Encounter, OutreachTeam, Round, Signalement
+from .models import Encounter, OutreachTeam, Round, Signalement, SignalementEvent
 from .querysets import MEMBER_ROLES, team_ids
 
 # An encounter recorded offline is sent when the phone finds the network again: a few days late at most.
 MAX_REPLAY_DAYS = 14
+# A signalement is about someone seen recently: older dates are a typing slip.
+MAX_REPORT_AGE_DAYS = 31
 REPORT_PURPOSE = "outreach.report_told"
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read over the phone
 
@@ -225,6 +227,10 @@ def encounter_record(
     met_at = met_at or timezone.now()
     if timezone.is_naive(met_at):
         met_at = timezone.make_aware(met_at)
+    # Checked first: a date far out of range is refused before any local time is computed.
+    _check_encounter(
+        met_at=met_at, persons=persons, children=children, orientation=orientation, age_band=age_band, sex=sex
+    )
     if round_ is not None:
         team = round_.team
     team = team or default_team(actor, timezone.localdate(met_at))
@@ -234,9 +240,6 @@ def encounter_record(
             perms.can_link_household(actor, household),
             _("Vous ne pouvez pas ouvrir le dossier de ce ménage."),
         )
-    _check_encounter(
-        met_at=met_at, persons=persons, children=children, orientation=orientation, age_band=age_band, sex=sex
-    )
     commune = _commune(commune)
     encounter = Encounter(
         client_id=client_id,
@@ -376,6 +379,10 @@ def report_receive(
         seen_at = timezone.make_aware(seen_at)
     if seen_at > timezone.now() + dt.timedelta(minutes=10):
         fields["seen_at"] = [_("La date ne peut pas être dans le futur.")]
+    elif seen_at < timezone.now() - dt.timedelta(days=MAX_REPORT_AGE_DAYS):
+        fields["seen_at"] = [
+            _("Ce signalement est trop ancien : appelez le 115 si la personne est encore là.")
+        ]
     if fields:
         raise Invalid(fields=fields)
     report = Signalement(
@@ -503,3 +510,31 @@ def report_close(*, actor: User, report: Signalement, note: str = "") -> Signale
         audit_fields=["status", "contact", "reporter_told_at"],
         prepare=lambda locked: _tell_reporter(locked, text),
     ).obj
+
+
+# -- Retention of what no household file carries ------------------------------------------------------
+
+
+def purge(*, wet: bool, today: dt.date | None = None) -> tuple[int, int]:
+    """Erase the free texts of encounters without a file and of signalements older than
+    PARCOURS_OUTREACH_RETENTION_MONTHS (met, or received); codes, counts and dates stay for the
+    observatory. Encounters with a file follow their household (the retention run)."""
+    from django.conf import settings
+
+    from parcours.core.retention import REDACTED, limit_date
+
+    limit = limit_date(today, settings.PARCOURS_OUTREACH_RETENTION_MONTHS)
+    encounters = Encounter.objects.filter(household__isnull=True, met_at__lt=limit).exclude(
+        alias="", place="", note=""
+    )
+    reports = Signalement.objects.filter(created_at__lt=limit).exclude(description=REDACTED)
+    counts = (encounters.count(), reports.count())
+    if wet:
+        with transaction.atomic():
+            encounters.update(alias="", place="", note="", updated_at=timezone.now())
+            reports.update(place=REDACTED, description=REDACTED, contact="", updated_at=timezone.now())
+            SignalementEvent.objects.filter(signalement__created_at__lt=limit).update(note="")
+            audit.record_write(
+                actor=None, action=A.PURGE, fields=["alias", "place", "note", "description", "contact"]
+            )
+    return counts

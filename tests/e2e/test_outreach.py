@@ -94,3 +94,59 @@ def test_the_public_signalement_page_on_a_phone_without_account(page, live_serve
     expect(page.locator("[data-reference]")).to_be_visible()
     shot(page, "outreach-public-done")
     assert Signalement.objects.get().reference == page.locator("[data-reference]").inner_text()
+
+
+def test_the_siao_triages_a_signalement_to_a_round_and_the_pages_pass_axe(
+    page, login, client, live_server, shot
+):
+    from tests.e2e.test_accessibility import LISTEN, _check
+    from tests.factories import EncounterFactory, SignalementFactory
+
+    territory = TerritoryFactory(code="93")
+    bobigny = CommuneFactory(code="93008")
+    siao = OrganizationFactory(name="SIAO 93", siao=True, territory=territory)
+    association = OrganizationFactory(name="La Halte", territory=territory)
+    worker = MembershipFactory(role=Role.SOCIAL_WORKER, organization=association)
+    team = OutreachTeamFactory(organization=association, name="Maraude de la Halte", members=[worker])
+    round_ = RoundFactory(team=team, communes=[bobigny], vehicle="Camion")
+    EncounterFactory(team=team, round=round_, commune=bobigny, needs=["shelter", "food"], given=["drink"])
+    report = SignalementFactory(commune=bobigny, contact="0612345678")
+    from parcours.core import workflow
+
+    workflow.created(report, actor=None)
+    coordinator = MembershipFactory(role=Role.SIAO_COORDINATOR, organization=siao).user
+    page.add_init_script(LISTEN)
+    _session(page, client, live_server, coordinator, login)
+
+    page.goto(f"/aller-vers/signalements/{report.pk}/")
+    expect(page.get_by_role("heading", name=f"Signalement {report.reference}")).to_be_visible()
+    page.locator("#id_team").select_option(str(team.pk))
+    page.locator("#id_round").select_option(str(round_.pk))
+    page.get_by_role("button", name="Confier", exact=True).click()
+    expect(page.locator("dd[data-status]")).to_have_attribute("data-status", "assigned")
+    shot(page, "outreach-report-siao")
+    problems = []
+    for url in (
+        "/aller-vers/",
+        f"/aller-vers/signalements/{report.pk}/",
+        "/aller-vers/signalements/",
+        f"/aller-vers/tournees/{round_.pk}/",
+    ):
+        problems += _check(page, url)
+
+    client.logout()
+    page.context.clear_cookies()
+    _session(page, client, live_server, worker.user, login)
+    page.goto(f"/aller-vers/tournees/{round_.pk}/")
+    expect(page.locator('[data-figure="encounters"]')).to_have_text("1")
+    shot(page, "outreach-round")
+    for url in (
+        "/",
+        "/aller-vers/rencontres/nouvelle/",
+        f"/aller-vers/tournees/{round_.pk}/",
+        "/aller-vers/tournees/nouvelle/",
+    ):
+        problems += _check(page, url)
+    page.context.clear_cookies()
+    problems += _check(page, "/signaler/")
+    assert not problems, "\n".join(problems)

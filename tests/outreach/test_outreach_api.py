@@ -206,3 +206,12 @@ def test_the_same_encounter_sent_twice_at_the_same_instant_is_stored_once(outrea
     assert sorted(outcomes).count(201) == 1, outcomes
     assert sorted(outcomes).count(200) == 5, outcomes
     assert Encounter.objects.filter(client_id=sent["client_id"]).count() == 1
+
+
+def test_dates_far_out_of_range_are_a_400_not_a_500(worker_api, client, outreach):
+    far = body(met_at="0001-01-01T00:00:00+14:00")
+    assert worker_api("post", "/outreach/encounters", far).status_code == 400
+    assert worker_api("get", "/outreach/encounters?from=0001-01-01").status_code == 400
+    assert worker_api("get", "/outreach/encounters?to=9999-12-31").status_code == 400
+    old = {"commune": "93008", "place": "Gare", "seen_at": "0001-01-01T00:00:00+14:00", "description": "x"}
+    assert client.post("/api/v1/outreach/reports", old, content_type="application/json").status_code == 400

@@ -6,6 +6,7 @@ import re
 import uuid
 
 import pytest
+from django.utils import timezone
 
 from parcours.accounts.roles import Role
 from parcours.emergency.models import EmergencyRequest
@@ -109,7 +110,7 @@ def public_data(**overrides):
     return {
         "commune": "93008",
         "place": "Devant la pharmacie",
-        "seen_at": "2026-01-01T08:00",
+        "seen_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         "description": "Un homme âgé qui tousse beaucoup.",
         "contact": "",
         "website": "",

@@ -14,7 +14,7 @@ from parcours.core.models import AuditEvent, Delivery
 from parcours.emergency.models import EmergencyRequest
 from parcours.outreach import services
 from parcours.outreach.models import Encounter, Round, Signalement, SignalementEvent
-from tests.factories import EncounterFactory, HouseholdFactory, RoundFactory
+from tests.factories import EncounterFactory, HouseholdFactory, RoundFactory, SignalementFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]
 
@@ -187,3 +187,32 @@ def test_a_round_of_another_team_is_refused_when_assigning(outreach):
     with pytest.raises(errors.Invalid):
         services.report_assign(actor=siao, report=report, round_=theirs)
     assert Signalement.objects.get().status == "triaged"
+
+
+def test_the_purge_erases_old_free_texts_without_a_file_and_only_with_wet_run(outreach):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    old = timezone.now() - dt.timedelta(days=400)
+    anonymous = EncounterFactory(team=outreach.maraude, met_at=old, note="dort sous le pont")
+    recent = EncounterFactory(team=outreach.maraude)
+    own = HouseholdFactory(
+        referent_organization=outreach.net.association, territory=outreach.net.siao.territory
+    )
+    known = EncounterFactory(team=outreach.maraude, met_at=old, household=own, alias="")
+    report = SignalementFactory(contact="0612345678", created_at=old)
+    out = StringIO()
+    call_command("outreach_purge", stdout=out)
+    assert "Simulation" in out.getvalue() and "Rencontres sans dossier à effacer : 1" in out.getvalue()
+    anonymous.refresh_from_db()
+    assert anonymous.alias  # a dry run writes nothing
+    call_command("outreach_purge", "--wet-run", stdout=StringIO())
+    anonymous.refresh_from_db()
+    report.refresh_from_db()
+    assert (anonymous.alias, anonymous.place, anonymous.note) == ("", "", "")
+    assert anonymous.needs == ["shelter"] and anonymous.persons == 1  # the figures stay
+    assert report.contact == "" and report.description == "[anonymisé]"
+    recent.refresh_from_db()
+    known.refresh_from_db()
+    assert recent.alias and known.place  # too recent, or following its household's retention

@@ -52,6 +52,7 @@ RECORD_PAGES = {
     "support:appointment_new": "household_id",
     "support:appointment": "appointment",
     "notifications:access": "portal_access",
+    "outreach:encounter": "encounter",
 }
 
 # Pages that list households or records: route name → kwargs' kind. When one shows a person's name,
@@ -73,6 +74,7 @@ LIST_PAGES = {
     "emergency:board": "",
     "orientation:propose": "open_vacancy",
     "core:home": "",
+    "outreach:index": "",
 }
 
 # Form targets: POST only, their GET answers 405 (the page the form is on is traced).
@@ -110,6 +112,7 @@ POST_ONLY = {
     "accounts:token_create",
     "accounts:token_revoke",
     "documents:delete",
+    "outreach:encounter_115",
 }
 
 # Pages that show no one: route name → why.
@@ -164,6 +167,12 @@ NOT_PERSONAL_PAGES = {
     "my_documents:": "the person's own papers in « Mon espace » (no staff user; traced on download)",
     "portal_appointments:": "the person's own appointments in Mon espace (a person's session, no staff)",
     "portal_notifications:": "the person's own notification choices in Mon espace (a person's session)",
+    "outreach:encounter_new": "an empty form (the team, its round's communes)",
+    "outreach:round_new": "an empty form",
+    "outreach:round": "a round's zone and figures, its signalements' places, no household",
+    "outreach:reports": "signalements: a place and what was seen, never a household",
+    "outreach:report": "a signalement: a place and what was seen, never a household",
+    "report_public": "the public signalement form",
 }
 
 # API GET operations: path → kind (record), "list", or why it shows no one.
@@ -203,6 +212,8 @@ API_NOT_PERSONAL = {
     "/support/measure-kinds": "a code list",
     "/support/programmes": "the programmes, no names",
     "/support/programmes/{programme_id}/report": "a programme's figures, no names",
+    "/outreach/encounters": "encounters: a household's number at most, never a name",
+    "/outreach/encounters/{encounter_id}": "an encounter: a household's number at most, never a name",
 }
 
 
@@ -357,6 +368,13 @@ def _candidates(kind):
             from parcours.portal.models import PortalAccess
 
             return few(PortalAccess.objects.usable().order_by("pk"), lambda a: ({"pk": a.pk}, a.household_id))
+        case "encounter":
+            from parcours.outreach.models import Encounter
+
+            return few(
+                Encounter.objects.filter(household__isnull=False).order_by("pk"),
+                lambda e: ({"pk": e.pk}, e.household_id),
+            )
         case "alert":
             return few(
                 PreventionAlert.objects.filter(household__isnull=False).order_by("pk"),
