@@ -106,6 +106,7 @@ def server(database_url: str, *, workers: int = 2, threads: int = 4):
         "WEB_CONCURRENCY": str(workers),
         "PARCOURS_THREADS": str(threads),
         "PARCOURS_CONN_MAX_AGE": "60",
+        "PARCOURS_DURABLE_COMMITS": "true",  # not the test database's synchronous_commit=off
         "PARCOURS_ACCESS_LOG": "/dev/null",
     }
     command = [
