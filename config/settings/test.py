@@ -12,7 +12,9 @@ os.environ.setdefault("PARCOURS_TWO_FACTOR_RELAXED", "false")
 from .base import *  # noqa: E402,F403
 
 DEBUG = False
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The load bench (bench/load.py) sets PARCOURS_PRODUCTION_HASHERS=true: its logins cost what they cost.
+if os.environ.get("PARCOURS_PRODUCTION_HASHERS") != "true":
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 SMS_BACKEND = "parcours.core.sms.MemoryBackend"
 # Tests not about the queue send at once (after the commit, see tests/conftest.py); the queue's own
