@@ -73,8 +73,6 @@ def _split(users: int) -> tuple[int, int]:
 
 def _measure(report, label: str, url: str, steps: list[int], seconds: int) -> bool:
     """Run each step; report its figures, then the best step's pages. True when publishable."""
-    handlers, workers = _split(max(steps))
-    plan = _plan(url, handlers, workers)
     with tempfile.TemporaryDirectory(prefix="parcours-load-") as tmp:
         marked = str(Path(tmp) / "mark.json")
         _call(url, "bench/load.py", "mark", marked)
@@ -82,8 +80,9 @@ def _measure(report, label: str, url: str, steps: list[int], seconds: int) -> bo
         best = None
         with load.server(url) as server:
             for users in steps:
-                step_handlers, step_workers = _split(users)
-                step_plan = {**plan, "users": {"call_handler": step_handlers, "social_worker": step_workers}}
+                # Fresh accounts and TOTP devices for each step: a code is refused the second time
+                # (replay protection), and the same users log in again a few seconds later.
+                step_plan = _plan(url, *_split(users))
                 meter = load.CpuMeter(server_pid=server.pid, database_url=url)
                 meter.start()
                 result = load.run_locust(server.url, step_plan, seconds=seconds, max_tasks_per_user=10**6)

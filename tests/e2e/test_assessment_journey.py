@@ -131,7 +131,12 @@ def test_the_sommaire_works_on_a_phone_and_the_saved_version_shows_the_way_on(
     expect(page.locator("#body-section-2")).to_be_visible()
     page.locator("label[for='id_level_2_1_2']").click()
     expect(page.locator("#assessment-progress")).to_have_text("1 / 20 éléments renseignés")
-    # The sommaire stays on screen (sticky) once the page has scrolled to the section.
+    # The sommaire stays on screen (sticky) once the page has scrolled to the section: wait for the
+    # scrolling to end (slow on a loaded machine) instead of reading the position in the middle of it.
+    page.wait_for_function(
+        "() => { const top = document.querySelector('nav.prc-sommaire').getBoundingClientRect().top;"
+        " return top >= -1 && top < 844; }"
+    )
     box = sommaire.bounding_box()
     assert box is not None and -1 <= box["y"] < 844
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
