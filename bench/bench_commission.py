@@ -14,14 +14,12 @@ of the names shown included):
 Target (issue 15): under 300 ms server time per section. Runs on SQLite and PostgreSQL.
 """
 
-import statistics
-import time
-
 from django.test import Client
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from bench.timing import timed
 from tests.factories import commission_week
 
 SAMPLES = 60
@@ -29,20 +27,8 @@ TARGET_MS = 300
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
-def _p(samples, q):
-    return statistics.quantiles(samples, n=100, method="inclusive")[q - 1]
-
-
 def _timed(report, name, fn, samples=SAMPLES, target=TARGET_MS):
-    for _ in range(5):
-        fn()
-    times = []
-    for _ in range(samples):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    report(f"{name}: p50", _p(times, 50), "ms")
-    report(f"{name}: p95", _p(times, 95), "ms", target=lambda v: v <= target)
+    timed(report, name, fn, samples=samples, target=target, warmup=5)
 
 
 def run(report):

@@ -12,7 +12,6 @@ then the audit trail alone under 50 clients (bench_audit measures it in detail, 
 """
 
 import multiprocessing
-import statistics
 import threading
 import time
 from datetime import timedelta
@@ -20,6 +19,7 @@ from datetime import timedelta
 from django.db import connection, connections
 from django.db.models import Count
 
+from bench.timing import percentile
 from parcours.accounts.roles import Role
 from parcours.core import audit
 from parcours.emergency import services
@@ -34,10 +34,6 @@ UNITS = 1500
 ATTEMPTS_PER_NIGHT = UNITS * 5 // 4
 TARGET = 200
 AUDIT_PER_CLIENT = 60
-
-
-def _p(samples, q):
-    return statistics.quantiles(samples, n=100, method="inclusive")[q - 1]
 
 
 def _attempts(siao, units, night) -> list[tuple[int, int]]:
@@ -174,8 +170,8 @@ def run(report):
             target=lambda v: v >= TARGET,
         )
         report(f"allocation ({how}): attempts rate", sum(outcomes.values()) / elapsed, "attempts/s")
-        report(f"allocation ({how}): p50 latency", _p(latencies, 50), "ms")
-        report(f"allocation ({how}): p95 latency", _p(latencies, 95), "ms")
+        report(f"allocation ({how}): p50 latency", percentile(latencies, 50), "ms")
+        report(f"allocation ({how}): p95 latency", percentile(latencies, 95), "ms")
         if errors:
             print("  first errors:", errors[:3])
     double = (
@@ -215,4 +211,4 @@ def run(report):
         t.join()
     elapsed = time.perf_counter() - started
     report(f"audit append alone ({CLIENTS} clients, 1 process): rows/s", len(audit_lat) / elapsed, "rows/s")
-    report(f"audit append alone ({CLIENTS} clients, 1 process): p95 latency", _p(audit_lat, 95), "ms")
+    report(f"audit append alone ({CLIENTS} clients, 1 process): p95 latency", percentile(audit_lat, 95), "ms")

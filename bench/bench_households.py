@@ -16,7 +16,6 @@ PostgreSQL only (pg_trgm search and the SQL generator); on SQLite the module say
 
 import os
 import random
-import statistics
 import time
 from collections import defaultdict
 
@@ -28,6 +27,7 @@ from django.urls import Resolver404, resolve
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from bench.timing import percentile
 from parcours.accounts.models import Membership, User
 from parcours.accounts.roles import Role
 from parcours.accounts.services import token_create
@@ -41,10 +41,6 @@ PER_KIND = 70
 PAGES = 200
 WARM_UP = 30
 AZERTY = ("azertyuiop", "qsdfghjklm", "wxcvbn")
-
-
-def _p(samples, q):
-    return statistics.quantiles(samples, n=100, method="inclusive")[q - 1]
 
 
 def _typo(word: str, rng: random.Random) -> str:
@@ -151,17 +147,17 @@ def run(report):
         by_kind[kind].append(ms)
         if ms > slowest.get(kind, (0, ""))[0]:
             slowest[kind] = (ms, text)
-    report(f"search ({len(times)} queries, {scale}): p50", _p(times, 50), "ms")
+    report(f"search ({len(times)} queries, {scale}): p50", percentile(times, 50), "ms")
     report(
         f"search ({len(times)} queries, {scale}): p95",
-        _p(times, 95),
+        percentile(times, 95),
         "ms",
         target=lambda v: v <= SEARCH_TARGET_MS,
     )
     for kind, samples in by_kind.items():
         if len(samples) >= 10:
-            report(f"  search, {kind.replace('_', ' ')}: p50", _p(samples, 50), "ms")
-            report(f"  search, {kind.replace('_', ' ')}: p95", _p(samples, 95), "ms")
+            report(f"  search, {kind.replace('_', ' ')}: p50", percentile(samples, 50), "ms")
+            report(f"  search, {kind.replace('_', ' ')}: p95", percentile(samples, 95), "ms")
     # Typo tolerance and recall: is the household looked for among the matches?
     for kind in ("full_name", "typo", "birth_date"):
         wanted = [(t, h) for k, t, h in queries if k == kind and h]
@@ -182,16 +178,16 @@ def run(report):
         assert response.status_code == 200, (response.status_code, response.content[:200])
         api_times.append(ms)
         api_kind[kind].append(ms)
-    report(f"API search ({len(api_times)} queries, {scale}): p50", _p(api_times, 50), "ms")
+    report(f"API search ({len(api_times)} queries, {scale}): p50", percentile(api_times, 50), "ms")
     report(
         f"API search ({len(api_times)} queries, {scale}): p95",
-        _p(api_times, 95),
+        percentile(api_times, 95),
         "ms",
         target=lambda v: v <= SEARCH_TARGET_MS,
     )
     for kind, samples in api_kind.items():
         if len(samples) >= 10:
-            report(f"  API search, {kind.replace('_', ' ')}: p95", _p(samples, 95), "ms")
+            report(f"  API search, {kind.replace('_', ' ')}: p95", percentile(samples, 95), "ms")
 
     # 2. The household page, or the API's household file while the page does not exist.
     ids = list(
@@ -223,10 +219,10 @@ def run(report):
         statuses[response.status_code] += 1
         page_times.append(ms)
         page_queries.append((len(captured.captured_queries), sizes.get(pk, 0)))
-    report(f"{label} ({len(ids)} households): p50", _p(page_times, 50), "ms")
+    report(f"{label} ({len(ids)} households): p50", percentile(page_times, 50), "ms")
     report(
         f"{label} ({len(ids)} households): p95",
-        _p(page_times, 95),
+        percentile(page_times, 95),
         "ms",
         target=lambda v: v <= PAGE_TARGET_MS,
     )
@@ -237,7 +233,7 @@ def run(report):
         print(f"  ! HTTP statuses: {dict(statuses)}")
 
     # When a figure misses, show where the time goes.
-    if _p(times, 95) > SEARCH_TARGET_MS:
+    if percentile(times, 95) > SEARCH_TARGET_MS:
         kind, (ms, text) = max(slowest.items(), key=lambda kv: kv[1][0])
         print(f"\n  slowest search ({kind}, {ms:.0f} ms): {text!r} — EXPLAIN ANALYZE:")
         for line in _explain(user, text).splitlines():

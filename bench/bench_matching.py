@@ -24,16 +24,14 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from bench.timing import percentile
+
 ENGINE_TARGET_MS = 20
 API_TARGET_MS = 300
 ASSIGN_TARGET_S = 10
 SAMPLE = 200
 API_CALLS = 60
 NAIVE_SAMPLE = 1_000
-
-
-def _p(samples, q):
-    return statistics.quantiles(samples, n=100, method="inclusive")[q - 1]
 
 
 def _coordinator(siao):
@@ -144,10 +142,10 @@ def run(report):
         ranking.excluded(50, skip=UNLISTED_RULES)
         times.append((time.perf_counter() - t0) * 1000)
         eligible.append(ranking.ranked_count)
-    report(f"engine: rank one vacancy ({scale}, cold): p50", _p(times, 50), "ms")
+    report(f"engine: rank one vacancy ({scale}, cold): p50", percentile(times, 50), "ms")
     report(
         f"engine: rank one vacancy ({scale}, cold): p95",
-        _p(times, 95),
+        percentile(times, 95),
         "ms",
         target=lambda v: v <= ENGINE_TARGET_MS,
     )
@@ -171,10 +169,10 @@ def run(report):
         response = client.get(f"/api/v1/vacancies/{vacancy.id}/candidates", headers=auth)
         api_times.append((time.perf_counter() - t0) * 1000)
         assert response.status_code == 200, response.content[:300]
-    report(f"API: GET /vacancies/{{id}}/candidates ({scale}): p50", _p(api_times, 50), "ms")
+    report(f"API: GET /vacancies/{{id}}/candidates ({scale}): p50", percentile(api_times, 50), "ms")
     report(
         f"API: GET /vacancies/{{id}}/candidates ({scale}): p95",
-        _p(api_times, 95),
+        percentile(api_times, 95),
         "ms",
         target=lambda v: v <= API_TARGET_MS,
     )
@@ -191,10 +189,10 @@ def run(report):
         response = client.get(f"/api/v1/vacancies/{vacancy.id}/candidates", headers=auth)
         delta_times.append((time.perf_counter() - t0) * 1000)
         assert response.status_code == 200
-    report("API: candidates after 10 households changed: p50", _p(delta_times, 50), "ms")
+    report("API: candidates after 10 households changed: p50", percentile(delta_times, 50), "ms")
     report(
         "API: candidates after 10 households changed: p95",
-        _p(delta_times, 95),
+        percentile(delta_times, 95),
         "ms",
         target=lambda v: v <= API_TARGET_MS,
     )
@@ -253,5 +251,5 @@ def run(report):
     report("one vacancy: loaders + engine (narrowed in SQL)", fast_ms, "ms")
     report(f"one vacancy: naive ORM loop, extrapolated from {len(ids):,} requests", naive_ms, "ms")
     report("naive / loaders + engine", naive_ms / fast_ms, "×")
-    report("naive / API call with its cache (p50)", naive_ms / _p(api_times, 50), "×")
+    report("naive / API call with its cache (p50)", naive_ms / percentile(api_times, 50), "×")
     report("load average (1 min) at end", os.getloadavg()[0], "")

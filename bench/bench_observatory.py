@@ -22,14 +22,11 @@ import time
 from django.db import connection
 from django.test import Client
 
+from bench.timing import percentile
+
 TARGET_S = 1.0
 NIGHTS = 3 * 365
 START = dt.date(2023, 1, 1)
-
-
-def _p(samples, q):
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def _fill(n_requests: int, households: tuple[int, int], territories: list[int]) -> float:
@@ -156,7 +153,7 @@ def run(report):
     report("115 indicators, one month of the 93: p50", statistics.median(engine) * 1000, "ms")
     report(
         "115 indicators, one month of the 93: p95",
-        _p(engine, 0.95) * 1000,
+        percentile(engine, 95) * 1000,
         "ms",
         target=lambda v: v <= TARGET_S * 1000,
     )
@@ -183,7 +180,7 @@ def run(report):
     report("observatory page, one month, every indicator: p50", statistics.median(pages) * 1000, "ms")
     report(
         "observatory page, one month, every indicator: p95",
-        _p(pages, 0.95) * 1000,
+        percentile(pages, 95) * 1000,
         "ms",
         target=lambda v: v <= TARGET_S * 1000,
     )

@@ -18,7 +18,6 @@ PostgreSQL only (it reuses the SQL generator); on SQLite the module says so and 
 
 import os
 import random
-import statistics
 import time
 from datetime import timedelta
 from io import StringIO
@@ -29,6 +28,7 @@ from django.db.models import Count
 from django.test import Client
 from django.utils import timezone
 
+from bench.timing import timed
 from parcours.accounts.models import Membership, User
 from parcours.accounts.roles import Role
 from parcours.accounts.services import token_create
@@ -39,20 +39,8 @@ LIST_TARGET_MS = 150  # the household page's target, used as the yardstick for a
 ACTIONS_PER_MEASURE = 4
 
 
-def _p(samples, q):
-    return statistics.quantiles(samples, n=100, method="inclusive")[q - 1]
-
-
 def _timed(report, name, fn, samples=SAMPLES, target=LIST_TARGET_MS):
-    for _ in range(10):
-        fn()
-    times = []
-    for _ in range(samples):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    report(f"{name}: p50", _p(times, 50), "ms")
-    report(f"{name}: p95", _p(times, 95), "ms", target=lambda v: v <= target)
+    timed(report, name, fn, samples=samples, target=target, warmup=10)
 
 
 def _as(membership):

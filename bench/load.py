@@ -5,6 +5,12 @@ Used by bench/bench_load.py (`make bench`) and tests/project/test_load.py (the s
 
     # with DATABASE_URL (and DJANGO_SETTINGS_MODULE) set:
     python bench/load.py prepare PLAN.json --handlers 6 --workers 6
+    python bench/load.py mark MARK.json         # the last allocation and request before the load
+    python bench/load.py reset MARK.json        # tonight's places given by the load, free again
+    python bench/load.py attach --per-worker 300  # generated households followed by the bench workers
+
+Figures are published only from a quiet machine: `load_average()` at the start and at the end of a
+run must be at most MAX_LOAD, else the bench prints them as not publishable.
 """
 
 import argparse
@@ -24,6 +30,72 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LOCUSTFILE = ROOT / "bench" / "locustfile.py"
 BENCH_PREFIX = "bench-load-"
+FLOOR = "floor: /healthz"  # bench/locustfile.py's cheapest page, the yardstick of the others
+MAX_LOAD = 1.5  # the 1-minute load average above which figures are not published
+# The bench's processes hash and check passwords as production does (config/settings/base.py), not
+# with the tests' fast hasher: a login costs what it costs.
+PRODUCTION_HASHERS = {"PARCOURS_PRODUCTION_HASHERS": "true"}
+
+
+def load_average() -> float:
+    """The machine's 1-minute load average."""
+    return os.getloadavg()[0]
+
+
+def cpu_seconds(pids) -> dict[int, float]:
+    """User + system CPU seconds of each live process (those gone or unreadable are left out)."""
+    import psutil
+
+    seconds = {}
+    for pid in pids:
+        try:
+            times = psutil.Process(pid).cpu_times()
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+        seconds[pid] = times.user + times.system
+    return seconds
+
+
+def server_pids(pid: int) -> list[int]:
+    """gunicorn's arbiter and its workers."""
+    import psutil
+
+    try:
+        return [pid, *(child.pid for child in psutil.Process(pid).children(recursive=True))]
+    except psutil.NoSuchProcess:
+        return []
+
+
+def database_pids(database_url: str) -> list[int]:
+    """The PostgreSQL backends serving the bench database (persistent connections: they live as long
+    as the server's threads), read from pg_stat_activity."""
+    import psycopg
+
+    server, _, name = database_url.rpartition("/")
+    with psycopg.connect(f"{server}/postgres", connect_timeout=3) as conn:
+        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [name]).fetchall()
+    return [row[0] for row in rows]
+
+
+@dataclass
+class CpuMeter:
+    """CPU seconds spent by the app's processes and by the database's backends between start() and
+    stop(): divided by the requests served, the CPU cost of a request on each side."""
+
+    server_pid: int
+    database_url: str
+    app: float = 0.0
+    database: float = 0.0
+    _before: dict = field(default_factory=dict)
+
+    def start(self) -> None:
+        self._before = cpu_seconds(server_pids(self.server_pid) + database_pids(self.database_url))
+
+    def stop(self) -> None:
+        app = cpu_seconds(server_pids(self.server_pid))
+        database = cpu_seconds(database_pids(self.database_url))
+        self.app = sum(v - self._before.get(pid, 0.0) for pid, v in app.items())
+        self.database = sum(v - self._before.get(pid, 0.0) for pid, v in database.items())
 
 
 def prepare(handlers: int, workers: int, *, seed: int = 9) -> dict:
@@ -86,15 +158,71 @@ def prepare(handlers: int, workers: int, *, seed: int = 9) -> dict:
     return plan
 
 
+def mark() -> dict:
+    """The last night allocation and emergency request before a load run."""
+    from parcours.emergency.models import EmergencyRequest, NightAllocation
+
+    last = {"allocation": NightAllocation.objects.order_by("-pk").values_list("pk", flat=True).first()}
+    last["request"] = EmergencyRequest.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return {key: value or 0 for key, value in last.items()}
+
+
+def reset(marked: dict) -> int:
+    """Tonight's places given during a run are free again, and the requests the run recorded are gone,
+    so that the next run allocates for real instead of finding every place taken."""
+    from django.db import transaction
+
+    from parcours.emergency.models import EmergencyRequest, NightAllocation
+
+    with transaction.atomic():
+        freed, _ = NightAllocation.objects.filter(pk__gt=marked["allocation"]).delete()
+        EmergencyRequest.objects.filter(pk__gt=marked["request"]).delete()
+    return freed
+
+
+def attach(per_worker: int) -> int:
+    """The newest households (the generator's) get the bench's social workers as referents, each in
+    the worker's organisation: the large run then changes the pages these workers read (their
+    caseload, their search), instead of leaving them on the demo's households."""
+    from parcours.accounts.models import Membership
+    from parcours.accounts.roles import Role
+    from parcours.households.models import Household
+
+    memberships = Membership.objects.filter(
+        role=Role.SOCIAL_WORKER, user__username__startswith=BENCH_PREFIX
+    ).order_by("user__username")
+    attached = 0
+    taken: set[int] = set()
+    for membership in memberships:
+        ids = list(
+            Household.objects.exclude(pk__in=taken)
+            .exclude(referent__username__startswith=BENCH_PREFIX)
+            .order_by("-pk")
+            .values_list("pk", flat=True)[:per_worker]
+        )
+        taken.update(ids)
+        attached += Household.objects.filter(pk__in=ids).update(
+            referent_id=membership.user_id, referent_organization_id=membership.organization_id
+        )
+    return attached
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
+@dataclass
+class Server:
+    url: str
+    pid: int
+
+
 @contextmanager
 def server(database_url: str, *, workers: int = 2, threads: int = 4):
-    """gunicorn on 127.0.0.1:<free port> with the test settings; yields its base URL, stops it after."""
+    """gunicorn on 127.0.0.1:<free port> with the test settings and production's password hashers;
+    yields a Server (base URL, arbiter's pid), stops it after."""
     port = free_port()
     env = {
         **os.environ,
@@ -106,6 +234,8 @@ def server(database_url: str, *, workers: int = 2, threads: int = 4):
         "WEB_CONCURRENCY": str(workers),
         "PARCOURS_THREADS": str(threads),
         "PARCOURS_CONN_MAX_AGE": "60",
+        "PARCOURS_DURABLE_COMMITS": "true",  # not the test database's synchronous_commit=off
+        **PRODUCTION_HASHERS,
         "PARCOURS_ACCESS_LOG": "/dev/null",
     }
     command = [
@@ -126,7 +256,7 @@ def server(database_url: str, *, workers: int = 2, threads: int = 4):
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("the bench server did not start") from None
                 time.sleep(0.3)
-        yield url
+        yield Server(url=url, pid=process.pid)
     finally:
         process.terminate()
         try:
@@ -250,18 +380,26 @@ def run_locust(url: str, plan: dict, *, seconds: int, max_tasks_per_user: int = 
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description="Prepare the load test's accounts.")
-    parser.add_argument("command", choices=["prepare"])
-    parser.add_argument("out")
+    parser = argparse.ArgumentParser(description="The load test's accounts, places and caseloads.")
+    parser.add_argument("command", choices=["prepare", "mark", "reset", "attach"])
+    parser.add_argument("out", nargs="?")
     parser.add_argument("--handlers", type=int, default=6)
     parser.add_argument("--workers", type=int, default=6)
+    parser.add_argument("--per-worker", type=int, default=300)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     import django
 
     django.setup()
-    Path(args.out).write_text(json.dumps(prepare(args.handlers, args.workers)))
+    if args.command == "prepare":
+        Path(args.out).write_text(json.dumps(prepare(args.handlers, args.workers)))
+    elif args.command == "mark":
+        Path(args.out).write_text(json.dumps(mark()))
+    elif args.command == "reset":
+        print(f"{reset(json.loads(Path(args.out).read_text()))} places freed")
+    else:
+        print(f"{attach(args.per_worker)} households attached to the bench's social workers")
     return 0
 
 

@@ -27,6 +27,7 @@ PLAN = json.loads(Path(os.environ["PARCOURS_LOAD_PLAN"]).read_text(encoding="utf
 ACCOUNTS = {role: iter(accounts) for role, accounts in PLAN["accounts"].items()}
 NAMES = PLAN["names"]
 MAX_TASKS = PLAN.get("max_tasks_per_user", 200)
+FLOOR = "floor: /healthz"
 THINK = PLAN.get("think_seconds", [0.2, 1.0])
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -106,6 +107,12 @@ class Person(HttpUser):
             elif any(p in response.url for p in LOGIN_PATHS):
                 response.failure("sent back to the login")
             return response
+
+    @task(1)
+    def floor(self):
+        """The floor: the cheapest answer of the same server (one `SELECT 1` through the whole
+        middleware stack), measured in the same run; each page is read as a ratio to it."""
+        self.page("/healthz", FLOOR)
 
     def wait(self):
         if self.tasks_done >= MAX_TASKS:

@@ -29,6 +29,8 @@ if PG_URL=$("$BIN/python" scripts/testdb.py); then
   postgresql_status=$?
   for name in sqlite postgresql; do
     echo "== $name : $(grep -E '^=+ .*(passed|failed|error).* in ' "$LOGS/$name.log" | tail -n 1)"
+    # A browser test replayed once (tests/e2e only, ADR 0006) is said, even when the run passed.
+    grep -E '^RERUN ' "$LOGS/$name.log" | sed "s/^/[$name] rejoué une fois : /" || true
   done
   if [ "$sqlite_status" -ne 0 ] || [ "$postgresql_status" -ne 0 ]; then
     for name in sqlite postgresql; do

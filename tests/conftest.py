@@ -1,3 +1,4 @@
+from io import StringIO
 from types import SimpleNamespace
 
 import pytest
@@ -142,3 +143,86 @@ def _commit_hooks_as_in_production(monkeypatch):
 
     monkeypatch.setattr(transaction.Atomic, "__exit__", exit_)
     monkeypatch.setattr(BaseDatabaseWrapper, "on_commit", on_commit)
+
+
+# -- The demo network, seeded once for every test that reads it ------------------------------------
+# Seeding the demo takes half a minute (more on PostgreSQL). The tests that read it (not the ones that
+# test the seed itself) ask for `demo_network`: they are moved to the end of the database tests, just
+# before the transactional ones (pytest-django's order), the demo is seeded once in a transaction
+# when the first of them starts, each test still runs in its own savepoint (`db`), and the
+# transaction is rolled back as soon as the last of them ends, before any other test runs.
+
+_DEMO = {"atomic": None}
+
+
+def _uses_demo(item) -> bool:
+    return "demo_network" in getattr(item, "fixturenames", ())
+
+
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    names = getattr(item, "fixturenames", ())
+    return "transactional_db" in names or "live_server" in names
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    demo = [item for item in items if _uses_demo(item)]
+    if not demo:
+        return
+    if any(_transactional(item) for item in demo):
+        raise pytest.UsageError("demo_network is for tests in a transaction (not transactional ones)")
+    rest = [item for item in items if not _uses_demo(item)]
+    first_transactional = next((n for n, item in enumerate(rest) if _transactional(item)), len(rest))
+    items[:] = rest[:first_transactional] + demo + rest[first_transactional:]
+
+
+def _end_demo() -> None:
+    atomic = _DEMO["atomic"]
+    if atomic is None:
+        return
+    from django.db import transaction
+
+    _DEMO["atomic"] = None
+    blocker = _DEMO.pop("blocker")
+    with blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield  # the test's own fixtures (its savepoint) are gone
+    if _DEMO["atomic"] is not None and (nextitem is None or not _uses_demo(nextitem)):
+        _end_demo()
+
+
+@pytest.fixture(scope="session")
+def _demo_session(django_db_setup, django_db_blocker):
+    yield
+    _end_demo()  # (the run stopped early: -x, Ctrl+C)
+
+
+@pytest.fixture(scope="module")
+def _demo_seeded(_demo_session, django_db_blocker):
+    """Seeds the demo in its transaction if it is not there yet. Module-scoped so that it runs before
+    the test's own transaction (pytest-django's autouse `django_db` fixture), which nests inside it."""
+    if _DEMO["atomic"] is None:
+        from django.core.management import call_command
+        from django.db import transaction
+
+        with django_db_blocker.unblock():
+            atomic = transaction.atomic()
+            atomic._from_testcase = True  # as TestCase's own blocks: durable blocks, commit hooks
+            atomic.__enter__()
+            _DEMO.update(atomic=atomic, blocker=django_db_blocker)
+            call_command("seed_demo", stdout=StringIO())
+    yield
+
+
+@pytest.fixture
+def demo_network(_demo_seeded, db):
+    """The demo network (`seed-demo`), seeded once for all the tests that ask for it (see above)."""
+    assert _DEMO["atomic"] is not None, "the demo tests must run one after the other (see above)"

@@ -18,7 +18,9 @@ os.environ.setdefault("PARCOURS_TWO_FACTOR_RELAXED", "false")
 from .base import *  # noqa: E402,F403
 
 DEBUG = False
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# The load bench (bench/load.py) sets PARCOURS_PRODUCTION_HASHERS=true: its logins cost what they cost.
+if os.environ.get("PARCOURS_PRODUCTION_HASHERS") != "true":
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 SMS_BACKEND = "parcours.core.sms.MemoryBackend"
 # Tests not about the queue send at once (after the commit, see tests/conftest.py); the queue's own
@@ -28,6 +30,15 @@ SESSION_COOKIE_SECURE = False
 # Tests open connections in threads (live server, races): closed after each request, so that the test
 # database can be dropped at the end. The load bench sets 60 like production.
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("PARCOURS_CONN_MAX_AGE", "0"))  # noqa: F405
+# The test database is thrown away at the end of the run: its commits need not wait for the disk.
+# Without it each commit of a transactional test (browser tests, the demo seeded in autocommit, the
+# flush that empties ~150 tables after each of them) waits for an fsync, which made the PostgreSQL run
+# the slower of the two. The load bench measures production's durable commits
+# (PARCOURS_DURABLE_COMMITS=true, bench/load.py).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and (  # noqa: F405
+    os.environ.get("PARCOURS_DURABLE_COMMITS") != "true"
+):
+    DATABASES["default"]["OPTIONS"]["options"] += " -c synchronous_commit=off"  # noqa: F405
 CSRF_COOKIE_SECURE = False
 # The test client and the browser tests' live server speak plain HTTP.
 SECURE_SSL_REDIRECT = False

@@ -198,8 +198,7 @@ def _names_in(text: str, people) -> set[str]:
     }
 
 
-def test_retention_on_the_demo(db):
-    call_command("seed_demo", stdout=StringIO())
+def test_retention_on_the_demo(demo_network):
     limit = retention.limit_date()
     alive = Q(
         insertion_requests__status__in=["draft", "submitted", "to_complete", "validated", "proposed"]

@@ -6,12 +6,10 @@ import secrets
 import subprocess
 import sys
 from collections import Counter, deque
-from io import StringIO
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.management import call_command
 from django.urls import Resolver404, resolve, reverse
 
 from parcours.accounts.middleware import SESSION_KEY
@@ -99,9 +97,8 @@ def crawl(client, start: list[str], per_route: int = 2, limit: int = 250) -> Cou
     return routes
 
 
-def test_every_page_of_every_role_carries_a_strict_csp_with_a_nonce(client, login):
+def test_every_page_of_every_role_carries_a_strict_csp_with_a_nonce(client, login, demo_network):
     """On the demo network, each role's reachable pages (two of each kind) and the public pages."""
-    call_command("seed_demo", stdout=StringIO())
     public = crawl(client, [reverse("accounts:login"), reverse("accounts:password_reset"), "/nulle-part/"])
     assert public["compte/connexion/"] >= 1
     pages = Counter()

@@ -73,7 +73,7 @@ def test_new_household_to_submitted_request_in_half_the_clicks(
     journey.click(page.locator("[data-section-link='5']").first)
     expect(page.locator("#body-section-5")).to_be_visible()
     expect(page.locator("#body-section-1")).to_be_hidden()
-    assert page.evaluate("document.activeElement.getAttribute('aria-controls')") == "body-section-5"
+    expect(page.locator(":focus")).to_have_attribute("aria-controls", "body-section-5")
     journey.click(page.locator("#id_value_5_1_max_rent"))
     page.locator("#id_value_5_1_max_rent").fill("620,00")
     expect(progress).to_have_text("4 / 20 éléments renseignés")
@@ -104,8 +104,9 @@ def test_new_household_to_submitted_request_in_half_the_clicks(
     journey.click(page.get_by_label("Résidence sociale"))
     journey.click(page.get_by_role("button", name="Créer le brouillon"))
     page.wait_for_url("**/demandes/*/")
-    journey.click(page.locator("button[name='action'][value='submit']"))
-    page.wait_for_url("**/demandes/*/")
+    # The request's page posts to itself: a URL pattern would match at once, wait for the new page.
+    with page.expect_navigation():
+        journey.click(page.locator("button[name='action'][value='submit']"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("transmise")
 
     submitted = InsertionRequest.objects.get(household=household)
@@ -130,7 +131,12 @@ def test_the_sommaire_works_on_a_phone_and_the_saved_version_shows_the_way_on(
     expect(page.locator("#body-section-2")).to_be_visible()
     page.locator("label[for='id_level_2_1_2']").click()
     expect(page.locator("#assessment-progress")).to_have_text("1 / 20 éléments renseignés")
-    # The sommaire stays on screen (sticky) once the page has scrolled to the section.
+    # The sommaire stays on screen (sticky) once the page has scrolled to the section: wait for the
+    # scrolling to end (slow on a loaded machine) instead of reading the position in the middle of it.
+    page.wait_for_function(
+        "() => { const top = document.querySelector('nav.prc-sommaire').getBoundingClientRect().top;"
+        " return top >= -1 && top < 844; }"
+    )
     box = sommaire.bounding_box()
     assert box is not None and -1 <= box["y"] < 844
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -2,6 +2,7 @@
 the XLSX export downloads, and no household can be opened."""
 
 import datetime as dt
+import re
 
 import openpyxl
 import pytest
@@ -26,9 +27,12 @@ def test_observer_dashboard_charts_tables_export(page, login, client, live_serve
     # The menu groups the network's pages under « Réseau » (issue 15): open it, then the observatory.
     page.locator(".dropdown-toggle", has_text="Réseau").click()
     page.get_by_role("link", name="Observatoire", exact=True).click()
+    page.wait_for_url(re.compile(r"/observatoire/$"))
     page.get_by_role("textbox", name="Du", exact=True).fill(str(dt.date(2026, 11, 1)))
     page.get_by_role("textbox", name="Au", exact=True).fill(str(dt.date(2026, 11, 30)))
     page.get_by_role("button", name="Afficher").click()
+    # The summary's own theme links are there before the period applies: wait for the new page.
+    page.wait_for_url(re.compile(r"[?&]start=2026-11-01"))
     # The summary leads to the theme pages; the SIAO's holds its ten indicators.
     page.get_by_role("link", name="Orientation (SIAO)", exact=True).click()
     expect(page.get_by_role("heading", name="Observatoire : Orientation (SIAO)")).to_be_visible()
@@ -41,6 +45,7 @@ def test_observer_dashboard_charts_tables_export(page, login, client, live_serve
     assert page.get_by_role("table", name="Réponses aux propositions").is_visible()
 
     page.get_by_role("link", name="Entrées par type d'offre").click()
+    expect(page.get_by_role("heading", name="Entrées par type d'offre", level=1)).to_be_visible()
     with page.expect_download() as info:
         page.get_by_role("link", name="XLSX").click()
     path = tmp_path / "export.xlsx"
@@ -93,6 +98,7 @@ def test_observer_reads_the_summary_then_each_theme_page(page, login, client, li
     end.fill("2026-11-14")
     page.get_by_label("Département", exact=True).select_option("93")
     journey.click(page.get_by_role("button", name="Afficher"))
+    page.wait_for_url(re.compile(r"[?&]start=2026-11-03"))
     # An observer reads whole closed months: the fields show the month applied, and the page says so.
     expect(page.get_by_role("status")).to_contain_text("mois civil entier")
     expect(start).to_have_value("2026-11-01")

@@ -485,14 +485,13 @@ def test_the_request_cache_follows_changes_made_through_the_services(network):
         assert fresh.facts(i) == requests.facts(order[rid])
 
 
-def test_demo_matching_facts_are_seeded_once(db):
+def test_demo_matching_facts_are_seeded_once(demo_network):
     from io import StringIO
 
     from django.core.management import call_command
 
     from parcours.matching.cache import RequestCache
 
-    call_command("seed_demo", stdout=StringIO())
     facts = RequestFacts.objects.count()
     assert facts > 0 and RequestFacts.objects.filter(manual_priority__gt=0).count() == 2
     call_command("seed_demo", stdout=StringIO())
