@@ -6,4 +6,4 @@ class SupportConfig(AppConfig):
     verbose_name = "Accompagnement"
 
     def ready(self):
-        from . import export, home, indicators, links, menu, retention, timeline  # noqa: F401  (panels, indicators, links, anonymisation, steps, export, menu)
+        from . import export, home, indicators, links, menu, portal, retention, timeline  # noqa: F401  (panels, indicators, links, anonymisation, steps, export, menu)
