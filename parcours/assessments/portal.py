@@ -12,7 +12,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import Schema
+from ninja import Schema, Status
 
 from parcours.core import audit
 from parcours.core.errors import DomainError, Invalid
@@ -175,7 +175,9 @@ def post_person_assessment(request, payload: PersonAssessmentIn):
     assessment = person_assessment_save(
         access=request.portal_access, answers=[a.dict() for a in payload.answers]
     )
-    return 201, {"id": assessment.pk, "perspective": assessment.perspective, "number": assessment.number}
+    return Status(
+        201, {"id": assessment.pk, "perspective": assessment.perspective, "number": assessment.number}
+    )
 
 
 @sections.page("mon-avis/", name="assessment")

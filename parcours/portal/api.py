@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.security import HttpBearer
 
 from parcours.api.schemas import ErrorOut
@@ -71,7 +71,7 @@ def invite(request, household_id: int, payload: InvitationIn):
     access, _printed, expires_at = services.invite(
         actor=request.user, household=household, person=person, phone=payload.phone
     )
-    return 201, {"id": access.pk, "person": person.pk, "expires_at": expires_at}
+    return Status(201, {"id": access.pk, "person": person.pk, "expires_at": expires_at})
 
 
 class SessionIn(Schema):
@@ -94,7 +94,7 @@ def open_session(request, payload: SessionIn):
     access = services.sign_in_with_sms(phone=payload.phone, code=payload.code, ip=codes.client_ip(request))
     with transaction.atomic():
         token, expires_at = services.create_token(access)
-    return 200, {"token": token, "expires_at": expires_at}
+    return Status(200, {"token": token, "expires_at": expires_at})
 
 
 def _jsonable(value):
@@ -151,4 +151,4 @@ def access_log(request):
 )
 def withdraw_consent(request, consent_id: int):
     services.consent_withdraw(access=request.portal_access, consent_id=consent_id)
-    return 204, None
+    return Status(204, None)

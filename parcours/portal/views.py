@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parcours.core import audit
-from parcours.core.errors import DomainError, add_to_form, show
+from parcours.core.errors import DomainError, NotFound, add_to_form, show
 
 from . import codes, reads, sections, services
 from .audit_actions import PortalAction
@@ -131,6 +131,8 @@ def consents(request):
                     months=_int(request.POST.get("months")),
                 )
                 messages.success(request, _("Merci. Votre accord est enregistré."))
+        except NotFound:
+            raise
         except DomainError as exc:
             show(request, exc)
         return redirect("portal:consents")
