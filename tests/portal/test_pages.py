@@ -8,7 +8,13 @@ from parcours.assessments.models import Assessment
 from parcours.households.models import Consent
 from parcours.portal import services
 from parcours.portal.models import ConsentOffer, Feedback, PortalAccess
-from tests.factories import ConsentFactory, MembershipFactory, OrganizationFactory, PortalAccessFactory, portal_login
+from tests.factories import (
+    ConsentFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    PortalAccessFactory,
+    portal_login,
+)
 from tests.portal.conftest import PHONE
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +22,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def person(family):
-    access = PortalAccessFactory(household=family["household"], person=family["benoit"], invited_by=family["worker"])
+    access = PortalAccessFactory(
+        household=family["household"], person=family["benoit"], invited_by=family["worker"]
+    )
     return portal_login(Client(), access), access
 
 
@@ -31,7 +39,13 @@ def test_the_worker_opens_an_access_from_the_household_file(family, login):
     client.post(url, {"action": "invite", "invite-person": family["benoit"].pk, "invite-phone": PHONE})
     assert not PortalAccess.objects.exists()
     response = client.post(
-        url, {"action": "invite", "invite-person": family["benoit"].pk, "invite-phone": PHONE, "invite-identity_checked": "on"}
+        url,
+        {
+            "action": "invite",
+            "invite-person": family["benoit"].pk,
+            "invite-phone": PHONE,
+            "invite-identity_checked": "on",
+        },
     )
     assert response.status_code == 302
     assert PortalAccess.objects.get().phone == PHONE
@@ -40,14 +54,18 @@ def test_the_worker_opens_an_access_from_the_household_file(family, login):
 def test_without_a_phone_the_worker_gets_a_printed_code_shown_once(family, login):
     client = login(family["worker"])
     url = f"/mon-espace/equipe/menage/{family['household'].pk}/"
-    response = client.post(url, {"action": "invite", "invite-person": family["awa"].pk, "invite-identity_checked": "on"})
+    response = client.post(
+        url, {"action": "invite", "invite-person": family["awa"].pk, "invite-identity_checked": "on"}
+    )
     assert response.status_code == 200
     code = response.context["code"]
     assert len(code) == 12 and code in response.content.decode()
     assert services.sign_in_with_printed_code(code=code, ip="10.0.0.1").person == family["awa"]
 
 
-@pytest.mark.parametrize("role", [Role.SIAO_COORDINATOR, Role.FACILITY_MANAGER, Role.NETWORK_ADMIN, Role.SOCIAL_WORKER])
+@pytest.mark.parametrize(
+    "role", [Role.SIAO_COORDINATOR, Role.FACILITY_MANAGER, Role.NETWORK_ADMIN, Role.SOCIAL_WORKER]
+)
 def test_the_worker_page_is_404_for_others(family, login, role):
     client = login(MembershipFactory(role=role).user)
     assert client.get(f"/mon-espace/equipe/menage/{family['household'].pk}/").status_code == 404
@@ -56,7 +74,9 @@ def test_the_worker_page_is_404_for_others(family, login, role):
 def test_the_person_gives_a_proposed_consent_then_withdraws_it(family, person):
     client, access = person
     partner = OrganizationFactory(name="Association Horizon")
-    offer = services.consent_offer(actor=family["worker"], household=family["household"], organization=partner, purpose="support")
+    offer = services.consent_offer(
+        actor=family["worker"], household=family["household"], organization=partner, purpose="support"
+    )
     page = client.get("/mon-espace/accords/").content.decode()
     assert "Association Horizon" in page
     client.post("/mon-espace/accords/", {"offer": offer.pk, "months": 6})
@@ -70,7 +90,10 @@ def test_the_person_gives_a_proposed_consent_then_withdraws_it(family, person):
 def test_a_consent_period_outside_the_list_is_refused(family, person):
     client, _access = person
     offer = services.consent_offer(
-        actor=family["worker"], household=family["household"], organization=OrganizationFactory(), purpose="support"
+        actor=family["worker"],
+        household=family["household"],
+        organization=OrganizationFactory(),
+        purpose="support",
     )
     client.post("/mon-espace/accords/", {"offer": offer.pk, "months": 48})
     assert not Consent.objects.exists()
@@ -103,7 +126,10 @@ def test_the_person_gives_their_view_and_the_worker_sees_it_beside_theirs(family
 
 def test_votre_avis_anonymous_keeps_no_link_and_reaches_the_network_admin(family, person, login):
     client, _access = person
-    response = client.post("/mon-espace/votre-avis/", {"kind": "complaint", "text": "L'accueil est trop loin.", "anonymous": "on"})
+    response = client.post(
+        "/mon-espace/votre-avis/",
+        {"kind": "complaint", "text": "L'accueil est trop loin.", "anonymous": "on"},
+    )
     assert response.status_code == 302
     feedback = Feedback.objects.get()
     assert feedback.access_id is None and feedback.household_id is None
@@ -151,5 +177,9 @@ def test_sign_out(person):
 
 def test_a_consent_given_elsewhere_shows(family, person):
     client, _access = person
-    ConsentFactory(household=family["household"], organization=OrganizationFactory(name="CCAS Nord"), purpose="orientation")
+    ConsentFactory(
+        household=family["household"],
+        organization=OrganizationFactory(name="CCAS Nord"),
+        purpose="orientation",
+    )
     assert "CCAS Nord" in client.get("/mon-espace/").content.decode()
