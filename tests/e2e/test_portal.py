@@ -31,7 +31,9 @@ PHONE_VIEWPORT = {"width": 390, "height": 844}
 
 def _axe(page) -> list[str]:
     page.evaluate(AXE)
-    return [f"{page.url} [{v['impact']}] {v['id']}: {v['help']} — {v['nodes']}" for v in page.evaluate(RUN_AXE)]
+    return [
+        f"{page.url} [{v['impact']}] {v['id']}: {v['help']} — {v['nodes']}" for v in page.evaluate(RUN_AXE)
+    ]
 
 
 def test_a_person_invited_signs_in_by_sms_withdraws_a_consent_and_gives_their_view(
@@ -39,10 +41,14 @@ def test_a_person_invited_signs_in_by_sms_withdraws_a_consent_and_gives_their_vi
 ):
     TerritoryFactory(code="93")
     current_grid()
-    membership = MembershipFactory(role=Role.SOCIAL_WORKER, organization=OrganizationFactory(name="Association Cap"))
+    membership = MembershipFactory(
+        role=Role.SOCIAL_WORKER, organization=OrganizationFactory(name="Association Cap")
+    )
     household = make_household(organization=membership.organization, referent=membership.user)
     InsertionRequestFactory(household=household, validated=True)
-    partner = MembershipFactory(role=Role.SOCIAL_WORKER, organization=OrganizationFactory(name="CCAS Horizon"))
+    partner = MembershipFactory(
+        role=Role.SOCIAL_WORKER, organization=OrganizationFactory(name="CCAS Horizon")
+    )
     ConsentFactory(household=household, organization=partner.organization, purpose="support")
     partner_api = api_for(Client(), partner)
     assert partner_api("get", f"/households/{household.pk}").status_code == 200
@@ -50,7 +56,9 @@ def test_a_person_invited_signs_in_by_sms_withdraws_a_consent_and_gives_their_vi
 
     # The worker opens the person's access from the household file.
     login(membership.user)
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
     page.goto(f"/menages/{household.pk}/")
     page.get_by_role("link", name="Mon espace de la personne").click()
     page.wait_for_url(f"**/mon-espace/equipe/menage/{household.pk}/")
@@ -125,7 +133,10 @@ def test_a_person_invited_signs_in_by_sms_withdraws_a_consent_and_gives_their_vi
             "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > "
             "window.innerWidth + 1 || e.getBoundingClientRect().left < -1).map(e => e.tagName + '.' + e.className)"
         )
-        assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), (url, wide[:5])
+        assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), (
+            url,
+            wide[:5],
+        )
     context.close()
 
     # The worker sees the person's view beside theirs.

@@ -183,3 +183,22 @@ def test_a_consent_given_elsewhere_shows(family, person):
         purpose="orientation",
     )
     assert "CCAS Nord" in client.get("/mon-espace/").content.decode()
+
+
+def test_the_demo_invites_one_person_and_says_how_to_sign_in(db):
+    import random
+
+    from parcours.demo import network
+    from parcours.demo import portal as demo_portal
+    from parcours.households.models import Household
+    from tests.factories import TerritoryFactory, make_household
+
+    TerritoryFactory(code="93")
+    network.seed(random.Random(1))
+    worker = demo_portal._worker()
+    make_household(organization=worker.active_membership.organization, referent=worker)
+    demo_portal.seed(random.Random(1))
+    demo_portal.seed(random.Random(1))  # idempotent
+    access = PortalAccess.objects.get()
+    assert access.phone == demo_portal.DEMO_PHONE and access.household in Household.objects.all()
+    assert any("06 00 00 00 93" in line for line in demo_portal.instructions())

@@ -16,6 +16,7 @@ from parcours.demo import (
     offers,
     orientation,
     plan,
+    portal,
     proposals,
     support,
 )
@@ -34,6 +35,7 @@ STEPS = [
     matching.seed,
     plan.seed,
     dormant.seed,
+    portal.seed,
 ]
 
 
@@ -51,3 +53,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Comptes de démonstration (mot de passe commun : {network.DEMO_PASSWORD})")
         for login in logins:
             self.stdout.write(f"  {Role(login.role).label:<32} {login.username:<16} {login.organization}")
+        for line in portal.instructions():
+            self.stdout.write(line)
