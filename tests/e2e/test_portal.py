@@ -131,7 +131,8 @@ def test_a_person_invited_signs_in_by_sms_withdraws_a_consent_and_gives_their_vi
         phone.goto(url)
         wide = phone.evaluate(
             "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > "
-            "window.innerWidth + 1 || e.getBoundingClientRect().left < -1).map(e => e.tagName + '.' + e.className)"
+            "window.innerWidth + 1 || e.getBoundingClientRect().left < -1)"
+            ".map(e => e.tagName + '.' + e.className)"
         )
         assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), (
             url,
