@@ -62,6 +62,6 @@ def instructions() -> list[str]:
         "",
         "Mon espace (la personne accompagnée) : http://<serveur>/mon-espace/connexion/",
         f"  {access.person.first_name} {access.person.last_name} — téléphone 06 00 00 00 93 ;",
-        "  le code à 6 chiffres s'affiche dans la console (« [SMS] … Votre code : … »), ou dans var/sms.jsonl avec",
-        "  SMS_BACKEND=parcours.core.sms.FileBackend.",
+        "  le code à 6 chiffres s'affiche dans la console (« [SMS] … Votre code : … »),",
+        "  ou dans var/sms.jsonl avec SMS_BACKEND=parcours.core.sms.FileBackend.",
     ]
