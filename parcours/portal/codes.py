@@ -109,7 +109,11 @@ def note_attempt(*, phone: str = "", ip: str | None = None, succeeded: bool) -> 
 
 
 def client_ip(request) -> str | None:
-    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR") or None
+    """The client's address as the staff login lockout reads it (django-axes: behind
+    PARCOURS_PROXY_COUNT trusted proxies, from X-Forwarded-For), so that one proxy is not one address."""
+    from axes.helpers import get_client_ip_address
+
+    return getattr(request, "axes_ip_address", None) or get_client_ip_address(request) or None
 
 
 def purge_old(access=None) -> None:
