@@ -62,12 +62,19 @@ def test_a_person_invited_signs_in_by_sms_withdraws_a_consent_and_gives_their_vi
     page.goto(f"/menages/{household.pk}/")
     page.get_by_role("link", name="Mon espace de la personne").click()
     page.wait_for_url(f"**/mon-espace/equipe/menage/{household.pk}/")
+    assert not _axe(page)
     shot(page, "worker-invite")
     page.get_by_label("Téléphone portable de la personne").fill("06 12 34 56 78")
     page.get_by_label("J'ai vérifié l'identité de la personne en face à face.").check()
     page.get_by_role("button", name="Ouvrir l'accès").click()
     expect(page.get_by_text("Un code a été envoyé par SMS")).to_be_visible()
     assert [m["to"] for m in sms.outbox] == ["+33612345678"]
+    assert not _axe(page)
+    # The printed-code sheet, for a person without a phone.
+    page.get_by_role("button", name="Imprimer un code").click()
+    expect(page.locator("[data-code]")).to_be_visible()
+    assert not _axe(page)
+    shot(page, "worker-printed-code")
 
     # The person, on their phone.
     context = browser.new_context(base_url=live_server.url, locale="fr-FR", viewport=PHONE_VIEWPORT)
