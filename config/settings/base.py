@@ -230,7 +230,11 @@ PARCOURS_FRIENDLY_ERRORS = env.bool("PARCOURS_FRIENDLY_ERRORS", default=False)
 OTP_TOTP_ISSUER = env.str("PARCOURS_TOTP_ISSUER", default="Parcours")
 
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", "Français"), ("en", "English")]
+LANGUAGES = [
+    ("fr", "Français"),
+    ("en", "English"),
+    ("ar", "العربية"),
+]  # Arabic: the person's pages (Mon espace)
 LOCALE_PATHS = [BASE_DIR / "parcours" / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
@@ -350,3 +354,14 @@ LOGGING = {
     },
 }
 FORM_RENDERER = "parcours.core.forms.FormRenderer"
+
+# "Mon espace", the person's own access (docs/espace-personne.md).
+PORTAL_IDLE_MINUTES = env.int("PARCOURS_PORTAL_IDLE_MINUTES", default=15)
+PORTAL_SMS_CODE_MINUTES = 10
+PORTAL_PRINTED_CODE_DAYS = env.int("PARCOURS_PORTAL_PRINTED_CODE_DAYS", default=30)
+PORTAL_CODE_MAX_FAILURES = 5
+PORTAL_PHONE_MAX_FAILURES = 5
+PORTAL_ADDRESS_MAX_FAILURES = env.int("PARCOURS_PORTAL_ADDRESS_MAX_FAILURES", default=20)
+PORTAL_LOCK_MINUTES = 15
+PORTAL_SMS_PER_WINDOW = 3
+PORTAL_TOKEN_MINUTES = 60

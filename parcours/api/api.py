@@ -13,6 +13,9 @@ from parcours.observatory.api import router as observatory_router
 from parcours.offers.api import router as offers_router
 from parcours.orientation.api import router as orientation_router
 from parcours.outreach.api import router as outreach_router
+from parcours.portal.api import person_router as portal_person_router
+from parcours.portal.api import session_router as portal_session_router
+from parcours.portal.api import staff_router as portal_staff_router
 from parcours.support.api import router as support_router
 
 from . import errors, openapi
@@ -72,6 +75,9 @@ api.add_router("", support_router)
 api.add_router("", matching_router)
 api.add_router("", outreach_router)
 api.add_router("", documents_router)
+api.add_router("", portal_staff_router)
+api.add_router("", portal_session_router)
+api.add_router("", portal_person_router)
 
 
 def _exempt(patterns):

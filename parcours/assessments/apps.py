@@ -6,4 +6,4 @@ class AssessmentsConfig(AppConfig):
     verbose_name = "Évaluation partagée"
 
     def ready(self):
-        from . import export, home, retention  # noqa: F401  (retention classification of the fields, export, next steps)
+        from . import export, home, portal, retention  # noqa: F401  (retention classification of the fields, export, next steps)

@@ -6,4 +6,4 @@ class OrientationConfig(AppConfig):
     verbose_name = "Orientation"
 
     def ready(self):
-        from . import export, holds, home, indicators, links, menu, retention, timeline  # noqa: F401  (panels, indicators, links, anonymisation, steps, export, menu, vacancy holds)
+        from . import export, holds, home, indicators, links, menu, portal, retention, timeline  # noqa: F401  (panels, indicators, links, anonymisation, steps, export, menu, vacancy holds)

@@ -8,6 +8,7 @@ person's session reaches none of them; portal pages are `person_required`.
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect
@@ -16,12 +17,23 @@ from django.utils import timezone
 from .models import PortalAccess
 
 SESSION_KEY = "portal_access_id"
+SEEN_KEY = "portal_seen_at"
+
+
+def idle_seconds() -> int:
+    """A person's session ends after `PORTAL_IDLE_MINUTES` (15) without a page: often a shared phone."""
+    return int(getattr(settings, "PORTAL_IDLE_MINUTES", 15)) * 60
 
 
 def current_access(request) -> PortalAccess | None:
     """The signed-in person's usable access, or None (and the stale key dropped)."""
     access_id = request.session.get(SESSION_KEY)
     if access_id is None:
+        return None
+    now = timezone.now().timestamp()
+    seen = request.session.get(SEEN_KEY)
+    if seen is not None and now - seen > idle_seconds():
+        request.session.flush()
         return None
     access = (
         PortalAccess.objects.usable()
@@ -31,6 +43,8 @@ def current_access(request) -> PortalAccess | None:
     )
     if access is None:
         request.session.pop(SESSION_KEY, None)
+    else:
+        request.session[SEEN_KEY] = now
     return access
 
 
@@ -40,6 +54,7 @@ def sign_in(request, access: PortalAccess) -> None:
         logout(request)
     request.session.cycle_key()
     request.session[SESSION_KEY] = access.pk
+    request.session[SEEN_KEY] = timezone.now().timestamp()
     PortalAccess.objects.filter(pk=access.pk).update(last_sign_in_at=timezone.now())
 
 

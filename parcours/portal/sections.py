@@ -51,3 +51,20 @@ def render_data(access) -> list[tuple[Section, dict]]:
 def api_data(access) -> dict:
     """`{key: [...]}` for the sections that publish in the person's API."""
     return {s.key: s.api(access) for s in all_sections() if s.api is not None}
+
+
+# Pages a domain adds under /mon-espace/ (a person_required view), e.g. the person's view of the
+# co-evaluation from assessments/portal.py: (route, view, name), mounted by portal/urls.py.
+_PAGES: list[tuple[str, Callable, str]] = []
+
+
+def page(route: str, name: str):
+    def decorator(view: Callable) -> Callable:
+        _PAGES.append((route, view, name))
+        return view
+
+    return decorator
+
+
+def pages() -> list[tuple[str, Callable, str]]:
+    return list(_PAGES)

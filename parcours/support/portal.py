@@ -1,5 +1,6 @@
-"""What the person sees of their appointments in « Mon espace » (registry: parcours.portal.sections),
-and the words the person reads for each state (FALC: short, one idea)."""
+"""What the person sees of their support in « Mon espace » (registry: parcours.portal.sections): their
+appointments, with the words the person reads for each state (FALC: short, one idea), and the goals
+of their personal project with their steps, read only. Never the workers' notes, reviews or actions."""
 
 import datetime as dt
 
@@ -10,7 +11,8 @@ from parcours.notifications.texts import day, hour
 from parcours.portal import sections
 
 from .choices import AppointmentStatus as S
-from .models import Appointment
+from .choices import GoalStatus, MeasureStatus
+from .models import Appointment, ProjectGoal
 
 # What the person reads for each state.
 PERSON_STATUS = {
@@ -80,3 +82,31 @@ def person_view(appointment) -> dict:
 def appointments_section(access):
     shown = [person_view(a) for a in for_person(access)]
     return {"appointments": [v for v in shown if v["upcoming"]][:3], "count": len(shown)}
+
+
+def goals_data(access) -> list[dict]:
+    goals = (
+        ProjectGoal.objects.filter(measure__household=access.household)
+        .exclude(measure__status=MeasureStatus.REFUSED)
+        .exclude(status=GoalStatus.DROPPED)
+        .prefetch_related("steps")
+        .order_by("axis", "pk")
+    )
+    return [
+        {
+            "id": g.pk,
+            "axis": g.get_axis_display(),
+            "title": g.title,
+            "status": g.get_status_display(),
+            "reached": g.status == GoalStatus.REACHED,
+            "steps": [
+                {"label": s.label, "due_on": s.due_on, "done": s.done_on is not None} for s in g.steps.all()
+            ],
+        }
+        for g in goals
+    ]
+
+
+@sections.register(key="goals", title=_("Mon projet"), template="support/portal_goals.html", order=50)
+def goals_section(access):
+    return {"goals": goals_data(access)}

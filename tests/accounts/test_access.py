@@ -28,10 +28,27 @@ PUBLIC = {
     "accounts:password_reset_complete",
     # a partner without an account answers a proposal through a signed, expiring link
     "orientation:partner",
-    # the person's papers in « Mon espace »: person_required, sent to the person's own sign-in
-    # (tests/documents/test_lifecycle.py checks that no session reaches them)
+    # a citizen or a partner reports someone who seems to need help, without an account (aller-vers)
+    "report_public",
+    # a person accompanied signs in to "Mon espace" with a code, without a staff account
+    "portal:sign_in",
+    "portal:sign_in_code",
+    "portal:sign_in_printed",
+}
+# The person's own pages: closed without the person's session, which the person's sign-in opens.
+PERSON_PAGES = {
+    "portal:home",
+    "portal:consents",
+    "portal:access_log",
+    "portal:feedback",
+    "portal:export",
+    "portal:assessment",
     "my_documents:list",
     "my_documents:download",
+    "portal_appointments:list",
+    "portal_appointments:detail",
+    "portal_appointments:ics",
+    "portal_notifications:preferences",
 }
 
 PAGES = [
@@ -75,7 +92,8 @@ def test_every_url_but_the_public_ones_requires_login(client):
         response = client.get(reverse(name, kwargs=kwargs))
         assert response.status_code in (302, 405), name
         if response.status_code == 302:
-            assert response["Location"].startswith(reverse("accounts:login")), name
+            sign_in = reverse("portal:sign_in") if name in PERSON_PAGES else reverse("accounts:login")
+            assert response["Location"].startswith(sign_in), name
         checked += 1
     assert checked >= len(PAGES)
 

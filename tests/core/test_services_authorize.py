@@ -24,6 +24,7 @@ from parcours.households import services as household_services
 from parcours.households.models import Consent
 from parcours.notifications import services as notification_services
 from parcours.offers import services as offer_services
+from parcours.portal import services as portal_services
 from parcours.support import services as support_services
 from tests.factories import (
     EmergencyRequestFactory,
@@ -49,6 +50,8 @@ NOT_THE_115 = (SW, FM, LL, OBS, ADMIN, OTHER)
 NOT_MANAGING_THE_CHRS = (SW, CH, LL, OBS, OTHER)  # the association's CHRS in 93
 NOT_ADMIN = (SW, CH, SC, FM, LL, OBS, OTHER)
 EVERYONE = (SW, CH, SC, FM, LL, OBS, ADMIN, OTHER)
+# Mon espace: only a social worker of the referent organisation opens and manages a person's access.
+NOT_THE_REFERENT_WORKER = (CH, SC, FM, LL, OBS, ADMIN, OTHER)
 
 WATCHED_APPS = (
     "households",
@@ -59,6 +62,7 @@ WATCHED_APPS = (
     "core",
     "support",
     "notifications",
+    "portal",
 )
 # Appointments and a person's notification choices: the referent organization's social workers only.
 NOT_THE_REFERENT_WORKERS = (CH, SC, FM, LL, OBS, ADMIN, OTHER)
@@ -506,6 +510,59 @@ CASES = [
         "two_factor_reset",
         NOT_ADMIN,
         lambda w: lambda actor: account_services.two_factor_reset(actor=actor, user=w.other_worker),
+    ),
+    *[
+        (
+            f"portal_{name}",
+            NOT_THE_REFERENT_WORKER,
+            lambda w, act=act: (
+                (h := _household(w, referent=w.users[SW]))
+                and (
+                    a := portal_services.invite(
+                        actor=w.users[SW], household=h, person=h.head, phone="+33612345678"
+                    )[0]
+                )
+                and (lambda actor: act(actor, h, a))
+            ),
+        )
+        for name, act in [
+            (
+                "invite",
+                lambda actor, h, a: portal_services.invite(actor=actor, household=h, person=h.head, phone=""),
+            ),
+            ("printed_code", lambda actor, h, a: portal_services.printed_code(actor=actor, access=a)),
+            ("revoke", lambda actor, h, a: portal_services.revoke(actor=actor, access=a)),
+            (
+                "protect",
+                lambda actor, h, a: portal_services.set_protection(
+                    actor=actor, person=h.head, protected=True
+                ),
+            ),
+            (
+                "consent_offer",
+                lambda actor, h, a: portal_services.consent_offer(
+                    actor=actor, household=h, organization=a.organization, purpose="support"
+                ),
+            ),
+        ]
+    ],
+    (
+        "portal_feedback_handle",
+        NOT_ADMIN,
+        lambda w: (
+            (h := _household(w, referent=w.users[SW]))
+            and (
+                f := portal_services.feedback_submit(
+                    access=portal_services.invite(
+                        actor=w.users[SW], household=h, person=h.head, phone="+33612345678"
+                    )[0],
+                    kind="suggestion",
+                    text="Merci",
+                    anonymous=True,
+                )
+            )
+            and (lambda actor: portal_services.feedback_handle(actor=actor, feedback=f))
+        ),
     ),
     (
         "token_create_for_someone_else",

@@ -19,6 +19,7 @@ from parcours.demo import (
     orientation,
     outreach,
     plan,
+    portal,
     proposals,
     support,
 )
@@ -40,6 +41,7 @@ STEPS = [
     outreach.seed,
     documents.seed,
     dormant.seed,
+    portal.seed,
 ]
 
 
@@ -59,3 +61,5 @@ class Command(BaseCommand):
             self.stdout.write(f"  {Role(login.role).label:<32} {login.username:<16} {login.organization}")
         username, organization = outreach.DEMO_LOGIN
         self.stdout.write(f"  {'Maraude (aller-vers)':<32} {username:<16} {organization}")
+        for line in portal.instructions():
+            self.stdout.write(line)

@@ -1,0 +1,6 @@
+// The printed access code sheet's « Imprimer » button (the browser's print dialog).
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-print]").forEach((button) => {
+    button.addEventListener("click", () => window.print());
+  });
+});

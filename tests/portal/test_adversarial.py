@@ -1,0 +1,159 @@
+"""What a person's session or token can never reach: a staff page, a staff API endpoint, another
+household, a member of their household protected from them, a worker's notes or a refusal reason."""
+
+import re
+import uuid
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from parcours.api.api import api
+from parcours.households.models import Consent
+from parcours.portal import services
+from parcours.portal.models import CoMemberProtection, PortalAccess
+from tests.factories import ConsentFactory, PortalAccessFactory, portal_login
+from tests.portal.conftest import PHONE, last_code
+
+pytestmark = pytest.mark.django_db
+
+PERSON_ENDPOINTS = {
+    "/portal/me",
+    "/portal/access-log",
+    "/portal/consents/{int:consent_id}",
+    "/portal/assessments",
+    "/portal/session",
+}
+
+
+def _token_for(family):
+    services.invite(
+        actor=family["worker"], household=family["household"], person=family["benoit"], phone=PHONE
+    )
+    access = services.sign_in_with_sms(phone=PHONE, code=last_code(), ip="10.0.0.1")
+    token, _expires = services.create_token(access)
+    return token
+
+
+def _concrete(path: str, household_id: int) -> str:
+    def value(match):
+        kind, _sep, _name = match.group(1).rpartition(":")
+        if kind == "uuid":
+            return str(uuid.uuid4())
+        return str(household_id)
+
+    return re.sub(r"\{([^}]+)\}", value, path)
+
+
+def test_a_person_token_is_refused_by_every_staff_endpoint(family):
+    token = _token_for(family)
+    client = Client()
+    checked = 0
+    for _prefix, router in api._routers:
+        for path, view in router.path_operations.items():
+            if path in PERSON_ENDPOINTS:
+                continue
+            url = "/api/v1" + _concrete(path, family["household"].pk)
+            for operation in view.operations:
+                for method in operation.methods:
+                    response = getattr(client, method.lower())(
+                        url, {}, content_type="application/json", headers={"Authorization": f"Bearer {token}"}
+                    )
+                    checked += 1
+                    assert response.status_code in (401, 404), (method, url, response.status_code)
+    assert checked > 50
+
+
+def test_a_staff_token_is_refused_by_the_person_endpoints(client, family):
+    from tests.factories import api_for
+
+    call = api_for(client, family["membership"])
+    assert call("get", "/portal/me").status_code == 401
+    assert call("get", "/portal/access-log").status_code == 401
+    consent = ConsentFactory(household=family["household"], purpose="support")
+    assert call("delete", f"/portal/consents/{consent.pk}").status_code == 401
+    assert Consent.objects.get(pk=consent.pk).revoked_at is None
+
+
+def _staff_urls(household_id):
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                route = str(p.pattern)
+                if route.startswith(("api/", "mon-espace/")):
+                    continue
+                yield from walk(p.url_patterns, prefix + route)
+            elif isinstance(p, URLPattern):
+                if getattr(p.callback, "login_required", True) is False:
+                    continue  # public pages (sign-in, health check, language): nothing of a file
+                route = prefix + str(p.pattern)
+                if "<" in route and not re.fullmatch(r"[^<]*(<int:\w+>[^<]*)*", route):
+                    continue
+                yield "/" + re.sub(r"<int:\w+>", str(household_id), route).lstrip("^").rstrip("$")
+
+    return sorted(set(walk(get_resolver().url_patterns)))
+
+
+def test_a_person_session_reaches_no_staff_page(family):
+    access = PortalAccessFactory(
+        household=family["household"], person=family["benoit"], invited_by=family["worker"]
+    )
+    client = portal_login(Client(), access)
+    urls = _staff_urls(family["household"].pk)
+    assert len(urls) > 40
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code in (302, 404, 405), (url, response.status_code)
+        if response.status_code == 302:
+            assert response["Location"].startswith("/compte/connexion/"), (url, response["Location"])
+
+
+def test_a_person_sees_nothing_of_another_household(family):
+    access = PortalAccessFactory(
+        household=family["household"], person=family["benoit"], invited_by=family["worker"]
+    )
+    other = PortalAccessFactory()
+    other_consent = ConsentFactory(household=other.household, purpose="support")
+    client = portal_login(Client(), access)
+    page = client.get("/mon-espace/").content.decode()
+    assert other.person.last_name not in page or other.person.last_name == family["benoit"].last_name
+    response = client.post("/mon-espace/accords/", {"withdraw": other_consent.pk})
+    assert response.status_code == 404
+    assert Consent.objects.get(pk=other_consent.pk).revoked_at is None
+    export = client.get("/mon-espace/ma-copie/").json()
+    assert export["household"]["id"] == family["household"].pk
+
+
+def test_a_member_protected_from_the_others_is_hidden_from_them(family, client):
+    services.set_protection(actor=family["worker"], person=family["awa"], protected=True)
+    assert CoMemberProtection.objects.filter(person=family["awa"]).exists()
+    token = _token_for(family)  # Benoît's access
+    me = Client().get("/api/v1/portal/me", headers={"Authorization": f"Bearer {token}"}).json()
+    assert "Awa" not in {m["first_name"] for m in me["household"]["members"]}
+    access = PortalAccess.objects.get(person=family["benoit"])
+    page = portal_login(Client(), access).get("/mon-espace/").content.decode()
+    assert "Awa" not in page
+    export = portal_login(Client(), access).get("/mon-espace/ma-copie/").json()
+    assert "Awa" not in {p["first_name"] for p in export["people"]}
+    # Awa's own access still shows her, and Benoît.
+    awa_access = PortalAccessFactory(
+        household=family["household"], person=family["awa"], invited_by=family["worker"]
+    )
+    awa_page = portal_login(Client(), awa_access).get("/mon-espace/").content.decode()
+    assert "Awa" in awa_page and "Benoît" in awa_page
+
+
+def test_the_person_export_holds_no_other_adult_access(family):
+    benoit = PortalAccessFactory(
+        household=family["household"], person=family["benoit"], invited_by=family["worker"]
+    )
+    PortalAccess.objects.create(
+        household=family["household"],
+        person=family["awa"],
+        phone="+33699999999",
+        invited_by=family["worker"],
+        organization=family["membership"].organization,
+    )
+    export = portal_login(Client(), benoit).get("/mon-espace/ma-copie/").content.decode()
+    assert "+33699999999" not in export
+    assert "assessment_drafts" not in export
