@@ -24,6 +24,7 @@ import os
 import re
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -245,7 +246,7 @@ def run(report, only=()):
                 for _ in range(20):
                     fn()
             slug = re.sub(r"\W+", "-", name)
-            out = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-pages-{slug}.pstats"
+            out = Path(tempfile.gettempdir()) / f"bench-pages-{slug}.pstats"
             prof.dump_stats(out)
             print(f"  profile of « {name} » (20 requests): {out}")
             pstats.Stats(prof).sort_stats("cumulative").print_stats(r"parcours/(?!core/middleware)", 30)
