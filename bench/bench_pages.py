@@ -108,11 +108,20 @@ def _measure(fn, samples):
     statements = []  # counted by a wrapper: each request empties connection.queries when it starts
 
     def count(execute, sql, params, many, context):
-        statements.append(sql)
+        shown = sql
+        if os.environ.get("PARCOURS_BENCH_PAGES_SQL") == "where":
+            import traceback
+
+            frames = [f for f in traceback.extract_stack() if "/parcours/" in f.filename]
+            shown += "  <- " + " < ".join(f"{Path(f.filename).name}:{f.lineno}" for f in frames[-3:])
+        statements.append(shown)
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(count):
         fn()
+    if os.environ.get("PARCOURS_BENCH_PAGES_SQL"):
+        for sql in statements:
+            print("     ", sql[:90], sql[sql.find("  <- ") :] if "  <- " in sql else "")
     cpu, wall = [], []
     for _ in range(samples):
         c0, w0 = time.process_time(), time.perf_counter()

@@ -52,7 +52,13 @@ def request_title(user, insertion_request) -> str:
 
 
 def _get(request, pk) -> InsertionRequest:
-    found = InsertionRequest.objects.select_related("household").filter(pk=pk).first()
+    # The people and consents name the household (households.display) without a query per mention.
+    found = (
+        InsertionRequest.objects.select_related("household")
+        .prefetch_related("household__people", "household__consents")
+        .filter(pk=pk)
+        .first()
+    )
     if found is None or not perms.can_view_request(request.user, found):
         raise Http404
     return found
@@ -128,7 +134,9 @@ def request_detail(request, pk, bound=None):
                 user,
                 found.proposals.select_related(
                     "request__household", "vacancy__unit__facility", "refusal_reason"
-                ).order_by("-created_at"),
+                )
+                .prefetch_related("request__household__people", "request__household__consents")
+                .order_by("-created_at"),
             ),
             "hidden_place": household_perms.HIDDEN_PLACE,
             "kinds": _kinds_display(found.wished_kinds),
