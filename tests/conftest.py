@@ -99,6 +99,15 @@ def role_network(db):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: rolled-back rows' ids (and counters) are given again."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the default language: a page served in English must not leak into the next."""
     from django.conf import settings

@@ -306,6 +306,8 @@ SMS_HTTP_TIMEOUT = env.int("SMS_HTTP_TIMEOUT", default=10)
 
 # Cache: local memory by default; production with several workers sets CACHE_URL (e.g. redis://).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Reference data (core.cache) in a cache of one process: how long another process may keep an old copy.
+PARCOURS_REFERENCE_CACHE_SECONDS = env.int("PARCOURS_REFERENCE_CACHE_SECONDS", default=60)
 
 # Longest validity of an API token, in days (also the default of `parcours create-token`).
 PARCOURS_API_TOKEN_DAYS = env.int("PARCOURS_API_TOKEN_DAYS", default=365)

@@ -12,7 +12,9 @@ class AccountsConfig(AppConfig):
 
         from parcours.core import audit
 
-        from . import home, menu, retention  # noqa: F401  (home page panels, main menu, retention classification)
+        from . import access, home, menu, retention  # noqa: F401  (home page panels, main menu, retention classification)
+
+        access.connect()  # a change of membership or organization is seen at the next request
 
         # Django's own login and logout hooks: the only place every way of logging in goes through.
         def on_login(sender, request, user, **kwargs):

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from parcours.core import audit
 
+from . import access
 from .perms import has_second_factor, needs_two_factor
 
 SESSION_KEY = "parcours_membership_id"
@@ -23,7 +24,7 @@ class ActiveMembershipMiddleware:
         request.membership = None
         user = request.user
         if user.is_authenticated:
-            memberships = list(user.active_memberships())
+            memberships = access.active_memberships(user)
             chosen = request.session.get(SESSION_KEY)
             # Until the user picks one in the header, the first membership they were given.
             default = min(memberships, key=lambda m: m.pk) if memberships else None

@@ -19,6 +19,10 @@ class User(AbstractUser):
     """A professional of the network. Never deleted: deactivated, so that the audit trail holds."""
 
     phone = models.CharField(_("téléphone professionnel"), max_length=20, blank=True)
+    # Bumped in the transaction of every change to the user's memberships or their organizations
+    # (accounts.access): the key of the cached memberships, read with the user's row at each request,
+    # so that a revoked membership stops working at the next request in every worker process.
+    access_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("utilisateur·rice")

@@ -25,6 +25,7 @@ register(
             "is_active",
             "date_joined",
             "phone",
+            "access_version",
             "groups",
             "user_permissions",
         )

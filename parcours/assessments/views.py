@@ -73,8 +73,19 @@ def _index_crumb(household: Household):
 
 
 def _grid(grid_id=None) -> AssessmentGrid:
-    grids = AssessmentGrid.objects.with_content()
-    grid = grids.filter(pk=grid_id).first() if grid_id else grids.current()
+    """A published grid with its sections and items, from the cache (core.cache): a grid is never
+    edited (a change is a new version), so only the current version's id is asked of the database."""
+    from parcours.core.cache import cached
+
+    if not grid_id:
+        grid_id = AssessmentGrid.objects.order_by("-version").values_list("pk", flat=True).first()
+    if not grid_id or not str(grid_id).isdigit():
+        raise Http404
+    grid = cached(
+        "assessment_grids",
+        f"grid:{grid_id}",
+        lambda: AssessmentGrid.objects.with_content().filter(pk=grid_id).first(),
+    )
     if grid is None:
         raise Http404
     return grid

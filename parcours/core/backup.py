@@ -197,3 +197,7 @@ def restore(path: Path, *, force: bool = False, alias: str = DEFAULT_DB_ALIAS) -
             source.backup(connection.connection)
         finally:
             source.close()
+    # Cached entries are keyed by counters of the old database (accounts.access): none may be read again.
+    from django.core.cache import cache
+
+    cache.clear()

@@ -85,8 +85,7 @@ def _clean_phone(phone: str) -> str:
     return phone
 
 
-@transaction.atomic
-def call_record(
+def _call_record(
     *,
     actor: User,
     outcome: str = CallOutcome.REQUEST,
@@ -122,8 +121,10 @@ def call_record(
     return call
 
 
-@transaction.atomic
-def flash_household(
+call_record = transaction.atomic(_call_record)
+
+
+def _flash_household(
     *, actor: User, first_name: str, last_name: str, birth_date=None, sex: str = "X", others=()
 ):
     """Évaluation flash: a minimal file opened during the call, through the household service (the
@@ -142,6 +143,9 @@ def flash_household(
         territory=_actor_territory(actor).code,
         situation=Situation.STREET,
     )
+
+
+flash_household = transaction.atomic(_flash_household)
 
 
 @dataclass(frozen=True)
@@ -166,17 +170,18 @@ def call_take(
     **request_data,
 ) -> tuple[EmergencyCall, EmergencyRequest | None]:
     """One call from the handler's form: the call, an évaluation flash if asked, and the request for a
-    place when that is the outcome. All or nothing."""
+    place when that is the outcome. All or nothing: one transaction, in which the parts run without a
+    savepoint of their own (issue 18: fewer statements per call saved)."""
     _may_ask_for(actor, household)
     if household is None and flash is not None:
-        household = flash_household(
+        household = _flash_household(
             actor=actor,
             first_name=flash.first_name,
             last_name=flash.last_name,
             birth_date=flash.birth_date,
             sex=flash.sex,
         )
-    call = call_record(
+    call = _call_record(
         actor=actor,
         outcome=outcome,
         household=household,
@@ -187,7 +192,7 @@ def call_take(
     )
     if outcome != CallOutcome.REQUEST:
         return call, None
-    request = request_create(
+    request = _request_create(
         actor=actor, household=household, call=call, caller_phone=caller_phone, **request_data
     )
     return call, request
@@ -208,8 +213,7 @@ def household_composition(household, night: date) -> Composition:
     return Composition(persons=len(members), children=minors, facts=frozenset(facts))
 
 
-@transaction.atomic
-def request_create(
+def _request_create(
     *,
     actor: User,
     night: date,
@@ -292,6 +296,9 @@ def request_create(
         fields=["household", "night", "persons", "children", "facts", "priority", "caller_phone"],
     )
     return request
+
+
+request_create = transaction.atomic(_request_create)
 
 
 @transaction.atomic

@@ -35,7 +35,9 @@ class MemberData:
 
 
 def _territory(code: str, field: str = "territory") -> Territory:
-    territory = Territory.objects.filter(code=code).first()
+    from parcours.core.cache import cached
+
+    territory = cached("territories", f"code:{code}", lambda: Territory.objects.filter(code=code).first())
     if territory is None:
         raise ValidationError({field: _("Département inconnu : %(code)s.") % {"code": code}})
     return territory

@@ -48,32 +48,119 @@ class RenewForm(StyledFormMixin, forms.Form):
     """No field: renewing says "this request still holds" (a button)."""
 
 
-class ReferentTransferForm(StyledFormMixin, forms.Form):
-    organization = forms.ModelChoiceField(label=_("Nouvelle organisation référente"), queryset=None)
-    referent = forms.ModelChoiceField(
-        label=_("Référent·e nommé·e (facultatif)"), queryset=None, required=False
+REFERENT_CHOICES_SHOWN = 10
+
+
+def social_workers(organization=None):
+    """Active social workers (active accounts), of one organization when given, by name."""
+    from django.contrib.auth import get_user_model
+
+    from parcours.accounts.models import Membership
+    from parcours.accounts.roles import Role
+
+    memberships = Membership.objects.filter(role=Role.SOCIAL_WORKER, active=True, organization__active=True)
+    if organization is not None:
+        memberships = memberships.filter(organization=organization)
+    return (
+        get_user_model()
+        .objects.filter(pk__in=memberships.values("user_id"), is_active=True)
+        .order_by("last_name", "first_name", "pk")
     )
+
+
+def search_social_workers(text: str, organization=None, *, limit: int = REFERENT_CHOICES_SHOWN):
+    """The social workers whose name or login holds every word typed (accents and case ignored)."""
+    from django.db.models import Q
+
+    words = (text or "").split()
+    if not words:
+        return []
+    found = social_workers(organization)
+    for word in words[:4]:
+        found = found.filter(
+            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(username__icontains=word)
+        )
+    return list(found[:limit])
+
+
+def _matches(user, text: str) -> bool:
+    """Whether every word typed is in this user's name or login (as search_social_workers finds them)."""
+    fields = [user.first_name.casefold(), user.last_name.casefold(), user.get_username().casefold()]
+    return all(any(word.casefold() in f for f in fields) for word in text.split()[:4])
+
+
+class ReferentTransferForm(StyledFormMixin, forms.Form):
+    """The referent is searched by name (issue 18: no select of every social worker of the network):
+    with JavaScript, a combobox lists the matches as one types (htmx) and fills `referent` with the id
+    of the one chosen; without it, the name typed is resolved on submit — one match is taken, several
+    are offered as radio buttons (`referent`) to choose from."""
+
+    organization = forms.ModelChoiceField(label=_("Nouvelle organisation référente"), queryset=None)
+    referent_name = forms.CharField(
+        label=_("Référent·e nommé·e (facultatif)"),
+        required=False,
+        max_length=150,
+        help_text=_("Tapez une partie du nom, puis choisissez dans la liste."),
+    )
+    referent = forms.ModelChoiceField(queryset=None, required=False, widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Motif du transfert"), widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, **kwargs):
-        from django.contrib.auth import get_user_model
-
-        from parcours.accounts.models import Membership, Organization
-        from parcours.accounts.roles import OrganizationType, Role
+    def __init__(self, *args, search_url: str = "", **kwargs):
+        from parcours.accounts.models import Organization
+        from parcours.accounts.roles import OrganizationType
 
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = Organization.objects.filter(
             type__in=(OrganizationType.ASSOCIATION, OrganizationType.SIAO_OPERATOR), active=True
         ).order_by("name")
-        self.fields["referent"].label_from_instance = person_name
-        self.fields["referent"].queryset = (
-            get_user_model()
-            .objects.filter(
-                pk__in=Membership.objects.filter(role=Role.SOCIAL_WORKER, active=True).values("user_id"),
-                is_active=True,
-            )
-            .order_by("last_name", "first_name")
+        self.fields["referent"].queryset = social_workers()
+        listbox = f"{self.add_prefix('referent')}-listbox"
+        self.fields["referent_name"].widget.attrs.update(
+            {
+                "role": "combobox",
+                "autocomplete": "off",
+                "aria-autocomplete": "list",
+                "aria-expanded": "false",
+                "aria-controls": listbox,
+                "aria-describedby": f"{self.add_prefix('referent_name')}-status",
+                "data-combobox": self.add_prefix("referent"),
+            }
         )
+        if search_url:
+            self.fields["referent_name"].widget.attrs.update(
+                {
+                    "hx-get": search_url,
+                    "hx-trigger": "input changed delay:250ms",
+                    "hx-target": f"#{listbox}",
+                    "hx-swap": "innerHTML",
+                    "hx-include": f"[name='{self.add_prefix('organization')}']",
+                    "hx-sync": "this:replace",
+                }
+            )
+        self.referent_choices = []  # several matches of the name typed without JavaScript
+
+    def clean(self):
+        data = super().clean()
+        name = (data.get("referent_name") or "").strip()
+        if not name:
+            data["referent"] = None  # the name was erased: no named referent
+            return data
+        chosen = data.get("referent")
+        if chosen is not None and (name == person_name(chosen) or _matches(chosen, name)):
+            return data  # picked in the combobox, or among the radio buttons offered
+        found = search_social_workers(name, data.get("organization"), limit=REFERENT_CHOICES_SHOWN + 1)
+        if len(found) == 1:
+            data["referent"] = found[0]
+            data["referent_name"] = person_name(found[0])
+        elif not found:
+            self.add_error(
+                "referent_name",
+                _("Aucun·e travailleur·se social·e de l'organisation choisie ne porte ce nom."),
+            )
+        else:
+            self.referent_choices = found[:REFERENT_CHOICES_SHOWN]
+            self.add_error("referent_name", _("Plusieurs personnes portent ce nom : choisissez-en une."))
+        return data
 
 
 def person_name(user) -> str:

@@ -7,14 +7,17 @@ app_name = "orientation"
 urlpatterns = [
     path("demandes/", views.request_list, name="list"),
     path("demandes/<int:pk>/", views.request_detail, name="detail"),
-    path("demandes/<int:pk>/<str:action>/", views.request_transition, name="transition"),
     path("demandes/<int:pk>/actualiser/", views.request_renew, name="renew"),
     path("demandes/<int:pk>/transfert-referent/", views.request_transfer_referent, name="transfer_referent"),
+    path("demandes/<int:pk>/referents/", views.request_referent_search, name="referent_search"),
     path(
         "demandes/<int:pk>/transfert-departement/",
         views.request_transfer_territory,
         name="transfer_territory",
     ),
+    # After the named actions above: `<str:action>` would take their paths (it did: the transfers and the
+    # renewal answered 404 from the page, issue 18).
+    path("demandes/<int:pk>/<str:action>/", views.request_transition, name="transition"),
     path("menages/<int:household_id>/nouvelle-demande/", views.request_create, name="create"),
     path("propositions/", proposal_views.proposal_list, name="proposals"),
     path("propositions/<int:pk>/", proposal_views.proposal_detail, name="proposal"),

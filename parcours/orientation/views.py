@@ -52,7 +52,13 @@ def request_title(user, insertion_request) -> str:
 
 
 def _get(request, pk) -> InsertionRequest:
-    found = InsertionRequest.objects.select_related("household").filter(pk=pk).first()
+    # The people and consents name the household (households.display) without a query per mention.
+    found = (
+        InsertionRequest.objects.select_related("household")
+        .prefetch_related("household__people", "household__consents")
+        .filter(pk=pk)
+        .first()
+    )
     if found is None or not perms.can_view_request(request.user, found):
         raise Http404
     return found
@@ -113,7 +119,11 @@ def request_detail(request, pk, bound=None):
             "facts_link": _facts_link(user, found),
             "can_renew": perms.can_renew(user, found),
             "referent_form": bound.get("referent")
-            or (ReferentTransferForm(prefix="ref") if perms.can_transfer(user, found) else None),
+            or (
+                ReferentTransferForm(prefix="ref", search_url=_referent_search_url(found))
+                if perms.can_transfer(user, found)
+                else None
+            ),
             "territory_form": bound.get("territory")
             or (
                 TerritoryTransferForm(prefix="ter")
@@ -124,7 +134,9 @@ def request_detail(request, pk, bound=None):
                 user,
                 found.proposals.select_related(
                     "request__household", "vacancy__unit__facility", "refusal_reason"
-                ).order_by("-created_at"),
+                )
+                .prefetch_related("request__household__people", "request__household__consents")
+                .order_by("-created_at"),
             ),
             "hidden_place": household_perms.HIDDEN_PLACE,
             "kinds": _kinds_display(found.wished_kinds),
@@ -172,6 +184,40 @@ def request_renew(request, pk):
     return redirect("orientation:detail", pk=pk)
 
 
+def _referent_search_url(found) -> str:
+    return reverse("orientation:referent_search", args=[getattr(found, "pk", found)])
+
+
+def request_referent_search(request, pk):
+    """The combobox's options (htmx): the social workers whose name holds the words typed, of the
+    organization chosen in the form when there is one; only for whoever may transfer the request."""
+    from parcours.accounts.models import Organization
+
+    from .forms import person_name, search_social_workers
+
+    found = _get(request, pk)
+    if not perms.can_transfer(request.user, found):
+        raise Http404
+    typed = (request.GET.get("ref-referent_name") or request.GET.get("q") or "")[:150]
+    organization_id = request.GET.get("ref-organization") or ""
+    organization = (
+        Organization.objects.filter(pk=int(organization_id)).first() if organization_id.isdigit() else None
+    )
+    people = search_social_workers(typed, organization)
+    for person in people:
+        person.label = person_name(person)
+    return render(
+        request,
+        "orientation/_referent_options.html",
+        {
+            "found": people,
+            "typed": typed.strip(),
+            "listbox": "ref-referent-listbox",
+            "status": "ref-referent_name-status",
+        },
+    )
+
+
 @require_POST
 def request_transfer_referent(request, pk):
     def run(found, data):
@@ -183,7 +229,7 @@ def request_transfer_referent(request, pk):
             reason=data["reason"],
         )
 
-    form = ReferentTransferForm(request.POST, prefix="ref")
+    form = ReferentTransferForm(request.POST, prefix="ref", search_url=_referent_search_url(pk))
     return _run(
         request, pk, form, "referent", run, _("Le dossier est confié à sa nouvelle organisation référente.")
     )

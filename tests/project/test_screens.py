@@ -2,7 +2,7 @@
 choice widgets rendered as groups of labelled checkboxes/radios, one pagination include."""
 
 import pytest
-from django.urls import include, path
+from django.urls import include, path, reverse
 
 from parcours.accounts.roles import Role
 
@@ -154,11 +154,13 @@ def test_an_observer_reads_the_number_and_the_reason_not_the_name(role_network, 
     assert "Benoît" not in label.text and f"n° {household.pk}" in label.text
 
 
-def test_the_referent_select_shows_names_and_the_login_only_without_one(role_network):
-    from parcours.orientation.forms import ReferentTransferForm
-    from tests.factories import MembershipFactory, UserFactory
+def test_the_referent_search_shows_names_and_the_login_only_without_one(role_network, client, login):
+    """The referent of a transfer is searched by name (issue 18, no select of the whole network): the
+    options read « Inès Robert », or the login of an account without a name."""
+    from parcours.orientation import services
+    from tests.factories import MembershipFactory, UserFactory, make_household
 
-    named = MembershipFactory(
+    MembershipFactory(
         role=Role.SOCIAL_WORKER, user=UserFactory(username="demo036", first_name="Inès", last_name="Robert")
     )
     nameless = MembershipFactory(
@@ -166,10 +168,15 @@ def test_the_referent_select_shows_names_and_the_login_only_without_one(role_net
     )
     nameless.user.last_name = ""
     nameless.user.save()
-    choices = ReferentTransferForm(prefix="ref").fields["referent"].choices
-    labels = {str(value): label for value, label in choices}
-    assert labels[str(named.user.pk)] == "Inès Robert"
-    assert labels[str(nameless.user.pk)] == "sans-nom"
+    worker = role_network.users[Role.SOCIAL_WORKER]
+    household = make_household(organization=role_network.association, referent=worker)
+    req = services.request_create(
+        actor=worker, household=household, wished_kinds=["logement_social"], wished_territories=["93"]
+    )
+    login(worker)
+    url = reverse("orientation:referent_search", args=[req.pk])
+    assert ">Inès Robert</li>" in client.get(url, {"q": "robert"}).content.decode()
+    assert ">sans-nom</li>" in client.get(url, {"q": "sans-nom"}).content.decode()
 
 
 # No dead ends (issue 15, item 3) ------------------------------------------------------------------

@@ -133,6 +133,7 @@ NOT_PERSONAL_PAGES = {
     "households:consent_add": "GET leads to the household's page, traced there; so does a refused POST",
     "households:create": "an empty form (possible duplicates shown after a POST are traced)",
     "emergency:call": "an empty form",
+    "orientation:referent_search": "colleagues (social workers) found by name for a transfer, no household",
     "emergency:priority_preview": "a priority computed from the form's answers, no record",
     "emergency:declare": "a facility's free places, no household",
     "emergency:dashboard": "the night's figures, no names",

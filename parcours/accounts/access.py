@@ -1,0 +1,64 @@
+"""The memberships every page reads, from the cache (issue 18), never stale.
+
+Each request needs the user's active memberships (the header's switcher, every permission rule). They
+are cached under a key that holds `User.access_version`, a counter on the user's row — a row that the
+authentication middleware reads at every request anyway. Every change to a membership (grant,
+approval, revocation, deletion) or to an organization (deactivated, renamed, moved to another
+territory) bumps the counter of the users concerned in the same transaction: the next request of
+those users, in any worker process and whatever the cache backend (local memory or Redis), reads a
+new key and so the database. A stale entry is never read again; it expires on its own.
+"""
+
+from django.core.cache import cache
+from django.db.models import F
+from django.db.models.signals import post_delete, post_save
+
+TIMEOUT = 3600
+
+
+def _key(user) -> str:
+    return f"parcours:memberships:{user.pk}:{user.access_version}"
+
+
+def active_memberships(user) -> list:
+    """The user's active memberships in active organizations, organization loaded (as
+    `User.active_memberships()`), from the cache when the user's access has not changed since."""
+    key = _key(user)
+    memberships = cache.get(key)
+    if memberships is None:
+        # With the organization's territory: the 115's services and many rules read it.
+        memberships = list(user.active_memberships().select_related("organization__territory"))
+        for membership in memberships:
+            # The related manager attached the user object: not cached with the entry (set back below).
+            membership._state.fields_cache.pop("user", None)
+        cache.set(key, memberships, TIMEOUT)
+    for membership in memberships:
+        membership.user = user
+    return memberships
+
+
+def bump(user_ids) -> None:
+    """The users' access changed: their cached memberships are no longer read."""
+    from .models import User
+
+    ids = {pk for pk in user_ids if pk is not None}
+    if ids:
+        User.objects.filter(pk__in=ids).update(access_version=F("access_version") + 1)
+
+
+def _membership_changed(sender, instance, **kwargs):
+    bump([instance.user_id])
+
+
+def _organization_changed(sender, instance, **kwargs):
+    from .models import Membership
+
+    bump(Membership.objects.filter(organization_id=instance.pk).values_list("user_id", flat=True))
+
+
+def connect() -> None:
+    from .models import Membership, Organization
+
+    for signal in (post_save, post_delete):
+        signal.connect(_membership_changed, sender=Membership, dispatch_uid=f"access_membership_{signal}")
+    post_save.connect(_organization_changed, sender=Organization, dispatch_uid="access_organization")

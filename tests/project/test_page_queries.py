@@ -1,0 +1,146 @@
+"""Every page of the load test (bench/locustfile.py) runs a bounded number of queries that does not
+grow with its rows (issue 18), and the household's path costs at most one query per domain. The
+bounds include the four every page pays (session, user, second factor, and the memberships, which
+then come from the cache: accounts.access)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from parcours.accounts.roles import Role
+from tests.factories import (
+    EmergencyRequestFactory,
+    InsertionRequestFactory,
+    make_emergency_facility,
+    make_household,
+)
+
+pytestmark = pytest.mark.django_db
+
+# Bounds per page, with the cached memberships (measured, plus a small margin).
+BOUNDS = {
+    "home": 20,
+    "search": 15,
+    "household": 22,
+    "assessments": 13,
+    "requests": 11,
+    "request": 13,
+    "board": 13,
+    "emergency_request": 11,
+    "call_search": 11,
+}
+
+
+@pytest.fixture
+def world(role_network):
+    worker = role_network.users[Role.SOCIAL_WORKER]
+    handler = role_network.users[Role.CALL_HANDLER]
+    make_emergency_facility(organization=role_network.association, units=4)
+
+    def grow(n):
+        households = [
+            make_household(organization=role_network.association, referent=worker) for _ in range(n)
+        ]
+        for household in households:
+            InsertionRequestFactory(household=household, submitted=True)
+            EmergencyRequestFactory(household=household)
+        return households
+
+    return {"net": role_network, "worker": worker, "handler": handler, "grow": grow}
+
+
+def _pages(world, household):
+    from parcours.orientation.models import InsertionRequest
+
+    name = household.members[0].last_name
+    req = InsertionRequest.objects.filter(household=household).first()
+    emergency = household.emergency_requests.first()
+    worker, handler = world["worker"], world["handler"]
+    return {
+        "home": (worker, reverse("core:home")),
+        "search": (worker, f"{reverse('households:list')}?q={name}"),
+        "household": (worker, reverse("households:detail", args=[household.pk])),
+        "assessments": (worker, reverse("assessments:index", args=[household.pk])),
+        "requests": (worker, reverse("orientation:list")),
+        "request": (worker, reverse("orientation:detail", args=[req.pk])),
+        "board": (handler, reverse("emergency:board")),
+        "emergency_request": (handler, reverse("emergency:request", args=[emergency.pk])),
+        "call_search": (handler, f"{reverse('emergency:call')}?q={name}"),
+    }
+
+
+def _count(client, path):
+    client.get(path)  # the memberships into the cache, the once-a-night reads traced
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    return len(queries.captured_queries)
+
+
+def test_each_load_test_page_runs_a_bounded_number_of_queries_whatever_its_rows(world, client, login):
+    first = world["grow"](2)[0]
+    counts = {}
+    for page, (user, path) in _pages(world, first).items():
+        login(user)
+        counts[page] = _count(client, path)
+    assert all(counts[page] <= BOUNDS[page] for page in counts), str(counts)
+    world["grow"](12)  # six times the rows: not one query more
+    more = {}
+    for page, (user, path) in _pages(world, first).items():
+        login(user)
+        more[page] = _count(client, path)
+    assert all(more[page] <= counts[page] for page in counts), (counts, more)
+
+
+def test_the_household_path_costs_one_query_per_domain_at_most(world, client, login):
+    household = world["grow"](1)[0]
+    login(world["worker"])
+    path = reverse("households:detail", args=[household.pk])
+    client.get(path)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    tables = {}
+    for q in queries.captured_queries:
+        sql = q["sql"]
+        if sql.startswith("SELECT"):
+            table = sql.split(" FROM ", 1)[1].split()[0].strip('"')
+            tables[table] = tables.get(table, 0) + 1
+    # The steps of each domain: one query each, however many steps there are.
+    for table in (
+        "orientation_requesttransition",
+        "orientation_proposalevent",
+        "emergency_emergencyrequest",
+        "support_measuretransition",
+        "support_alertevent",
+    ):
+        assert tables.get(table, 0) <= 1, (table, tables)
+
+
+def test_a_new_call_is_one_transaction_with_fewer_statements(world, client, login):
+    from django.utils.timezone import localdate
+
+    from parcours.core.models import AuditEvent
+
+    login(world["handler"])
+    data = {
+        "outcome": "request",
+        "flash_first_name": "Alix",
+        "flash_last_name": "Essai",
+        "flash_sex": "X",
+        "night": localdate().isoformat(),
+        "persons": "1",
+        "children": "0",
+    }
+    before = AuditEvent.objects.count()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse("emergency:call"), data)
+    assert response.status_code == 302
+    sql = [q["sql"] for q in queries.captured_queries]
+    savepoints = [s for s in sql if s.startswith("SAVEPOINT")]
+    # The flash file, the call and the request with their audit rows in the one transaction of the call;
+    # savepoints only where a failure is caught (the night's uniqueness, the file's constraints) and the
+    # session's own save (the message shown next): no more one per service (there were eight).
+    assert len(savepoints) <= 5, savepoints
+    assert AuditEvent.objects.count() - before == 3
+    assert len(sql) <= 40, "\n".join(sql)
