@@ -588,9 +588,9 @@ class RolloverReport:
 
 def rollover(*, wet_run: bool, now=None) -> RolloverReport:
     """Close every past night: requests still waiting become unmet (« sans réponse à la clôture »),
-    callers' phone numbers, and the first names of callers who opened no file, are erased, the extensions booked for the new night are counted as
-    carried, and each closed night's figures are stored (NightFigures). Without `wet_run`, the same
-    report is computed and nothing is written."""
+    callers' phone numbers, and the first names of callers who opened no file, are erased, the
+    extensions booked for the new night are counted as carried, and each closed night's figures are
+    stored (NightFigures). Without `wet_run`, the same report is computed and nothing is written."""
     from .figures import night_rows
 
     tonight = current_night(now)
