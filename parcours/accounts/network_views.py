@@ -272,6 +272,16 @@ def user_set_active(request, pk):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Le compte de %(user)s est mis à jour.") % {"user": user.get_full_name()})
+        if user.held_for_approval:
+            messages.warning(
+                request,
+                _(
+                    "Ses rattachements qui donnent accès aux données nominatives ou à l'administration "
+                    "du réseau (%(roles)s) attendent l'approbation d'un·e autre administrateur·rice "
+                    "du réseau."
+                )
+                % {"roles": ", ".join(str(m) for m in user.held_for_approval)},
+            )
     return _back(request)
 
 

@@ -69,6 +69,13 @@ def grant_is_four_eyes(actor, user, role) -> bool:
     )
 
 
+def reactivation_is_four_eyes(actor, role) -> bool:
+    """Reactivating an account gives its memberships back: one that reads named persons, or the
+    administrator role (which approves such grants), is then a grant under the four-eyes rule,
+    whoever held it before (services.user_set_active). The operator's command has no actor."""
+    return actor is not None and (role in ROLES_READING_NAMED_PERSONS or role == Role.NETWORK_ADMIN)
+
+
 def second_admins(actor, user):
     """The network administrators who may approve a grant `actor` makes to `user`: active accounts
     with an active administrator membership, other than both of them."""

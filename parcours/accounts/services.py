@@ -138,6 +138,26 @@ def membership_grant(*, actor: User | None, user: User, organization: Organizati
         obj=membership,
         fields=["role", "active", "approval"],
     )
+    _tell_of_grant(actor=actor, user=user, membership=membership, four_eyes=four_eyes, pending=pending)
+    return membership
+
+
+def _hold_for_second_admin(*, actor, membership: Membership) -> None:
+    """Put an existing membership back in the four-eyes queue: inactive and pending until a second
+    administrator approves it (membership_approve), as a new grant would be."""
+    membership.active = False
+    membership.approval = MembershipApproval.PENDING
+    membership.requested_by = actor if actor is not None and actor.is_authenticated else None
+    membership.decided_by = None
+    membership.decided_at = None
+    membership.save(
+        update_fields=["active", "approval", "requested_by", "decided_by", "decided_at", "updated_at"]
+    )
+
+
+def _tell_of_grant(*, actor, user: User, membership: Membership, four_eyes: bool, pending: bool) -> None:
+    """After commit, e-mail the second administrators of a pending grant, or the administrators and
+    the DPO of a named-data grant applied alone."""
     if pending:
         recipients = list(perms.second_admins(actor, user).exclude(email="").values_list("email", flat=True))
         transaction.on_commit(
@@ -157,7 +177,6 @@ def membership_grant(*, actor: User | None, user: User, organization: Organizati
         transaction.on_commit(
             lambda: _notify_grant(membership, actor=actor, recipients=recipients, pending=False)
         )
-    return membership
 
 
 def _notify_grant(membership: Membership, *, actor, recipients: list[str], pending: bool) -> None:
@@ -479,14 +498,40 @@ def send_invitation(*, request, user: User) -> None:
 @transaction.atomic
 def user_set_active(*, actor: User | None, user: User, active: bool) -> User:
     """Deactivate (or reactivate) an account: never deleted, so that the audit trail keeps its actor.
-    Nobody deactivates their own account: the network would risk losing its last administrator."""
+    Nobody deactivates their own account: the network would risk losing its last administrator.
+
+    Reactivating gives access back: it is a grant like membership_grant, under the same four-eyes
+    rule. The account comes back at once (its other memberships with it), but each membership that
+    reads named persons, or administers the network, goes back to « en attente d'approbation »
+    until a second administrator approves it; with none who may, it applies and the administrators
+    and the DPO are e-mailed. `user.held_for_approval` lists the memberships put on hold."""
     _admin_only(actor)
     if not active and actor is not None and actor.pk == user.pk:
         raise ValidationError(_("Vous ne pouvez pas désactiver votre propre compte."))
-    if user.is_active != active:
-        user.is_active = active
-        user.save(update_fields=["is_active"])
-        audit.record_write(actor=actor, action=AccountAction.USER_SET_ACTIVE, obj=user, fields=["is_active"])
+    user.held_for_approval = []
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if locked.is_active == active:
+        user.is_active = locked.is_active
+        return user
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    audit.record_write(actor=actor, action=AccountAction.USER_SET_ACTIVE, obj=user, fields=["is_active"])
+    if active:
+        memberships = Membership.objects.select_for_update().select_related("organization", "user")
+        for membership in memberships.filter(user=user, active=True):
+            if not perms.reactivation_is_four_eyes(actor, membership.role):
+                continue
+            pending = perms.second_admins(actor, user).exists()
+            if pending:
+                _hold_for_second_admin(actor=actor, membership=membership)
+                user.held_for_approval.append(membership)
+            audit.record_write(
+                actor=actor,
+                action=AccountAction.MEMBERSHIP_REQUEST if pending else AccountAction.MEMBERSHIP_GRANT,
+                obj=membership,
+                fields=["active", "approval"],
+            )
+            _tell_of_grant(actor=actor, user=user, membership=membership, four_eyes=True, pending=pending)
     return user
 
 

@@ -109,7 +109,7 @@ class EmergencyRequest(TimeStampedModel, VersionedModel):
     )
     caller_phone = models.CharField(_("téléphone pour le SMS"), max_length=20, blank=True)
     # A first name or nickname given by a caller who opens no file, so that the waiting list says who
-    # is waiting; erased by the retention run.
+    # is waiting; erased with the phone number when the night is closed (see the rollover).
     caller_name = models.CharField(_("prénom ou surnom donné"), max_length=100, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", editable=False

@@ -608,15 +608,16 @@ class RolloverReport:
     nights: list = field(default_factory=list)
     closed_requests: int = 0
     phones_erased: int = 0
+    names_erased: int = 0
     extensions_carried: int = 0
     figures: list = field(default_factory=list)
 
 
 def rollover(*, wet_run: bool, now=None) -> RolloverReport:
     """Close every past night: requests still waiting become unmet (« sans réponse à la clôture »),
-    callers' phone numbers are erased, the extensions booked for the new night are counted as
-    carried, and each closed night's figures are stored (NightFigures). Without `wet_run`, the same
-    report is computed and nothing is written."""
+    callers' phone numbers, and the first names of callers who opened no file, are erased, the
+    extensions booked for the new night are counted as carried, and each closed night's figures are
+    stored (NightFigures). Without `wet_run`, the same report is computed and nothing is written."""
     from .figures import night_rows
 
     tonight = current_night(now)
@@ -626,8 +627,12 @@ def rollover(*, wet_run: bool, now=None) -> RolloverReport:
     calls = EmergencyCall.objects.filter(received_at__lt=timezone.now() - timedelta(hours=12)).exclude(
         caller_phone=""
     )
-    phoned = EmergencyRequest.objects.filter(night__lt=tonight).exclude(caller_phone="")
+    past = EmergencyRequest.objects.filter(night__lt=tonight)
+    phoned = past.exclude(caller_phone="")
+    # Minimal collection: the name only said who was waiting tonight; the figures count, never name.
+    named = past.exclude(caller_name="")
     report.phones_erased = calls.count() + phoned.count()
+    report.names_erased = named.count()
     report.extensions_carried = NightAllocation.objects.booked().filter(night=tonight, extension=True).count()
     known = set(NightFigures.objects.values_list("territory_id", "night"))
     pending = (
@@ -649,6 +654,7 @@ def rollover(*, wet_run: bool, now=None) -> RolloverReport:
         EmergencyRequest.objects.filter(pk__in=closing).update(status=RequestStatus.UNMET, updated_at=now_)
         calls.update(caller_phone="")
         phoned.update(caller_phone="")
+        named.update(caller_name="")
         # An address SMS of a closed night still waiting (provider down, worker stopped) is given up:
         # its number leaves the outbox with the night, as it leaves the request.
         waiting_sms = [int(ref) for ref in outbox.pending_refs(SMS_PURPOSE) if ref.isdigit()]
@@ -667,6 +673,6 @@ def rollover(*, wet_run: bool, now=None) -> RolloverReport:
         audit.record_write(
             actor=None,
             action=EmergencyAction.ROLLOVER,
-            fields=["requests_closed", "phones_erased", "night_figures"],
+            fields=["requests_closed", "phones_erased", "names_erased", "night_figures"],
         )
     return report

@@ -261,12 +261,15 @@ def create_consent(request, household_id: int, payload: ConsentIn):
 
 
 def _consent_out(consent: Consent) -> dict:
+    """The consent as the household page shows it and the access rules apply it (Consent.state_on):
+    `ends_on` is its effective end (the maximum duration or a revocation may come first), `active`
+    whether it opens anything today."""
     return {
         "id": consent.pk,
         "organization": consent.organization_id,
         "purpose": consent.purpose,
         "starts_on": consent.starts_on,
-        "ends_on": consent.ends_on,
+        "ends_on": consent.effective_ends_on,
         "revoked_at": consent.revoked_at,
         "active": consent.is_active,
     }

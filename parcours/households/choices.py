@@ -91,6 +91,16 @@ class ConsentPurpose(models.TextChoices):
     DOCUMENTS = "documents", _("Partage de documents (coffre-fort)")
 
 
+class ConsentState(models.TextChoices):
+    """Where a consent stands on a given day (Consent.state_on): the one answer the household page,
+    the API and the access rules share."""
+
+    UPCOMING = "upcoming", _("à venir")
+    ACTIVE = "active", _("actif")
+    EXPIRED = "expired", _("expiré")
+    REVOKED = "revoked", _("retiré")
+
+
 class InformedHow(models.TextChoices):
     ORALLY = "orally", _("Information orale, en entretien")
     WRITTEN = "written", _("Document écrit remis et expliqué")

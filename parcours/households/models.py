@@ -15,6 +15,7 @@ from parcours.core.text import fold
 from .choices import (
     ChargeKind,
     ConsentPurpose,
+    ConsentState,
     DaloDecision,
     InformedHow,
     PublicFamily,
@@ -283,13 +284,33 @@ class Consent(TimeStampedModel):
 
     @property
     def effective_ends_on(self):
-        """The last day the consent opens anything: its end date, or earlier its maximum duration."""
-        return min(self.ends_on, consent_last_day(self.starts_on))
+        """The last day the consent opens anything: its end date, or earlier its maximum duration,
+        or earlier the day it was revoked."""
+        ends = min(self.ends_on, consent_last_day(self.starts_on))
+        if self.revoked_at is not None:
+            ends = min(ends, timezone.localdate(self.revoked_at))
+        return ends
+
+    def state_on(self, on) -> ConsentState:
+        """The one function that says whether a consent opens anything on `on`: revoked, not begun,
+        past its effective end, or active. The household page, the API and the access rules
+        (is_active_on; ConsentQuerySet.active is its database twin) all read it."""
+        if self.revoked_at is not None:
+            return ConsentState.REVOKED
+        if on < self.starts_on:
+            return ConsentState.UPCOMING
+        if on > self.effective_ends_on:
+            return ConsentState.EXPIRED
+        return ConsentState.ACTIVE
+
+    @property
+    def state(self) -> ConsentState:
+        return self.state_on(timezone.localdate())
 
     def is_active_on(self, on) -> bool:
-        """Not revoked, begun, and not past its end date nor its maximum duration (the Python twin of
-        ConsentQuerySet.active, for consents already prefetched)."""
-        return self.revoked_at is None and self.starts_on <= on <= self.effective_ends_on
+        """Active on `on` (state_on; the Python twin of ConsentQuerySet.active, for consents already
+        prefetched)."""
+        return self.state_on(on) == ConsentState.ACTIVE
 
     @property
     def is_active(self) -> bool:

@@ -17,5 +17,6 @@ class Command(DryRunCommand):
             "Nuits à clore": len(report.nights),
             "Demandes sans réponse comptées non pourvues": report.closed_requests,
             "Numéros de téléphone effacés": report.phones_erased,
+            "Prénoms d'appelant·es sans dossier effacés": report.names_erased,
             "Prolongations reportées sur la nuit en cours": report.extensions_carried,
         }
