@@ -28,6 +28,9 @@ PUBLIC = {
     "accounts:password_reset_complete",
     # a partner without an account answers a proposal through a signed, expiring link
     "orientation:partner",
+    # the service worker and the web app manifest hold no data: the browser fetches them as it likes
+    "core:service_worker",
+    "core:manifest",
     # a citizen or a partner reports someone who seems to need help, without an account (aller-vers)
     "report_public",
     # a person accompanied signs in to "Mon espace" with a code, without a staff account

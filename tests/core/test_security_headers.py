@@ -1,5 +1,6 @@
 """Security headers on every page (CSP with a nonce, HSTS, referrer policy…) and the deployment checks."""
 
+import base64
 import os
 import re
 import secrets
@@ -175,6 +176,7 @@ def production_env(tmp_path, **overrides) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "PARCOURS_AUDIT_KEYS": "k1:" + secrets.token_urlsafe(48),
+        "PARCOURS_DOCUMENT_KEYS": "k1:" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "ALLOWED_HOSTS": "parcours.example.org",
         "CSRF_TRUSTED_ORIGINS": "https://parcours.example.org",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",

@@ -35,9 +35,22 @@ from tests.perm_matrix import SEVEN_ROLES
 
 pytestmark = pytest.mark.django_db
 
-OPENS_MEASURE = {"orientation": False, "support": True, "emergency": False, "prevention": True}
-RAISES_ALERT = {"orientation": False, "support": False, "emergency": False, "prevention": True}
-ENROLS = {"orientation": False, "support": True, "emergency": False, "prevention": False}
+# A documents consent shares the vault's papers (parcours/documents), no action on the file.
+OPENS_MEASURE = {
+    "orientation": False,
+    "support": True,
+    "emergency": False,
+    "prevention": True,
+    "documents": False,
+}
+RAISES_ALERT = {
+    "orientation": False,
+    "support": False,
+    "emergency": False,
+    "prevention": True,
+    "documents": False,
+}
+ENROLS = {"orientation": False, "support": True, "emergency": False, "prevention": False, "documents": False}
 ROLES = SEVEN_ROLES
 
 

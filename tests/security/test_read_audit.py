@@ -53,6 +53,7 @@ RECORD_PAGES = {
     "support:appointment": "appointment",
     "notifications:access": "portal_access",
     "outreach:encounter": "encounter",
+    "portal:team_household": "household_id",
 }
 
 # Pages that list households or records: route name → kwargs' kind. When one shows a person's name,
@@ -79,6 +80,10 @@ LIST_PAGES = {
 
 # Form targets: POST only, their GET answers 405 (the page the form is on is traced).
 POST_ONLY = {
+    "portal:team_printed_code",
+    "portal:team_revoke",
+    "emergency:offline_replay",
+    "outreach:offline_replay",
     "assessments:autosave",
     "assessments:draft_discard",
     "households:consent_revoke",
@@ -117,6 +122,14 @@ POST_ONLY = {
 
 # Pages that show no one: route name → why.
 NOT_PERSONAL_PAGES = {
+    "core:service_worker": "the service worker's script: no data",
+    "core:manifest": "the web app manifest: no data",
+    "emergency:offline": "the 115's offline page: an empty form, the board kept in the browser",
+    "emergency:offline_snapshot": "tonight's free places: no one named, no door code",
+    "outreach:offline_token": "a CSRF token for the offline replay",
+    "portal:feedback_list": "votre avis: a kind, a date and a message, never a name",
+    "portal:feedback_detail": "votre avis: signed or anonymous, never a name",
+    "portal:": "the person's own pages in Mon espace (a person's session, no staff user)",
     "healthz": "health check",
     "set_language": "language switch",
     "accounts:login": "the user's own account",
@@ -214,6 +227,8 @@ API_NOT_PERSONAL = {
     "/support/programmes": "the programmes, no names",
     "/support/programmes/{programme_id}/report": "a programme's figures, no names",
     "/outreach/encounters": "encounters: a household's number at most, never a name",
+    "/portal/me": "the person's own file, read with the person's own token (no professional reads it)",
+    "/portal/access-log": "who read the person's file, shown to the person themselves",
     "/outreach/encounters/{encounter_id}": "an encounter: a household's number at most, never a name",
 }
 
