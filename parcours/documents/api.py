@@ -1,9 +1,11 @@
 """API v1 of the document vault: list, add (multipart), download — the same rules as the pages."""
 
 from datetime import date, datetime
+from typing import Annotated
 
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
+from pydantic import BeforeValidator
 
 from parcours.api.schemas import ErrorOut
 from parcours.core.errors import NotFound
@@ -15,6 +17,11 @@ from . import perms, services
 from .choices import DocumentKind
 from .models import Document
 from .views import download_response
+
+# A multipart form sends an empty field as "": read it as "not given" (an HTML form does the same).
+_blank_is_none = BeforeValidator(lambda value: None if value == "" else value)
+OptionalDate = Annotated[date | None, _blank_is_none]
+OptionalInt = Annotated[int | None, _blank_is_none]
 
 router = Router(tags=["documents"])
 NOT_FOUND = "Ménage ou document introuvable."
@@ -89,8 +96,8 @@ def add_document(
     file: File[UploadedFile],
     kind: Form[DocumentKind],
     label: Form[str] = "",
-    expires_on: Form[date | None] = None,
-    person: Form[int | None] = None,
+    expires_on: Form[OptionalDate] = None,
+    person: Form[OptionalInt] = None,
 ):
     household = _household(request, household_id)
     document = services.upload(

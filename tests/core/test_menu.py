@@ -24,19 +24,18 @@ EXPECTED = {
     Role.CALL_HANDLER: [
         "Accueil",
         "115",
-        "Aller-vers",
         "Ménages",
         "Offre",
+        "Aller-vers",
         "Réseau: Observatoire, Plan départemental, Organisations",
     ],
     Role.SIAO_COORDINATOR: [
         "Accueil",
         "115",
-        "Aller-vers",
         "Ménages",
         "Offre",
         "Orientation: Demandes d'insertion, Propositions, Commissions",
-        "Accompagnement: Mesures d'accompagnement, Alertes de prévention",
+        "Accompagnement: Mesures d'accompagnement, Alertes de prévention, Aller-vers",
         "Réseau: Observatoire, Plan départemental, Organisations",
     ],
     Role.SOCIAL_WORKER: [

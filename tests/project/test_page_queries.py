@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 # Bounds per page, with the cached memberships (measured, plus a small margin).
 BOUNDS = {
-    "home": 20,
+    "home": 21,  # the work list panels of issues 16 and 17 (papers, appointments, undelivered SMS, outreach)
     "search": 15,
     "household": 22,
     "assessments": 13,
