@@ -1,11 +1,11 @@
 """API v1 of the document vault: list, add (multipart), download — the same rules as the pages."""
 
 from datetime import date, datetime
-from typing import Annotated
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
-from pydantic import BeforeValidator
 
 from parcours.api.schemas import ErrorOut
 from parcours.core.errors import NotFound
@@ -17,11 +17,6 @@ from . import perms, services
 from .choices import DocumentKind
 from .models import Document
 from .views import download_response
-
-# A multipart form sends an empty field as "": read it as "not given" (an HTML form does the same).
-_blank_is_none = BeforeValidator(lambda value: None if value == "" else value)
-OptionalDate = Annotated[date | None, _blank_is_none]
-OptionalInt = Annotated[int | None, _blank_is_none]
 
 router = Router(tags=["documents"])
 NOT_FOUND = "Ménage ou document introuvable."
@@ -85,6 +80,24 @@ def list_documents(request, household_id: int):
     return [_out(d) for d in papers]
 
 
+def _optional_date(value: str, field: str):
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationError({field: _("Date attendue au format AAAA-MM-JJ.")}) from None
+
+
+def _optional_int(value: str, field: str):
+    if not value.strip():
+        return None
+    try:
+        return int(value.strip())
+    except ValueError:
+        raise ValidationError({field: _("Numéro attendu.")}) from None
+
+
 @router.post(
     "/households/{int:household_id}/documents",
     response={201: DocumentOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
@@ -96,10 +109,12 @@ def add_document(
     file: File[UploadedFile],
     kind: Form[DocumentKind],
     label: Form[str] = "",
-    expires_on: Form[OptionalDate] = None,
-    person: Form[OptionalInt] = None,
+    expires_on: Form[str] = "",
+    person: Form[str] = "",
 ):
+    # A multipart form sends an empty field as "": read as "not given", as an HTML form is.
     household = _household(request, household_id)
+    expires_on, person = _optional_date(expires_on, "expires_on"), _optional_int(person, "person")
     document = services.upload(
         household=household,
         uploaded=file,
