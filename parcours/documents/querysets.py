@@ -38,10 +38,15 @@ class DocumentQuerySet(models.QuerySet):
         return self.alive().filter(household__in=Household.objects.visible_to(user)).filter(rule)
 
     def of_person_space(self, access):
-        """What the person signed in to "Mon espace" sees: their household's documents.
-        TODO(portal): leave out the papers of a co-member protected from this person once Person
-        carries such a flag."""
-        return self.alive().filter(household_id=access.household_id)
+        """What the person signed in to "Mon espace" sees: their household's documents, except the
+        papers of a co-member protected from them (violence, separation: portal.CoMemberProtection)."""
+        from parcours.portal.reads import protected_from
+
+        return (
+            self.alive()
+            .filter(household_id=access.household_id)
+            .exclude(person_id__in=protected_from(access))
+        )
 
     def expiring(self, today, days: int):
         """Alive documents whose expiry date falls within `days` days (the expired ones too)."""

@@ -85,6 +85,32 @@ def test_a_person_never_reaches_another_households_document(person, role_network
     assert response.status_code == 302 and "/compte/connexion/" in response["Location"]
 
 
+def test_a_co_member_protected_from_the_person_keeps_their_papers_to_themselves(person):
+    """Violence or separation: the worker protects Awa from the other adults of the household; her
+    papers stay out of their « Mon espace » (list, download, API), and she still sees her own."""
+    import datetime as dt
+
+    from parcours.portal.models import CoMemberProtection
+    from tests.factories import PersonFactory
+
+    access, household, worker = person
+    awa = PersonFactory(
+        household=household, first_name="Awa", relationship="spouse", birth_date=dt.date(1987, 2, 14)
+    )
+    CoMemberProtection.objects.create(person=awa, set_by=worker)
+    hers = add_document(household, worker, kind="residence_permit", person_id=awa.pk)
+    his = add_document(household, worker, kind="payslip", person_id=access.person_id)
+
+    me = portal_login(Client(), access)
+    assert me.get(f"/mon-espace/documents/{hers.pk}/telecharger/").status_code == 404
+    assert [d["id"] for d in sections.api_data(access)["documents"]] == [his.pk]
+    page = me.get("/mon-espace/documents/").content.decode()
+    assert f"/mon-espace/documents/{hers.pk}/" not in page and f"/mon-espace/documents/{his.pk}/" in page
+
+    her_access = PortalAccessFactory(household=household, person=awa, invited_by=worker)
+    assert hers.pk in [d["id"] for d in sections.api_data(her_access)["documents"]]
+
+
 def test_a_revoked_access_reaches_no_document(person):
     access, household, worker = person
     document = add_document(household, worker)

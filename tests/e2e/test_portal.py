@@ -1,6 +1,7 @@
 """Mon espace on a phone (390 px): a worker invites a person; the person signs in with the SMS code
 read from the SMS backend, sees their request, withdraws a consent (the organisation then gets 404),
-gives their own view of two AFFIL items; the worker sees it beside theirs. axe-core at zero on every
+adds a photo of a paper, gives their own view of two AFFIL items; the worker sees the paper in the
+household's documents and the person's view beside theirs. axe-core at zero on every
 page the person sees, in French and in Arabic (right to left)."""
 
 import re
@@ -11,6 +12,8 @@ from playwright.sync_api import expect
 
 from parcours.accounts.roles import Role
 from parcours.core import sms
+from parcours.documents.models import Document
+from tests.documents.conftest import jpeg_bytes
 from tests.factories import (
     ConsentFactory,
     InsertionRequestFactory,
@@ -37,7 +40,7 @@ def _axe(page) -> list[str]:
 
 
 def test_a_person_invited_signs_in_by_sms_withdraws_a_consent_and_gives_their_view(
-    page, browser, login, client, live_server, shot, journey
+    page, browser, login, client, live_server, shot, journey, tmp_path
 ):
     TerritoryFactory(code="93")
     current_grid()
@@ -107,6 +110,19 @@ def test_a_person_invited_signs_in_by_sms_withdraws_a_consent_and_gives_their_vi
     expect(phone.get_by_text("Votre accord est retiré")).to_be_visible()
     assert partner_api("get", f"/households/{household.pk}").status_code == 404
 
+    # A photo of a paper, from the phone.
+    phone.goto("/mon-espace/")
+    phone.get_by_role("link", name="Voir et ajouter mes papiers").click()
+    phone.wait_for_url("**/mon-espace/documents/")
+    phone.get_by_label("Quel papier ?").select_option("residence_permit")
+    photo = tmp_path / "IMG_0001.jpg"
+    photo.write_bytes(jpeg_bytes(size=(800, 600)))
+    phone.get_by_label("Photo ou fichier PDF").set_input_files(str(photo))
+    phone.get_by_role("button", name="Envoyer mon papier").click()
+    expect(phone.get_by_text("Votre papier est bien enregistré")).to_be_visible()
+    assert not _axe(phone)
+    assert Document.objects.get(household=household).uploaded_by_person_id is not None
+
     # Their own view of two AFFIL items.
     phone.goto("/mon-espace/")
     phone.get_by_role("link", name="Donner mon avis sur ma situation").click()
@@ -147,7 +163,9 @@ def test_a_person_invited_signs_in_by_sms_withdraws_a_consent_and_gives_their_vi
         )
     context.close()
 
-    # The worker sees the person's view beside theirs.
+    # The worker sees the paper the person added, and the person's view beside theirs.
+    page.goto(f"/menages/{household.pk}/documents/")
+    expect(page.get_by_text("par la personne (Mon espace)")).to_be_visible()
     page.goto(f"/menages/{household.pk}/evaluations/")
     expect(page.get_by_text("Je paie mon loyer chaque mois.")).to_be_visible()
     shot(page, "worker-sees-person-view")
