@@ -179,6 +179,11 @@ def test_upload_download_and_delete_are_each_traced(role_network, client, login,
     assert response["Content-Disposition"] == f'attachment; filename="document-{document.pk}.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in response["Cache-Control"]
+    # The site's policy holds for a served file too: nothing runs, loads or frames it.
+    from tests.core.test_security_headers import assert_page_is_csp_safe
+
+    assert_page_is_csp_safe("document download", response)
+    assert "sandbox" in response["Content-Security-Policy"]
     read = trail.filter(kind=AuditKind.READ).get()
     assert (read.actor, read.sections, read.purpose) == (worker, ["content"], "download")
     on_file = AuditEvent.objects.for_object("households.household", household.pk).filter(
