@@ -68,7 +68,9 @@ def download_response(document: Document, content: bytes) -> HttpResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store, private"
     # Nothing runs, nothing loads, nothing frames it: a served file is only ever saved.
-    response["Content-Security-Policy"] = "default-src 'none'; object-src 'none'; frame-ancestors 'none'; sandbox"
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; object-src 'none'; frame-ancestors 'none'; sandbox"
+    )
     return response
 
 
