@@ -146,6 +146,15 @@ def person_assessment_save(*, access, answers: list[dict]) -> Assessment:
     title=gettext_lazy("Mon avis sur ma situation"),
     template="assessments/portal_section.html",
     order=55,
+    export=lambda access: [
+        {
+            "item": i["code"],
+            "question": str(i["label"]),
+            "answer": str(dict(PERSON_LEVELS).get(i["level"], "")),
+            "comment": i["comment"],
+        }
+        for i in person_items(access.household)
+    ],
 )
 def assessment_section(access):
     items = person_items(access.household)

@@ -44,11 +44,11 @@ def next_step(request: InsertionRequest) -> str:
     }.get(request.status, "")
 
 
-def _requests(access):
-    return list(InsertionRequest.objects.filter(household=access.household).order_by("-created_at")[:5])
+def _requests(access, limit: int | None = 5):
+    return list(InsertionRequest.objects.filter(household=access.household).order_by("-created_at")[:limit])
 
 
-def requests_data(access) -> list[dict]:
+def requests_data(access, limit: int | None = 5) -> list[dict]:
     return [
         {
             "id": r.pk,
@@ -57,7 +57,7 @@ def requests_data(access) -> list[dict]:
             "next_step": next_step(r),
             "created_on": timezone.localtime(r.created_at).date(),
         }
-        for r in _requests(access)
+        for r in _requests(access, limit)
     ]
 
 
@@ -81,11 +81,11 @@ PROPOSAL_WORDS = {
 }
 
 
-def proposals_data(access) -> list[dict]:
+def proposals_data(access, limit: int | None = 5) -> list[dict]:
     rows = (
         Proposal.objects.filter(request__household=access.household)
         .select_related("vacancy__unit__facility__commune")
-        .order_by("-created_at")[:5]
+        .order_by("-created_at")[:limit]
     )
     out = []
     for p in rows:
@@ -116,6 +116,7 @@ def _json(rows):
     api=lambda access: _json(
         [{k: r[k] for k in ("id", "status", "next_step")} for r in requests_data(access)]
     ),
+    export=lambda access: _json(requests_data(access, limit=None)),
 )
 def requests_section(access):
     return {"requests": requests_data(access)}
@@ -127,6 +128,7 @@ def requests_section(access):
     template="orientation/portal_proposals.html",
     order=40,
     api=lambda access: _json(proposals_data(access)),
+    export=lambda access: _json(proposals_data(access, limit=None)),
 )
 def proposals_section(access):
     return {"proposals": proposals_data(access)}

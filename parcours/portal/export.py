@@ -1,7 +1,7 @@
 """Mon espace in the right-of-access export (registry: parcours.households.export), and the person's
-own download: the same registry, restricted to what the person may see."""
+own download, built from the sections of their pages (parcours.portal.sections), not from that export."""
 
-from parcours.households.export import SECTIONS, ExportContext, not_exported, register, rows
+from parcours.households.export import not_exported, register, rows
 
 from .models import CoMemberProtection, ConsentOffer, Feedback, PortalAccess, PortalToken, SignInCode
 
@@ -27,29 +27,33 @@ def _portal(h, ctx):
     }
 
 
-# What the person's own download leaves out: the worker's drafts (not yet written for the file).
-PERSON_EXCLUDED = {"assessment_drafts"}
-
-
 def person_export(access) -> dict:
-    """The household's export as the person may read it: their own household, the members protected
-    from them taken out."""
-    from . import reads
+    """The person's own copy of their file (« Télécharger mes données »): what their pages of « Mon
+    espace » show, section by section (`sections.copy_data`: each section's `export`, or its `api`),
+    without the pages' limits, plus their own access and the opinions they signed.
 
-    household = access.household
-    ctx = ExportContext(user=None, whereabouts=True)
-    names = [n for n in SECTIONS if n not in PERSON_EXCLUDED and n != "access_log"] + ["access_log"]
-    data = {name: SECTIONS[name].build(household, ctx) for name in names}
-    hidden = reads.protected_from(access)
-    if hidden:
-        from parcours.households.models import Person
+    Deliberately not the staff export above: that one holds the workers' notes and drafts, the
+    engine's facts and scores, a facility's reasons for refusing, the 115 and outreach records, and
+    every member's data, including a member protected from this person. The full copy the law gives
+    (RGPD art. 15) is asked of the organisation, whose DPO reads it before it is handed over
+    (docs/espace-personne.md)."""
+    from django.utils import timezone
 
-        hidden_names = {(p.first_name, p.last_name) for p in Person.objects.filter(pk__in=hidden)}
-        data["people"] = [
-            p for p in data.get("people", []) if (p["first_name"], p["last_name"]) not in hidden_names
-        ]
-    # Another adult's access (their phone) and who is protected from whom are not the person's to read.
-    portal = data.get("portal") or {}
-    portal.pop("protected_from_members", None)
-    portal["accesses"] = [a for a in portal.get("accesses", []) if a.get("person") == str(access.person)]
+    from . import sections
+
+    data = {
+        "generated_at": timezone.now().isoformat(),
+        "my_access": {
+            "person": str(access.person),
+            "phone": access.phone,
+            "organization": access.organization.name if access.organization_id else "",
+            "opened_on": access.created_at.date().isoformat(),
+            "last_sign_in_at": access.last_sign_in_at.isoformat() if access.last_sign_in_at else None,
+        },
+        **sections.copy_data(access),
+        "my_opinions": [
+            {"kind": f.get_kind_display(), "text": f.text, "sent_at": f.created_at.isoformat()}
+            for f in Feedback.objects.filter(access=access).order_by("pk")
+        ],
+    }
     return data

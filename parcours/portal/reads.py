@@ -118,7 +118,7 @@ def consents(access) -> list[dict]:
     ]
 
 
-def access_log(access, limit: int = 200) -> list[dict]:
+def access_log(access, limit: int | None = 200) -> list[dict]:
     """Who read the file: staff reads only (organisation, role, date, which part, in words)."""
     events = list(
         AuditEvent.objects.filter(
@@ -148,7 +148,7 @@ def access_log(access, limit: int = 200) -> list[dict]:
     return rows
 
 
-def sign_ins(access, limit: int = 20) -> list[dict]:
+def sign_ins(access, limit: int | None = 20) -> list[dict]:
     events = AuditEvent.objects.filter(
         object_type="portal.portalaccess", object_id=str(access.pk), action=PortalAction.SIGN_IN.value
     ).order_by("-seq")[:limit]

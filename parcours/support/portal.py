@@ -27,15 +27,27 @@ PERSON_STATUS = {
 RECENT_DAYS = 30
 
 
-def for_person(access):
-    """The person's appointments: upcoming ones and those of the last RECENT_DAYS days, in date order."""
-    since = timezone.now() - dt.timedelta(days=RECENT_DAYS)
-    return (
-        Appointment.objects.for_access(access)
-        .filter(starts_at__gte=since)
-        .select_related("with_user")
-        .order_by("starts_at", "pk")
-    )
+def for_person(access, *, recent_only: bool = True):
+    """The person's appointments: upcoming ones and those of the last RECENT_DAYS days (all of them
+    when not `recent_only`), in date order."""
+    rows = Appointment.objects.for_access(access)
+    if recent_only:
+        rows = rows.filter(starts_at__gte=timezone.now() - dt.timedelta(days=RECENT_DAYS))
+    return rows.select_related("with_user").order_by("starts_at", "pk")
+
+
+def _appointments_json(appointments) -> list[dict]:
+    return [
+        {
+            "id": a.pk,
+            "starts_at": a.starts_at.isoformat(),
+            "place": a.place,
+            "with": a.with_label,
+            "purpose": a.purpose,
+            "status": a.status,
+        }
+        for a in appointments
+    ]
 
 
 def when(appointment) -> str:
@@ -67,17 +79,8 @@ def person_view(appointment) -> dict:
     title=_("Mes rendez-vous"),
     template="support/portal_section.html",
     order=40,
-    api=lambda access: [
-        {
-            "id": a.pk,
-            "starts_at": a.starts_at.isoformat(),
-            "place": a.place,
-            "with": a.with_label,
-            "purpose": a.purpose,
-            "status": a.status,
-        }
-        for a in for_person(access)
-    ],
+    api=lambda access: _appointments_json(for_person(access)),
+    export=lambda access: _appointments_json(for_person(access, recent_only=False)),
 )
 def appointments_section(access):
     shown = [person_view(a) for a in for_person(access)]
@@ -107,6 +110,8 @@ def goals_data(access) -> list[dict]:
     ]
 
 
-@sections.register(key="goals", title=_("Mon projet"), template="support/portal_goals.html", order=50)
+@sections.register(
+    key="goals", title=_("Mon projet"), template="support/portal_goals.html", order=50, export=goals_data
+)
 def goals_section(access):
     return {"goals": goals_data(access)}

@@ -53,3 +53,39 @@ def test_nothing_is_sent_to_a_person_who_did_not_ask(role_network):
     _daily()
 
     assert sms.outbox == [] and not Notification.objects.exists()
+
+
+@pytest.mark.parametrize("protected", [False, True])
+def test_a_paper_of_a_member_protected_from_the_others_is_told_to_nobody(role_network, protected):
+    """A paper of another adult without access goes to the household's accesses, unless that adult is
+    protected from the others: then even its expiry would tell them it exists."""
+    from parcours.accounts.roles import Role
+    from parcours.portal import services as portal_services
+    from tests.factories import make_household
+
+    worker = role_network.users[Role.SOCIAL_WORKER]
+    household = make_household(
+        organization=role_network.association,
+        referent=worker,
+        people=[
+            ("Benoît", "Lefèvre", dt.date(1984, 7, 3)),
+            ("Awa", "Lefèvre", dt.date(1987, 2, 14), "spouse"),
+        ],
+    )
+    benoit, awa = household.people.order_by("pk")
+    access = PortalAccessFactory(household=household, person=benoit, invited_by=worker, phone=PHONE)
+    services.set_preferences(access=access, enabled=[kinds.DOCUMENT_EXPIRING])
+    if protected:
+        portal_services.set_protection(actor=worker, person=awa, protected=True)
+    add_document(
+        household,
+        worker,
+        kind="residence_permit",
+        person_id=awa.pk,
+        expires_on=timezone.localdate() + dt.timedelta(days=30),
+    )
+
+    _daily()
+
+    assert len(sms.outbox) == (0 if protected else 1)
+    assert Notification.objects.filter(access=access).count() == (0 if protected else 1)

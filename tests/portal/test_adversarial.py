@@ -136,7 +136,7 @@ def test_a_member_protected_from_the_others_is_hidden_from_them(family, client):
     page = portal_login(Client(), access).get("/mon-espace/").content.decode()
     assert "Awa" not in page
     export = portal_login(Client(), access).get("/mon-espace/ma-copie/").json()
-    assert "Awa" not in {p["first_name"] for p in export["people"]}
+    assert "Awa" not in {p["first_name"] for p in export["household"]["members"]}
     # Awa's own access still shows her, and Benoît.
     awa_access = PortalAccessFactory(
         household=family["household"], person=family["awa"], invited_by=family["worker"]
@@ -159,3 +159,68 @@ def test_the_person_export_holds_no_other_adult_access(family):
     export = portal_login(Client(), benoit).get("/mon-espace/ma-copie/").content.decode()
     assert "+33699999999" not in export
     assert "assessment_drafts" not in export
+
+
+def test_the_person_copy_holds_what_their_pages_show_and_nothing_else(family):
+    """« Télécharger mes données » is built from the person's pages: never a protected co-member's
+    paper or appointment, a facility's reason for refusing, a worker's note or the engine's facts."""
+    from parcours.support.models import SupportAction
+    from tests.documents.helpers import add_document
+    from tests.factories import (
+        AppointmentFactory,
+        InsertionRequestFactory,
+        ProposalFactory,
+        SupportMeasureFactory,
+    )
+    from tests.factories.orientation import _refusal_reason
+
+    hh, worker = family["household"], family["worker"]
+    services.set_protection(actor=worker, person=family["awa"], protected=True)
+    benoit = PortalAccessFactory(household=hh, person=family["benoit"], invited_by=worker)
+    AppointmentFactory(household=hh, person=family["benoit"], purpose="Préparer le dossier DALO")
+    AppointmentFactory(household=hh, person=family["awa"], purpose="Entretien seule avec Awa")
+    add_document(hh, worker, kind="tax_notice", person_id=family["benoit"].pk)
+    add_document(hh, worker, kind="residence_permit", person_id=family["awa"].pk)
+    request = InsertionRequestFactory(household=hh, validated=True)
+    ProposalFactory(
+        request=request,
+        refused=True,
+        refusal_side="facility",
+        refusal_reason=_refusal_reason("fac_needs"),
+        snapshot={"ranking": [{"score": 0.87, "rank": 3}]},
+    )
+    measure = SupportMeasureFactory(household=hh)
+    SupportAction.objects.create(
+        measure=measure,
+        kind="call",
+        happened_on=measure.started_on,
+        duration_minutes=20,
+        author=worker,
+        organization=measure.organization,
+        note="Note confidentielle : suspicion de violences",
+    )
+
+    response = portal_login(Client(), benoit).get("/mon-espace/ma-copie/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    copy = response.json()
+    # What Benoît's pages show is there, without the pages' limits.
+    assert "Préparer le dossier DALO" in text
+    assert [d["kind"] for d in copy["documents"]] == ["tax_notice"]
+    assert [p["status"] for p in copy["proposals"]] == ["refused"]
+    assert {m["first_name"] for m in copy["household"]["members"]} == {"Benoît", "Lina"}
+    assert copy["my_access"]["person"] == str(family["benoit"])
+    # Nothing his pages never show.
+    for secret in (
+        "Awa",
+        "Entretien seule avec Awa",
+        "residence_permit",
+        "fac_needs",
+        "Besoins d'accompagnement",
+        "refusal",
+        "suspicion de violences",
+        "matching",
+        "score",
+        "assessment_drafts",
+    ):
+        assert secret not in text, secret
