@@ -95,6 +95,19 @@ def _form_context(request, team, round_):
     return communes, default
 
 
+def _record_encounter(request, form: EncounterForm, team, round_):
+    """The encounter a valid EncounterForm describes, through the service: the online form and the
+    offline replay alike. Its household (a file number, never sent offline) must be one the user
+    sees, else NotFound."""
+    fields = dict(form.cleaned_data)
+    household = fields.pop("household")
+    if household:
+        household = get_visible_or_404(Household, household, request.user, message=_("Ménage introuvable."))
+    return services.encounter_record(
+        actor=request.user, household=household or None, team=team, round_=round_, **fields
+    )
+
+
 def encounter_new(request):
     """An encounter in thirty seconds: commune and defaults from the team's round of the day."""
     if not perms.is_outreach_member(request.user):
@@ -104,34 +117,8 @@ def encounter_new(request):
     communes, default = _form_context(request, team, round_)
     form = EncounterForm(request.POST or None, communes=communes, default_commune=default)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            household = None
-            if data["household"]:
-                household = get_visible_or_404(
-                    Household, data["household"], request.user, message=_("Ménage introuvable.")
-                )
-            encounter, _created = services.encounter_record(
-                actor=request.user,
-                client_id=data["client_id"],
-                commune=data["commune"],
-                met_at=data["met_at"],
-                place=data["place"],
-                household=household,
-                alias=data["alias"],
-                age_band=data["age_band"],
-                sex=data["sex"],
-                persons=data["persons"],
-                children=data["children"],
-                needs=data["needs"],
-                given=data["given"],
-                facts=data["facts"],
-                orientation=data["orientation"],
-                follow_up=data["follow_up"],
-                note=data["note"],
-                team=team,
-                round_=round_,
-            )
+            encounter, _created = _record_encounter(request, form, team, round_)
             if "to_115" in request.POST and encounter.emergency_request_id is None:
                 services.encounter_to_115(actor=request.user, encounter=encounter)
                 messages.success(request, _("Rencontre enregistrée et demande 115 faite pour cette nuit."))
@@ -466,28 +453,8 @@ def offline_replay(request):
                 }
             )
             continue
-        data = form.cleaned_data
         try:
-            encounter, created = services.encounter_record(
-                actor=request.user,
-                client_id=data["client_id"],
-                commune=data["commune"],
-                met_at=data["met_at"],
-                place=data["place"],
-                alias=data["alias"],
-                age_band=data["age_band"],
-                sex=data["sex"],
-                persons=data["persons"],
-                children=data["children"],
-                needs=data["needs"],
-                given=data["given"],
-                facts=data["facts"],
-                orientation=data["orientation"],
-                follow_up=data["follow_up"],
-                note=data["note"],
-                team=team,
-                round_=round_,
-            )
+            encounter, created = _record_encounter(request, form, team, round_)
         except DomainError as exc:
             results.append({"client_id": client_id, "status": "refused", "message": exc.message})
             continue
