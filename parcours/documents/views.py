@@ -95,11 +95,7 @@ def documents(request, household_id):
                     actor=request.user,
                 )
             except Invalid as exc:
-                for name, errors in exc.fields.items():
-                    for error in errors:
-                        form.add_error(name if name in form.fields else None, error)
-                if not exc.fields:
-                    add_to_form(form, exc)
+                add_to_form(form, exc, on_fields=True)
             else:
                 messages.success(request, _("Le document est enregistré, chiffré."))
                 return redirect("documents:list", household.pk)

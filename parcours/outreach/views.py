@@ -127,11 +127,7 @@ def encounter_new(request):
             if isinstance(exc, errors.NotFound):
                 form.add_error("household", exc.message)
             else:
-                for field, problems in exc.fields.items():
-                    if field in form.fields:
-                        form.add_error(field, problems)
-                if not exc.fields or not set(exc.fields) & set(form.fields):
-                    errors.add_to_form(form, exc)
+                errors.add_to_form(form, exc, on_fields=True)
         else:
             messages.success(
                 request,
@@ -382,8 +378,7 @@ def report_public(request):
                     contact=data["contact"],
                 )
             except DomainError as exc:
-                for field, problems in exc.fields.items():
-                    form.add_error(field if field in form.fields else None, problems)
+                errors.add_to_form(form, exc, on_fields=True)
                 status = 400
             else:
                 return render(request, "outreach/public_done.html", {"reference": report.reference})
