@@ -80,22 +80,15 @@ def list_documents(request, household_id: int):
     return [_out(d) for d in papers]
 
 
-def _optional_date(value: str, field: str):
+def _optional(value: str, field: str, parse, message: str):
+    """A multipart field read as an HTML form reads it: empty is "not given", else `parse`d, or
+    refused with `message` on `field`."""
     if not value.strip():
         return None
     try:
-        return date.fromisoformat(value.strip())
+        return parse(value.strip())
     except ValueError:
-        raise ValidationError({field: _("Date attendue au format AAAA-MM-JJ.")}) from None
-
-
-def _optional_int(value: str, field: str):
-    if not value.strip():
-        return None
-    try:
-        return int(value.strip())
-    except ValueError:
-        raise ValidationError({field: _("Numéro attendu.")}) from None
+        raise ValidationError({field: message}) from None
 
 
 @router.post(
@@ -112,9 +105,11 @@ def add_document(
     expires_on: Form[str] = "",
     person: Form[str] = "",
 ):
-    # A multipart form sends an empty field as "": read as "not given", as an HTML form is.
     household = _household(request, household_id)
-    expires_on, person = _optional_date(expires_on, "expires_on"), _optional_int(person, "person")
+    expires_on = _optional(
+        expires_on, "expires_on", date.fromisoformat, _("Date attendue au format AAAA-MM-JJ.")
+    )
+    person = _optional(person, "person", int, _("Numéro attendu."))
     document = services.upload(
         household=household,
         uploaded=file,
