@@ -9,14 +9,12 @@ from ninja.files import UploadedFile
 
 from parcours.api.schemas import ErrorOut
 from parcours.core.errors import NotFound
-from parcours.core.lookup import get_visible_or_404
-from parcours.households.models import Household
 from parcours.households.services import record_read
 
-from . import perms, services
+from . import services
 from .choices import DocumentKind
 from .models import Document
-from .views import download_response
+from .views import download_response, household_or_404
 
 router = Router(tags=["documents"])
 NOT_FOUND = "Ménage ou document introuvable."
@@ -35,18 +33,6 @@ class DocumentOut(Schema):
     created_at: datetime
     uploaded_by_person: bool
     version: int
-
-
-def _household(request, household_id) -> Household:
-    household = get_visible_or_404(
-        Household.objects.prefetch_related("people", "consents"),
-        household_id,
-        request.user,
-        message=NOT_FOUND,
-    )
-    if not perms.can_view_documents(request.user, household):
-        raise NotFound(NOT_FOUND)
-    return household
 
 
 def _out(d: Document) -> dict:
@@ -72,7 +58,7 @@ def _out(d: Document) -> dict:
     summary="Lister les documents d'un ménage",
 )
 def list_documents(request, household_id: int):
-    household = _household(request, household_id)
+    household = household_or_404(request, household_id, NOT_FOUND)
     papers = (
         Document.objects.visible_to(request.user).filter(household=household).order_by("-created_at", "-pk")
     )
@@ -105,7 +91,7 @@ def add_document(
     expires_on: Form[str] = "",
     person: Form[str] = "",
 ):
-    household = _household(request, household_id)
+    household = household_or_404(request, household_id, NOT_FOUND)
     expires_on = _optional(
         expires_on, "expires_on", date.fromisoformat, _("Date attendue au format AAAA-MM-JJ.")
     )
@@ -125,7 +111,7 @@ def add_document(
     summary="Télécharger un document (déchiffré, tracé)",
 )
 def document_content(request, household_id: int, document_id: int):
-    household = _household(request, household_id)
+    household = household_or_404(request, household_id, NOT_FOUND)
     document = Document.objects.visible_to(request.user).filter(household=household, pk=document_id).first()
     if document is None:
         raise NotFound(NOT_FOUND)
