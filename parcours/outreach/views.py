@@ -2,8 +2,6 @@
 taps (and turned into a 115 request in one more), the signalements' triage, and the public
 signalement page (no account, no script needed)."""
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
@@ -21,6 +19,7 @@ from parcours.accounts.decorators import two_factor_exempt
 from parcours.core import errors
 from parcours.core.errors import DomainError
 from parcours.core.lookup import get_visible_or_404
+from parcours.core.offline import replay
 from parcours.households import services as household_services
 from parcours.households.models import Household
 from parcours.households.querysets import label_prefetch
@@ -390,8 +389,6 @@ def report_public(request):
 # Working without network (docs/continuite.md): the encounters a phone noted offline wait in its
 # queue (js/offline/queue.js) and come back here, each once (client_id), through encounter_record.
 
-MAX_REPLAYED = 50
-
 
 def offline_token(request):
     """What the phone's queue asks before sending: the server answers, the session holds, the token."""
@@ -414,61 +411,37 @@ def _as_form_data(record: dict) -> QueryDict:
 
 @require_POST
 def offline_replay(request):
-    """Replay the encounters a phone noted offline (JSON {records}, session and CSRF token): each one
-    through the same form and service as online. The same client_id again gives back the stored
-    encounter and overwrites nothing (« already »)."""
+    """Replay the encounters a phone noted offline (core.offline.replay): each one through the same
+    form and service as online. The same client_id again gives back the stored encounter and
+    overwrites nothing (« already »)."""
     if not perms.is_outreach_member(request.user):
         raise Http404
-    try:
-        records = json.loads(request.body or b"{}").get("records")
-    except (ValueError, AttributeError):
-        records = None
-    if not isinstance(records, list) or not 1 <= len(records) <= MAX_REPLAYED:
-        return JsonResponse(
-            {"error": {"code": "invalid", "message": _("Envoi illisible."), "fields": {}}}, status=400
-        )
     team = services.default_team(request.user)
-    results = []
-    for record in records:
-        record = record if isinstance(record, dict) else {}
-        client_id = str(record.get("client_id", ""))
-        met_at = record.get("met_at") or record.get("noted_at")
-        round_ = services.current_round(team, timezone.localdate()) if team else None
-        communes, default = _form_context(request, team, round_)
-        form = EncounterForm(
-            _as_form_data({**record, "met_at": met_at}), communes=communes, default_commune=default
-        )
-        if not form.is_valid():
-            results.append(
-                {
-                    "client_id": client_id,
-                    "status": "refused",
-                    "message": _("Rencontre incomplète : %(e)s")
-                    % {"e": " ".join(m for ms in form.errors.values() for m in ms)},
-                }
-            )
-            continue
+    return replay(request, lambda record: _replay_encounter(request, team, record))
+
+
+def _replay_encounter(request, team, record: dict) -> dict:
+    met_at = record.get("met_at") or record.get("noted_at")
+    round_ = services.current_round(team, timezone.localdate()) if team else None
+    communes, default = _form_context(request, team, round_)
+    form = EncounterForm(
+        _as_form_data({**record, "met_at": met_at}), communes=communes, default_commune=default
+    )
+    if not form.is_valid():
+        problems = " ".join(m for ms in form.errors.values() for m in ms)
+        return {"status": "refused", "message": _("Rencontre incomplète : %(e)s") % {"e": problems}}
+    try:
+        encounter, created = _record_encounter(request, form, team, round_)
+    except DomainError as exc:
+        return {"status": "refused", "message": exc.message}
+    status, message = "recorded", _("Rencontre enregistrée.")
+    if not created:
+        status = "already"
+        message = _("Déjà reçue : la rencontre du serveur est gardée telle quelle, rien n'est écrasé.")
+    elif record.get("to_115") and encounter.emergency_request_id is None:
         try:
-            encounter, created = _record_encounter(request, form, team, round_)
+            services.encounter_to_115(actor=request.user, encounter=encounter)
+            message = _("Rencontre enregistrée et demande 115 faite pour cette nuit.")
         except DomainError as exc:
-            results.append({"client_id": client_id, "status": "refused", "message": exc.message})
-            continue
-        status, message = "recorded", _("Rencontre enregistrée.")
-        if not created:
-            status = "already"
-            message = _("Déjà reçue : la rencontre du serveur est gardée telle quelle, rien n'est écrasé.")
-        elif record.get("to_115") and encounter.emergency_request_id is None:
-            try:
-                services.encounter_to_115(actor=request.user, encounter=encounter)
-                message = _("Rencontre enregistrée et demande 115 faite pour cette nuit.")
-            except DomainError as exc:
-                message = _("Rencontre enregistrée ; demande 115 non faite : %(e)s") % {"e": exc.message}
-        results.append(
-            {
-                "client_id": client_id,
-                "status": status,
-                "message": message,
-                "url": reverse("outreach:encounter", args=[encounter.pk]),
-            }
-        )
-    return JsonResponse({"results": results})
+            message = _("Rencontre enregistrée ; demande 115 non faite : %(e)s") % {"e": exc.message}
+    return {"status": status, "message": message, "url": reverse("outreach:encounter", args=[encounter.pk])}
