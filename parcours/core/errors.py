@@ -117,9 +117,15 @@ def show(request, exc: Exception) -> None:
     messages.error(request, page_message(exc))
 
 
-def add_to_form(form, exc: Exception) -> None:
-    """Show a refusal above the form the user is filling in (what they typed stays)."""
-    form.add_error(None, page_message(exc))
+def add_to_form(form, exc: Exception, *, on_fields: bool = False) -> None:
+    """Show a refusal above the form the user is filling in (what they typed stays). With
+    `on_fields`, a DomainError's errors by field go beside the fields the form has (the others, and
+    "__all__", above it); its message above the form only when it names no field."""
+    fields = exc.fields if on_fields and isinstance(exc, DomainError) else {}
+    for name, problems in fields.items():
+        form.add_error(name if name in form.fields else None, problems)
+    if not fields:
+        form.add_error(None, page_message(exc))
 
 
 class DomainErrorMiddleware:

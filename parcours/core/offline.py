@@ -11,10 +11,13 @@ What is kept on the device is the minimum (docs/continuite.md): no page naming a
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.http import JsonResponse
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 # What a browser keeps for an outage (pages, snapshots, records noted offline) is wiped after this time.
 KEEP_HOURS = 12
@@ -58,3 +61,27 @@ def worker_config() -> dict:
     }
     config["version"] = hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest()[:16]
     return config
+
+
+# The replay endpoints' protocol (js/offline/queue.js): POST {records: [{client_id, …}]}, with the
+# session and the CSRF token like every page, answered {results: [{client_id, status, message, url}]}.
+MAX_REPLAYED = 50
+
+
+def replay(request, each: Callable[[dict], dict], *, limit: int = MAX_REPLAYED) -> JsonResponse:
+    """Answer what a browser's queue sends back: `each(record)` handles one record (a dict, {} when
+    the record is not one) and returns its result, to which its client_id is added. A body that is
+    not JSON, or holds no records or more than `limit`, is a 400 and nothing is handled."""
+    try:
+        records = json.loads(request.body or b"{}").get("records")
+    except (ValueError, AttributeError):
+        records = None
+    if not isinstance(records, list) or not 1 <= len(records) <= limit:
+        return JsonResponse(
+            {"error": {"code": "invalid", "message": _("Envoi illisible."), "fields": {}}}, status=400
+        )
+    results = []
+    for record in records:
+        record = record if isinstance(record, dict) else {}
+        results.append({"client_id": str(record.get("client_id", "")), **each(record)})
+    return JsonResponse({"results": results})

@@ -9,14 +9,12 @@ from ninja.files import UploadedFile
 
 from parcours.api.schemas import ErrorOut
 from parcours.core.errors import NotFound
-from parcours.core.lookup import get_visible_or_404
-from parcours.households.models import Household
 from parcours.households.services import record_read
 
-from . import perms, services
+from . import services
 from .choices import DocumentKind
 from .models import Document
-from .views import download_response
+from .views import download_response, household_or_404
 
 router = Router(tags=["documents"])
 NOT_FOUND = "Ménage ou document introuvable."
@@ -35,18 +33,6 @@ class DocumentOut(Schema):
     created_at: datetime
     uploaded_by_person: bool
     version: int
-
-
-def _household(request, household_id) -> Household:
-    household = get_visible_or_404(
-        Household.objects.prefetch_related("people", "consents"),
-        household_id,
-        request.user,
-        message=NOT_FOUND,
-    )
-    if not perms.can_view_documents(request.user, household):
-        raise NotFound(NOT_FOUND)
-    return household
 
 
 def _out(d: Document) -> dict:
@@ -72,7 +58,7 @@ def _out(d: Document) -> dict:
     summary="Lister les documents d'un ménage",
 )
 def list_documents(request, household_id: int):
-    household = _household(request, household_id)
+    household = household_or_404(request, household_id, NOT_FOUND)
     papers = (
         Document.objects.visible_to(request.user).filter(household=household).order_by("-created_at", "-pk")
     )
@@ -80,22 +66,15 @@ def list_documents(request, household_id: int):
     return [_out(d) for d in papers]
 
 
-def _optional_date(value: str, field: str):
+def _optional(value: str, field: str, parse, message: str):
+    """A multipart field read as an HTML form reads it: empty is "not given", else `parse`d, or
+    refused with `message` on `field`."""
     if not value.strip():
         return None
     try:
-        return date.fromisoformat(value.strip())
+        return parse(value.strip())
     except ValueError:
-        raise ValidationError({field: _("Date attendue au format AAAA-MM-JJ.")}) from None
-
-
-def _optional_int(value: str, field: str):
-    if not value.strip():
-        return None
-    try:
-        return int(value.strip())
-    except ValueError:
-        raise ValidationError({field: _("Numéro attendu.")}) from None
+        raise ValidationError({field: message}) from None
 
 
 @router.post(
@@ -112,9 +91,11 @@ def add_document(
     expires_on: Form[str] = "",
     person: Form[str] = "",
 ):
-    # A multipart form sends an empty field as "": read as "not given", as an HTML form is.
-    household = _household(request, household_id)
-    expires_on, person = _optional_date(expires_on, "expires_on"), _optional_int(person, "person")
+    household = household_or_404(request, household_id, NOT_FOUND)
+    expires_on = _optional(
+        expires_on, "expires_on", date.fromisoformat, _("Date attendue au format AAAA-MM-JJ.")
+    )
+    person = _optional(person, "person", int, _("Numéro attendu."))
     document = services.upload(
         household=household,
         uploaded=file,
@@ -130,7 +111,7 @@ def add_document(
     summary="Télécharger un document (déchiffré, tracé)",
 )
 def document_content(request, household_id: int, document_id: int):
-    household = _household(request, household_id)
+    household = household_or_404(request, household_id, NOT_FOUND)
     document = Document.objects.visible_to(request.user).filter(household=household, pk=document_id).first()
     if document is None:
         raise NotFound(NOT_FOUND)

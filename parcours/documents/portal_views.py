@@ -32,11 +32,7 @@ def my_documents(request):
                     access=access,
                 )
             except Invalid as exc:
-                for name, errors in exc.fields.items():
-                    for error in errors:
-                        form.add_error(name if name in form.fields else None, error)
-                if not exc.fields:
-                    add_to_form(form, exc)
+                add_to_form(form, exc, on_fields=True)
             else:
                 messages.success(request, _("Merci. Votre papier est bien enregistré. Il est protégé."))
                 return redirect("my_documents:list")

@@ -22,12 +22,14 @@ from .forms import EditForm, UploadForm
 from .models import Document
 
 
-def _household(request, household_id) -> Household:
+def household_or_404(request, household_id, message=None) -> Household:
+    """The household whose documents the user may see (the page and the API): one they may not see,
+    or whose documents they may not, is the same NotFound (with `message`, the API's)."""
     household = get_visible_or_404(
-        Household.objects.prefetch_related("people", "consents"), household_id, request.user
+        Household.objects.prefetch_related("people", "consents"), household_id, request.user, message=message
     )
     if not perms.can_view_documents(request.user, household):
-        raise NotFound()
+        raise NotFound(message)
     return household
 
 
@@ -79,7 +81,7 @@ def unreadable_response(request, exc, template="documents/unreadable.html"):
 
 
 def documents(request, household_id):
-    household = _household(request, household_id)
+    household = household_or_404(request, household_id)
     can_manage = perms.can_manage_documents(request.user, household)
     form = UploadForm(household=household) if can_manage else None
     if request.method == "POST":
@@ -95,11 +97,7 @@ def documents(request, household_id):
                     actor=request.user,
                 )
             except Invalid as exc:
-                for name, errors in exc.fields.items():
-                    for error in errors:
-                        form.add_error(name if name in form.fields else None, error)
-                if not exc.fields:
-                    add_to_form(form, exc)
+                add_to_form(form, exc, on_fields=True)
             else:
                 messages.success(request, _("Le document est enregistré, chiffré."))
                 return redirect("documents:list", household.pk)
@@ -125,7 +123,7 @@ def documents(request, household_id):
 
 
 def download(request, household_id, document_id):
-    household = _household(request, household_id)
+    household = household_or_404(request, household_id)
     document = _document(request, household, document_id)
     try:
         content = services.read_content(document=document, actor=request.user, purpose="download")
@@ -135,7 +133,7 @@ def download(request, household_id, document_id):
 
 
 def edit(request, household_id, document_id):
-    household = _household(request, household_id)
+    household = household_or_404(request, household_id)
     document = _document(request, household, document_id)
     if not perms.can_manage_documents(request.user, household):
         raise NotFound()
@@ -178,7 +176,7 @@ def edit(request, household_id, document_id):
 
 @require_POST
 def delete(request, household_id, document_id):
-    household = _household(request, household_id)
+    household = household_or_404(request, household_id)
     document = _document(request, household, document_id)
     try:
         services.delete(document=document, actor=request.user)

@@ -14,21 +14,19 @@ from .portal import choices_of
 @person_required
 def preferences(request):
     access = request.portal_access
+    status = 200
     if request.method == "POST":
         try:
             services.set_preferences(access=access, enabled=request.POST.getlist("kinds"))
         except ValidationError:
             messages.error(request, _("Ce choix n'existe pas. Cochez les messages que vous voulez."))
-            return render(
-                request,
-                "notifications/portal_preferences.html",
-                {"choices": choices_of(access), "phone": bool(access.phone)},
-                status=400,
-            )
-        messages.success(request, _("C'est enregistré. Vous pouvez changer d'avis à tout moment."))
-        return redirect("portal_notifications:preferences")
+            status = 400
+        else:
+            messages.success(request, _("C'est enregistré. Vous pouvez changer d'avis à tout moment."))
+            return redirect("portal_notifications:preferences")
     return render(
         request,
         "notifications/portal_preferences.html",
         {"choices": choices_of(access), "phone": bool(access.phone)},
+        status=status,
     )

@@ -27,6 +27,15 @@ def encounter_label(encounter) -> str:
     }
 
 
+def report_label(report) -> str:
+    """A signalement named by its reference and where it was seen (never who reported it)."""
+    return _("Signalement %(ref)s — %(commune)s, %(place)s") % {
+        "ref": report.reference,
+        "commune": report.commune.name,
+        "place": report.place,
+    }
+
+
 @register(Role.SOCIAL_WORKER, order=5)
 def my_round(user, membership):
     """For a member of an outreach team: whom to see again, and the signalements given to the team."""
@@ -50,8 +59,7 @@ def my_round(user, membership):
     rows = [
         Row(
             url=reverse("outreach:report", args=[r.pk]),
-            label=_("Signalement %(ref)s — %(commune)s, %(place)s")
-            % {"ref": r.reference, "commune": r.commune.name, "place": r.place},
+            label=report_label(r),
             badge=_("signalé"),
             reason=_("vu·e le %(d)s, confié à l'équipe depuis %(w)s")
             % {"d": day(r.seen_at), "w": duration(r.updated_at)},
@@ -96,8 +104,7 @@ def reports_to_triage(user, membership):
     rows = [
         Row(
             url=reverse("outreach:report", args=[r.pk]),
-            label=_("Signalement %(ref)s — %(commune)s, %(place)s")
-            % {"ref": r.reference, "commune": r.commune.name, "place": r.place},
+            label=report_label(r),
             reason=_("reçu il y a %(d)s") % {"d": duration(r.created_at)},
         )
         for r in waiting.order_by("created_at")[:MAX_ROWS]

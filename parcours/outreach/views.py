@@ -2,8 +2,6 @@
 taps (and turned into a 115 request in one more), the signalements' triage, and the public
 signalement page (no account, no script needed)."""
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
@@ -21,6 +19,7 @@ from parcours.accounts.decorators import two_factor_exempt
 from parcours.core import errors
 from parcours.core.errors import DomainError
 from parcours.core.lookup import get_visible_or_404
+from parcours.core.offline import replay
 from parcours.households import services as household_services
 from parcours.households.models import Household
 from parcours.households.querysets import label_prefetch
@@ -95,6 +94,19 @@ def _form_context(request, team, round_):
     return communes, default
 
 
+def _record_encounter(request, form: EncounterForm, team, round_):
+    """The encounter a valid EncounterForm describes, through the service: the online form and the
+    offline replay alike. Its household (a file number, never sent offline) must be one the user
+    sees, else NotFound."""
+    fields = dict(form.cleaned_data)
+    household = fields.pop("household")
+    if household:
+        household = get_visible_or_404(Household, household, request.user, message=_("Ménage introuvable."))
+    return services.encounter_record(
+        actor=request.user, household=household or None, team=team, round_=round_, **fields
+    )
+
+
 def encounter_new(request):
     """An encounter in thirty seconds: commune and defaults from the team's round of the day."""
     if not perms.is_outreach_member(request.user):
@@ -104,34 +116,8 @@ def encounter_new(request):
     communes, default = _form_context(request, team, round_)
     form = EncounterForm(request.POST or None, communes=communes, default_commune=default)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            household = None
-            if data["household"]:
-                household = get_visible_or_404(
-                    Household, data["household"], request.user, message=_("Ménage introuvable.")
-                )
-            encounter, _created = services.encounter_record(
-                actor=request.user,
-                client_id=data["client_id"],
-                commune=data["commune"],
-                met_at=data["met_at"],
-                place=data["place"],
-                household=household,
-                alias=data["alias"],
-                age_band=data["age_band"],
-                sex=data["sex"],
-                persons=data["persons"],
-                children=data["children"],
-                needs=data["needs"],
-                given=data["given"],
-                facts=data["facts"],
-                orientation=data["orientation"],
-                follow_up=data["follow_up"],
-                note=data["note"],
-                team=team,
-                round_=round_,
-            )
+            encounter, _created = _record_encounter(request, form, team, round_)
             if "to_115" in request.POST and encounter.emergency_request_id is None:
                 services.encounter_to_115(actor=request.user, encounter=encounter)
                 messages.success(request, _("Rencontre enregistrée et demande 115 faite pour cette nuit."))
@@ -140,11 +126,7 @@ def encounter_new(request):
             if isinstance(exc, errors.NotFound):
                 form.add_error("household", exc.message)
             else:
-                for field, problems in exc.fields.items():
-                    if field in form.fields:
-                        form.add_error(field, problems)
-                if not exc.fields or not set(exc.fields) & set(form.fields):
-                    errors.add_to_form(form, exc)
+                errors.add_to_form(form, exc, on_fields=True)
         else:
             messages.success(
                 request,
@@ -395,8 +377,7 @@ def report_public(request):
                     contact=data["contact"],
                 )
             except DomainError as exc:
-                for field, problems in exc.fields.items():
-                    form.add_error(field if field in form.fields else None, problems)
+                errors.add_to_form(form, exc, on_fields=True)
                 status = 400
             else:
                 return render(request, "outreach/public_done.html", {"reference": report.reference})
@@ -407,8 +388,6 @@ def report_public(request):
 
 # Working without network (docs/continuite.md): the encounters a phone noted offline wait in its
 # queue (js/offline/queue.js) and come back here, each once (client_id), through encounter_record.
-
-MAX_REPLAYED = 50
 
 
 def offline_token(request):
@@ -432,81 +411,37 @@ def _as_form_data(record: dict) -> QueryDict:
 
 @require_POST
 def offline_replay(request):
-    """Replay the encounters a phone noted offline (JSON {records}, session and CSRF token): each one
-    through the same form and service as online. The same client_id again gives back the stored
-    encounter and overwrites nothing (« already »)."""
+    """Replay the encounters a phone noted offline (core.offline.replay): each one through the same
+    form and service as online. The same client_id again gives back the stored encounter and
+    overwrites nothing (« already »)."""
     if not perms.is_outreach_member(request.user):
         raise Http404
-    try:
-        records = json.loads(request.body or b"{}").get("records")
-    except (ValueError, AttributeError):
-        records = None
-    if not isinstance(records, list) or not 1 <= len(records) <= MAX_REPLAYED:
-        return JsonResponse(
-            {"error": {"code": "invalid", "message": _("Envoi illisible."), "fields": {}}}, status=400
-        )
     team = services.default_team(request.user)
-    results = []
-    for record in records:
-        record = record if isinstance(record, dict) else {}
-        client_id = str(record.get("client_id", ""))
-        met_at = record.get("met_at") or record.get("noted_at")
-        round_ = services.current_round(team, timezone.localdate()) if team else None
-        communes, default = _form_context(request, team, round_)
-        form = EncounterForm(
-            _as_form_data({**record, "met_at": met_at}), communes=communes, default_commune=default
-        )
-        if not form.is_valid():
-            results.append(
-                {
-                    "client_id": client_id,
-                    "status": "refused",
-                    "message": _("Rencontre incomplète : %(e)s")
-                    % {"e": " ".join(m for ms in form.errors.values() for m in ms)},
-                }
-            )
-            continue
-        data = form.cleaned_data
+    return replay(request, lambda record: _replay_encounter(request, team, record))
+
+
+def _replay_encounter(request, team, record: dict) -> dict:
+    met_at = record.get("met_at") or record.get("noted_at")
+    round_ = services.current_round(team, timezone.localdate()) if team else None
+    communes, default = _form_context(request, team, round_)
+    form = EncounterForm(
+        _as_form_data({**record, "met_at": met_at}), communes=communes, default_commune=default
+    )
+    if not form.is_valid():
+        problems = " ".join(m for ms in form.errors.values() for m in ms)
+        return {"status": "refused", "message": _("Rencontre incomplète : %(e)s") % {"e": problems}}
+    try:
+        encounter, created = _record_encounter(request, form, team, round_)
+    except DomainError as exc:
+        return {"status": "refused", "message": exc.message}
+    status, message = "recorded", _("Rencontre enregistrée.")
+    if not created:
+        status = "already"
+        message = _("Déjà reçue : la rencontre du serveur est gardée telle quelle, rien n'est écrasé.")
+    elif record.get("to_115") and encounter.emergency_request_id is None:
         try:
-            encounter, created = services.encounter_record(
-                actor=request.user,
-                client_id=data["client_id"],
-                commune=data["commune"],
-                met_at=data["met_at"],
-                place=data["place"],
-                alias=data["alias"],
-                age_band=data["age_band"],
-                sex=data["sex"],
-                persons=data["persons"],
-                children=data["children"],
-                needs=data["needs"],
-                given=data["given"],
-                facts=data["facts"],
-                orientation=data["orientation"],
-                follow_up=data["follow_up"],
-                note=data["note"],
-                team=team,
-                round_=round_,
-            )
+            services.encounter_to_115(actor=request.user, encounter=encounter)
+            message = _("Rencontre enregistrée et demande 115 faite pour cette nuit.")
         except DomainError as exc:
-            results.append({"client_id": client_id, "status": "refused", "message": exc.message})
-            continue
-        status, message = "recorded", _("Rencontre enregistrée.")
-        if not created:
-            status = "already"
-            message = _("Déjà reçue : la rencontre du serveur est gardée telle quelle, rien n'est écrasé.")
-        elif record.get("to_115") and encounter.emergency_request_id is None:
-            try:
-                services.encounter_to_115(actor=request.user, encounter=encounter)
-                message = _("Rencontre enregistrée et demande 115 faite pour cette nuit.")
-            except DomainError as exc:
-                message = _("Rencontre enregistrée ; demande 115 non faite : %(e)s") % {"e": exc.message}
-        results.append(
-            {
-                "client_id": client_id,
-                "status": status,
-                "message": message,
-                "url": reverse("outreach:encounter", args=[encounter.pk]),
-            }
-        )
-    return JsonResponse({"results": results})
+            message = _("Rencontre enregistrée ; demande 115 non faite : %(e)s") % {"e": exc.message}
+    return {"status": status, "message": message, "url": reverse("outreach:encounter", args=[encounter.pk])}

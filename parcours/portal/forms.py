@@ -7,46 +7,40 @@ from parcours.households.choices import ConsentPurpose
 from .models import FeedbackKind
 
 
+def _sign_in_field(label, max_length: int, help_text, **attrs) -> forms.CharField:
+    """The one large field a sign-in page asks for (a phone, a code), focused when the page opens;
+    attrs: what helps the phone fill it (autocomplete, keyboard)."""
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={**attrs, "autofocus": True, "class": "form-control-lg"}),
+    )
+
+
 class PhoneForm(StyledFormMixin, forms.Form):
-    phone = forms.CharField(
-        label=_("Votre numéro de téléphone"),
-        max_length=25,
-        help_text=_("Par exemple : 06 12 34 56 78"),
-        widget=forms.TextInput(
-            attrs={"autocomplete": "tel", "inputmode": "tel", "autofocus": True, "class": "form-control-lg"}
-        ),
+    phone = _sign_in_field(
+        _("Votre numéro de téléphone"),
+        25,
+        _("Par exemple : 06 12 34 56 78"),
+        autocomplete="tel",
+        inputmode="tel",
     )
 
 
 class SmsCodeForm(StyledFormMixin, forms.Form):
-    code = forms.CharField(
-        label=_("Le code reçu par SMS"),
-        max_length=10,
-        help_text=_("6 chiffres"),
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "one-time-code",
-                "inputmode": "numeric",
-                "autofocus": True,
-                "class": "form-control-lg",
-            }
-        ),
+    code = _sign_in_field(
+        _("Le code reçu par SMS"), 10, _("6 chiffres"), autocomplete="one-time-code", inputmode="numeric"
     )
 
 
 class PrintedCodeForm(StyledFormMixin, forms.Form):
-    code = forms.CharField(
-        label=_("Le code écrit sur votre feuille"),
-        max_length=20,
-        help_text=_("Par exemple : ABCD-EFGH-JK"),
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "off",
-                "autocapitalize": "characters",
-                "autofocus": True,
-                "class": "form-control-lg",
-            }
-        ),
+    code = _sign_in_field(
+        _("Le code écrit sur votre feuille"),
+        20,
+        _("Par exemple : ABCD-EFGH-JK"),
+        autocomplete="off",
+        autocapitalize="characters",
     )
 
 

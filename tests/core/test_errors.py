@@ -194,3 +194,26 @@ def test_no_api_module_defines_its_own_error_mapper():
 @pytest.fixture
 def rf():
     return RequestFactory()
+
+
+def test_add_to_form_puts_field_errors_beside_their_fields_only_when_asked():
+    from django import forms
+
+    class Paper(forms.Form):
+        kind = forms.CharField(required=False)
+
+    refusal = errors.Invalid(fields={"kind": ["Type inconnu."], "size": ["Trop gros."]})
+    above = Paper(data={})
+    above.is_valid()
+    errors.add_to_form(above, refusal)
+    assert above.errors == {"__all__": ["Type inconnu. Trop gros."]}
+
+    beside = Paper(data={})
+    beside.is_valid()
+    errors.add_to_form(beside, refusal, on_fields=True)
+    assert beside.errors == {"kind": ["Type inconnu."], "__all__": ["Trop gros."]}
+
+    plain = Paper(data={})
+    plain.is_valid()
+    errors.add_to_form(plain, errors.Conflict("Déjà pris."), on_fields=True)
+    assert plain.errors == {"__all__": ["Déjà pris."]}

@@ -136,6 +136,19 @@ def test_the_api_lists_adds_and_downloads(papers, client):
     )
     assert added.status_code == 201, added.content
     assert added.json()["kind"] == "payslip" and added.json()["expires_on"] == "2027-01-31"
+    empty = client.post(
+        f"/api/v1/households/{household.pk}/documents",
+        {"file": upload(), "kind": "payslip", "expires_on": "", "person": ""},
+        headers=token,
+    )
+    assert empty.status_code == 201 and empty.json()["expires_on"] is None and empty.json()["person"] is None
+    for field, value, message in (("expires_on", "31/01/2027", "AAAA-MM-JJ"), ("person", "Jo", "Numéro")):
+        bad = client.post(
+            f"/api/v1/households/{household.pk}/documents",
+            {"file": upload(), "kind": "payslip", field: value},
+            headers=token,
+        )
+        assert bad.status_code == 400 and message in bad.json()["error"]["fields"][field][0], bad.content
 
     refused = client.post(
         f"/api/v1/households/{household.pk}/documents",

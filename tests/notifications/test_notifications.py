@@ -240,6 +240,9 @@ def test_the_person_changes_their_choices_in_their_space(world):
     )
     assert person.post("/mon-espace/notifications/", {"kinds": ["everything"]}).status_code == 400
     assert services.enabled_kinds(access) == {kinds.NEW_PROPOSAL}
+    page = person.get("/mon-espace/notifications/").content.decode()
+    assert 'value="new_proposal" id="kind-new_proposal" checked>' in page
+    assert 'id="kind-appointment_reminder">' in page
     summary = {s.key: d for s, d in sections.render_data(access)}["notifications"]
     assert summary["any"] is True
     assert {"kind": "new_proposal", "enabled": True} in sections.api_data(access)["notifications"]
@@ -271,6 +274,7 @@ def test_the_worker_types_the_choices_in_only_with_the_person_present(world, log
     assert services.enabled_kinds(access) == set()
     client.post(url, {"kinds": [kinds.NEW_PROPOSAL], "person_present": "on"})
     assert services.enabled_kinds(access) == {kinds.NEW_PROPOSAL}
+    assert 'value="new_proposal" id="kind-new_proposal" checked>' in client.get(url).content.decode()
     # Another organization's worker: 404 and Forbidden, nothing changed.
     other = as_member(MembershipFactory(role=Role.SOCIAL_WORKER))
     assert login(other, Client()).get(url).status_code == 404

@@ -150,3 +150,23 @@ def test_a_bad_public_signalement_keeps_the_form(client, outreach):
     answer = client.post("/signaler/", public_data(place="", description=""))
     assert answer.status_code == 400 and "Un homme" not in answer.content.decode()
     assert Signalement.objects.count() == 0
+
+
+def test_a_signalement_the_service_refuses_shows_the_reason_beside_its_field(client, outreach):
+    long_ago = (timezone.localtime() - timezone.timedelta(days=60)).strftime("%Y-%m-%dT%H:%M")
+    answer = client.post("/signaler/", public_data(seen_at=long_ago))
+    assert answer.status_code == 400
+    assert "trop ancien" in answer.content.decode() and answer.context["form"].errors["seen_at"]
+    assert Signalement.objects.count() == 0
+
+
+def test_a_signalement_is_named_alike_on_the_siao_and_the_team_home_pages(client, login, outreach):
+    from parcours.outreach import services
+
+    client.post("/signaler/", public_data())
+    report = Signalement.objects.get()
+    label = f"Signalement {report.reference} — {outreach.bobigny.name}, Devant la pharmacie"
+    siao = outreach.users[Role.SIAO_COORDINATOR]
+    assert label in login(siao).get("/").content.decode()
+    services.report_triage(actor=siao, report=report, team=outreach.maraude)
+    assert label in login(outreach.worker).get("/").content.decode()

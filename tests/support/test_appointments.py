@@ -99,8 +99,9 @@ def test_the_worker_books_from_the_household_file_and_the_person_sees_it(world, 
     )
     person = portal_login(Client(), world.access)
     page = person.get("/mon-espace/rendez-vous/").content.decode()
-    assert "Préparer le dossier CAF" in page and "À confirmer" in page
-    assert "Préparer le dossier CAF" in person.get("/mon-espace/").content.decode()
+    assert "Préparer le dossier CAF" in page and "À confirmer" in page and "Répondre ou voir" in page
+    home = person.get("/mon-espace/").content.decode()
+    assert "Préparer le dossier CAF" in home and "Voir ce rendez-vous" in home
 
 
 def test_booking_from_a_measure_links_it_and_the_page_counts_kept_and_missed(world, login):

@@ -7,9 +7,8 @@
 (() => {
   const banner = document.querySelector("[data-offline-banner]");
   if (!banner || !window.ParcoursOffline) return;
-  const t = (name, values = {}) =>
-    (banner.dataset["t" + name] || "").replace(/%\((\w+)\)s/g, (_m, key) => String(values[key] ?? ""));
-  const hhmm = (iso) => new Date(iso).toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit" });
+  const { hhmm } = window.ParcoursOffline;
+  const t = window.ParcoursOffline.texts(banner);
 
   const queue = new window.ParcoursOffline.Queue({
     kind: "emergency.call",
@@ -42,20 +41,11 @@
 
   async function renderBanner() {
     const waiting = (await queue.waiting()).length;
-    const offline = !queue.reachable;
-    const parts = [];
-    if (offline) {
-      parts.push(t("Offline") + " — " + (snapshot ? t("Board", { time: hhmm(snapshot.taken_at) }) : t("NoBoard")));
-    }
-    if (waiting) parts.push(t(waiting > 1 ? "PendingMany" : "PendingOne", { n: waiting }));
-    if (queue.lastError === "session") parts.push(t("Session"));
-    banner.querySelector("[data-offline-text]").textContent = parts.join(", ");
+    const offlineText = t("Offline") + " — " + (snapshot ? t("Board", { time: hhmm(snapshot.taken_at) }) : t("NoBoard"));
+    const parts = window.ParcoursOffline.showState(banner, queue, waiting, { offlineText, separator: ", " });
     banner.hidden = !parts.length;
-    banner.dataset.state = offline ? "offline" : "online";
-    banner.dataset.pending = String(waiting);
-    banner.querySelector("[data-offline-sync]").hidden = !waiting;
     const link = banner.querySelector("[data-offline-link]");
-    link.hidden = !offline || location.pathname === banner.dataset.offlinePage;
+    link.hidden = queue.reachable || location.pathname === banner.dataset.offlinePage;
   }
 
   function renderSnapshot() {
@@ -107,51 +97,19 @@
     const list = document.querySelector("[data-offline-records]");
     if (!list) return;
     const records = await queue.records();
-    list.replaceChildren();
     if (!records.length) {
       const empty = document.createElement("li");
       empty.className = "list-group-item";
       empty.textContent = list.dataset.tEmpty;
-      list.append(empty);
+      list.replaceChildren(empty);
       return;
     }
-    for (const record of records) {
-      const item = document.createElement("li");
-      item.className = "list-group-item d-flex flex-wrap gap-2 align-items-baseline";
-      item.dataset.record = record.client_id;
-      item.dataset.status = record.status;
-      const status = document.createElement("span");
-      const tone = { pending: "warning", refused: "danger", conflict: "danger", task: "warning" }[record.status] || "success";
-      status.className = "badge text-bg-" + tone;
-      status.textContent = list.dataset["tStatus" + record.status[0].toUpperCase() + record.status.slice(1)] || record.status;
-      const what = document.createElement("span");
-      const bits = [list.dataset.tNoted.replace("%(time)s", hhmm(record.created_at))];
-      if (record.summary && record.summary.persons) bits.push(list.dataset.tPersons.replace("%(n)s", record.summary.persons));
-      if (record.summary && record.summary.unit) bits.push(list.dataset.tPlace);
-      what.textContent = bits.join(" · ");
-      item.append(status, what);
-      if (record.message) {
-        const message = document.createElement("span");
-        message.className = "small text-secondary w-100";
-        message.textContent = record.message;
-        item.append(message);
-      }
-      if (record.url) {
-        const link = document.createElement("a");
-        link.href = record.url;
-        link.textContent = list.dataset.tOpen;
-        item.append(link);
-      }
-      if (record.status === "refused" || record.status === "conflict") {
-        const discard = document.createElement("button");
-        discard.type = "button";
-        discard.className = "btn btn-sm btn-outline-secondary ms-auto";
-        discard.textContent = list.dataset.tDiscard;
-        discard.addEventListener("click", () => queue.discard(record.client_id));
-        item.append(discard);
-      }
-      list.append(item);
-    }
+    window.ParcoursOffline.showRecords(queue, list, records, {
+      details: ({ summary }) => [
+        summary && summary.persons ? list.dataset.tPersons.replace("%(n)s", summary.persons) : "",
+        summary && summary.unit ? list.dataset.tPlace : "",
+      ].filter(Boolean),
+    });
   }
 
   let rendering = Promise.resolve();
@@ -159,6 +117,7 @@
     rendering = rendering.then(() => Promise.all([renderBanner(), renderRecords()])).catch(() => null);
     return rendering;
   }
+  const sync = window.ParcoursOffline.connect(queue, banner, { render, afterSync: readSnapshot });
 
   const form = document.querySelector("[data-offline-form]");
   if (form) {
@@ -196,28 +155,14 @@
       form.reset();
       form.querySelector("[name=night]").value = snapshot ? snapshot.night : form.querySelector("[name=night]").defaultValue;
       form.querySelector("[name=outcome]").focus();
-      queue.sync().then(readSnapshot);
+      sync();
     });
   }
 
-  banner.querySelector("[data-offline-sync]").addEventListener("click", () => queue.sync().then(readSnapshot));
-  window.addEventListener(window.ParcoursOffline.EVENT, () => render());
   // The board refreshes itself every 30 seconds: the places kept for an outage follow it.
   document.addEventListener("htmx:afterSwap", (event) => {
     if (event.detail.elt && event.detail.elt.id === "board") readSnapshot();
   });
-  window.addEventListener("online", () => queue.sync().then(readSnapshot));
-  window.addEventListener("offline", () => { queue.setReachable(false); render(); });
-  // The server may fail while the network stays up: try again every 30 seconds while calls wait.
-  setInterval(async () => {
-    if ((await queue.waiting()).length) queue.sync().then(render);
-  }, 30_000);
-
-  if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.register(banner.dataset.sw, { scope: "/" }).then(() => navigator.serviceWorker.ready)
-      .then((registration) => { if (registration.active) registration.active.postMessage({ type: "warm" }); })
-      .catch(() => null);
-  }
   renderSnapshot();
   readSnapshot().then(() => queue.sync());
 })();

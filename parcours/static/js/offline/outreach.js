@@ -7,9 +7,6 @@
   const box = document.querySelector("[data-offline-outreach]");
   const form = document.querySelector("[data-encounter-form]");
   if (!box || !form || !window.ParcoursOffline) return;
-  const t = (name, values = {}) =>
-    (box.dataset["t" + name] || "").replace(/%\((\w+)\)s/g, (_m, key) => String(values[key] ?? ""));
-  const hhmm = (iso) => new Date(iso).toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit" });
   const queue = new window.ParcoursOffline.Queue({
     kind: "outreach.encounter",
     user: box.dataset.user,
@@ -35,51 +32,9 @@
   async function render() {
     const records = await queue.records();
     const waiting = records.filter((r) => r.status === "pending").length;
-    const lines = [];
-    if (!queue.reachable) lines.push(t("Offline"));
-    if (waiting) lines.push(t(waiting > 1 ? "PendingMany" : "PendingOne", { n: waiting }));
-    if (queue.lastError === "session") lines.push(t("Session"));
-    box.querySelector("[data-offline-text]").textContent = lines.join(" ");
+    window.ParcoursOffline.showState(box, queue, waiting);
     box.hidden = !records.length && queue.reachable;
-    box.dataset.state = queue.reachable ? "online" : "offline";
-    box.dataset.pending = String(waiting);
-    box.querySelector("[data-offline-sync]").hidden = !waiting;
-    const list = box.querySelector("[data-offline-records]");
-    list.replaceChildren();
-    for (const record of records) {
-      const item = document.createElement("li");
-      item.className = "list-group-item small d-flex flex-wrap gap-2 align-items-baseline";
-      item.dataset.record = record.client_id;
-      item.dataset.status = record.status;
-      const badge = document.createElement("span");
-      const tone = { pending: "warning", refused: "danger", conflict: "danger" }[record.status] || "success";
-      badge.className = "badge text-bg-" + tone;
-      badge.textContent = list.dataset["tStatus" + record.status[0].toUpperCase() + record.status.slice(1)] || record.status;
-      const what = document.createElement("span");
-      what.textContent = list.dataset.tNoted.replace("%(time)s", hhmm(record.created_at));
-      item.append(badge, what);
-      if (record.message) {
-        const message = document.createElement("span");
-        message.className = "text-secondary w-100";
-        message.textContent = record.message;
-        item.append(message);
-      }
-      if (record.url) {
-        const link = document.createElement("a");
-        link.href = record.url;
-        link.textContent = list.dataset.tOpen;
-        item.append(link);
-      }
-      if (record.status === "refused" || record.status === "conflict") {
-        const discard = document.createElement("button");
-        discard.type = "button";
-        discard.className = "btn btn-sm btn-outline-secondary ms-auto";
-        discard.textContent = list.dataset.tDiscard;
-        discard.addEventListener("click", () => queue.discard(record.client_id));
-        item.append(discard);
-      }
-      list.append(item);
-    }
+    window.ParcoursOffline.showRecords(queue, box.querySelector("[data-offline-records]"), records, { small: true });
   }
 
   function payloadOf(submitter) {
@@ -116,18 +71,6 @@
     render();
   });
 
-  const sync = () => queue.sync().then(render);
-  box.querySelector("[data-offline-sync]").addEventListener("click", sync);
-  window.addEventListener(window.ParcoursOffline.EVENT, () => render());
-  window.addEventListener("online", sync);
-  window.addEventListener("offline", () => { queue.setReachable(false); render(); });
-  setInterval(async () => {
-    if ((await queue.waiting()).length) sync();
-  }, 30_000);
-  if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.register(box.dataset.sw, { scope: "/" }).then(() => navigator.serviceWorker.ready)
-      .then((registration) => { if (registration.active) registration.active.postMessage({ type: "warm" }); })
-      .catch(() => null);
-  }
+  const sync = window.ParcoursOffline.connect(queue, box, { render });
   render().then(sync);
 })();

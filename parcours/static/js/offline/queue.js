@@ -197,5 +197,88 @@ window.ParcoursOffline = (() => {
     form.submit();
   });
 
-  return { Queue, wipe, EVENT, KEPT_STATUSES };
+  // What the pages noting records offline (offline/emergency.js, offline/outreach.js) show and do
+  // alike. A page's texts are in data-t-* attributes of the element (« %(n)s » filled from values).
+  const texts = (element) => (name, values = {}) =>
+    (element.dataset["t" + name] || "").replace(/%\((\w+)\)s/g, (_m, key) => String(values[key] ?? ""));
+  const hhmm = (iso) => new Date(iso).toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit" });
+
+  // The box's state line: offline (offlineText, else its « Offline » text), how many wait, an expired
+  // session; its [data-offline-sync] button shows while records wait. Returns the parts shown.
+  function showState(box, queue, waiting, { offlineText = null, separator = " " } = {}) {
+    const t = texts(box);
+    const parts = [];
+    if (!queue.reachable) parts.push(offlineText ?? t("Offline"));
+    if (waiting) parts.push(t(waiting > 1 ? "PendingMany" : "PendingOne", { n: waiting }));
+    if (queue.lastError === "session") parts.push(t("Session"));
+    box.querySelector("[data-offline-text]").textContent = parts.join(separator);
+    box.dataset.state = queue.reachable ? "online" : "offline";
+    box.dataset.pending = String(waiting);
+    box.querySelector("[data-offline-sync]").hidden = !waiting;
+    return parts;
+  }
+
+  // The list of the records (list carries data-t-noted, -open, -discard, -status-<status>): each one's
+  // status, « noté à 22:14 » and details(record), the server's message, a link to what it became, and
+  // « Effacer » for one the server did not take. small: the whole line in small print.
+  function showRecords(queue, list, records, { details = () => [], small = false } = {}) {
+    list.replaceChildren();
+    for (const record of records) {
+      const item = document.createElement("li");
+      item.className = "list-group-item" + (small ? " small" : "") + " d-flex flex-wrap gap-2 align-items-baseline";
+      item.dataset.record = record.client_id;
+      item.dataset.status = record.status;
+      const status = document.createElement("span");
+      const tone = { pending: "warning", refused: "danger", conflict: "danger", task: "warning" }[record.status] || "success";
+      status.className = "badge text-bg-" + tone;
+      status.textContent = list.dataset["tStatus" + record.status[0].toUpperCase() + record.status.slice(1)] || record.status;
+      const what = document.createElement("span");
+      what.textContent = [list.dataset.tNoted.replace("%(time)s", hhmm(record.created_at)), ...details(record)].join(" · ");
+      item.append(status, what);
+      if (record.message) {
+        const message = document.createElement("span");
+        message.className = (small ? "" : "small ") + "text-secondary w-100";
+        message.textContent = record.message;
+        item.append(message);
+      }
+      if (record.url) {
+        const link = document.createElement("a");
+        link.href = record.url;
+        link.textContent = list.dataset.tOpen;
+        item.append(link);
+      }
+      if (record.status === "refused" || record.status === "conflict") {
+        const discard = document.createElement("button");
+        discard.type = "button";
+        discard.className = "btn btn-sm btn-outline-secondary ms-auto";
+        discard.textContent = list.dataset.tDiscard;
+        discard.addEventListener("click", () => queue.discard(record.client_id));
+        item.append(discard);
+      }
+      list.append(item);
+    }
+  }
+
+  // Send what waits when the network comes back and on the box's « Envoyer maintenant » (then
+  // afterSync), every 30 seconds while records wait (the server may fail while the network stays up);
+  // render at every change; the service worker (box's data-sw) keeps the pages for an outage.
+  // Returns the sending function.
+  function connect(queue, box, { render, afterSync = render }) {
+    const sync = () => queue.sync().then(afterSync);
+    box.querySelector("[data-offline-sync]").addEventListener("click", sync);
+    window.addEventListener(EVENT, () => render());
+    window.addEventListener("online", sync);
+    window.addEventListener("offline", () => { queue.setReachable(false); render(); });
+    setInterval(async () => {
+      if ((await queue.waiting()).length) queue.sync().then(render);
+    }, 30_000);
+    if ("serviceWorker" in navigator) {
+      navigator.serviceWorker.register(box.dataset.sw, { scope: "/" }).then(() => navigator.serviceWorker.ready)
+        .then((registration) => { if (registration.active) registration.active.postMessage({ type: "warm" }); })
+        .catch(() => null);
+    }
+    return sync;
+  }
+
+  return { Queue, wipe, EVENT, KEPT_STATUSES, texts, hhmm, showState, showRecords, connect };
 })();
