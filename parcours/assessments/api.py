@@ -132,8 +132,9 @@ class AnswerOut(Schema):
 
 
 class AuthorOut(Schema):
-    name: str
+    name: str  # « la personne » when the person wrote the version from « Mon espace »
     organization: str
+    by_person: bool = False
 
 
 class AssessmentOut(Schema):
@@ -158,8 +159,9 @@ class AssessmentOut(Schema):
     @staticmethod
     def resolve_author(obj):
         return {
-            "name": obj.author.get_full_name() or obj.author.username,
+            "name": str(obj.author_label),
             "organization": obj.author_organization.name,
+            "by_person": obj.by_person,
         }
 
     @staticmethod

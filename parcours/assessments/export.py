@@ -18,6 +18,7 @@ def assessments(household, ctx):
                     "number",
                     "grid",
                     "author",
+                    "by_person",
                     "author_organization",
                     "created_at",
                     "recommendations",

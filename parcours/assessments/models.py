@@ -167,9 +167,18 @@ class Assessment(models.Model):
     )
     perspective = models.CharField(_("point de vue"), max_length=10, choices=Perspective.choices)
     number = models.PositiveIntegerField(_("version"))
+    # The staff member who saved it; none when the person wrote it themselves from « Mon espace »
+    # (`by_person`): the worker who opened their access did not write it.
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("auteur·rice")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("auteur·rice"),
     )
+    by_person = models.BooleanField(_("écrite par la personne"), default=False, editable=False)
+    # The organization the version belongs to: the author's, or the one that opened the person's access.
     author_organization = models.ForeignKey(
         "accounts.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
     )
@@ -192,6 +201,12 @@ class Assessment(models.Model):
             models.CheckConstraint(
                 condition=Q(perspective__in=Perspective.values), name="assessment_known_perspective"
             ),
+            # A staff author, or the person themselves on their own perspective: never both, never none.
+            models.CheckConstraint(
+                condition=Q(by_person=False, author__isnull=False)
+                | Q(by_person=True, author__isnull=True, perspective="person"),
+                name="assessment_author_or_person",
+            ),
         ]
 
     def __str__(self):
@@ -201,6 +216,13 @@ class Assessment(models.Model):
         if not self._state.adding:
             raise ImmutableRowError("An assessment is never edited: save a new version.")
         super().save(*args, **kwargs)
+
+    @property
+    def author_label(self) -> str:
+        """Who wrote this version, as the staff pages say it: « la personne » or the author's name."""
+        if self.by_person:
+            return _("la personne")
+        return self.author.get_full_name() or self.author.username
 
     def answers_by_item(self) -> dict[str, "AssessmentAnswer"]:
         """Answers keyed by item code (uses the prefetched answers when there are some)."""

@@ -3,8 +3,9 @@
 The person answers the rated items about living in a home (sections 2 to 4) in plain words; their
 answers are saved as the `person` perspective, beside the worker's, and the worker sees both side by
 side on the assessment page. A new answer keeps the person's earlier answers to the other items.
-The version's `author` is the worker who opened the person's access (the table wants a staff author);
-the audit trail says the person wrote it (action portal.assessment.person, no staff actor).
+The version is marked as the person's own (`by_person`, no staff `author`): the staff pages say « la
+personne » wrote it; it belongs to the organization that opened the access. The audit trail says so
+too (action portal.assessment.person, no staff actor).
 """
 
 from django.contrib import messages
@@ -130,7 +131,8 @@ def person_assessment_save(*, access, answers: list[dict]) -> Assessment:
         grid=grid,
         perspective=Perspective.PERSON,
         number=(last.number if last else 0) + 1,
-        author=access.invited_by,
+        author=None,
+        by_person=True,
         author_organization=access.organization,
     )
     AssessmentAnswer.objects.bulk_create(

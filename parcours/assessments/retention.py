@@ -67,6 +67,7 @@ register(
             "perspective",
             "number",
             "author",
+            "by_person",
             "author_organization",
         )
     },

@@ -88,9 +88,15 @@ def _hidden_reason(user, household) -> str:
     return _("identité non partagée avec votre organisation sans consentement")
 
 
+def household_number(household) -> str:
+    """« Ménage n° 2073 »: the file's reference, which names nobody. A staff page's <title> uses it
+    (a browser tab's title ends up in the history, the bookmarks and a shared screen)."""
+    return _("Ménage n° %(id)s") % {"id": household.pk}
+
+
 def household_label(user, household) -> HouseholdLabel:
     """The label this user reads for this household."""
-    number = _("Ménage n° %(id)s") % {"id": household.pk}
+    number = household_number(household)
     person_fields = visibility.readable_fields(user, "person", household)
     if "first_name" not in person_fields:
         return HouseholdLabel(number=number, hidden_reason=_hidden_reason(user, household))

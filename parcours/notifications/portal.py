@@ -15,7 +15,7 @@ def choices_of(access) -> list[dict]:
 
 @sections.register(
     key="notifications",
-    title=_("Mes messages par SMS"),
+    title=_("Mes messages écrits (SMS)"),
     template="notifications/portal_section.html",
     order=90,
     api=lambda access: [{"kind": c["kind"], "enabled": c["enabled"]} for c in choices_of(access)],

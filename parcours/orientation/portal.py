@@ -24,17 +24,17 @@ def next_step(request: InsertionRequest) -> str:
             "Votre demande est en préparation avec votre personne référente. Elle n'est pas encore envoyée."
         ),
         S.SUBMITTED: _(
-            "Votre demande a été envoyée au SIAO le %(d)s. Le SIAO est le service qui oriente vers un "
-            "logement ou un hébergement. Il va l'étudier."
+            "Votre demande a été envoyée le %(d)s au SIAO, le service qui oriente vers un hébergement "
+            "ou un logement. Il va l'étudier."
         )
         % {"d": day_words(request.submitted_at)},
         S.TO_COMPLETE: _(
-            "Le SIAO a besoin d'informations en plus. "
-            "Votre personne référente va compléter la demande avec vous."
+            "Le SIAO, le service qui oriente vers un hébergement ou un logement, a besoin d'informations "
+            "en plus. Votre personne référente va compléter la demande avec vous."
         ),
         S.VALIDATED: _(
-            "Votre demande a été validée par le SIAO le %(d)s. Elle attend une place adaptée. "
-            "Elle reste valable jusqu'au %(until)s."
+            "Votre demande a été validée le %(d)s par le SIAO, le service qui oriente vers un hébergement "
+            "ou un logement. Elle attend une place adaptée. Elle reste valable jusqu'au %(until)s."
         )
         % {**d, "until": day_words(request.valid_until)},
         S.PROPOSED: _("Une place vous est proposée. Regardez la partie « Mes propositions »."),

@@ -31,7 +31,7 @@ SECTION_WORDS = {
     "support_details": gettext_lazy("le détail de votre accompagnement"),
     "support_actions": gettext_lazy("les actions de votre accompagnement"),
     "prevention": gettext_lazy("la prévention des expulsions"),
-    "emergency": gettext_lazy("vos demandes au 115 (mise à l'abri)"),
+    "emergency": gettext_lazy("vos demandes au 115 (le numéro d'urgence pour être mis·e à l'abri)"),
     "access_log": gettext_lazy("la liste des personnes qui ont lu votre dossier"),
     "export": gettext_lazy("la copie de votre dossier"),
     "list": gettext_lazy("votre nom dans une liste"),
@@ -40,6 +40,26 @@ SECTION_WORDS = {
     "programme": gettext_lazy("un logement accompagné"),
     "documents": gettext_lazy("vos papiers"),
 }
+
+
+# Plain words (FALC) where a staff label holds an acronym: the person reads what it is, on the spot.
+SITUATION_WORDS = {
+    "emergency_night": gettext_lazy(
+        "Nuits d'hébergement par le 115 (le numéro d'urgence pour être mis·e à l'abri)"
+    ),
+}
+PURPOSE_WORDS = {
+    "orientation": gettext_lazy(
+        "Orientation : le SIAO (le service qui oriente vers un hébergement ou un logement), "
+        "sa commission et la structure proposée"
+    ),
+    "emergency": gettext_lazy("Mise à l'abri par le 115 (le numéro d'urgence pour être mis·e à l'abri)"),
+}
+
+
+def purpose_words(consent) -> str:
+    """What a consent (or an offer of one) is for, in the person's words."""
+    return str(PURPOSE_WORDS.get(consent.purpose) or consent.get_purpose_display())
 
 
 def day_words(value) -> str:
@@ -85,7 +105,9 @@ def household(access) -> dict:
             for p in members
         ],
         "hidden_members": len(h.members) - len(members),
-        "situation": situation.get_situation_display() if situation else "",
+        "situation": str(SITUATION_WORDS.get(situation.situation) or situation.get_situation_display())
+        if situation
+        else "",
         "situation_since": situation.started_on if situation else None,
     }
 
@@ -108,7 +130,7 @@ def consents(access) -> list[dict]:
             "id": c.pk,
             "organization": c.organization.name,
             "purpose": c.purpose,
-            "purpose_label": c.get_purpose_display(),
+            "purpose_label": purpose_words(c),
             "starts_on": c.starts_on,
             "ends_on": c.effective_ends_on,
             "active": c.is_active,
@@ -153,7 +175,7 @@ def sign_ins(access, limit: int | None = 20) -> list[dict]:
         object_type="portal.portalaccess", object_id=str(access.pk), action=PortalAction.SIGN_IN.value
     ).order_by("-seq")[:limit]
     words = {
-        CodeKind.SMS.value: _("avec un code reçu par SMS"),
+        CodeKind.SMS.value: _("avec un code reçu par message écrit (SMS)"),
         CodeKind.PRINTED.value: _("avec un code imprimé"),
     }
     return [

@@ -114,6 +114,14 @@ def sign_out_view(request):
 # -- The person's pages -------------------------------------------------------------------------------
 
 
+def _offers(access) -> list:
+    """The consents offered to the person, each with what it is for in their words."""
+    offers = list(services.open_offers(access))
+    for offer in offers:
+        offer.purpose_label = reads.purpose_words(offer)
+    return offers
+
+
 @person_required
 def consents(request):
     access = request.portal_access
@@ -139,7 +147,7 @@ def consents(request):
     return _person_page(
         request,
         "portal/consents.html",
-        {"consents": reads.consents(access), "offers": services.open_offers(access), "durations": (3, 6, 12)},
+        {"consents": reads.consents(access), "offers": _offers(access), "durations": (3, 6, 12)},
     )
 
 

@@ -97,7 +97,7 @@ def test_a_person_invited_signs_in_by_sms_withdraws_a_consent_and_gives_their_vi
     phone.keyboard.type(code)
     phone.get_by_role("button", name="Me connecter").click()
     phone.wait_for_url("**/mon-espace/")
-    expect(phone.get_by_text("Votre demande a été validée par le SIAO")).to_be_visible()
+    expect(phone.get_by_text("par le SIAO, le service qui oriente vers un hébergement")).to_be_visible()
     assert not _axe(phone)
     shot(phone, "person-home")
 

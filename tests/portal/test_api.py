@@ -213,6 +213,41 @@ def test_person_assessment_is_saved_as_the_person_perspective(client, family):
     assert {a.item.code for a in latest.answers.all()} == {"2.3", "3.1", "4.3"}
 
 
+def test_the_person_is_the_author_of_their_own_version(client, family, login):
+    """The version the person writes from « Mon espace » is theirs: no staff author (the worker who
+    opened the access did not write it), and the staff pages and API say « la personne »."""
+    from django.urls import reverse
+
+    from parcours.assessments import services
+    from parcours.assessments.models import Assessment
+
+    token = open_session(client, family)
+    response = person(Client(), token)(
+        "post", "/portal/assessments", {"answers": [{"item": "2.3", "level": "acquired"}]}
+    )
+    assert response.status_code == 201, response.content
+    version = Assessment.objects.get()
+    assert version.by_person and version.author is None
+    assert version.author_organization == family["membership"].organization
+    # The worker may still write the person's perspective with them: then the worker is the author.
+    on_behalf = services.assessment_save(
+        actor=family["worker"], household=family["household"], perspective="person", answers=[]
+    )
+    assert on_behalf.author == family["worker"] and not on_behalf.by_person
+
+    worker = login(family["worker"], Client())
+    household_id = family["household"].pk
+    index = worker.get(reverse("assessments:index", args=[household_id])).content.decode()
+    assert "la personne, depuis « Mon espace »" in index
+    assert family["worker"].get_full_name() in index  # the version written with the worker
+    page = worker.get(reverse("assessments:detail", args=[household_id, version.pk])).content.decode()
+    assert "par la personne elle-même" in page
+    body = staff(Client(), family["membership"])("get", f"/households/{household_id}/assessments").json()
+    authors = {item["version"]: item["author"] for item in body["results"] if item["perspective"] == "person"}
+    assert authors[1]["name"] == "la personne" and authors[1]["by_person"] is True
+    assert authors[2]["by_person"] is False
+
+
 def test_person_assessment_refuses_items_not_for_the_person(client, family):
     token = open_session(client, family)
     response = person(Client(), token)(

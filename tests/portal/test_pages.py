@@ -106,7 +106,7 @@ def test_the_person_home_shows_their_request_referent_and_no_worker_notes(family
     InsertionRequestFactory(household=family["household"], validated=True)
     client, _access = person
     page = client.get("/mon-espace/").content.decode()
-    assert "validée par le SIAO" in page
+    assert "par le SIAO, le service qui oriente vers un hébergement ou un logement" in page
     assert family["membership"].organization.name in page
 
 

@@ -169,7 +169,7 @@ def test_sign_ins_are_listed_to_the_person(family):
     client.post("/mon-espace/connexion/", {"phone": PHONE})
     client.post("/mon-espace/connexion/code/", {"code": last_code()})
     page = client.get("/mon-espace/").content.decode()
-    assert "avec un code reçu par SMS" in page
+    assert "avec un code reçu par message écrit (SMS)" in page
 
 
 def test_a_minor_cannot_be_invited(family):

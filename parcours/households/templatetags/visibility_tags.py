@@ -47,7 +47,8 @@ def household_name(context, household, link=None):
 
 @register.simple_tag(takes_context=True)
 def household_text(context, household):
-    """`{% household_text household %}`: the same name as plain text, for a <title> or an attribute."""
+    """`{% household_text household %}`: the same name as plain text, for an attribute. Not for a
+    <title>: that is `household_ref`."""
     from parcours.households.display import household_label
 
     request = context.get("request")
@@ -56,3 +57,13 @@ def household_text(context, household):
     if request is None:
         return str(household)
     return household_label(request.user, household).text
+
+
+@register.simple_tag
+def household_ref(household):
+    """`{% household_ref household %}`: « Ménage n° 2073 », for a page's <title>, which must name
+    nobody (the tab's title goes to the history, the bookmarks and a shared screen); the page's <h1>
+    keeps the name."""
+    from parcours.households.display import household_number
+
+    return household_number(household) if household is not None else ""
