@@ -162,8 +162,10 @@ def access_log(access, limit: int | None = 200) -> list[dict]:
         rows.append(
             {
                 "when": e.occurred_at,
-                "organization": names.get(e.organization_id, ""),
-                "role": str(role),
+                # A read without a membership (an administrator acting for the network) still says
+                # who, in words: never « , de a lu ».
+                "organization": names.get(e.organization_id) or _("une organisation du réseau"),
+                "role": str(role) or _("un ou une professionnelle"),
                 "what": ", ".join(dict.fromkeys(parts)),
             }
         )

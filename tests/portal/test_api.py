@@ -267,3 +267,17 @@ def test_a_revoked_access_ends_its_tokens(client, family):
     token = open_session(client, family)
     services.revoke(actor=family["worker"], access=PortalAccess.objects.get())
     assert person(Client(), token)("get", "/portal/me").status_code == 401
+
+
+def test_a_read_without_a_membership_is_still_said_in_words(client, family):
+    """A read traced without an active membership (an administrator's script, a command) says « un ou
+    une professionnelle d'une organisation du réseau », never an empty role and organisation."""
+    from parcours.core import audit
+    from tests.factories import UserFactory
+
+    audit.record_read(actor=UserFactory(), obj=family["household"], sections=["situation"], purpose="test")
+    token = open_session(client, family)
+    rows = person(Client(), token)("get", "/portal/access-log").json()
+    assert rows[0]["role"] == "un ou une professionnelle"
+    assert rows[0]["organization"] == "une organisation du réseau"
+    assert rows[0]["what"] == "votre situation de logement"
