@@ -47,6 +47,14 @@ SITUATION_WORDS = {
     "emergency_night": gettext_lazy(
         "Nuits d'hébergement par le 115 (le numéro d'urgence pour être mis·e à l'abri)"
     ),
+    "chu": gettext_lazy("Dans un centre d'hébergement d'urgence"),
+    "chrs": gettext_lazy("Dans un centre d'hébergement avec un accompagnement (CHRS)"),
+    "institution": gettext_lazy("Dans un établissement : un hôpital, une prison, un foyer de l'enfance"),
+    "squat": gettext_lazy("Dans un squat ou un campement"),
+    "family_or_friends": gettext_lazy("Chez de la famille ou des amis"),
+    "own_housing": gettext_lazy("Dans votre propre logement"),
+    "street": gettext_lazy("À la rue"),
+    "hotel": gettext_lazy("À l'hôtel"),
 }
 PURPOSE_WORDS = {
     "orientation": gettext_lazy(

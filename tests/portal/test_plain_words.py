@@ -9,6 +9,7 @@ from django.test import Client
 
 from parcours.accounts.roles import Role
 from parcours.core import audit
+from parcours.households.choices import Situation
 from parcours.households.models import SituationPeriod
 from tests.factories import (
     ConsentFactory,
@@ -30,6 +31,9 @@ EXPLAINED = {
     "SMS": r"messages? écrits?",  # « par message écrit (SMS) », « Mes messages écrits (SMS) »
     "CAF": "allocations familiales",
     "DALO": "droit au logement opposable",
+    "CHRS": "hébergement avec un accompagnement",
+    "CHU": "hébergement d'urgence",
+    "ASE": "aide sociale à l'enfance",
 }
 NEAR = 160  # characters
 
@@ -115,3 +119,12 @@ def test_each_page_of_the_person_explains_its_acronyms(rich):
         if problems:
             found[url] = problems
     assert not found, found
+
+
+@pytest.mark.parametrize("situation", Situation.values)
+def test_every_housing_situation_reads_in_plain_words(family, situation):
+    """The staff's labels (« CHRS », « Institution (hôpital, prison, ASE…) ») never reach the person."""
+    household = family["household"]
+    SituationPeriod.objects.filter(household=household).update(situation=situation)
+    access = PortalAccessFactory(household=household, person=family["benoit"], invited_by=family["worker"])
+    assert unexplained(_text(portal_login(Client(), access).get("/mon-espace/"))) == []
