@@ -34,16 +34,61 @@ StepProvider = Callable[[object, object], Iterable[Step]]
 # Each provider: (user, household) → steps. Registered by the domains, in import order.
 STEP_PROVIDERS: list[StepProvider] = []
 
+# provider → the records it reads, as ("app_label.Model", "lookup to the household") pairs: a provider
+# that names them is skipped when the household has none (most households have no support measure, no
+# encounter…), which the household page learns in the query that loads the household (path_presence).
+PRESENCE: dict[StepProvider, tuple[tuple[str, str], ...]] = {}
 
-def register(provider: StepProvider) -> StepProvider:
-    """Add the decorated provider's steps to every household's path."""
-    STEP_PROVIDERS.append(provider)
-    return provider
+
+def register(provider: StepProvider | None = None, *, present_if: Iterable[tuple[str, str]] = ()):
+    """Add the decorated provider's steps to every household's path. `present_if`: the records without
+    which the provider has no step, e.g. `[("support.SupportMeasure", "household")]` (a superset will
+    do: it only decides whether the provider runs)."""
+
+    def decorator(provider: StepProvider) -> StepProvider:
+        STEP_PROVIDERS.append(provider)
+        if present_if:
+            PRESENCE[provider] = tuple(present_if)
+        return provider
+
+    return decorator(provider) if provider is not None else decorator
+
+
+def _flag(provider: StepProvider, index: int) -> str:
+    return f"path_has_{provider.__module__.replace('.', '_')}_{provider.__name__}_{index}"
+
+
+def path_presence() -> dict:
+    """Annotations for the query that loads a household: whether it has any of the records each
+    provider reads (one EXISTS each, in that same query), so that household_path skips the others."""
+    from django.apps import apps
+    from django.db.models import Exists, OuterRef
+
+    annotations = {}
+    for provider, sources in PRESENCE.items():
+        for index, (label, lookup) in enumerate(sources):
+            model = apps.get_model(label)
+            annotations[_flag(provider, index)] = Exists(
+                model._base_manager.filter(**{lookup: OuterRef("pk")})
+            )
+    return annotations
+
+
+def _may_have_steps(provider: StepProvider, household) -> bool:
+    """False only when the household was loaded with path_presence and has none of its records."""
+    sources = PRESENCE.get(provider, ())
+    flags = [getattr(household, _flag(provider, index), None) for index in range(len(sources))]
+    return not flags or any(flag is None or flag for flag in flags)
 
 
 def household_path(user, household) -> list[Step]:
     """Every step of the household's path the user may see, newest first."""
-    steps = [step for provider in STEP_PROVIDERS for step in provider(user, household)]
+    steps = [
+        step
+        for provider in STEP_PROVIDERS
+        if _may_have_steps(provider, household)
+        for step in provider(user, household)
+    ]
     return sorted(steps, key=lambda step: step.at, reverse=True)
 
 

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,7 +36,7 @@ from .forms import (
 )
 from .models import Consent, Household, Person, SituationPeriod
 from .querysets import SEARCH_CANDIDATES
-from .timeline import household_path
+from .timeline import household_path, path_presence
 
 PAGE_SIZE = 25
 
@@ -163,7 +163,11 @@ def household_create(request):
 
 
 def household_detail(request, pk):
-    household = get_visible_or_404(_files(), pk, request.user, include_merged=True)
+    # In the same query: whether other files were merged into this one and which domains of the path
+    # have records for it, so that the page asks nothing of those that have none.
+    merged = Household.objects.filter(merged_into=OuterRef("pk"), deleted_at__isnull=True)
+    files = _files().annotate(has_merged_files=Exists(merged), **path_presence())
+    household = get_visible_or_404(files, pk, request.user, include_merged=True)
     return _render_detail(request, household)
 
 
@@ -175,7 +179,7 @@ def _render_detail(request, household, *, consent_form=None, status=200):
     full = perms.can_edit_household(request.user, household)
     merged_files = (
         list(_with_relations(Household.objects.filter(merged_into=household, deleted_at__isnull=True)))
-        if full
+        if full and getattr(household, "has_merged_files", True)
         else []
     )
     services.record_read(actor=request.user, household=household, sections=sections, purpose="file")
