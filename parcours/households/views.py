@@ -60,6 +60,15 @@ def _with_relations(qs):
     )
 
 
+def _listed(qs):
+    """The households with what a row of households/_table.html reads (its name and composition, the
+    head's birth date, the current situation, the département; the consents for the visibility rules),
+    and nothing of the file page (money lines, who recorded each situation, the referent)."""
+    return qs.select_related("territory").prefetch_related(
+        Prefetch("people", queryset=Person.objects.order_by("pk")), "situations", "consents"
+    )
+
+
 def _files():
     """The households with what the file pages show (load one with get_visible_or_404)."""
     return _with_relations(Household.objects.all()).prefetch_related(
@@ -84,7 +93,7 @@ def household_list(request):
             heading = _("Dossiers modifiés récemment")
     page = Paginator(
         # the consents too: households.display names each household by their purposes
-        _with_relations(households.order_by("-updated_at", "-pk")).prefetch_related("consents"),
+        _listed(households.order_by("-updated_at", "-pk")),
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     services.record_reads(actor=request.user, households=page, sections=["list"], purpose="list")
@@ -178,7 +187,7 @@ def _render_detail(request, household, *, consent_form=None, status=200):
     fields = visibility.readable_fields(request.user, "household", household)
     full = perms.can_edit_household(request.user, household)
     merged_files = (
-        list(_with_relations(Household.objects.filter(merged_into=household, deleted_at__isnull=True)))
+        list(_listed(Household.objects.filter(merged_into=household, deleted_at__isnull=True)))
         if full and getattr(household, "has_merged_files", True)
         else []
     )
