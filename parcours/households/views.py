@@ -192,6 +192,7 @@ def _render_detail(request, household, *, consent_form=None, status=200):
         else []
     )
     services.record_read(actor=request.user, household=household, sections=sections, purpose="file")
+    may_add_consent = perms.can_manage_consents(request.user, household)
     return render(
         request,
         "households/detail.html",
@@ -204,8 +205,8 @@ def _render_detail(request, household, *, consent_form=None, status=200):
                 household.situations.all(), key=lambda p: (p.started_on, p.pk), reverse=True
             ),
             "consents": list(household.consents.all()) if "consents" in sections else [],
-            "consent_form": consent_form
-            or (ConsentForm() if perms.can_manage_consents(request.user, household) else None),
+            "consent_form": consent_form or (ConsentForm() if may_add_consent else None),
+            "consent_fields": _blank_consent_fields() if may_add_consent and consent_form is None else "",
             "consent_open": consent_form is not None,
             "can_view_access_log": perms.can_view_access_log(request.user, household),
             "can_delete": perms.can_delete_household(request.user, household),
@@ -215,6 +216,22 @@ def _render_detail(request, household, *, consent_form=None, status=200):
         },
         status=status,
     )
+
+
+def _blank_consent_fields() -> str:
+    """The fields of the blank consent form, the same for everyone (every active organization, the
+    purposes, today's dates): rendered once a day per language and kept until an organization changes
+    (issue 18: the select of organizations was a fifth of the household page's CPU)."""
+    from django.template.loader import render_to_string
+    from django.utils import timezone, translation
+    from django.utils.safestring import mark_safe
+
+    from parcours.core.cache import cached
+
+    key = f"{translation.get_language()}:{timezone.localdate().isoformat()}"
+    template = "households/_consent_fields.html"
+    html = cached("consent_form", key, lambda: render_to_string(template, {"form": ConsentForm()}))
+    return mark_safe(html)  # noqa: S308  (our own template's output, escaped when it was rendered)
 
 
 def household_edit(request, pk):
