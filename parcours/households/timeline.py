@@ -54,30 +54,28 @@ def register(provider: StepProvider | None = None, *, present_if: Iterable[tuple
     return decorator(provider) if provider is not None else decorator
 
 
-def _flag(provider: StepProvider, index: int) -> str:
-    return f"path_has_{provider.__module__.replace('.', '_')}_{provider.__name__}_{index}"
+def _flag(label: str, lookup: str) -> str:
+    return "path_has_" + f"{label}_{lookup}".replace(".", "_").lower()
 
 
 def path_presence() -> dict:
-    """Annotations for the query that loads a household: whether it has any of the records each
-    provider reads (one EXISTS each, in that same query), so that household_path skips the others."""
+    """Annotations for the query that loads a household: whether it has any of the records the
+    providers read (one EXISTS per kind of record, in that same query), so that household_path skips
+    the providers without any."""
     from django.apps import apps
     from django.db.models import Exists, OuterRef
 
     annotations = {}
-    for provider, sources in PRESENCE.items():
-        for index, (label, lookup) in enumerate(sources):
+    for sources in PRESENCE.values():
+        for label, lookup in sources:
             model = apps.get_model(label)
-            annotations[_flag(provider, index)] = Exists(
-                model._base_manager.filter(**{lookup: OuterRef("pk")})
-            )
+            annotations[_flag(label, lookup)] = Exists(model._base_manager.filter(**{lookup: OuterRef("pk")}))
     return annotations
 
 
 def _may_have_steps(provider: StepProvider, household) -> bool:
     """False only when the household was loaded with path_presence and has none of its records."""
-    sources = PRESENCE.get(provider, ())
-    flags = [getattr(household, _flag(provider, index), None) for index in range(len(sources))]
+    flags = [getattr(household, _flag(label, lookup), None) for label, lookup in PRESENCE.get(provider, ())]
     return not flags or any(flag is None or flag for flag in flags)
 
 
