@@ -83,37 +83,39 @@ def prefetch_labels(households):
 
 @register(Role.SOCIAL_WORKER, order=10)
 def my_households(user, membership):
-    from django.db.models import Q
     from django.urls import reverse
     from django.utils import timezone
 
     from .models import Household
 
     today = timezone.localdate()
-    # The user's households are read once, then handed to the providers as a plain list of ids: each
-    # provider's query then carries `IN (ids)` instead of compiling the visibility rules again.
-    mine = Household.objects.filter(
-        pk__in=list(Household.objects.visible_to(user).filter(referent=user).values_list("pk", flat=True))
+    # The user's households (most recently updated first) are read once, then handed to the providers
+    # as a plain list of ids: each provider's query then carries `IN (ids)` instead of compiling the
+    # visibility rules again. A referent's households are a few hundred at most.
+    own = list(
+        Household.objects.visible_to(user)
+        .filter(referent=user)
+        .order_by("-updated_at", "-pk")
+        .values_list("pk", flat=True)
     )
+    mine = Household.objects.filter(pk__in=own)
     steps: dict[int, list[Step]] = {}
     for provider in STEP_PROVIDERS:
         for step in provider(user, mine, today):
             steps.setdefault(step.household_id, []).append(step)
     for found in steps.values():
         found.sort(key=lambda s: (s.due, s.reason))
-    # One query for the count, the households with a step and the others (the user's own households,
-    # most recently updated first): a referent's households are a few hundred at most.
-    households = list(
-        Household.objects.visible_to(user)
-        .filter(Q(referent=user) | Q(pk__in=list(steps)))
-        .order_by("-updated_at", "-pk")
-        .values_list("pk", "referent_id")
-    )
-    total = len(households)
-    visible = [pk for pk, _referent in households if pk in steps]
+    # A provider may add households the user works on without being their referent (a co-worked
+    # support measure): those are checked against the visibility rules, only when there are some.
+    own_set = set(own)
+    others = [pk for pk in steps if pk not in own_set]
+    if others:
+        others = list(Household.objects.visible_to(user).filter(pk__in=others).values_list("pk", flat=True))
+    total = len(own) + len(others)
+    visible = [pk for pk in (*own, *others) if pk in steps]
     ids = sorted(visible, key=lambda pk: (steps[pk][0].due, pk))[:MAX_ROWS]
     if len(ids) < MAX_ROWS:
-        rest = [pk for pk, referent in households if pk not in steps and referent == user.pk]
+        rest = [pk for pk in own if pk not in steps]
         ids += rest[: MAX_ROWS - len(ids)]
     shown = Household.objects.filter(pk__in=ids).in_bulk()  # named: see prefetch_labels
     rows = []

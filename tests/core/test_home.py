@@ -443,3 +443,32 @@ def test_facility_home_queries_do_not_grow_with_the_named_proposals(
         html = client.get(reverse("core:home")).content.decode()
     panel = read_home(html)["Propositions à traiter"]
     assert len(panel.rows) == MAX_ROWS and "Prénom21 N." in html and "et 2 autres" in panel.text
+
+
+def test_a_co_worked_measure_brings_its_household_when_the_worker_may_open_it(
+    role_network, clock, client, login
+):
+    """A measure another organization carries and the worker's co-works, with the worker as its
+    referent: its overdue review lists the household (a shared sheet through the consent), counted with
+    the worker's own households; without the consent, neither the step nor the household shows."""
+    from parcours.support.models import MeasureCoworker
+
+    net = role_network
+    worker = net.users[Role.SOCIAL_WORKER]
+    make_household(organization=net.association, referent=worker, people=_person("Own", "Household"))
+    shared = make_household(organization=net.partner, people=_person("Sami", "Partage"))
+    hidden = make_household(organization=net.partner, people=_person("Cache", "Secret"))
+    for household in (shared, hidden):
+        measure = SupportMeasureFactory(
+            household=household,
+            organization=net.partner,
+            referent=worker,
+            next_review_on=TODAY - dt.timedelta(days=3),
+        )
+        MeasureCoworker.objects.create(measure=measure, organization=net.association)
+    ConsentFactory(household=shared, organization=net.association, purpose="support")
+    html, panels = _home(client, login, worker)
+    panel = panels["Mes ménages et leur prochaine étape"]
+    assert [r.text.split(" ·")[0] for r in panel.rows][:1] == ["Sami P."]
+    assert "point d'étape" in panel.rows[0].text and len(panel.rows) == 2
+    assert "Cache" not in html and "Secret" not in html
