@@ -166,14 +166,20 @@ def _pages(worker, handler):
     households = HOUSEHOLD.findall(listing)
     common = "Martin" if "Martin" in {n for o in names.ORIGINS for n in o.last} else last
     pages.append(("household search", _get(worker, f"/menages/?q={common}")))
+    pages.append(("household list", _get(worker, "/menages/")))
     if households:
         hid = households[0]
         pages.append(("household page", _get(worker, f"/menages/{hid}/")))
         pages.append(("assessments of a household", _get(worker, f"/menages/{hid}/evaluations/")))
         found = []
-        for h in households[:15]:
-            found = ASSESSMENT.findall(worker.get(f"/menages/{h}/evaluations/").content.decode())
-            if found:
+        # Assessments are rare among the generated households: look a few pages of the list further.
+        for number in range(1, 6):
+            listed = HOUSEHOLD.findall(worker.get(f"/menages/?page={number}").content.decode())
+            for h in listed:
+                found = ASSESSMENT.findall(worker.get(f"/menages/{h}/evaluations/").content.decode())
+                if found:
+                    break
+            if found or not listed:
                 break
         if found:
             pages.append(("assessment page", _get(worker, "/menages/{}/evaluations/{}/".format(*found[0]))))

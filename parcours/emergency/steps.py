@@ -10,7 +10,7 @@ from . import perms
 from .choices import RequestStatus
 
 
-@register
+@register(present_if=[("emergency.EmergencyRequest", "household")])
 def emergency_steps(user, household):
     """One step per night request: its answer, and the place only for those who may see where the
     household sleeps (protected files hide it). The 115 team gets a link to the request."""

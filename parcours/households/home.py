@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from parcours.accounts.roles import Role
-from parcours.core.home import MAX_ROWS, Panel, Row, day, register
+from parcours.core.home import MAX_ROWS, Panel, Row, day, named_households_hook, register
 
 # A consent is shown this many days before it stops opening the file to its organization.
 CONSENT_WARNING_DAYS = 30
@@ -71,31 +71,53 @@ def consents_expiring(user, households, today):
             )
 
 
+@named_households_hook
+def prefetch_labels(households):
+    """What naming the home page's households reads, for all its panels at once (core.home)."""
+    from django.db.models import prefetch_related_objects
+
+    from .querysets import label_prefetch
+
+    prefetch_related_objects(households, *label_prefetch())
+
+
 @register(Role.SOCIAL_WORKER, order=10)
 def my_households(user, membership):
-    from django.db.models import Q
     from django.urls import reverse
     from django.utils import timezone
 
     from .models import Household
-    from .querysets import label_prefetch
 
     today = timezone.localdate()
-    mine = Household.objects.visible_to(user).filter(referent=user)
+    # The user's households (most recently updated first) are read once, then handed to the providers
+    # as a plain list of ids: each provider's query then carries `IN (ids)` instead of compiling the
+    # visibility rules again. A referent's households are a few hundred at most.
+    own = list(
+        Household.objects.visible_to(user)
+        .filter(referent=user)
+        .order_by("-updated_at", "-pk")
+        .values_list("pk", flat=True)
+    )
+    mine = Household.objects.filter(pk__in=own)
     steps: dict[int, list[Step]] = {}
     for provider in STEP_PROVIDERS:
         for step in provider(user, mine, today):
             steps.setdefault(step.household_id, []).append(step)
     for found in steps.values():
         found.sort(key=lambda s: (s.due, s.reason))
-    households = Household.objects.visible_to(user).filter(Q(referent=user) | Q(pk__in=list(steps)))
-    total = households.count()
-    visible = set(households.filter(pk__in=list(steps)).values_list("pk", flat=True))
+    # A provider may add households the user works on without being their referent (a co-worked
+    # support measure): those are checked against the visibility rules, only when there are some.
+    own_set = set(own)
+    others = [pk for pk in steps if pk not in own_set]
+    if others:
+        others = list(Household.objects.visible_to(user).filter(pk__in=others).values_list("pk", flat=True))
+    total = len(own) + len(others)
+    visible = [pk for pk in (*own, *others) if pk in steps]
     ids = sorted(visible, key=lambda pk: (steps[pk][0].due, pk))[:MAX_ROWS]
     if len(ids) < MAX_ROWS:
-        rest = mine.exclude(pk__in=list(steps)).order_by("-updated_at", "-pk")
-        ids += list(rest.values_list("pk", flat=True)[: MAX_ROWS - len(ids)])
-    shown = Household.objects.filter(pk__in=ids).prefetch_related(*label_prefetch()).in_bulk()
+        rest = [pk for pk in own if pk not in steps]
+        ids += rest[: MAX_ROWS - len(ids)]
+    shown = Household.objects.filter(pk__in=ids).in_bulk()  # named: see prefetch_labels
     rows = []
     for pk in ids:
         if pk not in steps:

@@ -34,16 +34,59 @@ StepProvider = Callable[[object, object], Iterable[Step]]
 # Each provider: (user, household) → steps. Registered by the domains, in import order.
 STEP_PROVIDERS: list[StepProvider] = []
 
+# provider → the records it reads, as ("app_label.Model", "lookup to the household") pairs: a provider
+# that names them is skipped when the household has none (most households have no support measure, no
+# encounter…), which the household page learns in the query that loads the household (path_presence).
+PRESENCE: dict[StepProvider, tuple[tuple[str, str], ...]] = {}
 
-def register(provider: StepProvider) -> StepProvider:
-    """Add the decorated provider's steps to every household's path."""
-    STEP_PROVIDERS.append(provider)
-    return provider
+
+def register(provider: StepProvider | None = None, *, present_if: Iterable[tuple[str, str]] = ()):
+    """Add the decorated provider's steps to every household's path. `present_if`: the records without
+    which the provider has no step, e.g. `[("support.SupportMeasure", "household")]` (a superset will
+    do: it only decides whether the provider runs)."""
+
+    def decorator(provider: StepProvider) -> StepProvider:
+        STEP_PROVIDERS.append(provider)
+        if present_if:
+            PRESENCE[provider] = tuple(present_if)
+        return provider
+
+    return decorator(provider) if provider is not None else decorator
+
+
+def _flag(label: str, lookup: str) -> str:
+    return "path_has_" + f"{label}_{lookup}".replace(".", "_").lower()
+
+
+def path_presence() -> dict:
+    """Annotations for the query that loads a household: whether it has any of the records the
+    providers read (one EXISTS per kind of record, in that same query), so that household_path skips
+    the providers without any."""
+    from django.apps import apps
+    from django.db.models import Exists, OuterRef
+
+    annotations = {}
+    for sources in PRESENCE.values():
+        for label, lookup in sources:
+            model = apps.get_model(label)
+            annotations[_flag(label, lookup)] = Exists(model._base_manager.filter(**{lookup: OuterRef("pk")}))
+    return annotations
+
+
+def _may_have_steps(provider: StepProvider, household) -> bool:
+    """False only when the household was loaded with path_presence and has none of its records."""
+    flags = [getattr(household, _flag(label, lookup), None) for label, lookup in PRESENCE.get(provider, ())]
+    return not flags or any(flag is None or flag for flag in flags)
 
 
 def household_path(user, household) -> list[Step]:
     """Every step of the household's path the user may see, newest first."""
-    steps = [step for provider in STEP_PROVIDERS for step in provider(user, household)]
+    steps = [
+        step
+        for provider in STEP_PROVIDERS
+        if _may_have_steps(provider, household)
+        for step in provider(user, household)
+    ]
     return sorted(steps, key=lambda step: step.at, reverse=True)
 
 

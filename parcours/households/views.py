@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,7 +36,7 @@ from .forms import (
 )
 from .models import Consent, Household, Person, SituationPeriod
 from .querysets import SEARCH_CANDIDATES
-from .timeline import household_path
+from .timeline import household_path, path_presence
 
 PAGE_SIZE = 25
 
@@ -57,6 +57,15 @@ def _with_relations(qs):
         Prefetch("people", queryset=Person.objects.order_by("pk")),
         Prefetch("situations", queryset=SituationPeriod.objects.select_related("recorded_by")),
         "money_lines",
+    )
+
+
+def _listed(qs):
+    """The households with what a row of households/_table.html reads (its name and composition, the
+    head's birth date, the current situation, the département; the consents for the visibility rules),
+    and nothing of the file page (money lines, who recorded each situation, the referent)."""
+    return qs.select_related("territory").prefetch_related(
+        Prefetch("people", queryset=Person.objects.order_by("pk")), "situations", "consents"
     )
 
 
@@ -84,7 +93,7 @@ def household_list(request):
             heading = _("Dossiers modifiés récemment")
     page = Paginator(
         # the consents too: households.display names each household by their purposes
-        _with_relations(households.order_by("-updated_at", "-pk")).prefetch_related("consents"),
+        _listed(households.order_by("-updated_at", "-pk")),
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     services.record_reads(actor=request.user, households=page, sections=["list"], purpose="list")
@@ -163,7 +172,11 @@ def household_create(request):
 
 
 def household_detail(request, pk):
-    household = get_visible_or_404(_files(), pk, request.user, include_merged=True)
+    # In the same query: whether other files were merged into this one and which domains of the path
+    # have records for it, so that the page asks nothing of those that have none.
+    merged = Household.objects.filter(merged_into=OuterRef("pk"), deleted_at__isnull=True)
+    files = _files().annotate(has_merged_files=Exists(merged), **path_presence())
+    household = get_visible_or_404(files, pk, request.user, include_merged=True)
     return _render_detail(request, household)
 
 
@@ -174,11 +187,12 @@ def _render_detail(request, household, *, consent_form=None, status=200):
     fields = visibility.readable_fields(request.user, "household", household)
     full = perms.can_edit_household(request.user, household)
     merged_files = (
-        list(_with_relations(Household.objects.filter(merged_into=household, deleted_at__isnull=True)))
-        if full
+        list(_listed(Household.objects.filter(merged_into=household, deleted_at__isnull=True)))
+        if full and getattr(household, "has_merged_files", True)
         else []
     )
     services.record_read(actor=request.user, household=household, sections=sections, purpose="file")
+    may_add_consent = perms.can_manage_consents(request.user, household)
     return render(
         request,
         "households/detail.html",
@@ -191,8 +205,8 @@ def _render_detail(request, household, *, consent_form=None, status=200):
                 household.situations.all(), key=lambda p: (p.started_on, p.pk), reverse=True
             ),
             "consents": list(household.consents.all()) if "consents" in sections else [],
-            "consent_form": consent_form
-            or (ConsentForm() if perms.can_manage_consents(request.user, household) else None),
+            "consent_form": consent_form or (ConsentForm() if may_add_consent else None),
+            "consent_fields": _blank_consent_fields() if may_add_consent and consent_form is None else "",
             "consent_open": consent_form is not None,
             "can_view_access_log": perms.can_view_access_log(request.user, household),
             "can_delete": perms.can_delete_household(request.user, household),
@@ -202,6 +216,22 @@ def _render_detail(request, household, *, consent_form=None, status=200):
         },
         status=status,
     )
+
+
+def _blank_consent_fields() -> str:
+    """The fields of the blank consent form, the same for everyone (every active organization, the
+    purposes, today's dates): rendered once a day per language and kept until an organization changes
+    (issue 18: the select of organizations was a fifth of the household page's CPU)."""
+    from django.template.loader import render_to_string
+    from django.utils import timezone, translation
+    from django.utils.safestring import mark_safe
+
+    from parcours.core.cache import cached
+
+    key = f"{translation.get_language()}:{timezone.localdate().isoformat()}"
+    template = "households/_consent_fields.html"
+    html = cached("consent_form", key, lambda: render_to_string(template, {"form": ConsentForm()}))
+    return mark_safe(html)  # noqa: S308  (our own template's output, escaped when it was rendered)
 
 
 def household_edit(request, pk):

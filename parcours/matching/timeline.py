@@ -6,7 +6,7 @@ from parcours.households.perms import Access, access
 from parcours.households.timeline import Step, register
 
 
-@register
+@register(present_if=[("orientation.InsertionRequest", "household")])
 def commission_priorities(user, household):
     """Only for those who hold the whole file: the shared sheet of partners does not show priorities."""
     if access(user, household) != Access.FULL:

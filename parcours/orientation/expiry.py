@@ -36,12 +36,17 @@ def due(requests, *, today: dt.date, days_ahead: int = 0):
 
 def prefilter(queryset, *, today: dt.date, days_ahead: int = 0):
     """Narrow in SQL to validated requests old enough to be close to expiry (months have ≥ 28 days)."""
+    return queryset.filter(prefilter_q(today=today, days_ahead=days_ahead))
+
+
+def prefilter_q(*, today: dt.date, days_ahead: int = 0) -> Q:
+    """prefilter's condition, to OR it with another in one query."""
     oldest_possible = (
         today
         + dt.timedelta(days=days_ahead)
         - dt.timedelta(days=28 * settings.PARCOURS_REQUEST_VALIDITY_MONTHS)
     )
     edge = timezone.make_aware(dt.datetime.combine(oldest_possible + dt.timedelta(days=1), dt.time.min))
-    return queryset.filter(status=RequestStatus.VALIDATED).filter(
+    return Q(status=RequestStatus.VALIDATED) & (
         Q(renewed_at__lt=edge) | Q(renewed_at__isnull=True, validated_at__lt=edge)
     )

@@ -267,13 +267,23 @@ def requests_to_renew(user, households, today):
     """Requests the SIAO sent back to complete, and validated requests that expire within
     PARCOURS_EXPIRY_REMINDER_DAYS: to renew."""
     from django.conf import settings
+    from django.db.models import Q
     from django.urls import reverse
     from django.utils import timezone
 
     from . import expiry
     from .models import InsertionRequest
 
-    for r in InsertionRequest.objects.filter(household__in=households, status="to_complete"):
+    # One query for both: those sent back to complete, and the validated ones close to expiry.
+    days = settings.PARCOURS_EXPIRY_REMINDER_DAYS
+    found = list(
+        InsertionRequest.objects.filter(household__in=households).filter(
+            Q(status="to_complete") | expiry.prefilter_q(today=today, days_ahead=days)
+        )
+    )
+    for r in found:
+        if r.status != "to_complete":
+            continue
         sent_back = timezone.localtime(r.updated_at).date()
         yield Step(
             household_id=r.household_id,
@@ -283,11 +293,7 @@ def requests_to_renew(user, households, today):
             url=reverse("orientation:detail", args=[r.pk]),
             late=True,
         )
-    days = settings.PARCOURS_EXPIRY_REMINDER_DAYS
-    candidates = expiry.prefilter(
-        InsertionRequest.objects.filter(household__in=households), today=today, days_ahead=days
-    )
-    for r in expiry.due(candidates, today=today, days_ahead=days):
+    for r in expiry.due(found, today=today, days_ahead=days):
         until = r.valid_until
         yield Step(
             household_id=r.household_id,

@@ -16,7 +16,7 @@ def _who(user) -> str:
     return user.get_full_name() or user.username
 
 
-@register
+@register(present_if=[("orientation.InsertionRequest", "household")])
 def orientation_steps(user, household):
     from .models import ProposalEvent, RequestTransition
 

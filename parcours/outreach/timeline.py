@@ -10,7 +10,7 @@ from parcours.households.timeline import Step, register
 from . import perms
 
 
-@register
+@register(present_if=[("outreach.Encounter", "household")])
 def outreach_steps(user, household):
     encounters = household.outreach_encounters.select_related("team", "commune").order_by("-met_at")[:200]
     whereabouts = household_perms.can_see_whereabouts(user, household)

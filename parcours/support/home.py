@@ -9,9 +9,9 @@ from parcours.households.home import Step, next_step
 
 
 def _alerts(qs):
-    from parcours.households.querysets import label_prefetch
-
-    return qs.select_related("household").prefetch_related(*label_prefetch("household__"))
+    # The households' people and consents, for naming them, are read once for the whole home page
+    # (households.home.prefetch_labels).
+    return qs.select_related("household")
 
 
 @register(Role.LANDLORD, order=30)
@@ -122,8 +122,10 @@ def appointments_to_handle(user, membership):
     """The worker's appointments work list: move requests to answer, today's appointments, and the
     passed ones to mark kept or missed. None when there is nothing to do (one query then)."""
     import datetime as dt
+    import functools
+    import operator
 
-    from django.db.models import Count, Q
+    from django.db.models import Case, Count, Q, Value, When
     from django.urls import reverse
     from django.utils import timezone
 
@@ -131,10 +133,11 @@ def appointments_to_handle(user, membership):
 
     lists = Appointment.objects.visible_to(user).worklists()
     keys = ("move_requests", "today", "to_mark")
+    in_list = {key: Q(pk__in=lists[key].values("pk")) for key in keys}
     counts = (
         Appointment.objects.visible_to(user)
         .open()
-        .aggregate(**{key: Count("pk", filter=Q(pk__in=lists[key].values("pk"))) for key in keys})
+        .aggregate(**{key: Count("pk", filter=in_list[key]) for key in keys})
     )
     total = sum(counts.values())
     if not total:
@@ -145,30 +148,40 @@ def appointments_to_handle(user, membership):
         "today": _("rendez-vous aujourd'hui à %(h)s : %(purpose)s"),
         "to_mark": _("rendez-vous du %(d)s : honoré ou manqué ?"),
     }
+    # The three lists are disjoint: one query for the rows shown, in the lists' order (the move
+    # requests, then today's, then those to mark), instead of one query (and its prefetch) per list.
+    wanted = [key for key in keys if counts[key]]
+    rank = Case(*(When(in_list[key], then=Value(keys.index(key))) for key in wanted))
+    shown = (
+        _alerts(Appointment.objects.visible_to(user).open())
+        .filter(functools.reduce(operator.or_, (in_list[key] for key in wanted)))
+        .annotate(worklist=rank)
+        .order_by("worklist", "starts_at", "pk")[:MAX_ROWS]
+    )
     rows = []
-    for key in keys:
-        for a in _alerts(lists[key]).order_by("starts_at", "pk")[:MAX_ROWS] if counts[key] else ():
-            rows.append(
-                Row(
-                    url=reverse("support:appointment", args=[a.pk]),
-                    household=a.household,
-                    reason=reasons[key]
-                    % {
-                        "d": day(a.starts_at),
-                        "h": timezone.localtime(a.starts_at).strftime("%H:%M"),
-                        "purpose": a.purpose,
-                    },
-                    late=key == "to_mark"
-                    or (key == "move_requests" and a.starts_at - now < dt.timedelta(days=1)),
-                )
+    for a in shown:
+        key = keys[a.worklist]
+        rows.append(
+            Row(
+                url=reverse("support:appointment", args=[a.pk]),
+                household=a.household,
+                reason=reasons[key]
+                % {
+                    "d": day(a.starts_at),
+                    "h": timezone.localtime(a.starts_at).strftime("%H:%M"),
+                    "purpose": a.purpose,
+                },
+                late=key == "to_mark"
+                or (key == "move_requests" and a.starts_at - now < dt.timedelta(days=1)),
             )
+        )
     return Panel(
         _("Rendez-vous"),
         _(
             "Les demandes des personnes à traiter, les rendez-vous du jour "
             "et ceux à noter honorés ou manqués."
         ),
-        rows=rows[:MAX_ROWS],
+        rows=rows,
         total=total,
         link_url=reverse("support:appointments"),
         link_label=_("Tous les rendez-vous"),

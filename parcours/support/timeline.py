@@ -45,7 +45,13 @@ def _who(user, organization) -> str:
     return " — ".join(parts)
 
 
-@register
+@register(
+    present_if=[
+        ("support.SupportMeasure", "household"),
+        ("support.PreventionAlert", "household"),
+        ("support.Appointment", "household"),
+    ]
+)
 def support_steps(user, household):
     from django.urls import reverse
 

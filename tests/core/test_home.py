@@ -264,10 +264,11 @@ def test_social_worker_home_queries_do_not_grow_with_the_households(
         ConsentFactory(household=household, organization=net.partner, ends_on=TODAY + dt.timedelta(days=5))
         SupportMeasureFactory(household=household, next_review_on=TODAY - dt.timedelta(days=1))
     login(worker)
-    # 26: one query per step provider, the documents about to expire included (documents.home),
+    # 23: one query per step provider, the documents about to expire included (documents.home),
     # whether the worker belongs to an outreach team (its panel), and the appointments and the
-    # undelivered-SMS panels, one query each (issue 16).
-    with django_assert_max_num_queries(26):
+    # undelivered-SMS panels, one query each (issue 16); the named households' people and consents
+    # once for all the panels (issue 18).
+    with django_assert_max_num_queries(23):
         html = client.get(reverse("core:home")).content.decode()
     panel = read_home(html)["Mes ménages et leur prochaine étape"]
     assert len(panel.rows) == MAX_ROWS and "et 10 autres" in panel.text
@@ -410,7 +411,7 @@ def test_network_admin_sees_memberships_to_approve(role_network, clock, client, 
     [
         (Role.CALL_HANDLER, 16),
         (Role.SIAO_COORDINATOR, 26),
-        (Role.SOCIAL_WORKER, 24),  # the appointments and undelivered-SMS panels: one query each
+        (Role.SOCIAL_WORKER, 16),  # the appointments and undelivered-SMS panels: one query each
         (Role.FACILITY_MANAGER, 22),
         (Role.LANDLORD, 22),
         (Role.OBSERVER, 60),
@@ -442,3 +443,32 @@ def test_facility_home_queries_do_not_grow_with_the_named_proposals(
         html = client.get(reverse("core:home")).content.decode()
     panel = read_home(html)["Propositions à traiter"]
     assert len(panel.rows) == MAX_ROWS and "Prénom21 N." in html and "et 2 autres" in panel.text
+
+
+def test_a_co_worked_measure_brings_its_household_when_the_worker_may_open_it(
+    role_network, clock, client, login
+):
+    """A measure another organization carries and the worker's co-works, with the worker as its
+    referent: its overdue review lists the household (a shared sheet through the consent), counted with
+    the worker's own households; without the consent, neither the step nor the household shows."""
+    from parcours.support.models import MeasureCoworker
+
+    net = role_network
+    worker = net.users[Role.SOCIAL_WORKER]
+    make_household(organization=net.association, referent=worker, people=_person("Own", "Household"))
+    shared = make_household(organization=net.partner, people=_person("Sami", "Partage"))
+    hidden = make_household(organization=net.partner, people=_person("Cache", "Secret"))
+    for household in (shared, hidden):
+        measure = SupportMeasureFactory(
+            household=household,
+            organization=net.partner,
+            referent=worker,
+            next_review_on=TODAY - dt.timedelta(days=3),
+        )
+        MeasureCoworker.objects.create(measure=measure, organization=net.association)
+    ConsentFactory(household=shared, organization=net.association, purpose="support")
+    html, panels = _home(client, login, worker)
+    panel = panels["Mes ménages et leur prochaine étape"]
+    assert [r.text.split(" ·")[0] for r in panel.rows][:1] == ["Sami P."]
+    assert "point d'étape" in panel.rows[0].text and len(panel.rows) == 2
+    assert "Cache" not in html and "Secret" not in html

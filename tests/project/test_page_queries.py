@@ -20,9 +20,9 @@ pytestmark = pytest.mark.django_db
 
 # Bounds per page, with the cached memberships (measured, plus a small margin).
 BOUNDS = {
-    "home": 21,  # the work list panels of issues 16 and 17 (papers, appointments, undelivered SMS, outreach)
-    "search": 15,
-    "household": 22,
+    "home": 18,  # the work list panels of issues 16 and 17 (papers, appointments, undelivered SMS, outreach)
+    "search": 13,
+    "household": 17,  # the path asks only the domains with records (path_presence)
     "assessments": 13,
     "requests": 11,
     "request": 13,
@@ -115,6 +115,40 @@ def test_the_household_path_costs_one_query_per_domain_at_most(world, client, lo
         "support_alertevent",
     ):
         assert tables.get(table, 0) <= 1, (table, tables)
+
+
+def _tables(client, path):
+    client.get(path)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    read = {
+        q["sql"].split(" FROM ", 1)[1].split()[0].strip('"')
+        for q in queries.captured_queries
+        if " FROM " in q["sql"]
+    }
+    return response.content.decode(), read
+
+
+def test_the_household_page_asks_no_domain_of_the_path_without_records(world, client, login):
+    """Whether the household has records in each domain of its path comes with the household itself:
+    a domain without any costs no query, and its steps show as soon as it has one (issue 18)."""
+    from tests.factories import AppointmentFactory, EncounterFactory
+
+    household = world["grow"](1)[0]
+    login(world["worker"])
+    path = reverse("households:detail", args=[household.pk])
+    html, read = _tables(client, path)
+    assert {"orientation_requesttransition", "emergency_emergencyrequest"} <= read, read
+    silent = {"support_measuretransition", "support_alertevent", "support_appointment", "outreach_encounter"}
+    assert not read & silent, read
+    assert "Rendez-vous honoré" not in html and "Aller-vers : rencontre" not in html
+    AppointmentFactory(household=household, kept=True)
+    EncounterFactory(household=household)
+    html, read = _tables(client, path)
+    assert {"support_appointment", "outreach_encounter"} <= read, read
+    assert "Rendez-vous honoré : Point sur votre demande de logement" in html
+    assert "Aller-vers : rencontre" in html
 
 
 def test_a_new_call_is_one_transaction_with_fewer_statements(world, client, login):
