@@ -231,7 +231,8 @@ def _blank_consent_fields() -> str:
     key = f"{translation.get_language()}:{timezone.localdate().isoformat()}"
     template = "households/_consent_fields.html"
     html = cached("consent_form", key, lambda: render_to_string(template, {"form": ConsentForm()}))
-    return mark_safe(html)  # noqa: S308  (our own template's output, escaped when it was rendered)
+    # Our own template's output, escaped when it was rendered.
+    return mark_safe(html)  # noqa: S308  # nosec B308 B703
 
 
 def household_edit(request, pk):
