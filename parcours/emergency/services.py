@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -331,6 +331,8 @@ def request_set_priority(
 
 
 def _check_unit(unit: Unit, night: date, persons: int) -> None:
+    """What the unit itself says (an emergency place, in service, big enough). Whether its facility
+    offers it that night is checked by the insert that books it (`_book`)."""
     facility = unit.facility
     if facility.kind not in EMERGENCY_KINDS:
         raise ValidationError(
@@ -345,13 +347,24 @@ def _check_unit(unit: Unit, night: date, persons: int) -> None:
                 % {"c": unit.capacity, "p": persons}
             }
         )
-    # One query: no row when the facility declared nothing for that night (every unit offered),
-    # [None] when it declared no unit free, the units' ids otherwise.
-    declared = list(
-        PlacesDeclaration.objects.filter(facility_id=facility.pk, night=night).values_list("units", flat=True)
+
+
+def _book_sql() -> str:
+    """The booking insert (issue 18: one round trip, little Python): a row only when the facility
+    offers the unit that night (no declaration for that night, or one naming the unit); the unique
+    constraint on unit × night refuses it when the unit is already booked, under any concurrency."""
+    table = NightAllocation._meta.db_table
+    declaration = PlacesDeclaration._meta.db_table
+    declared_units = PlacesDeclaration.units.through._meta.db_table
+    # Table names from the models, values as parameters.
+    return (
+        f"INSERT INTO {table} (created_at, updated_at, request_id, unit_id, night, status, extension,"  # noqa: S608  # nosec B608
+        " allocated_by_id) SELECT %s, %s, %s, %s, %s, %s, %s, %s"
+        f" WHERE NOT EXISTS (SELECT 1 FROM {declaration} d WHERE d.facility_id = %s AND d.night = %s)"
+        f" OR EXISTS (SELECT 1 FROM {declaration} d JOIN {declared_units} du"
+        " ON du.placesdeclaration_id = d.id WHERE d.facility_id = %s AND d.night = %s AND du.unit_id = %s)"
+        " RETURNING id"
     )
-    if declared and unit.pk not in declared:
-        raise ValidationError({"unit": _("La structure n'a pas déclaré cette place libre pour cette nuit.")})
 
 
 def _book(*, request_id: int, unit: Unit, night: date, actor, extension: bool = False) -> NightAllocation:
@@ -359,15 +372,33 @@ def _book(*, request_id: int, unit: Unit, night: date, actor, extension: bool = 
         request_id=request_id,
         unit=unit,
         night=night,
+        status=AllocationStatus.BOOKED,
         extension=extension,
         allocated_by=actor if actor is not None and actor.is_authenticated else None,
     )
+    allocation.created_at = allocation.updated_at = timezone.now()
+    ops = connection.ops
+    moment, day = ops.adapt_datetimefield_value(allocation.created_at), ops.adapt_datefield_value(night)
+    facility_id = unit.facility_id
     # No savepoint: a refused insert aborts the caller's transaction, which PlaceTaken rolls back
     # whole (nothing of this allocation or extension is kept).
     try:
-        allocation.save(force_insert=True)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _book_sql(),
+                [
+                    *(moment, moment, request_id, unit.pk, day, allocation.status, extension),
+                    allocation.allocated_by_id,
+                    *(facility_id, day, facility_id, day, unit.pk),
+                ],
+            )
+            row = cursor.fetchone()
     except IntegrityError as exc:
         raise PlaceTaken(place_taken_message()) from exc
+    if row is None:
+        raise ValidationError({"unit": _("La structure n'a pas déclaré cette place libre pour cette nuit.")})
+    allocation.pk = row[0]
+    allocation._state.adding = False
     return allocation
 
 
@@ -375,10 +406,11 @@ def _book(*, request_id: int, unit: Unit, night: date, actor, extension: bool = 
 def allocate(*, actor: User, request: EmergencyRequest, unit: Unit) -> NightAllocation:
     """Give `unit` to `request` for its night. PlaceTaken when someone booked the unit first.
 
-    Few round trips, since every allocation waits its turn for the audit head: the conditional
+    Few round trips, since every allocation holds its locks until the commit: the conditional
     update claims the request (and locks its row: two handlers answering the same request wait for
-    each other), the insert claims the unit (the unique constraint decides between concurrent
-    handlers), the audit row comes last."""
+    each other), the insert claims the unit if its facility offers it that night (the unique
+    constraint decides between concurrent handlers), the audit row comes last (issue 18: four
+    statements between BEGIN and COMMIT, no read before the claim)."""
     _team_only(actor, perms.can_view_request(actor, request))
     if is_closed(request.night):
         raise Conflict(_("Cette nuit est close : la demande ne peut plus recevoir de réponse."))
