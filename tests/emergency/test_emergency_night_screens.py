@@ -211,9 +211,9 @@ def _board(client, login, net, **query):
 
 def test_the_board_has_one_card_per_facility_with_its_access_and_public(client, login, net):
     response = _board(client, login, net)
-    cards = {c.facility.pk: c for c in response.context["cards"]}
+    cards = {c.facility_id: c for c in response.context["cards"]}
     assert set(cards) == {net["women"].pk, net["families"].pk, net["men"].pk}
-    assert cards[net["families"].pk].places == 8 and cards[net["families"].pk].sizes == [(4, 2)]
+    assert cards[net["families"].pk].places == 8 and cards[net["families"].pk].sizes == ((4, 2),)
     html = response.content.decode()
     assert html.count("data-facility=") == 3
     assert "12 rue de la Gare, 93700 Drancy" in html and "01 99 00 12 34" in html and "4821B" in html
@@ -248,7 +248,7 @@ def test_board_filters(client, login, net, query, expected):
     if "commune" in query:
         query = {"commune": net["drancy"].pk}
     response = _board(client, login, net, **query)
-    assert {c.facility.pk for c in response.context["cards"]} == {net[name].pk for name in expected}
+    assert {c.facility_id for c in response.context["cards"]} == {net[name].pk for name in expected}
 
 
 def test_board_filters_stick_until_removed(client, login, net):
