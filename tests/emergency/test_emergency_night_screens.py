@@ -276,6 +276,61 @@ def test_the_board_with_a_hundred_facilities_stays_one_card_each(client, login, 
     assert response.content.decode().count("data-facility=") == 8
 
 
+def _free(client):
+    """The board's free places per facility, as the page shows them (the cards come from the cache)."""
+    response = client.get(reverse("emergency:board"))
+    assert response.status_code == 200
+    return {c.facility_id: c.places for c in response.context["cards"]}, response.content.decode()
+
+
+def test_the_shared_board_is_never_stale(client, login, net):
+    """The cards are rendered once for all call handlers, and read again as soon as a booking, its end,
+    a facility's declaration or an edit of the offer changes what a card says (issue 18)."""
+    from parcours.offers import services as offer_services
+
+    handler, manager = net["handler"], as_member(net["members"][Role.FACILITY_MANAGER])
+    login(net["members"][Role.CALL_HANDLER].user)
+    free, _html = _free(client)
+    assert free == {net["women"].pk: 3, net["families"].pk: 8, net["men"].pk: 1}
+    assert _free(client)[0] == free  # from the cache
+    night = current_night()
+    request = services.request_create(actor=handler, night=night, persons=1, caller_name="Sam")
+    allocation = services.allocate(actor=handler, request=request, unit=net["women_units"][0])
+    assert _free(client)[0][net["women"].pk] == 2
+    services.allocation_cancel(actor=handler, allocation=allocation)
+    assert _free(client)[0][net["women"].pk] == 3
+    services.places_declare(
+        actor=manager, facility=net["families"], night=night, units=net["family_units"][:1]
+    )
+    assert _free(client)[0][net["families"].pk] == 4
+    services.places_declare(
+        actor=manager, facility=net["families"], night=night, units=net["family_units"][1:]
+    )
+    assert _free(client)[0][net["families"].pk] == 4
+    unit = net["women_units"][1]
+    offer_services.unit_update(actor=manager, unit=unit, version=unit.version, capacity=2)
+    assert _free(client)[0][net["women"].pk] == 4
+    women = Facility.objects.get(pk=net["women"].pk)
+    offer_services.facility_update(
+        actor=manager, facility=women, version=women.version, phone="01 99 00 56 78"
+    )
+    assert "01 99 00 56 78" in _free(client)[1]
+
+
+def test_the_shared_board_keeps_door_codes_to_those_who_may_see_them(client, login, net):
+    login(net["members"][Role.CALL_HANDLER].user)
+    assert "4821B" in client.get(reverse("emergency:board"), {"territory": "93"}).content.decode()
+    # A call handler of another département's SIAO looking at the 93's places: the same cards, without
+    # the code (the cache keeps one board per organization and role).
+    elsewhere = MembershipFactory(
+        role=Role.CALL_HANDLER,
+        organization=OrganizationFactory(siao=True, territory=TerritoryFactory(code="94")),
+    )
+    login(elsewhere.user)
+    page = client.get(reverse("emergency:board"), {"territory": "93"}).content.decode()
+    assert net["women"].name in page and "4821B" not in page
+
+
 # --- the waiting callers ----------------------------------------------------------------------------
 
 
