@@ -205,6 +205,31 @@ def test_an_answered_request_gets_no_second_place(net):
         services.allocate(actor=net["handler"], request=req, unit=net["singles"][1])
 
 
+def test_an_allocation_is_one_claim_and_booking_then_its_audit_row(net):
+    """Issue 18: every allocation holds the request's row and the unit's booking until its commit, so
+    it sends few statements and reads nothing first: on PostgreSQL the claim and the booking (with the
+    facility's declaration checked) are one statement, then the audit row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    req = _request(net)
+    with CaptureQueriesContext(connection) as queries:
+        allocation = services.allocate(actor=net["handler"], request=req, unit=net["singles"][0])
+    sql = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(sql) == (2 if connection.vendor == "postgresql" else 3), sql
+    assert sql[-1].startswith('INSERT INTO "core_auditevent"')
+    req.refresh_from_db()
+    assert req.status == RequestStatus.ALLOCATED and allocation.pk
+    booked = NightAllocation.objects.get(pk=allocation.pk)
+    assert (booked.request_id, booked.unit_id, booked.night, booked.status) == (
+        req.pk,
+        net["singles"][0].pk,
+        req.night,
+        "booked",
+    )
+    assert booked.allocated_by_id == net["handler"].pk
+
+
 def test_unit_must_fit_the_request(net):
     with pytest.raises(ValidationError, match="places pour 3 personnes"):
         services.allocate(actor=net["handler"], request=_request(net, persons=3), unit=net["singles"][0])
@@ -250,8 +275,12 @@ def test_a_declaration_narrows_the_units_offered(net):
     services.places_declare(actor=manager, facility=net["chu"], night=night, units=[singles[1]])
     after = set(board.free_units(night=night, persons=1).values_list("pk", flat=True))
     assert singles[1].pk in after and singles[0].pk not in after
+    refused = _request(net)
     with pytest.raises(ValidationError, match="pas déclaré"):
-        services.allocate(actor=net["handler"], request=_request(net), unit=singles[0])
+        services.allocate(actor=net["handler"], request=refused, unit=singles[0])
+    # Nothing of the refused allocation is kept: the request still waits for a place.
+    refused.refresh_from_db()
+    assert refused.status == RequestStatus.OPEN and not refused.allocations.exists()
     with pytest.raises(ValidationError):
         services.places_declare(actor=manager, facility=net["chu"], night=night, units=[net["families"][0]])
 
