@@ -332,9 +332,19 @@ def _request_label(user, found: EmergencyRequest) -> str:
     return _("Appelant·e anonyme")
 
 
-def _request_context(request, found: EmergencyRequest) -> dict:
-    units, place_groups = [], []
-    if found.is_open:
+# Placeholders of the places list kept in the cache, replaced for each page (never user data: a
+# facility's name or address is escaped, and these hold no character that escaping changes).
+ALLOCATE_URL_SLOT = "__parcours_allocate_url__"
+CSRF_SLOT = "__parcours_csrf_token__"
+
+
+def _place_groups_html(request, found: EmergencyRequest) -> str:
+    """The free places fitting the request, grouped by facility, rendered once for every request of
+    the same composition, département and night, and every handler of the same organization and
+    role (door codes), while the night's places do not change (board.cached_places). The request's
+    address and the user's CSRF token go in afterwards."""
+
+    def compute() -> str:
         units = list(
             board.free_units(
                 night=found.night,
@@ -347,6 +357,35 @@ def _request_context(request, found: EmergencyRequest) -> dict:
         place_groups = board.by_facility(units, smallest_first=True)
         for group in place_groups:
             group.door_code_shown = offer_perms.can_see_door_code(request.user, group.facility)
+        return render_to_string(
+            "emergency/_place_groups.html",
+            {
+                "place_groups": place_groups,
+                "unit_count": len(units),
+                "allocate_url": ALLOCATE_URL_SLOT,
+                "csrf_value": CSRF_SLOT,
+            },
+        )
+
+    membership = request.user.active_membership
+    key = (
+        "groups",
+        found.territory_id,
+        found.persons,
+        found.children,
+        found.women_only,
+        membership.role,
+        membership.organization_id,
+    )
+    html = board.cached_places(found.night, key, compute)
+    html = html.replace(ALLOCATE_URL_SLOT, reverse("emergency:allocate", args=[found.pk]))
+    return mark_safe(html.replace(CSRF_SLOT, get_token(request)))  # noqa: S308  (rendered by the templates)
+
+
+def _request_context(request, found: EmergencyRequest) -> dict:
+    place_groups_html = ""
+    if found.is_open:
+        place_groups_html = _place_groups_html(request, found)
     allocations = list(found.allocations.select_related("unit__facility__commune").order_by("night", "pk"))
     tonight = current_night()
     sms_status = outbox.last_status(services.SMS_PURPOSE, [a.pk for a in allocations])
@@ -366,8 +405,7 @@ def _request_context(request, found: EmergencyRequest) -> dict:
     return {
         "req": found,
         "req_label": _request_label(request.user, found),
-        "units": units,
-        "place_groups": place_groups,
+        "place_groups_html": place_groups_html,
         "allocations": allocations,
         "facts": [facts.get(code, code) for code in found.facts],
         "origins": origins.origins_of(request.user, found),

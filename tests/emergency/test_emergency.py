@@ -230,6 +230,28 @@ def test_an_allocation_is_one_claim_and_booking_then_its_audit_row(net):
     assert booked.allocated_by_id == net["handler"].pk
 
 
+def test_the_shared_places_list_is_fresh_and_posts_to_its_own_request(net, client, login):
+    """The places fitting a composition are rendered once for the 115 team (issue 18); each page gets
+    its own request's address and the user's CSRF token, and a booking gives a new list at once."""
+    first, second = _request(net), _request(net)
+    login(net["handler"])
+    page = client.get(reverse("emergency:request", args=[first.pk])).content.decode()
+    unit = net["singles"][0]
+
+    def offered(html):
+        return f'name="unit" value="{unit.pk}"' in html or f'<option value="{unit.pk}">' in html
+
+    assert offered(page)
+    again = client.get(reverse("emergency:request", args=[second.pk])).content.decode()
+    assert reverse("emergency:allocate", args=[second.pk]) in again
+    assert reverse("emergency:allocate", args=[first.pk]) not in again
+    assert "__parcours_" not in again and 'name="csrfmiddlewaretoken" value="' in again
+    response = client.post(reverse("emergency:allocate", args=[first.pk]), {"unit": unit.pk})
+    assert response.status_code == 302
+    after = client.get(reverse("emergency:request", args=[second.pk])).content.decode()
+    assert not offered(after) and offered(page)
+
+
 def test_unit_must_fit_the_request(net):
     with pytest.raises(ValidationError, match="places pour 3 personnes"):
         services.allocate(actor=net["handler"], request=_request(net, persons=3), unit=net["singles"][0])
