@@ -435,7 +435,9 @@ def request_detail(request, pk):
 
 @require_POST
 def request_allocate(request, pk):
-    found = get_visible_or_404(REQUESTS, pk, request.user)
+    # Without htmx the answer is a redirect: the allocation needs the request's own row only, not the
+    # household and its people that the page names (issue 18).
+    found = get_visible_or_404(REQUESTS if request.htmx else EmergencyRequest, pk, request.user)
     unit = Unit.objects.select_related("facility").filter(pk=request.POST.get("unit") or 0).first()
     status = 200
     if unit is None:
