@@ -15,10 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parcours.core import errors, outbox
+from parcours.core.cache import cached
 from parcours.core.forms import add_validation_errors
 from parcours.core.lookup import get_visible_or_404
 from parcours.core.versioning import StaleVersionError
@@ -285,16 +287,32 @@ def call_create(request):
     if household is not None:
         ticked |= services.household_composition(household, current_night()).facts
     suggested = priority_rules.suggest(ticked)
+    fields = {
+        "form": form,
+        "household": household,
+        "suggested": suggested,
+        "suggested_label": Priority(suggested).label,
+    }
+    call_fields_html = ""
+    if not form.is_bound:
+        # The empty call form is the same for every call handler (the household chosen aside): its
+        # fields are rendered once per household, night and language (issue 18), without the user.
+        key = (
+            f"{household.pk if household else '-'}:{suggested}:{current_night().isoformat()}:{get_language()}"
+        )
+        call_fields_html = mark_safe(  # noqa: S308  (rendered by the template engine)
+            cached(
+                "emergency_call_form", key, lambda: render_to_string("emergency/_call_fields.html", fields)
+            )
+        )
     return render(
         request,
         "emergency/call.html",
         {
-            "suggested": suggested,
-            "suggested_label": Priority(suggested).label,
-            "form": form,
+            **fields,
+            "call_fields_html": call_fields_html,
             "query": query,
             "results": results,
-            "household": household,
             "crumbs": _crumbs((_("Nouvel appel"), None)),
         },
         status=400 if form.errors else 200,

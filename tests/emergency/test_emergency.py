@@ -434,6 +434,12 @@ def test_search_in_the_call_page_reads_are_audited(net, login, client):
     ).exists()
     chosen = client.get(reverse("emergency:call"), {"household": household.pk})
     assert "Benoît Lefèvre" in chosen.content.decode()
+    # The empty form's fields come from the cache (issue 18), per household chosen: the file chosen is
+    # the one posted, and without one the évaluation flash is offered again.
+    assert f'name="household" value="{household.pk}"' in chosen.content.decode()
+    assert "Évaluation flash" not in chosen.content.decode()
+    blank = client.get(reverse("emergency:call")).content.decode()
+    assert "Évaluation flash" in blank and f'name="household" value="{household.pk}"' not in blank
 
 
 def test_declaration_page_for_the_facility_manager(net, login, client):
