@@ -1,16 +1,20 @@
 """The places board: emergency units free on a night, filtered by household size, composition and
-territory. Read from the database on every refresh, so several call handlers see the same board."""
+territory. The places are read again whenever a booking, a declaration or the offer changes
+(`places_version`, read at every refresh), so several call handlers see the same board."""
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from parcours.core.cache import cached
 from parcours.offers.choices import EMERGENCY_KINDS, AcceptedHousehold, AcceptedSex
-from parcours.offers.models import Unit
+from parcours.offers.models import Facility, Unit
 
 from .models import NightAllocation, PlacesDeclaration
 
@@ -102,6 +106,19 @@ class FacilityCard:
         return sorted(Counter(u.capacity for u in self.units).items())
 
 
+@dataclass(frozen=True)
+class CardFigures:
+    """What a page's context keeps of a card once it is rendered: its facility, places and sizes."""
+
+    facility_id: int
+    places: int
+    sizes: tuple
+
+    @classmethod
+    def of(cls, card: FacilityCard) -> "CardFigures":
+        return cls(facility_id=card.facility.pk, places=card.places, sizes=tuple(card.sizes))
+
+
 def by_facility(units, *, smallest_first: bool = False) -> list[FacilityCard]:
     """Group free units by facility (one card each), in the units' order within a card. The board
     puts the facilities with most free places first; a request's page (`smallest_first`) those whose
@@ -154,3 +171,44 @@ def free_summary(*, night: date, territory_id: int) -> list[dict]:
         .order_by("facility__kind")
     )
     return [{"kind": r["facility__kind"], "units": r["units"], "places": r["places"] or 0} for r in rows]
+
+
+def places_version(night: date) -> tuple:
+    """What the free places of `night` depend on, read in one query, for a cache key (issue 18): the
+    nights booked that night (every row counted, and the booked ones: a booking only ever adds a row,
+    an end only ever turns a booked row into an ended one, so any change moves one of the two counts),
+    the facilities' declarations for that night and the units they name (rows and ids: a declaration
+    replaced drops some rows and adds new ids), and the emergency facilities and their units (rows and
+    the sum of their versions, which every edit through offers.services increases). Every
+    département's at once: a change anywhere gives every board a new key, never a stale one."""
+    allocation = NightAllocation._meta.db_table
+    declaration = PlacesDeclaration._meta.db_table
+    declared = PlacesDeclaration.units.through._meta.db_table
+    facility = Facility._meta.db_table
+    unit = Unit._meta.db_table
+    kinds = ", ".join(["%s"] * len(EMERGENCY_KINDS))
+    day = connection.ops.adapt_datefield_value(night)
+    booked = "SUM(CASE WHEN status = %s THEN 1 ELSE 0 END)"
+    # Table names from the models, values as parameters.
+    sql = (
+        "SELECT * FROM"  # noqa: S608  # nosec B608
+        f" (SELECT COUNT(*), {booked} FROM {allocation} WHERE night = %s) a,"
+        f" (SELECT COUNT(*), SUM(id), MAX(declared_at) FROM {declaration} WHERE night = %s) d,"
+        f" (SELECT COUNT(*), SUM(du.id) FROM {declared} du JOIN {declaration} d2"
+        " ON d2.id = du.placesdeclaration_id WHERE d2.night = %s) du,"
+        f" (SELECT COUNT(*), SUM(version) FROM {facility} WHERE kind IN ({kinds})) f,"
+        f" (SELECT COUNT(*), SUM(u.version) FROM {unit} u JOIN {facility} f2 ON f2.id = u.facility_id"
+        f" WHERE f2.kind IN ({kinds})) u"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ["booked", day, day, day, *EMERGENCY_KINDS, *EMERGENCY_KINDS])
+        return tuple(str(v) for v in cursor.fetchone())
+
+
+def cached_places(night: date, key: tuple, compute, version: tuple | None = None):
+    """`compute()`'s answer about the places of `night`, shared by every call handler asking the same
+    (`key`: département, filters, language…), kept while `places_version` is unchanged. Only the offer
+    goes here (facilities, units, counts), never a named person."""
+    version = places_version(night) if version is None else version
+    digest = hashlib.sha256(repr((night, key, get_language(), version)).encode()).hexdigest()
+    return cached("emergency_places", digest, compute)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -331,6 +331,8 @@ def request_set_priority(
 
 
 def _check_unit(unit: Unit, night: date, persons: int) -> None:
+    """What the unit itself says (an emergency place, in service, big enough). Whether its facility
+    offers it that night is checked by the insert that books it (`_book`)."""
     facility = unit.facility
     if facility.kind not in EMERGENCY_KINDS:
         raise ValidationError(
@@ -345,53 +347,109 @@ def _check_unit(unit: Unit, night: date, persons: int) -> None:
                 % {"c": unit.capacity, "p": persons}
             }
         )
-    # One query: no row when the facility declared nothing for that night (every unit offered),
-    # [None] when it declared no unit free, the units' ids otherwise.
-    declared = list(
-        PlacesDeclaration.objects.filter(facility_id=facility.pk, night=night).values_list("units", flat=True)
+
+
+def _book_sql(*, claim: bool = False) -> str:
+    """The booking insert (issue 18: one round trip, little Python): a row only when the facility
+    offers the unit that night (no declaration for that night, or one naming the unit); the unique
+    constraint on unit × night refuses it when the unit is already booked, under any concurrency.
+    With `claim` (PostgreSQL), the same statement first claims the request (a conditional update that
+    locks its row) and answers (requests claimed, allocation id)."""
+    table = NightAllocation._meta.db_table
+    declaration = PlacesDeclaration._meta.db_table
+    declared_units = PlacesDeclaration.units.through._meta.db_table
+    offered = (
+        f" WHERE (NOT EXISTS (SELECT 1 FROM {declaration} d WHERE d.facility_id = %s AND d.night = %s)"  # noqa: S608  # nosec B608
+        f" OR EXISTS (SELECT 1 FROM {declaration} d JOIN {declared_units} du"
+        " ON du.placesdeclaration_id = d.id WHERE d.facility_id = %s AND d.night = %s AND du.unit_id = %s))"
     )
-    if declared and unit.pk not in declared:
-        raise ValidationError({"unit": _("La structure n'a pas déclaré cette place libre pour cette nuit.")})
+    columns = "(created_at, updated_at, request_id, unit_id, night, status, extension, allocated_by_id)"
+    if not claim:
+        # Table names from the models, values as parameters.
+        return f"INSERT INTO {table} {columns} SELECT %s, %s, %s, %s, %s, %s, %s, %s{offered} RETURNING id"  # noqa: S608  # nosec B608
+    requests = EmergencyRequest._meta.db_table
+    return (
+        f"WITH claimed AS (UPDATE {requests} SET status = %s, updated_at = %s"  # noqa: S608  # nosec B608
+        " WHERE id = %s AND status = %s RETURNING id),"
+        f" booked AS (INSERT INTO {table} {columns} SELECT %s, %s, claimed.id, %s, %s, %s, %s, %s"
+        f" FROM claimed{offered} RETURNING id)"
+        " SELECT (SELECT COUNT(*) FROM claimed), (SELECT id FROM booked)"
+    )
 
 
-def _book(*, request_id: int, unit: Unit, night: date, actor, extension: bool = False) -> NightAllocation:
+def _book(
+    *, request_id: int, unit: Unit, night: date, actor, extension: bool = False, claim: bool = False
+) -> NightAllocation:
+    """Book `unit` for `request_id` on `night`. With `claim`, also move the request from open to
+    allocated in the same round trip on PostgreSQL (two statements elsewhere): Conflict when it was
+    no longer open."""
     allocation = NightAllocation(
         request_id=request_id,
         unit=unit,
         night=night,
+        status=AllocationStatus.BOOKED,
         extension=extension,
         allocated_by=actor if actor is not None and actor.is_authenticated else None,
     )
+    allocation.created_at = allocation.updated_at = timezone.now()
+    ops = connection.ops
+    moment, day = ops.adapt_datetimefield_value(allocation.created_at), ops.adapt_datefield_value(night)
+    facility_id = unit.facility_id
+    values = [unit.pk, day, allocation.status, extension, allocation.allocated_by_id]
+    offered = [facility_id, day, facility_id, day, unit.pk]
+    in_one = claim and connection.vendor == "postgresql"
+    if claim and not in_one:
+        _claim(request_id, allocation.created_at)
     # No savepoint: a refused insert aborts the caller's transaction, which PlaceTaken rolls back
     # whole (nothing of this allocation or extension is kept).
     try:
-        allocation.save(force_insert=True)
+        with connection.cursor() as cursor:
+            if in_one:
+                claimed_request = [RequestStatus.ALLOCATED, moment, request_id, RequestStatus.OPEN]
+                cursor.execute(_book_sql(claim=True), [*claimed_request, moment, moment, *values, *offered])
+                claimed, booked = cursor.fetchone()
+                if not claimed:
+                    _claim(request_id, allocation.created_at)  # says why (the request is answered)
+            else:
+                cursor.execute(_book_sql(), [moment, moment, request_id, *values, *offered])
+                row = cursor.fetchone()
+                booked = row[0] if row else None
     except IntegrityError as exc:
         raise PlaceTaken(place_taken_message()) from exc
+    if booked is None:
+        raise ValidationError({"unit": _("La structure n'a pas déclaré cette place libre pour cette nuit.")})
+    allocation.pk = booked
+    allocation._state.adding = False
     return allocation
+
+
+def _claim(request_id: int, now) -> None:
+    """Move the request from open to allocated (locking its row), or say it was answered already."""
+    claimed = EmergencyRequest.objects.filter(pk=request_id, status=RequestStatus.OPEN).update(
+        status=RequestStatus.ALLOCATED, updated_at=now
+    )
+    if claimed != 1:
+        status = EmergencyRequest.objects.filter(pk=request_id).values_list("status", flat=True).first()
+        raise Conflict(
+            _("Cette demande a déjà reçu une réponse (« %(s)s »).") % {"s": RequestStatus(status).label}
+        )
 
 
 @transaction.atomic
 def allocate(*, actor: User, request: EmergencyRequest, unit: Unit) -> NightAllocation:
     """Give `unit` to `request` for its night. PlaceTaken when someone booked the unit first.
 
-    Few round trips, since every allocation waits its turn for the audit head: the conditional
+    Few round trips, since every allocation holds its locks until the commit: the conditional
     update claims the request (and locks its row: two handlers answering the same request wait for
-    each other), the insert claims the unit (the unique constraint decides between concurrent
-    handlers), the audit row comes last."""
+    each other), the insert claims the unit if its facility offers it that night (the unique
+    constraint decides between concurrent handlers), the audit row comes last. Issue 18: on
+    PostgreSQL the claim and the insert are one statement, so an allocation is BEGIN, that
+    statement, the audit row and COMMIT, with no read before the claim."""
     _team_only(actor, perms.can_view_request(actor, request))
     if is_closed(request.night):
         raise Conflict(_("Cette nuit est close : la demande ne peut plus recevoir de réponse."))
     _check_unit(unit, request.night, request.persons)
-    claimed = EmergencyRequest.objects.filter(pk=request.pk, status=RequestStatus.OPEN).update(
-        status=RequestStatus.ALLOCATED, updated_at=timezone.now()
-    )
-    if claimed != 1:
-        status = EmergencyRequest.objects.filter(pk=request.pk).values_list("status", flat=True).first()
-        raise Conflict(
-            _("Cette demande a déjà reçu une réponse (« %(s)s »).") % {"s": RequestStatus(status).label}
-        )
-    allocation = _book(request_id=request.pk, unit=unit, night=request.night, actor=actor)
+    allocation = _book(request_id=request.pk, unit=unit, night=request.night, actor=actor, claim=True)
     request.status = RequestStatus.ALLOCATED
     audit.record_write(
         actor=actor, action=EmergencyAction.ALLOCATION_CREATE, obj=allocation, fields=["unit", "night"]

@@ -10,13 +10,17 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parcours.core import errors, outbox
+from parcours.core.cache import cached
 from parcours.core.forms import add_validation_errors
 from parcours.core.lookup import get_visible_or_404
 from parcours.core.versioning import StaleVersionError
@@ -64,34 +68,64 @@ BOARD_FILTERS = "emergency_board_filters"  # session key: the board's filters as
 BOARD_SEEN = "emergency_board_seen"  # session key: households whose name the board has shown tonight
 
 
+def _board_places(request, night, territory_id: int, wanted: dict, version: tuple) -> dict:
+    """The board's facility cards as the filters ask, rendered: the same for every call handler of
+    the same organization and role (who sees the door codes), so kept in the cache while the places
+    of the night do not change (board.cached_places)."""
+    board_territory = wanted["territory"].pk if wanted.get("territory") else territory_id
+    filtered = any(wanted.get(name) for name in BoardFilterForm.FIELDS)
+
+    def compute() -> dict:
+        if wanted.get("persons") or wanted.get("children") or wanted.get("women_only"):
+            units = board.free_units(
+                night=night,
+                territory_id=board_territory,
+                persons=wanted.get("persons") or 1,
+                children=wanted.get("children") or 0,
+                women_only=wanted.get("women_only") or False,
+            )
+        else:
+            units = board.free_base(night=night, territory_id=board_territory)
+        units = board.filtered_units(
+            units,
+            public=wanted.get("public") or "",
+            commune_id=wanted["commune"].pk if wanted.get("commune") else None,
+            pets=wanted.get("pets") or False,
+            wheelchair=wanted.get("wheelchair") or False,
+        )
+        cards = board.by_facility(
+            units.select_related("facility__commune").order_by("facility__name", "capacity", "label", "pk")
+        )
+        for card in cards:
+            card.door_code_shown = offer_perms.can_see_door_code(request.user, card.facility)
+        place_count = sum(c.places for c in cards)
+        # No request: nothing of the user (nor a CSRF token) goes into what others are shown.
+        html = render_to_string(
+            "emergency/_board_cards.html",
+            {"place_cards": cards, "place_count": place_count, "filtered": filtered},
+        )
+        return {
+            # What the page's context says of the cards (the rendered cards are `html`): light, since
+            # every refresh reads it back from the cache.
+            "cards": [board.CardFigures.of(card) for card in cards],
+            "unit_count": sum(len(c.units) for c in cards),
+            "place_count": place_count,
+            "html": html,
+        }
+
+    membership = request.user.active_membership
+    wanted_key = tuple((name, getattr(value, "pk", value)) for name, value in sorted(wanted.items()) if value)
+    key = ("cards", board_territory, wanted_key, membership.role, membership.organization_id)
+    return board.cached_places(night, key, compute, version)
+
+
 def _board_context(request, territory_id: int) -> dict:
     night = current_night()
     now = timezone.now()
     form = BoardFilterForm(request.GET or None, territory_id=territory_id)
     wanted = form.cleaned_data if form.is_valid() else {}
-    board_territory = wanted["territory"].pk if wanted.get("territory") else territory_id
-    if wanted.get("persons") or wanted.get("children") or wanted.get("women_only"):
-        units = board.free_units(
-            night=night,
-            territory_id=board_territory,
-            persons=wanted.get("persons") or 1,
-            children=wanted.get("children") or 0,
-            women_only=wanted.get("women_only") or False,
-        )
-    else:
-        units = board.free_base(night=night, territory_id=board_territory)
-    units = board.filtered_units(
-        units,
-        public=wanted.get("public") or "",
-        commune_id=wanted["commune"].pk if wanted.get("commune") else None,
-        pets=wanted.get("pets") or False,
-        wheelchair=wanted.get("wheelchair") or False,
-    )
-    cards = board.by_facility(
-        units.select_related("facility__commune").order_by("facility__name", "capacity", "label", "pk")
-    )
-    for card in cards:
-        card.door_code_shown = offer_perms.can_see_door_code(request.user, card.facility)
+    version = board.places_version(night)
+    places = _board_places(request, night, territory_id, wanted, version)
     waiting = list(
         EmergencyRequest.objects.visible_to(request.user)
         .filter(night=night, status=RequestStatus.OPEN)
@@ -105,20 +139,31 @@ def _board_context(request, territory_id: int) -> dict:
     waiting.sort(key=lambda r: (r.priority, r.called_at, r.pk))
     _record_board_reads(request, night, [r.household for r in waiting if r.household_id])
     tonight = figures.night_rows(territory_id, night, night)[0]
-    summary = board.free_summary(night=night, territory_id=territory_id)
-    kinds = dict(FacilityKind.choices)
+
+    def free() -> dict:
+        kinds = dict(FacilityKind.choices)
+        summary = board.free_summary(night=night, territory_id=territory_id)
+        return {
+            "summary": [{**row, "label": str(kinds.get(row["kind"], row["kind"]))} for row in summary],
+            "by_public": [
+                {**row, "label": str(row["label"])}
+                for row in board.free_by_public(night=night, territory_id=territory_id)
+            ],
+            "free_places": sum(row["places"] for row in summary),
+        }
+
     return {
         "night": night,
+        "version": version,
         "form": form,
         "filtered": any(wanted.get(name) for name in BoardFilterForm.FIELDS),
-        "cards": cards,
-        "unit_count": sum(len(c.units) for c in cards),
-        "place_count": sum(c.places for c in cards),
+        "cards": places["cards"],
+        "cards_html": mark_safe(places["html"]),  # noqa: S308  (rendered by the template engine)
+        "unit_count": places["unit_count"],
+        "place_count": places["place_count"],
         "waiting": waiting,
         "tonight": tonight,
-        "summary": [{**row, "label": kinds.get(row["kind"], row["kind"])} for row in summary],
-        "by_public": board.free_by_public(night=night, territory_id=territory_id),
-        "free_places": sum(row["places"] for row in summary),
+        **board.cached_places(night, ("free", territory_id), free, version),
     }
 
 
@@ -156,7 +201,20 @@ def board_page(request):
     context = _board_context(request, territory_id)
     if request.htmx:
         return render(request, "emergency/_board.html", context)
-    return render(request, "emergency/board.html", {**context, "crumbs": [(_("115"), None)]})
+    # The filter fields depend on the filters asked and the département's facilities (its communes):
+    # rendered once for everyone asking the same, while the offer does not change.
+    asked = tuple((name, request.GET[name]) for name in BoardFilterForm.FIELDS if request.GET.get(name))
+    filters_html = board.cached_places(
+        context["night"],
+        ("filters", territory_id, asked),
+        lambda: render_to_string("emergency/_board_filters.html", {"form": context["form"]}),
+        context["version"],
+    )
+    return render(
+        request,
+        "emergency/board.html",
+        {**context, "filters_html": mark_safe(filters_html), "crumbs": [(_("115"), None)]},  # noqa: S308
+    )
 
 
 def call_create(request):
@@ -229,16 +287,32 @@ def call_create(request):
     if household is not None:
         ticked |= services.household_composition(household, current_night()).facts
     suggested = priority_rules.suggest(ticked)
+    fields = {
+        "form": form,
+        "household": household,
+        "suggested": suggested,
+        "suggested_label": Priority(suggested).label,
+    }
+    call_fields_html = ""
+    if not form.is_bound:
+        # The empty call form is the same for every call handler (the household chosen aside): its
+        # fields are rendered once per household, night and language (issue 18), without the user.
+        key = (
+            f"{household.pk if household else '-'}:{suggested}:{current_night().isoformat()}:{get_language()}"
+        )
+        call_fields_html = mark_safe(  # noqa: S308  (rendered by the template engine)
+            cached(
+                "emergency_call_form", key, lambda: render_to_string("emergency/_call_fields.html", fields)
+            )
+        )
     return render(
         request,
         "emergency/call.html",
         {
-            "suggested": suggested,
-            "suggested_label": Priority(suggested).label,
-            "form": form,
+            **fields,
+            "call_fields_html": call_fields_html,
             "query": query,
             "results": results,
-            "household": household,
             "crumbs": _crumbs((_("Nouvel appel"), None)),
         },
         status=400 if form.errors else 200,
@@ -276,9 +350,19 @@ def _request_label(user, found: EmergencyRequest) -> str:
     return _("Appelant·e anonyme")
 
 
-def _request_context(request, found: EmergencyRequest) -> dict:
-    units, place_groups = [], []
-    if found.is_open:
+# Placeholders of the places list kept in the cache, replaced for each page (never user data: a
+# facility's name or address is escaped, and these hold no character that escaping changes).
+ALLOCATE_URL_SLOT = "__parcours_allocate_url__"
+CSRF_SLOT = "__parcours_csrf_token__"
+
+
+def _place_groups_html(request, found: EmergencyRequest) -> str:
+    """The free places fitting the request, grouped by facility, rendered once for every request of
+    the same composition, département and night, and every handler of the same organization and
+    role (door codes), while the night's places do not change (board.cached_places). The request's
+    address and the user's CSRF token go in afterwards."""
+
+    def compute() -> str:
         units = list(
             board.free_units(
                 night=found.night,
@@ -291,6 +375,35 @@ def _request_context(request, found: EmergencyRequest) -> dict:
         place_groups = board.by_facility(units, smallest_first=True)
         for group in place_groups:
             group.door_code_shown = offer_perms.can_see_door_code(request.user, group.facility)
+        return render_to_string(
+            "emergency/_place_groups.html",
+            {
+                "place_groups": place_groups,
+                "unit_count": len(units),
+                "allocate_url": ALLOCATE_URL_SLOT,
+                "csrf_value": CSRF_SLOT,
+            },
+        )
+
+    membership = request.user.active_membership
+    key = (
+        "groups",
+        found.territory_id,
+        found.persons,
+        found.children,
+        found.women_only,
+        membership.role,
+        membership.organization_id,
+    )
+    html = board.cached_places(found.night, key, compute)
+    html = html.replace(ALLOCATE_URL_SLOT, reverse("emergency:allocate", args=[found.pk]))
+    return mark_safe(html.replace(CSRF_SLOT, get_token(request)))  # noqa: S308  (rendered by the templates)
+
+
+def _request_context(request, found: EmergencyRequest) -> dict:
+    place_groups_html = ""
+    if found.is_open:
+        place_groups_html = _place_groups_html(request, found)
     allocations = list(found.allocations.select_related("unit__facility__commune").order_by("night", "pk"))
     tonight = current_night()
     sms_status = outbox.last_status(services.SMS_PURPOSE, [a.pk for a in allocations])
@@ -310,8 +423,7 @@ def _request_context(request, found: EmergencyRequest) -> dict:
     return {
         "req": found,
         "req_label": _request_label(request.user, found),
-        "units": units,
-        "place_groups": place_groups,
+        "place_groups_html": place_groups_html,
         "allocations": allocations,
         "facts": [facts.get(code, code) for code in found.facts],
         "origins": origins.origins_of(request.user, found),
@@ -341,7 +453,9 @@ def request_detail(request, pk):
 
 @require_POST
 def request_allocate(request, pk):
-    found = get_visible_or_404(REQUESTS, pk, request.user)
+    # Without htmx the answer is a redirect: the allocation needs the request's own row only, not the
+    # household and its people that the page names (issue 18).
+    found = get_visible_or_404(REQUESTS if request.htmx else EmergencyRequest, pk, request.user)
     unit = Unit.objects.select_related("facility").filter(pk=request.POST.get("unit") or 0).first()
     status = 200
     if unit is None:

@@ -205,6 +205,53 @@ def test_an_answered_request_gets_no_second_place(net):
         services.allocate(actor=net["handler"], request=req, unit=net["singles"][1])
 
 
+def test_an_allocation_is_one_claim_and_booking_then_its_audit_row(net):
+    """Issue 18: every allocation holds the request's row and the unit's booking until its commit, so
+    it sends few statements and reads nothing first: on PostgreSQL the claim and the booking (with the
+    facility's declaration checked) are one statement, then the audit row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    req = _request(net)
+    with CaptureQueriesContext(connection) as queries:
+        allocation = services.allocate(actor=net["handler"], request=req, unit=net["singles"][0])
+    sql = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(sql) == (2 if connection.vendor == "postgresql" else 3), sql
+    assert sql[-1].startswith('INSERT INTO "core_auditevent"')
+    req.refresh_from_db()
+    assert req.status == RequestStatus.ALLOCATED and allocation.pk
+    booked = NightAllocation.objects.get(pk=allocation.pk)
+    assert (booked.request_id, booked.unit_id, booked.night, booked.status) == (
+        req.pk,
+        net["singles"][0].pk,
+        req.night,
+        "booked",
+    )
+    assert booked.allocated_by_id == net["handler"].pk
+
+
+def test_the_shared_places_list_is_fresh_and_posts_to_its_own_request(net, client, login):
+    """The places fitting a composition are rendered once for the 115 team (issue 18); each page gets
+    its own request's address and the user's CSRF token, and a booking gives a new list at once."""
+    first, second = _request(net), _request(net)
+    login(net["handler"])
+    page = client.get(reverse("emergency:request", args=[first.pk])).content.decode()
+    unit = net["singles"][0]
+
+    def offered(html):
+        return f'name="unit" value="{unit.pk}"' in html or f'<option value="{unit.pk}">' in html
+
+    assert offered(page)
+    again = client.get(reverse("emergency:request", args=[second.pk])).content.decode()
+    assert reverse("emergency:allocate", args=[second.pk]) in again
+    assert reverse("emergency:allocate", args=[first.pk]) not in again
+    assert "__parcours_" not in again and 'name="csrfmiddlewaretoken" value="' in again
+    response = client.post(reverse("emergency:allocate", args=[first.pk]), {"unit": unit.pk})
+    assert response.status_code == 302
+    after = client.get(reverse("emergency:request", args=[second.pk])).content.decode()
+    assert not offered(after) and offered(page)
+
+
 def test_unit_must_fit_the_request(net):
     with pytest.raises(ValidationError, match="places pour 3 personnes"):
         services.allocate(actor=net["handler"], request=_request(net, persons=3), unit=net["singles"][0])
@@ -250,8 +297,12 @@ def test_a_declaration_narrows_the_units_offered(net):
     services.places_declare(actor=manager, facility=net["chu"], night=night, units=[singles[1]])
     after = set(board.free_units(night=night, persons=1).values_list("pk", flat=True))
     assert singles[1].pk in after and singles[0].pk not in after
+    refused = _request(net)
     with pytest.raises(ValidationError, match="pas déclaré"):
-        services.allocate(actor=net["handler"], request=_request(net), unit=singles[0])
+        services.allocate(actor=net["handler"], request=refused, unit=singles[0])
+    # Nothing of the refused allocation is kept: the request still waits for a place.
+    refused.refresh_from_db()
+    assert refused.status == RequestStatus.OPEN and not refused.allocations.exists()
     with pytest.raises(ValidationError):
         services.places_declare(actor=manager, facility=net["chu"], night=night, units=[net["families"][0]])
 
@@ -383,6 +434,12 @@ def test_search_in_the_call_page_reads_are_audited(net, login, client):
     ).exists()
     chosen = client.get(reverse("emergency:call"), {"household": household.pk})
     assert "Benoît Lefèvre" in chosen.content.decode()
+    # The empty form's fields come from the cache (issue 18), per household chosen: the file chosen is
+    # the one posted, and without one the évaluation flash is offered again.
+    assert f'name="household" value="{household.pk}"' in chosen.content.decode()
+    assert "Évaluation flash" not in chosen.content.decode()
+    blank = client.get(reverse("emergency:call")).content.decode()
+    assert "Évaluation flash" in blank and f'name="household" value="{household.pk}"' not in blank
 
 
 def test_declaration_page_for_the_facility_manager(net, login, client):

@@ -211,9 +211,9 @@ def _board(client, login, net, **query):
 
 def test_the_board_has_one_card_per_facility_with_its_access_and_public(client, login, net):
     response = _board(client, login, net)
-    cards = {c.facility.pk: c for c in response.context["cards"]}
+    cards = {c.facility_id: c for c in response.context["cards"]}
     assert set(cards) == {net["women"].pk, net["families"].pk, net["men"].pk}
-    assert cards[net["families"].pk].places == 8 and cards[net["families"].pk].sizes == [(4, 2)]
+    assert cards[net["families"].pk].places == 8 and cards[net["families"].pk].sizes == ((4, 2),)
     html = response.content.decode()
     assert html.count("data-facility=") == 3
     assert "12 rue de la Gare, 93700 Drancy" in html and "01 99 00 12 34" in html and "4821B" in html
@@ -248,7 +248,7 @@ def test_board_filters(client, login, net, query, expected):
     if "commune" in query:
         query = {"commune": net["drancy"].pk}
     response = _board(client, login, net, **query)
-    assert {c.facility.pk for c in response.context["cards"]} == {net[name].pk for name in expected}
+    assert {c.facility_id for c in response.context["cards"]} == {net[name].pk for name in expected}
 
 
 def test_board_filters_stick_until_removed(client, login, net):
@@ -274,6 +274,61 @@ def test_the_board_with_a_hundred_facilities_stays_one_card_each(client, login, 
     response = _board(client, login, net)
     assert len(response.context["cards"]) == 8
     assert response.content.decode().count("data-facility=") == 8
+
+
+def _free(client):
+    """The board's free places per facility, as the page shows them (the cards come from the cache)."""
+    response = client.get(reverse("emergency:board"))
+    assert response.status_code == 200
+    return {c.facility_id: c.places for c in response.context["cards"]}, response.content.decode()
+
+
+def test_the_shared_board_is_never_stale(client, login, net):
+    """The cards are rendered once for all call handlers, and read again as soon as a booking, its end,
+    a facility's declaration or an edit of the offer changes what a card says (issue 18)."""
+    from parcours.offers import services as offer_services
+
+    handler, manager = net["handler"], as_member(net["members"][Role.FACILITY_MANAGER])
+    login(net["members"][Role.CALL_HANDLER].user)
+    free, _html = _free(client)
+    assert free == {net["women"].pk: 3, net["families"].pk: 8, net["men"].pk: 1}
+    assert _free(client)[0] == free  # from the cache
+    night = current_night()
+    request = services.request_create(actor=handler, night=night, persons=1, caller_name="Sam")
+    allocation = services.allocate(actor=handler, request=request, unit=net["women_units"][0])
+    assert _free(client)[0][net["women"].pk] == 2
+    services.allocation_cancel(actor=handler, allocation=allocation)
+    assert _free(client)[0][net["women"].pk] == 3
+    services.places_declare(
+        actor=manager, facility=net["families"], night=night, units=net["family_units"][:1]
+    )
+    assert _free(client)[0][net["families"].pk] == 4
+    services.places_declare(
+        actor=manager, facility=net["families"], night=night, units=net["family_units"][1:]
+    )
+    assert _free(client)[0][net["families"].pk] == 4
+    unit = net["women_units"][1]
+    offer_services.unit_update(actor=manager, unit=unit, version=unit.version, capacity=2)
+    assert _free(client)[0][net["women"].pk] == 4
+    women = Facility.objects.get(pk=net["women"].pk)
+    offer_services.facility_update(
+        actor=manager, facility=women, version=women.version, phone="01 99 00 56 78"
+    )
+    assert "01 99 00 56 78" in _free(client)[1]
+
+
+def test_the_shared_board_keeps_door_codes_to_those_who_may_see_them(client, login, net):
+    login(net["members"][Role.CALL_HANDLER].user)
+    assert "4821B" in client.get(reverse("emergency:board"), {"territory": "93"}).content.decode()
+    # A call handler of another département's SIAO looking at the 93's places: the same cards, without
+    # the code (the cache keeps one board per organization and role).
+    elsewhere = MembershipFactory(
+        role=Role.CALL_HANDLER,
+        organization=OrganizationFactory(siao=True, territory=TerritoryFactory(code="94")),
+    )
+    login(elsewhere.user)
+    page = client.get(reverse("emergency:board"), {"territory": "93"}).content.decode()
+    assert net["women"].name in page and "4821B" not in page
 
 
 # --- the waiting callers ----------------------------------------------------------------------------
