@@ -158,7 +158,7 @@ def _board_context(request, territory_id: int) -> dict:
         "form": form,
         "filtered": any(wanted.get(name) for name in BoardFilterForm.FIELDS),
         "cards": places["cards"],
-        "cards_html": mark_safe(places["html"]),  # noqa: S308  (rendered by the template engine)
+        "cards_html": mark_safe(places["html"]),  # noqa: S308  (rendered by the template engine)  # nosec B308 B703
         "unit_count": places["unit_count"],
         "place_count": places["place_count"],
         "waiting": waiting,
@@ -213,7 +213,7 @@ def board_page(request):
     return render(
         request,
         "emergency/board.html",
-        {**context, "filters_html": mark_safe(filters_html), "crumbs": [(_("115"), None)]},  # noqa: S308
+        {**context, "filters_html": mark_safe(filters_html), "crumbs": [(_("115"), None)]},  # noqa: S308  # nosec B308 B703
     )
 
 
@@ -300,7 +300,7 @@ def call_create(request):
         key = (
             f"{household.pk if household else '-'}:{suggested}:{current_night().isoformat()}:{get_language()}"
         )
-        call_fields_html = mark_safe(  # noqa: S308  (rendered by the template engine)
+        call_fields_html = mark_safe(  # noqa: S308  (rendered by the template engine)  # nosec B308 B703
             cached(
                 "emergency_call_form", key, lambda: render_to_string("emergency/_call_fields.html", fields)
             )
@@ -397,7 +397,7 @@ def _place_groups_html(request, found: EmergencyRequest) -> str:
     )
     html = board.cached_places(found.night, key, compute)
     html = html.replace(ALLOCATE_URL_SLOT, reverse("emergency:allocate", args=[found.pk]))
-    return mark_safe(html.replace(CSRF_SLOT, get_token(request)))  # noqa: S308  (rendered by the templates)
+    return mark_safe(html.replace(CSRF_SLOT, get_token(request)))  # noqa: S308  (rendered by the templates)  # nosec B308 B703
 
 
 def _request_context(request, found: EmergencyRequest) -> dict:
