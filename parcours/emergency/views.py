@@ -2,7 +2,6 @@
 facilities' declarations of free places. The board refreshes itself with htmx."""
 
 import calendar
-import json
 from datetime import date
 
 from django.contrib import messages
@@ -19,7 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from parcours.core import errors, outbox
+from parcours.core import errors, offline, outbox
 from parcours.core.cache import cached
 from parcours.core.forms import add_validation_errors
 from parcours.core.lookup import get_visible_or_404
@@ -801,58 +800,46 @@ def replayed_out(result: "replay.Replayed") -> dict:
 @require_POST
 def offline_replay(request):
     """Replay the calls a browser noted offline (JSON, session and CSRF token like every page): each
-    one in its own transaction, through the same services as online; one answer per call."""
+    one in its own transaction, through the same services as online; one answer per call (the
+    protocol is core.offline.replay, shared with the outreach's encounters)."""
     _team_only(request)
+    return offline.replay(request, lambda record: _replay_one(request, record), limit=MAX_REPLAYED)
+
+
+def _replay_one(request, record: dict) -> dict:
+    form = OfflineCallForm(data=record)
+    if not form.is_valid():
+        return {
+            "status": "refused",
+            "message": _("Appel incomplet ou illisible : saisissez-le à nouveau."),
+            "fields": form.errors.get_json_data(),
+        }
+    data = form.cleaned_data
+    unit = None
+    if data["unit"]:
+        unit = Unit.objects.select_related("facility").filter(pk=data["unit"]).first()
     try:
-        records = json.loads(request.body or b"{}").get("records")
-    except (ValueError, AttributeError):
-        records = None
-    if not isinstance(records, list) or not 1 <= len(records) <= MAX_REPLAYED:
-        return JsonResponse(
-            {"error": {"code": "invalid", "message": _("Envoi illisible."), "fields": {}}}, status=400
+        result = replay.replay_call(
+            actor=request.user,
+            client_id=data["client_id"],
+            recorded_at=data["recorded_at"],
+            outcome=data["outcome"],
+            night=data["night"],
+            persons=data["persons"],
+            children=data["children"],
+            women_only=data["women_only"],
+            facts=data["facts"],
+            priority=data["priority"] or None,
+            priority_reason=data["priority_reason"],
+            caller_name=data["caller_name"],
+            caller_phone=data["caller_phone"],
+            note=data["note"],
+            unit=unit,
         )
-    results = []
-    for record in records:
-        form = OfflineCallForm(data=record if isinstance(record, dict) else {})
-        client_id = str(record.get("client_id", "")) if isinstance(record, dict) else ""
-        if not form.is_valid():
-            results.append(
-                {
-                    "client_id": client_id,
-                    "status": "refused",
-                    "message": _("Appel incomplet ou illisible : saisissez-le à nouveau."),
-                    "fields": form.errors.get_json_data(),
-                }
-            )
-            continue
-        data = form.cleaned_data
-        unit = None
-        if data["unit"]:
-            unit = Unit.objects.select_related("facility").filter(pk=data["unit"]).first()
-        try:
-            result = replay.replay_call(
-                actor=request.user,
-                client_id=data["client_id"],
-                recorded_at=data["recorded_at"],
-                outcome=data["outcome"],
-                night=data["night"],
-                persons=data["persons"],
-                children=data["children"],
-                women_only=data["women_only"],
-                facts=data["facts"],
-                priority=data["priority"] or None,
-                priority_reason=data["priority_reason"],
-                caller_name=data["caller_name"],
-                caller_phone=data["caller_phone"],
-                note=data["note"],
-                unit=unit,
-            )
-        except (errors.DomainError, ValidationError) as exc:
-            messages_ = exc.messages if isinstance(exc, ValidationError) else [exc.message]
-            results.append({"client_id": client_id, "status": "refused", "message": " ".join(messages_)})
-            continue
-        out = replayed_out(result)
-        if result.request is not None:
-            out["url"] = reverse("emergency:request", args=[result.request.pk])
-        results.append({"client_id": client_id, **out})
-    return JsonResponse({"results": results})
+    except (errors.DomainError, ValidationError) as exc:
+        messages_ = exc.messages if isinstance(exc, ValidationError) else [exc.message]
+        return {"status": "refused", "message": " ".join(messages_)}
+    out = replayed_out(result)
+    if result.request is not None:
+        out["url"] = reverse("emergency:request", args=[result.request.pk])
+    return out
