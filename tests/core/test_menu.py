@@ -129,3 +129,52 @@ def test_an_app_adds_an_entry_to_a_group_and_a_lone_entry_shows_as_a_link(client
     finally:
         del menu.ENTRIES[-2:]
         del menu.GROUPS[key]
+
+
+@pytest.mark.django_db
+def test_the_menu_is_computed_once_per_access_version(client, member, login):
+    """Issue 18: the entries' predicates (one of them a query) run once; a change of membership bumps
+    the user's access version and the next page reads the new menu."""
+    from parcours.accounts.models import Membership
+
+    worker = member(Role.SOCIAL_WORKER)
+    login(worker)
+    assert menu_outline(client.get(reverse("core:home")))[2] == "Offre"
+    calls = []
+    menu.register("Compté", "core:home", order=75)(lambda user: calls.append(user.pk) or True)
+    try:
+        client.get(reverse("core:home"))
+        client.get(reverse("households:list"))
+        assert calls == [worker.pk]
+        membership = Membership.objects.get(user=worker)
+        membership.role = Role.OBSERVER
+        membership.save()
+        outline = menu_outline(client.get(reverse("core:home")))
+        assert calls == [worker.pk, worker.pk]
+        network = "Réseau: Observatoire, Plan départemental, Organisations"
+        assert outline == ["Accueil", "Offre", "Compté", network]
+    finally:
+        menu.ENTRIES.pop()
+
+
+@pytest.mark.django_db
+def test_joining_or_leaving_an_outreach_team_changes_the_menu(client, member, login):
+    from tests.factories import OutreachTeamFactory
+
+    worker = member(Role.SOCIAL_WORKER)
+    login(worker)
+    membership = worker.memberships.get()
+    assert "Aller-vers" not in str(menu_outline(client.get(reverse("core:home"))))
+    team = OutreachTeamFactory(organization=membership.organization, members=[membership])
+    assert "Aller-vers" in str(menu_outline(client.get(reverse("core:home"))))
+    team.active = False
+    team.save()
+    assert "Aller-vers" not in str(menu_outline(client.get(reverse("core:home"))))
+    team.active = True
+    team.save()
+    team.members.remove(membership)
+    assert "Aller-vers" not in str(menu_outline(client.get(reverse("core:home"))))
+    membership.outreach_teams.add(team)
+    assert "Aller-vers" in str(menu_outline(client.get(reverse("core:home"))))
+    team.members.clear()
+    assert "Aller-vers" not in str(menu_outline(client.get(reverse("core:home"))))
