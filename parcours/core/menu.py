@@ -89,7 +89,7 @@ def register(
     return decorator
 
 
-def _cache_key(user) -> str | None:
+def cache_key(user) -> str | None:
     """Where the user's visible entries are cached: the user's access version and active membership
     (None when the user has no access version, e.g. a user object built by hand)."""
     version = getattr(user, "access_version", None)
@@ -106,7 +106,7 @@ def entries_for(user) -> list[Entry]:
     if user is None or not user.is_authenticated:
         return []
     ordered = sorted(ENTRIES, key=lambda e: e.order)
-    key = _cache_key(user)
+    key = cache_key(user)
     shown = cache.get(key) if key else None
     if shown is None or max(shown, default=-1) >= len(ordered):
         shown = [i for i, entry in enumerate(ordered) if entry.visible(user)]

@@ -178,3 +178,22 @@ def test_joining_or_leaving_an_outreach_team_changes_the_menu(client, member, lo
     assert "Aller-vers" in str(menu_outline(client.get(reverse("core:home"))))
     team.members.clear()
     assert "Aller-vers" not in str(menu_outline(client.get(reverse("core:home"))))
+
+
+@pytest.mark.django_db
+def test_the_menu_kept_in_the_cache_is_the_users_own_in_their_language_and_page(client, member, login):
+    """The header's menu is a cached fragment (issue 18): keyed by the user, the page and the language,
+    never another user's, never a token."""
+    worker, handler = member(Role.SOCIAL_WORKER), member(Role.CALL_HANDLER)
+    login(worker)
+    assert menu_outline(client.get(reverse("core:home")))[1] == "Ménages"
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = client.get(reverse("core:home"))
+    assert menu_outline(english)[1] == "Households"
+    block = MAIN_MENU.search(english.content.decode()).group(1)
+    assert "csrf" not in block and "nonce" not in block
+    client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    login(handler)
+    assert menu_outline(client.get(reverse("core:home"))) == EXPECTED[Role.CALL_HANDLER]
+    current = [label for label, _href, marked in main_menu(client.get(reverse("emergency:board"))) if marked]
+    assert current == ["115"]
