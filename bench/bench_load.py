@@ -7,7 +7,7 @@ bench/generate_households.py), the newest households attached to the bench's own
 (`bench/load.py attach`) so that the large run changes the pages they read:
 
 - gunicorn serves the test settings on 127.0.0.1 and a random free port with production's
-  configuration (config/gunicorn.conf.py: one process per core, 4 threads each; persistent
+  configuration (config/gunicorn.conf.py: one process per core, 8 threads each; persistent
   connections, durable commits and production's password hashers). PARCOURS_LOAD_GUNICORN="2x4,3x2,4x2"
   runs the whole measure once per configuration (processes x threads), to compare them in the same
   conditions;
