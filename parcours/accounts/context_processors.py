@@ -2,8 +2,8 @@
 that the domain apps registered (parcours.core.menu) and that this user may see.
 
 The header keeps its rendered menu in the cache under `menu_key` (the user, their access version and
-active membership, the registry, the page) and the language: `menu` is then never built, so it is
-given as a function that the template calls only when the cache misses."""
+active membership, the registry, the entry marked as the current page) and the language: `menu` is
+then never built, so it is given as a function that the template calls only when the cache misses."""
 
 import secrets
 from functools import partial
@@ -23,8 +23,10 @@ def active_membership(request):
 
 
 def _menu_key(user, match) -> str:
-    """The user's menu key and the page (its current entry is marked); none on an error page."""
+    """The user's menu key and the entry the page marks as current (not the page itself: a dozen
+    fragments per user, not one per page)."""
     key = menu.cache_key(user) if user is not None and user.is_authenticated else None
-    # A user the cache cannot key (no access version): a key of this request alone, never another's menu.
-    key = key or f"request-{secrets.token_hex(8)}"
-    return f"{key}:{match.view_name if match is not None else ''}"
+    if key is None:
+        # A user the cache cannot key (no access version): a key of this request alone, never another's.
+        return f"request-{secrets.token_hex(8)}"
+    return f"{key}:{menu.current_of(user, match)}"

@@ -115,6 +115,16 @@ def entries_for(user) -> list[Entry]:
     return [ordered[i] for i in shown]
 
 
+def current_of(user, match) -> str:
+    """Which of the user's entries the page marks as current (their places in the user's menu; "home"
+    for the home page): with the user's cache key, what the header's cached menu depends on."""
+    if match is None:
+        return ""
+    if match.view_name == "core:home":
+        return "home"
+    return ",".join(str(i) for i, entry in enumerate(entries_for(user)) if entry.is_current(match))
+
+
 def menu_for(user, match) -> list[dict]:
     """The header's items for this user, in order: a link `{"label", "url_name", "current"}` or a
     dropdown `{"label", "key", "entries": [links], "current"}` for a group of two entries or more."""
