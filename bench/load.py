@@ -220,9 +220,10 @@ class Server:
 
 
 @contextmanager
-def server(database_url: str, *, workers: int = 2, threads: int = 4):
+def server(database_url: str, *, workers: int | None = None, threads: int | None = None):
     """gunicorn on 127.0.0.1:<free port> with the test settings and production's password hashers;
-    yields a Server (base URL, arbiter's pid), stops it after."""
+    yields a Server (base URL, arbiter's pid), stops it after. Processes and threads are production's
+    (config/gunicorn.conf.py: one process per core, its threads) unless given."""
     port = free_port()
     env = {
         **os.environ,
@@ -231,13 +232,14 @@ def server(database_url: str, *, workers: int = 2, threads: int = 4):
         "ALLOWED_HOSTS": "127.0.0.1",
         # The production defaults (config/gunicorn.conf.py, persistent connections), not the tests'.
         "PARCOURS_BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": str(workers),
-        "PARCOURS_THREADS": str(threads),
         "PARCOURS_CONN_MAX_AGE": "60",
         "PARCOURS_DURABLE_COMMITS": "true",  # not the test database's synchronous_commit=off
         **PRODUCTION_HASHERS,
         "PARCOURS_ACCESS_LOG": "/dev/null",
     }
+    for name, value in (("WEB_CONCURRENCY", workers), ("PARCOURS_THREADS", threads)):
+        if value is not None:  # else config/gunicorn.conf.py's own default (or the environment's)
+            env[name] = str(value)
     command = [
         str(Path(sys.executable).with_name("gunicorn")),
         "--config=config/gunicorn.conf.py",

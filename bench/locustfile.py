@@ -6,8 +6,11 @@ valid TOTP code computed from the device key that `bench/load.py prepare` create
 follows links as on screen (a list, then one of its lines), so the scenario reaches only what this
 account may see; any answer other than 200, or a page that falls back to the login, is an error.
 
-The plan (accounts, names to type, per-user bound) comes from the JSON file named by
-PARCOURS_LOAD_PLAN. This file never imports Django: it runs in locust's own (gevent) process.
+The plan (accounts, names to type, per-user bound, think time, warm-up) comes from the JSON file named by
+PARCOURS_LOAD_PLAN. With `warmup_seconds`, the statistics start afresh once that time has passed: the
+logins of every user at once (a password hashed by Argon2 each) are kept out of the steady state
+measured; an error of the warm-up is still reported.
+This file never imports Django: it runs in locust's own (gevent) process.
 """
 
 import hashlib
@@ -29,6 +32,8 @@ NAMES = PLAN["names"]
 MAX_TASKS = PLAN.get("max_tasks_per_user", 200)
 FLOOR = "floor: /healthz"
 THINK = PLAN.get("think_seconds", [0.2, 1.0])
+WARMUP = PLAN.get("warmup_seconds", 0)
+WARMUP_ERRORS = []
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 NIGHT = re.compile(r'name="night" value="(\d{4}-\d{2}-\d{2})"')
@@ -236,6 +241,27 @@ def _keep_environment(environment, **_kwargs):
     ENVIRONMENT["current"] = environment
 
 
+@events.test_start.add_listener
+def _warm_up(environment, **_kwargs):
+    """After the warm-up, the statistics (and the calls' outcomes) start from zero; its errors are kept."""
+    if WARMUP <= 0:
+        return
+    import gevent
+
+    def reset():
+        gevent.sleep(WARMUP)
+        stats = environment.runner.stats
+        WARMUP_ERRORS.extend(
+            f"{e['method']} {e['name']} (warm-up): {e['error']} ×{e['occurrences']}"
+            for e in stats.serialize_errors().values()
+        )
+        stats.reset_all()
+        for outcome in OUTCOMES:
+            OUTCOMES[outcome] = 0
+
+    gevent.spawn(reset)
+
+
 @events.quit.add_listener
 def _report(exit_code, **_kwargs):
     """After the final statistics: the calls' outcomes, every error and exception, the exit code."""
@@ -246,7 +272,8 @@ def _report(exit_code, **_kwargs):
             json.dump(
                 {
                     "outcomes": OUTCOMES,
-                    "errors": [
+                    "errors": WARMUP_ERRORS
+                    + [
                         f"{e['method']} {e['name']}: {e['error']} ×{e['occurrences']}"
                         for e in runner.stats.serialize_errors().values()
                     ],

@@ -12,7 +12,10 @@ bind = os.environ.get("PARCOURS_BIND", "127.0.0.1:8000")
 # One process per core uses every core; WEB_CONCURRENCY is the usual override.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
 worker_class = "gthread"
-threads = int(os.environ.get("PARCOURS_THREADS", 4))
+# 8 threads: compared in the same run, alternated twice (issue 18, docs/exploitation.md « Dimensionnement »),
+# 2 x 8 served more pages at a lower p95 than 2 x 4, 4 x 2 and 3 x 4: a thread waiting on PostgreSQL
+# leaves the process's core to another one.
+threads = int(os.environ.get("PARCOURS_THREADS", 8))
 # Behind the reverse proxy, keep-alive between proxy and gunicorn only pins a client's connections
 # to one worker (the load test left one core idle with it): each request is balanced afresh.
 keepalive = int(os.environ.get("PARCOURS_KEEPALIVE", 0))

@@ -306,6 +306,12 @@ SMS_HTTP_TIMEOUT = env.int("SMS_HTTP_TIMEOUT", default=10)
 
 # Cache: local memory by default; production with several workers sets CACHE_URL (e.g. redis://).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
+    # Django keeps 300 entries and then drops a third of them: each user's memberships and menu (issue
+    # 18) would soon push each other and the reference data out. A few KB each.
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault(
+        "MAX_ENTRIES", env.int("PARCOURS_LOCAL_CACHE_ENTRIES", default=5000)
+    )
 # Reference data (core.cache) in a cache of one process: how long another process may keep an old copy.
 PARCOURS_REFERENCE_CACHE_SECONDS = env.int("PARCOURS_REFERENCE_CACHE_SECONDS", default=60)
 

@@ -9,10 +9,19 @@ entries come by `order`. It is marked as the current page when the request's URL
 Entries gather in groups (issue 15: the coordinator had 11 links in a row, wrapping at 1366 px): an app
 declares a group with `group(key, label, order=…)` (the same key from several apps is one group) and
 registers its entries with `group=key`. The header shows a group as a dropdown, or as its only entry's
-link when the user sees one entry of it."""
+link when the user sees one entry of it.
+
+Which entries a user sees depends on their active membership only (its role, its organization, the
+outreach teams it belongs to): it is computed once and cached under a key that holds the membership
+and `User.access_version` (accounts.access), which every change to a membership, an organization or a
+team's members bumps (issue 18: the predicates cost a query and ~1 ms on every page)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from django.core.cache import cache
+
+CACHE_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -80,11 +89,40 @@ def register(
     return decorator
 
 
+def cache_key(user) -> str | None:
+    """Where the user's visible entries are cached: the user's access version and active membership
+    (None when the user has no access version, e.g. a user object built by hand)."""
+    version = getattr(user, "access_version", None)
+    if version is None or user.pk is None:
+        return None
+    membership = getattr(user, "active_membership", None)
+    membership_id = getattr(membership, "pk", None)
+    # The registry's size: a process that registered other entries (tests) does not read this one's.
+    return f"parcours:menu:{user.pk}:{version}:{membership_id}:{len(ENTRIES)}"
+
+
 def entries_for(user) -> list[Entry]:
-    """The entries this user sees, in order."""
+    """The entries this user sees, in order (from the cache while the user's access is unchanged)."""
     if user is None or not user.is_authenticated:
         return []
-    return [entry for entry in sorted(ENTRIES, key=lambda e: e.order) if entry.visible(user)]
+    ordered = sorted(ENTRIES, key=lambda e: e.order)
+    key = cache_key(user)
+    shown = cache.get(key) if key else None
+    if shown is None or max(shown, default=-1) >= len(ordered):
+        shown = [i for i, entry in enumerate(ordered) if entry.visible(user)]
+        if key:
+            cache.set(key, shown, CACHE_SECONDS)
+    return [ordered[i] for i in shown]
+
+
+def current_of(user, match) -> str:
+    """Which of the user's entries the page marks as current (their places in the user's menu; "home"
+    for the home page): with the user's cache key, what the header's cached menu depends on."""
+    if match is None:
+        return ""
+    if match.view_name == "core:home":
+        return "home"
+    return ",".join(str(i) for i, entry in enumerate(entries_for(user)) if entry.is_current(match))
 
 
 def menu_for(user, match) -> list[dict]:
@@ -122,4 +160,8 @@ def may_open(user, view_name: str) -> bool:
     """False when this view is a menu entry's page and none of its entries is shown to the user: a
     breadcrumb then shows its label without a link (core.templatetags.parcours_tags.crumb_links)."""
     entries = [entry for entry in ENTRIES if entry.url_name == view_name]
-    return not entries or any(entry.visible(user) for entry in entries)
+    if not entries:
+        return True
+    if user is not None and user.is_authenticated:
+        return any(entry in entries for entry in entries_for(user))
+    return any(entry.visible(user) for entry in entries)

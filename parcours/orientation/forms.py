@@ -110,10 +110,16 @@ class ReferentTransferForm(StyledFormMixin, forms.Form):
         from parcours.accounts.roles import OrganizationType
 
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = Organization.objects.filter(
-            type__in=(OrganizationType.ASSOCIATION, OrganizationType.SIAO_OPERATOR), active=True
-        ).order_by("name")
-        self.fields["referent"].queryset = social_workers()
+        # The select shows names only (issue 18: the whole rows of every organisation cost the page).
+        self.fields["organization"].queryset = (
+            Organization.objects.filter(
+                type__in=(OrganizationType.ASSOCIATION, OrganizationType.SIAO_OPERATOR), active=True
+            )
+            .only("pk", "name")
+            .order_by("name")
+        )
+        if self.is_bound:  # a hidden input: its choices only check what is posted
+            self.fields["referent"].queryset = social_workers()
         listbox = f"{self.add_prefix('referent')}-listbox"
         self.fields["referent_name"].widget.attrs.update(
             {

@@ -104,6 +104,17 @@ def _facts_link(user, found) -> bool:
     return perms.can_edit_needs(user, found) or perms.can_set_priority(user, found)
 
 
+def _proposals(user, found) -> list:
+    """The request's proposals, each given the request already loaded (its household, people and
+    consents): not read again for each proposal."""
+    proposals = list(
+        found.proposals.select_related("vacancy__unit__facility", "refusal_reason").order_by("-created_at")
+    )
+    for proposal in proposals:
+        proposal.request = found
+    return with_places(user, proposals)
+
+
 def request_detail(request, pk, bound=None):
     found = _get(request, pk)
     actions = perms.available_actions(request.user, found)
@@ -130,14 +141,7 @@ def request_detail(request, pk, bound=None):
                 if found.is_live and perms.can_check(user, found)
                 else None
             ),
-            "proposals": with_places(
-                user,
-                found.proposals.select_related(
-                    "request__household", "vacancy__unit__facility", "refusal_reason"
-                )
-                .prefetch_related("request__household__people", "request__household__consents")
-                .order_by("-created_at"),
-            ),
+            "proposals": _proposals(user, found),
             "hidden_place": household_perms.HIDDEN_PLACE,
             "kinds": _kinds_display(found.wished_kinds),
             "transitions": found.transitions.select_related("actor").order_by("at", "pk"),

@@ -129,3 +129,71 @@ def test_an_app_adds_an_entry_to_a_group_and_a_lone_entry_shows_as_a_link(client
     finally:
         del menu.ENTRIES[-2:]
         del menu.GROUPS[key]
+
+
+@pytest.mark.django_db
+def test_the_menu_is_computed_once_per_access_version(client, member, login):
+    """Issue 18: the entries' predicates (one of them a query) run once; a change of membership bumps
+    the user's access version and the next page reads the new menu."""
+    from parcours.accounts.models import Membership
+
+    worker = member(Role.SOCIAL_WORKER)
+    login(worker)
+    assert menu_outline(client.get(reverse("core:home")))[2] == "Offre"
+    calls = []
+    menu.register("Compté", "core:home", order=75)(lambda user: calls.append(user.pk) or True)
+    try:
+        client.get(reverse("core:home"))
+        client.get(reverse("households:list"))
+        assert calls == [worker.pk]
+        membership = Membership.objects.get(user=worker)
+        membership.role = Role.OBSERVER
+        membership.save()
+        outline = menu_outline(client.get(reverse("core:home")))
+        assert calls == [worker.pk, worker.pk]
+        network = "Réseau: Observatoire, Plan départemental, Organisations"
+        assert outline == ["Accueil", "Offre", "Compté", network]
+    finally:
+        menu.ENTRIES.pop()
+
+
+@pytest.mark.django_db
+def test_joining_or_leaving_an_outreach_team_changes_the_menu(client, member, login):
+    from tests.factories import OutreachTeamFactory
+
+    worker = member(Role.SOCIAL_WORKER)
+    login(worker)
+    membership = worker.memberships.get()
+    assert "Aller-vers" not in str(menu_outline(client.get(reverse("core:home"))))
+    team = OutreachTeamFactory(organization=membership.organization, members=[membership])
+    assert "Aller-vers" in str(menu_outline(client.get(reverse("core:home"))))
+    team.active = False
+    team.save()
+    assert "Aller-vers" not in str(menu_outline(client.get(reverse("core:home"))))
+    team.active = True
+    team.save()
+    team.members.remove(membership)
+    assert "Aller-vers" not in str(menu_outline(client.get(reverse("core:home"))))
+    membership.outreach_teams.add(team)
+    assert "Aller-vers" in str(menu_outline(client.get(reverse("core:home"))))
+    team.members.clear()
+    assert "Aller-vers" not in str(menu_outline(client.get(reverse("core:home"))))
+
+
+@pytest.mark.django_db
+def test_the_menu_kept_in_the_cache_is_the_users_own_in_their_language_and_page(client, member, login):
+    """The header's menu is a cached fragment (issue 18): keyed by the user, the page and the language,
+    never another user's, never a token."""
+    worker, handler = member(Role.SOCIAL_WORKER), member(Role.CALL_HANDLER)
+    login(worker)
+    assert menu_outline(client.get(reverse("core:home")))[1] == "Ménages"
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = client.get(reverse("core:home"))
+    assert menu_outline(english)[1] == "Households"
+    block = MAIN_MENU.search(english.content.decode()).group(1)
+    assert "csrf" not in block and "nonce" not in block
+    client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    login(handler)
+    assert menu_outline(client.get(reverse("core:home"))) == EXPECTED[Role.CALL_HANDLER]
+    current = [label for label, _href, marked in main_menu(client.get(reverse("emergency:board"))) if marked]
+    assert current == ["115"]

@@ -99,3 +99,11 @@ def test_load_scenario_runs_without_error(serial_on_sqlite):
 def test_load_refuses_any_address_but_loopback():
     with pytest.raises(ValueError):
         load.run_locust("http://192.0.2.10", {"users": {}}, seconds=1)
+
+
+def test_the_bench_compares_gunicorn_configurations_or_runs_productions():
+    from bench import bench_load
+
+    assert bench_load._configurations("") == [((None, None), "")]
+    compared = bench_load._configurations("2x4, 3X2")
+    assert compared == [((2, 4), " (gunicorn 2x4)"), ((3, 2), " (gunicorn 3x2)")]
