@@ -31,8 +31,9 @@ bench/generate_households.py), the newest households attached to the bench's own
 Per step: requests per second, p50 and p95 of all pages, the CPU milliseconds per request of the
 app's processes and of PostgreSQL's backends, errors (target 0). Then the best step (the highest
 throughput whose p95 is at most 300 ms): every page's p50, p95 and p50 / floor's p50. The machine's
-load average is read at the start and the end: above 1.5 the figures are printed but marked not
-publishable. On SQLite the module says so and stops.
+load average is read at the start and the end, each after waiting (up to PARCOURS_LOAD_SETTLE, 240 s)
+for the machine to come back to rest (bench/load.py settle): above 1.5 the figures are printed but
+marked not publishable. On SQLite the module says so and stops.
 """
 
 import json
@@ -87,7 +88,7 @@ def _measure(report, label, url, steps, seconds, *, think, warmup, gunicorn) -> 
     with tempfile.TemporaryDirectory(prefix="parcours-load-") as tmp:
         marked = str(Path(tmp) / "mark.json")
         _call(url, "bench/load.py", "mark", marked)
-        loads = [load.load_average()]
+        loads = [load.settle()]
         best = None
         with load.server(url, workers=gunicorn[0], threads=gunicorn[1]) as server:
             for users in steps:
@@ -122,7 +123,7 @@ def _measure(report, label, url, steps, seconds, *, think, warmup, gunicorn) -> 
                 if total.p95 > 2 * P95_TARGET_MS and users != steps[-1]:
                     print(f"  {name}: past the ceiling (p95 {total.p95:.0f} ms), the larger steps skipped")
                     break
-        loads.append(load.load_average())
+        loads.append(load.settle())
     if best is None:
         print(f"  {label}: no step kept p95 at or under {P95_TARGET_MS} ms")
     else:

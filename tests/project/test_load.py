@@ -107,3 +107,13 @@ def test_the_bench_compares_gunicorn_configurations_or_runs_productions():
     assert bench_load._configurations("") == [((None, None), "")]
     compared = bench_load._configurations("2x4, 3X2")
     assert compared == [((2, 4), " (gunicorn 2x4)"), ((3, 2), " (gunicorn 3x2)")]
+
+
+def test_the_load_average_is_read_once_the_machine_rests_or_after_a_bounded_wait(monkeypatch):
+    """A saturating step leaves the load average high for a minute or two: the bench waits for the
+    machine to rest before reading it, and never longer than it is told."""
+    readings = iter([3.2, 2.4, 1.4, 0.9])
+    monkeypatch.setattr(load, "load_average", lambda: next(readings))
+    assert load.settle(wait=5, poll=0) == 1.4
+    monkeypatch.setattr(load, "load_average", lambda: 6.0)
+    assert load.settle(wait=0.05, poll=0.01) == 6.0
