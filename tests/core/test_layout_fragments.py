@@ -103,3 +103,15 @@ def test_the_account_page_is_marked_current_and_other_pages_not(client, member, 
     account = reverse("accounts:account")
     assert f'href="{account}" aria-current="page"' in header(client.get(account))
     assert f'href="{account}" aria-current="page"' not in header(client.get(reverse("core:home")))
+
+
+@pytest.mark.django_db
+def test_a_fragment_whose_key_is_empty_is_rendered_and_not_kept(renders):
+    from django.template import Context, Template
+
+    template = Template(
+        '{% load layout_tags %}{% layout_fragment "essai" key %}{{ shown }}{% endlayout_fragment %}'
+    )
+    assert template.render(Context({"key": "", "shown": "un"})) == "un"
+    assert template.render(Context({"key": None, "shown": "deux"})) == "deux"
+    assert renders == []  # rendered directly: neither kept nor read

@@ -40,7 +40,11 @@ class LayoutFragmentNode(template.Node):
     def render(self, context):
         language = get_language() or ""
         if self.vary_on:
-            values = [str(var.resolve(context)) for var in self.vary_on]
+            values = [str(var.resolve(context) or "") for var in self.vary_on]
+            if not all(values):
+                # A context without the key (a page rendered without the request's context processors):
+                # rendered for itself, never kept under a key that other such pages would share.
+                return self.nodelist.render(context)
             digest = hashlib.md5("\x1f".join([language, *values]).encode(), usedforsecurity=False).hexdigest()
             key = f"parcours:layout:{self.name.resolve(context)}:{digest}"
             html = cache.get(key)
