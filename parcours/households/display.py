@@ -94,17 +94,24 @@ def household_number(household) -> str:
     return _("Ménage n° %(id)s") % {"id": household.pk}
 
 
-def household_label(user, household) -> HouseholdLabel:
-    """The label this user reads for this household."""
+def household_label(user, household, readable=None) -> HouseholdLabel:
+    """The label this user reads for this household. `readable(record)`, when given, answers
+    `visibility.readable_fields(user, record, household)` (a template remembers it per household
+    while it draws: visibility_tags)."""
+    if readable is None:
+
+        def readable(record):
+            return visibility.readable_fields(user, record, household)
+
     number = household_number(household)
-    person_fields = visibility.readable_fields(user, "person", household)
+    person_fields = readable("person")
     if "first_name" not in person_fields:
         return HouseholdLabel(number=number, hidden_reason=_hidden_reason(user, household))
     members = household.members
     head = _head(members)
     if head is None:
         return HouseholdLabel(number=number)
-    household_fields = visibility.readable_fields(user, "household", household)
+    household_fields = readable("household")
     comp = composition(members) if "members" in household_fields or "sex" in person_fields else ""
     return HouseholdLabel(number=number, name=short_name(head), composition=comp)
 
