@@ -125,15 +125,17 @@ def appointments_to_handle(user, membership):
     import functools
     import operator
 
-    from django.db.models import Case, Count, Q, Value, When
+    from django.db.models import Case, Count, Value, When
     from django.urls import reverse
     from django.utils import timezone
 
     from .models import Appointment
 
-    lists = Appointment.objects.visible_to(user).worklists()
     keys = ("move_requests", "today", "to_mark")
-    in_list = {key: Q(pk__in=lists[key].values("pk")) for key in keys}
+    # Both queries below read the open appointments the user may see: each list is then its condition
+    # (the same as Appointment.objects.visible_to(user).worklists()), not a subquery that would
+    # compile the visibility rules again, three times in each query.
+    in_list = Appointment.objects.worklist_conditions()
     counts = (
         Appointment.objects.visible_to(user)
         .open()

@@ -141,24 +141,28 @@ class AppointmentQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=["planned", "confirmed", "move"])
 
-    def worklists(self, today=None) -> dict:
-        """The worker's lists among these appointments still open: move requests to answer, today's,
-        the passed ones to mark kept or missed, and the coming ones."""
+    @staticmethod
+    def worklist_conditions(today=None) -> dict[str, Q]:
+        """What puts an open appointment on each of the worker's lists (see `worklists`): the
+        conditions alone, for a query that already reads the open appointments the user may see."""
         import datetime as dt
 
         today = today or timezone.localdate()
         start = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
         end = start + dt.timedelta(days=1)
         now = timezone.now()
-        mine = self.open()
         return {
-            "move_requests": mine.filter(status="move", starts_at__gte=now),
-            "today": mine.filter(starts_at__gte=start, starts_at__lt=end).exclude(
-                status="move", starts_at__gte=now
-            ),
-            "to_mark": mine.filter(starts_at__lt=min(now, start)),
-            "coming": mine.filter(starts_at__gte=end).exclude(status="move"),
+            "move_requests": Q(status="move", starts_at__gte=now),
+            "today": Q(starts_at__gte=start, starts_at__lt=end) & ~Q(status="move", starts_at__gte=now),
+            "to_mark": Q(starts_at__lt=min(now, start)),
+            "coming": Q(starts_at__gte=end) & ~Q(status="move"),
         }
+
+    def worklists(self, today=None) -> dict:
+        """The worker's lists among these appointments still open: move requests to answer, today's,
+        the passed ones to mark kept or missed, and the coming ones."""
+        mine = self.open()
+        return {key: mine.filter(q) for key, q in self.worklist_conditions(today).items()}
 
     def for_access(self, access):
         """What the person of a « Mon espace » access sees: their household's appointments with the
