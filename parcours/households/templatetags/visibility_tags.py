@@ -42,14 +42,16 @@ def household_name(context, household, link=None):
     names (households.display), otherwise « Ménage n° 2073 » with the reason the name is hidden."""
     from django.utils.html import format_html
 
-    from parcours.households.display import household_label
+    from parcours.households.display import household_label, remembered_label
 
     request = context.get("request")
     if household is None:
         return ""
     if request is None:
         return str(household)
-    label = household_label(request.user, household, _readable(context, request.user, household))
+    label = remembered_label(request, request.user, household) or household_label(
+        request.user, household, _readable(context, request.user, household)
+    )
     if label.name:
         if label.composition:
             return format_html(
