@@ -96,16 +96,15 @@ def reviews_overdue(user, households, today):
     from django.urls import reverse
 
     from .models import SupportMeasure
+    from .querysets import worked_on_condition
 
-    measures = (
-        SupportMeasure.objects.open()
-        .filter(
-            Q(household__in=households)
-            | Q(pk__in=SupportMeasure.objects.worked_on_by(user).filter(referent=user).values("pk"))
-        )
-        .review_overdue(today)
-        .select_related("kind")
-    )
+    # Those the user is the referent of, among the measures they work on: the condition itself rather
+    # than a subquery of worked_on_by(user), which compiled the measure's rules into a second query.
+    referent_of = worked_on_condition(user)
+    mine = Q(household__in=households)
+    if referent_of is not None:
+        mine |= Q(referent=user) & referent_of
+    measures = SupportMeasure.objects.filter(mine).review_overdue(today).select_related("kind")
     for m in measures:
         yield Step(
             household_id=m.household_id,

@@ -28,6 +28,16 @@ def coworking_filter(organization_id: int) -> Q:
     return Q(pk__in=coworking.values("measure_id"))
 
 
+def worked_on_condition(user) -> Q | None:
+    """The condition of MeasureQuerySet.worked_on_by, for a query that combines it with another (None:
+    the user works on no measure)."""
+    membership = _membership(user)
+    if membership is None or membership.role != Role.SOCIAL_WORKER:
+        return None
+    org_id = membership.organization_id
+    return Q(household__deleted_at__isnull=True) & (Q(organization_id=org_id) | coworking_filter(org_id))
+
+
 class MeasureQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status="open")
@@ -51,13 +61,8 @@ class MeasureQuerySet(models.QuerySet):
     def worked_on_by(self, user):
         """Measures whose goals, actions and notes the user may read: social workers of the carrying
         organization and of consented co-worker organizations."""
-        membership = _membership(user)
-        if membership is None or membership.role != Role.SOCIAL_WORKER:
-            return self.none()
-        org_id = membership.organization_id
-        return self.filter(household__deleted_at__isnull=True).filter(
-            Q(organization_id=org_id) | coworking_filter(org_id)
-        )
+        condition = worked_on_condition(user)
+        return self.none() if condition is None else self.filter(condition)
 
     def review_overdue(self, on=None):
         """Open measures whose next review date has passed."""
