@@ -2,8 +2,9 @@
 per cell (its lookup, context push and nested render) was a fifth of an assessment page's CPU."""
 
 from django import template
-from django.template.defaultfilters import linebreaksbr
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.text import normalize_newlines
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -13,27 +14,29 @@ register = template.Library()
 def assessment_cell(cell, item):
     """`{% assessment_cell cell item %}`: one item as one viewpoint answered it (assessments.views._cell):
     its level for a rated item, its structured values, its comment; « Aucune version » without one."""
+    esc = conditional_escape
     if cell is None:
-        return format_html('<span class="text-secondary">{}</span>\n', _("Aucune version"))
-    parts = []
-    if item.kind == "rated":
-        parts.append(
-            format_html('<span class="prc-level prc-level-{}">{}</span>', cell["level"], cell["level_label"])
-        )
-    parts.append("\n")
-    if cell["values"]:
-        parts.append(
-            format_html(
-                '<ul class="list-unstyled mb-1">{}</ul>',
-                format_html_join("", '<li><span class="fw-semibold">{} :</span> {}</li>', cell["values"]),
+        html = f'<span class="text-secondary">{esc(_("Aucune version"))}</span>\n'
+    else:
+        html = ""
+        if item.kind == "rated":
+            html += (
+                f'<span class="prc-level prc-level-{esc(cell["level"])}">{esc(cell["level_label"])}</span>'
             )
-        )
-    elif item.kind == "structured" and not cell["comment"]:
-        parts.append(format_html('<span class="text-secondary">{}</span>', _("Non renseigné")))
-    parts.append("\n")
-    if cell["comment"]:
-        parts.append(
-            format_html('<div class="prc-comment">{}</div>', linebreaksbr(cell["comment"], autoescape=True))
-        )
-    parts.append("\n")
-    return format_html_join("", "{}", ((part,) for part in parts))
+        html += "\n"
+        if cell["values"]:
+            items = "".join(
+                f'<li><span class="fw-semibold">{esc(label)} :</span> {esc(text)}</li>'
+                for label, text in cell["values"]
+            )
+            html += f'<ul class="list-unstyled mb-1">{items}</ul>'
+        elif item.kind == "structured" and not cell["comment"]:
+            html += f'<span class="text-secondary">{esc(_("Non renseigné"))}</span>'
+        html += "\n"
+        if cell["comment"]:
+            # The linebreaksbr filter: escaped, then each line break a <br>.
+            comment = esc(normalize_newlines(cell["comment"])).replace("\n", "<br>")
+            html += f'<div class="prc-comment">{comment}</div>'
+        html += "\n"
+    # Every value above went through conditional_escape; the rest is this function's own markup.
+    return mark_safe(html)  # noqa: S308  # nosec B308 B703
