@@ -94,26 +94,48 @@ def household_number(household) -> str:
     return _("Ménage n° %(id)s") % {"id": household.pk}
 
 
-def household_label(user, household) -> HouseholdLabel:
-    """The label this user reads for this household."""
+def household_label(user, household, readable=None) -> HouseholdLabel:
+    """The label this user reads for this household. `readable(record)`, when given, answers
+    `visibility.readable_fields(user, record, household)` (a template remembers it per household
+    while it draws: visibility_tags)."""
+    if readable is None:
+
+        def readable(record):
+            return visibility.readable_fields(user, record, household)
+
     number = household_number(household)
-    person_fields = visibility.readable_fields(user, "person", household)
+    person_fields = readable("person")
     if "first_name" not in person_fields:
         return HouseholdLabel(number=number, hidden_reason=_hidden_reason(user, household))
     members = household.members
     head = _head(members)
     if head is None:
         return HouseholdLabel(number=number)
-    household_fields = visibility.readable_fields(user, "household", household)
+    household_fields = readable("household")
     comp = composition(members) if "members" in household_fields or "sex" in person_fields else ""
     return HouseholdLabel(number=number, name=short_name(head), composition=comp)
 
 
-def trace_named(user, households, *, purpose: str) -> None:
+def trace_named(user, households, *, purpose: str, request=None) -> None:
     """Trace, as a list read, the households of a page whose name this user reads there (rule 7):
-    a list, a select, a board that names people is a read of their files."""
+    a list, a select, a board that names people is a read of their files. With `request`, the page
+    drawn next names them with these same labels (`remembered_label`): each is computed once, and the
+    page names exactly whom the trace says it read. Pass it only when nothing is written in between."""
     from .services import record_reads
 
-    named = [h for h in households if household_label(user, h).name]
+    labels = [(h, household_label(user, h)) for h in households]
+    if request is not None:
+        memo = request.__dict__.setdefault("_household_labels", {})
+        for household, label in labels:
+            memo[id(household)] = (household, user.pk, label)
+    named = [h for h, label in labels if label.name]
     if named:
         record_reads(actor=user, households=named, sections=["list"], purpose=purpose)
+
+
+def remembered_label(request, user, household) -> HouseholdLabel | None:
+    """The label `trace_named(..., request=request)` computed for this very household and user."""
+    known = getattr(request, "_household_labels", {}).get(id(household))
+    if known is not None and known[0] is household and known[1] == user.pk:
+        return known[2]
+    return None

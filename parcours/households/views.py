@@ -63,9 +63,12 @@ def _with_relations(qs):
 def _listed(qs):
     """The households with what a row of households/_table.html reads (its name and composition, the
     head's birth date, the current situation, the département; the consents for the visibility rules),
-    and nothing of the file page (money lines, who recorded each situation, the referent)."""
+    and nothing of the file page (money lines, who recorded each situation, the referent). Of the
+    situations, the open ones only: `current_situation` reads nothing else."""
     return qs.select_related("territory").prefetch_related(
-        Prefetch("people", queryset=Person.objects.order_by("pk")), "situations", "consents"
+        Prefetch("people", queryset=Person.objects.order_by("pk")),
+        Prefetch("situations", queryset=SituationPeriod.objects.filter(ended_on__isnull=True)),
+        "consents",
     )
 
 

@@ -85,7 +85,9 @@ def proposal_list(request):
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     page.object_list = with_places(request.user, page.object_list)
-    trace_named(request.user, [p.request.household for p in page.object_list], purpose="list")
+    trace_named(
+        request.user, [p.request.household for p in page.object_list], purpose="list", request=request
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(

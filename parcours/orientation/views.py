@@ -84,7 +84,7 @@ def request_list(request):
         requests.select_related("household").prefetch_related("household__people", "household__consents"),
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))
-    trace_named(request.user, [r.household for r in page], purpose="list")
+    trace_named(request.user, [r.household for r in page], purpose="list", request=request)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

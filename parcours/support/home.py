@@ -96,16 +96,15 @@ def reviews_overdue(user, households, today):
     from django.urls import reverse
 
     from .models import SupportMeasure
+    from .querysets import worked_on_condition
 
-    measures = (
-        SupportMeasure.objects.open()
-        .filter(
-            Q(household__in=households)
-            | Q(pk__in=SupportMeasure.objects.worked_on_by(user).filter(referent=user).values("pk"))
-        )
-        .review_overdue(today)
-        .select_related("kind")
-    )
+    # Those the user is the referent of, among the measures they work on: the condition itself rather
+    # than a subquery of worked_on_by(user), which compiled the measure's rules into a second query.
+    referent_of = worked_on_condition(user)
+    mine = Q(household__in=households)
+    if referent_of is not None:
+        mine |= Q(referent=user) & referent_of
+    measures = SupportMeasure.objects.filter(mine).review_overdue(today).select_related("kind")
     for m in measures:
         yield Step(
             household_id=m.household_id,
@@ -125,15 +124,17 @@ def appointments_to_handle(user, membership):
     import functools
     import operator
 
-    from django.db.models import Case, Count, Q, Value, When
+    from django.db.models import Case, Count, Value, When
     from django.urls import reverse
     from django.utils import timezone
 
     from .models import Appointment
 
-    lists = Appointment.objects.visible_to(user).worklists()
     keys = ("move_requests", "today", "to_mark")
-    in_list = {key: Q(pk__in=lists[key].values("pk")) for key in keys}
+    # Both queries below read the open appointments the user may see: each list is then its condition
+    # (the same as Appointment.objects.visible_to(user).worklists()), not a subquery that would
+    # compile the visibility rules again, three times in each query.
+    in_list = Appointment.objects.worklist_conditions()
     counts = (
         Appointment.objects.visible_to(user)
         .open()

@@ -28,6 +28,16 @@ def coworking_filter(organization_id: int) -> Q:
     return Q(pk__in=coworking.values("measure_id"))
 
 
+def worked_on_condition(user) -> Q | None:
+    """The condition of MeasureQuerySet.worked_on_by, for a query that combines it with another (None:
+    the user works on no measure)."""
+    membership = _membership(user)
+    if membership is None or membership.role != Role.SOCIAL_WORKER:
+        return None
+    org_id = membership.organization_id
+    return Q(household__deleted_at__isnull=True) & (Q(organization_id=org_id) | coworking_filter(org_id))
+
+
 class MeasureQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status="open")
@@ -51,13 +61,8 @@ class MeasureQuerySet(models.QuerySet):
     def worked_on_by(self, user):
         """Measures whose goals, actions and notes the user may read: social workers of the carrying
         organization and of consented co-worker organizations."""
-        membership = _membership(user)
-        if membership is None or membership.role != Role.SOCIAL_WORKER:
-            return self.none()
-        org_id = membership.organization_id
-        return self.filter(household__deleted_at__isnull=True).filter(
-            Q(organization_id=org_id) | coworking_filter(org_id)
-        )
+        condition = worked_on_condition(user)
+        return self.none() if condition is None else self.filter(condition)
 
     def review_overdue(self, on=None):
         """Open measures whose next review date has passed."""
@@ -141,24 +146,28 @@ class AppointmentQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=["planned", "confirmed", "move"])
 
-    def worklists(self, today=None) -> dict:
-        """The worker's lists among these appointments still open: move requests to answer, today's,
-        the passed ones to mark kept or missed, and the coming ones."""
+    @staticmethod
+    def worklist_conditions(today=None) -> dict[str, Q]:
+        """What puts an open appointment on each of the worker's lists (see `worklists`): the
+        conditions alone, for a query that already reads the open appointments the user may see."""
         import datetime as dt
 
         today = today or timezone.localdate()
         start = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
         end = start + dt.timedelta(days=1)
         now = timezone.now()
-        mine = self.open()
         return {
-            "move_requests": mine.filter(status="move", starts_at__gte=now),
-            "today": mine.filter(starts_at__gte=start, starts_at__lt=end).exclude(
-                status="move", starts_at__gte=now
-            ),
-            "to_mark": mine.filter(starts_at__lt=min(now, start)),
-            "coming": mine.filter(starts_at__gte=end).exclude(status="move"),
+            "move_requests": Q(status="move", starts_at__gte=now),
+            "today": Q(starts_at__gte=start, starts_at__lt=end) & ~Q(status="move", starts_at__gte=now),
+            "to_mark": Q(starts_at__lt=min(now, start)),
+            "coming": Q(starts_at__gte=end) & ~Q(status="move"),
         }
+
+    def worklists(self, today=None) -> dict:
+        """The worker's lists among these appointments still open: move requests to answer, today's,
+        the passed ones to mark kept or missed, and the coming ones."""
+        mine = self.open()
+        return {key: mine.filter(q) for key, q in self.worklist_conditions(today).items()}
 
     def for_access(self, access):
         """What the person of a « Mon espace » access sees: their household's appointments with the

@@ -120,3 +120,34 @@ def test_reads_of_a_list_are_chained_in_one_go():
     stored = list(AuditEvent.objects.order_by("seq"))[-5:]
     assert [e.seq for e in stored] == list(range(stored[0].seq, stored[0].seq + 5))
     assert audit.verify_chain().ok
+
+
+def test_a_list_read_writes_each_row_whole_and_signed_as_a_single_read(django_assert_num_queries):
+    """record_reads hashes what a list's rows share once and inserts them in one statement: each row
+    still holds everything a single read holds and its own MAC, the same as compute_row_mac's."""
+    membership = MembershipFactory()
+    user = membership.user
+    user.active_membership = membership
+    others = [OrganizationFactory() for _ in range(4)]
+    objs = [*others, others[1], ("households.household", 7)]  # a record listed twice, a (type, id) pair
+    with django_assert_num_queries(1):
+        events = audit.record_reads(actor=user, objs=objs, sections=["list", "identity"], purpose="list")
+    key = audit.keyring().current_key
+    assert all(e.mac == audit.compute_row_mac(key, e) for e in events)
+    stored = {e.pk: e for e in AuditEvent.objects.filter(pk__in=[e.pk for e in events])}
+    assert len(stored) == len(objs)
+    for event in events:
+        row = stored[event.pk]
+        assert (row.object_type, row.object_id) == (event.object_type, event.object_id)
+        assert audit._payload(row) == audit._payload(event)
+        assert row.mac == audit.compute_row_mac(key, row)
+        assert (row.role, row.organization_id, row.membership_id) == (
+            membership.role,
+            membership.organization_id,
+            membership.pk,
+        )
+        assert (row.kind, row.action, row.sections, row.fields) == ("read", "read", ["identity", "list"], [])
+    assert [e.object_id for e in events] == [*(str(o.pk) for o in others), str(others[1].pk), "7"]
+    assert [e.pk for e in events] == sorted(e.pk for e in events)  # written in the list's order
+    assert audit.seal_pending() == len(objs)
+    assert audit.verify_chain().ok

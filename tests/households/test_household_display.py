@@ -76,6 +76,51 @@ def test_the_template_tag_escapes_and_follows_the_rules(role_network):
     assert "Diallo" not in html and f"Ménage n° {household.pk}" in html
 
 
+def test_a_template_asks_the_rules_once_per_household_and_record(role_network, monkeypatch):
+    """A list row names its household and asks for some of its fields: the rules are asked once per
+    household and record while the template draws (visibility_tags), and again at the next drawing."""
+    from parcours.households import visibility
+
+    household = _territory_of(role_network, _family(role_network))
+    asked = []
+    real = visibility.readable_fields
+    monkeypatch.setattr(visibility, "readable_fields", lambda *a: asked.append(a[1]) or real(*a))
+    template = Template(
+        "{% load visibility_tags %}{% household_name household %}"
+        '{% may_read household "situation" as a %}{% may_read household "birth_date" "person" as b %}'
+        "{{ a }} {{ b }}"
+    )
+    request = RequestFactory().get("/")
+    request.user = role_network.users[Role.SOCIAL_WORKER]
+    html = template.render(Context({"request": request, "household": household}))
+    assert "Awa D." in html and html.endswith("True True")
+    assert sorted(asked) == ["household", "person"]
+    request.user = role_network.users[Role.OBSERVER]
+    html = template.render(Context({"request": request, "household": household}))
+    assert "Awa" not in html and html.endswith("False False")
+
+
+def test_a_traced_list_is_named_with_the_labels_the_trace_computed(role_network):
+    from parcours.core.models import AuditEvent
+    from parcours.households.display import remembered_label, trace_named
+
+    household = _territory_of(role_network, _family(role_network))
+    request = RequestFactory().get("/")
+    user = request.user = role_network.users[Role.SOCIAL_WORKER]
+    user.active_membership = user.memberships.get()
+    trace_named(user, [household], purpose="list", request=request)
+    assert AuditEvent.objects.filter(object_id=str(household.pk), purpose="list").count() == 1
+    label = remembered_label(request, user, household)
+    assert label is not None and label.name == "Awa D."
+    # Another instance of the same file, or another user, is not given that label.
+    assert remembered_label(request, user, type(household).objects.get(pk=household.pk)) is None
+    assert remembered_label(request, role_network.users[Role.OBSERVER], household) is None
+    html = Template("{% load visibility_tags %}{% household_name household %}").render(
+        Context({"request": request, "household": household})
+    )
+    assert "Awa D." in html
+
+
 def test_composition_counts_adults_by_sex_then_children():
     class P:
         def __init__(self, pk, sex, relationship, birth):

@@ -7,13 +7,33 @@ from parcours.households import visibility
 register = template.Library()
 
 
+def _readable(context, user, household):
+    """`record → visibility.readable_fields(user, record, household)`, each answer kept while this
+    template draws: a row of a list names its household and asks for two or three of its fields, each
+    time through the same rules. The memo lives in the template's render context (one per template
+    drawn, an `{% include %}` has its own), so nothing outlives the drawing: no write happens in it."""
+    memo = context.render_context.get(_readable)
+    if memo is None:
+        memo = context.render_context[_readable] = {}
+
+    def readable(record):
+        key = (id(household), record, user.pk)
+        known = memo.get(key)
+        if known is None or known[0] is not household:
+            # The household is kept with its answer, so that its id() cannot be reused meanwhile.
+            known = memo[key] = (household, visibility.readable_fields(user, record, household))
+        return known[1]
+
+    return readable
+
+
 @register.simple_tag(takes_context=True)
 def may_read(context, household, field, record="household"):
     """`{% may_read household "situation" as shown %}`: may the page's user read this field?"""
     request = context.get("request")
     if request is None or household is None:
         return False
-    return visibility.may_read(request.user, record, field, household)
+    return field in _readable(context, request.user, household)(record)
 
 
 @register.simple_tag(takes_context=True)
@@ -22,14 +42,16 @@ def household_name(context, household, link=None):
     names (households.display), otherwise « Ménage n° 2073 » with the reason the name is hidden."""
     from django.utils.html import format_html
 
-    from parcours.households.display import household_label
+    from parcours.households.display import household_label, remembered_label
 
     request = context.get("request")
     if household is None:
         return ""
     if request is None:
         return str(household)
-    label = household_label(request.user, household)
+    label = remembered_label(request, request.user, household) or household_label(
+        request.user, household, _readable(context, request.user, household)
+    )
     if label.name:
         if label.composition:
             return format_html(
@@ -56,7 +78,7 @@ def household_text(context, household):
         return ""
     if request is None:
         return str(household)
-    return household_label(request.user, household).text
+    return household_label(request.user, household, _readable(context, request.user, household)).text
 
 
 @register.simple_tag
