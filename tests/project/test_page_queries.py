@@ -182,3 +182,36 @@ def test_a_new_call_is_one_transaction_with_fewer_statements(world, client, logi
     assert len([s for s in sql if s.startswith('INSERT INTO "core_auditevent"')]) == 1, sql
     assert not [s for s in sql if "_check" in s or s.startswith('SELECT 1 AS "a"')], sql
     assert len(sql) <= 16, "\n".join(sql)
+
+
+def test_a_call_request_page_and_its_allocation_in_bounded_queries(world, client, login):
+    from django.utils.timezone import localdate
+
+    from parcours.emergency.models import EmergencyRequest
+    from parcours.offers.models import Unit
+
+    login(world["handler"])
+    data = {
+        "outcome": "request",
+        "flash_first_name": "Alix",
+        "flash_last_name": "Essai",
+        "flash_sex": "X",
+        "night": localdate().isoformat(),
+        "persons": "1",
+        "children": "0",
+    }
+    client.post(reverse("emergency:call"), data)
+    found = EmergencyRequest.objects.get(household__people__last_name="Essai")
+    page = reverse("emergency:request", args=[found.pk])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(page).status_code == 200
+    sql = [q["sql"] for q in queries.captured_queries]
+    # Taken on a call: no other domain filed it, none is asked where it came from (emergency.origins).
+    assert not [s for s in sql if "outreach_encounter" in s], sql
+    assert len(sql) <= 9, "\n".join(sql)  # the places fitting it read once, then from the cache
+    unit = Unit.objects.filter(facility__organization=world["net"].association).first()
+    with CaptureQueriesContext(connection) as queries:
+        answer = client.post(reverse("emergency:allocate", args=[found.pk]), {"unit": unit.pk})
+    assert answer.status_code == 302
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert len(sql) <= 10, "\n".join(sql)  # the claim and the booking: one statement on PostgreSQL
