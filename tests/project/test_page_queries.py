@@ -26,7 +26,9 @@ BOUNDS = {
     "assessments": 13,
     "requests": 11,
     "request": 13,
-    "board": 9,  # the facility cards and the free places from the cache while no place changes (issue 18)
+    # The facility cards and the free places from the cache while no place changes, tonight's figures
+    # in one query (issue 18).
+    "board": 8,
     "emergency_request": 11,
     "call_search": 11,
 }
