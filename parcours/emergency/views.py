@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -399,6 +400,33 @@ def _place_groups_html(request, found: EmergencyRequest) -> str:
     return mark_safe(html.replace(CSRF_SLOT, get_token(request)))  # noqa: S308  (rendered by the templates)  # nosec B308 B703
 
 
+def _request_form_fields(found: EmergencyRequest) -> dict:
+    """The fields of an open request's unmet-demand and priority forms: the same for every request of
+    the same priority, rendered once per priority and language (issue 18). The request's version goes
+    in live: it changes at every write; nothing of the user (the forms' CSRF tokens are the page's)."""
+    if not found.is_open:
+        return {}
+
+    def render_fields() -> dict:
+        unmet, priority = UnmetForm(), PriorityForm(initial={"priority": found.priority})
+        return {
+            "unmet": str(unmet["reason"].as_field_group()),
+            "priority": str(priority["priority"].as_field_group()) + str(priority["reason"].as_field_group()),
+        }
+
+    fields = cached("emergency_request_forms", f"{found.priority}:{get_language()}", render_fields)
+    return {
+        # The template engine's output, kept as text in the cache.
+        "unmet_fields_html": mark_safe(fields["unmet"]),  # noqa: S308  # nosec B308 B703
+        "priority_fields_html": mark_safe(fields["priority"]),  # noqa: S308  # nosec B308 B703
+        # What PriorityForm's hidden field renders, without a form and a template for one input.
+        "priority_version_html": format_html(
+            '<input type="hidden" name="version" value="{}" class="form-control" id="id_version">',
+            found.version,
+        ),
+    }
+
+
 def _request_context(request, found: EmergencyRequest) -> dict:
     place_groups_html = ""
     if found.is_open:
@@ -420,16 +448,13 @@ def _request_context(request, found: EmergencyRequest) -> dict:
         )
     facts = dict(Fact.choices)
     return {
+        **_request_form_fields(found),
         "req": found,
         "req_label": _request_label(request.user, found),
         "place_groups_html": place_groups_html,
         "allocations": allocations,
         "facts": [facts.get(code, code) for code in found.facts],
         "origins": origins.origins_of(request.user, found),
-        "unmet_form": UnmetForm(),
-        "priority_form": PriorityForm(initial={"version": found.version, "priority": found.priority}),
-        "extend_form": ExtendForm(),
-        "sms_form": SmsForm(),
         "unmet_reason": UnmetReason(found.unmet.reason).label if found.status == RequestStatus.UNMET else "",
         "hidden_place": household_perms.HIDDEN_PLACE,
         "replay_task_label": replay.task_label(found.replay_task) if found.replay_task else "",
