@@ -6,6 +6,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models.functions import Coalesce
 from django.http import Http404, JsonResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -129,12 +130,13 @@ def _board_context(request, territory_id: int) -> dict:
     waiting = list(
         EmergencyRequest.objects.visible_to(request.user)
         .filter(night=night, status=RequestStatus.OPEN)
-        .select_related("call", "household")
+        .select_related("household")
         .prefetch_related("household__people")
+        # The call's time only, not its row (issue 18): the list shows when the caller called.
+        .annotate(called_at=Coalesce("call__received_at", "created_at"))
         .by_urgency()[:50]
     )
     for req in waiting:
-        req.called_at = req.call.received_at if req.call_id else req.created_at
         req.waited = board.waited(req.called_at, now)
     waiting.sort(key=lambda r: (r.priority, r.called_at, r.pk))
     _record_board_reads(request, night, [r.household for r in waiting if r.household_id])
