@@ -137,7 +137,7 @@ def _board_context(request, territory_id: int) -> dict:
         .by_urgency()[:50]
     )
     for req in waiting:
-        req.waited = board.waited(req.called_at, now)
+        board.waiting_lines(req, now)
     waiting.sort(key=lambda r: (r.priority, r.called_at, r.pk))
     _record_board_reads(request, night, [r.household for r in waiting if r.household_id])
     tonight = figures.night_counts(territory_id, night)
