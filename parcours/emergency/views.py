@@ -123,8 +123,10 @@ def _board_places(request, night, territory_id: int, wanted: dict, version: tupl
 def _board_context(request, territory_id: int) -> dict:
     night = current_night()
     now = timezone.now()
-    form = BoardFilterForm(request.GET or None, territory_id=territory_id)
-    wanted = form.cleaned_data if form.is_valid() else {}
+    # Without filters asked (the usual refresh) no form is built: the filter fields come from the
+    # cache (board_page), built from a blank form only when they are rendered.
+    form = BoardFilterForm(request.GET, territory_id=territory_id) if request.GET else None
+    wanted = form.cleaned_data if form is not None and form.is_valid() else {}
     version = board.places_version(night)
     places = _board_places(request, night, territory_id, wanted, version)
     waiting = list(
@@ -209,7 +211,10 @@ def board_page(request):
     filters_html = board.cached_places(
         context["night"],
         ("filters", territory_id, asked),
-        lambda: render_to_string("emergency/_board_filters.html", {"form": context["form"]}),
+        lambda: render_to_string(
+            "emergency/_board_filters.html",
+            {"form": context["form"] or BoardFilterForm(territory_id=territory_id)},
+        ),
         context["version"],
     )
     return render(
