@@ -22,6 +22,7 @@ import re
 import threading
 import time
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -117,6 +118,29 @@ def keyring() -> Keyring:
 
 # Where the current action comes from: "web", "api" or "command"; set by the entry points.
 current_channel: contextvars.ContextVar[str] = contextvars.ContextVar("audit_channel", default="command")
+# The rows of the user action under way, while `one_insert` collects them (None: each row at once).
+_collected: contextvars.ContextVar[list | None] = contextvars.ContextVar("audit_collected", default=None)
+
+
+@contextmanager
+def one_insert():
+    """The audit rows of one user action made of several services (a 115 call: the file, the call,
+    the request) written together, in one INSERT when the block ends without error (issue 18: one
+    audit statement per action). To be entered inside the action's transaction, so that the rows
+    commit or roll back with its writes; a failing block writes none. Nested blocks leave the writing
+    to the outermost one. The rows it returns meanwhile have no id yet."""
+    if _collected.get() is not None:
+        yield
+        return
+    events: list[AuditEvent] = []
+    token = _collected.set(events)
+    try:
+        yield
+    finally:
+        _collected.reset(token)
+    if events:
+        AuditEvent.objects.bulk_create(events)
+        _schedule_seal()
 
 
 def object_label(obj) -> tuple[str, str]:
@@ -234,6 +258,10 @@ def _append(
         purpose=purpose,
         now=timezone.now(),
     )
+    collected = _collected.get()
+    if collected is not None:
+        collected.append(event)
+        return event
     event.save()
     _schedule_seal()
     return event
@@ -342,6 +370,10 @@ def record_reads(*, actor, objs, sections: Iterable[str], purpose: str) -> list[
         event.object_type, event.object_id = object_label(obj)
         event.mac = sign(event) if sign else compute_row_mac(ring.current_key, event)
         events.append(event)
+    collected = _collected.get()
+    if collected is not None:
+        collected.extend(events)
+        return events
     _insert_reads(events)
     _schedule_seal()
     return events

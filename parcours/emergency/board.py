@@ -9,7 +9,9 @@ from datetime import date, datetime
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.utils.translation import get_language, gettext_lazy
+from django.utils import timezone
+from django.utils.formats import time_format
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from parcours.core.cache import cached
@@ -160,6 +162,21 @@ def waited(since: datetime, now: datetime) -> str:
     if minutes < 60:
         return _("depuis %(m)d min") % {"m": minutes}
     return _("depuis %(h)d h %(m)02d") % {"h": minutes // 60, "m": minutes % 60}
+
+
+def waiting_lines(req, now: datetime) -> None:
+    """What the board's waiting list says of a caller besides the name, put on `req` (`called_at`
+    annotated): « appel à 21:40 », « depuis 35 min », « 3 personnes dont 2 enfants ». The template's
+    own messages (the same msgids), built here once per row rather than by three blocktranslate
+    tags per row (issue 18)."""
+    req.waited = waited(req.called_at, now)
+    req.called_label = _("appel à %(t)s") % {"t": time_format(timezone.localtime(req.called_at), "H:i")}
+    persons = ngettext("%(n)s personne", "%(n)s personnes", req.persons) % {"n": req.persons}
+    if req.children:
+        persons += " " + ngettext("dont %(n)s enfant", "dont %(n)s enfants", req.children) % {
+            "n": req.children
+        }
+    req.persons_label = persons
 
 
 def free_summary(*, night: date, territory_id: int) -> list[dict]:

@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from types import SimpleNamespace
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from .choices import AllocationStatus, RequestStatus
 
@@ -127,6 +127,24 @@ def _rows(territory_id: int, first: date, last: date):
         .values("night", "household_id", "persons", "children", "status", "unmet__reason")
         .order_by()
     )
+
+
+def night_counts(territory_id: int, night: date) -> SimpleNamespace:
+    """The board's figures of one night (requests, places allocated, unmet) in one aggregate query:
+    the same counts as night_rows' (cancelled requests left out), without reading every request of
+    the night and its allocations for the figures the board does not show (issue 18)."""
+    from .models import EmergencyRequest
+
+    counts = (
+        EmergencyRequest.objects.filter(territory_id=territory_id, night=night)
+        .exclude(status=RequestStatus.CANCELLED)
+        .aggregate(
+            requests=Count("pk"),
+            allocated=Count("pk", filter=Q(status=RequestStatus.ALLOCATED)),
+            unmet=Count("pk", filter=Q(status=RequestStatus.UNMET)),
+        )
+    )
+    return SimpleNamespace(night=night, **counts)
 
 
 def night_rows(territory_id: int, first: date, last: date) -> list[Figures]:

@@ -20,5 +20,10 @@ def register(provider):
 
 
 def origins_of(user, request) -> list[Origin]:
+    """The origins the providers find. A request taken on a 115 call was filed by the 115 itself: the
+    other domains file theirs without a call (outreach.services.encounter_to_115), so they are not
+    asked (issue 18: a query fewer on the page of nearly every request)."""
+    if request.call_id is not None:
+        return []
     found = (provider(user, request) for provider in ORIGIN_PROVIDERS)
     return [origin for origin in found if origin is not None]

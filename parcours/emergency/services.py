@@ -137,7 +137,7 @@ def _flash_household(
         sex=sex,
         relationship="head",
     )
-    return household_services.household_create(
+    return household_services.household_create_in_transaction(
         actor=actor,
         members=[head, *others],
         territory=_actor_territory(actor).code,
@@ -173,28 +173,30 @@ def call_take(
     place when that is the outcome. All or nothing: one transaction, in which the parts run without a
     savepoint of their own (issue 18: fewer statements per call saved)."""
     _may_ask_for(actor, household)
-    if household is None and flash is not None:
-        household = _flash_household(
+    # Its audit rows (the file, the call, the request) in one INSERT at the end (issue 18).
+    with audit.one_insert():
+        if household is None and flash is not None:
+            household = _flash_household(
+                actor=actor,
+                first_name=flash.first_name,
+                last_name=flash.last_name,
+                birth_date=flash.birth_date,
+                sex=flash.sex,
+            )
+        call = _call_record(
             actor=actor,
-            first_name=flash.first_name,
-            last_name=flash.last_name,
-            birth_date=flash.birth_date,
-            sex=flash.sex,
+            outcome=outcome,
+            household=household,
+            caller_phone=caller_phone,
+            note=note,
+            client_id=client_id,
+            received_at=received_at,
         )
-    call = _call_record(
-        actor=actor,
-        outcome=outcome,
-        household=household,
-        caller_phone=caller_phone,
-        note=note,
-        client_id=client_id,
-        received_at=received_at,
-    )
-    if outcome != CallOutcome.REQUEST:
-        return call, None
-    request = _request_create(
-        actor=actor, household=household, call=call, caller_phone=caller_phone, **request_data
-    )
+        if outcome != CallOutcome.REQUEST:
+            return call, None
+        request = _request_create(
+            actor=actor, household=household, call=call, caller_phone=caller_phone, **request_data
+        )
     return call, request
 
 
@@ -282,9 +284,10 @@ def _request_create(
         caller_name="" if household is not None else (caller_name or "").strip()[:100],
         created_by=actor if actor is not None and actor.is_authenticated else None,
     )
+    # No savepoint: every caller runs this in a transaction of its own (request_create, call_take),
+    # which the Conflict rolls back whole; the refused INSERT leaves nothing to keep.
     try:
-        with transaction.atomic():
-            request.save()
+        request.save()
     except IntegrityError as exc:
         raise Conflict(_("Ce ménage a déjà une demande pour cette nuit.")) from exc
     if household is not None and call is not None and call.household_id is None:

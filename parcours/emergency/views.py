@@ -6,6 +6,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models.functions import Coalesce
 from django.http import Http404, JsonResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -13,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -121,23 +123,26 @@ def _board_places(request, night, territory_id: int, wanted: dict, version: tupl
 def _board_context(request, territory_id: int) -> dict:
     night = current_night()
     now = timezone.now()
-    form = BoardFilterForm(request.GET or None, territory_id=territory_id)
-    wanted = form.cleaned_data if form.is_valid() else {}
+    # Without filters asked (the usual refresh) no form is built: the filter fields come from the
+    # cache (board_page), built from a blank form only when they are rendered.
+    form = BoardFilterForm(request.GET, territory_id=territory_id) if request.GET else None
+    wanted = form.cleaned_data if form is not None and form.is_valid() else {}
     version = board.places_version(night)
     places = _board_places(request, night, territory_id, wanted, version)
     waiting = list(
         EmergencyRequest.objects.visible_to(request.user)
         .filter(night=night, status=RequestStatus.OPEN)
-        .select_related("call", "household")
+        .select_related("household")
         .prefetch_related("household__people")
+        # The call's time only, not its row (issue 18): the list shows when the caller called.
+        .annotate(called_at=Coalesce("call__received_at", "created_at"))
         .by_urgency()[:50]
     )
     for req in waiting:
-        req.called_at = req.call.received_at if req.call_id else req.created_at
-        req.waited = board.waited(req.called_at, now)
+        board.waiting_lines(req, now)
     waiting.sort(key=lambda r: (r.priority, r.called_at, r.pk))
     _record_board_reads(request, night, [r.household for r in waiting if r.household_id])
-    tonight = figures.night_rows(territory_id, night, night)[0]
+    tonight = figures.night_counts(territory_id, night)
 
     def free() -> dict:
         kinds = dict(FacilityKind.choices)
@@ -206,7 +211,10 @@ def board_page(request):
     filters_html = board.cached_places(
         context["night"],
         ("filters", territory_id, asked),
-        lambda: render_to_string("emergency/_board_filters.html", {"form": context["form"]}),
+        lambda: render_to_string(
+            "emergency/_board_filters.html",
+            {"form": context["form"] or BoardFilterForm(territory_id=territory_id)},
+        ),
         context["version"],
     )
     return render(
@@ -399,6 +407,33 @@ def _place_groups_html(request, found: EmergencyRequest) -> str:
     return mark_safe(html.replace(CSRF_SLOT, get_token(request)))  # noqa: S308  (rendered by the templates)  # nosec B308 B703
 
 
+def _request_form_fields(found: EmergencyRequest) -> dict:
+    """The fields of an open request's unmet-demand and priority forms: the same for every request of
+    the same priority, rendered once per priority and language (issue 18). The request's version goes
+    in live: it changes at every write; nothing of the user (the forms' CSRF tokens are the page's)."""
+    if not found.is_open:
+        return {}
+
+    def render_fields() -> dict:
+        unmet, priority = UnmetForm(), PriorityForm(initial={"priority": found.priority})
+        return {
+            "unmet": str(unmet["reason"].as_field_group()),
+            "priority": str(priority["priority"].as_field_group()) + str(priority["reason"].as_field_group()),
+        }
+
+    fields = cached("emergency_request_forms", f"{found.priority}:{get_language()}", render_fields)
+    return {
+        # The template engine's output, kept as text in the cache.
+        "unmet_fields_html": mark_safe(fields["unmet"]),  # noqa: S308  # nosec B308 B703
+        "priority_fields_html": mark_safe(fields["priority"]),  # noqa: S308  # nosec B308 B703
+        # What PriorityForm's hidden field renders, without a form and a template for one input.
+        "priority_version_html": format_html(
+            '<input type="hidden" name="version" value="{}" class="form-control" id="id_version">',
+            found.version,
+        ),
+    }
+
+
 def _request_context(request, found: EmergencyRequest) -> dict:
     place_groups_html = ""
     if found.is_open:
@@ -420,16 +455,13 @@ def _request_context(request, found: EmergencyRequest) -> dict:
         )
     facts = dict(Fact.choices)
     return {
+        **_request_form_fields(found),
         "req": found,
         "req_label": _request_label(request.user, found),
         "place_groups_html": place_groups_html,
         "allocations": allocations,
         "facts": [facts.get(code, code) for code in found.facts],
         "origins": origins.origins_of(request.user, found),
-        "unmet_form": UnmetForm(),
-        "priority_form": PriorityForm(initial={"version": found.version, "priority": found.priority}),
-        "extend_form": ExtendForm(),
-        "sms_form": SmsForm(),
         "unmet_reason": UnmetReason(found.unmet.reason).label if found.status == RequestStatus.UNMET else "",
         "hidden_place": household_perms.HIDDEN_PLACE,
         "replay_task_label": replay.task_label(found.replay_task) if found.replay_task else "",

@@ -150,4 +150,28 @@ def test_a_list_read_writes_each_row_whole_and_signed_as_a_single_read(django_as
     assert [e.object_id for e in events] == [*(str(o.pk) for o in others), str(others[1].pk), "7"]
     assert [e.pk for e in events] == sorted(e.pk for e in events)  # written in the list's order
     assert audit.seal_pending() == len(objs)
+
+
+def test_one_insert_writes_the_rows_of_an_action_together_or_none():
+    from django.test.utils import CaptureQueriesContext
+
+    user = MembershipFactory().user
+    org = OrganizationFactory()
+    before = AuditEvent.objects.count()
+    with CaptureQueriesContext(connection) as queries, transaction.atomic(), audit.one_insert():
+        audit.record_write(actor=user, action="test.write", obj=org, fields=["name"])
+        with audit.one_insert():  # a nested block leaves the writing to the outer one
+            audit.record_read(actor=user, obj=org, sections=["identity"], purpose="orientation")
+        audit.record_reads(actor=user, objs=[org, user], sections=["list"], purpose="orientation")
+        assert AuditEvent.objects.count() == before  # nothing written yet
+    inserts = [q for q in queries.captured_queries if q["sql"].startswith('INSERT INTO "core_auditevent"')]
+    assert len(inserts) == 1
+    assert AuditEvent.objects.count() == before + 4
+    with pytest.raises(ValueError), transaction.atomic(), audit.one_insert():
+        audit.record_write(actor=user, action="test.write", obj=org, fields=["name"])
+        raise ValueError
+    assert AuditEvent.objects.count() == before + 4  # a failed action writes no row
+    audit.record_write(actor=user, action="test.write", obj=org, fields=["siret"])
+    assert AuditEvent.objects.count() == before + 5  # outside a block, each row at once
+    audit.seal_pending()
     assert audit.verify_chain().ok

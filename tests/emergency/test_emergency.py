@@ -469,6 +469,28 @@ def test_priority_override_page_and_stale_version(net, login, client):
     assert req.priority == "P2"
 
 
+def test_the_request_pages_forms_follow_its_priority_and_version(net, login, client):
+    import re
+
+    req = _request(net)
+    login(net["handler"])
+    page = reverse("emergency:request", args=[req.pk])
+
+    def shown():
+        html = client.get(page).content.decode()
+        version = re.search(r'<input type="hidden" name="version" value="(\d+)"', html).group(1)
+        selected = re.search(r'<option value="(P\d)" selected>', html).group(1)
+        assert 'name="reason"' in html and 'id="id_reason"' in html  # the unmet and priority reasons
+        return int(version), selected
+
+    # The form's fields come from the cache (one rendering per priority and language), the version live.
+    assert shown() == (req.version, req.priority) == shown()
+    url = reverse("emergency:priority", args=[req.pk])
+    client.post(url, {"version": req.version, "priority": "P2", "reason": "Sortie d'hôpital ce soir."})
+    req.refresh_from_db()
+    assert shown() == (req.version, "P2")
+
+
 def test_home_panels_of_the_call_handler(net, login, client):
     _request(net, facts=[Fact.INFANT], persons=2, children=1)
     login(net["handler"])

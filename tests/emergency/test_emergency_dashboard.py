@@ -97,6 +97,16 @@ def test_nights_and_month_by_hand(month):
     assert total.unmet_by_reason == {"no_place": 2, "refused_by_person": 1}
 
 
+def test_the_boards_night_counts_are_the_nights_figures(month):
+    # The board reads its three figures in one aggregate query (figures.night_counts).
+    for night in (N1, N2, N3, date(2025, 3, 4)):
+        full = figures.night_rows(month.pk, night, night)[0]
+        counts = figures.night_counts(month.pk, night)
+        got = (counts.requests, counts.allocated, counts.unmet)
+        assert got == (full.requests, full.allocated, full.unmet)
+    assert (figures.night_counts(month.pk, N3).requests, figures.night_counts(month.pk, N3).unmet) == (2, 1)
+
+
 def _cells(body):
     return {m.group(1): m.group(2).strip() for m in re.finditer(r'data-figure="([\w-]+)">([^<]*)<', body)}
 

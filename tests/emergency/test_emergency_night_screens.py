@@ -349,6 +349,9 @@ def test_waiting_callers_by_name_call_time_and_wait_in_priority_order(client, lo
     assert [r.pk for r in waiting] == [anonymous.pk, named.pk]  # P1 before P4
     html = response.content.decode()
     assert "Mamadou" in html and "sans dossier" in html and "depuis 2 h 10" in html
+    # Each caller's line (built by board.waiting_lines): the call's local time, the persons.
+    called = timezone.localtime(timezone.now() - timedelta(hours=2, minutes=10)).strftime("%H:%M")
+    assert f"appel à {called}" in html and "1 personne" in html
     assert "Benoît L." in html  # the household as household_name names it
     assert "Demande 115 n°" not in html
     # Naming them is an audited read, once a night, not at each refresh.

@@ -170,3 +170,14 @@ def test_a_signalement_is_named_alike_on_the_siao_and_the_team_home_pages(client
     assert label in login(siao).get("/").content.decode()
     services.report_triage(actor=siao, report=report, team=outreach.maraude)
     assert label in login(outreach.worker).get("/").content.decode()
+
+
+def test_the_request_page_names_the_encounter_it_came_from(login, outreach):
+    login(outreach.worker).post(
+        "/aller-vers/rencontres/nouvelle/", form_data(outreach, to_115=""), follow=True
+    )
+    request = EmergencyRequest.objects.get()
+    # Filed without a call: the origin providers are asked (emergency.origins.origins_of).
+    assert request.call_id is None
+    html = login(outreach.users[Role.CALL_HANDLER]).get(f"/115/demandes/{request.pk}/").content.decode()
+    assert "Rencontre de l" in html
