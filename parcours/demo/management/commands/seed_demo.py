@@ -23,7 +23,7 @@ from parcours.demo import (
     proposals,
     support,
 )
-from parcours.territories.models import Territory
+from parcours.territories.models import Commune
 
 # Each domain appends its own step: a callable (rng) → None, run in this order.
 STEPS = [
@@ -48,9 +48,15 @@ STEPS = [
 class Command(BaseCommand):
     help = "Charge le réseau fictif de démonstration (Seine-Saint-Denis) et affiche un identifiant par rôle."
 
-    def handle(self, *args, **options):
-        if not Territory.objects.filter(code=network.TERRITORY).exists():
+    def ensure_territories(self) -> None:
+        """The demo's département and its communes (the COG snapshot): also when a database holds the
+        département without its communes, as a bench's factories leave it (the outreach's rounds
+        need its communes)."""
+        if not Commune.objects.filter(territory__code=network.TERRITORY).exists():
             call_command("load_territories", stdout=self.stdout)
+
+    def handle(self, *args, **options):
+        self.ensure_territories()
         rng = random.Random(2026)
         logins = network.seed(rng)
         for step in STEPS[1:]:
