@@ -46,7 +46,8 @@ def _fill(n_requests: int, households: tuple[int, int], territories: list[int]) 
                 """
                 INSERT INTO emergency_emergencyrequest
                     (created_at, updated_at, version, household_id, territory_id, night, persons, children,
-                     women_only, facts, suggested_priority, priority, priority_reason, status, caller_phone)
+                     women_only, facts, suggested_priority, priority, priority_reason, status, caller_phone,
+                     caller_name, replay_task)
                 SELECT now(), now(), 1,
                        CASE WHEN i %% 4 = 0 THEN NULL
                             ELSE %(low)s + ((i * %(m)s + n * 1013) %% %(count)s) END,
@@ -57,7 +58,7 @@ def _fill(n_requests: int, households: tuple[int, int], territories: list[int]) 
                        false, '[]'::jsonb, 'P4', 'P4', '',
                        CASE WHEN i %% 20 = 0 THEN 'cancelled' WHEN i %% 2 = 0 THEN 'unmet'
                             ELSE 'allocated' END,
-                       ''
+                       '', '', ''
                 FROM (SELECT g / %(per_night)s AS n, g %% %(per_night)s AS i
                       FROM generate_series(%(first)s, %(last)s) AS g) AS s
                 """,
