@@ -75,8 +75,15 @@ def path_presence() -> dict:
 
 def _may_have_steps(provider: StepProvider, household) -> bool:
     """False only when the household was loaded with path_presence and has none of its records."""
-    flags = [getattr(household, _flag(label, lookup), None) for label, lookup in PRESENCE.get(provider, ())]
-    return not flags or any(flag is None or flag for flag in flags)
+    sources = PRESENCE.get(provider, ())
+    return not sources or any(may_have(household, label, lookup) for label, lookup in sources)
+
+
+def may_have(household, label: str, lookup: str) -> bool:
+    """Whether the household may have records of `label` ("app_label.Model" by `lookup`): False only
+    when it was loaded with path_presence, a provider names those records, and it has none."""
+    flag = getattr(household, _flag(label, lookup), None)
+    return flag is None or bool(flag)
 
 
 def household_path(user, household) -> list[Step]:
