@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from parcours.assessments.models import Assessment, Perspective
 from parcours.core import errors
 from parcours.core.cache import cached
 from parcours.core.forms import add_validation_errors
+from parcours.core.pagination import counted_page
 from parcours.households import perms as household_perms
 from parcours.households.display import household_label, trace_named
 from parcours.households.models import Household
@@ -82,11 +82,12 @@ def request_list(request):
             When(status=RequestStatus.SUBMITTED, then=Value(0)), default=Value(1), output_field=IntegerField()
         )
     ).order_by("to_check", "submitted_at", "-created_at", "-pk")
-    page = Paginator(
+    page = counted_page(
         # The people and consents name each household (households.display) without a query per row.
         requests.select_related("household").prefetch_related("household__people", "household__consents"),
         PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
+        request.GET.get("page"),
+    )
     trace_named(request.user, [r.household for r in page], purpose="list", request=request)
     query = request.GET.copy()
     query.pop("page", None)

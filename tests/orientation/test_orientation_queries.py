@@ -14,8 +14,9 @@ pytestmark = pytest.mark.django_db
 
 # session, user, TOTP device (the memberships and the menu come from the cache)
 EVERY_PAGE = 3
-# count, the page of requests with their households, people, consents; the audit row of the names read
-LIST = EVERY_PAGE + 5
+# the page of requests with their households and their total (core.pagination), people, consents; the
+# audit row of the names read
+LIST = EVERY_PAGE + 4
 # the request with its household, people, consents; the audit row of the read; its proposals, its
 # transitions (the transfer forms' organizations and départements come from the cache: views._blank_fields)
 PAGE = EVERY_PAGE + 6
