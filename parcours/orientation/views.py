@@ -128,7 +128,7 @@ def _blank_fields() -> dict:
     """The fields of the blank transfer and transition forms, the same on every request's page (the
     organizations, the départements, labels): rendered once per language, kept until an organization
     or a territory changes (issue 18: the forms' widgets were a third of the request page's CPU). The
-    referent's search URL is the request's own: a slot, filled in by _request_forms."""
+    referent's search URL is the request's own: a slot, filled in by request_detail."""
 
     def render_fields() -> dict:
         referent = ReferentTransferForm(prefix="ref", search_url=SEARCH_URL_SLOT)
