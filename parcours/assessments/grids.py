@@ -167,6 +167,12 @@ def install_grid(data: dict, *, apps=None) -> tuple[AssessmentGrid, bool]:
                 )
                 for item_position, item in enumerate(section_data["items"], start=1)
             )
+    # A data migration's historical models send no signal the cache listens to (core.cache): the pages'
+    # current grid (views._grid) is dropped here, now and after the commit.
+    from parcours.core.cache import bump
+
+    bump("assessment_grids")
+    transaction.on_commit(lambda: bump("assessment_grids"))
     return grid, True
 
 

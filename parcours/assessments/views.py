@@ -74,11 +74,17 @@ def _index_crumb(household: Household):
 
 def _grid(grid_id=None) -> AssessmentGrid:
     """A published grid with its sections and items, from the cache (core.cache): a grid is never
-    edited (a change is a new version), so only the current version's id is asked of the database."""
+    edited (a change is a new version). The current version's id comes from the cache too, in the same
+    namespace: a grid published (saved, or installed by grids.install_grid) starts a new generation."""
     from parcours.core.cache import cached
 
     if not grid_id:
-        grid_id = AssessmentGrid.objects.order_by("-version").values_list("pk", flat=True).first()
+        # 0 when no grid is published (None is what the cache answers for a missing key).
+        grid_id = cached(
+            "assessment_grids",
+            "current",
+            lambda: AssessmentGrid.objects.order_by("-version").values_list("pk", flat=True).first() or 0,
+        )
     if not grid_id or not str(grid_id).isdigit():
         raise Http404
     grid = cached(

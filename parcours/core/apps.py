@@ -9,3 +9,9 @@ class CoreConfig(AppConfig):
         from . import checks, retention  # noqa: F401  (registers the system checks)
 
         retention._register_core()
+
+        from django.apps import apps
+
+        from . import choice_labels
+
+        choice_labels.install(apps.get_models())

@@ -58,6 +58,12 @@ def _flag(label: str, lookup: str) -> str:
     return "path_has_" + f"{label}_{lookup}".replace(".", "_").lower()
 
 
+# The EXISTS expressions of path_presence, built once per set of registered sources: an expression
+# is a template that each query resolves into its own copy, so one serves every request (issue 18:
+# building the five subqueries' filters was redone at each household page).
+_PRESENCE_EXPRESSIONS: dict[tuple, dict] = {}
+
+
 def path_presence() -> dict:
     """Annotations for the query that loads a household: whether it has any of the records the
     providers read (one EXISTS per kind of record, in that same query), so that household_path skips
@@ -65,18 +71,30 @@ def path_presence() -> dict:
     from django.apps import apps
     from django.db.models import Exists, OuterRef
 
-    annotations = {}
-    for sources in PRESENCE.values():
-        for label, lookup in sources:
-            model = apps.get_model(label)
-            annotations[_flag(label, lookup)] = Exists(model._base_manager.filter(**{lookup: OuterRef("pk")}))
-    return annotations
+    sources = tuple(source for provider_sources in PRESENCE.values() for source in provider_sources)
+    annotations = _PRESENCE_EXPRESSIONS.get(sources)
+    if annotations is None:
+        annotations = {
+            _flag(label, lookup): Exists(
+                apps.get_model(label)._base_manager.filter(**{lookup: OuterRef("pk")})
+            )
+            for label, lookup in sources
+        }
+        _PRESENCE_EXPRESSIONS[sources] = annotations
+    return dict(annotations)
 
 
 def _may_have_steps(provider: StepProvider, household) -> bool:
     """False only when the household was loaded with path_presence and has none of its records."""
-    flags = [getattr(household, _flag(label, lookup), None) for label, lookup in PRESENCE.get(provider, ())]
-    return not flags or any(flag is None or flag for flag in flags)
+    sources = PRESENCE.get(provider, ())
+    return not sources or any(may_have(household, label, lookup) for label, lookup in sources)
+
+
+def may_have(household, label: str, lookup: str) -> bool:
+    """Whether the household may have records of `label` ("app_label.Model" by `lookup`): False only
+    when it was loaded with path_presence, a provider names those records, and it has none."""
+    flag = getattr(household, _flag(label, lookup), None)
+    return flag is None or bool(flag)
 
 
 def household_path(user, household) -> list[Step]:

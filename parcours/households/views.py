@@ -36,7 +36,7 @@ from .forms import (
 )
 from .models import Consent, Household, Person, SituationPeriod
 from .querysets import SEARCH_CANDIDATES
-from .timeline import household_path, path_presence
+from .timeline import household_path, may_have, path_presence
 
 PAGE_SIZE = 25
 
@@ -215,6 +215,10 @@ def _render_detail(request, household, *, consent_form=None, status=200):
             "can_delete": perms.can_delete_household(request.user, household),
             "merged_files": merged_files,
             "path": household_path(request.user, household) if "situation" in sections else [],
+            # No query for a household without any request (known from the query that loaded it).
+            "insertion_requests": list(household.insertion_requests.all())
+            if "situation" in sections and may_have(household, "orientation.InsertionRequest", "household")
+            else [],
             "crumbs": _crumbs((household_label(request.user, household).text, None)),
         },
         status=status,

@@ -2,20 +2,23 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from parcours.accounts.perms import active_membership
 from parcours.accounts.roles import Role
 from parcours.assessments.models import Assessment, Perspective
 from parcours.core import errors
+from parcours.core.cache import cached
 from parcours.core.forms import add_validation_errors
+from parcours.core.pagination import counted_page
 from parcours.households import perms as household_perms
 from parcours.households.display import household_label, trace_named
 from parcours.households.models import Household
@@ -79,19 +82,70 @@ def request_list(request):
             When(status=RequestStatus.SUBMITTED, then=Value(0)), default=Value(1), output_field=IntegerField()
         )
     ).order_by("to_check", "submitted_at", "-created_at", "-pk")
-    page = Paginator(
+    page = counted_page(
         # The people and consents name each household (households.display) without a query per row.
         requests.select_related("household").prefetch_related("household__people", "household__consents"),
         PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
+        request.GET.get("page"),
+    )
     trace_named(request.user, [r.household for r in page], purpose="list", request=request)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "orientation/list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "crumbs": [(_("Orientation"), None)]},
+        {
+            "form": form,
+            "status_field": _status_field(form),
+            "page": page,
+            "query": query.urlencode(),
+            "crumbs": [(_("Orientation"), None)],
+        },
     )
+
+
+def _status_field(form: RequestFilterForm) -> str:
+    """The filter's select, the same for everyone (the statuses), rendered once per language and status
+    chosen (issue 18: the widget's rendering was an eighth of the list's CPU). A refused value (an
+    error to show) is rendered by the form itself."""
+    if form.is_bound and not form.is_valid():
+        return ""
+    status = form.cleaned_data["status"] if form.is_bound else ""
+    html = cached(
+        "orientation_forms",
+        f"status:{get_language()}:{status}",
+        lambda: str(form["status"].as_field_group()),
+    )
+    # The template engine's output, kept as text in the cache.
+    return mark_safe(html)  # noqa: S308  # nosec B308 B703
+
+
+# Rendered in the cached referent field in place of the request's own search URL.
+SEARCH_URL_SLOT = "__orientation_referent_search_url__"
+
+
+def _blank_fields() -> dict:
+    """The fields of the blank transfer and transition forms, the same on every request's page (the
+    organizations, the départements, labels): rendered once per language, kept until an organization
+    or a territory changes (issue 18: the forms' widgets were a third of the request page's CPU). The
+    referent's search URL is the request's own: a slot, filled in by request_detail."""
+
+    def render_fields() -> dict:
+        referent = ReferentTransferForm(prefix="ref", search_url=SEARCH_URL_SLOT)
+        territory = TerritoryTransferForm(prefix="ter")
+        return {
+            "referent": str(referent["organization"].as_field_group())
+            + render_to_string("orientation/_referent_field.html", {"form": referent})
+            + str(referent["reason"].as_field_group()),
+            "territory": str(territory["territory"].as_field_group())
+            + str(territory["reason"].as_field_group()),
+            **{
+                f"reason:{action}": str(TransitionForm(prefix=action)["reason"].as_field_group())
+                for action in ACTION_LABELS
+            },
+        }
+
+    return cached("orientation_forms", f"blank:{get_language()}", render_fields)
 
 
 def _kinds_display(codes) -> list[str]:
@@ -121,6 +175,14 @@ def request_detail(request, pk, bound=None):
     bound = bound or {}
     user = request.user
     record_read(actor=user, household=found.household, sections=["orientation"], purpose="orientation")
+    may_transfer = bool(bound.get("referent")) or perms.can_transfer(user, found)
+    may_move = bool(bound.get("territory")) or (found.is_live and perms.can_check(user, found))
+    blank = _blank_fields() if actions or may_transfer or may_move else {}
+    # The template engine's output, kept as text in the cache (the slot: a URL of digits and slashes).
+    fields_html = {
+        key: mark_safe(html.replace(SEARCH_URL_SLOT, _referent_search_url(found)))  # noqa: S308  # nosec B308 B703
+        for key, html in blank.items()
+    }
     return render(
         request,
         "orientation/detail.html",
@@ -129,24 +191,17 @@ def request_detail(request, pk, bound=None):
             "valid_until": found.valid_until,
             "facts_link": _facts_link(user, found),
             "can_renew": perms.can_renew(user, found),
-            "referent_form": bound.get("referent")
-            or (
-                ReferentTransferForm(prefix="ref", search_url=_referent_search_url(found))
-                if perms.can_transfer(user, found)
-                else None
-            ),
-            "territory_form": bound.get("territory")
-            or (
-                TerritoryTransferForm(prefix="ter")
-                if found.is_live and perms.can_check(user, found)
-                else None
-            ),
+            # A form refused shows again with what was typed and its errors; a blank one, its cached fields.
+            "referent_form": bound.get("referent") or may_transfer,
+            "referent_fields": "" if bound.get("referent") else fields_html.get("referent", ""),
+            "territory_form": bound.get("territory") or may_move,
+            "territory_fields": "" if bound.get("territory") else fields_html.get("territory", ""),
             "proposals": _proposals(user, found),
             "hidden_place": household_perms.HIDDEN_PLACE,
             "kinds": _kinds_display(found.wished_kinds),
             "transitions": found.transitions.select_related("actor").order_by("at", "pk"),
             "actions": [
-                (action, ACTION_LABELS[action], perms.ACTIONS[action][2], TransitionForm(prefix=action))
+                (action, ACTION_LABELS[action], perms.ACTIONS[action][2], fields_html[f"reason:{action}"])
                 for action in actions
             ],
             "crumbs": _crumbs((request_title(user, found), None)),

@@ -1,5 +1,6 @@
 """Assessments of a household: versions per perspective, co-evaluation, conflicts, sharing, API, pages."""
 
+import json
 import random
 from datetime import date, timedelta
 from types import SimpleNamespace
@@ -658,3 +659,26 @@ def test_demo_seed_adds_assessments_once(world, monkeypatch):
     total = Assessment.objects.count()
     demo_assessments.seed(random.Random(7))
     assert Assessment.objects.count() == total
+
+
+def test_the_current_grid_comes_from_the_cache_until_a_version_is_published(world, client, login):
+    """The page asks the current grid's id of the cache (issue 18); a version published, even by a data
+    migration whose historical models send no signal the cache hears, is served at once."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+    from django.test.utils import CaptureQueriesContext
+
+    from parcours.assessments import grids
+
+    household = world.households["own"]
+    login(world.users[W])
+    url = reverse("assessments:index", kwargs={"household_id": household.pk})
+    assert "version 1." in client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert not [q for q in queries.captured_queries if 'FROM "assessments_assessmentgrid"' in q["sql"]]
+    data = json.loads(grids.AFFIL_V1.read_text(encoding="utf-8"))
+    data["version"] = 2
+    historical = MigrationExecutor(connection).loader.project_state().apps
+    grids.install_grid(grids.validate_grid(data), apps=historical)
+    assert "version 2." in client.get(url).content.decode()

@@ -14,11 +14,12 @@ pytestmark = pytest.mark.django_db
 
 # session, user, TOTP device (the memberships and the menu come from the cache)
 EVERY_PAGE = 3
-# count, the page of requests with their households, people, consents; the audit row of the names read
-LIST = EVERY_PAGE + 5
-# the request with its household, people, consents; the audit row of the read; its proposals, the
-# organizations of the transfer's select, its transitions
-PAGE = EVERY_PAGE + 7
+# the page of requests with their households and their total (core.pagination), people, consents; the
+# audit row of the names read
+LIST = EVERY_PAGE + 4
+# the request with its household, people, consents; the audit row of the read; its proposals, its
+# transitions (the transfer forms' organizations and départements come from the cache: views._blank_fields)
+PAGE = EVERY_PAGE + 6
 
 
 def _queries(client, path) -> list[str]:
@@ -70,3 +71,17 @@ def test_the_page_runs_the_same_queries_with_its_proposals(worker_with_requests,
     assert len(with_proposals) == PAGE, "\n".join(with_proposals)
     page = client.get(path).content.decode()
     assert page.count('href="/orientation/propositions/') >= 3
+
+
+def test_the_cached_status_filter_shows_the_status_chosen_and_a_refused_one(worker_with_requests, client):
+    """The filter's select comes from the cache (issue 18), per status chosen: each shows its own."""
+    _worker, grow = worker_with_requests
+    grow(1)
+    url = reverse("orientation:list")
+    plain = client.get(url).content.decode()
+    assert 'value="" selected' in plain
+    chosen = client.get(url, {"status": "submitted"}).content.decode()
+    assert 'value="submitted" selected' in chosen and 'value="" selected' not in chosen
+    assert 'value="" selected' in client.get(url).content.decode()
+    refused = client.get(url, {"status": "bogus"}).content.decode()
+    assert "invalid-feedback" in refused or "is-invalid" in refused

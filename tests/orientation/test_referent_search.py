@@ -147,3 +147,36 @@ def test_no_name_transfers_to_the_organization_alone(transfer, client, login):
     assert answer.status_code == 302
     household = Household.objects.get(pk=transfer["household"].pk)
     assert household.referent is None and household.referent_organization == transfer["partner"]
+
+
+def test_the_cached_transfer_fields_carry_each_request_s_own_url_and_a_renamed_organization(
+    transfer, client, login
+):
+    """The blank transfer forms' fields come from the cache (issue 18): each page still searches its
+    own request's referents, and an organization renamed since is offered under its new name at once."""
+    from parcours.accounts.models import Organization
+    from tests.factories import make_household
+
+    login(_user(transfer, "worker"))
+    first = transfer["req"]
+    client.get(reverse("orientation:detail", args=[first.pk]))  # the fields into the cache
+    other = _create(transfer, household=make_household(organization=transfer["association"]))
+    page = client.get(reverse("orientation:detail", args=[other.pk])).content.decode()
+    assert reverse("orientation:referent_search", args=[other.pk]) in page
+    assert reverse("orientation:referent_search", args=[first.pk]) not in page
+    old_name = transfer["partner"].name
+    partner = Organization.objects.get(pk=transfer["partner"].pk)
+    partner.name = "Les Nouvelles Amarres"
+    partner.save()
+    page = client.get(reverse("orientation:detail", args=[first.pk])).content.decode()
+    assert "Les Nouvelles Amarres" in page and f">{old_name}<" not in page
+    assert reverse("orientation:referent_search", args=[first.pk]) in page
+
+
+def test_a_refused_transfer_shows_what_was_typed_not_the_cached_blank_fields(transfer, client, login):
+    login(_user(transfer, "worker"))
+    client.get(reverse("orientation:detail", args=[transfer["req"].pk]))  # the blank fields cached
+    answer = _post(client, transfer["req"], organization=transfer["partner"].pk, referent_name="Fontaine")
+    page = answer.content.decode()
+    assert answer.status_code == 400
+    assert 'value="Fontaine"' in page and page.count('type="radio" name="ref-referent"') == 2

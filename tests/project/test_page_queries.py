@@ -217,3 +217,18 @@ def test_a_call_request_page_and_its_allocation_in_bounded_queries(world, client
     assert answer.status_code == 302
     sql = [q["sql"] for q in queries.captured_queries]
     assert len(sql) <= 10, "\n".join(sql)  # the claim and the booking: one statement on PostgreSQL
+
+
+def test_the_household_page_asks_no_insertion_request_of_a_household_without_any(world, client, login):
+    """Whether the household has requests comes with the household (path_presence): none, no query;
+    one, listed as before (issue 18)."""
+    household = make_household(organization=world["net"].association, referent=world["worker"])
+    login(world["worker"])
+    path = reverse("households:detail", args=[household.pk])
+    html, read = _tables(client, path)
+    assert "orientation_insertionrequest" not in read, read
+    assert "Aucune demande." in html
+    InsertionRequestFactory(household=household, submitted=True)
+    html, read = _tables(client, path)
+    assert "orientation_insertionrequest" in read, read
+    assert "Aucune demande." not in html and 'href="/orientation/demandes/' in html

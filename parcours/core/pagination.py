@@ -1,0 +1,28 @@
+"""A page of a list and the list's total in one query (issue 18).
+
+Django's Paginator counts the rows (`SELECT COUNT(*)`) before it reads the page: the list's queryset,
+with its visibility subqueries, was compiled and run twice. `counted_page` reads the page with the
+total as a window (`COUNT(*) OVER ()`, computed before LIMIT/OFFSET) and gives the paginator that
+total. A page past the end, or an empty list, is answered by the paginator itself as before.
+"""
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Window
+
+TOTAL = "paged_total"
+
+
+def counted_page(queryset, per_page: int, number) -> Page:
+    """What `Paginator(queryset, per_page).get_page(number)` answers, in one query when it can."""
+    paginator = Paginator(queryset, per_page)
+    try:
+        wanted = int(number) if number is not None else 1
+    except (TypeError, ValueError):
+        wanted = 1  # not a number: the first page, as get_page
+    if wanted >= 1:
+        bottom = (wanted - 1) * per_page
+        rows = list(queryset.annotate(**{TOTAL: Window(Count("pk"))})[bottom : bottom + per_page])
+        if rows:
+            paginator.count = getattr(rows[0], TOTAL)  # Paginator.count is a cached_property
+            return Page(rows, wanted, paginator)
+    return paginator.get_page(number)
