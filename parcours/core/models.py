@@ -3,7 +3,25 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
+
+# field → {value: label} of its choices, the labels left lazy (translated when shown).
+_CHOICE_LABELS: dict = {}
+
+
+def choice_labels(field) -> dict:
+    """A field's choices as {value: label}, built once per field. Django's get_FOO_display builds this
+    dict at every call and, to do so, hashes every (value, label) pair: each lazy label is translated
+    only to be hashed (a list of 25 households spent a quarter of its drawing in there). The labels
+    stay lazy here, so the current language still applies. Choices given by a callable are not kept."""
+    labels = _CHOICE_LABELS.get(field)
+    if labels is None:
+        labels = {make_hashable(value): label for value, label in field.flatchoices}
+        if isinstance(field.choices, (list, tuple)):
+            _CHOICE_LABELS[field] = labels
+    return labels
 
 
 class TimeStampedModel(models.Model):
@@ -12,6 +30,12 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def _get_FIELD_display(self, field):
+        # Django's, with the choices read through choice_labels (the same answer, without translating
+        # every label of the field at each call).
+        value = getattr(self, field.attname)
+        return force_str(choice_labels(field).get(make_hashable(value), value), strings_only=True)
 
 
 class SoftDeleteQuerySet(models.QuerySet):

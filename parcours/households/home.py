@@ -32,7 +32,8 @@ class Step:
 
 
 # Each provider: (user, households queryset, today) → iterable of Step. `households` are the user's
-# households (referent); a provider may add others the user works on (a co-worked support measure).
+# households (referent), already read through `Household.objects.visible_to(user)`; a provider may add
+# others the user works on (a co-worked support measure), which the panel checks against those rules.
 STEP_PROVIDERS: list[Callable] = []
 
 
