@@ -99,7 +99,7 @@ def my_households(user, membership):
         .order_by("-updated_at", "-pk")
         .values_list("pk", flat=True)
     )
-    mine = Household.objects.filter(pk__in=own)
+    mine = Household.objects.filter(pk__any_of=own)  # one array parameter in each provider's query
     steps: dict[int, list[Step]] = {}
     for provider in STEP_PROVIDERS:
         for step in provider(user, mine, today):
