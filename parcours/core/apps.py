@@ -6,7 +6,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Parcours — socle"
 
     def ready(self):
-        from . import checks, retention  # noqa: F401  (registers the system checks)
+        from . import checks, retention, sql_lookups  # noqa: F401  (registers the system checks, `any_of`)
 
         retention._register_core()
 

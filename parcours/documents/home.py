@@ -14,10 +14,11 @@ from .reminders import warning_days
 def documents_expiring(user, households, today):
     from .models import Document
 
+    # `households` were read through the household rules (households.home.my_households): the
+    # documents' own rules still apply, the household ones are not compiled a second time.
     documents = (
-        Document.objects.visible_to(user)
+        Document.objects.visible_to(user, among=households)
         .expiring(today, warning_days())
-        .filter(household__in=households)
         .order_by("expires_on", "pk")
     )
     for document in documents:

@@ -32,7 +32,8 @@ class Step:
 
 
 # Each provider: (user, households queryset, today) → iterable of Step. `households` are the user's
-# households (referent); a provider may add others the user works on (a co-worked support measure).
+# households (referent), already read through `Household.objects.visible_to(user)`; a provider may add
+# others the user works on (a co-worked support measure), which the panel checks against those rules.
 STEP_PROVIDERS: list[Callable] = []
 
 
@@ -98,7 +99,7 @@ def my_households(user, membership):
         .order_by("-updated_at", "-pk")
         .values_list("pk", flat=True)
     )
-    mine = Household.objects.filter(pk__in=own)
+    mine = Household.objects.filter(pk__any_of=own)  # one array parameter in each provider's query
     steps: dict[int, list[Step]] = {}
     for provider in STEP_PROVIDERS:
         for step in provider(user, mine, today):

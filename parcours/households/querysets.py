@@ -147,13 +147,14 @@ class HouseholdQuerySet(models.QuerySet):
         # Two short steps rather than one nested query: the best-matching people first (a bounded
         # list, from the trigram or birth-date index), then their households.
         ids = set(people_matching(terms).values_list("household_id", flat=True)[:SEARCH_CANDIDATES])
-        # A merged file's people still lead to the file it was merged into.
+        # A merged file's people still lead to the file it was merged into. The ids are filtered on as
+        # one array (core.sql_lookups): the count and the page compile them again each.
         ids |= set(
-            Household.objects.filter(pk__in=ids, merged_into__isnull=False).values_list(
+            Household.objects.filter(pk__any_of=sorted(ids), merged_into__isnull=False).values_list(
                 "merged_into_id", flat=True
             )
         )
-        return self.filter(pk__in=ids)
+        return self.filter(pk__any_of=sorted(ids))
 
     def duplicates_of(self, members):
         """Files that may be the same household: a person with the same folded last name and the same

@@ -23,8 +23,8 @@ def prevention_alerts(user, membership):
     from .models import PreventionAlert
 
     alerts = PreventionAlert.objects.visible_to(user).exclude(status="closed")
-    total = alerts.count()
     shown = list(_alerts(alerts).order_by("-created_at", "-pk")[:MAX_ROWS])
+    total = len(shown) if len(shown) < MAX_ROWS else alerts.count()  # counted only when the panel is full
     mark_linked([a.household for a in shown], membership.organization_id)
     return Panel(
         _("Alertes de prévention"),
@@ -57,9 +57,11 @@ def alerts_to_treat(user, membership):
 
     today = timezone.localdate()
     alerts = PreventionAlert.objects.visible_to(user).pending()
-    total = alerts.count()
+    shown = list(_alerts(alerts).order_by(F("due_on").asc(nulls_last=True), "created_at", "pk")[:MAX_ROWS])
+    # Counted only when the panel is full: below, the rows are all there is (one query instead of two).
+    total = len(shown) if len(shown) < MAX_ROWS else alerts.count()
     rows = []
-    for a in _alerts(alerts).order_by(F("due_on").asc(nulls_last=True), "created_at", "pk")[:MAX_ROWS]:
+    for a in shown:
         if a.due_on:
             late = a.due_on < today
             reason = (
@@ -119,7 +121,8 @@ def reviews_overdue(user, households, today):
 @register(Role.SOCIAL_WORKER, order=14)
 def appointments_to_handle(user, membership):
     """The worker's appointments work list: move requests to answer, today's appointments, and the
-    passed ones to mark kept or missed. None when there is nothing to do (one query then)."""
+    passed ones to mark kept or missed. None when there is nothing to do (one query then, and one in
+    all while the lists hold fewer than MAX_ROWS)."""
     import datetime as dt
     import functools
     import operator
@@ -135,30 +138,32 @@ def appointments_to_handle(user, membership):
     # (the same as Appointment.objects.visible_to(user).worklists()), not a subquery that would
     # compile the visibility rules again, three times in each query.
     in_list = Appointment.objects.worklist_conditions()
-    counts = (
-        Appointment.objects.visible_to(user)
-        .open()
-        .aggregate(**{key: Count("pk", filter=in_list[key]) for key in keys})
+    # The three lists are disjoint: one query for the rows shown, in the lists' order (the move
+    # requests, then today's, then those to mark), instead of one query (and its prefetch) per list.
+    # They are counted only when the panel is full: below, the rows are all there is.
+    rank = Case(*(When(in_list[key], then=Value(keys.index(key))) for key in keys))
+    shown = list(
+        _alerts(Appointment.objects.visible_to(user).open())
+        .filter(functools.reduce(operator.or_, (in_list[key] for key in keys)))
+        .annotate(worklist=rank)
+        .order_by("worklist", "starts_at", "pk")[:MAX_ROWS]
     )
-    total = sum(counts.values())
-    if not total:
+    if not shown:
         return None
+    total = len(shown)
+    if total == MAX_ROWS:
+        counts = (
+            Appointment.objects.visible_to(user)
+            .open()
+            .aggregate(**{key: Count("pk", filter=in_list[key]) for key in keys})
+        )
+        total = sum(counts.values())
     now = timezone.now()
     reasons = {
         "move_requests": _("demande à déplacer le rendez-vous du %(d)s"),
         "today": _("rendez-vous aujourd'hui à %(h)s : %(purpose)s"),
         "to_mark": _("rendez-vous du %(d)s : honoré ou manqué ?"),
     }
-    # The three lists are disjoint: one query for the rows shown, in the lists' order (the move
-    # requests, then today's, then those to mark), instead of one query (and its prefetch) per list.
-    wanted = [key for key in keys if counts[key]]
-    rank = Case(*(When(in_list[key], then=Value(keys.index(key))) for key in wanted))
-    shown = (
-        _alerts(Appointment.objects.visible_to(user).open())
-        .filter(functools.reduce(operator.or_, (in_list[key] for key in wanted)))
-        .annotate(worklist=rank)
-        .order_by("worklist", "starts_at", "pk")[:MAX_ROWS]
-    )
     rows = []
     for a in shown:
         key = keys[a.worklist]

@@ -264,11 +264,11 @@ def test_social_worker_home_queries_do_not_grow_with_the_households(
         ConsentFactory(household=household, organization=net.partner, ends_on=TODAY + dt.timedelta(days=5))
         SupportMeasureFactory(household=household, next_review_on=TODAY - dt.timedelta(days=1))
     login(worker)
-    # 23: one query per step provider, the documents about to expire included (documents.home),
+    # 21: one query per step provider, the documents about to expire included (documents.home),
     # whether the worker belongs to an outreach team (its panel), and the appointments and the
     # undelivered-SMS panels, one query each (issue 16); the named households' people and consents
     # once for all the panels (issue 18).
-    with django_assert_max_num_queries(23):
+    with django_assert_max_num_queries(21):
         html = client.get(reverse("core:home")).content.decode()
     panel = read_home(html)["Mes ménages et leur prochaine étape"]
     assert len(panel.rows) == MAX_ROWS and "et 10 autres" in panel.text

@@ -189,3 +189,17 @@ def test_the_api_answers_404_without_a_consent_for_documents(papers, client):
     assert refused.status_code == 403 and Document.objects.count() == 1
     household_services.consent_revoke(actor=worker, consent=consent)
     assert client.get(f"/api/v1/households/{household.pk}/documents", headers=token).status_code == 404
+
+
+@pytest.mark.parametrize("role", list(EXPECTED))
+def test_among_households_already_read_keeps_the_documents_rules(papers, role):
+    """visible_to(user, among=...) (the home page's next steps) limits to households read through the
+    household rules without compiling them again: the documents' own rules still decide."""
+    net, household, _worker, document = papers
+    user = net.users[role]
+    among = Household.objects.visible_to(user)
+    assert list(Document.objects.visible_to(user, among=among)) == list(Document.objects.visible_to(user))
+    assert (
+        Document.objects.visible_to(user, among=[household.pk]).filter(pk=document.pk).exists()
+        is (EXPECTED[role])
+    )

@@ -357,3 +357,29 @@ def test_kept_and_missed_appointments_are_steps_of_the_household_path(world, log
     page = login(world.worker).get(reverse("households:detail", args=[world.household.pk])).content.decode()
     assert "Rendez-vous honoré : Ouverture des droits" in page and "Rendez-vous manqué : Point CAF" in page
     assert "À venir" not in page
+
+
+@pytest.mark.parametrize("extra", [0, 5])
+def test_the_home_panel_counts_its_lists_in_one_query_until_it_is_full(
+    world, fixed_clock, extra, django_assert_num_queries
+):
+    """Below MAX_ROWS the rows are the whole list (one query); a full panel counts them all."""
+    from parcours.core.home import MAX_ROWS
+    from parcours.support.home import appointments_to_handle
+
+    passed = [AppointmentFactory(household=world.household, purpose="Hier") for _ in range(3 + extra)]
+    _book(world, purpose="Aujourd'hui bientôt", starts_at=timezone.now() + dt.timedelta(minutes=30))
+    _book(world, purpose="Plus tard")  # tomorrow: on none of the lists
+    many = MAX_ROWS + extra if extra else 0
+    passed += [AppointmentFactory(household=world.household, purpose="Avant") for _ in range(many)]
+    Appointment.objects.filter(pk__in=[a.pk for a in passed]).update(
+        starts_at=timezone.now() - dt.timedelta(days=1)
+    )
+    worker = world.worker
+    worker.active_membership = worker.memberships.get()
+    expected = len(passed) + 1
+    with django_assert_num_queries(2 if expected >= MAX_ROWS else 1):
+        panel = appointments_to_handle(worker, worker.active_membership)
+    assert panel.total == expected
+    assert len(panel.rows) == min(expected, MAX_ROWS)
+    assert panel.rows[0].reason.startswith("rendez-vous aujourd'hui")
