@@ -46,7 +46,7 @@ def _yardstick_workload(n: int = 600_000) -> int:
 def yardstick(repeat: int = 5) -> float:
     """The machine's speed for pure Python today: the CPU milliseconds of a fixed workload on this
     thread, best of `repeat` (a neighbour's process can only make a run slower, never faster). A
-    figure of another day is scaled by the ratio of the two days' yardsticks; about 250 ms on the
+    figure of another day is scaled by the ratio of the two days' yardsticks; 250–270 ms on the
     2-core machine of 2026-12-07 (where `python -m timeit "sum(range(10**6))"` gives 17.4 ms)."""
     best = float("inf")
     for _ in range(repeat):
