@@ -288,4 +288,8 @@ if __name__ == "__main__":
         ok = "" if target is None else ("  OK" if target(value) else "  MISSES TARGET")
         print(f"  {name:<62} {value:>10,.2f} {unit}{ok}", flush=True)
 
+    from bench.timing import yardstick
+
+    # The machine's speed today: CPU times of two days compare once scaled by it (bench/README.md).
+    _report("machine yardstick (pure Python, best of 5)", yardstick(), "ms")
     run(_report, only=tuple(sys.argv[1:]))

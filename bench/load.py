@@ -25,6 +25,7 @@ import socket
 import subprocess  # nosec B404 # starts our own server and locust with argument lists
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -85,36 +86,91 @@ def server_pids(pid: int) -> list[int]:
         return []
 
 
-def database_pids(database_url: str) -> list[int]:
+def database_pids(database_url: str, conn=None) -> list[int]:
     """The PostgreSQL backends serving the bench database (persistent connections: they live as long
-    as the server's threads), read from pg_stat_activity."""
+    as the server's threads), read from pg_stat_activity (through `conn`, a connection to the server's
+    `postgres` database, when given)."""
     import psycopg
 
     server, _, name = database_url.rpartition("/")
-    with psycopg.connect(f"{server}/postgres", connect_timeout=3) as conn:
-        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [name]).fetchall()
-    return [row[0] for row in rows]
+    query = "SELECT pid FROM pg_stat_activity WHERE datname = %s"
+    if conn is not None:
+        return [row[0] for row in conn.execute(query, [name]).fetchall()]
+    with psycopg.connect(f"{server}/postgres", connect_timeout=3) as admin:
+        return [row[0] for row in admin.execute(query, [name]).fetchall()]
+
+
+def reaped_seconds(pid: int) -> float:
+    """User + system CPU seconds of the children `pid` has waited for (0 if it is gone)."""
+    import psutil
+
+    try:
+        times = psutil.Process(pid).cpu_times()
+    except (psutil.NoSuchProcess, psutil.AccessDenied):
+        return 0.0
+    return times.children_user + times.children_system
 
 
 @dataclass
 class CpuMeter:
     """CPU seconds spent by the app's processes and by the database's backends between start() and
-    stop(): divided by the requests served, the CPU cost of a request on each side."""
+    stop(): divided by the requests served, the CPU cost of a request on each side.
+
+    No process's CPU is lost when it ends during the measure. gunicorn recycles a worker after
+    max_requests (config/gunicorn.conf.py: about 5,000, reached within a few steps of a run): the
+    arbiter waits for the worker it stopped, and the kernel adds the worker's whole CPU to the
+    arbiter's children's times, so the app's CPU is that of the live processes plus what the arbiter
+    reaped meanwhile, less what the reaped workers had already spent at start(). A PostgreSQL backend
+    ends with its connection (a recycled worker's, or one older than CONN_MAX_AGE); the postmaster
+    reaps every database's backends, so the backends of the bench database are read every `interval`
+    seconds instead, and each one's last reading kept: at most `interval` of a closing backend's CPU
+    is missed (a connection's end costs little)."""
 
     server_pid: int
-    database_url: str
+    database_url: str | None
+    interval: float = 1.0
     app: float = 0.0
     database: float = 0.0
     _before: dict = field(default_factory=dict)
+    _reaped: float = 0.0
+    _first: dict = field(default_factory=dict)
+    _last: dict = field(default_factory=dict)
+    _done: threading.Event = field(default_factory=threading.Event)
+    _sampler: threading.Thread | None = None
 
     def start(self) -> None:
-        self._before = cpu_seconds(server_pids(self.server_pid) + database_pids(self.database_url))
+        self._before = cpu_seconds(server_pids(self.server_pid))
+        self._reaped = reaped_seconds(self.server_pid)
+        if self.database_url:
+            self._sample(initial=True)
+            self._sampler = threading.Thread(target=self._sample_until_done, daemon=True)
+            self._sampler.start()
+
+    def _sample(self, *, conn=None, initial: bool = False) -> None:
+        readings = cpu_seconds(database_pids(self.database_url, conn))
+        for pid, seconds in readings.items():
+            # A backend that appears after start() spent all its CPU during the measure.
+            self._first.setdefault(pid, seconds if initial else 0.0)
+        self._last.update(readings)
+
+    def _sample_until_done(self) -> None:
+        import psycopg
+
+        server = self.database_url.rpartition("/")[0]
+        with psycopg.connect(f"{server}/postgres", connect_timeout=3, autocommit=True) as conn:
+            while not self._done.wait(self.interval):
+                self._sample(conn=conn)
+            self._sample(conn=conn)
 
     def stop(self) -> None:
         app = cpu_seconds(server_pids(self.server_pid))
-        database = cpu_seconds(database_pids(self.database_url))
-        self.app = sum(v - self._before.get(pid, 0.0) for pid, v in app.items())
-        self.database = sum(v - self._before.get(pid, 0.0) for pid, v in database.items())
+        reaped = reaped_seconds(self.server_pid) - self._reaped
+        gone = sum(v for pid, v in self._before.items() if pid not in app)
+        self.app = sum(v - self._before.get(pid, 0.0) for pid, v in app.items()) + reaped - gone
+        if self._sampler is not None:
+            self._done.set()
+            self._sampler.join()
+            self.database = sum(v - self._first[pid] for pid, v in self._last.items())
 
 
 def prepare(handlers: int, workers: int, *, seed: int = 9) -> dict:
@@ -338,10 +394,18 @@ class Result:
     failures: list[str] = field(default_factory=list)
     outcomes: dict = field(default_factory=dict)
     seconds: float = 0.0
+    # CPU seconds of locust's own process while its statistics ran (from the end of the warm-up):
+    # the load generator shares the cores with the server and PostgreSQL.
+    locust_cpu: float = 0.0
 
 
-def run_locust(url: str, plan: dict, *, seconds: int, max_tasks_per_user: int = 200) -> Result:
-    """Run the scenario headless against `url` (loopback only) and read its final JSON statistics."""
+def run_locust(
+    url: str, plan: dict, *, seconds: int, max_tasks_per_user: int = 200, on_measure=None
+) -> Result:
+    """Run the scenario headless against `url` (loopback only) and read its final JSON statistics.
+
+    `on_measure()` is called once locust's statistics start (after the plan's warm-up): a CpuMeter
+    started there counts the CPU of the same requests as the statistics."""
     if not url.startswith(("http://127.", "http://localhost", "http://[::1]")):
         raise ValueError("The load test targets this machine's loopback only.")
     users = sum(plan["users"].values())
@@ -352,6 +416,7 @@ def run_locust(url: str, plan: dict, *, seconds: int, max_tasks_per_user: int = 
             **os.environ,
             "PARCOURS_LOAD_PLAN": str(plan_path),
             "PARCOURS_LOAD_OUTCOMES": str(Path(tmp) / "outcomes.json"),
+            "PARCOURS_LOAD_MEASURING": str(Path(tmp) / "measuring"),
         }
         command = [
             sys.executable,
@@ -378,9 +443,8 @@ def run_locust(url: str, plan: dict, *, seconds: int, max_tasks_per_user: int = 
         ]
         started = time.perf_counter()
         with open(Path(tmp) / "locust.log", "w", encoding="utf-8") as log:
-            subprocess.run(  # noqa: S603  # nosec B603
-                command, cwd=ROOT, env=env, check=False, timeout=seconds + 60, stdout=log, stderr=log
-            )
+            process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)  # noqa: S603  # nosec B603
+            _wait(process, Path(env["PARCOURS_LOAD_MEASURING"]), on_measure, timeout=seconds + 60)
         elapsed = time.perf_counter() - started
         stats_path = Path(tmp) / "stats.json"
         if not stats_path.exists():
@@ -397,7 +461,32 @@ def run_locust(url: str, plan: dict, *, seconds: int, max_tasks_per_user: int = 
         failures = ended["errors"] + ended["exceptions"]
         if ended["exit_code"] not in (0, 1):  # 1: requests failed, listed above; 2: a user crashed
             failures.append(f"locust exited with {ended['exit_code']}")
-    return Result(pages=pages, total=total, failures=failures, outcomes=ended["outcomes"], seconds=elapsed)
+    return Result(
+        pages=pages,
+        total=total,
+        failures=failures,
+        outcomes=ended["outcomes"],
+        seconds=elapsed,
+        locust_cpu=ended.get("cpu_seconds", 0.0),
+    )
+
+
+def _wait(process, measuring: Path, on_measure, *, timeout: float) -> None:
+    """Wait for locust to end (killed after `timeout`), calling `on_measure()` as soon as the file
+    `measuring` appears: the locustfile writes it when its statistics start."""
+    deadline = time.monotonic() + timeout
+    try:
+        while process.poll() is None:
+            if on_measure is not None and measuring.exists():
+                on_measure()
+                on_measure = None
+            if time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(process.args, timeout)
+            time.sleep(0.05)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
 
 
 def main() -> int:

@@ -9,7 +9,14 @@ account may see; any answer other than 200, or a page that falls back to the log
 The plan (accounts, names to type, per-user bound, think time, warm-up) comes from the JSON file named by
 PARCOURS_LOAD_PLAN. With `warmup_seconds`, the statistics start afresh once that time has passed: the
 logins of every user at once (a password hashed by Argon2 each) are kept out of the steady state
-measured; an error of the warm-up is still reported.
+measured; an error of the warm-up is still reported. When the statistics start, the file named by
+PARCOURS_LOAD_MEASURING is written (bench/load.py starts counting the server's CPU then), and this
+process's own CPU from then to the end is reported beside the outcomes: locust runs on the same cores
+as the server and PostgreSQL, and what it spends is taken from them.
+
+The users are locust's FastHttpUser (geventhttpclient): the same cookies, redirects and
+`catch_response` as HttpUser (python-requests), for a fraction of the load generator's CPU; a
+response's `url` is the final one after redirects, as requests gives it.
 This file never imports Django: it runs in locust's own (gevent) process.
 """
 
@@ -23,7 +30,9 @@ import struct
 import time
 from pathlib import Path
 
-from locust import HttpUser, between, events, task
+import psutil
+from locust import between, events, task
+from locust.contrib.fasthttp import FastHttpUser
 from locust.exception import StopUser
 
 PLAN = json.loads(Path(os.environ["PARCOURS_LOAD_PLAN"]).read_text(encoding="utf-8"))
@@ -49,6 +58,21 @@ LOGIN_PATHS = ("/compte/connexion/", "/compte/double-authentification/")
 
 # Outcomes that are a correct answer, not an error, counted and shown by the bench.
 OUTCOMES = {"allocated": 0, "place just taken": 0, "no free place": 0}
+# This process's CPU seconds when the statistics started.
+MEASURED_FROM = {}
+
+
+def _cpu_seconds() -> float:
+    times = psutil.Process().cpu_times()
+    return times.user + times.system
+
+
+def _measuring() -> None:
+    """The statistics start now: note this process's CPU, and tell bench/load.py."""
+    MEASURED_FROM["cpu"] = _cpu_seconds()
+    path = os.environ.get("PARCOURS_LOAD_MEASURING")
+    if path:
+        Path(path).write_text("", encoding="utf-8")
 
 
 def totp(key_hex: str, at: float | None = None, step: int = 30, digits: int = 6) -> str:
@@ -60,7 +84,17 @@ def totp(key_hex: str, at: float | None = None, step: int = 30, digits: int = 6)
     return str(value % 10**digits).zfill(digits)
 
 
-class Person(HttpUser):
+def _text(response) -> str:
+    """The body of an answer ("" when there is none: a refused connection)."""
+    return response.text or ""
+
+
+def _error(response):
+    """What went wrong on the way (a refused connection, a status that is not 2xx or 3xx), if anything."""
+    return getattr(response, "error", None)
+
+
+class Person(FastHttpUser):
     abstract = True
     role = ""
     wait_time = between(*THINK)
@@ -78,7 +112,7 @@ class Person(HttpUser):
         with self.client.post(
             "/compte/connexion/",
             data={
-                "csrfmiddlewaretoken": CSRF.search(page.text).group(1),
+                "csrfmiddlewaretoken": CSRF.search(_text(page)).group(1),
                 "username": self.account["username"],
                 "password": self.account["password"],
             },
@@ -87,10 +121,10 @@ class Person(HttpUser):
         ) as response:
             if "/double-authentification/verifier/" not in (response.url or ""):
                 response.failure(
-                    f"password step ended on {response.url} ({response.error or response.status_code})"
+                    f"password step ended on {response.url} ({_error(response) or response.status_code})"
                 )
                 raise StopUser()
-        token = CSRF.search(response.text).group(1)
+        token = CSRF.search(_text(response)).group(1)
         with self.client.post(
             "/compte/double-authentification/verifier/",
             data={"csrfmiddlewaretoken": token, "code": totp(self.account["totp_key"])},
@@ -98,7 +132,7 @@ class Person(HttpUser):
             catch_response=True,
         ) as response:
             if response.status_code != 200 or any(p in response.url for p in LOGIN_PATHS):
-                response.failure(f"second factor refused ({response.error or response.status_code})")
+                response.failure(f"second factor refused ({_error(response) or response.status_code})")
                 raise StopUser()
 
     def page(self, path: str, name: str, *, data=None, ok=(200,)):
@@ -108,7 +142,7 @@ class Person(HttpUser):
         kwargs = {"data": data} if data is not None else {}
         with call(path, name=name, catch_response=True, **kwargs) as response:
             if response.status_code not in ok:
-                response.failure(response.error or f"HTTP {response.status_code}")
+                response.failure(_error(response) or f"HTTP {response.status_code}")
             elif any(p in response.url for p in LOGIN_PATHS):
                 response.failure("sent back to the login")
             return response
@@ -141,7 +175,7 @@ class CallHandler(Person):
     @task(4)
     def board(self):
         response = self.page("/115/", "115 board")
-        ids = EMERGENCY_REQUEST.findall(response.text)
+        ids = EMERGENCY_REQUEST.findall(_text(response))
         if ids:
             self.page(f"/115/demandes/{random.choice(ids)}/", "115 request page")
 
@@ -149,8 +183,8 @@ class CallHandler(Person):
     def new_call(self):
         last, first = random.choice(NAMES["last"]), random.choice(NAMES["first"])
         form = self.page(f"/115/appels/nouveau/?q={last}", "115 new call: household search")
-        night = NIGHT.search(form.text)
-        token = CSRF.search(form.text)
+        night = NIGHT.search(_text(form))
+        token = CSRF.search(_text(form))
         if not (night and token):
             return
         # A new person (the search found nobody to reuse here): a request for tonight, one person.
@@ -168,20 +202,20 @@ class CallHandler(Person):
                 "children": "0",
             },
         )
-        match = re.search(r"/115/demandes/(\d+)/$", saved.url)
+        match = re.search(r"/115/demandes/(\d+)/$", saved.url or "")
         if not match:
             return
-        units = [single or listed for single, listed in UNIT.findall(saved.text)]
+        units = [single or listed for single, listed in UNIT.findall(_text(saved))]
         if not units:
             OUTCOMES["no free place"] += 1
             return
         answer = self.page(
             f"/115/demandes/{match.group(1)}/attribuer/",
             "115 allocation",
-            data={"csrfmiddlewaretoken": CSRF.search(saved.text).group(1), "unit": random.choice(units)},
+            data={"csrfmiddlewaretoken": CSRF.search(_text(saved)).group(1), "unit": random.choice(units)},
         )
         # Another handler may have taken the place a moment before: the page says so (a correct answer).
-        OUTCOMES["allocated" if "Place attribuée" in answer.text else "place just taken"] += 1
+        OUTCOMES["allocated" if "Place attribuée" in _text(answer) else "place just taken"] += 1
 
 
 class SocialWorker(Person):
@@ -203,20 +237,20 @@ class SocialWorker(Person):
     def search(self):
         query = random.choice(NAMES["last"])
         response = self.page(f"/menages/?q={query}", "household search")
-        self.households = HOUSEHOLD.findall(response.text) or self.households
+        self.households = HOUSEHOLD.findall(_text(response)) or self.households
 
     @task(4)
     def household(self):
         if not self.households:
             response = self.page("/menages/", "household list")
-            self.households = HOUSEHOLD.findall(response.text)
+            self.households = HOUSEHOLD.findall(_text(response))
             if not self.households:
                 return
         response = self.page(f"/menages/{random.choice(self.households)}/", "household page")
-        index = ASSESSMENT_INDEX.findall(response.text)
+        index = ASSESSMENT_INDEX.findall(_text(response))
         if index:
             listing = self.page(f"/menages/{index[0]}/evaluations/", "assessments of a household")
-            found = ASSESSMENT.findall(listing.text)
+            found = ASSESSMENT.findall(_text(listing))
             if found:
                 household_id, pk = random.choice(found)
                 self.page(f"/menages/{household_id}/evaluations/{pk}/", "assessment page")
@@ -224,7 +258,7 @@ class SocialWorker(Person):
     @task(2)
     def insertion_requests(self):
         response = self.page("/orientation/demandes/", "insertion requests list")
-        ids = INSERTION_REQUEST.findall(response.text)
+        ids = INSERTION_REQUEST.findall(_text(response))
         if ids:
             self.page(f"/orientation/demandes/{random.choice(ids)}/", "insertion request page")
 
@@ -245,6 +279,7 @@ def _keep_environment(environment, **_kwargs):
 def _warm_up(environment, **_kwargs):
     """After the warm-up, the statistics (and the calls' outcomes) start from zero; its errors are kept."""
     if WARMUP <= 0:
+        _measuring()
         return
     import gevent
 
@@ -258,6 +293,7 @@ def _warm_up(environment, **_kwargs):
         stats.reset_all()
         for outcome in OUTCOMES:
             OUTCOMES[outcome] = 0
+        _measuring()
 
     gevent.spawn(reset)
 
@@ -279,6 +315,7 @@ def _report(exit_code, **_kwargs):
                     ],
                     "exceptions": [f"{e['msg']} ×{e['count']}" for e in runner.exceptions.values()],
                     "exit_code": exit_code,
+                    "cpu_seconds": _cpu_seconds() - MEASURED_FROM["cpu"] if MEASURED_FROM else 0.0,
                 },
                 out,
             )

@@ -12,6 +12,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.timing import yardstick  # noqa: E402
+
 
 def database_url() -> str:
     sys.path.insert(0, str(ROOT / "scripts"))
@@ -63,6 +65,8 @@ def main() -> int:
 
     only = set(sys.argv[1:])
     print(f"Parcours benchmarks on {connection.vendor} — {platform.node()}, {os.cpu_count()} cores")
+    # The machine's speed today (bench/timing.py): figures of two days compare once scaled by it.
+    report("machine yardstick at start (pure Python, best of 5)", yardstick(), "ms")
     for path in sorted((ROOT / "bench").glob("bench_*.py")):
         if only and path.stem not in only:
             continue
@@ -73,6 +77,7 @@ def main() -> int:
         started = time.perf_counter()
         module.run(report)
         print(f"  ({time.perf_counter() - started:.1f} s)")
+    report("machine yardstick at end (pure Python, best of 5)", yardstick(), "ms")
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")

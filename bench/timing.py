@@ -25,3 +25,32 @@ def timed(
     report(f"{name}: p50", percentile(times, 50), "ms")
     report(f"{name}: p95", percentile(times, 95), "ms", target=lambda v: v <= target)
     return times
+
+
+def _yardstick_workload(n: int = 600_000) -> int:
+    """A fixed mix of what a page does in Python: dict look-ups and updates, str building, int
+    arithmetic, a list appended to and joined. NEVER change it: its time is the unit that scales the
+    figures of one day to another's."""
+    table: dict[str, int] = {}
+    words = []
+    total = 0
+    for i in range(n):
+        key = "k" + str(i % 997)
+        table[key] = table.get(key, 0) + (i * 31) % 17
+        if i % 3 == 0:
+            words.append(key.upper())
+        total += len(key) * (i & 7)
+    return total + sum(table.values()) + len("-".join(words))
+
+
+def yardstick(repeat: int = 5) -> float:
+    """The machine's speed for pure Python today: the CPU milliseconds of a fixed workload on this
+    thread, best of `repeat` (a neighbour's process can only make a run slower, never faster). A
+    figure of another day is scaled by the ratio of the two days' yardsticks; 250–270 ms on the
+    2-core machine of 2026-12-07 (where `python -m timeit "sum(range(10**6))"` gives 17.4 ms)."""
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.thread_time()
+        _yardstick_workload()
+        best = min(best, time.thread_time() - started)
+    return best * 1000

@@ -224,6 +224,24 @@ def board_page(request):
     )
 
 
+def _call_fields(data: dict) -> dict:
+    """What a call says, from a call form's cleaned data, as services.call_take and replay.replay_call
+    take it: the same fields whether the call was taken online or replayed from an offline note."""
+    return {
+        "outcome": data["outcome"],
+        "night": data["night"],
+        "persons": data["persons"],
+        "children": data["children"],
+        "women_only": data["women_only"],
+        "facts": data["facts"],
+        "priority": data["priority"] or None,
+        "priority_reason": data["priority_reason"],
+        "caller_name": data["caller_name"],
+        "caller_phone": data["caller_phone"],
+        "note": data["note"],
+    }
+
+
 def call_create(request):
     _team_only(request)
     query = (request.GET.get("q") or "").strip()
@@ -248,19 +266,9 @@ def call_create(request):
         try:
             call, created = services.call_take(
                 actor=request.user,
-                outcome=data["outcome"],
                 household=household,
                 flash=flash,
-                caller_phone=data["caller_phone"],
-                note=data["note"],
-                caller_name=data["caller_name"],
-                night=data["night"],
-                persons=data["persons"],
-                children=data["children"],
-                women_only=data["women_only"],
-                facts=data["facts"],
-                priority=data["priority"] or None,
-                priority_reason=data["priority_reason"],
+                **_call_fields(data),
             )
         except services.Conflict as exc:
             errors.add_to_form(form, exc)
@@ -855,18 +863,8 @@ def _replay_one(request, record: dict) -> dict:
             actor=request.user,
             client_id=data["client_id"],
             recorded_at=data["recorded_at"],
-            outcome=data["outcome"],
-            night=data["night"],
-            persons=data["persons"],
-            children=data["children"],
-            women_only=data["women_only"],
-            facts=data["facts"],
-            priority=data["priority"] or None,
-            priority_reason=data["priority_reason"],
-            caller_name=data["caller_name"],
-            caller_phone=data["caller_phone"],
-            note=data["note"],
             unit=unit,
+            **_call_fields(data),
         )
     except (errors.DomainError, ValidationError) as exc:
         messages_ = exc.messages if isinstance(exc, ValidationError) else [exc.message]

@@ -7,6 +7,8 @@ it keeps the scenario working as the pages change. Zero errors, every step reach
 """
 
 import importlib
+import os
+import subprocess  # nosec B404 # a child process of our own, to be measured
 import sys
 import threading
 from io import StringIO
@@ -94,6 +96,8 @@ def test_load_scenario_runs_without_error(serial_on_sqlite):
     # The allocations were real: places booked in the database, none twice (the page said which).
     assert NightAllocation.objects.count() - allocations == result.outcomes["allocated"] > 0
     assert result.seconds < SECONDS + 15
+    # locust measured its own CPU (the load generator shares the cores with the server).
+    assert result.locust_cpu > 0
 
 
 def test_load_refuses_any_address_but_loopback():
@@ -117,3 +121,31 @@ def test_the_load_average_is_read_once_the_machine_rests_or_after_a_bounded_wait
     assert load.settle(wait=5, poll=0) == 1.4
     monkeypatch.setattr(load, "load_average", lambda: 6.0)
     assert load.settle(wait=0.05, poll=0.01) == 6.0
+
+
+def test_the_best_throughput_is_also_read_between_the_steps_around_the_target():
+    from bench import bench_load
+
+    steps = [(8, 40.0, 150.0), (16, 60.0, 250.0), (24, 70.0, 450.0), (32, 72.0, 900.0)]
+    assert bench_load.interpolated(steps) == (16, 24, 62.5)
+    assert bench_load.interpolated(steps[:2]) is None  # never above: the ceiling is further
+    assert bench_load.interpolated(steps[2:]) is None  # never under: nothing to read between
+
+
+def test_the_cpu_meter_counts_a_worker_that_ends_during_the_measure():
+    """gunicorn recycles a worker after max_requests: its pid is gone before stop(), its CPU is not
+    (the arbiter reaps it, and the kernel adds its CPU to the arbiter's children's)."""
+    burn = "import time\nend = time.process_time() + 0.4\nwhile time.process_time() < end: pass"
+    worker = subprocess.Popen([sys.executable, "-c", burn])  # noqa: S603  # nosec B603
+    meter = load.CpuMeter(server_pid=os.getpid(), database_url=None)
+    meter.start()
+    worker.wait()
+    meter.stop()
+    assert meter.app >= 0.3
+
+
+def test_the_machine_yardstick_is_the_same_work_every_day():
+    """Figures of two days are scaled by the yardstick's times: its workload never changes."""
+    from bench import timing
+
+    assert timing._yardstick_workload() == 13946159
