@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
@@ -14,7 +15,7 @@ from django.utils.formats import time_format
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
-from parcours.core.cache import cached
+from parcours.core.cache import cached, timeout
 from parcours.offers.choices import EMERGENCY_KINDS, AcceptedHousehold, AcceptedSex
 from parcours.offers.models import Facility, Unit
 
@@ -115,6 +116,8 @@ class CardFigures:
     facility_id: int
     places: int
     sizes: tuple
+    name: str = ""
+    version: int = 0
 
     @classmethod
     def of(cls, card: FacilityCard) -> "CardFigures":
@@ -190,14 +193,99 @@ def free_summary(*, night: date, territory_id: int) -> list[dict]:
     return [{"kind": r["facility__kind"], "units": r["units"], "places": r["places"] or 0} for r in rows]
 
 
+def free_card_figures(units) -> list[CardFigures]:
+    """The board's cards as figures, from one aggregate of the free `units` (facility and size, no
+    model instance): most free places first, then by name. What a card shows besides them is its
+    facility's, known by the facility's version (`card_html`)."""
+    rows = units.order_by().values("facility_id", "facility__name", "facility__version", "capacity")
+    grouped: dict[int, dict] = {}
+    for row in rows.annotate(count=Count("pk")):
+        facility = {"name": row["facility__name"], "version": row["facility__version"], "sizes": []}
+        card = grouped.setdefault(row["facility_id"], facility)
+        card["sizes"].append((row["capacity"], row["count"]))
+    cards = [
+        CardFigures(
+            facility_id=pk,
+            places=sum(capacity * count for capacity, count in card["sizes"]),
+            sizes=tuple(sorted(card["sizes"])),
+            name=card["name"],
+            version=card["version"],
+        )
+        for pk, card in grouped.items()
+    ]
+    return sorted(cards, key=lambda c: (-c.places, c.name))
+
+
+@dataclass(frozen=True)
+class FreeUnit:
+    """What a request's page shows of a free unit: its label and size."""
+
+    pk: int
+    label: str
+    capacity: int
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    """A facility's free units fitting a request, as a request's page lists them (`free_groups`)."""
+
+    facility_id: int
+    name: str
+    version: int
+    units: tuple
+
+
+def free_groups(units) -> list[GroupFigures]:
+    """The free `units` fitting a request grouped by facility, read as plain rows (no model
+    instance), in `free_units`' order within a group; the facilities whose smallest unit is smallest
+    first, so that a family room is not given to one person (as `by_facility(smallest_first=True)`)."""
+    rows = units.values_list("facility_id", "facility__name", "facility__version", "pk", "label", "capacity")
+    grouped: dict[int, tuple] = {}
+    for facility_id, name, version, pk, label, capacity in rows:
+        grouped.setdefault(facility_id, (name, version, []))[2].append(FreeUnit(pk, label, capacity))
+    groups = [GroupFigures(pk, name, version, tuple(found)) for pk, (name, version, found) in grouped.items()]
+    return sorted(groups, key=lambda g: (min(u.capacity for u in g.units), g.name))
+
+
+def cached_cards(kind: str, cards: list, key_of, render_missing) -> list[str]:
+    """Each card's HTML (a board's facility, a request's group of places) from the cache, one entry
+    per card rather than per page (issue 18): a booking changes one facility's free units, so one
+    card is rendered again, not the whole list. `key_of(card)` must hold everything the HTML depends
+    on (the facility's version, its free units, who sees the door code) — never a named person;
+    `render_missing(cards)` renders those not found, in their order."""
+    language = get_language()
+    digests = (hashlib.sha256(repr((key_of(card), language)).encode()).hexdigest() for card in cards)
+    keys = [f"parcours:{kind}:{digest}" for digest in digests]
+    found = cache.get_many(keys) if keys else {}
+    missing = [i for i, key in enumerate(keys) if key not in found]
+    if missing:
+        rendered = render_missing([cards[i] for i in missing])
+        fresh = {keys[i]: html for i, html in zip(missing, rendered, strict=True)}
+        cache.set_many(fresh, timeout())
+        found.update(fresh)
+    return [found[key] for key in keys]
+
+
+def facilities_of(ids) -> dict:
+    """The facilities of the cards to render, with what their cards show (the commune's postcodes)."""
+    return Facility.objects.select_related("commune").in_bulk(ids)
+
+
+# Columns of `places_version` that depend on the offer alone (the emergency facilities and units):
+# what does not change with bookings and declarations (the board's filter fields).
+OFFER_COLUMNS = 4
+
+
 def places_version(night: date) -> tuple:
     """What the free places of `night` depend on, read in one query, for a cache key (issue 18): the
-    nights booked that night (every row counted, and the booked ones: a booking only ever adds a row,
-    an end only ever turns a booked row into an ended one, so any change moves one of the two counts),
+    nights booked that night (every row counted, the booked ones and the last id: a booking only ever
+    adds a row, an end only ever turns a booked row into an ended one, so any change moves one of them;
+    the last id also tells a booking rolled back then another one made apart),
     the facilities' declarations for that night and the units they name (rows and ids: a declaration
     replaced drops some rows and adds new ids), and the emergency facilities and their units (rows and
-    the sum of their versions, which every edit through offers.services increases). Every
-    département's at once: a change anywhere gives every board a new key, never a stale one."""
+    the sum of their versions, which every edit through offers.services increases: the last
+    `OFFER_COLUMNS`, for what depends on the offer only). Every département's at once: a change
+    anywhere gives every board a new key, never a stale one."""
     allocation = NightAllocation._meta.db_table
     declaration = PlacesDeclaration._meta.db_table
     declared = PlacesDeclaration.units.through._meta.db_table
@@ -209,7 +297,7 @@ def places_version(night: date) -> tuple:
     # Table names from the models, values as parameters.
     sql = (
         "SELECT * FROM"  # noqa: S608  # nosec B608
-        f" (SELECT COUNT(*), {booked} FROM {allocation} WHERE night = %s) a,"
+        f" (SELECT COUNT(*), {booked}, MAX(id) FROM {allocation} WHERE night = %s) a,"
         f" (SELECT COUNT(*), SUM(id), MAX(declared_at) FROM {declaration} WHERE night = %s) d,"
         f" (SELECT COUNT(*), SUM(du.id) FROM {declared} du JOIN {declaration} d2"
         " ON d2.id = du.placesdeclaration_id WHERE d2.night = %s) du,"

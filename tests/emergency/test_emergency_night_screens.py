@@ -331,6 +331,104 @@ def test_the_shared_board_keeps_door_codes_to_those_who_may_see_them(client, log
     assert net["women"].name in page and "4821B" not in page
 
 
+def test_the_door_code_is_not_in_a_card_cached_for_whom_may_not_see_it(client, login, net):
+    """The other way round: the card first rendered without the code (for a SIAO elsewhere) is not
+    the one the département's call handler is given, before and after a booking (issue 18)."""
+    elsewhere = MembershipFactory(
+        role=Role.CALL_HANDLER,
+        organization=OrganizationFactory(siao=True, territory=TerritoryFactory(code="94")),
+    )
+    login(elsewhere.user)
+    assert "4821B" not in client.get(reverse("emergency:board"), {"territory": "93"}).content.decode()
+    login(net["members"][Role.CALL_HANDLER].user)
+    assert "4821B" in client.get(reverse("emergency:board"), {"territory": "93"}).content.decode()
+    request = services.request_create(actor=net["handler"], night=current_night(), persons=1)
+    services.allocate(actor=net["handler"], request=request, unit=net["women_units"][0])
+    login(elsewhere.user)
+    page = client.get(reverse("emergency:board"), {"territory": "93"}).content.decode()
+    assert net["women"].name in page and "4821B" not in page
+
+
+@pytest.fixture
+def rendered(monkeypatch):
+    """The facilities whose card (or group of places) was rendered, not read from the cache."""
+    ids = []
+    original = board.facilities_of
+
+    def facilities_of(wanted):
+        ids.extend(wanted)
+        return original(wanted)
+
+    monkeypatch.setattr(board, "facilities_of", facilities_of)
+    return ids
+
+
+def test_a_change_renders_again_only_the_card_it_changes(client, login, net, rendered):
+    """Each card is cached on its own (issue 18): a booking, its end, a declaration or an edit of a
+    facility gives that facility's card at once, and the others come from the cache."""
+    from parcours.offers import services as offer_services
+
+    handler, manager = net["handler"], as_member(net["members"][Role.FACILITY_MANAGER])
+    login(net["members"][Role.CALL_HANDLER].user)
+    _free(client)
+    assert sorted(rendered) == sorted([net["women"].pk, net["families"].pk, net["men"].pk])
+    rendered.clear()
+    request = services.request_create(actor=handler, night=current_night(), persons=1)
+    allocation = services.allocate(actor=handler, request=request, unit=net["women_units"][0])
+    free, html = _free(client)
+    assert free[net["women"].pk] == 2 and rendered == [net["women"].pk]
+    assert "2 × 1 place" in html
+    rendered.clear()
+    services.allocation_cancel(actor=handler, allocation=allocation)
+    assert _free(client)[0][net["women"].pk] == 3
+    assert rendered == []  # the card of three free units is still in the cache
+    services.places_declare(
+        actor=manager, facility=net["families"], night=current_night(), units=net["family_units"][:1]
+    )
+    assert _free(client)[0][net["families"].pk] == 4 and rendered == [net["families"].pk]
+    rendered.clear()
+    families = Facility.objects.get(pk=net["families"].pk)
+    offer_services.facility_update(
+        actor=manager, facility=families, version=families.version, phone="01 99 00 56 78"
+    )
+    free, html = _free(client)
+    assert rendered == [net["families"].pk] and "01 99 00 56 78" in html
+
+
+def test_the_filter_fields_follow_the_offer_not_the_bookings(client, login, net):
+    """The filter fields are cached on the offer alone: a new facility's commune is offered at once."""
+    login(net["members"][Role.CALL_HANDLER].user)
+    page = client.get(reverse("emergency:board")).content.decode()
+    assert "Drancy" in page and "Montreuil" not in page
+    montreuil = Commune.objects.create(
+        code="93048", name="Montreuil", territory=net["drancy"].territory, postal_codes=["93100"]
+    )
+    make_emergency_facility(organization=net["women"].organization, units=1, commune=montreuil)
+    assert "Montreuil" in client.get(reverse("emergency:board")).content.decode()
+
+
+def test_a_requests_places_are_cached_per_facility_and_fresh(client, login, net, rendered):
+    """A request's page lists each facility's fitting free units from the cache, rendered again for
+    the facility a booking changes only, with the door code for the 115 of the département."""
+    handler = net["handler"]
+    request = services.request_create(actor=handler, night=current_night(), persons=1, women_only=True)
+    url = reverse("emergency:request", args=[request.pk])
+    login(net["members"][Role.CALL_HANDLER].user)
+    page = client.get(url).content.decode()
+    units = net["women_units"]
+    assert rendered == [net["women"].pk] and "4821B" in page
+    assert all(f'<option value="{u.pk}">' in page for u in units)
+    rendered.clear()
+    other = services.request_create(actor=handler, night=current_night(), persons=1, women_only=True)
+    assert "4821B" in client.get(reverse("emergency:request", args=[other.pk])).content.decode()
+    assert rendered == []  # the same group, from the cache
+    services.allocate(actor=handler, request=other, unit=units[0])
+    page = client.get(url).content.decode()
+    assert rendered == [net["women"].pk]
+    assert f'<option value="{units[0].pk}">' not in page and f'<option value="{units[1].pk}">' in page
+    assert f'for="unit-{net["women"].pk}"' in page and "4821B" in page
+
+
 # --- the waiting callers ----------------------------------------------------------------------------
 
 
