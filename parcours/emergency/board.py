@@ -193,16 +193,44 @@ def free_summary(*, night: date, territory_id: int) -> list[dict]:
     return [{"kind": r["facility__kind"], "units": r["units"], "places": r["places"] or 0} for r in rows]
 
 
-def free_card_figures(units) -> list[CardFigures]:
-    """The board's cards as figures, from one aggregate of the free `units` (facility and size, no
-    model instance): most free places first, then by name. What a card shows besides them is its
-    facility's, known by the facility's version (`card_html`)."""
-    rows = units.order_by().values("facility_id", "facility__name", "facility__version", "capacity")
+# The SQL of the free units' reads, compiled once per process and arguments (`rows_of`).
+_COMPILED: dict = {}
+COMPILED_MAX = 512
+
+
+def rows_of(key: tuple, build) -> list[tuple]:
+    """The rows of `build()`, a values_list queryset, with its SQL compiled once per `key` in this
+    process (issue 18): building and compiling the free units' subqueries cost the pages more CPU
+    than PostgreSQL's answer. `key` holds every argument `build` uses (night, département, filters),
+    never a row read: the SQL says what to read, the rows are read at each call."""
+    compiled = _COMPILED.get(key)
+    if compiled is None:
+        compiled = build().query.sql_with_params()
+        if len(_COMPILED) >= COMPILED_MAX:
+            _COMPILED.clear()
+        _COMPILED[key] = compiled
+    with connection.cursor() as cursor:
+        cursor.execute(*compiled)
+        return cursor.fetchall()
+
+
+def card_rows(units):
+    """The free `units` as the board's cards need them: one row per facility and size, no model
+    instance (`free_card_figures`)."""
+    return (
+        units.order_by()
+        .values_list("facility_id", "facility__name", "facility__version", "capacity")
+        .annotate(count=Count("pk"))
+    )
+
+
+def free_card_figures(rows) -> list[CardFigures]:
+    """The board's cards as figures, from `card_rows`: most free places first, then by name. What a
+    card shows besides them is its facility's, known by the facility's version (`cached_cards`)."""
     grouped: dict[int, dict] = {}
-    for row in rows.annotate(count=Count("pk")):
-        facility = {"name": row["facility__name"], "version": row["facility__version"], "sizes": []}
-        card = grouped.setdefault(row["facility_id"], facility)
-        card["sizes"].append((row["capacity"], row["count"]))
+    for facility_id, name, version, capacity, count in rows:
+        card = grouped.setdefault(facility_id, {"name": name, "version": version, "sizes": []})
+        card["sizes"].append((capacity, count))
     cards = [
         CardFigures(
             facility_id=pk,
@@ -235,11 +263,15 @@ class GroupFigures:
     units: tuple
 
 
-def free_groups(units) -> list[GroupFigures]:
-    """The free `units` fitting a request grouped by facility, read as plain rows (no model
-    instance), in `free_units`' order within a group; the facilities whose smallest unit is smallest
-    first, so that a family room is not given to one person (as `by_facility(smallest_first=True)`)."""
-    rows = units.values_list("facility_id", "facility__name", "facility__version", "pk", "label", "capacity")
+def group_rows(units):
+    """The free `units` fitting a request as a request's page needs them: plain rows (`free_groups`)."""
+    return units.values_list("facility_id", "facility__name", "facility__version", "pk", "label", "capacity")
+
+
+def free_groups(rows) -> list[GroupFigures]:
+    """The free units of `group_rows` grouped by facility, in `free_units`' order within a group;
+    the facilities whose smallest unit is smallest first, so that a family room is not given to one
+    person (as `by_facility(smallest_first=True)`)."""
     grouped: dict[int, tuple] = {}
     for facility_id, name, version, pk, label, capacity in rows:
         grouped.setdefault(facility_id, (name, version, []))[2].append(FreeUnit(pk, label, capacity))

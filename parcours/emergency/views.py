@@ -76,24 +76,31 @@ def _board_places(request, night, territory_id: int, wanted: dict) -> dict:
     role) do not change (board.cached_cards): a booking renders one card again, not the board."""
     board_territory = wanted["territory"].pk if wanted.get("territory") else territory_id
     filtered = any(wanted.get(name) for name in BoardFilterForm.FIELDS)
-    if wanted.get("persons") or wanted.get("children") or wanted.get("women_only"):
-        units = board.free_units(
-            night=night,
-            territory_id=board_territory,
-            persons=wanted.get("persons") or 1,
-            children=wanted.get("children") or 0,
-            women_only=wanted.get("women_only") or False,
-        )
-    else:
-        units = board.free_base(night=night, territory_id=board_territory)
-    units = board.filtered_units(
-        units,
-        public=wanted.get("public") or "",
-        commune_id=wanted["commune"].pk if wanted.get("commune") else None,
-        pets=wanted.get("pets") or False,
-        wheelchair=wanted.get("wheelchair") or False,
-    )
-    cards = board.free_card_figures(units)
+    asked = {
+        "public": wanted.get("public") or "",
+        "commune_id": wanted["commune"].pk if wanted.get("commune") else None,
+        "pets": wanted.get("pets") or False,
+        "wheelchair": wanted.get("wheelchair") or False,
+    }
+    size = (wanted.get("persons") or 1, wanted.get("children") or 0, wanted.get("women_only") or False)
+    sized = bool(wanted.get("persons") or wanted.get("children") or wanted.get("women_only"))
+
+    def units():
+        if sized:
+            persons, children, women_only = size
+            free = board.free_units(
+                night=night,
+                territory_id=board_territory,
+                persons=persons,
+                children=children,
+                women_only=women_only,
+            )
+        else:
+            free = board.free_base(night=night, territory_id=board_territory)
+        return board.card_rows(board.filtered_units(free, **asked))
+
+    key = ("cards", night, board_territory, sized and size, tuple(asked.values()))
+    cards = board.free_card_figures(board.rows_of(key, units))
     membership = request.user.active_membership
     who = (membership.role, membership.organization_id)
 
@@ -384,15 +391,15 @@ def _place_groups_html(request, found: EmergencyRequest) -> str:
     see the same (board.cached_cards: the facility's version, its fitting free units, the
     organization and role deciding the door code), so that a booking renders one group again. The
     request's address and the user's CSRF token go in afterwards."""
-    groups = board.free_groups(
-        board.free_units(
-            night=found.night,
-            territory_id=found.territory_id,
-            persons=found.persons,
-            children=found.children,
-            women_only=found.women_only,
-        )
-    )
+    asked = {
+        "night": found.night,
+        "territory_id": found.territory_id,
+        "persons": found.persons,
+        "children": found.children,
+        "women_only": found.women_only,
+    }
+    rows = board.rows_of(("groups", *asked.values()), lambda: board.group_rows(board.free_units(**asked)))
+    groups = board.free_groups(rows)
     membership = request.user.active_membership
     who = (membership.role, membership.organization_id)
 
