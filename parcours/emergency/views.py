@@ -120,24 +120,30 @@ def _board_places(request, night, territory_id: int, wanted: dict) -> dict:
             rendered.append(str(template.render({"card": card})))
         return rendered
 
-    html = board.cached_cards(
-        "emergency_card", cards, lambda c: (c.facility_id, c.version, c.sizes, *who), render_missing
-    )
+    def card_key(card) -> tuple:
+        return (card.facility_id, card.version, card.sizes, *who)
+
     place_count = sum(c.places for c in cards)
+
+    def render_block(_blocks) -> list[str]:
+        html = board.cached_cards("emergency_card", cards, card_key, render_missing)
+        context = {
+            "place_cards": cards,
+            "place_count": place_count,
+            "filtered": filtered,
+            # The template engine's output, kept as text in the cache.
+            "cards_html": [mark_safe(card) for card in html],  # noqa: S308  # nosec B308 B703
+        }
+        return [render_to_string("emergency/_board_cards.html", context)]
+
+    # The whole list too, under what its cards are keyed on: the usual refresh reads one entry.
+    block_key = (tuple(card_key(c) for c in cards), filtered, *who)
+    (html,) = board.cached_cards("emergency_cards", [block_key], lambda key: key, render_block)
     return {
         "cards": cards,
         "unit_count": sum(count for c in cards for _size, count in c.sizes),
         "place_count": place_count,
-        "html": render_to_string(
-            "emergency/_board_cards.html",
-            {
-                "place_cards": cards,
-                "place_count": place_count,
-                "filtered": filtered,
-                # The template engine's output, kept as text in the cache.
-                "cards_html": [mark_safe(card) for card in html],  # noqa: S308  # nosec B308 B703
-            },
-        ),
+        "html": html,
     }
 
 
@@ -418,18 +424,23 @@ def _place_groups_html(request, found: EmergencyRequest) -> str:
             rendered.append(str(template.render(context)))
         return rendered
 
-    html = board.cached_cards(
-        "emergency_group", groups, lambda g: (g.facility_id, g.version, g.units, *who), render_missing
-    )
-    html = render_to_string(
-        "emergency/_place_groups.html",
-        {
+    def group_key(group) -> tuple:
+        return (group.facility_id, group.version, group.units, *who)
+
+    def render_block(_blocks) -> list[str]:
+        html = board.cached_cards("emergency_group", groups, group_key, render_missing)
+        context = {
             "place_groups": groups,
             "unit_count": sum(len(g.units) for g in groups),
             # The template engine's output, kept as text in the cache.
             "groups_html": [mark_safe(group) for group in html],  # noqa: S308  # nosec B308 B703
-        },
-    )
+        }
+        return [render_to_string("emergency/_place_groups.html", context)]
+
+    # The whole list too, under what its groups are keyed on: another page of the same list reads
+    # one entry.
+    block_key = (tuple(group_key(g) for g in groups), *who)
+    (html,) = board.cached_cards("emergency_groups", [block_key], lambda key: key, render_block)
     html = html.replace(ALLOCATE_URL_SLOT, reverse("emergency:allocate", args=[found.pk]))
     return mark_safe(html.replace(CSRF_SLOT, get_token(request)))  # noqa: S308  (rendered by the templates)  # nosec B308 B703
 
