@@ -369,10 +369,10 @@ def priority_preview(request):
     )
 
 
-# A request's page names the household and reads its call (the caller's name, the note).
-REQUESTS = EmergencyRequest.objects.select_related(
-    "household", "territory", "call", "provisional_unit__facility"
-).prefetch_related("household__people")
+# A request's page names the household and reads its call (the caller's name, the note). Neither
+# the département (the page uses its id only) nor the place chosen offline (shown only while a
+# replayed call waits for a place, read then) are joined: fewer columns to compile (issue 18).
+REQUESTS = EmergencyRequest.objects.select_related("household", "call").prefetch_related("household__people")
 
 
 def _request_label(user, found: EmergencyRequest) -> str:
