@@ -149,13 +149,22 @@ PUBLIC_SUMMARY = {
 def free_by_public(*, night: date, territory_id: int) -> list[dict]:
     """Tonight's free places each public could be given: the board's « 205 places libres : 150 pour
     des femmes, 120 pour des hommes, 60 pour des familles, 20 pour des couples »."""
-    base = free_base(night=night, territory_id=territory_id)
-    totals = base.aggregate(
-        **{key: Sum("capacity", filter=condition) for key, (_label, condition) in PUBLIC_SUMMARY.items()}
-    )
+
+    def sums():
+        # The département's one group: an aggregate as rows, so that rows_of keeps its SQL.
+        return (
+            free_base(night=night, territory_id=territory_id)
+            .order_by()
+            .values("facility__territory_id")
+            .annotate(**{key: Sum("capacity", filter=cond) for key, (_label, cond) in PUBLIC_SUMMARY.items()})
+            .values_list(*PUBLIC_SUMMARY)
+        )
+
+    rows = rows_of(("by_public", night, territory_id), sums)
+    totals = rows[0] if rows else [0] * len(PUBLIC_SUMMARY)
     return [
-        {"group": key, "label": label, "places": totals[key] or 0}
-        for key, (label, _c) in PUBLIC_SUMMARY.items()
+        {"group": key, "label": label, "places": places or 0}
+        for (key, (label, _c)), places in zip(PUBLIC_SUMMARY.items(), totals, strict=True)
     ]
 
 
@@ -184,13 +193,17 @@ def waiting_lines(req, now: datetime) -> None:
 
 def free_summary(*, night: date, territory_id: int) -> list[dict]:
     """Free units and places tonight per kind of emergency offer (for the home panel and the board)."""
-    rows = (
-        free_base(night=night, territory_id=territory_id)
-        .values("facility__kind")
-        .annotate(units=Count("pk"), places=Sum("capacity"))
-        .order_by("facility__kind")
+    rows = rows_of(
+        ("summary", night, territory_id),
+        lambda: (
+            free_base(night=night, territory_id=territory_id)
+            .values("facility__kind")
+            .annotate(units=Count("pk"), places=Sum("capacity"))
+            .order_by("facility__kind")
+            .values_list("facility__kind", "units", "places")
+        ),
     )
-    return [{"kind": r["facility__kind"], "units": r["units"], "places": r["places"] or 0} for r in rows]
+    return [{"kind": kind, "units": units, "places": places or 0} for kind, units, places in rows]
 
 
 # The SQL of the free units' reads, compiled once per process and arguments (`rows_of`).
