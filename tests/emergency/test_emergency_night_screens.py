@@ -559,3 +559,27 @@ def test_the_api_refuses_a_bad_phone_in_json_and_creates_nothing(client, net):
     created = api("post", "/facilities", {**body, "phone": "+33 1 48 95 00 00", "door_code": "12A"})
     assert created.status_code == 201
     assert created.json()["phone"] == "01 48 95 00 00" and created.json()["door_code"] == "12A"
+
+
+def test_the_free_units_sql_is_kept_per_arguments_and_the_rows_read_each_time(net):
+    """board.rows_of compiles a read once per key (its arguments) and reads its rows at every call:
+    another composition has its own SQL, and a booking is seen at once (issue 18)."""
+    built = []
+
+    def build(persons):
+        def fn():
+            built.append(persons)
+            children = persons - 1
+            free = board.free_units(night=current_night(), persons=persons, children=children)
+            return board.group_rows(free)
+
+        return fn
+
+    key = ("test_rows_of", current_night(), net["women"].pk)
+    singles = board.rows_of((*key, 1), build(1))
+    assert {row[0] for row in singles} == {net["men"].pk}
+    request = services.request_create(actor=net["handler"], night=current_night(), persons=1)
+    services.allocate(actor=net["handler"], request=request, unit=net["men"].units.get())
+    assert board.rows_of((*key, 1), build(1)) == []
+    families = board.rows_of((*key, 3), build(3))
+    assert {row[0] for row in families} == {net["families"].pk} and built == [1, 3]
