@@ -1,6 +1,8 @@
 """The places board: emergency units free on a night, filtered by household size, composition and
-territory. The places are read again whenever a booking, a declaration or the offer changes
-(`places_version`, read at every refresh), so several call handlers see the same board."""
+territory. The free units are read at every refresh in one aggregate (`rows_of`), and what is drawn
+from them is cached under them (`cached_cards`: each facility's card, the summary), so several call
+handlers see the same board and a booking redraws one card; the filter fields follow the offer's
+part of `places_version`."""
 
 import hashlib
 from collections import Counter
@@ -293,11 +295,12 @@ def free_groups(rows) -> list[GroupFigures]:
 
 
 def cached_cards(kind: str, cards: list, key_of, render_missing) -> list[str]:
-    """Each card's HTML (a board's facility, a request's group of places) from the cache, one entry
-    per card rather than per page (issue 18): a booking changes one facility's free units, so one
-    card is rendered again, not the whole list. `key_of(card)` must hold everything the HTML depends
-    on (the facility's version, its free units, who sees the door code) — never a named person;
-    `render_missing(cards)` renders those not found, in their order."""
+    """Each card's HTML (a board's facility, a request's group of places; or any value drawn from
+    the offer alone) from the cache, one entry per card rather than per page (issue 18): a booking
+    changes one facility's free units, so one card is rendered again, not the whole list.
+    `key_of(card)` must hold everything the value depends on (the facility's version, its free
+    units, who sees the door code) — never a named person; `render_missing(cards)` renders those
+    not found, in their order."""
     language = get_language()
     digests = (hashlib.sha256(repr((key_of(card), language)).encode()).hexdigest() for card in cards)
     keys = [f"parcours:{kind}:{digest}" for digest in digests]

@@ -69,13 +69,9 @@ BOARD_FILTERS = "emergency_board_filters"  # session key: the board's filters as
 BOARD_SEEN = "emergency_board_seen"  # session key: households whose name the board has shown tonight
 
 
-def _board_places(request, night, territory_id: int, wanted: dict) -> dict:
-    """The board's facility cards as the filters ask, rendered. The free units are read at every
-    refresh in one aggregate (facility and size); each card's HTML comes from the cache, kept per
-    facility while its version, its free units and who sees its door code (the organization and
-    role) do not change (board.cached_cards): a booking renders one card again, not the board."""
-    board_territory = wanted["territory"].pk if wanted.get("territory") else territory_id
-    filtered = any(wanted.get(name) for name in BoardFilterForm.FIELDS)
+def _free_cards(night, territory_id: int, wanted: dict) -> list:
+    """The free units the filters ask for, as the board's cards' figures: one aggregate (facility
+    and size) with its SQL compiled once per arguments (board.rows_of)."""
     asked = {
         "public": wanted.get("public") or "",
         "commune_id": wanted["commune"].pk if wanted.get("commune") else None,
@@ -90,17 +86,23 @@ def _board_places(request, night, territory_id: int, wanted: dict) -> dict:
             persons, children, women_only = size
             free = board.free_units(
                 night=night,
-                territory_id=board_territory,
+                territory_id=territory_id,
                 persons=persons,
                 children=children,
                 women_only=women_only,
             )
         else:
-            free = board.free_base(night=night, territory_id=board_territory)
+            free = board.free_base(night=night, territory_id=territory_id)
         return board.card_rows(board.filtered_units(free, **asked))
 
-    key = ("cards", night, board_territory, sized and size, tuple(asked.values()))
-    cards = board.free_card_figures(board.rows_of(key, units))
+    key = ("cards", night, territory_id, sized and size, tuple(asked.values()))
+    return board.free_card_figures(board.rows_of(key, units))
+
+
+def _board_places(request, cards: list, filtered: bool) -> dict:
+    """The board's facility cards, rendered: each card's HTML comes from the cache, kept per
+    facility while its version, its free units and who sees its door code (the organization and
+    role) do not change (board.cached_cards): a booking renders one card again, not the board."""
     membership = request.user.active_membership
     who = (membership.role, membership.organization_id)
 
@@ -154,8 +156,9 @@ def _board_context(request, territory_id: int) -> dict:
     # cache (board_page), built from a blank form only when they are rendered.
     form = BoardFilterForm(request.GET, territory_id=territory_id) if request.GET else None
     wanted = form.cleaned_data if form is not None and form.is_valid() else {}
-    version = board.places_version(night)
-    places = _board_places(request, night, territory_id, wanted)
+    filtered = any(wanted.get(name) for name in BoardFilterForm.FIELDS)
+    cards = _free_cards(night, wanted["territory"].pk if wanted.get("territory") else territory_id, wanted)
+    places = _board_places(request, cards, filtered)
     waiting = list(
         EmergencyRequest.objects.visible_to(request.user)
         .filter(night=night, status=RequestStatus.OPEN)
@@ -183,18 +186,22 @@ def _board_context(request, territory_id: int) -> dict:
             "free_places": sum(row["places"] for row in summary),
         }
 
+    # The free places of the département's cards without filters: the summary is kept under them
+    # (each facility's version and free units), read again as soon as one changes.
+    unfiltered = _free_cards(night, territory_id, {}) if filtered else cards
+    free_key = ("free", territory_id, tuple((c.facility_id, c.version, c.sizes) for c in unfiltered))
+    (free_places,) = board.cached_cards("emergency_free", [free_key], lambda key: key, lambda _k: [free()])
     return {
         "night": night,
-        "version": version,
         "form": form,
-        "filtered": any(wanted.get(name) for name in BoardFilterForm.FIELDS),
+        "filtered": filtered,
         "cards": places["cards"],
         "cards_html": mark_safe(places["html"]),  # noqa: S308  (rendered by the template engine)  # nosec B308 B703
         "unit_count": places["unit_count"],
         "place_count": places["place_count"],
         "waiting": waiting,
         "tonight": tonight,
-        **board.cached_places(night, ("free", territory_id), free, version),
+        **free_places,
     }
 
 
@@ -243,7 +250,7 @@ def board_page(request):
             {"form": context["form"] or BoardFilterForm(territory_id=territory_id)},
         ),
         # The offer's part of the version only: bookings and declarations do not change the fields.
-        context["version"][-board.OFFER_COLUMNS :],
+        board.places_version(context["night"])[-board.OFFER_COLUMNS :],
     )
     return render(
         request,

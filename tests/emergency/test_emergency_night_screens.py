@@ -378,6 +378,8 @@ def test_a_change_renders_again_only_the_card_it_changes(client, login, net, ren
     free, html = _free(client)
     assert free[net["women"].pk] == 2 and rendered == [net["women"].pk]
     assert "2 × 1 place" in html
+    # The summary, cached under the free units too, follows at once.
+    assert 'data-figure="free">11<' in html and '<span data-public="women">2 pour des femmes' in html
     rendered.clear()
     services.allocation_cancel(actor=handler, allocation=allocation)
     assert _free(client)[0][net["women"].pk] == 3
@@ -583,3 +585,14 @@ def test_the_free_units_sql_is_kept_per_arguments_and_the_rows_read_each_time(ne
     assert board.rows_of((*key, 1), build(1)) == []
     families = board.rows_of((*key, 3), build(3))
     assert {row[0] for row in families} == {net["families"].pk} and built == [1, 3]
+
+
+def test_the_boards_refresh_reads_the_free_units_once(client, login, net, django_assert_num_queries):
+    """The htmx refresh every 30 s (issue 18): the session, user and second factor, the free units'
+    aggregate (the cards and the summary are cached under it), the waiting callers (none here, so
+    no people), tonight's figures; no version of the night to read besides."""
+    login(net["members"][Role.CALL_HANDLER].user)
+    url = reverse("emergency:board")
+    client.get(url, headers={"HX-Request": "true"})
+    with django_assert_num_queries(6):
+        client.get(url, headers={"HX-Request": "true"})
