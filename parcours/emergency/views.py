@@ -69,6 +69,15 @@ BOARD_FILTERS = "emergency_board_filters"  # session key: the board's filters as
 BOARD_SEEN = "emergency_board_seen"  # session key: households whose name the board has shown tonight
 
 
+def _door_code_viewer(user) -> tuple:
+    """What decides, on the user's side, whether a card shows the door code (offers.perms
+    .can_see_door_code: the role, the organization, its type and département), for the cache keys
+    of the cards: whoever differs in one of them gets cards of their own."""
+    membership = user.active_membership
+    organization = membership.organization
+    return (membership.role, organization.pk, organization.type, organization.territory_id)
+
+
 def _free_cards(night, territory_id: int, wanted: dict) -> list:
     """The free units the filters ask for, as the board's cards' figures: one aggregate (facility
     and size) with its SQL compiled once per arguments (board.rows_of)."""
@@ -103,8 +112,7 @@ def _board_places(request, cards: list, filtered: bool) -> dict:
     """The board's facility cards, rendered: each card's HTML comes from the cache, kept per
     facility while its version, its free units and who sees its door code (the organization and
     role) do not change (board.cached_cards): a booking renders one card again, not the board."""
-    membership = request.user.active_membership
-    who = (membership.role, membership.organization_id)
+    who = _door_code_viewer(request.user)
 
     def render_missing(missing: list) -> list[str]:
         # No request: nothing of the user (nor a CSRF token) goes into what others are shown.
@@ -413,8 +421,7 @@ def _place_groups_html(request, found: EmergencyRequest) -> str:
     }
     rows = board.rows_of(("groups", *asked.values()), lambda: board.group_rows(board.free_units(**asked)))
     groups = board.free_groups(rows)
-    membership = request.user.active_membership
-    who = (membership.role, membership.organization_id)
+    who = _door_code_viewer(request.user)
 
     def render_missing(missing: list) -> list[str]:
         facilities = board.facilities_of([g.facility_id for g in missing])

@@ -596,3 +596,17 @@ def test_the_boards_refresh_reads_the_free_units_once(client, login, net, django
     client.get(url, headers={"HX-Request": "true"})
     with django_assert_num_queries(6):
         client.get(url, headers={"HX-Request": "true"})
+
+
+def test_a_card_is_not_kept_for_an_organization_that_moved(client, login, net):
+    """The cards' key holds what decides the door code on the user's side, the organization's
+    département included: a SIAO moved to another département no longer gets the 93's code."""
+    handler = net["members"][Role.CALL_HANDLER]
+    login(handler.user)
+    assert "4821B" in client.get(reverse("emergency:board"), {"territory": "93"}).content.decode()
+    siao = handler.organization
+    siao.territory = TerritoryFactory(code="94")
+    siao.save()
+    login(handler.user)
+    page = client.get(reverse("emergency:board"), {"territory": "93"}).content.decode()
+    assert net["women"].name in page and "4821B" not in page
