@@ -256,7 +256,7 @@ def free_card_figures(rows) -> list[CardFigures]:
         )
         for pk, card in grouped.items()
     ]
-    return sorted(cards, key=lambda c: (-c.places, c.name))
+    return sorted(cards, key=lambda c: (-c.places, c.name, c.facility_id))
 
 
 @dataclass(frozen=True)
@@ -291,7 +291,7 @@ def free_groups(rows) -> list[GroupFigures]:
     for facility_id, name, version, pk, label, capacity in rows:
         grouped.setdefault(facility_id, (name, version, []))[2].append(FreeUnit(pk, label, capacity))
     groups = [GroupFigures(pk, name, version, tuple(found)) for pk, (name, version, found) in grouped.items()]
-    return sorted(groups, key=lambda g: (min(u.capacity for u in g.units), g.name))
+    return sorted(groups, key=lambda g: (min(u.capacity for u in g.units), g.name, g.facility_id))
 
 
 def cached_cards(kind: str, cards: list, key_of, render_missing) -> list[str]:
