@@ -191,6 +191,7 @@ def _pages(worker, handler):
     ids = EMERGENCY_REQUEST.findall(handler.get("/115/").content.decode())
     if ids:
         pages.append(("115 request page", _get(handler, f"/115/demandes/{ids[0]}/")))
+    pages.extend(_after_a_booking(handler, ids))
     form = handler.get(f"/115/appels/nouveau/?q={common}")
     pages.append(("115 new call: household search", _get(handler, f"/115/appels/nouveau/?q={common}")))
     night = NIGHT.search(form.content.decode())
@@ -224,6 +225,49 @@ def _pages(worker, handler):
 
     pages.append(("115 allocation", _rolled_back(allocate)))
     return pages
+
+
+def _after_a_booking(handler, ids):
+    """The board and a request's page right after another call handler's booking (issue 18): a free
+    unit of the département booked (a different one at each sample, in a transaction rolled back), so
+    that the places cached before it are stale; only the page's CPU after the booking is counted."""
+    from itertools import cycle
+
+    from parcours.emergency import board
+    from parcours.emergency.models import EmergencyRequest, NightAllocation
+    from parcours.emergency.nights import current_night
+
+    if not ids:
+        return []
+    night = current_night()
+    # The handler's département: that of the requests its board lists.
+    territory_id = EmergencyRequest.objects.get(pk=ids[0]).territory_id
+    requests = EmergencyRequest.objects.filter(night=night, territory_id=territory_id, status="open")
+    booker = (
+        requests.exclude(allocations__night=night, allocations__status="booked")
+        .exclude(pk=ids[0])
+        .order_by("-pk")
+        .first()
+    )
+    units = list(board.free_base(night=night, territory_id=territory_id).values_list("pk", flat=True))
+    if booker is None or not units:
+        return []
+    rotation = cycle(units)
+
+    def after(path):
+        def fn():
+            NightAllocation.objects.create(request=booker, unit_id=next(rotation), night=night)
+            c0 = time.process_time()
+            response = handler.get(path)
+            assert response.status_code == 200, (path, response.status_code)
+            return time.process_time() - c0
+
+        return _rolled_back(fn)
+
+    return [
+        ("115 board after a booking", after("/115/")),
+        ("115 request page after a booking", after(f"/115/demandes/{ids[0]}/")),
+    ]
 
 
 def run(report, only=()):

@@ -14,7 +14,8 @@ def get_visible_or_404(model_or_queryset, pk, user, *, message=None, **scope) ->
         queryset = model_or_queryset
     else:
         queryset = model_or_queryset._default_manager.all()
-    found = queryset.visible_to(user, **scope).filter(pk=pk).first()
+    # One row by its key: no ORDER BY to compile (first() would add the model's ordering; issue 18).
+    found = next(iter(queryset.visible_to(user, **scope).filter(pk=pk).order_by()[:1]), None)
     if found is None:
         raise NotFound(message)
     return found

@@ -1,12 +1,15 @@
 """The places board: emergency units free on a night, filtered by household size, composition and
-territory. The places are read again whenever a booking, a declaration or the offer changes
-(`places_version`, read at every refresh), so several call handlers see the same board."""
+territory. The free units are read at every refresh in one aggregate (`rows_of`), and what is drawn
+from them is cached under them (`cached_cards`: each facility's card, the summary), so several call
+handlers see the same board and a booking redraws one card; the filter fields follow the offer's
+part of `places_version`."""
 
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
@@ -14,7 +17,7 @@ from django.utils.formats import time_format
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
-from parcours.core.cache import cached
+from parcours.core.cache import cached, timeout
 from parcours.offers.choices import EMERGENCY_KINDS, AcceptedHousehold, AcceptedSex
 from parcours.offers.models import Facility, Unit
 
@@ -115,6 +118,8 @@ class CardFigures:
     facility_id: int
     places: int
     sizes: tuple
+    name: str = ""
+    version: int = 0
 
     @classmethod
     def of(cls, card: FacilityCard) -> "CardFigures":
@@ -146,13 +151,22 @@ PUBLIC_SUMMARY = {
 def free_by_public(*, night: date, territory_id: int) -> list[dict]:
     """Tonight's free places each public could be given: the board's « 205 places libres : 150 pour
     des femmes, 120 pour des hommes, 60 pour des familles, 20 pour des couples »."""
-    base = free_base(night=night, territory_id=territory_id)
-    totals = base.aggregate(
-        **{key: Sum("capacity", filter=condition) for key, (_label, condition) in PUBLIC_SUMMARY.items()}
-    )
+
+    def sums():
+        # The département's one group: an aggregate as rows, so that rows_of keeps its SQL.
+        return (
+            free_base(night=night, territory_id=territory_id)
+            .order_by()
+            .values("facility__territory_id")
+            .annotate(**{key: Sum("capacity", filter=cond) for key, (_label, cond) in PUBLIC_SUMMARY.items()})
+            .values_list(*PUBLIC_SUMMARY)
+        )
+
+    rows = rows_of(("by_public", night, territory_id), sums)
+    totals = rows[0] if rows else [0] * len(PUBLIC_SUMMARY)
     return [
-        {"group": key, "label": label, "places": totals[key] or 0}
-        for key, (label, _c) in PUBLIC_SUMMARY.items()
+        {"group": key, "label": label, "places": places or 0}
+        for (key, (label, _c)), places in zip(PUBLIC_SUMMARY.items(), totals, strict=True)
     ]
 
 
@@ -181,23 +195,145 @@ def waiting_lines(req, now: datetime) -> None:
 
 def free_summary(*, night: date, territory_id: int) -> list[dict]:
     """Free units and places tonight per kind of emergency offer (for the home panel and the board)."""
-    rows = (
-        free_base(night=night, territory_id=territory_id)
-        .values("facility__kind")
-        .annotate(units=Count("pk"), places=Sum("capacity"))
-        .order_by("facility__kind")
+    rows = rows_of(
+        ("summary", night, territory_id),
+        lambda: (
+            free_base(night=night, territory_id=territory_id)
+            .values("facility__kind")
+            .annotate(units=Count("pk"), places=Sum("capacity"))
+            .order_by("facility__kind")
+            .values_list("facility__kind", "units", "places")
+        ),
     )
-    return [{"kind": r["facility__kind"], "units": r["units"], "places": r["places"] or 0} for r in rows]
+    return [{"kind": kind, "units": units, "places": places or 0} for kind, units, places in rows]
+
+
+# The SQL of the free units' reads, compiled once per process and arguments (`rows_of`).
+_COMPILED: dict = {}
+COMPILED_MAX = 512
+
+
+def rows_of(key: tuple, build) -> list[tuple]:
+    """The rows of `build()`, a values_list queryset, with its SQL compiled once per `key` in this
+    process (issue 18): building and compiling the free units' subqueries cost the pages more CPU
+    than PostgreSQL's answer. `key` holds every argument `build` uses (night, département, filters),
+    never a row read: the SQL says what to read, the rows are read at each call."""
+    compiled = _COMPILED.get(key)
+    if compiled is None:
+        compiled = build().query.sql_with_params()
+        if len(_COMPILED) >= COMPILED_MAX:
+            _COMPILED.clear()
+        _COMPILED[key] = compiled
+    with connection.cursor() as cursor:
+        cursor.execute(*compiled)
+        return cursor.fetchall()
+
+
+def card_rows(units):
+    """The free `units` as the board's cards need them: one row per facility and size, no model
+    instance (`free_card_figures`)."""
+    return (
+        units.order_by()
+        .values_list("facility_id", "facility__name", "facility__version", "capacity")
+        .annotate(count=Count("pk"))
+    )
+
+
+def free_card_figures(rows) -> list[CardFigures]:
+    """The board's cards as figures, from `card_rows`: most free places first, then by name. What a
+    card shows besides them is its facility's, known by the facility's version (`cached_cards`)."""
+    grouped: dict[int, dict] = {}
+    for facility_id, name, version, capacity, count in rows:
+        card = grouped.setdefault(facility_id, {"name": name, "version": version, "sizes": []})
+        card["sizes"].append((capacity, count))
+    cards = [
+        CardFigures(
+            facility_id=pk,
+            places=sum(capacity * count for capacity, count in card["sizes"]),
+            sizes=tuple(sorted(card["sizes"])),
+            name=card["name"],
+            version=card["version"],
+        )
+        for pk, card in grouped.items()
+    ]
+    return sorted(cards, key=lambda c: (-c.places, c.name, c.facility_id))
+
+
+@dataclass(frozen=True)
+class FreeUnit:
+    """What a request's page shows of a free unit: its label and size."""
+
+    pk: int
+    label: str
+    capacity: int
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    """A facility's free units fitting a request, as a request's page lists them (`free_groups`)."""
+
+    facility_id: int
+    name: str
+    version: int
+    units: tuple
+
+
+def group_rows(units):
+    """The free `units` fitting a request as a request's page needs them: plain rows (`free_groups`)."""
+    return units.values_list("facility_id", "facility__name", "facility__version", "pk", "label", "capacity")
+
+
+def free_groups(rows) -> list[GroupFigures]:
+    """The free units of `group_rows` grouped by facility, in `free_units`' order within a group;
+    the facilities whose smallest unit is smallest first, so that a family room is not given to one
+    person (as `by_facility(smallest_first=True)`)."""
+    grouped: dict[int, tuple] = {}
+    for facility_id, name, version, pk, label, capacity in rows:
+        grouped.setdefault(facility_id, (name, version, []))[2].append(FreeUnit(pk, label, capacity))
+    groups = [GroupFigures(pk, name, version, tuple(found)) for pk, (name, version, found) in grouped.items()]
+    return sorted(groups, key=lambda g: (min(u.capacity for u in g.units), g.name, g.facility_id))
+
+
+def cached_cards(kind: str, cards: list, key_of, render_missing) -> list[str]:
+    """Each card's HTML (a board's facility, a request's group of places; or any value drawn from
+    the offer alone) from the cache, one entry per card rather than per page (issue 18): a booking
+    changes one facility's free units, so one card is rendered again, not the whole list.
+    `key_of(card)` must hold everything the value depends on (the facility's version, its free
+    units, who sees the door code) — never a named person; `render_missing(cards)` renders those
+    not found, in their order."""
+    language = get_language()
+    digests = (hashlib.sha256(repr((key_of(card), language)).encode()).hexdigest() for card in cards)
+    keys = [f"parcours:{kind}:{digest}" for digest in digests]
+    found = cache.get_many(keys) if keys else {}
+    missing = [i for i, key in enumerate(keys) if key not in found]
+    if missing:
+        rendered = render_missing([cards[i] for i in missing])
+        fresh = {keys[i]: html for i, html in zip(missing, rendered, strict=True)}
+        cache.set_many(fresh, timeout())
+        found.update(fresh)
+    return [found[key] for key in keys]
+
+
+def facilities_of(ids) -> dict:
+    """The facilities of the cards to render, with what their cards show (the commune's postcodes)."""
+    return Facility.objects.select_related("commune").in_bulk(ids)
+
+
+# Columns of `places_version` that depend on the offer alone (the emergency facilities and units):
+# what does not change with bookings and declarations (the board's filter fields).
+OFFER_COLUMNS = 4
 
 
 def places_version(night: date) -> tuple:
     """What the free places of `night` depend on, read in one query, for a cache key (issue 18): the
-    nights booked that night (every row counted, and the booked ones: a booking only ever adds a row,
-    an end only ever turns a booked row into an ended one, so any change moves one of the two counts),
+    nights booked that night (every row counted, the booked ones and the last id: a booking only ever
+    adds a row, an end only ever turns a booked row into an ended one, so any change moves one of them;
+    the last id also tells a booking rolled back then another one made apart),
     the facilities' declarations for that night and the units they name (rows and ids: a declaration
     replaced drops some rows and adds new ids), and the emergency facilities and their units (rows and
-    the sum of their versions, which every edit through offers.services increases). Every
-    département's at once: a change anywhere gives every board a new key, never a stale one."""
+    the sum of their versions, which every edit through offers.services increases: the last
+    `OFFER_COLUMNS`, for what depends on the offer only). Every département's at once: a change
+    anywhere gives every board a new key, never a stale one."""
     allocation = NightAllocation._meta.db_table
     declaration = PlacesDeclaration._meta.db_table
     declared = PlacesDeclaration.units.through._meta.db_table
@@ -209,7 +345,7 @@ def places_version(night: date) -> tuple:
     # Table names from the models, values as parameters.
     sql = (
         "SELECT * FROM"  # noqa: S608  # nosec B608
-        f" (SELECT COUNT(*), {booked} FROM {allocation} WHERE night = %s) a,"
+        f" (SELECT COUNT(*), {booked}, MAX(id) FROM {allocation} WHERE night = %s) a,"
         f" (SELECT COUNT(*), SUM(id), MAX(declared_at) FROM {declaration} WHERE night = %s) d,"
         f" (SELECT COUNT(*), SUM(du.id) FROM {declared} du JOIN {declaration} d2"
         " ON d2.id = du.placesdeclaration_id WHERE d2.night = %s) du,"

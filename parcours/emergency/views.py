@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, JsonResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -69,55 +69,92 @@ BOARD_FILTERS = "emergency_board_filters"  # session key: the board's filters as
 BOARD_SEEN = "emergency_board_seen"  # session key: households whose name the board has shown tonight
 
 
-def _board_places(request, night, territory_id: int, wanted: dict, version: tuple) -> dict:
-    """The board's facility cards as the filters ask, rendered: the same for every call handler of
-    the same organization and role (who sees the door codes), so kept in the cache while the places
-    of the night do not change (board.cached_places)."""
-    board_territory = wanted["territory"].pk if wanted.get("territory") else territory_id
-    filtered = any(wanted.get(name) for name in BoardFilterForm.FIELDS)
+def _door_code_viewer(user) -> tuple:
+    """What decides, on the user's side, whether a card shows the door code (offers.perms
+    .can_see_door_code: the role, the organization, its type and département), for the cache keys
+    of the cards: whoever differs in one of them gets cards of their own."""
+    membership = user.active_membership
+    organization = membership.organization
+    return (membership.role, organization.pk, organization.type, organization.territory_id)
 
-    def compute() -> dict:
-        if wanted.get("persons") or wanted.get("children") or wanted.get("women_only"):
-            units = board.free_units(
+
+def _free_cards(night, territory_id: int, wanted: dict) -> list:
+    """The free units the filters ask for, as the board's cards' figures: one aggregate (facility
+    and size) with its SQL compiled once per arguments (board.rows_of)."""
+    asked = {
+        "public": wanted.get("public") or "",
+        "commune_id": wanted["commune"].pk if wanted.get("commune") else None,
+        "pets": wanted.get("pets") or False,
+        "wheelchair": wanted.get("wheelchair") or False,
+    }
+    size = (wanted.get("persons") or 1, wanted.get("children") or 0, wanted.get("women_only") or False)
+    sized = bool(wanted.get("persons") or wanted.get("children") or wanted.get("women_only"))
+
+    def units():
+        if sized:
+            persons, children, women_only = size
+            free = board.free_units(
                 night=night,
-                territory_id=board_territory,
-                persons=wanted.get("persons") or 1,
-                children=wanted.get("children") or 0,
-                women_only=wanted.get("women_only") or False,
+                territory_id=territory_id,
+                persons=persons,
+                children=children,
+                women_only=women_only,
             )
         else:
-            units = board.free_base(night=night, territory_id=board_territory)
-        units = board.filtered_units(
-            units,
-            public=wanted.get("public") or "",
-            commune_id=wanted["commune"].pk if wanted.get("commune") else None,
-            pets=wanted.get("pets") or False,
-            wheelchair=wanted.get("wheelchair") or False,
-        )
-        cards = board.by_facility(
-            units.select_related("facility__commune").order_by("facility__name", "capacity", "label", "pk")
-        )
-        for card in cards:
-            card.door_code_shown = offer_perms.can_see_door_code(request.user, card.facility)
-        place_count = sum(c.places for c in cards)
-        # No request: nothing of the user (nor a CSRF token) goes into what others are shown.
-        html = render_to_string(
-            "emergency/_board_cards.html",
-            {"place_cards": cards, "place_count": place_count, "filtered": filtered},
-        )
-        return {
-            # What the page's context says of the cards (the rendered cards are `html`): light, since
-            # every refresh reads it back from the cache.
-            "cards": [board.CardFigures.of(card) for card in cards],
-            "unit_count": sum(len(c.units) for c in cards),
-            "place_count": place_count,
-            "html": html,
-        }
+            free = board.free_base(night=night, territory_id=territory_id)
+        return board.card_rows(board.filtered_units(free, **asked))
 
-    membership = request.user.active_membership
-    wanted_key = tuple((name, getattr(value, "pk", value)) for name, value in sorted(wanted.items()) if value)
-    key = ("cards", board_territory, wanted_key, membership.role, membership.organization_id)
-    return board.cached_places(night, key, compute, version)
+    key = ("cards", night, territory_id, sized and size, tuple(asked.values()))
+    return board.free_card_figures(board.rows_of(key, units))
+
+
+def _board_places(request, cards: list, filtered: bool) -> dict:
+    """The board's facility cards, rendered: each card's HTML comes from the cache, kept per
+    facility while its version, its free units and who sees its door code (the organization and
+    role) do not change (board.cached_cards): a booking renders one card again, not the board."""
+    who = _door_code_viewer(request.user)
+
+    def render_missing(missing: list) -> list[str]:
+        # No request: nothing of the user (nor a CSRF token) goes into what others are shown.
+        facilities = board.facilities_of([c.facility_id for c in missing])
+        template = get_template("emergency/_board_card.html")
+        rendered = []
+        for missed in missing:
+            facility = facilities[missed.facility_id]
+            card = {
+                "facility": facility,
+                "places": missed.places,
+                "sizes": missed.sizes,
+                "door_code_shown": offer_perms.can_see_door_code(request.user, facility),
+            }
+            rendered.append(str(template.render({"card": card})))
+        return rendered
+
+    def card_key(card) -> tuple:
+        return (card.facility_id, card.version, card.sizes, *who)
+
+    place_count = sum(c.places for c in cards)
+
+    def render_block(_blocks) -> list[str]:
+        html = board.cached_cards("emergency_card", cards, card_key, render_missing)
+        context = {
+            "place_cards": cards,
+            "place_count": place_count,
+            "filtered": filtered,
+            # The template engine's output, kept as text in the cache.
+            "cards_html": [mark_safe(card) for card in html],  # noqa: S308  # nosec B308 B703
+        }
+        return [render_to_string("emergency/_board_cards.html", context)]
+
+    # The whole list too, under what its cards are keyed on: the usual refresh reads one entry.
+    block_key = (tuple(card_key(c) for c in cards), filtered, *who)
+    (html,) = board.cached_cards("emergency_cards", [block_key], lambda key: key, render_block)
+    return {
+        "cards": cards,
+        "unit_count": sum(count for c in cards for _size, count in c.sizes),
+        "place_count": place_count,
+        "html": html,
+    }
 
 
 def _board_context(request, territory_id: int) -> dict:
@@ -127,8 +164,9 @@ def _board_context(request, territory_id: int) -> dict:
     # cache (board_page), built from a blank form only when they are rendered.
     form = BoardFilterForm(request.GET, territory_id=territory_id) if request.GET else None
     wanted = form.cleaned_data if form is not None and form.is_valid() else {}
-    version = board.places_version(night)
-    places = _board_places(request, night, territory_id, wanted, version)
+    filtered = any(wanted.get(name) for name in BoardFilterForm.FIELDS)
+    cards = _free_cards(night, wanted["territory"].pk if wanted.get("territory") else territory_id, wanted)
+    places = _board_places(request, cards, filtered)
     waiting = list(
         EmergencyRequest.objects.visible_to(request.user)
         .filter(night=night, status=RequestStatus.OPEN)
@@ -156,18 +194,22 @@ def _board_context(request, territory_id: int) -> dict:
             "free_places": sum(row["places"] for row in summary),
         }
 
+    # The free places of the département's cards without filters: the summary is kept under them
+    # (each facility's version and free units), read again as soon as one changes.
+    unfiltered = _free_cards(night, territory_id, {}) if filtered else cards
+    free_key = ("free", territory_id, tuple((c.facility_id, c.version, c.sizes) for c in unfiltered))
+    (free_places,) = board.cached_cards("emergency_free", [free_key], lambda key: key, lambda _k: [free()])
     return {
         "night": night,
-        "version": version,
         "form": form,
-        "filtered": any(wanted.get(name) for name in BoardFilterForm.FIELDS),
+        "filtered": filtered,
         "cards": places["cards"],
         "cards_html": mark_safe(places["html"]),  # noqa: S308  (rendered by the template engine)  # nosec B308 B703
         "unit_count": places["unit_count"],
         "place_count": places["place_count"],
         "waiting": waiting,
         "tonight": tonight,
-        **board.cached_places(night, ("free", territory_id), free, version),
+        **free_places,
     }
 
 
@@ -215,7 +257,8 @@ def board_page(request):
             "emergency/_board_filters.html",
             {"form": context["form"] or BoardFilterForm(territory_id=territory_id)},
         ),
-        context["version"],
+        # The offer's part of the version only: bookings and declarations do not change the fields.
+        board.places_version(context["night"])[-board.OFFER_COLUMNS :],
     )
     return render(
         request,
@@ -349,10 +392,10 @@ def priority_preview(request):
     )
 
 
-# A request's page names the household and reads its call (the caller's name, the note).
-REQUESTS = EmergencyRequest.objects.select_related(
-    "household", "territory", "call", "provisional_unit__facility"
-).prefetch_related("household__people")
+# A request's page names the household and reads its call (the caller's name, the note). Neither
+# the département (the page uses its id only) nor the place chosen offline (shown only while a
+# replayed call waits for a place, read then) are joined: fewer columns to compile (issue 18).
+REQUESTS = EmergencyRequest.objects.select_related("household", "call").prefetch_related("household__people")
 
 
 def _request_label(user, found: EmergencyRequest) -> str:
@@ -372,45 +415,54 @@ CSRF_SLOT = "__parcours_csrf_token__"
 
 
 def _place_groups_html(request, found: EmergencyRequest) -> str:
-    """The free places fitting the request, grouped by facility, rendered once for every request of
-    the same composition, département and night, and every handler of the same organization and
-    role (door codes), while the night's places do not change (board.cached_places). The request's
-    address and the user's CSRF token go in afterwards."""
+    """The free places fitting the request, grouped by facility: the units read at every page in one
+    query of plain rows, each facility's group rendered once for every request and handler who would
+    see the same (board.cached_cards: the facility's version, its fitting free units, the
+    organization and role deciding the door code), so that a booking renders one group again. The
+    request's address and the user's CSRF token go in afterwards."""
+    asked = {
+        "night": found.night,
+        "territory_id": found.territory_id,
+        "persons": found.persons,
+        "children": found.children,
+        "women_only": found.women_only,
+    }
+    rows = board.rows_of(("groups", *asked.values()), lambda: board.group_rows(board.free_units(**asked)))
+    groups = board.free_groups(rows)
+    who = _door_code_viewer(request.user)
 
-    def compute() -> str:
-        units = list(
-            board.free_units(
-                night=found.night,
-                territory_id=found.territory_id,
-                persons=found.persons,
-                children=found.children,
-                women_only=found.women_only,
-            )
-        )
-        place_groups = board.by_facility(units, smallest_first=True)
-        for group in place_groups:
-            group.door_code_shown = offer_perms.can_see_door_code(request.user, group.facility)
-        return render_to_string(
-            "emergency/_place_groups.html",
-            {
-                "place_groups": place_groups,
-                "unit_count": len(units),
-                "allocate_url": ALLOCATE_URL_SLOT,
-                "csrf_value": CSRF_SLOT,
-            },
-        )
+    def render_missing(missing: list) -> list[str]:
+        facilities = board.facilities_of([g.facility_id for g in missing])
+        template = get_template("emergency/_place_group.html")
+        rendered = []
+        for missed in missing:
+            facility = facilities[missed.facility_id]
+            group = {
+                "facility": facility,
+                "units": missed.units,
+                "door_code_shown": offer_perms.can_see_door_code(request.user, facility),
+            }
+            context = {"group": group, "allocate_url": ALLOCATE_URL_SLOT, "csrf_value": CSRF_SLOT}
+            rendered.append(str(template.render(context)))
+        return rendered
 
-    membership = request.user.active_membership
-    key = (
-        "groups",
-        found.territory_id,
-        found.persons,
-        found.children,
-        found.women_only,
-        membership.role,
-        membership.organization_id,
-    )
-    html = board.cached_places(found.night, key, compute)
+    def group_key(group) -> tuple:
+        return (group.facility_id, group.version, group.units, *who)
+
+    def render_block(_blocks) -> list[str]:
+        html = board.cached_cards("emergency_group", groups, group_key, render_missing)
+        context = {
+            "place_groups": groups,
+            "unit_count": sum(len(g.units) for g in groups),
+            # The template engine's output, kept as text in the cache.
+            "groups_html": [mark_safe(group) for group in html],  # noqa: S308  # nosec B308 B703
+        }
+        return [render_to_string("emergency/_place_groups.html", context)]
+
+    # The whole list too, under what its groups are keyed on: another page of the same list reads
+    # one entry.
+    block_key = (tuple(group_key(g) for g in groups), *who)
+    (html,) = board.cached_cards("emergency_groups", [block_key], lambda key: key, render_block)
     html = html.replace(ALLOCATE_URL_SLOT, reverse("emergency:allocate", args=[found.pk]))
     return mark_safe(html.replace(CSRF_SLOT, get_token(request)))  # noqa: S308  (rendered by the templates)  # nosec B308 B703
 

@@ -331,6 +331,106 @@ def test_the_shared_board_keeps_door_codes_to_those_who_may_see_them(client, log
     assert net["women"].name in page and "4821B" not in page
 
 
+def test_the_door_code_is_not_in_a_card_cached_for_whom_may_not_see_it(client, login, net):
+    """The other way round: the card first rendered without the code (for a SIAO elsewhere) is not
+    the one the département's call handler is given, before and after a booking (issue 18)."""
+    elsewhere = MembershipFactory(
+        role=Role.CALL_HANDLER,
+        organization=OrganizationFactory(siao=True, territory=TerritoryFactory(code="94")),
+    )
+    login(elsewhere.user)
+    assert "4821B" not in client.get(reverse("emergency:board"), {"territory": "93"}).content.decode()
+    login(net["members"][Role.CALL_HANDLER].user)
+    assert "4821B" in client.get(reverse("emergency:board"), {"territory": "93"}).content.decode()
+    request = services.request_create(actor=net["handler"], night=current_night(), persons=1)
+    services.allocate(actor=net["handler"], request=request, unit=net["women_units"][0])
+    login(elsewhere.user)
+    page = client.get(reverse("emergency:board"), {"territory": "93"}).content.decode()
+    assert net["women"].name in page and "4821B" not in page
+
+
+@pytest.fixture
+def rendered(monkeypatch):
+    """The facilities whose card (or group of places) was rendered, not read from the cache."""
+    ids = []
+    original = board.facilities_of
+
+    def facilities_of(wanted):
+        ids.extend(wanted)
+        return original(wanted)
+
+    monkeypatch.setattr(board, "facilities_of", facilities_of)
+    return ids
+
+
+def test_a_change_renders_again_only_the_card_it_changes(client, login, net, rendered):
+    """Each card is cached on its own (issue 18): a booking, its end, a declaration or an edit of a
+    facility gives that facility's card at once, and the others come from the cache."""
+    from parcours.offers import services as offer_services
+
+    handler, manager = net["handler"], as_member(net["members"][Role.FACILITY_MANAGER])
+    login(net["members"][Role.CALL_HANDLER].user)
+    _free(client)
+    assert sorted(rendered) == sorted([net["women"].pk, net["families"].pk, net["men"].pk])
+    rendered.clear()
+    request = services.request_create(actor=handler, night=current_night(), persons=1)
+    allocation = services.allocate(actor=handler, request=request, unit=net["women_units"][0])
+    free, html = _free(client)
+    assert free[net["women"].pk] == 2 and rendered == [net["women"].pk]
+    assert "2 × 1 place" in html
+    # The summary, cached under the free units too, follows at once.
+    assert 'data-figure="free">11<' in html and '<span data-public="women">2 pour des femmes' in html
+    rendered.clear()
+    services.allocation_cancel(actor=handler, allocation=allocation)
+    assert _free(client)[0][net["women"].pk] == 3
+    assert rendered == []  # the card of three free units is still in the cache
+    services.places_declare(
+        actor=manager, facility=net["families"], night=current_night(), units=net["family_units"][:1]
+    )
+    assert _free(client)[0][net["families"].pk] == 4 and rendered == [net["families"].pk]
+    rendered.clear()
+    families = Facility.objects.get(pk=net["families"].pk)
+    offer_services.facility_update(
+        actor=manager, facility=families, version=families.version, phone="01 99 00 56 78"
+    )
+    free, html = _free(client)
+    assert rendered == [net["families"].pk] and "01 99 00 56 78" in html
+
+
+def test_the_filter_fields_follow_the_offer_not_the_bookings(client, login, net):
+    """The filter fields are cached on the offer alone: a new facility's commune is offered at once."""
+    login(net["members"][Role.CALL_HANDLER].user)
+    page = client.get(reverse("emergency:board")).content.decode()
+    assert "Drancy" in page and "Montreuil" not in page
+    montreuil = Commune.objects.create(
+        code="93048", name="Montreuil", territory=net["drancy"].territory, postal_codes=["93100"]
+    )
+    make_emergency_facility(organization=net["women"].organization, units=1, commune=montreuil)
+    assert "Montreuil" in client.get(reverse("emergency:board")).content.decode()
+
+
+def test_a_requests_places_are_cached_per_facility_and_fresh(client, login, net, rendered):
+    """A request's page lists each facility's fitting free units from the cache, rendered again for
+    the facility a booking changes only, with the door code for the 115 of the département."""
+    handler = net["handler"]
+    request = services.request_create(actor=handler, night=current_night(), persons=1, women_only=True)
+    url = reverse("emergency:request", args=[request.pk])
+    login(net["members"][Role.CALL_HANDLER].user)
+    page = client.get(url).content.decode()
+    units = net["women_units"]
+    assert rendered == [net["women"].pk] and "4821B" in page
+    assert all(f'<option value="{u.pk}">' in page for u in units)
+    rendered.clear()
+    other = services.request_create(actor=handler, night=current_night(), persons=1, women_only=True)
+    assert "4821B" in client.get(reverse("emergency:request", args=[other.pk])).content.decode()
+    assert rendered == []  # the same group, from the cache
+    services.allocate(actor=handler, request=other, unit=units[0])
+    page = client.get(url).content.decode()
+    assert rendered == [net["women"].pk]
+    assert f'<option value="{units[0].pk}">' not in page and f'<option value="{units[1].pk}">' in page
+    assert f'for="unit-{net["women"].pk}"' in page and "4821B" in page
+
+
 # --- the waiting callers ----------------------------------------------------------------------------
 
 
@@ -461,3 +561,52 @@ def test_the_api_refuses_a_bad_phone_in_json_and_creates_nothing(client, net):
     created = api("post", "/facilities", {**body, "phone": "+33 1 48 95 00 00", "door_code": "12A"})
     assert created.status_code == 201
     assert created.json()["phone"] == "01 48 95 00 00" and created.json()["door_code"] == "12A"
+
+
+def test_the_free_units_sql_is_kept_per_arguments_and_the_rows_read_each_time(net):
+    """board.rows_of compiles a read once per key (its arguments) and reads its rows at every call:
+    another composition has its own SQL, and a booking is seen at once (issue 18)."""
+    built = []
+
+    def build(persons):
+        def fn():
+            built.append(persons)
+            children = persons - 1
+            free = board.free_units(night=current_night(), persons=persons, children=children)
+            return board.group_rows(free)
+
+        return fn
+
+    key = ("test_rows_of", current_night(), net["women"].pk)
+    singles = board.rows_of((*key, 1), build(1))
+    assert {row[0] for row in singles} == {net["men"].pk}
+    request = services.request_create(actor=net["handler"], night=current_night(), persons=1)
+    services.allocate(actor=net["handler"], request=request, unit=net["men"].units.get())
+    assert board.rows_of((*key, 1), build(1)) == []
+    families = board.rows_of((*key, 3), build(3))
+    assert {row[0] for row in families} == {net["families"].pk} and built == [1, 3]
+
+
+def test_the_boards_refresh_reads_the_free_units_once(client, login, net, django_assert_num_queries):
+    """The htmx refresh every 30 s (issue 18): the session, user and second factor, the free units'
+    aggregate (the cards and the summary are cached under it), the waiting callers (none here, so
+    no people), tonight's figures; no version of the night to read besides."""
+    login(net["members"][Role.CALL_HANDLER].user)
+    url = reverse("emergency:board")
+    client.get(url, headers={"HX-Request": "true"})
+    with django_assert_num_queries(6):
+        client.get(url, headers={"HX-Request": "true"})
+
+
+def test_a_card_is_not_kept_for_an_organization_that_moved(client, login, net):
+    """The cards' key holds what decides the door code on the user's side, the organization's
+    département included: a SIAO moved to another département no longer gets the 93's code."""
+    handler = net["members"][Role.CALL_HANDLER]
+    login(handler.user)
+    assert "4821B" in client.get(reverse("emergency:board"), {"territory": "93"}).content.decode()
+    siao = handler.organization
+    siao.territory = TerritoryFactory(code="94")
+    siao.save()
+    login(handler.user)
+    page = client.get(reverse("emergency:board"), {"territory": "93"}).content.decode()
+    assert net["women"].name in page and "4821B" not in page
