@@ -76,7 +76,7 @@ MIDDLEWARE = [
     "parcours.api.middleware.RefuseNulCharacterMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "parcours.accounts.middleware.CachedOTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "parcours.core.errors.DomainErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

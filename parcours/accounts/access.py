@@ -1,4 +1,5 @@
-"""The memberships every page reads, from the cache (issue 18), never stale.
+"""The memberships and the verified second-factor device every page reads, from the cache (issue 18),
+never stale.
 
 Each request needs the user's active memberships (the header's switcher, every permission rule). They
 are cached under a key that holds `User.access_version`, a counter on the user's row — a row that the
@@ -7,7 +8,15 @@ approval, revocation, deletion) or to an organization (deactivated, renamed, mov
 territory) bumps the counter of the users concerned in the same transaction: the next request of
 those users, in any worker process and whatever the cache backend (local memory or Redis), reads a
 new key and so the database. A stale entry is never read again; it expires on its own.
+
+The same holds for the device that verified the session (django_otp's `otp_device`, see
+`middleware.CachedOTPMiddleware`): every change to one of a user's devices (created, confirmed or not,
+a code verified, deleted — through a model's save or delete, a queryset's delete, a service) bumps the
+user's counter. Only a confirmed device of this user is cached, without its secret (the fields that
+decide verification only; the others are read from the database if ever asked for).
 """
+
+from contextlib import suppress
 
 from django.core.cache import cache
 from django.db.models import F
@@ -37,6 +46,35 @@ def active_memberships(user) -> list:
     return memberships
 
 
+# What `user.otp_device` holds from the cache: enough to decide that the session is verified. A deferred
+# field (the TOTP secret, the replay and throttling counters) is read from the database when accessed.
+DEVICE_FIELDS = ("id", "user_id", "name", "confirmed")
+
+
+def _device_key(user, persistent_id: str) -> str:
+    return f"parcours:otp_device:{user.pk}:{user.access_version}:{persistent_id}"
+
+
+def verified_device(user, persistent_id: str):
+    """The confirmed device of `user` named by the session's `persistent_id` (django_otp's
+    "<app_label>.<model_name>/<pk>"), or None: from the cache while the user's access has not changed."""
+    from django_otp.models import Device
+
+    key = _device_key(user, persistent_id)
+    device = cache.get(key)
+    if device is not None:
+        return device
+    device = None
+    with suppress(ValueError, LookupError):
+        # django_otp's own parsing (Device.from_persistent_id): a model that is no device gives None.
+        devices = Device._filter_persistent_id(persistent_id)
+        if devices is not None:
+            device = devices.only(*DEVICE_FIELDS).first()
+    if device is not None and device.user_id == user.pk and device.confirmed:
+        cache.set(key, device, TIMEOUT)
+    return device
+
+
 def bump(user_ids) -> None:
     """The users' access changed: their cached memberships are no longer read."""
     from .models import User
@@ -56,8 +94,23 @@ def _organization_changed(sender, instance, **kwargs):
     bump(Membership.objects.filter(organization_id=instance.pk).values_list("user_id", flat=True))
 
 
+def _device_changed(sender, instance, **kwargs):
+    bump([instance.user_id])
+
+
 def connect() -> None:
+    from django.apps import apps
+    from django_otp.models import Device
+
     from .models import Membership, Organization
+
+    # Every concrete device model installed (TOTP, static recovery codes, any other plugin).
+    for model in apps.get_models():
+        if issubclass(model, Device):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    _device_changed, sender=model, dispatch_uid=f"access_device_{model._meta.label}_{signal}"
+                )
 
     for signal in (post_save, post_delete):
         signal.connect(_membership_changed, sender=Membership, dispatch_uid=f"access_membership_{signal}")

@@ -5,6 +5,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware
 
 from parcours.core import audit
 
@@ -12,6 +14,27 @@ from . import access
 from .perms import has_second_factor, needs_two_factor
 
 SESSION_KEY = "parcours_membership_id"
+
+
+class CachedOTPMiddleware(OTPMiddleware):
+    """django_otp's middleware, the verified device from the cache (issue 18): `user.otp_device` is set
+    as django_otp sets it (only a confirmed device of this user; an unknown or foreign id leaves the
+    session unverified and drops the id), but the device is read from the database only when the user's
+    `access_version` (on the user's row, read at every request) has changed since it was cached: every
+    change to a user's devices bumps it (accounts.access), so that no process accepts a device deleted
+    or unconfirmed elsewhere beyond the request in flight. The async path is django_otp's, uncached."""
+
+    def _verify_user_sync(self, request, user):
+        self._init_user_fields(user)
+        if user.is_authenticated:
+            persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+            device = (
+                access.verified_device(user, self._normalize_persistent_id(persistent_id))
+                if persistent_id
+                else None
+            )
+            user.otp_device = self._finalize_device(request, user, device)
+        return user
 
 
 class ActiveMembershipMiddleware:
