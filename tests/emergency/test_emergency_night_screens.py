@@ -588,13 +588,14 @@ def test_the_free_units_sql_is_kept_per_arguments_and_the_rows_read_each_time(ne
 
 
 def test_the_boards_refresh_reads_the_free_units_once(client, login, net, django_assert_num_queries):
-    """The htmx refresh every 30 s (issue 18): the session, user and second factor, the free units'
+    """The htmx refresh every 30 s (issue 18): the session and user (the second factor comes from the
+    cache under the user's access version), the free units'
     aggregate (the cards and the summary are cached under it), the waiting callers (none here, so
     no people), tonight's figures; no version of the night to read besides."""
     login(net["members"][Role.CALL_HANDLER].user)
     url = reverse("emergency:board")
     client.get(url, headers={"HX-Request": "true"})
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         client.get(url, headers={"HX-Request": "true"})
 
 
