@@ -1,6 +1,10 @@
 """Templates ask households.visibility whether the user may read a field, rather than deciding."""
 
 from django import template
+from django.template.defaultfilters import date as date_filter
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from parcours.households import visibility
 
@@ -36,21 +40,12 @@ def may_read(context, household, field, record="household"):
     return field in _readable(context, request.user, household)(record)
 
 
-@register.simple_tag(takes_context=True)
-def household_name(context, household, link=None):
-    """`{% household_name household %}`: « Awa D. · F + 2 enfants » where the page's user may read the
-    names (households.display), otherwise « Ménage n° 2073 » with the reason the name is hidden."""
-    from django.utils.html import format_html
-
+def _name_html(request, household, readable):
+    """The household's name as households.display gives it to this user, in HTML (see household_name)."""
     from parcours.households.display import household_label, remembered_label
 
-    request = context.get("request")
-    if household is None:
-        return ""
-    if request is None:
-        return str(household)
     label = remembered_label(request, request.user, household) or household_label(
-        request.user, household, _readable(context, request.user, household)
+        request.user, household, readable
     )
     if label.name:
         if label.composition:
@@ -65,6 +60,73 @@ def household_name(context, household, link=None):
             '{} <span class="text-body-secondary small">({})</span>', label.number, label.hidden_reason
         )
     return label.number
+
+
+@register.simple_tag(takes_context=True)
+def household_name(context, household, link=None):
+    """`{% household_name household %}`: « Awa D. · F + 2 enfants » where the page's user may read the
+    names (households.display), otherwise « Ménage n° 2073 » with the reason the name is hidden."""
+    request = context.get("request")
+    if household is None:
+        return ""
+    if request is None:
+        return str(household)
+    return _name_html(request, household, _readable(context, request.user, household))
+
+
+def _nothing(record):
+    return frozenset()
+
+
+_SOME_PK = 918273645
+
+
+def _detail_url(context, pk):
+    """`reverse("households:detail", args=[pk])`, reversed once per drawing of the template (the
+    script prefix and the URLconf do not change while it draws): the path around a number."""
+    around = context.render_context.get(_detail_url)
+    if around is None:
+        some = reverse("households:detail", args=[_SOME_PK])
+        around = context.render_context[_detail_url] = some.split(str(_SOME_PK))
+    if len(around) != 2:
+        return reverse("households:detail", args=[pk])
+    return f"{around[0]}{int(pk)}{around[1]}"
+
+
+@register.simple_tag(takes_context=True)
+def household_row(context, household):
+    """`{% household_row household %}`: a row of households/_table.html, drawn in Python (a list draws
+    25 of them, and the template's tags, lookups and translation block made half of the list's CPU):
+    the name as household_name draws it, linking to the file, « protégé » for a protected household,
+    the head's birth date and the current situation where the user may read them (may_read), else « — »,
+    the département and the file's number. The rules are asked once per record of the row."""
+    request = context.get("request")
+    if request is None:
+        readable, name = _nothing, str(household)
+    else:
+        readable = _readable(context, request.user, household)
+        name = _name_html(request, household, readable)
+    birth = situation = "—"
+    if "birth_date" in readable("person"):
+        head = household.head
+        if head is not None and head.birth_date:
+            birth = date_filter(head.birth_date, "j F Y")
+    if "situation" in readable("household"):
+        current = household.current_situation
+        situation = (current.get_situation_display() if current is not None else "") or "—"
+    return format_html(
+        '<tr>\n      <td><a href="{}">{}</a>{}</td>\n      <td>{}</td>\n      <td>{}</td>\n'
+        '      <td>{}</td>\n      <td class="text-secondary">{}</td>\n    </tr>',
+        _detail_url(context, household.pk),
+        name,
+        format_html(' <span class="badge text-bg-warning">{}</span>', _("protégé"))
+        if household.protected
+        else "",
+        birth,
+        situation,
+        household.territory.code,
+        _("n° %(n)s") % {"n": household.pk},
+    )
 
 
 @register.simple_tag(takes_context=True)
