@@ -262,7 +262,9 @@ def _append(
     if collected is not None:
         collected.append(event)
         return event
-    event.save()
+    # A list of one: the same prebuilt INSERT as a list read (Model.save compiled an INSERT and sent
+    # its signals at every audited page, for the same row).
+    _insert_reads([event])
     _schedule_seal()
     return event
 
@@ -306,7 +308,8 @@ _INSERT_READS_PG = """INSERT INTO core_auditevent (occurred_at, actor_id, member
 
 
 def _insert_reads(events: list[AuditEvent]) -> None:
-    """Insert the rows of one list read (they differ by their object only), ids set as bulk_create does."""
+    """Insert the rows of one list read (they differ by their object only), or a single row of any
+    kind; ids set as bulk_create does."""
     if connection.vendor != "postgresql":
         AuditEvent.objects.bulk_create(events)
         return
