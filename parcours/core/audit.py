@@ -297,7 +297,7 @@ _SLOT_JSON = json.dumps(_SLOT)
 # PostgreSQL: a list's rows in one statement, the shared columns given once and the object's as
 # arrays, in the list's order (bulk_create sent and converted every column of every row: about a
 # millisecond for a page of 25 households, a tenth of the list page's own work).
-_INSERT_READS_PG = """INSERT INTO core_auditevent (occurred_at, actor_id, membership_id, organization_id,
+_INSERT_READS_PG = """INSERT INTO "core_auditevent" (occurred_at, actor_id, membership_id, organization_id,
         role, kind, action, object_type, object_id, fields, sections, purpose, via, prev_hash, hash,
         key_id, mac)
     SELECT %s, %s, %s, %s, %s, %s, %s, v.object_type, v.object_id, %s::jsonb, %s::jsonb, %s, %s, '', '',
