@@ -26,6 +26,18 @@ class NextStep:
 PROVIDERS: list[Callable[[object, object], list[NextStep]]] = []
 
 
+# What a provider needs from the database, asked in the household's own query instead of one more
+# query per page: name → a function returning the expression (an OuterRef("pk") subquery). The
+# provider reads the attribute when the household was fetched `with_step_values`, and asks the
+# database itself otherwise.
+STEP_VALUES: dict[str, Callable[[], object]] = {}
+
+
+def with_step_values(households):
+    """The households' queryset annotated with every provider's STEP_VALUES."""
+    return households.annotate(**{name: make() for name, make in STEP_VALUES.items()})
+
+
 def next_steps(user, household) -> list[NextStep]:
     steps = [NextStep(_("Voir la fiche de liaison"), reverse("assessments:liaison", args=[household.pk]))]
     for provider in PROVIDERS:
