@@ -153,10 +153,17 @@ class AssessmentQuerySet(models.QuerySet):
     def with_neighbours(self):
         """`previous_pk` and `next_pk`: the versions numbered one before and one after, of the same
         household and perspective (None when there is none), in the assessment's own query."""
+        return self.annotate(**_neighbours())
+
+
+def _neighbours() -> dict:
+    """The subqueries of with_neighbours, built once: an expression is a template that each query
+    resolves into its own copy (as households.timeline's path_presence)."""
+    if not _NEIGHBOURS:
 
         def version(offset: int):
             return Subquery(
-                self.model.objects.filter(
+                Assessment.objects.filter(
                     household=OuterRef("household"),
                     perspective=OuterRef("perspective"),
                     number=OuterRef("number") + offset,
@@ -165,7 +172,11 @@ class AssessmentQuerySet(models.QuerySet):
                 .values("pk")[:1]
             )
 
-        return self.annotate(previous_pk=version(-1), next_pk=version(1))
+        _NEIGHBOURS.update(previous_pk=version(-1), next_pk=version(1))
+    return dict(_NEIGHBOURS)
+
+
+_NEIGHBOURS: dict = {}
 
 
 class Assessment(models.Model):

@@ -34,8 +34,16 @@ STEP_VALUES: dict[str, Callable[[], object]] = {}
 
 
 def with_step_values(households):
-    """The households' queryset annotated with every provider's STEP_VALUES."""
-    return households.annotate(**{name: make() for name, make in STEP_VALUES.items()})
+    """The households' queryset annotated with every provider's STEP_VALUES (the expressions built
+    once: each query resolves its own copy)."""
+    names = tuple(STEP_VALUES)
+    expressions = _STEP_EXPRESSIONS.get(names)
+    if expressions is None:
+        expressions = _STEP_EXPRESSIONS[names] = {name: make() for name, make in STEP_VALUES.items()}
+    return households.annotate(**expressions)
+
+
+_STEP_EXPRESSIONS: dict[tuple, dict] = {}
 
 
 def next_steps(user, household) -> list[NextStep]:
