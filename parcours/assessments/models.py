@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -149,6 +149,34 @@ class AssessmentQuerySet(models.QuerySet):
                 ),
             )
         )
+
+    def with_neighbours(self):
+        """`previous_pk` and `next_pk`: the versions numbered one before and one after, of the same
+        household and perspective (None when there is none), in the assessment's own query."""
+        return self.annotate(**_neighbours())
+
+
+def _neighbours() -> dict:
+    """The subqueries of with_neighbours, built once: an expression is a template that each query
+    resolves into its own copy (as households.timeline's path_presence)."""
+    if not _NEIGHBOURS:
+
+        def version(offset: int):
+            return Subquery(
+                Assessment.objects.filter(
+                    household=OuterRef("household"),
+                    perspective=OuterRef("perspective"),
+                    number=OuterRef("number") + offset,
+                )
+                .order_by()
+                .values("pk")[:1]
+            )
+
+        _NEIGHBOURS.update(previous_pk=version(-1), next_pk=version(1))
+    return dict(_NEIGHBOURS)
+
+
+_NEIGHBOURS: dict = {}
 
 
 class Assessment(models.Model):

@@ -26,6 +26,26 @@ class NextStep:
 PROVIDERS: list[Callable[[object, object], list[NextStep]]] = []
 
 
+# What a provider needs from the database, asked in the household's own query instead of one more
+# query per page: name → a function returning the expression (an OuterRef("pk") subquery). The
+# provider reads the attribute when the household was fetched `with_step_values`, and asks the
+# database itself otherwise.
+STEP_VALUES: dict[str, Callable[[], object]] = {}
+
+
+def with_step_values(households):
+    """The households' queryset annotated with every provider's STEP_VALUES (the expressions built
+    once: each query resolves its own copy)."""
+    names = tuple(STEP_VALUES)
+    expressions = _STEP_EXPRESSIONS.get(names)
+    if expressions is None:
+        expressions = _STEP_EXPRESSIONS[names] = {name: make() for name, make in STEP_VALUES.items()}
+    return households.annotate(**expressions)
+
+
+_STEP_EXPRESSIONS: dict[tuple, dict] = {}
+
+
 def next_steps(user, household) -> list[NextStep]:
     steps = [NextStep(_("Voir la fiche de liaison"), reverse("assessments:liaison", args=[household.pk]))]
     for provider in PROVIDERS:

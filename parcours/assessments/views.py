@@ -26,7 +26,7 @@ from parcours.territories.models import Territory
 from . import perms, services
 from .forms import AssessmentForm
 from .models import Assessment, AssessmentDraft, AssessmentGrid, FieldType, Level, Perspective
-from .next_steps import next_steps
+from .next_steps import next_steps, with_step_values
 
 READ_SECTIONS = ["assessment"]
 # The fiche de liaison is the shared sheet (design §5): identity, composition, resources summary,
@@ -36,12 +36,14 @@ LIAISON_SECTIONS = ["identity", "composition", "resources_summary", "assessment"
 AUTOSAVE_SECONDS = 15
 
 
-def _household(request, household_id: int) -> Household:
-    """The household, if the user may read its assessments (the sheet opened to them holds them)."""
+def _household(request, household_id: int, *, steps: bool = False) -> Household:
+    """The household, if the user may read its assessments (the sheet opened to them holds them);
+    with what the next steps need (`steps`: the page shows them)."""
+    households = Household.objects.select_related("territory").prefetch_related(
+        Prefetch("people", queryset=Person.objects.order_by("pk")), "consents"
+    )
     household = get_visible_or_404(
-        Household.objects.select_related("territory").prefetch_related(
-            Prefetch("people", queryset=Person.objects.order_by("pk")), "consents"
-        ),
+        with_step_values(households) if steps else households,
         household_id,
         request.user,
     )
@@ -400,16 +402,12 @@ def draft_discard(request, household_id, perspective):
 
 
 def detail(request, household_id, pk):
-    household = _household(request, household_id)
-    assessment = Assessment.objects.with_answers().filter(household=household, pk=pk).first()
+    household = _household(request, household_id, steps=True)
+    versions = Assessment.objects.with_answers().with_neighbours()
+    assessment = versions.filter(household=household, pk=pk).first()
     if assessment is None:
         raise Http404
     grid = _grid(assessment.grid_id)
-    numbers = dict(
-        Assessment.objects.filter(household=household, perspective=assessment.perspective).values_list(
-            "number", "pk"
-        )
-    )
     record_read(actor=request.user, household=household, sections=READ_SECTIONS, purpose="assessment")
     return render(
         request,
@@ -420,9 +418,9 @@ def detail(request, household_id, pk):
             "assessment": assessment,
             "rows": _rows(grid, [assessment]),
             "section_values": _section_values(grid, assessment),
-            "previous_pk": numbers.get(assessment.number - 1),
+            "previous_pk": assessment.previous_pk,
             "next_steps": next_steps(request.user, household),
-            "next_pk": numbers.get(assessment.number + 1),
+            "next_pk": assessment.next_pk,
             "crumbs": _crumbs(
                 request, household, _index_crumb(household), (_version_label(assessment), None)
             ),

@@ -1,12 +1,12 @@
 """A proposal or an admission links the household to the facility's organization (design §5, rule 3):
 registered in households.links so that access rules and visible_to() see it."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from parcours.assessments.next_steps import PROVIDERS as NEXT_STEPS
-from parcours.assessments.next_steps import NextStep
+from parcours.assessments.next_steps import STEP_VALUES, NextStep
 from parcours.households.links import LINK_PROVIDERS
 
 
@@ -33,10 +33,14 @@ def insertion_request_step(user, household):
 
     if not perms.can_create_request(user, household):
         return []
-    live = InsertionRequest.objects.live().filter(household=household).first()
-    if live is not None:
+    live_pk = getattr(household, LIVE_REQUEST, _ASK)
+    if live_pk is _ASK:
+        live_pk = (
+            InsertionRequest.objects.live().filter(household=household).values_list("pk", flat=True).first()
+        )
+    if live_pk is not None:
         return [
-            NextStep(_("Voir la demande d'insertion en cours"), reverse("orientation:detail", args=[live.pk]))
+            NextStep(_("Voir la demande d'insertion en cours"), reverse("orientation:detail", args=[live_pk]))
         ]
     return [
         NextStep(
@@ -50,3 +54,18 @@ def insertion_request_step(user, household):
 
 
 NEXT_STEPS.append(insertion_request_step)
+
+LIVE_REQUEST = "next_step_live_insertion_request"
+_ASK = object()  # the household came without the annotation: ask
+
+
+def _live_request():
+    from .models import InsertionRequest
+
+    # At most one live request per household (insreq_one_live_per_household).
+    return Subquery(
+        InsertionRequest.objects.live().filter(household=OuterRef("pk")).order_by().values("pk")[:1]
+    )
+
+
+STEP_VALUES[LIVE_REQUEST] = _live_request

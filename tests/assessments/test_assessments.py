@@ -594,6 +594,38 @@ def test_comparison_page_marks_changes_with_text(world, client, login):
     assert f"?avant={older.pk}&amp;apres={newer.pk}" in detail.content.decode()
 
 
+def test_a_version_links_its_neighbours_of_the_same_perspective_in_its_own_query(
+    world, client, login, django_assert_num_queries
+):
+    """The previous and next versions (same household and perspective) come with the version's own
+    query: the page reads no list of numbers beside it."""
+    worker, household = world.users[W], world.households["own"]
+    first, second, third = (save(worker, household) for _ in range(3))
+    save(worker, household, "person")  # numbered 1 and 2 too, in its own perspective
+    save(worker, household, "person")
+    login(worker)
+
+    def page(version):
+        url = reverse("assessments:detail", kwargs={"household_id": household.pk, "pk": version.pk})
+        return client.get(url).content.decode()
+
+    def link(version):
+        return reverse("assessments:detail", kwargs={"household_id": household.pk, "pk": version.pk})
+
+    html = page(second)
+    assert f'href="{link(first)}">Version précédente' in html
+    assert f'href="{link(third)}">Version suivante' in html
+    assert f"?avant={first.pk}&amp;apres={second.pk}" in html
+    html = page(first)
+    assert "Version précédente" not in html and f'href="{link(second)}">Version suivante' in html
+    html = page(third)
+    assert f'href="{link(second)}">Version précédente' in html and "Version suivante" not in html
+    page(second)
+    with django_assert_num_queries(9) as counted:  # 11 with the numbers and the live request asked apart
+        page(second)
+    assert not [q for q in counted.captured_queries if '"number" AS "number"' in q["sql"]]
+
+
 def test_fiche_de_liaison_holds_the_shared_subset_only(world, client, login):
     worker, household = world.users[W], world.households["own"]
     Household.objects.filter(pk=household.pk).update(sne_number="093120000001", si_siao_number="SIAO-778899")

@@ -152,6 +152,57 @@ def test_a_list_read_writes_each_row_whole_and_signed_as_a_single_read(django_as
     assert audit.seal_pending() == len(objs)
 
 
+def test_a_single_row_is_written_whole_by_the_list_reads_insert(django_assert_num_queries):
+    """record_read, record_write and record_auth write their row through the list reads' prebuilt
+    INSERT (a list of one): one statement, every column as Model.save wrote it, the id set."""
+    membership = MembershipFactory()
+    user = membership.user
+    user.active_membership = membership
+    org = OrganizationFactory()
+    key = audit.keyring().current_key
+    with django_assert_num_queries(4):
+        events = [
+            audit.record_write(actor=user, action="test.write", obj=org, fields=["siret", "name", "name"]),
+            audit.record_read(actor=user, obj=("households.household", 7), sections=["b", "a"], purpose="p"),
+            audit.record_auth(actor=user, action="accounts.login"),
+            audit.record_write(actor=None, action="test.command"),
+        ]
+    stored = {e.pk: e for e in AuditEvent.objects.filter(pk__in=[e.pk for e in events])}
+    assert len(stored) == 4 and all(not e._state.adding for e in events)
+    for event in events:
+        row = stored[event.pk]
+        assert audit._payload(row) == audit._payload(event)
+        assert row.mac == event.mac == audit.compute_row_mac(key, row)
+        assert (row.prev_hash, row.hash, row.seq, row.key_id) == ("", "", None, audit.keyring().current_id)
+    write, read, auth, command = (stored[e.pk] for e in events)
+    assert (write.kind, write.action, write.fields, write.sections) == (
+        "write",
+        "test.write",
+        ["name", "siret"],
+        [],
+    )
+    assert (write.membership_id, write.organization_id, write.role) == (
+        membership.pk,
+        membership.organization_id,
+        membership.role,
+    )
+    assert (read.object_type, read.object_id, read.sections, read.purpose) == (
+        "households.household",
+        "7",
+        ["a", "b"],
+        "p",
+    )
+    assert (auth.kind, auth.object_type, auth.object_id) == ("auth", "accounts.user", str(user.pk))
+    assert (command.actor_id, command.membership_id, command.object_type, command.role) == (
+        None,
+        None,
+        "",
+        "",
+    )
+    assert audit.seal_pending() == 4
+    assert audit.verify_chain().ok
+
+
 def test_one_insert_writes_the_rows_of_an_action_together_or_none():
     from django.test.utils import CaptureQueriesContext
 
