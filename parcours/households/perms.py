@@ -24,9 +24,7 @@ SHARED_SECTIONS = ("identity", "composition", "resources_summary")
 
 def _consent_active(household: Household, organization_id: int) -> bool:
     today = timezone.localdate()
-    return any(
-        c.organization_id == organization_id and c.is_active_on(today) for c in household.consents.all()
-    )
+    return any(c.organization_id == organization_id and c.is_active_on(today) for c in household.all_consents)
 
 
 def access(user, household: Household) -> Access:

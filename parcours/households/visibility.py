@@ -348,7 +348,7 @@ def active_purposes(household, organization_id: int, on=None) -> frozenset[str]:
     today = on or timezone.localdate()
     return frozenset(
         c.purpose
-        for c in household.consents.all()
+        for c in household.all_consents
         if c.organization_id == organization_id and c.is_active_on(today)
     )
 
