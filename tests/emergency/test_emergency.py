@@ -784,3 +784,41 @@ def test_the_waiting_rows_are_the_templates_html(net, login, client, language):
     assert rows.count('<span class="household-name">') == 2
     assert f'{hidden.pk} <span class="text-body-secondary small">(' in rows  # the number, why hidden
     assert "Jo &lt;i&gt;&amp;" in rows and "text-bg-danger" in rows and "text-bg-warning" in rows
+
+
+# A household found while taking a call, as emergency/call.html drew it before `call_result_row`.
+_TEMPLATE_RESULTS = (
+    "{% load i18n visibility_tags %}{% for h in results %}"
+    '<li><a href="?household={{ h.pk }}">{% translate "Choisir" %} {% household_name h %}</a>'
+    '{% may_read h "first_name" "person" as names_shown %}'
+    '{% may_read h "birth_date" "person" as years_shown %}'
+    "{% if names_shown %} — {% for p in h.members %}{{ p.first_name }} {{ p.last_name }}"
+    '{% if years_shown and p.birth_date %} ({{ p.birth_date|date:"Y" }}){% endif %}'
+    "{% if not forloop.last %}, {% endif %}{% endfor %}{% endif %}</li>{% endfor %}"
+)
+
+
+def test_the_call_results_rows_are_the_templates_html(net, login, client, rf):
+    """`{% call_result_row %}` draws the households found as the template did, byte for byte: the
+    members with their birth year (or none known), escaped; names hidden from a user without access."""
+    from django.template import RequestContext, Template
+
+    make_household(
+        organization=net["siao"],
+        people=[("Inès", "Robert <b>", date(1988, 3, 4)), ("Léo", "Robert <b>", None)],
+    )
+    make_household(organization=net["association"], people=[("Ana", "Robert <b>", date(1970, 1, 2))])
+    login(net["handler"])
+    response = client.get(reverse("emergency:call"), {"q": "robert"})
+    results = response.context["results"]
+    assert len(results) == 2
+    expected = Template(_TEMPLATE_RESULTS).render(RequestContext(response.wsgi_request, {"results": results}))
+    assert expected in response.content.decode().replace("\n    ", "")
+    assert "Robert &lt;b&gt; (1988), Léo Robert &lt;b&gt;</li>" in expected
+    # Someone who may not read these files: the number and why, no members.
+    stranger = rf.get("/")
+    stranger.user = as_member(MembershipFactory(role=Role.SOCIAL_WORKER))
+    drawn = Template("{% load emergency_tags %}{% for h in results %}{% call_result_row h %}{% endfor %}")
+    hidden = Template(_TEMPLATE_RESULTS).render(RequestContext(stranger, {"results": results}))
+    assert drawn.render(RequestContext(stranger, {"results": results})) == hidden
+    assert "Robert" not in hidden and "(identit" in hidden

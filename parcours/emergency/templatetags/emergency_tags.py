@@ -1,8 +1,10 @@
-"""The 115 board's waiting list, a row per open request drawn in Python (issue 18)."""
+"""The 115 pages' lists drawn in Python, a row per tag (issue 18): the board's waiting list, the
+households found while taking a call."""
 
 from django import template
+from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from parcours.households.templatetags.visibility_tags import _name_html, _readable
@@ -73,4 +75,40 @@ def waiting_row(context, req):
         req.waited,
         req.persons_label,
         format_html(" · {}", _("femme seule ou avec enfants")) if req.women_only else "",
+    )
+
+
+@register.simple_tag(takes_context=True)
+def call_result_row(context, household):
+    """`{% call_result_row household %}`: a household found while taking a call (emergency/call.html),
+    the same HTML its template drew: « Choisir » and the name linking to the call with this household,
+    then its members' names (with their birth year) as far as the user may read them. The rules are
+    asked once per record of the row."""
+    request = context.get("request")
+    members = ""
+    if request is None:
+        name = str(household)
+    else:
+        readable = _readable(context, request.user, household)
+        name = _name_html(request, household, readable)
+        person_fields = readable("person")
+        if "first_name" in person_fields:
+            years = "birth_date" in person_fields
+            members = format_html(
+                " — {}",
+                format_html_join(
+                    ", ",
+                    "{} {}{}",
+                    (
+                        (
+                            p.first_name,
+                            p.last_name,
+                            f" ({date_filter(p.birth_date, 'Y')})" if years and p.birth_date else "",
+                        )
+                        for p in household.members
+                    ),
+                ),
+            )
+    return format_html(
+        '<li><a href="?household={}">{} {}</a>{}</li>', household.pk, _("Choisir"), name, members
     )
