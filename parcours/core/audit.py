@@ -139,7 +139,7 @@ def one_insert():
     finally:
         _collected.reset(token)
     if events:
-        AuditEvent.objects.bulk_create(events)
+        _insert_rows(events)
         _schedule_seal()
 
 
@@ -336,13 +336,69 @@ def _insert_reads(events: list[AuditEvent]) -> None:
                 [x.mac for x in events],
             ],
         )
-        inserted: dict[tuple[str, str], list[int]] = {}
-        for pk, object_type, object_id in sorted(cursor.fetchall()):
-            inserted.setdefault((object_type, object_id), []).append(pk)
+        _set_ids(events, cursor.fetchall())
+
+
+def _set_ids(events: list[AuditEvent], returned: list[tuple]) -> None:
+    """The ids the INSERT returned (id, object_type, object_id) set on `events` in their order, as
+    bulk_create sets them: the rows were inserted in the list's order, so each object's ids too."""
+    inserted: dict[tuple[str, str], list[int]] = {}
+    for pk, object_type, object_id in sorted(returned):
+        inserted.setdefault((object_type, object_id), []).append(pk)
     for event in events:
         event.pk = inserted[event.object_type, event.object_id].pop(0)
         event._state.adding = False
         event._state.db = connection.alias
+
+
+# PostgreSQL: the rows of one user action (`one_insert`: writes and reads of several records, each
+# its own kind, action, fields and time) in one statement, every column as an array, in the list's
+# order: the same columns and values as _INSERT_READS_PG (bulk_create compiled and converted every
+# field of every row, a tenth of a 115 call's save).
+_INSERT_ROWS_PG = """INSERT INTO "core_auditevent" (occurred_at, actor_id, membership_id, organization_id,
+        role, kind, action, object_type, object_id, fields, sections, purpose, via, prev_hash, hash,
+        key_id, mac)
+    SELECT v.occurred_at, v.actor_id, v.membership_id, v.organization_id, v.role, v.kind, v.action,
+        v.object_type, v.object_id, v.fields::jsonb, v.sections::jsonb, v.purpose, v.via, '', '',
+        v.key_id, v.mac
+    FROM unnest(%s::timestamptz[], %s::bigint[], %s::bigint[], %s::bigint[], %s::text[], %s::text[],
+        %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[],
+        %s::text[])
+        WITH ORDINALITY AS v(occurred_at, actor_id, membership_id, organization_id, role, kind, action,
+        object_type, object_id, fields, sections, purpose, via, key_id, mac, n)
+    ORDER BY v.n
+    RETURNING id, object_type, object_id"""
+
+
+def _insert_rows(events: list[AuditEvent]) -> None:
+    """Insert rows of any kinds in one statement, in their order; ids set as bulk_create does. The
+    rows of one list read go through _INSERT_READS_PG (their shared columns sent once)."""
+    if connection.vendor != "postgresql":
+        AuditEvent.objects.bulk_create(events)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT_ROWS_PG,
+            [
+                [e.occurred_at for e in events],
+                [e.actor_id for e in events],
+                [e.membership_id for e in events],
+                [e.organization_id for e in events],
+                # Plain strings: the driver would write an enum member (AuditKind.READ) by its name.
+                [str(e.role) for e in events],
+                [str(e.kind) for e in events],
+                [str(e.action) for e in events],
+                [e.object_type for e in events],
+                [e.object_id for e in events],
+                [json.dumps(e.fields) for e in events],
+                [json.dumps(e.sections) for e in events],
+                [str(e.purpose) for e in events],
+                [str(e.via) for e in events],
+                [str(e.key_id) for e in events],
+                [e.mac for e in events],
+            ],
+        )
+        _set_ids(events, cursor.fetchall())
 
 
 def record_reads(*, actor, objs, sections: Iterable[str], purpose: str) -> list[AuditEvent]:

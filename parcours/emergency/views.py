@@ -28,7 +28,7 @@ from parcours.core.versioning import StaleVersionError
 from parcours.households import perms as household_perms
 from parcours.households import services as household_services
 from parcours.households.display import household_label
-from parcours.households.models import Household
+from parcours.households.models import Household, with_people
 from parcours.offers import perms as offer_perms
 from parcours.offers.choices import FacilityKind
 from parcours.offers.models import Facility, Unit
@@ -171,7 +171,7 @@ def _board_context(request, territory_id: int) -> dict:
         EmergencyRequest.objects.visible_to(request.user)
         .filter(night=night, status=RequestStatus.OPEN)
         .select_related("household")
-        .prefetch_related("household__people")
+        .prefetch_related(*with_people("household"))
         # The call's time only, not its row (issue 18): the list shows when the caller called.
         .annotate(called_at=Coalesce("call__received_at", "created_at"))
         .by_urgency()[:50]
@@ -331,7 +331,7 @@ def call_create(request):
         results = list(
             Household.objects.listable_by(request.user)
             .search(query)
-            .prefetch_related("people")
+            .prefetch_related(*with_people())
             .order_by("-updated_at")[:10]
         )
         household_services.record_reads(
@@ -395,7 +395,9 @@ def priority_preview(request):
 # A request's page names the household and reads its call (the caller's name, the note). Neither
 # the département (the page uses its id only) nor the place chosen offline (shown only while a
 # replayed call waits for a place, read then) are joined: fewer columns to compile (issue 18).
-REQUESTS = EmergencyRequest.objects.select_related("household", "call").prefetch_related("household__people")
+REQUESTS = EmergencyRequest.objects.select_related("household", "call").prefetch_related(
+    *with_people("household")
+)
 
 
 def _request_label(user, found: EmergencyRequest) -> str:

@@ -226,3 +226,27 @@ def test_one_insert_writes_the_rows_of_an_action_together_or_none():
     assert AuditEvent.objects.count() == before + 5  # outside a block, each row at once
     audit.seal_pending()
     assert audit.verify_chain().ok
+
+
+def test_one_insert_rows_keep_their_own_columns_order_and_ids():
+    """One statement for rows of different kinds, actors (none for a command) and times: each row
+    stored as it was built, in the list's order, the ids set on the returned events."""
+    user = MembershipFactory().user
+    org = OrganizationFactory()
+    with transaction.atomic(), audit.one_insert():
+        events = [
+            audit.record_write(actor=user, action="test.write", obj=org, fields=["siret", "name"]),
+            audit.record_read(actor=user, obj=org, sections=["identity"], purpose="orientation"),
+            audit.record_write(actor=None, action="test.command", obj=org, fields=["name"]),
+            *audit.record_reads(actor=user, objs=[org, user], sections=["list"], purpose="orientation"),
+        ]
+    assert [e.pk for e in events] == sorted(e.pk for e in events)
+    stored = {row.pk: row for row in AuditEvent.objects.filter(pk__in=[e.pk for e in events])}
+    columns = ["occurred_at", "actor_id", "membership_id", "organization_id", "role", "kind", "action"]
+    columns += ["object_type", "object_id", "fields", "sections", "purpose", "via", "key_id", "mac"]
+    for event in events:
+        row = stored[event.pk]
+        assert [getattr(row, c) for c in columns] == [getattr(event, c) for c in columns]
+    assert (stored[events[2].pk].actor_id, stored[events[2].pk].role) == (None, "")
+    audit.seal_pending()
+    assert audit.verify_chain().ok

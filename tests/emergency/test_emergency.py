@@ -724,3 +724,101 @@ def test_an_answered_request_keeps_its_priority(net):
         services.request_set_priority(actor=net["handler"], request=req, version=1, priority="P1", reason="x")
     req.refresh_from_db()
     assert req.priority == "P4"
+
+
+# The waiting list's row as emergency/_board.html drew it with template tags before `waiting_row`.
+_TEMPLATE_ROWS = (
+    "{% load i18n visibility_tags %}{% for req in waiting %}\n"
+    '        <li class="list-group-item" data-request="{{ req.pk }}">\n'
+    '          <div class="d-flex gap-2 align-items-baseline">\n'
+    '            <span class="badge prc-priority-{{ req.priority|lower }} {% if req.priority =='
+    " 'P1' %}text-bg-danger{% elif req.priority == 'P2' %}text-bg-warning{% else %}"
+    "text-bg-secondary{% endif %}"
+    '" title="{{ req.get_priority_display }}">{{ req.priority }}</span>\n'
+    '            <a id="req-{{ req.pk }}" class="fw-semibold" href="{% url \'emergency:request\' '
+    'req.pk %}">{% if req.household %}{% household_name req.household %}'
+    "{% elif req.caller_name %}"
+    '{{ req.caller_name }} <span class="text-body-secondary small">({% translate "sans dossier"'
+    ' %})</span>{% else %}{% translate "Appelant·e anonyme" %}{% endif %}</a>\n'
+    "          </div>\n"
+    '          <div class="small">\n'
+    "            {{ req.called_label }} · <strong data-waited>{{ req.waited }}</strong> ·\n"
+    "            {{ req.persons_label }}{% if req.women_only %}"
+    ' · {% translate "femme seule ou avec enfants" %}{% endif %}\n'
+    "          </div>\n"
+    "        </li>\n"
+    "      {% endfor %}"
+)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_waiting_rows_are_the_templates_html(net, login, client, language):
+    """`{% waiting_row %}` draws the board's rows as the template did, byte for byte: names shown and
+    hidden, a caller without a file, an anonymous one, every priority, children, women only."""
+    from django.template import RequestContext, Template
+    from django.utils import translation
+
+    shown = make_household(organization=net["siao"], people=[("Awa", "Diallo <b>", date(1990, 1, 2))])
+    hidden = make_household(organization=net["association"], people=[("Paul", "Martin", date(1980, 5, 6))])
+    family = make_household(
+        organization=net["siao"],
+        people=[("Inès", "Robert", date(1988, 3, 4)), ("Léo", "Robert", date(2020, 6, 7))],
+    )
+    _request(net, household=shown, priority="P1", priority_reason="danger")
+    _request(net, household=hidden, priority="P2", priority_reason="santé", women_only=True)
+    _request(net, household=family, persons=2, children=1, priority="P3", priority_reason="enfant")
+    _request(net, caller_name="Jo <i>&", persons=3, children=2, women_only=True)
+    _request(net)
+    # The file moved to Paris since the call: the 93 handler no longer reads its names.
+    Household.objects.filter(pk=hidden.pk).update(territory=TerritoryFactory(code="75"))
+    login(net["handler"])
+    with translation.override(language):
+        response = client.get(reverse("emergency:board"), HTTP_ACCEPT_LANGUAGE=language)
+        body = response.content.decode()
+        rows = Template(_TEMPLATE_ROWS).render(
+            RequestContext(response.wsgi_request, {"waiting": response.context["waiting"]})
+        )
+    assert len(response.context["waiting"]) == 5
+    drawn = body.split('<ol class="list-group mb-3" data-waiting>\n      ', 1)[1].split("</ol>", 1)[0]
+    assert drawn == rows + "\n      "
+    assert rows.count('<span class="household-name">') == 2
+    assert f'{hidden.pk} <span class="text-body-secondary small">(' in rows  # the number, why hidden
+    assert "Jo &lt;i&gt;&amp;" in rows and "text-bg-danger" in rows and "text-bg-warning" in rows
+
+
+# A household found while taking a call, as emergency/call.html drew it before `call_result_row`.
+_TEMPLATE_RESULTS = (
+    "{% load i18n visibility_tags %}{% for h in results %}"
+    '<li><a href="?household={{ h.pk }}">{% translate "Choisir" %} {% household_name h %}</a>'
+    '{% may_read h "first_name" "person" as names_shown %}'
+    '{% may_read h "birth_date" "person" as years_shown %}'
+    "{% if names_shown %} — {% for p in h.members %}{{ p.first_name }} {{ p.last_name }}"
+    '{% if years_shown and p.birth_date %} ({{ p.birth_date|date:"Y" }}){% endif %}'
+    "{% if not forloop.last %}, {% endif %}{% endfor %}{% endif %}</li>{% endfor %}"
+)
+
+
+def test_the_call_results_rows_are_the_templates_html(net, login, client, rf):
+    """`{% call_result_row %}` draws the households found as the template did, byte for byte: the
+    members with their birth year (or none known), escaped; names hidden from a user without access."""
+    from django.template import RequestContext, Template
+
+    make_household(
+        organization=net["siao"],
+        people=[("Inès", "Robert <b>", date(1988, 3, 4)), ("Léo", "Robert <b>", None)],
+    )
+    make_household(organization=net["association"], people=[("Ana", "Robert <b>", date(1970, 1, 2))])
+    login(net["handler"])
+    response = client.get(reverse("emergency:call"), {"q": "robert"})
+    results = response.context["results"]
+    assert len(results) == 2
+    expected = Template(_TEMPLATE_RESULTS).render(RequestContext(response.wsgi_request, {"results": results}))
+    assert expected in response.content.decode().replace("\n    ", "")
+    assert "Robert &lt;b&gt; (1988), Léo Robert &lt;b&gt;</li>" in expected
+    # Someone who may not read these files: the number and why, no members.
+    stranger = rf.get("/")
+    stranger.user = as_member(MembershipFactory(role=Role.SOCIAL_WORKER))
+    drawn = Template("{% load emergency_tags %}{% for h in results %}{% call_result_row h %}{% endfor %}")
+    hidden = Template(_TEMPLATE_RESULTS).render(RequestContext(stranger, {"results": results}))
+    assert drawn.render(RequestContext(stranger, {"results": results})) == hidden
+    assert "Robert" not in hidden and "(identit" in hidden
