@@ -621,7 +621,7 @@ def test_a_version_links_its_neighbours_of_the_same_perspective_in_its_own_query
     html = page(third)
     assert f'href="{link(second)}">Version précédente' in html and "Version suivante" not in html
     page(second)
-    with django_assert_num_queries(9) as counted:  # 11 with the numbers and the live request asked apart
+    with django_assert_num_queries(8) as counted:  # 10 with the numbers and the live request asked apart
         page(second)
     assert not [q for q in counted.captured_queries if '"number" AS "number"' in q["sql"]]
 

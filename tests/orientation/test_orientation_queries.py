@@ -12,8 +12,8 @@ from tests.factories import InsertionRequestFactory, ProposalFactory, make_house
 
 pytestmark = pytest.mark.django_db
 
-# session, user, TOTP device (the memberships and the menu come from the cache)
-EVERY_PAGE = 3
+# session, user (the memberships, the menu and the verified TOTP device come from the cache)
+EVERY_PAGE = 2
 # the page of requests with their households and their total (core.pagination), people, consents; the
 # audit row of the names read
 LIST = EVERY_PAGE + 4
