@@ -1,5 +1,5 @@
 """The insertion requests' list and page run a fixed number of queries (issue 18), whatever the rows:
-the four every page pays (session, user, second factor; the memberships and the menu from the cache),
+the two every page pays (session, user; the second factor, the memberships and the menu from the cache),
 then each its own, named below. A query more is a regression to explain, not a bound to raise."""
 
 import pytest
@@ -12,8 +12,8 @@ from tests.factories import InsertionRequestFactory, ProposalFactory, make_house
 
 pytestmark = pytest.mark.django_db
 
-# session, user, TOTP device (the memberships and the menu come from the cache)
-EVERY_PAGE = 3
+# session, user (the second-factor device, the memberships and the menu come from the cache)
+EVERY_PAGE = 2
 # the page of requests with their households and their total (core.pagination), people, consents; the
 # audit row of the names read
 LIST = EVERY_PAGE + 4
