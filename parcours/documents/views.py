@@ -15,6 +15,7 @@ from parcours.core.errors import DomainError, Invalid, NotFound, add_to_form, sh
 from parcours.core.lookup import get_visible_or_404
 from parcours.households.display import household_label
 from parcours.households.models import Household
+from parcours.households.querysets import label_prefetch
 from parcours.households.services import record_read
 
 from . import perms, services
@@ -26,7 +27,7 @@ def household_or_404(request, household_id, message=None) -> Household:
     """The household whose documents the user may see (the page and the API): one they may not see,
     or whose documents they may not, is the same NotFound (with `message`, the API's)."""
     household = get_visible_or_404(
-        Household.objects.prefetch_related("people", "consents"), household_id, request.user, message=message
+        Household.objects.prefetch_related(*label_prefetch()), household_id, request.user, message=message
     )
     if not perms.can_view_documents(request.user, household):
         raise NotFound(message)

@@ -47,11 +47,14 @@ def _earliest_start_active_on(on: date) -> date:
     return start
 
 
-def label_prefetch(path: str = "") -> list[str]:
+def label_prefetch(path: str = "") -> list:
     """What naming a household on a list reads (households.display.household_label: its people, and its
     consents for the visibility rules), for `prefetch_related` from a record that points to it
-    (`label_prefetch("household__")`): two queries for the whole list instead of two per row."""
-    return [f"{path}people", f"{path}consents"]
+    (`label_prefetch("household__")`): two queries for the whole list instead of two per row, into
+    the lists `Household.members` and `all_consents` read (models.with_people, issue 18)."""
+    from .models import with_people
+
+    return with_people(path.removesuffix("__"), consents=True)
 
 
 def mark_linked(households, organization_id: int) -> None:

@@ -35,7 +35,7 @@ from .forms import (
     VersionForm,
 )
 from .models import Consent, Household, Person, SituationPeriod
-from .querysets import SEARCH_CANDIDATES
+from .querysets import SEARCH_CANDIDATES, label_prefetch
 from .timeline import household_path, may_have, path_presence
 
 PAGE_SIZE = 25
@@ -66,9 +66,8 @@ def _listed(qs):
     and nothing of the file page (money lines, who recorded each situation, the referent). Of the
     situations, the open ones only: `current_situation` reads nothing else."""
     return qs.select_related("territory").prefetch_related(
-        Prefetch("people", queryset=Person.objects.order_by("pk")),
+        *label_prefetch(),
         Prefetch("situations", queryset=SituationPeriod.objects.filter(ended_on__isnull=True)),
-        "consents",
     )
 
 

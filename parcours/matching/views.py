@@ -18,6 +18,7 @@ from parcours.core.forms import add_validation_errors
 from parcours.core.versioning import StaleVersionError
 from parcours.households.display import trace_named
 from parcours.households.models import Household
+from parcours.households.querysets import label_prefetch
 from parcours.offers.choices import FacilityKind
 from parcours.orientation import perms as orientation_perms
 from parcours.orientation.models import InsertionRequest, Proposal
@@ -97,7 +98,7 @@ def candidates(request, vacancy_id: int):
     if found:
         # The households of the page, named as everywhere (households.display), their reads traced.
         shown = {found.household(c.household_id) for c in found.ranked} - {None}
-        named = Household.objects.filter(pk__in=shown).prefetch_related("people", "consents").in_bulk()
+        named = Household.objects.filter(pk__in=shown).prefetch_related(*label_prefetch()).in_bulk()
         trace_named(request.user, named.values(), purpose="matching")
         for c in found.ranked:
             household_id = found.household(c.household_id)

@@ -296,7 +296,7 @@ def drill_down(request, code, key):
     """The households behind one figure, as far as the reader may open them (audited as a list)."""
     from django.core.paginator import Paginator
 
-    from parcours.households.models import Household
+    from parcours.households.models import Household, with_people
     from parcours.households.services import record_reads
 
     from .catalogue import DRILLS
@@ -312,7 +312,7 @@ def drill_down(request, code, key):
         Household.objects.listable_by(request.user)
         .filter(pk__in=behind.values("pk"))
         .select_related("territory")
-        .prefetch_related("people", "situations")
+        .prefetch_related(*with_people(), "situations")
         .order_by("pk")
     )
     page = Paginator(households, 25).get_page(request.GET.get("page"))

@@ -19,6 +19,7 @@ from parcours.core.forms import add_validation_errors
 from parcours.core.versioning import StaleVersionError
 from parcours.households import visibility
 from parcours.households.display import household_label
+from parcours.households.models import with_people
 from parcours.households.services import record_reads
 from parcours.offers.choices import FacilityKind
 
@@ -90,13 +91,13 @@ def _lines(commission, kind):
     lines = commission.lines.filter(kind=kind).select_related("decided_by").order_by("position", "pk")
     if kind == LineKind.REQUEST:
         return lines.select_related("request__household", "request__matching_facts").prefetch_related(
-            "request__household__people"
+            *with_people("request__household")
         )
     return (
         lines.select_related(
             "vacancy__unit__facility__territory", "proposal__request__household", "proposal__vacancy"
         )
-        .prefetch_related("proposal__request__household__people")
+        .prefetch_related(*with_people("proposal__request__household"))
         .annotate(held=Exists(Proposal.objects.linking().filter(vacancy_id=OuterRef("vacancy_id"))))
     )
 
@@ -112,7 +113,7 @@ class _Shortlist:
     @property
     def pool(self):
         if self._pool is None:
-            self._pool = list(_proposable_requests(self.user).prefetch_related("household__people"))
+            self._pool = list(_proposable_requests(self.user))
         return self._pool
 
     def label(self, r) -> str:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from parcours.core import audit, workflow
 from parcours.core.errors import require
+from parcours.households.models import with_people
 from parcours.offers.models import Vacancy
 from parcours.territories.models import Territory
 
@@ -215,7 +216,7 @@ def minutes_text(commission: Commission) -> str:
     """The minutes, generated from the decisions: numbers and compositions, never names."""
     lines = commission.lines.select_related(
         "request__household", "vacancy__unit__facility", "proposal__request__household"
-    ).prefetch_related("request__household__people")
+    ).prefetch_related(*with_people("request__household"))
     heading = _("Compte rendu — %(c)s — %(t)s") % {"c": str(commission), "t": commission.territory.name}
     out = [heading, "=" * len(heading), ""]
     requests = [line for line in lines if line.kind == LineKind.REQUEST]
@@ -348,7 +349,7 @@ def answered_proposals(commission: Commission, user):
             answered_at__lte=until,
         )
         .select_related("request__household", "vacancy__unit__facility", "refusal_reason")
-        .prefetch_related("request__household__people")
+        .prefetch_related(*with_people("request__household"))
         .order_by("-answered_at", "-pk")
     )
 
@@ -380,7 +381,7 @@ def minutes_rows(commission: Commission) -> tuple[list[dict], list[dict]]:
             "vacancy__unit__facility",
             "proposal__request__household",
         )
-        .prefetch_related("request__household__people", "proposal__request__household__people")
+        .prefetch_related(*with_people("request__household"), *with_people("proposal__request__household"))
         .order_by("kind", "position", "pk")
     )
     requests, vacancies = [], []

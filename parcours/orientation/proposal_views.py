@@ -20,6 +20,7 @@ from parcours.core.forms import add_validation_errors
 from parcours.households import perms as household_perms
 from parcours.households import visibility
 from parcours.households.display import household_label, trace_named
+from parcours.households.querysets import label_prefetch
 from parcours.households.services import record_read
 from parcours.offers.models import Vacancy
 
@@ -80,7 +81,7 @@ def proposal_list(request):
         qs = qs.filter(status=form.cleaned_data["status"])
     page = Paginator(
         qs.select_related("vacancy__unit__facility", "request__household")
-        .prefetch_related("request__household__people", "request__household__consents")
+        .prefetch_related(*label_prefetch("request__household__"))
         .order_by("-created_at", "-pk"),
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))
@@ -247,7 +248,7 @@ def _proposable_requests(user):
         InsertionRequest.objects.visible_to(user)
         .filter(status=RequestStatus.VALIDATED, household__territory_id=membership.organization.territory_id)
         .select_related("household")
-        .prefetch_related("household__people", "household__consents")
+        .prefetch_related(*label_prefetch("household__"))
         .order_by("seniority_date", "pk")
     )
 
@@ -268,7 +269,7 @@ def propose(request, vacancy_id):
             {"vacancy": vacancy, "in_progress": True, "crumbs": _crumbs((_("Proposer un ménage"), None))},
             status=409 if request.method == "POST" else 200,
         )
-    requests = _proposable_requests(request.user).prefetch_related("household__people")
+    requests = _proposable_requests(request.user)
     form = ProposeForm(request.POST or None, requests=requests, user=request.user)
     if request.method != "POST":  # the select names every proposable household
         trace_named(request.user, [r.household for r in requests], purpose="propose")

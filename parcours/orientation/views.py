@@ -23,6 +23,7 @@ from parcours.households import perms as household_perms
 from parcours.households.display import household_label, trace_named
 from parcours.households.models import Household
 from parcours.households.perms import can_view_household
+from parcours.households.querysets import label_prefetch
 from parcours.households.services import record_read
 from parcours.offers.choices import FacilityKind
 
@@ -58,7 +59,7 @@ def _get(request, pk) -> InsertionRequest:
     # The people and consents name the household (households.display) without a query per mention.
     found = (
         InsertionRequest.objects.select_related("household")
-        .prefetch_related("household__people", "household__consents")
+        .prefetch_related(*label_prefetch("household__"))
         .filter(pk=pk)
         .first()
     )
@@ -84,7 +85,7 @@ def request_list(request):
     ).order_by("to_check", "submitted_at", "-created_at", "-pk")
     page = counted_page(
         # The people and consents name each household (households.display) without a query per row.
-        requests.select_related("household").prefetch_related("household__people", "household__consents"),
+        requests.select_related("household").prefetch_related(*label_prefetch("household__")),
         PAGE_SIZE,
         request.GET.get("page"),
     )

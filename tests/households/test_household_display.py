@@ -146,3 +146,27 @@ def test_composition_counts_adults_by_sex_then_children():
         composition([P(1, "X", "head", None), P(2, "F", "child", dt.date(2020, 1, 1))], on)
         == "adulte + 1 enfant"
     )
+
+
+def test_a_list_names_its_households_from_label_prefetch_lists(role_network, django_assert_num_queries):
+    """label_prefetch reads the people and the consents into the lists `members` and `all_consents`
+    read (models.with_people, issue 18): naming a household of a list asks nothing more, and says the
+    same as a household read alone, consent included; who left the household is not counted."""
+    from parcours.households.models import CONSENTS_ATTR, PEOPLE_ATTR, Household
+    from parcours.households.querysets import label_prefetch
+
+    household = _territory_of(
+        role_network,
+        _family(role_network, with_consent="orientation", with_consent__organization=role_network.partner),
+    )
+    PersonFactory(household=household, child=True, first_name="Noa", left_on=dt.date(2024, 1, 1))
+    user = role_network.other_worker
+    alone = household_label(user, Household.objects.get(pk=household.pk)).text
+    assert alone == "Awa D. · F + 2 enfants"
+    (listed,) = Household.objects.filter(pk=household.pk).prefetch_related(*label_prefetch())
+    # Plain lists, not a queryset built and filtered per household (the prefetch cache stays empty).
+    assert PEOPLE_ATTR in vars(listed) and CONSENTS_ATTR in vars(listed)
+    assert not getattr(listed, "_prefetched_objects_cache", {})
+    with django_assert_num_queries(0):
+        assert household_label(user, listed).text == alone
+        assert len(listed.all_people) == 4 and len(listed.members) == 3

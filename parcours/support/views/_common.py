@@ -1,13 +1,12 @@
 """What every support page shares: paging, breadcrumbs, refusals shown as French messages."""
 
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from parcours.core import errors
 from parcours.core.versioning import StaleVersionError
-from parcours.households.models import Person
+from parcours.households.models import with_people
 
 PAGE_SIZE = 25
 
@@ -23,8 +22,9 @@ def _crumbs(*more):
     return [(_("Accompagnement"), reverse("support:measures")), *more]
 
 
-def _people():
-    return Prefetch("household__people", queryset=Person.objects.order_by("pk"))
+def _people() -> list:
+    """The people of each row's household, into the list `Household.members` reads (with_people)."""
+    return with_people("household")
 
 
 def _fail(request, exc) -> None:

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,13 +17,13 @@ from parcours.core.lookup import get_visible_or_404
 from parcours.core.versioning import StaleVersionError
 from parcours.households import visibility
 from parcours.households.display import trace_named
-from parcours.households.models import Person
 from parcours.households.perms import can_view_household
+from parcours.households.querysets import label_prefetch
 from parcours.households.services import record_read, record_reads
 
 from .. import forms, perms, services
 from ..models import PreventionAlert
-from ._common import PAGE_SIZE, _crumbs, _fail, _people
+from ._common import PAGE_SIZE, _crumbs, _fail
 
 
 def alert_list(request):
@@ -42,7 +42,7 @@ def alert_list(request):
         alerts = alerts.pending() if status == "pending" else alerts.filter(status=status)
     hide_refusals = request.membership.role == Role.LANDLORD
     alerts = alerts.select_related("household", "landlord", "assigned_organization").prefetch_related(
-        _people(), "household__consents"
+        *label_prefetch("household__")
     )
     page = Paginator(alerts.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     record_reads(
@@ -70,9 +70,7 @@ def alert_create(request):
     households = perms.alertable_households(request.user)
     if request.membership is None or request.membership.role != Role.LANDLORD:
         raise Http404
-    households = households.prefetch_related(
-        Prefetch("people", queryset=Person.objects.order_by("pk")), "consents"
-    ).order_by("pk")
+    households = households.prefetch_related(*label_prefetch()).order_by("pk")
     form = forms.AlertForm(request.POST or None, households=households, user=request.user)
     if request.method != "POST":  # the select names the households
         trace_named(request.user, households, purpose="alert_form")

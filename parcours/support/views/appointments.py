@@ -36,7 +36,7 @@ def appointment_list(request):
     lists = {
         key: list(
             qs.select_related("household", "with_user")
-            .prefetch_related(_people())
+            .prefetch_related(*_people())
             .order_by("starts_at", "pk")[:100]
         )
         for key, qs in worker_lists(request.user).items()

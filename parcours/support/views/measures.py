@@ -19,11 +19,12 @@ from parcours.core.versioning import StaleVersionError
 from parcours.households.display import household_label
 from parcours.households.models import Household
 from parcours.households.perms import can_view_household
+from parcours.households.querysets import label_prefetch
 from parcours.households.services import record_read, record_reads
 
 from .. import forms, perms, services
 from ..models import MeasureKind, Programme, SupportMeasure
-from ._common import PAGE_SIZE, _crumbs, _fail, _form_errors, _people
+from ._common import PAGE_SIZE, _crumbs, _fail, _form_errors
 
 
 def _named(request, measure) -> str:
@@ -44,7 +45,7 @@ def measure_list(request):
         if form.cleaned_data["overdue"]:
             measures = measures.review_overdue()
     measures = measures.select_related("kind", "organization", "referent", "household").prefetch_related(
-        _people(), "household__consents"
+        *label_prefetch("household__")
     )
     page = Paginator(measures.order_by("-updated_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     record_reads(

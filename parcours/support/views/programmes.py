@@ -12,7 +12,7 @@ from parcours.accounts.models import Organization
 from parcours.accounts.roles import OrganizationType
 from parcours.core.forms import add_validation_errors
 from parcours.core.lookup import get_visible_or_404
-from parcours.households.models import Household
+from parcours.households.models import Household, with_people
 from parcours.households.perms import can_view_household
 from parcours.households.services import record_reads
 from parcours.offers.models import Unit
@@ -84,7 +84,7 @@ def programme_detail(request, pk):
         visible = set(Household.objects.listable_by(request.user).values_list("pk", flat=True))
         housings = list(
             programme.housings.select_related("unit__facility", "household").prefetch_related(
-                "household__people"
+                *with_people("household")
             )
         )
         for h in housings:

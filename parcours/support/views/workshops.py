@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from parcours.core.forms import add_validation_errors
 from parcours.core.lookup import get_visible_or_404
-from parcours.households.models import Household
+from parcours.households.models import Household, with_people
 from parcours.households.services import record_reads
 
 from .. import forms, perms, services
@@ -49,11 +49,9 @@ def workshop_detail(request, pk):
     workshop = _get_workshop(request, pk)
     manage = perms.can_manage_workshop(request.user, workshop)
     visible = set(Household.objects.listable_by(request.user).values_list("pk", flat=True))
-    enrolments = [
-        e
-        for e in workshop.enrolments.select_related("household", "goal").prefetch_related("household__people")
-        if e.household_id in visible
-    ]
+    enrolments = workshop.enrolments.select_related("household", "goal")
+    enrolments = enrolments.prefetch_related(*with_people("household"))
+    enrolments = [e for e in enrolments if e.household_id in visible]
     record_reads(
         actor=request.user,
         households=[e.household for e in enrolments],
