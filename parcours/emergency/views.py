@@ -108,6 +108,22 @@ def _free_cards(night, territory_id: int, wanted: dict) -> list:
     return board.free_card_figures(board.rows_of(key, units))
 
 
+def _render_facilities(request, missing: list, template_name: str, context_of) -> list[str]:
+    """Each missing card or group of places rendered, in order, for `board.cached_cards`: its
+    facility (read in one query) and whether this viewer sees its door code, then what
+    `context_of(missed, {"facility", "door_code_shown"})` adds. No request in the context: nothing
+    of the user (nor a CSRF token) goes into what others are shown."""
+    facilities = board.facilities_of([m.facility_id for m in missing])
+    template = get_template(template_name)
+    rendered = []
+    for missed in missing:
+        facility = facilities[missed.facility_id]
+        door_code_shown = offer_perms.can_see_door_code(request.user, facility)
+        shown = {"facility": facility, "door_code_shown": door_code_shown}
+        rendered.append(str(template.render(context_of(missed, shown))))
+    return rendered
+
+
 def _board_places(request, cards: list, filtered: bool) -> dict:
     """The board's facility cards, rendered: each card's HTML comes from the cache, kept per
     facility while its version, its free units and who sees its door code (the organization and
@@ -115,20 +131,12 @@ def _board_places(request, cards: list, filtered: bool) -> dict:
     who = _door_code_viewer(request.user)
 
     def render_missing(missing: list) -> list[str]:
-        # No request: nothing of the user (nor a CSRF token) goes into what others are shown.
-        facilities = board.facilities_of([c.facility_id for c in missing])
-        template = get_template("emergency/_board_card.html")
-        rendered = []
-        for missed in missing:
-            facility = facilities[missed.facility_id]
-            card = {
-                "facility": facility,
-                "places": missed.places,
-                "sizes": missed.sizes,
-                "door_code_shown": offer_perms.can_see_door_code(request.user, facility),
-            }
-            rendered.append(str(template.render({"card": card})))
-        return rendered
+        return _render_facilities(
+            request,
+            missing,
+            "emergency/_board_card.html",
+            lambda missed, card: {"card": {**card, "places": missed.places, "sizes": missed.sizes}},
+        )
 
     def card_key(card) -> tuple:
         return (card.facility_id, card.version, card.sizes, *who)
@@ -434,19 +442,16 @@ def _place_groups_html(request, found: EmergencyRequest) -> str:
     who = _door_code_viewer(request.user)
 
     def render_missing(missing: list) -> list[str]:
-        facilities = board.facilities_of([g.facility_id for g in missing])
-        template = get_template("emergency/_place_group.html")
-        rendered = []
-        for missed in missing:
-            facility = facilities[missed.facility_id]
-            group = {
-                "facility": facility,
-                "units": missed.units,
-                "door_code_shown": offer_perms.can_see_door_code(request.user, facility),
-            }
-            context = {"group": group, "allocate_url": ALLOCATE_URL_SLOT, "csrf_value": CSRF_SLOT}
-            rendered.append(str(template.render(context)))
-        return rendered
+        return _render_facilities(
+            request,
+            missing,
+            "emergency/_place_group.html",
+            lambda missed, group: {
+                "group": {**group, "units": missed.units},
+                "allocate_url": ALLOCATE_URL_SLOT,
+                "csrf_value": CSRF_SLOT,
+            },
+        )
 
     def group_key(group) -> tuple:
         return (group.facility_id, group.version, group.units, *who)

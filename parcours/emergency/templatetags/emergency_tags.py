@@ -3,30 +3,20 @@ households found while taking a call."""
 
 from django import template
 from django.template.defaultfilters import date as date_filter
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
-from parcours.households.templatetags.visibility_tags import _name_html, _readable
+from parcours.households.templatetags.visibility_tags import _name_html, _readable, reverse_in_drawing
 
 register = template.Library()
 
-_SOME_PK = 918273645
 
 # The badge's colour per priority (the other priorities: grey).
 _BADGE = {"P1": "text-bg-danger", "P2": "text-bg-warning"}
 
 
 def _request_url(context, pk) -> str:
-    """`reverse("emergency:request", args=[pk])`, reversed once per drawing of the template (the
-    script prefix and the URLconf do not change while it draws): the path around a number."""
-    around = context.render_context.get(_request_url)
-    if around is None:
-        some = reverse("emergency:request", args=[_SOME_PK])
-        around = context.render_context[_request_url] = some.split(str(_SOME_PK))
-    if len(around) != 2:
-        return reverse("emergency:request", args=[pk])
-    return f"{around[0]}{int(pk)}{around[1]}"
+    return reverse_in_drawing(context, "emergency:request", pk)
 
 
 def _caller_html(context, req):

@@ -81,16 +81,22 @@ def _nothing(record):
 _SOME_PK = 918273645
 
 
-def _detail_url(context, pk):
-    """`reverse("households:detail", args=[pk])`, reversed once per drawing of the template (the
-    script prefix and the URLconf do not change while it draws): the path around a number."""
-    around = context.render_context.get(_detail_url)
+def reverse_in_drawing(context, viewname: str, pk) -> str:
+    """`reverse(viewname, args=[pk])`, reversed once per view name and drawing of the template (the
+    script prefix and the URLconf do not change while it draws): the path around a number. A row
+    tag of a long list calls it per row (households' table, the 115 waiting list)."""
+    key = (reverse_in_drawing, viewname)
+    around = context.render_context.get(key)
     if around is None:
-        some = reverse("households:detail", args=[_SOME_PK])
-        around = context.render_context[_detail_url] = some.split(str(_SOME_PK))
+        some = reverse(viewname, args=[_SOME_PK])
+        around = context.render_context[key] = some.split(str(_SOME_PK))
     if len(around) != 2:
-        return reverse("households:detail", args=[pk])
+        return reverse(viewname, args=[pk])
     return f"{around[0]}{int(pk)}{around[1]}"
+
+
+def _detail_url(context, pk):
+    return reverse_in_drawing(context, "households:detail", pk)
 
 
 @register.simple_tag(takes_context=True)
