@@ -133,7 +133,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "parcours.accounts.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -155,6 +155,8 @@ SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 # The session row is written at most once a minute to renew it (parcours.core.middleware.
 # SessionRefreshMiddleware), not on every request: the idle timeout is exact to that minute.
 SESSION_SAVE_EVERY_REQUEST = False
+# Django's database sessions, each request's read of its row in one statement (issue 18).
+SESSION_ENGINE = "parcours.accounts.sessions"
 SESSION_REFRESH_SECONDS = env.int("PARCOURS_SESSION_REFRESH_SECONDS", default=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
