@@ -157,6 +157,7 @@ def _pages(worker, handler):
     from django.utils.timezone import localdate
 
     from parcours.demo import names
+    from parcours.households.models import Person
 
     pages = [("floor (trivial authenticated page)", _get(worker, "/bench-floor/"))]
     pages.append(("the layout around an empty page (not a target)", _get(worker, "/bench-layout/")))
@@ -165,7 +166,11 @@ def _pages(worker, handler):
     listing = worker.get("/menages/").content.decode()
     households = HOUSEHOLD.findall(listing)
     common = "Martin" if "Martin" in {n for o in names.ORIGINS for n in o.last} else last
-    pages.append(("household search", _get(worker, f"/menages/?q={common}")))
+    # The social worker searches a name among their own households (as the load test's users do):
+    # a name they cannot see would measure an empty result.
+    followed = Person.objects.filter(household_id__in=households[:1]).values_list("last_name", flat=True)
+    searched = next(iter(followed), common)
+    pages.append(("household search", _get(worker, f"/menages/?q={searched}")))
     pages.append(("household list", _get(worker, "/menages/")))
     if households:
         hid = households[0]
