@@ -175,14 +175,19 @@ def _board_context(request, territory_id: int) -> dict:
     filtered = any(wanted.get(name) for name in BoardFilterForm.FIELDS)
     cards = _free_cards(night, wanted["territory"].pk if wanted.get("territory") else territory_id, wanted)
     places = _board_places(request, cards, filtered)
-    waiting = list(
-        EmergencyRequest.objects.visible_to(request.user)
-        .filter(night=night, status=RequestStatus.OPEN)
-        .select_related("household")
-        .prefetch_related(*with_people("household"))
-        # The call's time only, not its row (issue 18): the list shows when the caller called.
-        .annotate(called_at=Coalesce("call__received_at", "created_at"))
-        .by_urgency()[:50]
+    # The waiting list's SQL is compiled once per département and night (board.instances_of): the
+    # user's queryset method filters on the département of the user's 115 team, which the key holds.
+    waiting = board.instances_of(
+        ("waiting", team_territory_id(request.user), night),
+        lambda: (
+            EmergencyRequest.objects.visible_to(request.user)
+            .filter(night=night, status=RequestStatus.OPEN)
+            .select_related("household")
+            .prefetch_related(*with_people("household"))
+            # The call's time only, not its row (issue 18): the list shows when the caller called.
+            .annotate(called_at=Coalesce("call__received_at", "created_at"))
+            .by_urgency()[:50]
+        ),
     )
     for req in waiting:
         board.waiting_lines(req, now)
