@@ -245,30 +245,42 @@ class _CompiledModels:
     select: list
     start: int
     end: int
+    slots: dict
     init_list: list
     populators: list
     annotations: dict
     prefetch: tuple
 
 
-def instances_of(key: tuple, build) -> list:
+# Values that `instances_of` compiles in place of its `values`, then finds among the SQL's parameters:
+# negative numbers no key of the database holds.
+MARKER_BASE = -1_000_000_007
+
+
+def instances_of(key: tuple, build, **values) -> list:
     """The instances of `build()`, a model queryset (select_related, annotations, prefetch_related,
     a slice), with its SQL compiled once per `key` in this process, as `rows_of` does for rows
     (issue 18): compiling the 115 board's waiting list (its household, the call's time, the order of
     urgency) cost about 1.2 ms at each 30-second refresh of every call handler, more than the query.
     `key` holds every argument `build` uses (the département the user's queryset method filters on,
     the night…); the rows are read at each call, instances built as Django's ModelIterable builds
-    them, the prefetches (`prefetch_related_objects`) and the database converters run each time."""
+    them, the prefetches (`prefetch_related_objects`) and the database converters run each time.
+    `values` (a request's id…) vary at every call without a new compilation: `build` receives a
+    marker for each, compiled as a parameter of the SQL, and each call puts its value there."""
     compiled = _COMPILED.get(key)
     if compiled is None:
-        queryset = build()
+        markers = {name: MARKER_BASE - number for number, name in enumerate(values)}
+        queryset = build(**markers)
         if queryset._known_related_objects or queryset._iterable_class is not ModelIterable:
-            return list(queryset)  # not the plain model queryset this is for: no shortcut
+            raise TypeError("instances_of compiles plain model querysets only")
         compiler = queryset.query.get_compiler(using=queryset.db)
         try:
             sql, params = compiler.as_sql()
         except EmptyResultSet:
             return []
+        slots = {name: [i for i, p in enumerate(params) if p == marker] for name, marker in markers.items()}
+        if not all(slots.values()):
+            raise ValueError(f"instances_of: {key} does not use each of {sorted(values)} in its SQL")
         klass_info = compiler.klass_info
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         compiled = _CompiledModels(
@@ -276,6 +288,7 @@ def instances_of(key: tuple, build) -> list:
             sql=sql,
             params=tuple(params),
             query=queryset.query,
+            slots=slots,
             select=compiler.select,
             start=start,
             end=end,
@@ -287,9 +300,13 @@ def instances_of(key: tuple, build) -> list:
         if len(_COMPILED) >= COMPILED_MAX:
             _COMPILED.clear()
         _COMPILED[key] = compiled
+    params = list(compiled.params)
+    for name, positions in compiled.slots.items():
+        for position in positions:
+            params[position] = values[name]
     database = connections[compiled.alias]
     with database.cursor() as cursor:
-        cursor.execute(compiled.sql, compiled.params)
+        cursor.execute(compiled.sql, params)
         rows = cursor.fetchall()
     # The converters of this thread's connection (a JSON field's decoding, SQLite's dates).
     compiler = compiled.query.get_compiler(connection=database)

@@ -510,7 +510,16 @@ def _request_context(request, found: EmergencyRequest) -> dict:
     place_groups_html = ""
     if found.is_open:
         place_groups_html = _place_groups_html(request, found)
-    allocations = list(found.allocations.select_related("unit__facility__commune").order_by("night", "pk"))
+    # Read at every page of a request: the SQL compiled once per process, the request's id put in.
+    allocations = board.instances_of(
+        ("request_allocations",),
+        lambda request_id: (
+            NightAllocation.objects.filter(request_id=request_id)
+            .select_related("unit__facility__commune")
+            .order_by("night", "pk")
+        ),
+        request_id=found.pk,
+    )
     tonight = current_night()
     sms_status = outbox.last_status(services.SMS_PURPOSE, [a.pk for a in allocations])
     for allocation in allocations:
