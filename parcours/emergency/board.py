@@ -16,7 +16,6 @@ from django.db import connection, connections
 from django.db.models import Count, Exists, OuterRef, Q, Sum, prefetch_related_objects
 from django.db.models.query import ModelIterable, get_related_populators
 from django.utils import timezone
-from django.utils.formats import time_format
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
@@ -187,7 +186,9 @@ def waiting_lines(req, now: datetime) -> None:
     own messages (the same msgids), built here once per row rather than by three blocktranslate
     tags per row (issue 18)."""
     req.waited = waited(req.called_at, now)
-    req.called_label = _("appel à %(t)s") % {"t": time_format(timezone.localtime(req.called_at), "H:i")}
+    # « H:i » (time_format's own string, not a locale's format) is strftime's %H:%M, without
+    # time_format's lookups of formats and localization at every row.
+    req.called_label = _("appel à %(t)s") % {"t": timezone.localtime(req.called_at).strftime("%H:%M")}
     persons = ngettext("%(n)s personne", "%(n)s personnes", req.persons) % {"n": req.persons}
     if req.children:
         persons += " " + ngettext("dont %(n)s enfant", "dont %(n)s enfants", req.children) % {
