@@ -132,19 +132,30 @@ def _rows(territory_id: int, first: date, last: date):
 def night_counts(territory_id: int, night: date) -> SimpleNamespace:
     """The board's figures of one night (requests, places allocated, unmet) in one aggregate query:
     the same counts as night_rows' (cancelled requests left out), without reading every request of
-    the night and its allocations for the figures the board does not show (issue 18)."""
+    the night and its allocations for the figures the board does not show (issue 18). Its SQL is
+    compiled once per process, département and night (`board.rows_of`): building the aggregate
+    cost the board more CPU (about 1.1 ms) than PostgreSQL's answer; the counts are read each time."""
+    from .board import rows_of
     from .models import EmergencyRequest
 
-    counts = (
-        EmergencyRequest.objects.filter(territory_id=territory_id, night=night)
-        .exclude(status=RequestStatus.CANCELLED)
-        .aggregate(
-            requests=Count("pk"),
-            allocated=Count("pk", filter=Q(status=RequestStatus.ALLOCATED)),
-            unmet=Count("pk", filter=Q(status=RequestStatus.UNMET)),
+    def counts():
+        # The département's one group: an aggregate as rows, so that rows_of keeps its SQL.
+        return (
+            EmergencyRequest.objects.filter(territory_id=territory_id, night=night)
+            .exclude(status=RequestStatus.CANCELLED)
+            .order_by()
+            .values("territory_id")
+            .annotate(
+                requests=Count("pk"),
+                allocated=Count("pk", filter=Q(status=RequestStatus.ALLOCATED)),
+                unmet=Count("pk", filter=Q(status=RequestStatus.UNMET)),
+            )
+            .values_list("requests", "allocated", "unmet")
         )
-    )
-    return SimpleNamespace(night=night, **counts)
+
+    rows = rows_of(("night_counts", territory_id, night), counts)
+    requests, allocated, unmet = rows[0] if rows else (0, 0, 0)
+    return SimpleNamespace(night=night, requests=requests, allocated=allocated, unmet=unmet)
 
 
 def night_rows(territory_id: int, first: date, last: date) -> list[Figures]:

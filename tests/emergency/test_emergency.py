@@ -252,6 +252,18 @@ def test_the_shared_places_list_is_fresh_and_posts_to_its_own_request(net, clien
     assert not offered(after) and offered(page)
 
 
+def test_a_unit_that_is_not_one_is_not_found(net, client, login):
+    """The unit chosen is read by its id put in a compiled SQL (issue 18): what is not an id, or no
+    unit's, answers « Place introuvable. » and books nothing."""
+    req = _request(net)
+    login(net["handler"])
+    url = reverse("emergency:allocate", args=[req.pk])
+    for unit in ("abc", "-3", "99999999999999999999999", "0"):
+        response = client.post(url, {"unit": unit}, follow=True)
+        assert response.status_code == 200 and "Place introuvable." in response.content.decode()
+    assert not NightAllocation.objects.filter(request=req).exists()
+
+
 def test_unit_must_fit_the_request(net):
     with pytest.raises(ValidationError, match="places pour 3 personnes"):
         services.allocate(actor=net["handler"], request=_request(net, persons=3), unit=net["singles"][0])

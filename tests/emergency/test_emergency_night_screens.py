@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,7 +13,7 @@ from parcours.accounts.roles import Role
 from parcours.core import sms
 from parcours.core.models import AuditEvent
 from parcours.emergency import board, services
-from parcours.emergency.models import EmergencyCall, EmergencyRequest
+from parcours.emergency.models import EmergencyCall, EmergencyRequest, NightAllocation
 from parcours.emergency.nights import current_night
 from parcours.households.export import household_export
 from parcours.offers.forms import FacilityForm
@@ -585,6 +586,35 @@ def test_the_free_units_sql_is_kept_per_arguments_and_the_rows_read_each_time(ne
     assert board.rows_of((*key, 1), build(1)) == []
     families = board.rows_of((*key, 3), build(3))
     assert {row[0] for row in families} == {net["families"].pk} and built == [1, 3]
+
+
+def test_instances_of_builds_what_the_queryset_gives_with_each_calls_values(net):
+    """board.instances_of compiles a model queryset once per key and builds its instances at every
+    call as the queryset does (select_related, annotations), each call's values put in the SQL
+    (issue 18): another request's allocations without compiling again."""
+    night = current_night()
+    first = services.request_create(actor=net["handler"], night=night, persons=1)
+    second = services.request_create(actor=net["handler"], night=night, persons=1)
+    services.allocate(actor=net["handler"], request=first, unit=net["men"].units.get())
+    built = []
+
+    def build(request_id):
+        built.append(request_id)
+        return (
+            NightAllocation.objects.filter(request_id=request_id)
+            .select_related("unit__facility__commune")
+            .annotate(unit_label=F("unit__label"))
+            .order_by("night", "pk")
+        )
+
+    def seen(allocations):
+        return [(a.pk, a.night, a.status, a.unit_label, a.unit.facility.commune) for a in allocations]
+
+    key = ("test_instances_of",)
+    assert seen(board.instances_of(key, build, request_id=first.pk)) == seen(build(first.pk))
+    assert board.instances_of(key, build, request_id=second.pk) == []
+    assert seen(board.instances_of(key, build, request_id=first.pk))[0][0] == first.allocations.get().pk
+    assert len(built) == 2  # compiled once (the second is the comparison's own queryset)
 
 
 def test_the_boards_refresh_reads_the_free_units_once(client, login, net, django_assert_num_queries):

@@ -2,7 +2,6 @@
 households found while taking a call."""
 
 from django import template
-from django.template.defaultfilters import date as date_filter
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
@@ -93,7 +92,8 @@ def call_result_row(context, household):
                         (
                             p.first_name,
                             p.last_name,
-                            f" ({date_filter(p.birth_date, 'Y')})" if years and p.birth_date else "",
+                            # What the date filter's « Y » gives (four digits), without its lookups.
+                            f" ({p.birth_date.year:04d})" if years and p.birth_date else "",
                         )
                         for p in household.members
                     ),
