@@ -133,9 +133,10 @@ def night_counts(territory_id: int, night: date) -> SimpleNamespace:
     """The board's figures of one night (requests, places allocated, unmet) in one aggregate query:
     the same counts as night_rows' (cancelled requests left out), without reading every request of
     the night and its allocations for the figures the board does not show (issue 18). Its SQL is
-    compiled once per process, département and night (`board.rows_of`): building the aggregate
+    compiled once per process, département and night (`compiled.rows_of`): building the aggregate
     cost the board more CPU (about 1.1 ms) than PostgreSQL's answer; the counts are read each time."""
-    from .board import rows_of
+    from parcours.core.compiled import rows_of
+
     from .models import EmergencyRequest
 
     def counts():

@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from parcours.core import errors, offline, outbox
+from parcours.core import compiled, errors, offline, outbox
 from parcours.core.cache import cached
 from parcours.core.forms import add_validation_errors
 from parcours.core.lookup import get_visible_or_404
@@ -80,7 +80,7 @@ def _door_code_viewer(user) -> tuple:
 
 def _free_cards(night, territory_id: int, wanted: dict) -> list:
     """The free units the filters ask for, as the board's cards' figures: one aggregate (facility
-    and size) with its SQL compiled once per arguments (board.rows_of)."""
+    and size) with its SQL compiled once per arguments (compiled.rows_of)."""
     asked = {
         "public": wanted.get("public") or "",
         "commune_id": wanted["commune"].pk if wanted.get("commune") else None,
@@ -105,7 +105,7 @@ def _free_cards(night, territory_id: int, wanted: dict) -> list:
         return board.card_rows(board.filtered_units(free, **asked))
 
     key = ("cards", night, territory_id, sized and size, tuple(asked.values()))
-    return board.free_card_figures(board.rows_of(key, units))
+    return board.free_card_figures(compiled.rows_of(key, units))
 
 
 def _render_facilities(request, missing: list, template_name: str, context_of) -> list[str]:
@@ -175,9 +175,9 @@ def _board_context(request, territory_id: int) -> dict:
     filtered = any(wanted.get(name) for name in BoardFilterForm.FIELDS)
     cards = _free_cards(night, wanted["territory"].pk if wanted.get("territory") else territory_id, wanted)
     places = _board_places(request, cards, filtered)
-    # The waiting list's SQL is compiled once per département and night (board.instances_of): the
+    # The waiting list's SQL is compiled once per département and night (compiled.instances_of): the
     # user's queryset method filters on the département of the user's 115 team, which the key holds.
-    waiting = board.instances_of(
+    waiting = compiled.instances_of(
         ("waiting", team_territory_id(request.user), night),
         lambda: (
             EmergencyRequest.objects.visible_to(request.user)
@@ -442,7 +442,7 @@ def _place_groups_html(request, found: EmergencyRequest) -> str:
         "children": found.children,
         "women_only": found.women_only,
     }
-    rows = board.rows_of(("groups", *asked.values()), lambda: board.group_rows(board.free_units(**asked)))
+    rows = compiled.rows_of(("groups", *asked.values()), lambda: board.group_rows(board.free_units(**asked)))
     groups = board.free_groups(rows)
     who = _door_code_viewer(request.user)
 
@@ -511,7 +511,7 @@ def _request_context(request, found: EmergencyRequest) -> dict:
     if found.is_open:
         place_groups_html = _place_groups_html(request, found)
     # Read at every page of a request: the SQL compiled once per process, the request's id put in.
-    allocations = board.instances_of(
+    allocations = compiled.instances_of(
         ("request_allocations",),
         lambda request_id: (
             NightAllocation.objects.filter(request_id=request_id)
@@ -566,11 +566,11 @@ def request_detail(request, pk):
 
 def _unit_to_allocate(unit_id: str):
     """The unit a handler chose, with its facility (which the service checks and the message names),
-    or None. Its SQL compiled once per process (board.instances_of; issue 18): compiling this join of
+    or None. Its SQL compiled once per process (compiled.instances_of; issue 18): compiling this join of
     two wide rows cost about 1.5 ms of every allocation."""
     if not unit_id.isdigit() or int(unit_id) >= 2**63:  # no such key (nor a 500 from the driver)
         return None
-    found = board.instances_of(
+    found = compiled.instances_of(
         ("allocate_unit",),
         lambda pk: Unit.objects.select_related("facility").filter(pk=pk).order_by()[:1],
         pk=int(unit_id),

@@ -17,7 +17,7 @@ from parcours.accounts.backends import ModelBackend
 from parcours.accounts.models import Membership, User
 from parcours.accounts.roles import Role
 from parcours.accounts.sessions import SessionStore
-from parcours.core.compiled import CompiledQuery, by_pk
+from parcours.core.compiled import by_pk, instances_of
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +101,7 @@ def test_a_signed_in_page_reads_its_session_and_user_in_one_statement_each(clien
 
 
 def test_a_compiled_query_refuses_what_it_cannot_read():
-    with pytest.raises(ValueError):
-        CompiledQuery(User.objects.filter(pk=0), (1,))  # not the placeholders compiled
-    with pytest.raises(ValueError):
-        CompiledQuery(Membership.objects.select_related("user").filter(pk=0), (0,))  # another model's columns
+    with pytest.raises(ValueError):  # a value the SQL does not hold would be silently ignored
+        instances_of(("test_unused_value",), lambda pk: User.objects.filter(is_active=True), pk=1)
+    with pytest.raises(TypeError):  # rows, not instances: rows_of's work
+        instances_of(("test_values",), lambda: Membership.objects.values_list("pk"))

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from parcours.accounts.roles import Role
-from parcours.core import sms
+from parcours.core import compiled, sms
 from parcours.core.models import AuditEvent
 from parcours.emergency import board, services
 from parcours.emergency.models import EmergencyCall, EmergencyRequest, NightAllocation
@@ -565,7 +565,7 @@ def test_the_api_refuses_a_bad_phone_in_json_and_creates_nothing(client, net):
 
 
 def test_the_free_units_sql_is_kept_per_arguments_and_the_rows_read_each_time(net):
-    """board.rows_of compiles a read once per key (its arguments) and reads its rows at every call:
+    """compiled.rows_of compiles a read once per key (its arguments) and reads its rows at every call:
     another composition has its own SQL, and a booking is seen at once (issue 18)."""
     built = []
 
@@ -579,17 +579,17 @@ def test_the_free_units_sql_is_kept_per_arguments_and_the_rows_read_each_time(ne
         return fn
 
     key = ("test_rows_of", current_night(), net["women"].pk)
-    singles = board.rows_of((*key, 1), build(1))
+    singles = compiled.rows_of((*key, 1), build(1))
     assert {row[0] for row in singles} == {net["men"].pk}
     request = services.request_create(actor=net["handler"], night=current_night(), persons=1)
     services.allocate(actor=net["handler"], request=request, unit=net["men"].units.get())
-    assert board.rows_of((*key, 1), build(1)) == []
-    families = board.rows_of((*key, 3), build(3))
+    assert compiled.rows_of((*key, 1), build(1)) == []
+    families = compiled.rows_of((*key, 3), build(3))
     assert {row[0] for row in families} == {net["families"].pk} and built == [1, 3]
 
 
 def test_instances_of_builds_what_the_queryset_gives_with_each_calls_values(net):
-    """board.instances_of compiles a model queryset once per key and builds its instances at every
+    """compiled.instances_of compiles a model queryset once per key and builds its instances at every
     call as the queryset does (select_related, annotations), each call's values put in the SQL
     (issue 18): another request's allocations without compiling again."""
     night = current_night()
@@ -611,9 +611,9 @@ def test_instances_of_builds_what_the_queryset_gives_with_each_calls_values(net)
         return [(a.pk, a.night, a.status, a.unit_label, a.unit.facility.commune) for a in allocations]
 
     key = ("test_instances_of",)
-    assert seen(board.instances_of(key, build, request_id=first.pk)) == seen(build(first.pk))
-    assert board.instances_of(key, build, request_id=second.pk) == []
-    assert seen(board.instances_of(key, build, request_id=first.pk))[0][0] == first.allocations.get().pk
+    assert seen(compiled.instances_of(key, build, request_id=first.pk)) == seen(build(first.pk))
+    assert compiled.instances_of(key, build, request_id=second.pk) == []
+    assert seen(compiled.instances_of(key, build, request_id=first.pk))[0][0] == first.allocations.get().pk
     assert len(built) == 2  # compiled once (the second is the comparison's own queryset)
 
 
