@@ -32,6 +32,13 @@ class RequestQuerySet(models.QuerySet):
         territory_id = team_territory_id(user)
         return self.none() if territory_id is None else self.filter(territory_id=territory_id)
 
+    def visibility_key(self, user):
+        """All that `visible_to(user)` depends on, for a lookup whose SQL is compiled once per key
+        (core.lookup.get_visible_or_404's `compiled_as`): the team's département. None (no compiled
+        SQL) for who has none: they see nothing. Change it with `visible_to`."""
+        territory_id = team_territory_id(user)
+        return None if territory_id is None else ("team", territory_id)
+
     def live(self):
         return self.exclude(status="cancelled")
 

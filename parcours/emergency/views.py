@@ -411,6 +411,8 @@ def priority_preview(request):
 REQUESTS = EmergencyRequest.objects.select_related("household", "call").prefetch_related(
     *with_people("household")
 )
+# Its lookup's SQL is compiled once per process and team (core.lookup, `compiled_as`).
+REQUESTS_SQL = "emergency.REQUESTS"
 
 
 def _request_label(user, found: EmergencyRequest) -> str:
@@ -551,7 +553,7 @@ def _request_context(request, found: EmergencyRequest) -> dict:
 
 
 def request_detail(request, pk):
-    found = get_visible_or_404(REQUESTS, pk, request.user)
+    found = get_visible_or_404(REQUESTS, pk, request.user, compiled_as=REQUESTS_SQL)
     if found.household is not None:
         household_services.record_read(
             actor=request.user, household=found.household, sections=READ_SECTIONS, purpose="emergency"
@@ -582,7 +584,12 @@ def _unit_to_allocate(unit_id: str):
 def request_allocate(request, pk):
     # Without htmx the answer is a redirect: the allocation needs the request's own row only, not the
     # household and its people that the page names (issue 18).
-    found = get_visible_or_404(REQUESTS if request.htmx else EmergencyRequest, pk, request.user)
+    found = get_visible_or_404(
+        REQUESTS if request.htmx else EmergencyRequest,
+        pk,
+        request.user,
+        compiled_as=REQUESTS_SQL if request.htmx else "emergency.request_alone",
+    )
     unit = _unit_to_allocate(request.POST.get("unit") or "")
     status = 200
     if unit is None:
@@ -629,7 +636,7 @@ def request_allocate(request, pk):
 
 @require_POST
 def request_unmet(request, pk):
-    found = get_visible_or_404(REQUESTS, pk, request.user)
+    found = get_visible_or_404(REQUESTS, pk, request.user, compiled_as=REQUESTS_SQL)
     form = UnmetForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choisissez le motif de la demande non pourvue."))
@@ -645,7 +652,7 @@ def request_unmet(request, pk):
 
 @require_POST
 def request_priority(request, pk):
-    found = get_visible_or_404(REQUESTS, pk, request.user)
+    found = get_visible_or_404(REQUESTS, pk, request.user, compiled_as=REQUESTS_SQL)
     form = PriorityForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choisissez une priorité."))
@@ -678,7 +685,7 @@ def request_priority(request, pk):
 
 @require_POST
 def request_cancel(request, pk):
-    found = get_visible_or_404(REQUESTS, pk, request.user)
+    found = get_visible_or_404(REQUESTS, pk, request.user, compiled_as=REQUESTS_SQL)
     try:
         services.request_cancel(actor=request.user, request=found)
     except services.Conflict as exc:

@@ -834,3 +834,47 @@ def test_the_call_results_rows_are_the_templates_html(net, login, client, rf):
     hidden = Template(_TEMPLATE_RESULTS).render(RequestContext(stranger, {"results": results}))
     assert drawn.render(RequestContext(stranger, {"results": results})) == hidden
     assert "Robert" not in hidden and "(identit" in hidden
+
+
+# --- a request's lookup compiled once per team (core.lookup's compiled_as, issue 18) -----------------
+
+
+def test_a_request_compiled_for_one_team_stays_out_of_reach_of_another(net, client, login):
+    """The lookup's SQL is kept per process and team département: after a handler of 93 opened a
+    request (compiling it), a handler of 75 still finds no such request, and opens their own."""
+    ours = _request(net)
+    theirs = services.request_create(actor=net["paris_handler"], night=current_night(), persons=1)
+    login(net["handler"])
+    url = reverse("emergency:request", args=[ours.pk])
+    assert client.get(url).status_code == 200
+    login(net["paris_handler"])
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("emergency:request", args=[theirs.pk])).status_code == 200
+    login(net["handler"])
+    assert client.get(reverse("emergency:request", args=[theirs.pk])).status_code == 404
+    login(net["members"][Role.SOCIAL_WORKER].user)
+    assert client.get(url).status_code == 404
+
+
+def test_a_request_number_too_large_for_any_key_is_not_found(net, client, login):
+    login(net["handler"])
+    assert client.get(reverse("emergency:request", args=[2**63])).status_code == 404
+    assert client.get(reverse("emergency:request", args=[10**30])).status_code == 404
+
+
+def test_the_compiled_lookup_gives_what_the_orm_gives(net, django_assert_num_queries):
+    from parcours.core.lookup import get_visible_or_404
+    from parcours.emergency.views import REQUESTS, REQUESTS_SQL
+
+    household = make_household(organization=net["association"])
+    req = _request(net, household=household)
+    user = net["handler"]
+    found = get_visible_or_404(REQUESTS, req.pk, user, compiled_as=REQUESTS_SQL)
+    again = get_visible_or_404(REQUESTS, req.pk, user, compiled_as=REQUESTS_SQL)
+    plain = get_visible_or_404(REQUESTS, req.pk, user)
+    for field in EmergencyRequest._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(plain, field.attname) == getattr(again, field.attname)
+    with django_assert_num_queries(0):  # the household and its people come with it
+        assert found.household == household and [p.pk for p in found.household.members] == [
+            p.pk for p in plain.household.members
+        ]
