@@ -88,22 +88,42 @@ class ConsentQuerySet(models.QuerySet):
         )
 
 
+# HouseholdQuerySet._consented_to's expressions, by (organization id, day, maximum duration): they
+# name no one; the table is emptied when full (the past days' expressions are never asked again).
+_CONSENTED_TO: dict[tuple, Exists] = {}
+# HouseholdQuerySet._not_protected_or_named's EXISTS on the users named on a file, by user id.
+_NAMED_ON: dict[int, Exists] = {}
+
+
 class HouseholdQuerySet(models.QuerySet):
     def alive(self):
         return self.filter(deleted_at__isnull=True, merged_into__isnull=True)
 
     def _consented_to(self, organization_id):
+        """EXISTS an active consent naming the organization: the expression is a template that each
+        query resolves into its own copy, so one is built per organization and day (issue 18:
+        building its queryset was a third of visible_to's cost, at every page that opens a file)."""
         from .models import Consent
 
-        return Exists(
-            Consent.objects.active().filter(household=OuterRef("pk"), organization_id=organization_id)
-        )
+        # The maximum duration too: the expression holds the earliest start it allows.
+        key = (organization_id, timezone.localdate(), settings.PARCOURS_CONSENT_MAX_MONTHS)
+        found = _CONSENTED_TO.get(key)
+        if found is None:
+            if len(_CONSENTED_TO) >= 256:
+                _CONSENTED_TO.clear()
+            found = _CONSENTED_TO[key] = Exists(
+                Consent.objects.active(on=key[1]).filter(
+                    household=OuterRef("pk"), organization_id=organization_id
+                )
+            )
+        return found
 
     def visible_to(self, user, *, for_search: bool = False, include_merged: bool = False):
         """Households the user's active membership may open (full file or shared sheet).
 
         With `for_search`, protected households are left out unless the user is named on them:
-        a search must not reveal that a protected file exists.
+        a search must not reveal that a protected file exists. The conditions are given to a single
+        filter() (each call clones and resolves the whole query again: issue 18).
         """
         membership = getattr(user, "active_membership", None) if user.is_authenticated else None
         if membership is None:
@@ -122,16 +142,27 @@ class HouseholdQuerySet(models.QuerySet):
             q |= Q(self._consented_to(org.pk)) & linked_to(org.pk)
         else:
             return self.none()
-        qs = self.filter(deleted_at__isnull=True) if include_merged else self.alive()
-        qs = qs.filter(q)
+        alive = (
+            Q(deleted_at__isnull=True)
+            if include_merged
+            else Q(deleted_at__isnull=True, merged_into__isnull=True)
+        )
+        conditions = [alive, q]
         if for_search:
-            qs = qs.filter(self._not_protected_or_named(user))
-        return qs
+            conditions.append(self._not_protected_or_named(user))
+        return self.filter(*conditions)
 
     def _not_protected_or_named(self, user) -> Q:
-        viewers = self.model.protected_viewers.through.objects
-        named = viewers.filter(household_id=OuterRef("pk"), user_id=user.pk)
-        return Q(protected=False) | Q(referent_id=user.pk) | Q(Exists(named))
+        """Not protected, or the user is its referent or named on it. The EXISTS on the named users is
+        a template too, one per user id (it holds nothing but that id; issue 18: a third of the cost
+        of listable_by, at every list and search)."""
+        named = _NAMED_ON.get(user.pk)
+        if named is None:
+            if len(_NAMED_ON) >= 1024:
+                _NAMED_ON.clear()
+            viewers = self.model.protected_viewers.through.objects
+            named = _NAMED_ON[user.pk] = Exists(viewers.filter(household_id=OuterRef("pk"), user_id=user.pk))
+        return Q(protected=False) | Q(referent_id=user.pk) | Q(named)
 
     def listable_by(self, user):
         """Households the user may find in any list, count, search, suggestion or duplicate check:

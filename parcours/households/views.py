@@ -207,7 +207,9 @@ def _render_detail(request, household, *, consent_form=None, status=200):
                 household.situations.all(), key=lambda p: (p.started_on, p.pk), reverse=True
             ),
             "consents": list(household.consents.all()) if "consents" in sections else [],
-            "consent_form": consent_form or (ConsentForm() if may_add_consent else None),
+            # The blank form is drawn from its cached fields (consent_fields): no form to build for it
+            # (issue 18: building one copied its fields and the organizations' queryset at every page).
+            "consent_form": consent_form or may_add_consent,
             "consent_fields": _blank_consent_fields() if may_add_consent and consent_form is None else "",
             "consent_open": consent_form is not None,
             "can_view_access_log": perms.can_view_access_log(request.user, household),

@@ -137,14 +137,29 @@ def test_an_empty_table(role_network):
     assert "Aucun ménage." in new
 
 
-def test_a_row_asks_the_rules_once_per_record(role_network, monkeypatch):
+def test_a_row_asks_the_rules_once(role_network, monkeypatch):
+    """A row reads its household's person and household fields from one answer of the rules."""
     from parcours.households import visibility
 
     households = _households(role_network)
     asked = []
-    real = visibility.readable_fields
-    monkeypatch.setattr(visibility, "readable_fields", lambda *a: asked.append((a[2].pk, a[1])) or real(*a))
+    real = visibility.readable_fields_by_record
+    monkeypatch.setattr(visibility, "readable_fields_by_record", lambda *a: asked.append(a[1].pk) or real(*a))
     request = RequestFactory().get("/")
     request.user = role_network.users[Role.SOCIAL_WORKER]
     get_template("households/_table.html").render({"request": request, "households": households})
-    assert sorted(asked) == sorted({(h.pk, record) for h in households for record in ("person", "household")})
+    assert sorted(asked) == sorted(h.pk for h in households)
+
+
+def test_the_rules_for_all_records_at_once_answer_as_record_by_record(role_network):
+    """readable_fields_by_record (one access check for every record) is readable_fields, record by
+    record, for every role and every case of household (protected, consented, elsewhere, none)."""
+    from parcours.households import visibility
+
+    households = [*_households(role_network), None]
+    for user in role_network.users.values():
+        for household in households:
+            together = visibility.readable_fields_by_record(user, household)
+            assert set(together) == set(visibility.FIELDS)
+            for record in visibility.FIELDS:
+                assert together[record] == visibility.readable_fields(user, record, household), (user, record)

@@ -149,6 +149,8 @@ def test_the_household_page_asks_no_domain_of_the_path_without_records(world, cl
     EncounterFactory(household=household)
     html, read = _tables(client, path)
     assert {"support_appointment", "outreach_encounter"} <= read, read
+    # Within the support steps too, only the records the household has: no measure, no alert.
+    assert not read & {"support_measuretransition", "support_alertevent"}, read
     assert "Rendez-vous honoré : Point sur votre demande de logement" in html
     assert "Aller-vers : rencontre" in html
 

@@ -12,21 +12,23 @@ register = template.Library()
 
 
 def _readable(context, user, household):
-    """`record → visibility.readable_fields(user, record, household)`, each answer kept while this
-    template draws: a row of a list names its household and asks for two or three of its fields, each
-    time through the same rules. The memo lives in the template's render context (one per template
-    drawn, an `{% include %}` has its own), so nothing outlives the drawing: no write happens in it."""
+    """`record → visibility.readable_fields(user, record, household)`, the answers for every record
+    asked once per household while this template draws (visibility.readable_fields_by_record): a row
+    of a list names its household and asks for two or three of its fields, of two records, each time
+    through the same rules. The memo lives in the template's render context (one per template drawn,
+    an `{% include %}` has its own), so nothing outlives the drawing: no write happens in it."""
     memo = context.render_context.get(_readable)
     if memo is None:
         memo = context.render_context[_readable] = {}
+    key = (id(household), user.pk)
 
     def readable(record):
-        key = (id(household), record, user.pk)
+        # Asked on the first record only: a label trace_named remembered asks nothing.
         known = memo.get(key)
         if known is None or known[0] is not household:
-            # The household is kept with its answer, so that its id() cannot be reused meanwhile.
-            known = memo[key] = (household, visibility.readable_fields(user, record, household))
-        return known[1]
+            # The household is kept with its answers, so that its id() cannot be reused meanwhile.
+            known = memo[key] = (household, visibility.readable_fields_by_record(user, household))
+        return known[1][record]
 
     return readable
 
