@@ -152,6 +152,30 @@ class HouseholdQuerySet(models.QuerySet):
             conditions.append(self._not_protected_or_named(user))
         return self.filter(*conditions)
 
+    def visibility_key(self, user, *, for_search: bool = False, include_merged: bool = False):
+        """All that `visible_to(user, …)` depends on, for a lookup whose SQL is compiled once per key
+        (core.lookup.get_visible_or_404's `compiled_as`, issue 18): the branch of the rule and its
+        values — the organization, the user (referent, named on a protected file), the day and the
+        consents' maximum duration that decide which consents are active. None (no compiled SQL) for
+        whoever sees nothing. Any change to `visible_to` changes this too (tests/households/
+        test_visibility_key.py compares both for every role)."""
+        membership = getattr(user, "active_membership", None) if user.is_authenticated else None
+        if membership is None:
+            return None
+        org, role = membership.organization, membership.role
+        consents = (timezone.localdate(), settings.PARCOURS_CONSENT_MAX_MONTHS)
+        if role == Role.SOCIAL_WORKER:
+            rule = ("referent_or_consent", org.pk, user.pk, *consents)
+        elif (
+            role in (Role.CALL_HANDLER, Role.SIAO_COORDINATOR) and org.type == OrganizationType.SIAO_OPERATOR
+        ):
+            rule = ("territory", org.territory_id)
+        elif role in (Role.FACILITY_MANAGER, Role.LANDLORD):
+            rule = ("consent_and_link", org.pk, *consents)
+        else:
+            return None
+        return (rule, include_merged, ("named", user.pk) if for_search else None)
+
     def _not_protected_or_named(self, user) -> Q:
         """Not protected, or the user is its referent or named on it. The EXISTS on the named users is
         a template too, one per user id (it holds nothing but that id; issue 18: a third of the cost

@@ -1,5 +1,6 @@
 """Household pages: list and search, opening a file, the file itself, editing, consent, access log."""
 
+import functools
 import json
 
 from django.contrib import messages
@@ -173,12 +174,19 @@ def household_create(request):
     )
 
 
-def household_detail(request, pk):
-    # In the same query: whether other files were merged into this one and which domains of the path
-    # have records for it, so that the page asks nothing of those that have none.
+@functools.cache
+def _detail_files():
+    """The file page's households: in the same query, whether other files were merged into this one
+    and which domains of the path have records for it, so that the page asks nothing of those that
+    have none. Built once (its lookup's SQL is compiled once per process and visibility rule)."""
     merged = Household.objects.filter(merged_into=OuterRef("pk"), deleted_at__isnull=True)
-    files = _files().annotate(has_merged_files=Exists(merged), **path_presence())
-    household = get_visible_or_404(files, pk, request.user, include_merged=True)
+    return _files().annotate(has_merged_files=Exists(merged), **path_presence())
+
+
+def household_detail(request, pk):
+    household = get_visible_or_404(
+        _detail_files(), pk, request.user, include_merged=True, compiled_as="households.detail"
+    )
     return _render_detail(request, household)
 
 
