@@ -157,8 +157,8 @@ def answers_prefetch(items: bool = True) -> Prefetch:
 
     `items=False`: the answers alone, without joining and building their item and section, nor
     ordering them: for a page that holds the version's grid already (assessments.views._grid, from the
-    cache) and hands each answer the grid's own item (views._attach_items). Building an item and a
-    section per answer, and compiling the joins, was a tenth of an assessment page's CPU (issue 18)."""
+    cache) and hands each answer the grid's own item (views._attach_items), instead of compiling the
+    joins and building an item and a section per answer (issue 18)."""
     if not items:
         return Prefetch("answers", queryset=AssessmentAnswer.objects.order_by())
     return Prefetch(

@@ -20,8 +20,9 @@ def home_row(row, name=""):
     """`{% household_name row.household as name %}{% home_row row name %}`: one row of a home panel
     (core/home/_panel.html): its link, its badge, what it names (the household as household_name draws
     it for this user, else the row's label), why it is on the list (« En retard : » first when late)
-    and its figure. Drawn in Python: the row's conditions and lookups were a fifth of the home page's
-    CPU (issue 18). The kernel does not know households: the template gives the name already drawn."""
+    and its figure. Drawn in Python rather than by the template's conditions and lookups (issue 18: the
+    social worker's panels drew in 3.8 ms, 3.4 ms so, measured in-process on the bench data). The
+    kernel does not know households: the template gives the name already drawn."""
     parts = [format_html(_LINK, row.url) if row.url else _BLOCK]
     parts.append("\n  ")
     if row.badge:
