@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
-from parcours.core.home import day
+from parcours.core.home import day, pk_url
 from parcours.households.home import CONSENT_WARNING_DAYS, Step, next_step
 from parcours.households.querysets import months_after
 
@@ -18,30 +18,32 @@ REFRESH_MONTHS = 12
 
 @next_step
 def assessment_due(user, households, today):
+    """A first assessment to do, or the last one to bring up to date, on each of the user's households.
+    The link is reversed and the undated step's words translated once per call, not once per household
+    (issue 18: a twentieth of the home page's Python)."""
     from django.db.models import Max
-    from django.urls import reverse
     from django.utils import timezone
 
     limit = today + dt.timedelta(days=CONSENT_WARNING_DAYS)
+    first_window = today - dt.timedelta(days=FIRST_ASSESSMENT_WINDOW_DAYS)
+    url = pk_url("assessments:index")
+    to_do = _("aucune évaluation partagée : à faire")
     for pk, created_at, last in households.annotate(last=Max("assessments__created_at")).values_list(
         "pk", "created_at", "last"
     ):
-        url = reverse("assessments:index", args=[pk])
         if last is None:
             opened = timezone.localtime(created_at).date()
             due = opened + dt.timedelta(days=FIRST_ASSESSMENT_DAYS)
-            if opened >= today - dt.timedelta(days=FIRST_ASSESSMENT_WINDOW_DAYS):
+            if opened >= first_window:
                 reason = (
                     _("première évaluation partagée à faire avant le %(d)s")
                     if due >= today
                     else _("première évaluation partagée attendue depuis le %(d)s")
                 ) % {"d": day(due)}
-                yield Step(household_id=pk, due=due, reason=reason, url=url, late=due < today)
+                yield Step(household_id=pk, due=due, reason=reason, url=url(pk), late=due < today)
             else:
                 # An older file without one: to do, after the steps that have a date.
-                yield Step(
-                    household_id=pk, due=limit, reason=_("aucune évaluation partagée : à faire"), url=url
-                )
+                yield Step(household_id=pk, due=limit, reason=to_do, url=url(pk))
             continue
         due = months_after(timezone.localtime(last).date(), REFRESH_MONTHS)
         if due <= limit:
@@ -49,6 +51,6 @@ def assessment_due(user, households, today):
                 household_id=pk,
                 due=due,
                 reason=_("évaluation partagée du %(last)s à actualiser") % {"last": day(last)},
-                url=url,
+                url=url(pk),
                 late=due < today,
             )

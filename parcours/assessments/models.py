@@ -139,21 +139,34 @@ class ImmutableRowError(Exception):
 
 
 class AssessmentQuerySet(models.QuerySet):
-    def with_answers(self):
-        """Authors and answers (with their items) in two queries whatever the number of versions."""
+    def with_answers(self, items: bool = True):
+        """Authors and answers (with their items) in two queries whatever the number of versions.
+        `items=False`: see answers_prefetch."""
         return self.select_related("author", "author_organization", "grid").prefetch_related(
-            Prefetch(
-                "answers",
-                queryset=AssessmentAnswer.objects.select_related("item__section").order_by(
-                    "item__section__position", "item__position"
-                ),
-            )
+            answers_prefetch(items)
         )
 
     def with_neighbours(self):
         """`previous_pk` and `next_pk`: the versions numbered one before and one after, of the same
         household and perspective (None when there is none), in the assessment's own query."""
         return self.annotate(**_neighbours())
+
+
+def answers_prefetch(items: bool = True) -> Prefetch:
+    """The answers of assessments, in the grid's order, each with its item and the item's section.
+
+    `items=False`: the answers alone, without joining and building their item and section, nor
+    ordering them: for a page that holds the version's grid already (assessments.views._grid, from the
+    cache) and hands each answer the grid's own item (views._attach_items), instead of compiling the
+    joins and building an item and a section per answer (issue 18)."""
+    if not items:
+        return Prefetch("answers", queryset=AssessmentAnswer.objects.order_by())
+    return Prefetch(
+        "answers",
+        queryset=AssessmentAnswer.objects.select_related("item__section").order_by(
+            "item__section__position", "item__position"
+        ),
+    )
 
 
 def _neighbours() -> dict:

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,7 +25,15 @@ from parcours.territories.models import Territory
 
 from . import perms, services
 from .forms import AssessmentForm
-from .models import Assessment, AssessmentDraft, AssessmentGrid, FieldType, Level, Perspective
+from .models import (
+    Assessment,
+    AssessmentDraft,
+    AssessmentGrid,
+    FieldType,
+    Level,
+    Perspective,
+    answers_prefetch,
+)
 from .next_steps import next_steps, with_step_values
 
 READ_SECTIONS = ["assessment"]
@@ -138,6 +146,19 @@ def _cell(item, answer) -> dict:
     }
 
 
+def _attach_items(assessments) -> None:
+    """Each answer read with `answers_prefetch(items=False)` gets its item from its version's grid as
+    the cache holds it (_grid): no item nor section read and built per answer. An item its grid does
+    not hold (none should) is left to be read when asked for."""
+    for assessment in assessments:
+        grid = _grid(assessment.grid_id)
+        items = {item.pk: item for section in grid.sections.all() for item in section.items.all()}
+        for answer in assessment.answers.all():
+            item = items.get(answer.item_id)
+            if item is not None:
+                answer.item = item
+
+
 def _rows(grid: AssessmentGrid, assessments: list) -> list[dict]:
     """Sections and items of the grid, each item with one cell per assessment given (None: no version)."""
     by_item = [a.answers_by_item() if a is not None else None for a in assessments]
@@ -179,11 +200,19 @@ def _version_label(assessment: Assessment) -> str:
 def index(request, household_id):
     household = _household(request, household_id)
     grid = _grid()
-    versions = list(Assessment.objects.with_answers().filter(household=household).order_by("-number", "-pk"))
+    # Every version is listed, only the latest of each perspective is drawn: its answers alone are read
+    # (one query, as before for all of them), with the items of the cached grid (_attach_items).
+    versions = list(
+        Assessment.objects.select_related("author", "author_organization")
+        .filter(household=household)
+        .order_by("-number", "-pk")
+    )
     record_read(actor=request.user, household=household, sections=READ_SECTIONS, purpose="assessment")
     latest = {}
     for assessment in versions:
         latest.setdefault(assessment.perspective, assessment)
+    prefetch_related_objects(list(latest.values()), answers_prefetch(items=False))
+    _attach_items(latest.values())
     perspectives = [
         {
             "code": code,
@@ -403,11 +432,12 @@ def draft_discard(request, household_id, perspective):
 
 def detail(request, household_id, pk):
     household = _household(request, household_id, steps=True)
-    versions = Assessment.objects.with_answers().with_neighbours()
+    versions = Assessment.objects.with_answers(items=False).with_neighbours()
     assessment = versions.filter(household=household, pk=pk).first()
     if assessment is None:
         raise Http404
     grid = _grid(assessment.grid_id)
+    _attach_items([assessment])
     record_read(actor=request.user, household=household, sections=READ_SECTIONS, purpose="assessment")
     return render(
         request,

@@ -1,10 +1,9 @@
 """The referent's work list: a paper that expires within PARCOURS_DOCUMENT_EXPIRY_DAYS days is a
 step of the household (registry: parcours.households.home.next_step)."""
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from parcours.core.home import day
+from parcours.core.home import day, pk_url
 from parcours.households.home import Step, next_step
 
 from .reminders import warning_days
@@ -15,12 +14,10 @@ def documents_expiring(user, households, today):
     from .models import Document
 
     # `households` were read through the household rules (households.home.my_households): the
-    # documents' own rules still apply, the household ones are not compiled a second time.
-    documents = (
-        Document.objects.visible_to(user, among=households)
-        .expiring(today, warning_days())
-        .order_by("expires_on", "pk")
-    )
+    # documents' own rules still apply, the household ones are not compiled a second time. No order:
+    # the panel sorts each household's steps, and two papers due the same day link to the same list.
+    documents = Document.objects.visible_to(user, among=households).expiring(today, warning_days()).order_by()
+    url = pk_url("documents:list")
     for document in documents:
         late = document.expires_on < today
         yield Step(
@@ -28,6 +25,6 @@ def documents_expiring(user, households, today):
             due=document.expires_on,
             reason=(_("%(kind)s expiré le %(d)s") if late else _("%(kind)s à renouveler avant le %(d)s"))
             % {"kind": document.get_kind_display(), "d": day(document.expires_on)},
-            url=reverse("documents:list", args=[document.household_id]),
+            url=url(document.household_id),
             late=late,
         )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from parcours.accounts.roles import Role
-from parcours.core.home import MAX_ROWS, Panel, Row, day, named_households_hook, register
+from parcours.core.home import MAX_ROWS, Panel, Row, day, named_households_hook, pk_url, register
 
 # A consent is shown this many days before it stops opening the file to its organization.
 CONSENT_WARNING_DAYS = 30
@@ -47,7 +47,6 @@ def consents_expiring(user, households, today):
     """Consents that stop opening the file to a partner within CONSENT_WARNING_DAYS."""
     from django.conf import settings
     from django.db.models import Q
-    from django.urls import reverse
 
     from .models import Consent
     from .querysets import months_after
@@ -59,7 +58,9 @@ def consents_expiring(user, households, today):
         .filter(household__in=households)
         .filter(Q(ends_on__lte=limit) | Q(starts_on__lte=started_before))
         .select_related("organization")
+        .order_by()  # the panel sorts each household's steps; all link to the household's consents
     )
+    url = pk_url("households:detail")
     for consent in consents:
         ends = consent.effective_ends_on
         if ends <= limit:
@@ -68,7 +69,7 @@ def consents_expiring(user, households, today):
                 due=ends,
                 reason=_("consentement pour %(org)s qui expire le %(d)s")
                 % {"org": consent.organization.name, "d": day(ends)},
-                url=reverse("households:detail", args=[consent.household_id]) + "#consentements",
+                url=url(consent.household_id) + "#consentements",
             )
 
 
@@ -120,15 +121,11 @@ def my_households(user, membership):
         ids += rest[: MAX_ROWS - len(ids)]
     shown = Household.objects.filter(pk__in=ids).in_bulk()  # named: see prefetch_labels
     rows = []
+    detail_url = pk_url("households:detail")
+    no_step = _("pas d'échéance dans les %(n)d jours") % {"n": CONSENT_WARNING_DAYS}
     for pk in ids:
         if pk not in steps:
-            rows.append(
-                Row(
-                    url=reverse("households:detail", args=[pk]),
-                    household=shown[pk],
-                    reason=_("pas d'échéance dans les %(n)d jours") % {"n": CONSENT_WARNING_DAYS},
-                )
-            )
+            rows.append(Row(url=detail_url(pk), household=shown[pk], reason=no_step))
             continue
         first, *others = steps[pk]
         reason = first.reason

@@ -24,12 +24,13 @@ def failed_notifications(user, membership):
         .prefetch_related(*label_prefetch("access__household__"))
         .order_by("-failed_at", "-pk")[:MAX_ROWS]
     )
+    url = reverse("notifications:failures")
     return Panel(
         _("SMS non remis"),
         _("Des messages n'ont pas pu être envoyés à des personnes que vous suivez."),
         rows=[
             Row(
-                url=reverse("notifications:failures"),
+                url=url,
                 household=n.access.household,
                 reason=_("SMS non remis à %(person)s le %(d)s : vérifiez son numéro")
                 % {"person": short_name(n.access.person), "d": day(n.failed_at)},
@@ -38,6 +39,6 @@ def failed_notifications(user, membership):
             for n in shown
         ],
         total=total,
-        link_url=reverse("notifications:failures"),
+        link_url=url,
         link_label=_("Tous les SMS non remis"),
     )

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from parcours.accounts.roles import Role
-from parcours.core.home import MAX_ROWS, Panel, Row, day, duration, register
+from parcours.core.home import MAX_ROWS, Panel, Row, day, duration, pk_url, register
 from parcours.households.home import Step, next_step
 
 
@@ -268,7 +268,6 @@ def requests_to_renew(user, households, today):
     PARCOURS_EXPIRY_REMINDER_DAYS: to renew."""
     from django.conf import settings
     from django.db.models import Q
-    from django.urls import reverse
     from django.utils import timezone
 
     from . import expiry
@@ -281,6 +280,7 @@ def requests_to_renew(user, households, today):
             Q(status="to_complete") | expiry.prefilter_q(today=today, days_ahead=days)
         )
     )
+    url = pk_url("orientation:detail")
     for r in found:
         if r.status != "to_complete":
             continue
@@ -290,7 +290,7 @@ def requests_to_renew(user, households, today):
             due=sent_back,
             reason=_("demande d'insertion à compléter, renvoyée par le SIAO le %(d)s")
             % {"d": day(sent_back)},
-            url=reverse("orientation:detail", args=[r.pk]),
+            url=url(r.pk),
             late=True,
         )
     for r in expiry.due(found, today=today, days_ahead=days):
@@ -304,6 +304,6 @@ def requests_to_renew(user, households, today):
                 else _("demande d'insertion à actualiser avant le %(d)s")
             )
             % {"d": day(until)},
-            url=reverse("orientation:detail", args=[r.pk]),
+            url=url(r.pk),
             late=until < today,
         )

@@ -57,11 +57,15 @@ def request_title(user, insertion_request) -> str:
 
 def _get(request, pk) -> InsertionRequest:
     # The people and consents name the household (households.display) without a query per mention.
-    found = (
-        InsertionRequest.objects.select_related("household")
-        .prefetch_related(*label_prefetch("household__"))
-        .filter(pk=pk)
-        .first()
+    # One row by its key: no ORDER BY to compile (first() would add the model's ordering; issue 18).
+    found = next(
+        iter(
+            InsertionRequest.objects.select_related("household")
+            .prefetch_related(*label_prefetch("household__"))
+            .filter(pk=pk)
+            .order_by()[:1]
+        ),
+        None,
     )
     if found is None or not perms.can_view_request(request.user, found):
         raise Http404
@@ -179,9 +183,11 @@ def request_detail(request, pk, bound=None):
     may_transfer = bool(bound.get("referent")) or perms.can_transfer(user, found)
     may_move = bool(bound.get("territory")) or (found.is_live and perms.can_check(user, found))
     blank = _blank_fields() if actions or may_transfer or may_move else {}
-    # The template engine's output, kept as text in the cache (the slot: a URL of digits and slashes).
+    # The template engine's output, kept as text in the cache (the slot: a URL of digits and slashes),
+    # reversed once for the page rather than once per field.
+    search_url = _referent_search_url(found) if blank else ""
     fields_html = {
-        key: mark_safe(html.replace(SEARCH_URL_SLOT, _referent_search_url(found)))  # noqa: S308  # nosec B308 B703
+        key: mark_safe(html.replace(SEARCH_URL_SLOT, search_url))  # noqa: S308  # nosec B308 B703
         for key, html in blank.items()
     }
     return render(

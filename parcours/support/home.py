@@ -4,7 +4,7 @@ ready), and the social worker's next steps on support measures."""
 from django.utils.translation import gettext as _
 
 from parcours.accounts.roles import Role
-from parcours.core.home import MAX_ROWS, Panel, Row, day, register
+from parcours.core.home import MAX_ROWS, Panel, Row, day, pk_url, register
 from parcours.households.home import Step, next_step
 
 
@@ -61,6 +61,7 @@ def alerts_to_treat(user, membership):
     # Counted only when the panel is full: below, the rows are all there is (one query instead of two).
     total = len(shown) if len(shown) < MAX_ROWS else alerts.count()
     rows = []
+    url = pk_url("support:alert")
     for a in shown:
         if a.due_on:
             late = a.due_on < today
@@ -76,9 +77,7 @@ def alerts_to_treat(user, membership):
                 "d": day(a.created_at),
                 "status": a.get_status_display(),
             }
-        rows.append(
-            Row(url=reverse("support:alert", args=[a.pk]), household=a.household, reason=reason, late=late)
-        )
+        rows.append(Row(url=url(a.pk), household=a.household, reason=reason, late=late))
     return Panel(
         _("Alertes de prévention à traiter"),
         _("Les signaux des bailleurs sur les ménages de votre périmètre, à prendre en charge rapidement."),
@@ -95,7 +94,6 @@ def reviews_overdue(user, households, today):
     """Open measures whose review date has passed: on the user's households, and the measures the user
     is the referent of (among those their organization carries or co-works)."""
     from django.db.models import Q
-    from django.urls import reverse
 
     from .models import SupportMeasure
     from .querysets import worked_on_condition
@@ -107,13 +105,14 @@ def reviews_overdue(user, households, today):
     if referent_of is not None:
         mine |= Q(referent=user) & referent_of
     measures = SupportMeasure.objects.filter(mine).review_overdue(today).select_related("kind")
+    url = pk_url("support:measure")
     for m in measures:
         yield Step(
             household_id=m.household_id,
             due=m.next_review_on,
             reason=_("point d'étape « %(kind)s » prévu le %(d)s")
             % {"kind": m.kind.label, "d": day(m.next_review_on)},
-            url=reverse("support:measure", args=[m.pk]),
+            url=url(m.pk),
             late=True,
         )
 
@@ -165,11 +164,12 @@ def appointments_to_handle(user, membership):
         "to_mark": _("rendez-vous du %(d)s : honoré ou manqué ?"),
     }
     rows = []
+    url = pk_url("support:appointment")
     for a in shown:
         key = keys[a.worklist]
         rows.append(
             Row(
-                url=reverse("support:appointment", args=[a.pk]),
+                url=url(a.pk),
                 household=a.household,
                 reason=reasons[key]
                 % {
