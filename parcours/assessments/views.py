@@ -1,5 +1,6 @@
 """Assessment pages: the co-evaluation, a new version, one version, a comparison, the fiche de liaison."""
 
+import functools
 from datetime import date
 from decimal import Decimal
 
@@ -44,16 +45,24 @@ LIAISON_SECTIONS = ["identity", "composition", "resources_summary", "assessment"
 AUTOSAVE_SECONDS = 15
 
 
-def _household(request, household_id: int, *, steps: bool = False) -> Household:
-    """The household, if the user may read its assessments (the sheet opened to them holds them);
-    with what the next steps need (`steps`: the page shows them)."""
+@functools.cache
+def _households(steps: bool):
+    """The households as the assessment pages load them, built once: their lookup's SQL is compiled
+    once per process and visibility rule (core.lookup's `compiled_as`, issue 18)."""
     households = Household.objects.select_related("territory").prefetch_related(
         Prefetch("people", queryset=Person.objects.order_by("pk")), "consents"
     )
+    return with_step_values(households) if steps else households
+
+
+def _household(request, household_id: int, *, steps: bool = False) -> Household:
+    """The household, if the user may read its assessments (the sheet opened to them holds them);
+    with what the next steps need (`steps`: the page shows them)."""
     household = get_visible_or_404(
-        with_step_values(households) if steps else households,
+        _households(steps),
         household_id,
         request.user,
+        compiled_as=f"assessments.households.{steps}",
     )
     if not perms.can_view_assessments(request.user, household):
         raise Http404
