@@ -23,6 +23,10 @@ from django.db import connection, connections
 from django.db.models import prefetch_related_objects
 from django.db.models.query import ModelIterable, get_related_populators
 
+# The largest primary key a database holds (bigint): a larger number is no row's, and must not reach
+# the driver (an out-of-range parameter is an error there, not an empty answer).
+MAX_PK = 2**63 - 1
+
 # The compiled SQL of `rows_of` and `instances_of`, per key (never a row, nothing of a user).
 _COMPILED: dict = {}
 COMPILED_MAX = 512

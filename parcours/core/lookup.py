@@ -2,11 +2,8 @@
 
 from django.db import models
 
-from .compiled import instances_of
+from .compiled import MAX_PK, instances_of
 from .errors import NotFound
-
-# The largest primary key a database holds (bigint): a larger number is no object's, not a driver error.
-MAX_PK = 2**63 - 1
 
 
 def get_visible_or_404(

@@ -23,8 +23,8 @@ def emergency_steps(user, household):
         # Only the booked nights name a place: one query for them with their unit and facility, in
         # the allocations' own order, rather than three (allocations, units, facilities), and none
         # for whoever reads no place (issue 18: the 115 steps were 8% of the household page's CPU).
-        booked = NightAllocation.objects.filter(status="booked").select_related("unit__facility")
-        requests = requests.prefetch_related(Prefetch("allocations", queryset=booked, to_attr="booked"))
+        nights = NightAllocation.objects.filter(status="booked").select_related("unit__facility")
+        requests = requests.prefetch_related(Prefetch("allocations", queryset=nights, to_attr="booked"))
     requests = requests.order_by("-night")[:200]
     team = perms.can_use_115(user)
     for r in requests:

@@ -570,7 +570,7 @@ def _unit_to_allocate(unit_id: str):
     """The unit a handler chose, with its facility (which the service checks and the message names),
     or None. Its SQL compiled once per process (compiled.instances_of; issue 18): compiling this join of
     two wide rows cost about 1.5 ms of every allocation."""
-    if not unit_id.isdigit() or int(unit_id) >= 2**63:  # no such key (nor a 500 from the driver)
+    if not unit_id.isdigit() or int(unit_id) > compiled.MAX_PK:  # no such key (nor a 500 from the driver)
         return None
     found = compiled.instances_of(
         ("allocate_unit",),
