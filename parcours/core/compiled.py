@@ -18,9 +18,10 @@ compare them with the ORM's own answers.
 
 from dataclasses import dataclass
 
-from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.db import connection, connections
-from django.db.models import prefetch_related_objects
+from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models.constants import LOOKUP_SEP
 from django.db.models.query import ModelIterable, get_related_populators
 
 # The largest primary key a database holds (bigint): a larger number is no row's, and must not reach
@@ -29,7 +30,8 @@ MAX_PK = 2**63 - 1
 
 # The compiled SQL of `rows_of` and `instances_of`, per key (never a row, nothing of a user).
 _COMPILED: dict = {}
-COMPILED_MAX = 512
+# Per process: a few entries per page and visibility rule (a user's, for a household's file).
+COMPILED_MAX = 4096
 
 
 def rows_of(key: tuple, build) -> list[tuple]:
@@ -40,9 +42,7 @@ def rows_of(key: tuple, build) -> list[tuple]:
     compiled = _COMPILED.get(key)
     if compiled is None:
         compiled = build().query.sql_with_params()
-        if len(_COMPILED) >= COMPILED_MAX:
-            _COMPILED.clear()
-        _COMPILED[key] = compiled
+        _keep(key, compiled)
     with connection.cursor() as cursor:
         cursor.execute(*compiled)
         return cursor.fetchall()
@@ -73,56 +73,49 @@ class _CompiledModels:
 MARKER_BASE = -1_000_000_007
 
 
-def instances_of(key: tuple, build, **values) -> list:
-    """The instances of `build()`, a model queryset (select_related, annotations, prefetch_related,
-    a slice), with its SQL compiled once per `key` in this process, as `rows_of` does for rows
-    (issue 18): compiling the 115 board's waiting list (its household, the call's time, the order of
-    urgency) cost about 1.2 ms at each 30-second refresh of every call handler, more than the query.
-    `key` holds every argument `build` uses (the département the user's queryset method filters on,
-    the night…); the rows are read at each call, instances built as Django's ModelIterable builds
-    them, the prefetches (`prefetch_related_objects`) and the database converters run each time.
-    `values` (a request's id…) vary at every call without a new compilation: `build` receives a
-    marker for each, compiled as a parameter of the SQL, and each call puts its value there."""
-    compiled = _COMPILED.get(key)
-    if compiled is None:
-        markers = {name: MARKER_BASE - number for number, name in enumerate(values)}
-        queryset = build(**markers)
-        if queryset._known_related_objects or queryset._iterable_class is not ModelIterable:
-            raise TypeError("instances_of compiles plain model querysets only")
-        compiler = queryset.query.get_compiler(using=queryset.db)
-        try:
-            sql, params = compiler.as_sql()
-        except EmptyResultSet:
-            return []
-        slots = {name: [i for i, p in enumerate(params) if p == marker] for name, marker in markers.items()}
-        if not all(slots.values()):
-            raise ValueError(f"instances_of: {key} does not use each of {sorted(values)} in its SQL")
-        klass_info = compiler.klass_info
-        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-        compiled = _CompiledModels(
-            alias=queryset.db,
-            sql=sql,
-            params=tuple(params),
-            query=queryset.query,
-            slots=slots,
-            select=compiler.select,
-            start=start,
-            end=end,
-            init_list=[column[0].target.attname for column in compiler.select[start:end]],
-            populators=get_related_populators(klass_info, compiler.select, queryset.db),
-            annotations=dict(compiler.annotation_col_map or {}),
-            prefetch=tuple(queryset._prefetch_related_lookups),
-        )
-        if len(_COMPILED) >= COMPILED_MAX:
-            _COMPILED.clear()
-        _COMPILED[key] = compiled
-    params = list(compiled.params)
-    for name, positions in compiled.slots.items():
-        for position in positions:
-            params[position] = values[name]
+def _compile_models(queryset, markers: dict) -> "_CompiledModels | None":
+    """A model queryset's SQL and how its rows become instances; None when it can match no row."""
+    if queryset._known_related_objects or queryset._iterable_class is not ModelIterable:
+        raise TypeError("instances_of compiles plain model querysets only")
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return None
+    slots = {name: [i for i, p in enumerate(params) if p == marker] for name, marker in markers.items()}
+    if not all(slots.values()):
+        raise ValueError(f"compiled: {sorted(markers)} must each be a parameter of the SQL")
+    klass_info = compiler.klass_info
+    start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+    return _CompiledModels(
+        alias=queryset.db,
+        sql=sql,
+        params=tuple(params),
+        query=queryset.query,
+        slots=slots,
+        select=compiler.select,
+        start=start,
+        end=end,
+        init_list=[column[0].target.attname for column in compiler.select[start:end]],
+        populators=get_related_populators(klass_info, compiler.select, queryset.db),
+        annotations=dict(compiler.annotation_col_map or {}),
+        prefetch=tuple(queryset._prefetch_related_lookups),
+    )
+
+
+def _keep(key, compiled) -> None:
+    """Keep `compiled` under `key`; when full, the oldest quarter goes (a user's keys, long gone)."""
+    if len(_COMPILED) >= COMPILED_MAX:
+        for old in list(_COMPILED)[: COMPILED_MAX // 4]:
+            _COMPILED.pop(old, None)
+    _COMPILED[key] = compiled
+
+
+def _read(compiled: _CompiledModels, sql: str, params) -> list:
+    """The instances of a compiled model queryset's rows (its prefetches not run)."""
     database = connections[compiled.alias]
     with database.cursor() as cursor:
-        cursor.execute(compiled.sql, params)
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     # The converters of this thread's connection (a JSON field's decoding, SQLite's dates).
     compiler = compiled.query.get_compiler(connection=database)
@@ -138,9 +131,185 @@ def instances_of(key: tuple, build, **values) -> list:
         for name, position in compiled.annotations.items():
             setattr(obj, name, row[position])
         found.append(obj)
-    if found and compiled.prefetch:
-        prefetch_related_objects(found, *compiled.prefetch)
     return found
+
+
+def instances_of(key: tuple, build, *, prefetch_key=None, **values) -> list:
+    """The instances of `build()`, a model queryset (select_related, annotations, prefetch_related,
+    a slice), with its SQL compiled once per `key` in this process, as `rows_of` does for rows
+    (issue 18): compiling the 115 board's waiting list (its household, the call's time, the order of
+    urgency) cost about 1.2 ms at each 30-second refresh of every call handler, more than the query.
+    `key` holds every argument `build` uses (the département the user's queryset method filters on,
+    the night…); the rows are read at each call, instances built as Django's ModelIterable builds
+    them, the database converters run each time and the prefetches through `prefetch` (their SQL
+    compiled once per `key` too). `values` (a request's id…) vary at every call without a new
+    compilation: `build` receives a marker for each, compiled as a parameter of the SQL, and each call
+    puts its value there. `prefetch_key`, when the prefetches' querysets depend on less than `key`
+    (not on the user whose rule filters the rows), keeps one compilation of them for all those keys."""
+    compiled = _COMPILED.get(key)
+    if compiled is None:
+        markers = {name: MARKER_BASE - number for number, name in enumerate(values)}
+        compiled = _compile_models(build(**markers), markers)
+        if compiled is None:
+            return []
+        _keep(key, compiled)
+    params = list(compiled.params)
+    for name, positions in compiled.slots.items():
+        for position in positions:
+            params[position] = values[name]
+    found = _read(compiled, compiled.sql, params)
+    if found and compiled.prefetch:
+        prefetch(found, *compiled.prefetch, key=prefetch_key or key)
+    return found
+
+
+@dataclass(frozen=True)
+class _CompiledPrefetch:
+    """A reverse foreign key's prefetch query, its list of ids cut out of the SQL: `head` and `tail`
+    around the placeholders of `<foreign key> IN (…)`, `before` and `after` the other parameters."""
+
+    models: _CompiledModels
+    head: str
+    tail: str
+    before: tuple
+    after: tuple
+
+
+def prefetch(instances, *lookups, key=None) -> None:
+    """`prefetch_related_objects(instances, *lookups)`, the same caches and lists filled, with the SQL of
+    each reverse foreign key's prefetch compiled once per process (issue 18): Django builds and
+    compiles a prefetch's queryset at every call, and under load that was a tenth of the app's CPU
+    (the people and consents named on every list and file). The ids are spread into the compiled
+    `IN (…)` at each call.
+
+    Compiled: a lookup whose path goes through foreign keys already read (select_related) to a reverse
+    foreign key (`household__people`), to a list (`to_attr`) or to the related manager's cache as
+    Django does. A lookup without a queryset is compiled once per path: the related model's default
+    manager (no default manager here filters on the moment or the user). One with a queryset only
+    when the caller gives `key`, which then stands for the lookups' querysets: they must not depend on
+    a call's arguments (a user, a date), as for `instances_of`. Any other lookup (many-to-many, a
+    forward key not yet read, a nested or sliced queryset) is left to Django, in its order."""
+    instances = [obj for obj in instances if obj is not None]
+    for number, lookup in enumerate(lookups):
+        if not instances or not _prefetch_compiled(instances, lookup, key, number):
+            prefetch_related_objects(instances, lookup)
+
+
+def _prefetch_compiled(instances, lookup, key, number) -> bool:
+    """Prefetch `lookup` through its compiled SQL; False (nothing done) when it cannot be compiled."""
+    if isinstance(lookup, str):
+        lookup = Prefetch(lookup)
+    *through, last = lookup.prefetch_through.split(LOOKUP_SEP)
+    objs, model = instances, type(instances[0])
+    for name in through:
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return False
+        if not (field.concrete and (field.many_to_one or field.one_to_one)):
+            return False
+        if not all(type(obj) is model and field.is_cached(obj) for obj in objs):
+            return False  # not read with its record: Django reads it
+        objs = [value for obj in objs if (value := field.get_cached_value(obj)) is not None]
+        model = field.related_model
+        if not objs:
+            return True  # nothing to prefetch (no related record): as Django
+    relation = next(
+        (r for r in model._meta.related_objects if r.one_to_many and r.get_accessor_name() == last), None
+    )
+    queryset = lookup.queryset
+    if relation is None or (queryset is not None and key is None):
+        return False
+    foreign_key = relation.field
+    to_attr = lookup.to_attr
+    if len(foreign_key.foreign_related_fields) != 1 or any(type(obj) is not model for obj in objs):
+        return False
+    if to_attr and hasattr(model, to_attr):
+        return False  # a class attribute (a cached_property…) of that name: Django's own checks
+    cache_name = foreign_key.remote_field.cache_name
+    if to_attr:
+        wanted = [obj for obj in objs if not hasattr(obj, to_attr)]
+    else:
+        wanted = [obj for obj in objs if cache_name not in getattr(obj, "_prefetched_objects_cache", ())]
+    if not wanted:
+        return True
+    # A lookup without a queryset is the same query wherever it is made; one with a queryset is the
+    # caller's (`key`, and its place among the lookups).
+    compiled_key = ("prefetch", model._meta.label, last, *((key, number) if queryset is not None else ()))
+    compiled = _COMPILED.get(compiled_key)
+    if compiled is None:
+        base = queryset if queryset is not None else relation.related_model._default_manager.get_queryset()
+        if (
+            base.query.is_sliced
+            or base._prefetch_related_lookups
+            or base._known_related_objects
+            or base._iterable_class is not ModelIterable
+        ):
+            return False
+        compiled = _compile_prefetch(base, foreign_key)
+        if compiled is None:
+            return False
+        _keep(compiled_key, compiled)
+    values = {}
+    instance_attr = foreign_key.get_foreign_related_value
+    for obj in wanted:
+        values.setdefault(instance_attr(obj), obj)
+    ids = [value[0] for value in values if value[0] is not None]
+    if not all(type(i) is int for i in ids):
+        return False
+    related = []
+    if ids:
+        sql = compiled.head + ", ".join(["%s"] * len(ids)) + compiled.tail
+        related = _read(compiled.models, sql, [*compiled.before, *ids, *compiled.after])
+    by_value: dict = {}
+    local_value = foreign_key.get_local_related_value
+    for rel_obj in related:
+        value = local_value(rel_obj)
+        if not foreign_key.is_cached(rel_obj):
+            foreign_key.set_cached_value(rel_obj, values[value])
+        by_value.setdefault(value, []).append(rel_obj)
+    for obj in wanted:
+        found = by_value.get(instance_attr(obj), [])
+        if not hasattr(obj, "_prefetched_objects_cache"):
+            obj._prefetched_objects_cache = {}
+        if to_attr:
+            setattr(obj, to_attr, found)
+        else:
+            manager = getattr(obj, last)
+            if queryset is not None:
+                related_qs = manager._apply_rel_filters(queryset)
+            else:
+                related_qs = manager.get_queryset()
+            related_qs._result_cache = found
+            related_qs._prefetch_done = True
+            obj._prefetched_objects_cache[cache_name] = related_qs
+    return True
+
+
+def _compile_prefetch(queryset, foreign_key) -> "_CompiledPrefetch | None":
+    """The prefetch query of `foreign_key`'s reverse relation, filtered as Django's
+    `_filter_prefetch_queryset` does on two markers, then cut around them."""
+    first, second = MARKER_BASE - 1, MARKER_BASE - 2
+    queryset = queryset._chain()
+    queryset.query.add_q(Q(**{f"{foreign_key.name}__in": [first, second]}), reuse_all=True)
+    models = _compile_models(queryset, {})
+    if models is None or models.sql.count("%s") != len(models.params):
+        return None
+    params = list(models.params)
+    positions = [i for i, p in enumerate(params) if p in (first, second)]
+    if len(positions) != 2 or positions[1] != positions[0] + 1:
+        return None
+    parts = models.sql.split("%s")
+    at = positions[0]
+    if parts[at + 1] != ", ":
+        return None
+    return _CompiledPrefetch(
+        models=models,
+        head="%s".join(parts[: at + 1]),
+        tail="%s".join(parts[at + 2 :]),
+        before=tuple(params[:at]),
+        after=tuple(params[at + 2 :]),
+    )
 
 
 def by_pk(model, pk, *, using: str = "default"):

@@ -31,6 +31,8 @@ def get_visible_or_404(
         found = instances_of(
             ("visible", compiled_as, queryset.model._meta.label, shape, tuple(sorted(scope.items()))),
             lambda pk: queryset.visible_to(user, **scope).filter(pk=pk).order_by()[:1],
+            # The page's prefetches are the same whoever reads: compiled once per name.
+            prefetch_key=("visible", compiled_as, queryset.model._meta.label),
             pk=pk,
         )
         if not found:

@@ -3,16 +3,20 @@
 Django's Paginator counts the rows (`SELECT COUNT(*)`) before it reads the page: the list's queryset,
 with its visibility subqueries, was compiled and run twice. `counted_page` reads the page with the
 total as a window (`COUNT(*) OVER ()`, computed before LIMIT/OFFSET) and gives the paginator that
-total. A page past the end, or an empty list, is answered by the paginator itself as before.
+total. A page past the end, or an empty list, is answered by the paginator itself as before. The
+page's prefetches go through `compiled.prefetch` (their SQL compiled once per process; `key` stands for
+the querysets of its Prefetch lookups, which must not depend on the request).
 """
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Window
 
+from .compiled import prefetch
+
 TOTAL = "paged_total"
 
 
-def counted_page(queryset, per_page: int, number) -> Page:
+def counted_page(queryset, per_page: int, number, *, key=None) -> Page:
     """What `Paginator(queryset, per_page).get_page(number)` answers, in one query when it can."""
     paginator = Paginator(queryset, per_page)
     try:
@@ -21,8 +25,11 @@ def counted_page(queryset, per_page: int, number) -> Page:
         wanted = 1  # not a number: the first page, as get_page
     if wanted >= 1:
         bottom = (wanted - 1) * per_page
-        rows = list(queryset.annotate(**{TOTAL: Window(Count("pk"))})[bottom : bottom + per_page])
+        lookups = queryset._prefetch_related_lookups
+        counted = queryset.prefetch_related(None).annotate(**{TOTAL: Window(Count("pk"))})
+        rows = list(counted[bottom : bottom + per_page])
         if rows:
+            prefetch(rows, *lookups, key=key)
             paginator.count = getattr(rows[0], TOTAL)  # Paginator.count is a cached_property
             return Page(rows, wanted, paginator)
     return paginator.get_page(number)

@@ -20,6 +20,7 @@ from parcours.core.errors import require
 from parcours.core.forms import add_validation_errors
 from parcours.core.lookup import get_visible_or_404
 from parcours.core.models import AuditEvent, AuditKind
+from parcours.core.pagination import counted_page
 from parcours.core.versioning import StaleVersionError
 
 from . import perms, services, visibility
@@ -94,11 +95,13 @@ def household_list(request):
             heading = _("Les ménages suivis par mon organisation")
         else:
             heading = _("Dossiers modifiés récemment")
-    page = Paginator(
+    page = counted_page(
         # the consents too: households.display names each household by their purposes
         _listed(households.order_by("-updated_at", "-pk")),
         PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
+        request.GET.get("page"),
+        key=("households.list",),
+    )
     services.record_reads(actor=request.user, households=page, sections=["list"], purpose="list")
     return render(
         request,
