@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +16,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from parcours.core import compiled
 from parcours.core.errors import DomainError
 from parcours.core.lookup import get_visible_or_404
 from parcours.core.versioning import StaleVersionError
@@ -220,7 +221,8 @@ def index(request, household_id):
     latest = {}
     for assessment in versions:
         latest.setdefault(assessment.perspective, assessment)
-    prefetch_related_objects(list(latest.values()), answers_prefetch(items=False))
+    # The answers' queryset is a constant (answers_prefetch): compiled once per process (issue 18).
+    compiled.prefetch(list(latest.values()), answers_prefetch(items=False), key=("assessments.latest",))
     _attach_items(latest.values())
     perspectives = [
         {

@@ -195,6 +195,15 @@ def prefetch(instances, *lookups, key=None) -> None:
             prefetch_related_objects(instances, lookup)
 
 
+def evaluated(queryset, *, key=None) -> list:
+    """`list(queryset)`, its prefetches through `prefetch` (compiled once per process; `key` as there)."""
+    lookups = queryset._prefetch_related_lookups
+    rows = list(queryset.prefetch_related(None) if lookups else queryset)
+    if rows and lookups:
+        prefetch(rows, *lookups, key=key)
+    return rows
+
+
 def _prefetch_compiled(instances, lookup, key, number) -> bool:
     """Prefetch `lookup` through its compiled SQL; False (nothing done) when it cannot be compiled."""
     if isinstance(lookup, str):

@@ -4,14 +4,14 @@ Django's Paginator counts the rows (`SELECT COUNT(*)`) before it reads the page:
 with its visibility subqueries, was compiled and run twice. `counted_page` reads the page with the
 total as a window (`COUNT(*) OVER ()`, computed before LIMIT/OFFSET) and gives the paginator that
 total. A page past the end, or an empty list, is answered by the paginator itself as before. The
-page's prefetches go through `compiled.prefetch` (their SQL compiled once per process; `key` stands for
+page's prefetches go through `compiled.evaluated` (their SQL compiled once per process; `key` stands for
 the querysets of its Prefetch lookups, which must not depend on the request).
 """
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Window
 
-from .compiled import prefetch
+from .compiled import evaluated
 
 TOTAL = "paged_total"
 
@@ -25,11 +25,9 @@ def counted_page(queryset, per_page: int, number, *, key=None) -> Page:
         wanted = 1  # not a number: the first page, as get_page
     if wanted >= 1:
         bottom = (wanted - 1) * per_page
-        lookups = queryset._prefetch_related_lookups
-        counted = queryset.prefetch_related(None).annotate(**{TOTAL: Window(Count("pk"))})
-        rows = list(counted[bottom : bottom + per_page])
+        counted = queryset.annotate(**{TOTAL: Window(Count("pk"))})
+        rows = evaluated(counted[bottom : bottom + per_page], key=key)
         if rows:
-            prefetch(rows, *lookups, key=key)
             paginator.count = getattr(rows[0], TOTAL)  # Paginator.count is a cached_property
             return Page(rows, wanted, paginator)
     return paginator.get_page(number)

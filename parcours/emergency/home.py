@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from parcours.accounts.roles import Role
+from parcours.core import compiled
 from parcours.core.home import MAX_ROWS, Panel, Row, duration, register
 
 
@@ -35,9 +36,11 @@ def waiting_callers(user, membership):
             badge=r.priority,
             reason=_("en attente depuis %(d)s · %(p)s") % {"d": duration(r.created_at), "p": _persons(r)},
         )
-        for r in waiting.by_urgency()
-        .select_related("household")
-        .prefetch_related(*label_prefetch("household__"))[:MAX_ROWS]
+        for r in compiled.evaluated(
+            waiting.by_urgency()
+            .select_related("household")
+            .prefetch_related(*label_prefetch("household__"))[:MAX_ROWS]
+        )
     ]
     return Panel(
         _("Appelants en attente"),
@@ -157,7 +160,7 @@ def offline_tasks(user, membership):
             reason=_("%(task)s · %(p)s") % {"task": task_label(r.replay_task), "p": _persons(r)},
             late=True,
         )
-        for r in tasks[: MAX_ROWS + 1]
+        for r in compiled.evaluated(tasks[: MAX_ROWS + 1])
     ]
     if not rows:
         return None

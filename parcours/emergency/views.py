@@ -341,7 +341,7 @@ def call_create(request):
             return redirect("emergency:request", pk=created.pk)
     results = []
     if query and household is None:
-        results = list(
+        results = compiled.evaluated(
             Household.objects.listable_by(request.user)
             .search(query)
             .prefetch_related(*with_people())

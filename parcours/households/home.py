@@ -76,11 +76,11 @@ def consents_expiring(user, households, today):
 @named_households_hook
 def prefetch_labels(households):
     """What naming the home page's households reads, for all its panels at once (core.home)."""
-    from django.db.models import prefetch_related_objects
+    from parcours.core.compiled import prefetch
 
     from .querysets import label_prefetch
 
-    prefetch_related_objects(households, *label_prefetch())
+    prefetch(households, *label_prefetch())
 
 
 @register(Role.SOCIAL_WORKER, order=10)

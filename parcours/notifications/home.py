@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 
 from parcours.accounts.roles import Role
+from parcours.core import compiled
 from parcours.core.home import MAX_ROWS, Panel, Row, day, register
 
 
@@ -36,7 +37,7 @@ def failed_notifications(user, membership):
                 % {"person": short_name(n.access.person), "d": day(n.failed_at)},
                 late=True,
             )
-            for n in shown
+            for n in compiled.evaluated(shown)
         ],
         total=total,
         link_url=url,

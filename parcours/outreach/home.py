@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.accounts.roles import Role
+from parcours.core import compiled
 from parcours.core.home import MAX_ROWS, Panel, Row, day, duration, register
 
 from . import perms
@@ -73,7 +74,7 @@ def my_round(user, membership):
             label="" if e.household_id else encounter_label(e),
             reason=_("à revoir — rencontré·e le %(d)s") % {"d": day(e.met_at)},
         )
-        for e in follow[: MAX_ROWS - len(rows)]
+        for e in compiled.evaluated(follow[: MAX_ROWS - len(rows)])
     ]
     return Panel(
         _("Ma tournée"),

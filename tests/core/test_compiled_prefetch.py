@@ -183,3 +183,14 @@ def test_a_file_s_prefetches_are_compiled_once_for_every_reader(role_network):
         assert _pks(found.consents.all()) == _pks(household.consents.all())
     prefetches = [k for k in compiled._COMPILED if k[0] == "prefetch"]
     assert len(prefetches) == 1  # one for all readers, whose lookups are compiled apart
+
+
+def test_evaluated_lists_the_queryset_with_its_prefetches(households):
+    queryset = Household.objects.filter(pk__in=[h.pk for h in households]).order_by("pk")
+    expected = list(queryset.prefetch_related(*with_people(consents=True)))
+    with CaptureQueriesContext(connection) as queries:
+        found = compiled.evaluated(queryset.prefetch_related(*with_people(consents=True)))
+    assert len(queries) == 3  # the households, their people, their consents: as Django
+    assert _pks(found) == _pks(expected)
+    assert [_pks(getattr(h, PEOPLE_ATTR)) for h in found] == [_pks(getattr(h, PEOPLE_ATTR)) for h in expected]
+    assert compiled.evaluated(queryset.none().prefetch_related(*with_people())) == []
