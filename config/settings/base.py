@@ -104,8 +104,6 @@ TEMPLATES = [
                 "parcours.accounts.context_processors.active_membership",
                 "csp.context_processors.nonce",
             ],
-            # Django's i18n tags, constant `{% translate %}` labels translated once per language (issue 18).
-            "libraries": {"i18n": "parcours.core.templatetags.i18n_constants"},
         },
     },
 ]

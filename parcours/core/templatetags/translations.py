@@ -1,7 +1,6 @@
-"""Django's `i18n` template library, with `{% translate "a constant" %}` translated once per language.
-
-Installed in place of `django.templatetags.i18n` under the same name (`{% load i18n %}`,
-config/settings/base.py's TEMPLATES `libraries`): every other tag and filter is Django's own.
+"""`{% load translations %}`: Django's `i18n` template library, with `{% translate "a constant" %}`
+translated once per language. Every other tag and filter is Django's own; the project's templates load
+this library instead of `i18n` (tests/core/test_translations_library.py holds them to it).
 A page draws dozens of constant labels (issue 18: `TranslateNode.render` was 13 % of a household's
 page and 4 % of the app's CPU under load); for a string literal without filters, context or `noop`,
 what the node renders depends only on the active language and on autoescaping, so the node keeps

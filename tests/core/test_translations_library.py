@@ -1,12 +1,12 @@
-"""`{% load i18n %}` is Django's library with constant `{% translate %}` labels kept per language
-(core/templatetags/i18n_constants.py, issue 18): every form of the tag renders exactly what Django's
+"""`{% load translations %}` is Django's i18n library with constant `{% translate %}` labels kept per
+language (core/templatetags/translations.py, issue 18): every form of the tag renders exactly what Django's
 own renders, in each language, with and without autoescaping, and a language switch is seen at once."""
 
 import pytest
 from django.template import Context, Engine
 from django.utils import translation
 
-from parcours.core.templatetags.i18n_constants import ConstantTranslateNode
+from parcours.core.templatetags.translations import ConstantTranslateNode
 
 SOURCE = (
     "{% load i18n %}"
@@ -25,7 +25,7 @@ SOURCE = (
 
 def _engines():
     django_own = Engine(libraries={"i18n": "django.templatetags.i18n"})
-    ours = Engine(libraries={"i18n": "parcours.core.templatetags.i18n_constants"})
+    ours = Engine(libraries={"i18n": "parcours.core.templatetags.translations"})
     return django_own, ours
 
 
@@ -52,8 +52,18 @@ def test_only_constant_labels_are_kept():
     assert [n.constant for n in nodes] == [True, True, True, True, False, False, False, False, True, True]
 
 
-def test_the_project_s_templates_load_the_constant_library(client):
-    from django.template import engines
+def test_the_project_s_templates_load_translations_not_django_s_i18n():
+    import re
+    from pathlib import Path
 
-    engine = engines["django"].engine
-    assert engine.template_libraries["i18n"].tags["translate"].__module__ == ConstantTranslateNode.__module__
+    import parcours
+
+    load = re.compile(r"\{% load ([^%]*)%\}")
+    offenders = [
+        str(path)
+        for pattern in ("*.html", "*.txt")
+        for path in Path(parcours.__file__).parent.rglob(pattern)
+        for libraries in load.findall(path.read_text(encoding="utf-8"))
+        if "i18n" in libraries.split()
+    ]
+    assert offenders == []
