@@ -1,0 +1,152 @@
+"""The 115 board's reads made cheaper under load (issue 18): the free units' query keeps its answers
+with the night's bookings read once (`board.free_base`), and the waiting list's rows keep their HTML."""
+
+from datetime import timedelta
+
+import pytest
+from django.db.models import Exists, OuterRef
+
+from parcours.accounts.roles import Role
+from parcours.emergency import board, services
+from parcours.emergency.models import NightAllocation, PlacesDeclaration
+from parcours.emergency.nights import current_night
+from parcours.offers.choices import EMERGENCY_KINDS
+from parcours.offers.models import Unit
+from tests.factories import (
+    MembershipFactory,
+    OrganizationFactory,
+    TerritoryFactory,
+    as_member,
+    make_emergency_facility,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]
+
+
+@pytest.fixture
+def places():
+    """The SIAO 93's handler and manager; a CHU of 4 single rooms, a family CHU of 3 rooms, a women's
+    halte of 2 beds, a CHRS (not an emergency offer) and a CHU in 75."""
+    t93 = TerritoryFactory(code="93")
+    siao = OrganizationFactory(name="SIAO 93", siao=True, territory=t93)
+    association = OrganizationFactory(name="Les Amarres", territory=t93)
+    chu, singles = make_emergency_facility(organization=association, units=4, accepted_household="single")
+    family_chu, families = make_emergency_facility(
+        organization=association, units=3, capacity=4, accepted_household="family"
+    )
+    halte, beds = make_emergency_facility(
+        organization=association, kind="halte_nuit", units=2, accepted_sex="F"
+    )
+    make_emergency_facility(organization=association, kind="chrs", units=2)
+    make_emergency_facility(organization=association, territory="75", units=2)
+    return {
+        "territory_id": t93.pk,
+        "handler": as_member(MembershipFactory(role=Role.CALL_HANDLER, organization=siao)),
+        "manager": as_member(MembershipFactory(role=Role.FACILITY_MANAGER, organization=association)),
+        "chu": chu,
+        "singles": singles,
+        "family_chu": family_chu,
+        "families": families,
+        "halte": halte,
+        "beds": beds,
+    }
+
+
+def _reference_free_base(*, night, territory_id):
+    """`board.free_base` as it was written before issue 18: the bookings excluded by a correlated
+    NOT EXISTS, which PostgreSQL without statistics ran as a nested loop over the night's bookings."""
+    declared = PlacesDeclaration.objects.filter(facility_id=OuterRef("facility_id"), night=night)
+    declared_unit = PlacesDeclaration.units.through.objects.filter(
+        unit_id=OuterRef("pk"), placesdeclaration__night=night
+    )
+    booked = NightAllocation.objects.filter(unit_id=OuterRef("pk"), night=night, status="booked")
+    units = Unit.objects.filter(active=True, facility__active=True, facility__kind__in=EMERGENCY_KINDS)
+    if territory_id is not None:
+        units = units.filter(facility__territory_id=territory_id)
+    return units.filter(~Exists(declared) | Exists(declared_unit)).filter(~Exists(booked))
+
+
+def _book(places, unit, night, **kwargs):
+    request = services.request_create(actor=places["handler"], night=night, persons=unit.capacity, **kwargs)
+    return services.allocate(actor=places["handler"], request=request, unit=unit)
+
+
+def _busy_night(places):
+    """Tonight with what a load run leaves: bookings, one cancelled and one no-show (free again),
+    bookings of other nights on the same units, a declaration naming one of the CHU's rooms, an
+    inactive unit."""
+    night = current_night()
+    singles, families, beds = places["singles"], places["families"], places["beds"]
+    _book(places, singles[0], night)
+    _book(places, families[0], night, children=2)
+    _book(places, beds[0], night, women_only=True)
+    NightAllocation.objects.filter(unit=beds[0], night=night).update(status="cancelled")
+    _book(places, families[1], night, children=1)
+    NightAllocation.objects.filter(unit=families[1], night=night).update(status="no_show")
+    for unit in (singles[1], families[2], beds[1]):
+        _book(places, unit, night + timedelta(days=1))
+        _book(places, unit, night + timedelta(days=2))
+    services.places_declare(actor=places["manager"], facility=places["chu"], night=night, units=singles[:3])
+    Unit.objects.filter(pk=singles[2].pk).update(active=False)
+    return night
+
+
+def _reads(night, territory_id):
+    """Every read the 115 pages make through `free_base`: a request's groups for several compositions,
+    the board's cards for every public, the summaries per kind and per public."""
+    compositions = [(1, 0, False), (1, 0, True), (3, 2, False), (2, 0, False), (2, 1, True)]
+    groups = [
+        list(
+            board.group_rows(
+                board.free_units(night=night, territory_id=territory_id, persons=p, children=c, women_only=w)
+            )
+        )
+        for p, c, w in compositions
+    ]
+    base = board.free_base(night=night, territory_id=territory_id)
+    cards = [
+        sorted(board.card_rows(board.filtered_units(base, public=public)))
+        for public in ["", *board.PUBLIC_FILTERS]
+    ]
+    summaries = []
+    if territory_id is not None:
+        summaries = [
+            board.free_summary(night=night, territory_id=territory_id),
+            board.free_by_public(night=night, territory_id=territory_id),
+        ]
+    return sorted(base.values_list("pk", flat=True)), groups, cards, summaries
+
+
+@pytest.mark.parametrize("territory", ["93", "all"])
+def test_the_free_units_are_those_of_the_correlated_query(places, territory, monkeypatch):
+    """The night's bookings read once (`NOT IN`) exclude the same units as the correlated NOT EXISTS:
+    booked ones only (not cancelled, not a no-show), that night only, declarations and inactive
+    units as before; and every read made of it (groups, cards, summaries) gives the same rows."""
+    night = _busy_night(places)
+    territory_id = places["territory_id"] if territory == "93" else None
+    new = _reads(night, territory_id)
+    monkeypatch.setattr(board, "free_base", _reference_free_base)
+    # The summaries' SQL compiled by the new query must not answer for the old one.
+    monkeypatch.setattr(board, "rows_of", lambda _key, build: list(build()))
+    old = _reads(night, territory_id)
+    assert new == old
+    free = set(new[0])
+    singles, families, beds = places["singles"], places["families"], places["beds"]
+    # Booked tonight: gone; cancelled or no-show: free again; booked another night: free tonight.
+    assert {singles[0].pk, families[0].pk}.isdisjoint(free)
+    assert {beds[0].pk, families[1].pk, families[2].pk, beds[1].pk, singles[1].pk} <= free
+    # The CHU declared rooms 1–3 (room 1 booked, room 3 inactive): room 2 only; room 4 not offered.
+    assert {u.pk for u in singles} & free == {singles[1].pk}
+    assert new[1][0] and new[1][2] and new[2][0]  # a man alone, a family, the whole board
+
+
+def test_the_nights_bookings_are_read_once_not_per_unit(places):
+    """The bookings' subquery names no column of the unit it filters: the database reads the night's
+    bookings once (PostgreSQL hashes them) instead of once per unit."""
+    sql, _params = board.free_base(
+        night=current_night(), territory_id=places["territory_id"]
+    ).query.sql_with_params()
+    allocations = NightAllocation._meta.db_table
+    subquery = sql.split(f'FROM "{allocations}"', 1)[1].split(")))", 1)[0]
+    assert Unit._meta.db_table not in subquery
+    assert f'"{Unit._meta.db_table}"."id" IN (SELECT' in sql
