@@ -1,15 +1,23 @@
 """The 115 board's reads made cheaper under load (issue 18): the free units' query keeps its answers
 with the night's bookings read once (`board.free_base`), and the waiting list's rows keep their HTML."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db.models import Exists, OuterRef
+from django.template import RequestContext
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from parcours.accounts.roles import Role
 from parcours.emergency import board, services
 from parcours.emergency.models import NightAllocation, PlacesDeclaration
 from parcours.emergency.nights import current_night
+from parcours.emergency.templatetags import emergency_tags
+from parcours.households.models import Household, Person
+from parcours.households.templatetags.visibility_tags import _name_html, _readable, reverse_in_drawing
 from parcours.offers.choices import EMERGENCY_KINDS
 from parcours.offers.models import Unit
 from tests.factories import (
@@ -18,6 +26,7 @@ from tests.factories import (
     TerritoryFactory,
     as_member,
     make_emergency_facility,
+    make_household,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]
@@ -150,3 +159,125 @@ def test_the_nights_bookings_are_read_once_not_per_unit(places):
     subquery = sql.split(f'FROM "{allocations}"', 1)[1].split(")))", 1)[0]
     assert Unit._meta.db_table not in subquery
     assert f'"{Unit._meta.db_table}"."id" IN (SELECT' in sql
+
+
+# --- the waiting list's rows -------------------------------------------------------------------------
+
+
+def _reference_caller_html(context, req):
+    household = req.household
+    if household is not None:
+        request = context.get("request")
+        if request is None:
+            return str(household)
+        return _name_html(request, household, _readable(context, request.user, household))
+    if req.caller_name:
+        return format_html(
+            '{} <span class="text-body-secondary small">({})</span>', req.caller_name, _("sans dossier")
+        )
+    return _("Appelant·e anonyme")
+
+
+def _reference_waiting_row(context, req):
+    """`waiting_row` as it was before issue 18's second pass: format_html over each piece."""
+    priority = req.priority
+    return format_html(
+        '<li class="list-group-item" data-request="{}">\n'
+        '          <div class="d-flex gap-2 align-items-baseline">\n'
+        '            <span class="badge prc-priority-{} {}" title="{}">{}</span>\n'
+        '            <a id="req-{}" class="fw-semibold" href="{}">{}</a>\n'
+        "          </div>\n"
+        '          <div class="small">\n'
+        "            {} · <strong data-waited>{}</strong> ·\n"
+        "            {}{}\n"
+        "          </div>\n"
+        "        </li>",
+        req.pk,
+        str(priority).lower(),
+        {"P1": "text-bg-danger", "P2": "text-bg-warning"}.get(priority, "text-bg-secondary"),
+        req.get_priority_display(),
+        priority,
+        req.pk,
+        reverse_in_drawing(context, "emergency:request", req.pk),
+        _reference_caller_html(context, req),
+        req.called_label,
+        req.waited,
+        req.persons_label,
+        format_html(" · {}", _("femme seule ou avec enfants")) if req.women_only else "",
+    )
+
+
+@pytest.fixture
+def waiting(places):
+    """Fifty-two open requests tonight, the board showing fifty: households whose names the handler
+    reads, one moved to another département (its number and why), one without members (its bare
+    number), callers without a file whose names hold HTML's characters, anonymous callers; every
+    priority, children, women alone."""
+    siao = places["handler"].active_membership.organization
+    night = current_night()
+    priorities = ["P1", "P2", "P3", "P4"]
+    for n in range(52):
+        kind = n % 5
+        priority = priorities[n % 4]
+        asked = {
+            "night": night,
+            "persons": 1 + n % 3,
+            "children": n % 3 and (n % 2),
+            "women_only": n % 7 == 0,
+            "priority": priority,
+            "priority_reason": "vu au téléphone",
+        }
+        if kind in (0, 1):
+            people = [(f"Awa{n}", f"Diallo <b>'{n}\"", date(1990, 1, 2)), ("Léo", "D", date(2020, 6, 7))]
+            asked["household"] = make_household(organization=siao, people=people)
+        elif kind == 2:
+            asked["caller_name"] = f"Jo & <i>'{n}\""
+        services.request_create(actor=places["handler"], **asked)
+    named = Household.objects.filter(emergency_requests__night=night).order_by("pk")
+    Household.objects.filter(pk=named[0].pk).update(territory=TerritoryFactory(code="75"))
+    Person.objects.filter(household=named[1]).delete()
+    return night
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_waiting_rows_are_byte_for_byte_those_of_format_html(places, waiting, login, client, language):
+    """The board's fifty waiting rows, escaped piece by piece with the shared words translated once
+    per drawing, are the HTML that format_html drew, in each language; and as the page shows them."""
+    login(places["handler"])
+    with translation.override(language):
+        response = client.get(reverse("emergency:board"), HTTP_ACCEPT_LANGUAGE=language)
+        body = response.content.decode()
+        rows = response.context["waiting"]
+        assert len(rows) == 50
+        request = response.wsgi_request
+        new_context = RequestContext(request, {"request": request})
+        old_context = RequestContext(request, {"request": request})
+        new = [emergency_tags.waiting_row(new_context, req) for req in rows]
+        old = [_reference_waiting_row(old_context, req) for req in rows]
+        # Without a request in the context: the household as str(), escaped.
+        bare = RequestContext(request, {})
+        assert [emergency_tags.waiting_row(bare, req) for req in rows] == [
+            _reference_waiting_row(RequestContext(request, {}), req) for req in rows
+        ]
+    assert new == old
+    assert all(f"\n        {row}\n      " in body for row in new)
+    drawn = "".join(new)
+    for priority in ("p1", "p2", "p3", "p4"):
+        assert f"prc-priority-{priority}" in drawn
+    assert "Jo &amp; &lt;i&gt;&#x27;" in drawn and "&quot;" in drawn
+    assert drawn.count('<span class="household-name">') >= 15
+    moved = Household.objects.get(territory__code="75")
+    memberless = Household.objects.get(people__isnull=True)
+    assert f'{moved.pk} <span class="text-body-secondary small">(' in drawn  # the number, why hidden
+    assert f"{memberless.pk}</a>" in drawn  # the bare number
+
+
+def test_the_waiting_rows_ask_the_database_nothing(places, waiting, login, client, django_assert_num_queries):
+    """Drawing the rows reads nothing more: the households and their people come with the list."""
+    login(places["handler"])
+    response = client.get(reverse("emergency:board"))
+    request = response.wsgi_request
+    context = RequestContext(request, {"request": request})
+    with django_assert_num_queries(0):
+        drawn = [emergency_tags.waiting_row(context, req) for req in response.context["waiting"]]
+    assert len(drawn) == 50
