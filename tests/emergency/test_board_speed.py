@@ -2,14 +2,16 @@
 with the night's bookings read once (`board.free_base`), and the waiting list's rows keep their HTML."""
 
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.db.models import Exists, OuterRef
 from django.template import RequestContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from parcours.accounts.roles import Role
 from parcours.emergency import board, services
@@ -281,3 +283,40 @@ def test_the_waiting_rows_ask_the_database_nothing(places, waiting, login, clien
     with django_assert_num_queries(0):
         drawn = [emergency_tags.waiting_row(context, req) for req in response.context["waiting"]]
     assert len(drawn) == 50
+
+
+def _reference_waiting_lines(req, now):
+    """`board.waiting_lines` before its words were kept per language: four lookups a row."""
+    minutes = max(0, int((now - req.called_at).total_seconds() // 60))
+    if minutes < 60:
+        req.waited = _("depuis %(m)d min") % {"m": minutes}
+    else:
+        req.waited = _("depuis %(h)d h %(m)02d") % {"h": minutes // 60, "m": minutes % 60}
+    req.called_label = _("appel à %(t)s") % {"t": timezone.localtime(req.called_at).strftime("%H:%M")}
+    persons = ngettext("%(n)s personne", "%(n)s personnes", req.persons) % {"n": req.persons}
+    if req.children:
+        persons += " " + ngettext("dont %(n)s enfant", "dont %(n)s enfants", req.children) % {
+            "n": req.children
+        }
+    req.persons_label = persons
+
+
+def test_the_waiting_lines_are_those_translated_at_each_row():
+    """The call's time, the wait and the persons, with their words kept per language, say what
+    gettext and ngettext said at each row: in French, English, Arabic (untranslated words), back in
+    French, for every wait (minutes, hours) and household size."""
+    called_at = timezone.now() - timedelta(hours=3)
+    for language in ["fr", "en", "ar", "fr", "en"]:
+        with translation.override(language):
+            for minutes in [0, 1, 59, 60, 61, 185, 1500]:
+                now = called_at + timedelta(minutes=minutes, seconds=30)
+                for persons, children in [(1, 0), (2, 0), (2, 1), (3, 2), (12, 11)]:
+                    new = SimpleNamespace(called_at=called_at, persons=persons, children=children)
+                    old = SimpleNamespace(called_at=called_at, persons=persons, children=children)
+                    board.waiting_lines(new, now)
+                    _reference_waiting_lines(old, now)
+                    assert vars(new) == vars(old)
+    with translation.override("en"):
+        board.waiting_lines(new, now)
+    assert new.persons_label == "12 people of whom 11 children"
+    assert new.waited == "for 25 h 00"
