@@ -288,6 +288,9 @@ def run(report, only=()):
             from bench.generate_households import generate
 
             generate(people, verbose=False)
+        if connection.vendor == "postgresql":  # statistics, as autovacuum keeps them in production
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
     samples = int(os.environ.get("PARCOURS_BENCH_PAGES_SAMPLES", "60"))
     # Persistent connections, as production and the load test serve (the test settings close the
     # connection after each request, which would put a connection's set-up into every sample).
