@@ -73,6 +73,10 @@ class _CompiledModels:
 MARKER_BASE = -1_000_000_007
 
 
+class _NotOneParameter(Exception):
+    """A list value that this database does not take as one parameter (SQLite's `IN (…)`)."""
+
+
 def _compile_models(queryset, markers: dict) -> "_CompiledModels | None":
     """A model queryset's SQL and how its rows become instances; None when it can match no row."""
     if queryset._known_related_objects or queryset._iterable_class is not ModelIterable:
@@ -84,6 +88,8 @@ def _compile_models(queryset, markers: dict) -> "_CompiledModels | None":
         return None
     slots = {name: [i for i, p in enumerate(params) if p == marker] for name, marker in markers.items()}
     if not all(slots.values()):
+        if any(isinstance(markers[name], list) for name, found in slots.items() if not found):
+            raise _NotOneParameter
         raise ValueError(f"compiled: {sorted(markers)} must each be a parameter of the SQL")
     klass_info = compiler.klass_info
     start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
@@ -148,8 +154,17 @@ def instances_of(key: tuple, build, *, prefetch_key=None, **values) -> list:
     (not on the user whose rule filters the rows), keeps one compilation of them for all those keys."""
     compiled = _COMPILED.get(key)
     if compiled is None:
-        markers = {name: MARKER_BASE - number for number, name in enumerate(values)}
-        compiled = _compile_models(build(**markers), markers)
+        # A list is one parameter where the database takes arrays (`any_of` on PostgreSQL): its marker
+        # is a list too. Where it becomes one parameter per value, the ORM reads it (nothing compiled).
+        markers = {
+            name: [MARKER_BASE - number] if isinstance(values[name], list) else MARKER_BASE - number
+            for number, name in enumerate(values)
+        }
+        queryset = build(**markers)
+        try:
+            compiled = _compile_models(queryset, markers)
+        except _NotOneParameter:
+            return evaluated(build(**values), key=prefetch_key or key)
         if compiled is None:
             return []
         _keep(key, compiled)

@@ -11,7 +11,7 @@ the querysets of its Prefetch lookups, which must not depend on the request).
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Window
 
-from .compiled import evaluated
+from .compiled import evaluated, instances_of
 
 TOTAL = "paged_total"
 
@@ -31,3 +31,27 @@ def counted_page(queryset, per_page: int, number, *, key=None) -> Page:
             paginator.count = getattr(rows[0], TOTAL)  # Paginator.count is a cached_property
             return Page(rows, wanted, paginator)
     return paginator.get_page(number)
+
+
+def compiled_page(key: tuple, build, per_page: int, number, *, prefetch_key=None, **values) -> Page:
+    """`counted_page(build(**values), per_page, number)`, the page's SQL compiled once per `key` and page
+    (core.compiled.instances_of, issue 18): `key` holds all that `build`'s shape and fixed parameters
+    depend on (the user's visibility rule: its QuerySet's `visibility_key`), `values` what changes at
+    each call (a search's ids); `prefetch_key` as instances_of's."""
+    try:
+        wanted = int(number) if number is not None else 1
+    except (TypeError, ValueError):
+        wanted = 1
+    if wanted >= 1:
+        bottom = (wanted - 1) * per_page
+
+        def page(**markers):
+            return build(**markers).annotate(**{TOTAL: Window(Count("pk"))})[bottom : bottom + per_page]
+
+        rows = instances_of((*key, "page", bottom, per_page), page, prefetch_key=prefetch_key, **values)
+        if rows:
+            # The total is the window's: the paginator counts nothing (its list is never sliced again).
+            paginator = Paginator(rows, per_page)
+            paginator.count = getattr(rows[0], TOTAL)
+            return Page(rows, wanted, paginator)
+    return counted_page(build(**values), per_page, number, key=prefetch_key)

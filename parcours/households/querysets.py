@@ -197,9 +197,15 @@ class HouseholdQuerySet(models.QuerySet):
 
     def search(self, text: str):
         """Households with one person matching all that was typed (names, birth date or year)."""
+        ids = self.search_ids(text)
+        return self.none() if ids is None else self.filter(pk__any_of=ids)
+
+    def search_ids(self, text: str) -> list[int] | None:
+        """The ids of the households `search` filters on, sorted (None when nothing was typed that
+        can be searched): a page whose SQL is compiled once takes them as one parameter."""
         terms = parse_search(text)
         if terms.empty:
-            return self.none()
+            return None
         from .models import Household
 
         # Two short steps rather than one nested query: the best-matching people first (a bounded
@@ -212,7 +218,7 @@ class HouseholdQuerySet(models.QuerySet):
                 "merged_into_id", flat=True
             )
         )
-        return self.filter(pk__any_of=sorted(ids))
+        return sorted(ids)
 
     def duplicates_of(self, members):
         """Files that may be the same household: a person with the same folded last name and the same

@@ -20,7 +20,7 @@ from parcours.core.errors import require
 from parcours.core.forms import add_validation_errors
 from parcours.core.lookup import get_visible_or_404
 from parcours.core.models import AuditEvent, AuditKind
-from parcours.core.pagination import counted_page
+from parcours.core.pagination import compiled_page, counted_page
 from parcours.core.versioning import StaleVersionError
 
 from . import perms, services, visibility
@@ -41,6 +41,8 @@ from .querysets import SEARCH_CANDIDATES, label_prefetch
 from .timeline import household_path, may_have, path_presence
 
 PAGE_SIZE = 25
+# The household list's compiled reads (its page, its prefetches): core.pagination.compiled_page.
+LIST_KEY = ("households.list",)
 
 
 def _crumbs(*more):
@@ -85,23 +87,38 @@ def household_list(request):
         raise Http404
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    user, membership = request.user, request.membership
+    mine = not query and membership.role == Role.SOCIAL_WORKER
     if query:
-        households = Household.objects.listable_by(request.user).search(query)
         heading = _("Résultats de la recherche")
+    elif mine:
+        heading = _("Les ménages suivis par mon organisation")
     else:
-        households = Household.objects.listable_by(request.user)
-        if request.membership.role == Role.SOCIAL_WORKER:
-            households = households.filter(referent_organization=request.membership.organization)
-            heading = _("Les ménages suivis par mon organisation")
-        else:
-            heading = _("Dossiers modifiés récemment")
-    page = counted_page(
+        heading = _("Dossiers modifiés récemment")
+
+    def listed(ids=None):
+        households = Household.objects.listable_by(user)
+        if query:
+            households = households.filter(pk__any_of=ids)
+        elif mine:
+            households = households.filter(referent_organization=membership.organization)
         # the consents too: households.display names each household by their purposes
-        _listed(households.order_by("-updated_at", "-pk")),
-        PAGE_SIZE,
-        request.GET.get("page"),
-        key=("households.list",),
-    )
+        return _listed(households.order_by("-updated_at", "-pk"))
+
+    ids = Household.objects.search_ids(query) if query else None
+    rule = Household.objects.visibility_key(user, for_search=True)
+    if query and ids is None:  # nothing that can be searched: no household
+        page = counted_page(Household.objects.none(), PAGE_SIZE, request.GET.get("page"))
+    elif rule is None:
+        page = counted_page(listed(ids), PAGE_SIZE, request.GET.get("page"), key=LIST_KEY)
+    else:
+        # The page's SQL is compiled once per process and visibility rule (issue 18); a search's ids
+        # are one parameter of it.
+        shape = (*LIST_KEY, rule, membership.role, membership.organization_id, bool(query), mine)
+        values = {"ids": ids} if query else {}
+        page = compiled_page(
+            shape, listed, PAGE_SIZE, request.GET.get("page"), prefetch_key=LIST_KEY, **values
+        )
     services.record_reads(actor=request.user, households=page, sections=["list"], purpose="list")
     return render(
         request,
