@@ -298,6 +298,27 @@ def _call_fields(data: dict) -> dict:
     }
 
 
+CALL_RESULTS = ("emergency.call_results",)
+
+
+def _call_results(user, query: str) -> list:
+    """The ten households most recently updated among those the search finds and the user may list,
+    with their people: the SQL compiled once per process and visibility rule, the search's ids one
+    parameter of it (core.compiled.instances_of, issue 18)."""
+    ids = Household.objects.search_ids(query)
+    if ids is None:
+        return []
+
+    def found(ids):
+        households = Household.objects.listable_by(user).filter(pk__any_of=ids)
+        return households.prefetch_related(*with_people()).order_by("-updated_at")[:10]
+
+    rule = Household.objects.visibility_key(user, for_search=True)
+    if rule is None:
+        return compiled.evaluated(found(ids), key=CALL_RESULTS)
+    return compiled.instances_of((*CALL_RESULTS, rule), found, prefetch_key=CALL_RESULTS, ids=ids)
+
+
 def call_create(request):
     _team_only(request)
     query = (request.GET.get("q") or "").strip()
@@ -341,12 +362,7 @@ def call_create(request):
             return redirect("emergency:request", pk=created.pk)
     results = []
     if query and household is None:
-        results = compiled.evaluated(
-            Household.objects.listable_by(request.user)
-            .search(query)
-            .prefetch_related(*with_people())
-            .order_by("-updated_at")[:10]
-        )
+        results = _call_results(request.user, query)
         household_services.record_reads(
             actor=request.user, households=results, sections=["list"], purpose="emergency_call"
         )

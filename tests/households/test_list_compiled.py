@@ -84,3 +84,22 @@ def test_the_second_page_and_a_page_past_the_end(login, role_network, files, mon
     assert second.context["page"].paginator.count == len(expected) > 4
     last = client.get("/menages/", {"q": "Diallo", "page": "99"})
     assert last.context["page"].number == last.context["page"].paginator.num_pages
+
+
+@pytest.mark.parametrize("query", ["Diallo", "Awa", "Inconnu", "--"])
+def test_the_115_call_s_search_results_are_the_orm_s_for_every_user(role_network, files, query):
+    from parcours.emergency.views import _call_results
+
+    compiled._COMPILED.clear()
+    users = [*role_network.users.values(), role_network.other_worker]
+    for _round in range(2):
+        for user in users:
+            expected = list(
+                Household.objects.listable_by(user)
+                .search(query)
+                .order_by("-updated_at")
+                .values_list("pk", flat=True)[:10]
+            )
+            assert [h.pk for h in _call_results(user, query)] == expected, (user, query)
+    keys = [k for k in compiled._COMPILED if k[:1] == ("emergency.call_results",)]
+    assert all("Diallo" not in repr(k) and "Awa" not in repr(k) for k in keys)
