@@ -104,6 +104,8 @@ TEMPLATES = [
                 "parcours.accounts.context_processors.active_membership",
                 "csp.context_processors.nonce",
             ],
+            # `{% url %}` with ids reversed once per view name (issue 18): Django's tag, replaced.
+            "builtins": ["parcours.core.templatetags.compiled_urls"],
         },
     },
 ]
