@@ -11,9 +11,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from parcours.accounts.models import Membership, User
+from parcours.accounts.roles import Role
+from parcours.core.errors import Forbidden
 from parcours.core.models import AuditEvent
 from parcours.demo.network import ROLE_ACCOUNTS
 from parcours.emergency import forms as emergency_forms
+from parcours.emergency import services
 from parcours.emergency.audit_actions import EmergencyAction
 from parcours.emergency.forms import CallForm
 from parcours.emergency.models import EmergencyCall, EmergencyRequest
@@ -22,6 +25,13 @@ from parcours.emergency.templatetags.emergency_tags import call_result_row
 from parcours.households.audit_actions import HouseholdAction
 from parcours.households.models import Household, Person, SituationPeriod, with_people
 from parcours.households.templatetags.visibility_tags import _name_html, _readable
+from tests.factories import (
+    MembershipFactory,
+    OrganizationFactory,
+    TerritoryFactory,
+    as_member,
+    make_household,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -237,3 +247,46 @@ def test_a_new_persons_call_is_saved_in_ten_statements_with_its_audit_rows(
         (EmergencyAction.CALL_RECORD, str(request.call_id), handler.pk),
         (EmergencyAction.REQUEST_CREATE, str(request.pk), handler.pk),
     ]
+
+
+# --- the rules of call_take, unchanged: asked of the user behind the request's lazy proxies ---------
+
+
+def test_acting_user_is_the_user_behind_the_lazy_proxies(rf):
+    from django.utils.functional import SimpleLazyObject
+
+    user = User(username="x")
+    evaluated = []
+    wrapped = SimpleLazyObject(lambda: SimpleLazyObject(lambda: evaluated.append(1) or user))
+    assert services.acting_user(wrapped) is user and evaluated == [1]
+    assert services.acting_user(user) is user and services.acting_user(None) is None
+
+
+@pytest.mark.parametrize("role", [r for r in Role if r not in (Role.CALL_HANDLER, Role.SIAO_COORDINATOR)])
+def test_call_take_still_refuses_whoever_is_not_on_the_115_team(role):
+    from django.utils.functional import SimpleLazyObject
+
+    t93 = TerritoryFactory(code="93")
+    organization = OrganizationFactory(siao=role == Role.NETWORK_ADMIN, territory=t93)
+    actor = as_member(MembershipFactory(role=role, organization=organization))
+    for who in (actor, SimpleLazyObject(lambda: actor)):
+        with pytest.raises(Forbidden) as refused:
+            services.call_take(actor=who, night=current_night(), persons=1)
+        assert str(refused.value.message) == "Le 115 est réservé aux écoutant·es et à la coordination SIAO."
+    assert not EmergencyCall.objects.exists() and not Household.objects.exists()
+
+
+def test_call_take_still_refuses_a_household_the_handler_may_not_edit():
+    t93, t75 = TerritoryFactory(code="93"), TerritoryFactory(code="75")
+    handler = as_member(
+        MembershipFactory(role=Role.CALL_HANDLER, organization=OrganizationFactory(siao=True, territory=t93))
+    )
+    elsewhere = make_household(organization=OrganizationFactory(territory=t75), territory="75")
+    with pytest.raises(Forbidden) as refused:
+        services.call_take(actor=handler, household=elsewhere, night=current_night())
+    assert str(refused.value.message) == "Votre rôle ne permet pas de faire une demande pour ce ménage."
+    assert not EmergencyCall.objects.exists()
+    call, request = services.call_take(
+        actor=handler, flash=services.FlashData("Awa", "Diallo"), night=current_night(), persons=1
+    )
+    assert request.household.territory == t93 and call.household_id == request.household_id

@@ -4,11 +4,11 @@ households found while taking a call."""
 from html import escape as _html_escape
 
 from django import template
-from django.utils.functional import LazyObject, empty
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from parcours.emergency.services import acting_user
 from parcours.households.display import household_label, remembered_label
 from parcours.households.templatetags.visibility_tags import _name_html, _readable, reverse_in_drawing
 
@@ -104,11 +104,7 @@ def _call_drawing(context, request):
     translated. Kept in the template's render context: nothing outlives the drawing."""
     shared = context.render_context.get(_call_drawing)
     if shared is None or shared[0] is not request:
-        user = request.user
-        while isinstance(user, LazyObject):  # the session's user, wrapped again by django-otp
-            if user._wrapped is empty:
-                user._setup()
-            user = user._wrapped
+        user = acting_user(request.user)
         shared = context.render_context[_call_drawing] = (request, user, _escape(_("Choisir")))
     return shared[1], shared[2]
 
