@@ -50,31 +50,30 @@ def _flat(choices) -> bool:
 
 def _copier(field):
     """A function giving what `copy.deepcopy(field)` gives (Field, ChoiceField, Widget and
-    ChoiceWidget.__deepcopy__: a copy of the field with its own widget, widget attributes, choices,
-    error messages and validators), without the generic deep copy's walk through each choice and
-    its lazy label; or `copy.deepcopy` itself for a field this does not know how to copy."""
+    ChoiceWidget.__deepcopy__: a copy of the field with its own widget, widget attributes, widget
+    choices, choices, error messages and validators), without the generic deep copy's walk through
+    each choice and its lazy label; or `copy.deepcopy` itself for a field this does not know how to
+    copy (its own __deepcopy__, a copy hook, choices holding lists: groups)."""
     widget = field.widget
-    deepcopies = type(field).__deepcopy__ in (
-        forms.Field.__deepcopy__,
-        forms.ChoiceField.__deepcopy__,
-    ) and type(widget).__deepcopy__ in (forms.Widget.__deepcopy__, forms.widgets.ChoiceWidget.__deepcopy__)
-    has_choices = isinstance(field, forms.ChoiceField)
-    if not (deepcopies and _plain(field) and _plain(widget)):
-        return copy.deepcopy
-    if has_choices and not (
-        type(field).__deepcopy__ is forms.ChoiceField.__deepcopy__
-        and type(widget).__deepcopy__ is forms.widgets.ChoiceWidget.__deepcopy__
-        and _flat(field._choices)
-        and _flat(widget.choices)
-    ):
+    field_choices = type(field).__deepcopy__ is forms.ChoiceField.__deepcopy__
+    widget_choices = type(widget).__deepcopy__ is forms.widgets.ChoiceWidget.__deepcopy__
+    known = (
+        (field_choices or type(field).__deepcopy__ is forms.Field.__deepcopy__)
+        and (widget_choices or type(widget).__deepcopy__ is forms.Widget.__deepcopy__)
+        and _plain(field)
+        and _plain(widget)
+    )
+    # ChoiceField deep-copies its choices: a copy of the list is the same when nothing in it changes.
+    if not known or (field_choices and not _flat(field._choices)):
         return copy.deepcopy
 
     def copy_field(field):
         widget = field.widget
         new, new_widget = _shallow(field), _shallow(widget)
         new_widget.attrs = widget.attrs.copy()
-        if has_choices:
-            new_widget.choices = widget.choices.copy()
+        if widget_choices:
+            new_widget.choices = copy.copy(widget.choices)  # as ChoiceWidget.__deepcopy__
+        if field_choices:
             new._choices = field._choices.copy()
         new.widget = new_widget
         new.error_messages = field.error_messages.copy()

@@ -173,12 +173,13 @@ def test_the_call_forms_fields_are_copied_as_deepcopy_copies_them():
 def test_fields_the_copier_does_not_know_are_deep_copied():
     from django import forms
 
-    class Multi(forms.MultiValueField):
-        pass
-
     nested = forms.ChoiceField(choices=[("g", [("a", "A"), ("b", "B")])])
     assert emergency_forms._copier(nested) is copy.deepcopy  # optgroups: lists in the choices
     assert emergency_forms._copier(forms.SplitDateTimeField()) is copy.deepcopy  # MultiValueField
+    # A choice widget on a field without choices of its own: its choices copied as Django copies them.
+    field = forms.CharField(widget=forms.Select(choices=[("a", "A")]))
+    deep, fast = copy.deepcopy(field), emergency_forms._copier(field)(field)
+    assert fast.widget.choices == deep.widget.choices and fast.widget.choices is not field.widget.choices
 
 
 def test_the_call_form_renders_and_validates_as_with_django_s_own_copy():
