@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext as _
 
 from parcours.accounts.models import User
@@ -39,6 +40,12 @@ from .models import (
 )
 from .nights import MAX_NIGHTS_AHEAD, current_night, is_closed
 
+# The values of the choices a call is checked against, listed once (each `.values` builds its list
+# again from the enumeration).
+_OUTCOMES = frozenset(CallOutcome.values)
+_FACTS = frozenset(Fact.values)
+_PRIORITIES = frozenset(Priority.values)
+
 
 def place_taken_message() -> str:
     return _(
@@ -46,20 +53,30 @@ def place_taken_message() -> str:
     )
 
 
-# The refusals of the 115's services (ADR 0016): the same sentences on pages and in the API.
+def acting_user(user):
+    """The user itself behind a request's `user`: the session's user, wrapped lazily by Django's
+    authentication and again by django-otp. Each read of the proxies' attributes goes through both;
+    a call saved or drawn reads the user's membership and id a few dozen times (issue 18)."""
+    while isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    return user
+
+
+# The refusals of the 115's services (ADR 0016): the same sentences on pages and in the API. The
+# sentence is translated only for a refusal (issue 18: a call saved asks these rules five times).
 def _team_only(actor: User | None, allowed: bool | None = None) -> None:
     """The 115 team (perms.can_use_115), or for a named object the team of its département."""
     allowed = perms.can_use_115(actor) if allowed is None else allowed
-    require(allowed, _("Le 115 est réservé aux écoutant·es et à la coordination SIAO."))
+    if not allowed:
+        require(allowed, _("Le 115 est réservé aux écoutant·es et à la coordination SIAO."))
 
 
 def _may_ask_for(actor: User, household) -> None:
     _team_only(actor, perms.can_use_115(actor) or perms.can_create_request(actor, household))
-    if household is not None:
-        require(
-            perms.can_create_request(actor, household),
-            _("Votre rôle ne permet pas de faire une demande pour ce ménage."),
-        )
+    if household is not None and not perms.can_create_request(actor, household):
+        require(False, _("Votre rôle ne permet pas de faire une demande pour ce ménage."))
 
 
 def _actor_territory(actor) -> Territory:
@@ -99,7 +116,7 @@ def _call_record(
     A call noted without network (replay.py) brings its browser's `client_id` and time: the unique
     `client_id` refuses a second copy (IntegrityError, which the replay turns into « already »)."""
     _team_only(actor)
-    if outcome not in CallOutcome.values:
+    if outcome not in _OUTCOMES:
         raise ValidationError({"outcome": _("Suite d'appel inconnue.")})
     call = EmergencyCall.objects.create(
         territory=_actor_territory(actor),
@@ -172,6 +189,7 @@ def call_take(
     """One call from the handler's form: the call, an évaluation flash if asked, and the request for a
     place when that is the outcome. All or nothing: one transaction, in which the parts run without a
     savepoint of their own (issue 18: fewer statements per call saved)."""
+    actor = acting_user(actor)
     _may_ask_for(actor, household)
     # Its audit rows (the file, the call, the request) in one INSERT at the end (issue 18).
     with audit.one_insert():
@@ -237,7 +255,7 @@ def _request_create(
     _may_ask_for(actor, household)
     _check_night(night)
     facts = set(facts)
-    unknown = facts - set(Fact.values)
+    unknown = facts - _FACTS
     if unknown:
         raise ValidationError({"facts": _("Éléments inconnus : %(f)s.") % {"f": ", ".join(sorted(unknown))}})
     if household is not None:
@@ -254,7 +272,7 @@ def _request_create(
         raise ValidationError({"children": _("Un ménage compte au moins un adulte.")})
     suggested = priority_rules.suggest(facts)
     priority = priority or suggested
-    if priority not in Priority.values:
+    if priority not in _PRIORITIES:
         raise ValidationError({"priority": _("Priorité inconnue : P1, P2, P3 ou P4.")})
     priority_reason = (priority_reason or "").strip()
     if priority != suggested and not priority_reason:

@@ -78,6 +78,10 @@ def _may_manage_consents(actor: User, household: Household) -> None:
     )
 
 
+# The situations a file may open with, listed once (`Situation.values` builds its list at each call).
+_SITUATIONS = frozenset(Situation.values)
+
+
 def household_create_in_transaction(
     *,
     actor: User,
@@ -96,7 +100,7 @@ def household_create_in_transaction(
     _may_open(actor)
     membership = active_membership(actor)
     _check_members(members)
-    if situation not in Situation.values:
+    if situation not in _SITUATIONS:
         raise ValidationError({"situation": _("Situation inconnue : %(s)s.") % {"s": situation}})
     household = Household(
         territory=_territory(territory),
