@@ -4,8 +4,9 @@ ready), and the social worker's next steps on support measures."""
 from django.utils.translation import gettext as _
 
 from parcours.accounts.roles import Role
+from parcours.core.compiled import instances_of
 from parcours.core.home import MAX_ROWS, Panel, Row, day, pk_url, register
-from parcours.households.home import Step, next_step
+from parcours.households.home import Step, among, next_step
 
 
 def _alerts(qs):
@@ -93,18 +94,35 @@ def alerts_to_treat(user, membership):
 def reviews_overdue(user, households, today):
     """Open measures whose review date has passed: on the user's households, and the measures the user
     is the referent of (among those their organization carries or co-works)."""
+    from django.conf import settings
     from django.db.models import Q
+    from django.utils import timezone
 
     from .models import SupportMeasure
     from .querysets import worked_on_condition
 
     # Those the user is the referent of, among the measures they work on: the condition itself rather
     # than a subquery of worked_on_by(user), which compiled the measure's rules into a second query.
-    referent_of = worked_on_condition(user)
-    mine = Q(household__in=households)
-    if referent_of is not None:
-        mine |= Q(referent=user) & referent_of
-    measures = SupportMeasure.objects.filter(mine).review_overdue(today).select_related("kind")
+    def build(ids):
+        referent_of = worked_on_condition(user)
+        mine = Q(household__in=among(ids))
+        if referent_of is not None:
+            mine |= Q(referent=user) & referent_of
+        return SupportMeasure.objects.filter(mine).review_overdue(today).select_related("kind")
+
+    # Compiled once per process and key (core.compiled): the rule depends on the user, their
+    # membership's role and organization, and the day that decides the co-workers' active consents.
+    membership = getattr(user, "active_membership", None)
+    key = (
+        "home.reviews_overdue",
+        user.pk,
+        getattr(membership, "role", None),
+        getattr(membership, "organization_id", None),
+        timezone.localdate(),
+        today,
+        settings.PARCOURS_CONSENT_MAX_MONTHS,
+    )
+    measures = instances_of(key, build, ids=households)
     url = pk_url("support:measure")
     for m in measures:
         yield Step(
