@@ -57,10 +57,28 @@ def alerts_to_treat(user, membership):
     from .models import PreventionAlert
 
     today = timezone.localdate()
-    alerts = PreventionAlert.objects.visible_to(user).pending()
-    shown = list(_alerts(alerts).order_by(F("due_on").asc(nulls_last=True), "created_at", "pk")[:MAX_ROWS])
+    # The rows' SQL compiled once per process and key (core.compiled, issue 18): the alerts' rule
+    # depends on the membership's role, its organization and the organization's type (and the user).
+    membership = getattr(user, "active_membership", None)
+    organization = getattr(membership, "organization", None)
+    key = (
+        "home.alerts_to_treat",
+        user.pk,
+        getattr(membership, "role", None),
+        getattr(organization, "pk", None),
+        getattr(organization, "type", None),
+    )
+    shown = instances_of(
+        key,
+        lambda: _alerts(PreventionAlert.objects.visible_to(user).pending()).order_by(
+            F("due_on").asc(nulls_last=True), "created_at", "pk"
+        )[:MAX_ROWS],
+    )
     # Counted only when the panel is full: below, the rows are all there is (one query instead of two).
-    total = len(shown) if len(shown) < MAX_ROWS else alerts.count()
+    if len(shown) < MAX_ROWS:
+        total = len(shown)
+    else:
+        total = PreventionAlert.objects.visible_to(user).pending().count()
     rows = []
     url = pk_url("support:alert")
     for a in shown:

@@ -8,7 +8,9 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.db.models.sql.compiler import SQLCompiler
+from django.urls import reverse
 
 from parcours.accounts.roles import Role
 from parcours.core import compiled
@@ -195,3 +197,34 @@ def test_rows_of_puts_each_value_in_the_compiled_sql(world, clock):
     )
     with pytest.raises(ValueError):
         compiled.rows_of(("test.unused",), lambda number: Household.objects.values_list("pk"), number=3)
+
+
+def test_the_alerts_to_treat_are_each_users_own(world, clock):
+    """The alerts panel's SQL is compiled once per user and organization: each user of the association
+    sees its alerts, due first, the partner's worker and the SIAO's coordinator theirs, not another's."""
+    from parcours.support.home import alerts_to_treat
+    from parcours.support.models import PreventionAlert
+
+    users, own, _shared = world
+    worker, colleague, other = users
+    net_landlord = worker.active_membership.organization  # only its pk matters to the rule below
+    for number, pk in enumerate([*own[worker.pk][:2], *own[other.pk][:2]]):
+        PreventionAlert.objects.create(
+            household_id=pk,
+            landlord=net_landlord,
+            kind="unpaid_rent",
+            association=Household.objects.get(pk=pk).referent_organization,
+            due_on=DAYS[0].date() + dt.timedelta(days=3 - number) if number % 2 else None,
+        )
+    for user in (worker, other, colleague, worker, other):
+        panel = alerts_to_treat(user, user.active_membership)
+        expected = (
+            PreventionAlert.objects.visible_to(user)
+            .pending()
+            .order_by(F("due_on").asc(nulls_last=True), "created_at", "pk")
+            .values_list("pk", "household_id")
+        )
+        assert [(r.url, r.household.pk) for r in panel.rows] == [
+            (reverse("support:alert", args=[pk]), household) for pk, household in expected
+        ]
+        assert len(panel.rows) == 2 and panel.total == 2
