@@ -16,6 +16,7 @@ tests/emergency/test_emergency_night_screens.py and tests/accounts/test_session_
 compare them with the ORM's own answers.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
@@ -113,20 +114,33 @@ def _read_rows(compiled: _CompiledRows, params) -> list[tuple]:
     return rows
 
 
+# The marker of a moment (`now`): a moment of the year 1, which no row holds, one microsecond apart.
+MARKER_MOMENT = datetime.datetime(1, 1, 2, tzinfo=datetime.UTC)
+
+
 def markers_for(values: dict) -> dict:
     """What `build` receives in place of each of `values` when `rows_of` or `instances_of` compile it:
     a negative number no key holds; for a list (`pk__any_of=ids`, one array parameter on PostgreSQL,
-    core.sql_lookups) a list of one such number."""
-    return {
-        name: [MARKER_BASE - number] if isinstance(value, list) else MARKER_BASE - number
-        for number, (name, value) in enumerate(values.items())
-    }
+    core.sql_lookups) a list of one such number; for a moment (an aware datetime) a moment of the
+    year 1 (PostgreSQL only as well: SQLite's driver is given the moment as text)."""
+
+    def marker(number, value):
+        if isinstance(value, list):
+            return [MARKER_BASE - number]
+        if isinstance(value, datetime.datetime):
+            return MARKER_MOMENT + datetime.timedelta(microseconds=number)
+        return MARKER_BASE - number
+
+    return {name: marker(number, value) for number, (name, value) in enumerate(values.items())}
 
 
 def _markable(values: dict) -> bool:
     """Whether `values` can be compiled as markers: a list only where it is one parameter (PostgreSQL's
-    array of `any_of`; elsewhere `IN (…)` has one parameter per id, as many as the list holds)."""
-    return connection.vendor == "postgresql" or not any(isinstance(v, list) for v in values.values())
+    array of `any_of`; elsewhere `IN (…)` has one parameter per id, as many as the list holds), a
+    moment only where the driver is given it as it is (PostgreSQL)."""
+    return connection.vendor == "postgresql" or not any(
+        isinstance(v, list | datetime.datetime) for v in values.values()
+    )
 
 
 def _slots(params, markers: dict) -> dict:

@@ -153,6 +153,37 @@ def reviews_overdue(user, households, today):
         )
 
 
+def _now_of(conditions):
+    """The moment `AppointmentQuerySet.worklist_conditions` took as now (the move requests still to
+    come), or None when it cannot be told apart from the day's bounds (at midnight exactly) or found."""
+    import datetime as dt
+
+    found = dict(child for child in conditions["move_requests"].children if isinstance(child, tuple))
+    now = found.get("starts_at__gte")
+    if not isinstance(now, dt.datetime):
+        return None
+    # At the day's first instant, `min(now, start)` (those to mark) is `now` itself: not a marker.
+    from django.utils import timezone
+
+    return None if timezone.localtime(now).time() == dt.time.min else now
+
+
+def _replaced(q, old, new):
+    """`q` with each value that is `old` (the very object) replaced by `new`: the conditions'
+    `now` made a marker of core.compiled, the day's bounds left as they are."""
+    from django.db.models import Q
+
+    copy = Q()
+    copy.connector, copy.negated = q.connector, q.negated
+    copy.children = [
+        _replaced(child, old, new)
+        if isinstance(child, Q)
+        else (child[0], new if child[1] is old else child[1])
+        for child in q.children
+    ]
+    return copy
+
+
 @register(Role.SOCIAL_WORKER, order=14)
 def appointments_to_handle(user, membership):
     """The worker's appointments work list: move requests to answer, today's appointments, and the
@@ -172,17 +203,41 @@ def appointments_to_handle(user, membership):
     # Both queries below read the open appointments the user may see: each list is then its condition
     # (the same as Appointment.objects.visible_to(user).worklists()), not a subquery that would
     # compile the visibility rules again, three times in each query.
-    in_list = Appointment.objects.worklist_conditions()
+    today = timezone.localdate()
+    in_list = Appointment.objects.worklist_conditions(today)
+
     # The three lists are disjoint: one query for the rows shown, in the lists' order (the move
     # requests, then today's, then those to mark), instead of one query (and its prefetch) per list.
     # They are counted only when the panel is full: below, the rows are all there is.
-    rank = Case(*(When(in_list[key], then=Value(keys.index(key))) for key in keys))
-    shown = list(
-        _alerts(Appointment.objects.visible_to(user).open())
-        .filter(functools.reduce(operator.or_, (in_list[key] for key in keys)))
-        .annotate(worklist=rank)
-        .order_by("worklist", "starts_at", "pk")[:MAX_ROWS]
-    )
+    def build(conditions):
+        rank = Case(*(When(conditions[key], then=Value(keys.index(key))) for key in keys))
+        return (
+            _alerts(Appointment.objects.visible_to(user).open())
+            .filter(functools.reduce(operator.or_, (conditions[key] for key in keys)))
+            .annotate(worklist=rank)
+            .order_by("worklist", "starts_at", "pk")[:MAX_ROWS]
+        )
+
+    # Compiled once per process, user and day (core.compiled, issue 18): the moment the conditions
+    # were taken at (`now`, the move requests still to come) is a marker put in at each call.
+    taken_at = _now_of(in_list)
+    if taken_at is None:
+        shown = list(build(in_list))
+    else:
+        membership = getattr(user, "active_membership", None)
+        key = (
+            "home.appointments_to_handle",
+            user.pk,
+            getattr(membership, "role", None),
+            getattr(membership, "organization_id", None),
+            today,
+            timezone.get_current_timezone_name(),
+        )
+        shown = instances_of(
+            key,
+            lambda now: build({k: _replaced(q, taken_at, now) for k, q in in_list.items()}),
+            now=taken_at,
+        )
     if not shown:
         return None
     total = len(shown)

@@ -228,3 +228,40 @@ def test_the_alerts_to_treat_are_each_users_own(world, clock):
             (reverse("support:alert", args=[pk]), household) for pk, household in expected
         ]
         assert len(panel.rows) == 2 and panel.total == 2
+
+
+def test_the_appointments_to_handle_follow_the_moment_of_each_call(world, clock, monkeypatch):
+    """The appointments' SQL is compiled once per user and day with `now` a marker: from one moment of
+    the day to the next, a move request that has passed leaves the first list, as the ORM says."""
+    from parcours.support.home import appointments_to_handle
+    from tests.factories.support import AppointmentFactory
+
+    users, own, _shared = world
+    worker, colleague, other = users
+    plan = ((9, "move", 0), (14, "move", 0), (11, "planned", 0), (16, "confirmed", 0), (10, "planned", -1))
+    for user in users:
+        for n, (hour, status, days) in enumerate((*plan, (18, "move", 2))):
+            AppointmentFactory(
+                household_id=own[user.pk][n % 4],
+                organization=user.active_membership.organization,
+                starts_at=local(2026, 12, 7 + days, hour, 0),
+                status=status,
+                purpose=f"Point {n}",
+            )
+
+    def rows(user):
+        panel = appointments_to_handle(user, user.active_membership)
+        return panel and ([(r.url, r.household.pk, r.reason, r.late) for r in panel.rows], panel.total)
+
+    moments = [local(2026, 12, 7, h, m) for h, m in ((8, 0), (9, 30), (13, 59), (14, 1), (17, 0))]
+    found = {}
+    for at in moments:
+        clock.set(at)
+        for user in (worker, other, colleague):
+            found[at, user.pk] = rows(user)
+    assert found[moments[0], worker.pk] != found[moments[-1], worker.pk]
+    _orm(monkeypatch)
+    for at in moments:
+        clock.set(at)
+        for user in (worker, other, colleague):
+            assert found[at, user.pk] == rows(user), (at, user)
