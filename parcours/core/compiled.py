@@ -16,6 +16,7 @@ tests/emergency/test_emergency_night_screens.py and tests/accounts/test_session_
 compare them with the ORM's own answers.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
@@ -34,18 +35,120 @@ _COMPILED: dict = {}
 COMPILED_MAX = 4096
 
 
-def rows_of(key: tuple, build) -> list[tuple]:
+def rows_of(key: tuple, build, **values) -> list[tuple]:
     """The rows of `build()`, a values_list queryset, with its SQL compiled once per `key` in this
     process (issue 18): building and compiling the 115 board's free units' subqueries cost the pages
     more CPU than PostgreSQL's answer. `key` holds every argument `build` uses (night, département, filters),
-    never a row read: the SQL says what to read, the rows are read at each call."""
+    never a row read: the SQL says what to read, the rows are read at each call.
+
+    `values` vary at every call without a new compilation, as for `instances_of`: `build` receives a
+    marker for each (see `markers_for`; a list of ids is one marker on PostgreSQL only, elsewhere the
+    query is compiled at each call) and each call puts its value in the SQL's parameters. With
+    `values`, the rows are tuples in the SQL's column order (a values_list's fields, then its
+    annotations) converted as the ORM converts them (SQLite's dates and moments)."""
+    if not values:
+        compiled = _COMPILED.get(key)
+        if compiled is None:
+            compiled = build().query.sql_with_params()
+            _keep(key, compiled)
+        with connection.cursor() as cursor:
+            cursor.execute(*compiled)
+            return cursor.fetchall()
+    if not _markable(values):
+        compiled = _compile_rows(build(**values), {})
+        return [] if compiled is None else _read_rows(compiled, compiled.params)
     compiled = _COMPILED.get(key)
     if compiled is None:
-        compiled = build().query.sql_with_params()
+        markers = markers_for(values)
+        compiled = _compile_rows(build(**markers), markers)
+        if compiled is None:
+            return []
         _keep(key, compiled)
-    with connection.cursor() as cursor:
-        cursor.execute(*compiled)
-        return cursor.fetchall()
+    params = list(compiled.params)
+    for name, positions in compiled.slots.items():
+        for position in positions:
+            params[position] = values[name]
+    return _read_rows(compiled, params)
+
+
+@dataclass(frozen=True)
+class _CompiledRows:
+    """A values queryset's SQL kept by `rows_of` with `values`: where each value goes among its
+    parameters, and its columns for the database converters. Nothing of a row read."""
+
+    alias: str
+    sql: str
+    params: tuple
+    query: object
+    select: list
+    slots: dict
+
+
+def _compile_rows(queryset, markers: dict) -> "_CompiledRows | None":
+    """A values queryset's SQL and columns; None when it can match no row."""
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return None
+    return _CompiledRows(
+        alias=queryset.db,
+        sql=sql,
+        params=tuple(params),
+        query=queryset.query,
+        select=compiler.select,
+        slots=_slots(params, markers),
+    )
+
+
+def _read_rows(compiled: _CompiledRows, params) -> list[tuple]:
+    """The rows of a compiled values query, through this thread's connection's converters."""
+    database = connections[compiled.alias]
+    with database.cursor() as cursor:
+        cursor.execute(compiled.sql, params)
+        rows = cursor.fetchall()
+    compiler = compiled.query.get_compiler(connection=database)
+    converters = compiler.get_converters([column[0] for column in compiled.select])
+    if converters:
+        rows = [tuple(row) for row in compiler.apply_converters(rows, converters)]
+    return rows
+
+
+# The marker of a moment (`now`): a moment of the year 1, which no row holds, one microsecond apart.
+MARKER_MOMENT = datetime.datetime(1, 1, 2, tzinfo=datetime.UTC)
+
+
+def markers_for(values: dict) -> dict:
+    """What `build` receives in place of each of `values` when `rows_of` or `instances_of` compile it:
+    a negative number no key holds; for a list (`pk__any_of=ids`, one array parameter on PostgreSQL,
+    core.sql_lookups) a list of one such number; for a moment (an aware datetime) a moment of the
+    year 1 (PostgreSQL only as well: SQLite's driver is given the moment as text)."""
+
+    def marker(number, value):
+        if isinstance(value, list):
+            return [MARKER_BASE - number]
+        if isinstance(value, datetime.datetime):
+            return MARKER_MOMENT + datetime.timedelta(microseconds=number)
+        return MARKER_BASE - number
+
+    return {name: marker(number, value) for number, (name, value) in enumerate(values.items())}
+
+
+def _markable(values: dict) -> bool:
+    """Whether `values` can be compiled as markers: a list only where it is one parameter (PostgreSQL's
+    array of `any_of`; elsewhere `IN (…)` has one parameter per id, as many as the list holds), a
+    moment only where the driver is given it as it is (PostgreSQL)."""
+    return connection.vendor == "postgresql" or not any(
+        isinstance(v, list | datetime.datetime) for v in values.values()
+    )
+
+
+def _slots(params, markers: dict) -> dict:
+    """The positions of each marker among a compiled query's parameters (each must be there)."""
+    slots = {name: [i for i, p in enumerate(params) if p == marker] for name, marker in markers.items()}
+    if not all(slots.values()):
+        raise ValueError(f"compiled: {sorted(markers)} must each be a parameter of the SQL")
+    return slots
 
 
 @dataclass(frozen=True)
@@ -73,10 +176,6 @@ class _CompiledModels:
 MARKER_BASE = -1_000_000_007
 
 
-class _NotOneParameter(Exception):
-    """A list value that this database does not take as one parameter (SQLite's `IN (…)`)."""
-
-
 def _compile_models(queryset, markers: dict) -> "_CompiledModels | None":
     """A model queryset's SQL and how its rows become instances; None when it can match no row."""
     if queryset._known_related_objects or queryset._iterable_class is not ModelIterable:
@@ -86,11 +185,7 @@ def _compile_models(queryset, markers: dict) -> "_CompiledModels | None":
         sql, params = compiler.as_sql()
     except EmptyResultSet:
         return None
-    slots = {name: [i for i, p in enumerate(params) if p == marker] for name, marker in markers.items()}
-    if not all(slots.values()):
-        if any(isinstance(markers[name], list) for name, found in slots.items() if not found):
-            raise _NotOneParameter
-        raise ValueError(f"compiled: {sorted(markers)} must each be a parameter of the SQL")
+    slots = _slots(params, markers)
     klass_info = compiler.klass_info
     start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
     return _CompiledModels(
@@ -150,21 +245,16 @@ def instances_of(key: tuple, build, *, prefetch_key=None, **values) -> list:
     them, the database converters run each time and the prefetches through `prefetch` (their SQL
     compiled once per `key` too). `values` (a request's id…) vary at every call without a new
     compilation: `build` receives a marker for each, compiled as a parameter of the SQL, and each call
-    puts its value there. `prefetch_key`, when the prefetches' querysets depend on less than `key`
-    (not on the user whose rule filters the rows), keeps one compilation of them for all those keys."""
+    puts its value there; a list of ids (`pk__any_of=ids`) is one marker on PostgreSQL only (see
+    `markers_for`), elsewhere the ORM answers at each call. `prefetch_key`, when the prefetches'
+    querysets depend on less than `key` (not on the user whose rule filters the rows), keeps one
+    compilation of them for all those keys."""
+    if not _markable(values):  # a list of ids outside PostgreSQL: the ORM, at each call
+        return evaluated(build(**values), key=prefetch_key or key)
     compiled = _COMPILED.get(key)
     if compiled is None:
-        # A list is one parameter where the database takes arrays (`any_of` on PostgreSQL): its marker
-        # is a list too. Where it becomes one parameter per value, the ORM reads it (nothing compiled).
-        markers = {
-            name: [MARKER_BASE - number] if isinstance(values[name], list) else MARKER_BASE - number
-            for number, name in enumerate(values)
-        }
-        queryset = build(**markers)
-        try:
-            compiled = _compile_models(queryset, markers)
-        except _NotOneParameter:
-            return evaluated(build(**values), key=prefetch_key or key)
+        markers = markers_for(values)
+        compiled = _compile_models(build(**markers), markers)
         if compiled is None:
             return []
         _keep(key, compiled)

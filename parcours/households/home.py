@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from parcours.accounts.roles import Role
+from parcours.core.compiled import instances_of, rows_of
 from parcours.core.home import MAX_ROWS, Panel, Row, day, named_households_hook, pk_url, register
 
 # A consent is shown this many days before it stops opening the file to its organization.
@@ -31,10 +32,22 @@ class Step:
     late: bool = False
 
 
-# Each provider: (user, households queryset, today) → iterable of Step. `households` are the user's
-# households (referent), already read through `Household.objects.visible_to(user)`; a provider may add
-# others the user works on (a co-worked support measure), which the panel checks against those rules.
+# Each provider: (user, households, today) → iterable of Step. `households` are the ids (a list) of the
+# user's households (referent), already read through `Household.objects.visible_to(user)`; a provider
+# may add others the user works on (a co-worked support measure), which the panel checks against those
+# rules. A provider reads through core.compiled (`instances_of(key, build, ids=households)`, `build`
+# filtering on `among(ids)`): its SQL is compiled once per process and key, the list of ids being one
+# array parameter put in at each call (issue 18: building and compiling the providers' queries was
+# more than half of the home page's CPU).
 STEP_PROVIDERS: list[Callable] = []
+
+
+def among(ids):
+    """The households of `ids` for a provider's query: `household__in=among(ids)` is one array parameter
+    on PostgreSQL (core.sql_lookups), which core.compiled puts in at each call."""
+    from .models import Household
+
+    return Household.objects.filter(pk__any_of=ids)
 
 
 def next_step(provider: Callable) -> Callable:
@@ -51,15 +64,23 @@ def consents_expiring(user, households, today):
     from .models import Consent
     from .querysets import months_after
 
+    if not households:
+        return  # no query: the ORM's empty `any_of` matches nothing
     limit = today + dt.timedelta(days=CONSENT_WARNING_DAYS)
     started_before = months_after(limit, -settings.PARCOURS_CONSENT_MAX_MONTHS)
-    consents = (
-        Consent.objects.active(today)
-        .filter(household__in=households)
-        .filter(Q(ends_on__lte=limit) | Q(starts_on__lte=started_before))
-        .select_related("organization")
-        .order_by()  # the panel sorts each household's steps; all link to the household's consents
-    )
+
+    def build(ids):
+        return (
+            Consent.objects.active(today)
+            .filter(household__in=among(ids))
+            .filter(Q(ends_on__lte=limit) | Q(starts_on__lte=started_before))
+            .select_related("organization")
+            .order_by()  # the panel sorts each household's steps; all link to the household's consents
+        )
+
+    # The SQL depends on the day and the durations only: one compilation for every user.
+    key = ("home.consents_expiring", today, CONSENT_WARNING_DAYS, settings.PARCOURS_CONSENT_MAX_MONTHS)
+    consents = instances_of(key, build, ids=households)
     url = pk_url("households:detail")
     for consent in consents:
         ends = consent.effective_ends_on
@@ -71,6 +92,13 @@ def consents_expiring(user, households, today):
                 % {"org": consent.organization.name, "d": day(ends)},
                 url=url(consent.household_id) + "#consentements",
             )
+
+
+def _rows(key, build, **values) -> list[tuple]:
+    """`compiled.rows_of(key, build, **values)`; the ORM's rows when there is no key (no visibility rule)."""
+    if key is None:
+        return list(build(**values))
+    return rows_of(key, build, **values)
 
 
 @named_households_hook
@@ -92,18 +120,25 @@ def my_households(user, membership):
 
     today = timezone.localdate()
     # The user's households (most recently updated first) are read once, then handed to the providers
-    # as a plain list of ids: each provider's query then carries `IN (ids)` instead of compiling the
-    # visibility rules again. A referent's households are a few hundred at most.
-    own = list(
-        Household.objects.visible_to(user)
-        .filter(referent=user)
-        .order_by("-updated_at", "-pk")
-        .values_list("pk", flat=True)
-    )
-    mine = Household.objects.filter(pk__any_of=own)  # one array parameter in each provider's query
+    # as a plain list of ids: each provider's query then carries `= ANY(ids)` instead of compiling the
+    # visibility rules again. A referent's households are a few hundred at most. Compiled once per
+    # process, user and visibility rule (its key holds the day that decides the consents).
+    rule = Household.objects.visibility_key(user)
+    own = [
+        pk
+        for (pk,) in _rows(
+            None if rule is None else ("home.own", user.pk, rule),
+            lambda: (
+                Household.objects.visible_to(user)
+                .filter(referent=user)
+                .order_by("-updated_at", "-pk")
+                .values_list("pk")
+            ),
+        )
+    ]
     steps: dict[int, list[Step]] = {}
     for provider in STEP_PROVIDERS:
-        for step in provider(user, mine, today):
+        for step in provider(user, own, today):
             steps.setdefault(step.household_id, []).append(step)
     for found in steps.values():
         found.sort(key=lambda s: (s.due, s.reason))
@@ -112,14 +147,22 @@ def my_households(user, membership):
     own_set = set(own)
     others = [pk for pk in steps if pk not in own_set]
     if others:
-        others = list(Household.objects.visible_to(user).filter(pk__in=others).values_list("pk", flat=True))
+        others = [
+            pk
+            for (pk,) in _rows(
+                None if rule is None else ("home.others", user.pk, rule),
+                lambda ids: Household.objects.visible_to(user).filter(pk__any_of=ids).values_list("pk"),
+                ids=others,
+            )
+        ]
     total = len(own) + len(others)
     visible = [pk for pk in (*own, *others) if pk in steps]
     ids = sorted(visible, key=lambda pk: (steps[pk][0].due, pk))[:MAX_ROWS]
     if len(ids) < MAX_ROWS:
         rest = [pk for pk in own if pk not in steps]
         ids += rest[: MAX_ROWS - len(ids)]
-    shown = Household.objects.filter(pk__in=ids).in_bulk()  # named: see prefetch_labels
+    # Named: see prefetch_labels.
+    shown = {h.pk: h for h in instances_of(("home.shown",), among, ids=ids)} if ids else {}
     rows = []
     detail_url = pk_url("households:detail")
     no_step = _("pas d'échéance dans les %(n)d jours") % {"n": CONSENT_WARNING_DAYS}

@@ -7,8 +7,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from parcours.accounts.roles import Role
+from parcours.core.compiled import instances_of
 from parcours.core.home import MAX_ROWS, Panel, Row, day, duration, pk_url, register
-from parcours.households.home import Step, next_step
+from parcours.households.home import Step, among, next_step
 
 
 def _answer_by(proposal) -> dt.date:
@@ -274,11 +275,23 @@ def requests_to_renew(user, households, today):
     from .models import InsertionRequest
 
     # One query for both: those sent back to complete, and the validated ones close to expiry.
+    if not households:
+        return  # no query: the ORM's empty `any_of` matches nothing
     days = settings.PARCOURS_EXPIRY_REMINDER_DAYS
-    found = list(
-        InsertionRequest.objects.filter(household__in=households).filter(
+    # Compiled once per process, day and settings (core.compiled): the SQL names no user.
+    key = (
+        "home.requests_to_renew",
+        today,
+        days,
+        settings.PARCOURS_REQUEST_VALIDITY_MONTHS,
+        timezone.get_current_timezone_name(),
+    )
+    found = instances_of(
+        key,
+        lambda ids: InsertionRequest.objects.filter(household__in=among(ids)).filter(
             Q(status="to_complete") | expiry.prefilter_q(today=today, days_ahead=days)
-        )
+        ),
+        ids=households,
     )
     url = pk_url("orientation:detail")
     for r in found:

@@ -4,8 +4,9 @@ ready), and the social worker's next steps on support measures."""
 from django.utils.translation import gettext as _
 
 from parcours.accounts.roles import Role
+from parcours.core.compiled import instances_of
 from parcours.core.home import MAX_ROWS, Panel, Row, day, pk_url, register
-from parcours.households.home import Step, next_step
+from parcours.households.home import Step, among, next_step
 
 
 def _alerts(qs):
@@ -56,10 +57,28 @@ def alerts_to_treat(user, membership):
     from .models import PreventionAlert
 
     today = timezone.localdate()
-    alerts = PreventionAlert.objects.visible_to(user).pending()
-    shown = list(_alerts(alerts).order_by(F("due_on").asc(nulls_last=True), "created_at", "pk")[:MAX_ROWS])
+    # The rows' SQL compiled once per process and key (core.compiled, issue 18): the alerts' rule
+    # depends on the membership's role, its organization and the organization's type (and the user).
+    membership = getattr(user, "active_membership", None)
+    organization = getattr(membership, "organization", None)
+    key = (
+        "home.alerts_to_treat",
+        user.pk,
+        getattr(membership, "role", None),
+        getattr(organization, "pk", None),
+        getattr(organization, "type", None),
+    )
+    shown = instances_of(
+        key,
+        lambda: _alerts(PreventionAlert.objects.visible_to(user).pending()).order_by(
+            F("due_on").asc(nulls_last=True), "created_at", "pk"
+        )[:MAX_ROWS],
+    )
     # Counted only when the panel is full: below, the rows are all there is (one query instead of two).
-    total = len(shown) if len(shown) < MAX_ROWS else alerts.count()
+    if len(shown) < MAX_ROWS:
+        total = len(shown)
+    else:
+        total = PreventionAlert.objects.visible_to(user).pending().count()
     rows = []
     url = pk_url("support:alert")
     for a in shown:
@@ -93,18 +112,35 @@ def alerts_to_treat(user, membership):
 def reviews_overdue(user, households, today):
     """Open measures whose review date has passed: on the user's households, and the measures the user
     is the referent of (among those their organization carries or co-works)."""
+    from django.conf import settings
     from django.db.models import Q
+    from django.utils import timezone
 
     from .models import SupportMeasure
     from .querysets import worked_on_condition
 
     # Those the user is the referent of, among the measures they work on: the condition itself rather
     # than a subquery of worked_on_by(user), which compiled the measure's rules into a second query.
-    referent_of = worked_on_condition(user)
-    mine = Q(household__in=households)
-    if referent_of is not None:
-        mine |= Q(referent=user) & referent_of
-    measures = SupportMeasure.objects.filter(mine).review_overdue(today).select_related("kind")
+    def build(ids):
+        referent_of = worked_on_condition(user)
+        mine = Q(household__in=among(ids))
+        if referent_of is not None:
+            mine |= Q(referent=user) & referent_of
+        return SupportMeasure.objects.filter(mine).review_overdue(today).select_related("kind")
+
+    # Compiled once per process and key (core.compiled): the rule depends on the user, their
+    # membership's role and organization, and the day that decides the co-workers' active consents.
+    membership = getattr(user, "active_membership", None)
+    key = (
+        "home.reviews_overdue",
+        user.pk,
+        getattr(membership, "role", None),
+        getattr(membership, "organization_id", None),
+        timezone.localdate(),
+        today,
+        settings.PARCOURS_CONSENT_MAX_MONTHS,
+    )
+    measures = instances_of(key, build, ids=households)
     url = pk_url("support:measure")
     for m in measures:
         yield Step(
@@ -115,6 +151,37 @@ def reviews_overdue(user, households, today):
             url=url(m.pk),
             late=True,
         )
+
+
+def _now_of(conditions):
+    """The moment `AppointmentQuerySet.worklist_conditions` took as now (the move requests still to
+    come), or None when it cannot be told apart from the day's bounds (at midnight exactly) or found."""
+    import datetime as dt
+
+    found = dict(child for child in conditions["move_requests"].children if isinstance(child, tuple))
+    now = found.get("starts_at__gte")
+    if not isinstance(now, dt.datetime):
+        return None
+    # At the day's first instant, `min(now, start)` (those to mark) is `now` itself: not a marker.
+    from django.utils import timezone
+
+    return None if timezone.localtime(now).time() == dt.time.min else now
+
+
+def _replaced(q, old, new):
+    """`q` with each value that is `old` (the very object) replaced by `new`: the conditions'
+    `now` made a marker of core.compiled, the day's bounds left as they are."""
+    from django.db.models import Q
+
+    copy = Q()
+    copy.connector, copy.negated = q.connector, q.negated
+    copy.children = [
+        _replaced(child, old, new)
+        if isinstance(child, Q)
+        else (child[0], new if child[1] is old else child[1])
+        for child in q.children
+    ]
+    return copy
 
 
 @register(Role.SOCIAL_WORKER, order=14)
@@ -136,17 +203,41 @@ def appointments_to_handle(user, membership):
     # Both queries below read the open appointments the user may see: each list is then its condition
     # (the same as Appointment.objects.visible_to(user).worklists()), not a subquery that would
     # compile the visibility rules again, three times in each query.
-    in_list = Appointment.objects.worklist_conditions()
+    today = timezone.localdate()
+    in_list = Appointment.objects.worklist_conditions(today)
+
     # The three lists are disjoint: one query for the rows shown, in the lists' order (the move
     # requests, then today's, then those to mark), instead of one query (and its prefetch) per list.
     # They are counted only when the panel is full: below, the rows are all there is.
-    rank = Case(*(When(in_list[key], then=Value(keys.index(key))) for key in keys))
-    shown = list(
-        _alerts(Appointment.objects.visible_to(user).open())
-        .filter(functools.reduce(operator.or_, (in_list[key] for key in keys)))
-        .annotate(worklist=rank)
-        .order_by("worklist", "starts_at", "pk")[:MAX_ROWS]
-    )
+    def build(conditions):
+        rank = Case(*(When(conditions[key], then=Value(keys.index(key))) for key in keys))
+        return (
+            _alerts(Appointment.objects.visible_to(user).open())
+            .filter(functools.reduce(operator.or_, (conditions[key] for key in keys)))
+            .annotate(worklist=rank)
+            .order_by("worklist", "starts_at", "pk")[:MAX_ROWS]
+        )
+
+    # Compiled once per process, user and day (core.compiled, issue 18): the moment the conditions
+    # were taken at (`now`, the move requests still to come) is a marker put in at each call.
+    taken_at = _now_of(in_list)
+    if taken_at is None:
+        shown = list(build(in_list))
+    else:
+        membership = getattr(user, "active_membership", None)
+        key = (
+            "home.appointments_to_handle",
+            user.pk,
+            getattr(membership, "role", None),
+            getattr(membership, "organization_id", None),
+            today,
+            timezone.get_current_timezone_name(),
+        )
+        shown = instances_of(
+            key,
+            lambda now: build({k: _replaced(q, taken_at, now) for k, q in in_list.items()}),
+            now=taken_at,
+        )
     if not shown:
         return None
     total = len(shown)
