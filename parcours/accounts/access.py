@@ -115,3 +115,17 @@ def connect() -> None:
     for signal in (post_save, post_delete):
         signal.connect(_membership_changed, sender=Membership, dispatch_uid=f"access_membership_{signal}")
     post_save.connect(_organization_changed, sender=Organization, dispatch_uid="access_organization")
+
+
+def acting_user(user):
+    """The user itself behind a request's `user`: the session's user, wrapped lazily by Django's
+    authentication and again by django-otp. Each read of the proxies' attributes goes through both;
+    a page reads the user's membership and id dozens of times (issue 18). ActiveMembershipMiddleware
+    puts the user itself on the request once it is known."""
+    from django.utils.functional import LazyObject, empty
+
+    while isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    return user

@@ -47,6 +47,8 @@ class ActiveMembershipMiddleware:
         request.membership = None
         user = request.user
         if user.is_authenticated:
+            # The user itself from here on: every later read skips the two lazy wrappers (issue 18).
+            user = request.user = access.acting_user(user)
             memberships = access.active_memberships(user)
             chosen = request.session.get(SESSION_KEY)
             # Until the user picks one in the header, the first membership they were given.

@@ -12,9 +12,9 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext as _
 
+from parcours.accounts.access import acting_user
 from parcours.accounts.models import User
 from parcours.core import audit, outbox, workflow
 from parcours.core.errors import require
@@ -51,17 +51,6 @@ def place_taken_message() -> str:
     return _(
         "Cette place vient d'être attribuée par quelqu'un d'autre pour cette nuit : choisissez-en une autre."
     )
-
-
-def acting_user(user):
-    """The user itself behind a request's `user`: the session's user, wrapped lazily by Django's
-    authentication and again by django-otp. Each read of the proxies' attributes goes through both;
-    a call saved or drawn reads the user's membership and id a few dozen times (issue 18)."""
-    while isinstance(user, LazyObject):
-        if user._wrapped is empty:
-            user._setup()
-        user = user._wrapped
-    return user
 
 
 # The refusals of the 115's services (ADR 0016): the same sentences on pages and in the API. The

@@ -8,7 +8,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from parcours.emergency.services import acting_user
+from parcours.accounts.access import acting_user
 from parcours.households.display import household_label, remembered_label
 from parcours.households.templatetags.visibility_tags import _name_html, _readable, reverse_in_drawing
 
