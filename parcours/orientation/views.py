@@ -17,7 +17,9 @@ from parcours.accounts.roles import Role
 from parcours.assessments.models import Assessment, Perspective
 from parcours.core import errors
 from parcours.core.cache import cached
+from parcours.core.compiled import instances_of
 from parcours.core.forms import add_validation_errors
+from parcours.core.lookup import get_visible_or_404
 from parcours.core.pagination import counted_page
 from parcours.households import perms as household_perms
 from parcours.households.display import household_label, trace_named
@@ -30,7 +32,7 @@ from parcours.offers.choices import FacilityKind
 from . import perms, services
 from .choices import RequestStatus
 from .forms import ReferentTransferForm, RequestFilterForm, RequestForm, TerritoryTransferForm, TransitionForm
-from .models import InsertionRequest
+from .models import InsertionRequest, Proposal, RequestTransition
 from .proposal_views import with_places
 
 PAGE_SIZE = 25
@@ -55,19 +57,21 @@ def request_title(user, insertion_request) -> str:
     }
 
 
+# A request's page reads the request with its household; the people and consents name the household
+# (households.display) without a query per mention. Built once: its SQL is compiled once per process
+# and visibility rule (core.lookup's `compiled_as`, InsertionRequestQuerySet.visibility_key, issue 18).
+REQUESTS = InsertionRequest.objects.select_related("household").prefetch_related(
+    *label_prefetch("household__")
+)
+REQUESTS_SQL = "orientation.request"
+
+
 def _get(request, pk) -> InsertionRequest:
-    # The people and consents name the household (households.display) without a query per mention.
-    # One row by its key: no ORDER BY to compile (first() would add the model's ordering; issue 18).
-    found = next(
-        iter(
-            InsertionRequest.objects.select_related("household")
-            .prefetch_related(*label_prefetch("household__"))
-            .filter(pk=pk)
-            .order_by()[:1]
-        ),
-        None,
-    )
-    if found is None or not perms.can_view_request(request.user, found):
+    """The request among those of the households the user may view, merged files included (the
+    household's page opens them too), then only if its rules let the user read it (a facility or a
+    landlord never does: perms.can_view_request); else a 404, the same for one that does not exist."""
+    found = get_visible_or_404(REQUESTS, pk, request.user, compiled_as=REQUESTS_SQL, include_merged=True)
+    if not perms.can_view_request(request.user, found):
         raise Http404
     return found
 
@@ -164,14 +168,32 @@ def _facts_link(user, found) -> bool:
 
 
 def _proposals(user, found) -> list:
-    """The request's proposals, each given the request already loaded (its household, people and
-    consents): not read again for each proposal."""
-    proposals = list(
-        found.proposals.select_related("vacancy__unit__facility", "refusal_reason").order_by("-created_at")
+    """The request's proposals, newest first, each given the request already loaded (its household,
+    people and consents): not read again for each proposal. Its SQL compiled once per process (the
+    same for every request and reader: core.compiled, issue 18)."""
+    proposals = instances_of(
+        ("orientation.request_proposals",),
+        lambda request: (
+            Proposal.objects.filter(request_id=request)
+            .select_related("vacancy__unit__facility", "refusal_reason")
+            .order_by("-created_at")
+        ),
+        request=found.pk,
     )
     for proposal in proposals:
         proposal.request = found
     return with_places(user, proposals)
+
+
+def _transitions(found) -> list:
+    """The request's history, oldest first, with who made each change; its SQL compiled once per process."""
+    return instances_of(
+        ("orientation.request_transitions",),
+        lambda request: (
+            RequestTransition.objects.filter(request_id=request).select_related("actor").order_by("at", "pk")
+        ),
+        request=found.pk,
+    )
 
 
 def request_detail(request, pk, bound=None):
@@ -206,7 +228,7 @@ def request_detail(request, pk, bound=None):
             "proposals": _proposals(user, found),
             "hidden_place": household_perms.HIDDEN_PLACE,
             "kinds": _kinds_display(found.wished_kinds),
-            "transitions": found.transitions.select_related("actor").order_by("at", "pk"),
+            "transitions": _transitions(found),
             "actions": [
                 (action, ACTION_LABELS[action], perms.ACTIONS[action][2], fields_html[f"reason:{action}"])
                 for action in actions

@@ -1,0 +1,140 @@
+"""The insertion requests' pages read through SQL compiled once per process (issue 18): a request's
+lookup once per visibility rule (core.lookup's `compiled_as`, InsertionRequestQuerySet.visibility_key),
+its proposals and history once for all. They open and show exactly what the ORM's `visible_to` and
+the request's own querysets answer, for every role, whoever compiled the SQL first."""
+
+import itertools
+
+import pytest
+from django.urls import reverse
+
+from parcours.accounts.roles import Role
+from parcours.core.errors import NotFound
+from parcours.core.lookup import get_visible_or_404
+from parcours.households.models import Household
+from parcours.orientation import views
+from parcours.orientation.models import InsertionRequest
+from tests.factories import ConsentFactory, InsertionRequestFactory, ProposalFactory, make_household
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]
+
+SCOPES = [{}, {"include_merged": True}]
+
+
+@pytest.fixture
+def requests(role_network):
+    """A request on each kind of file: the association's own, another association's, one shared with
+    the association and the landlord by consent (and proposed on the landlord's place), a protected
+    one, one in Paris, one whose household was merged into another."""
+    net = role_network
+    own = make_household(organization=net.association)
+    partner = make_household(organization=net.partner)
+    consented = make_household(organization=net.partner)
+    ConsentFactory(household=consented, organization=net.association)
+    ConsentFactory(household=consented, organization=net.landlord)
+    protected = make_household(organization=net.association, protected=True)
+    paris = make_household(organization=net.partner, territory="75")
+    merged = make_household(organization=net.association)
+    Household.objects.filter(pk=merged.pk).update(merged_into=own)
+    found = [
+        InsertionRequestFactory(household=household, submitted=True)
+        for household in (own, partner, protected, paris, merged)
+    ]
+    shared = ProposalFactory(
+        request__household=consented, vacancy__unit__facility__organization=net.landlord
+    ).request
+    return [*found, shared]
+
+
+def _users(net):
+    return [*net.users.values(), net.other_worker]
+
+
+def _opens(user, insertion_request, scope, compiled: bool) -> bool:
+    try:
+        get_visible_or_404(
+            InsertionRequest,
+            insertion_request.pk,
+            user,
+            compiled_as="test.orientation" if compiled else None,
+            **scope,
+        )
+    except NotFound:
+        return False
+    return True
+
+
+def test_the_compiled_lookup_opens_what_visible_to_opens_for_every_role_and_scope(role_network, requests):
+    # Each user in turn compiles or reuses the SQL of a rule; the answers never depend on who went first.
+    opened = set()
+    for user, scope, found in itertools.product(_users(role_network), SCOPES, requests):
+        expected = InsertionRequest.objects.visible_to(user, **scope).filter(pk=found.pk).exists()
+        assert _opens(user, found, scope, compiled=True) is expected, (user, scope, found)
+        assert _opens(user, found, scope, compiled=False) is expected
+        opened |= {(user.pk, found.pk)} if expected else set()
+    # Every branch of the rule opens something: the referent, the SIAO, a consent, a consent and a link.
+    net = role_network
+    for role in (Role.SOCIAL_WORKER, Role.SIAO_COORDINATOR, Role.CALL_HANDLER, Role.LANDLORD):
+        assert any(user == net.users[role].pk for user, _ in opened), role
+    assert any(user == net.other_worker.pk for user, _ in opened)
+
+
+def test_the_key_is_the_households_rule_and_its_scope(role_network):
+    worker, other = role_network.users[Role.SOCIAL_WORKER], role_network.other_worker
+    key = InsertionRequest.objects.visibility_key
+    assert key(worker) == Household.objects.visibility_key(worker)
+    assert key(worker) != key(other)
+    assert key(worker) != key(worker, include_merged=True)
+    assert key(role_network.users[Role.OBSERVER]) is None
+
+
+def test_a_merged_files_request_opens_on_its_page_as_before(role_network, requests, client, login):
+    """The page opens the request of a file merged into another, as the household's page opens the file."""
+    merged, worker = requests[4], role_network.users[Role.SOCIAL_WORKER]
+    login(worker)
+    assert not InsertionRequest.objects.visible_to(worker).filter(pk=merged.pk)
+    assert client.get(reverse("orientation:detail", args=[merged.pk])).status_code == 200
+
+
+ROLES = [Role.SOCIAL_WORKER, Role.SIAO_COORDINATOR, Role.LANDLORD, Role.CALL_HANDLER]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_page_opens_exactly_the_requests_it_opened_before(role_network, requests, client, login, role):
+    """The compiled lookup, then the request's own rule (a landlord never reads a request's page):
+    the page answers as `can_view_request` on every request, whatever the SQL compiled first."""
+    from parcours.orientation import perms
+
+    user = role_network.users[role]
+    login(user)
+    for found in requests:
+        expected = perms.can_view_request(user, found)
+        status = client.get(reverse("orientation:detail", args=[found.pk])).status_code
+        assert status == (200 if expected else 404), (role, found)
+    assert client.get(reverse("orientation:detail", args=[2**63])).status_code == 404
+
+
+def test_the_proposals_and_the_history_are_the_orms(role_network, client, login):
+    household = make_household(organization=role_network.association)
+    first = ProposalFactory(refused=True, request__household=household)
+    found = first.request
+    second = ProposalFactory(withdrawn=True, request=found)
+    other = ProposalFactory(refused=True)  # another request's: never shown
+    worker = role_network.users[Role.SOCIAL_WORKER]
+    from parcours.orientation.services import perform
+
+    perform("cancel", actor=worker, insertion_request=found, reason="Plus de besoin")
+    for _ in range(2):  # compiled, then from the compiled SQL
+        proposals = views._proposals(worker, found)
+        expected = list(found.proposals.select_related("vacancy__unit__facility", "refusal_reason"))
+        assert [p.pk for p in proposals] == [p.pk for p in expected] == [second.pk, first.pk]
+        assert all(p.request is found for p in proposals)
+        assert proposals[1].refusal_reason == first.refusal_reason
+        assert proposals[0].vacancy.unit.facility == second.vacancy.unit.facility
+        transitions = views._transitions(found)
+        expected = list(found.transitions.select_related("actor").order_by("at", "pk"))
+        assert [(t.pk, t.actor, t.to_status) for t in transitions] == [
+            (t.pk, t.actor, t.to_status) for t in expected
+        ]
+        assert transitions and transitions[-1].actor == worker
+    assert [p.pk for p in views._proposals(worker, other.request)] == [other.pk]
