@@ -138,3 +138,49 @@ def test_the_proposals_and_the_history_are_the_orms(role_network, client, login)
         ]
         assert transitions and transitions[-1].actor == worker
     assert [p.pk for p in views._proposals(worker, other.request)] == [other.pk]
+
+
+@pytest.fixture
+def listed(role_network, requests):
+    """More requests of the association, of each status, to fill a few pages."""
+    traits = ({}, {"submitted": True}, {"validated": True}, {"to_complete": True}, {"cancelled": True})
+    for number in range(9):
+        household = make_household(organization=role_network.association)
+        InsertionRequestFactory(household=household, **traits[number % len(traits)])
+    return requests
+
+
+@pytest.mark.parametrize("compiled_pages", [views.COMPILED_PAGES, 1])
+def test_the_compiled_list_reads_the_pages_the_orm_reads(role_network, listed, monkeypatch, compiled_pages):
+    """Every page, status and reader of the list: the rows and the total of counted_page on the ORM's
+    queryset, whoever compiled first; past the compiled pages, the ORM itself."""
+    from parcours.accounts.perms import active_membership
+    from parcours.core.pagination import counted_page
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    monkeypatch.setattr(views, "COMPILED_PAGES", compiled_pages)
+    net = role_network
+    readers = [net.users[Role.SOCIAL_WORKER], net.users[Role.SIAO_COORDINATOR], net.other_worker]
+    for user, status, number in itertools.product(
+        readers, ["", "submitted", "draft", "validated"], [None, "1", "2", "3", "9", "x", "-1"]
+    ):
+        membership = active_membership(user)
+        for _ in range(2):  # compiled, then from the compiled SQL
+            page = views._page(user, membership, status, number)
+            expected = counted_page(views._listed(user, membership, status), 3, number)
+            assert [r.pk for r in page] == [r.pk for r in expected], (user, status, number)
+            assert (page.number, page.paginator.count, page.paginator.num_pages) == (
+                expected.number,
+                expected.paginator.count,
+                expected.paginator.num_pages,
+            )
+            assert [r.household.members for r in page] == [r.household.members for r in expected]
+
+
+def test_the_compiled_list_never_gives_a_worker_another_ones_rows(role_network, listed):
+    from parcours.accounts.perms import active_membership
+
+    worker, other = role_network.users[Role.SOCIAL_WORKER], role_network.other_worker
+    mine = {r.pk for r in views._page(worker, active_membership(worker), "", None)}
+    theirs = {r.pk for r in views._page(other, active_membership(other), "", None)}
+    assert mine and theirs and not mine & theirs
