@@ -184,3 +184,27 @@ def test_the_compiled_list_never_gives_a_worker_another_ones_rows(role_network, 
     mine = {r.pk for r in views._page(worker, active_membership(worker), "", None)}
     theirs = {r.pk for r in views._page(other, active_membership(other), "", None)}
     assert mine and theirs and not mine & theirs
+
+
+def test_a_rows_date_is_the_date_filters_in_every_language_and_time_zone():
+    """The list's dates, remembered per moment, zone and language, are what the template's filter writes."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from django.template.defaultfilters import date as date_filter
+    from django.utils import timezone, translation
+
+    from parcours.orientation.templatetags.orientation_tags import _day
+
+    late = dt.datetime(2026, 3, 31, 23, 30, tzinfo=dt.UTC)  # already April 1st in Paris
+    moments = [late, late.astimezone(ZoneInfo("Europe/Paris")), dt.date(2026, 3, 31), None]
+    for language, zone in itertools.product(["fr", "en"], ["Europe/Paris", "America/Cayenne", "UTC"]):
+        with translation.override(language), timezone.override(zone):
+            for _ in range(2):  # computed, then remembered
+                for moment in moments:
+                    expected = date_filter(timezone.template_localtime(moment), "DATE_FORMAT") or "—"
+                    assert _day(moment) == expected, (language, zone, moment)
+    with translation.override("fr"), timezone.override("Europe/Paris"):
+        assert _day(late) == "1 avril 2026"
+    with translation.override("en"), timezone.override("UTC"):
+        assert _day(late) == "March 31, 2026"
