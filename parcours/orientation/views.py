@@ -122,7 +122,9 @@ def _page(user, membership, status, number) -> Page:
         # The people and consents of the households: the same lookups whoever reads.
         prefetch_key=("orientation.list",),
     )
-    if not rows:  # past the end, or an empty list: as counted_page, the paginator answers
+    if not rows and wanted == 1:  # an empty list: its one empty page, without another query
+        return Paginator([], PAGE_SIZE).get_page(1)
+    if not rows:  # past the end: as counted_page, the paginator answers (the last page)
         return counted_page(_listed(user, membership, status), PAGE_SIZE, number)
     # The page's count and numbers are all the template reads of the paginator: it holds the rows read,
     # not a queryset that would build the visibility rule again only to be left unread.

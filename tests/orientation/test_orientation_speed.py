@@ -208,3 +208,24 @@ def test_a_rows_date_is_the_date_filters_in_every_language_and_time_zone():
         assert _day(late) == "1 avril 2026"
     with translation.override("en"), timezone.override("UTC"):
         assert _day(late) == "March 31, 2026"
+
+
+def test_an_empty_list_is_one_query(role_network, listed, django_assert_num_queries):
+    """A worker whose organization has no request (most of the load test's): one read, no count."""
+    from parcours.accounts.perms import active_membership
+    from parcours.core.pagination import counted_page
+    from tests.factories import MembershipFactory, OrganizationFactory, as_member
+
+    alone = as_member(MembershipFactory(role=Role.SOCIAL_WORKER, organization=OrganizationFactory()))
+    membership = active_membership(alone)
+    views._page(alone, membership, "", None)  # compiled
+    with django_assert_num_queries(1):
+        page = views._page(alone, membership, "", None)
+    expected = counted_page(views._listed(alone, membership, ""), views.PAGE_SIZE, None)
+    assert list(page) == list(expected) == []
+    assert (page.number, page.paginator.count, page.paginator.num_pages, page.has_other_pages()) == (
+        expected.number,
+        expected.paginator.count,
+        expected.paginator.num_pages,
+        expected.has_other_pages(),
+    )
