@@ -34,11 +34,22 @@ class InsertionRequestQuerySet(models.QuerySet):
     def live(self):
         return self.exclude(status__in=CLOSED_STATUSES)
 
-    def visible_to(self, user):
-        """Exactly the requests of the households the user may view (households.perms.access)."""
+    def visible_to(self, user, *, include_merged: bool = False):
+        """Exactly the requests of the households the user may view (households.perms.access); with
+        `include_merged`, those of a file merged into another too (the request's page opens them, as
+        the household's page opens the merged file)."""
         from parcours.households.models import Household
 
-        return self.filter(household__in=Household.objects.visible_to(user))
+        return self.filter(household__in=Household.objects.visible_to(user, include_merged=include_merged))
+
+    def visibility_key(self, user, *, include_merged: bool = False):
+        """All that `visible_to(user, …)` depends on, for a lookup whose SQL is compiled once per key
+        (core.lookup.get_visible_or_404's `compiled_as`, issue 18): the households' rule, whose key
+        is HouseholdQuerySet.visibility_key's. None (no compiled SQL) for whoever sees no household.
+        Change it with `visible_to` (tests/orientation/test_orientation_speed.py compares both)."""
+        from parcours.households.models import Household
+
+        return Household.objects.visibility_key(user, include_merged=include_merged)
 
 
 class InsertionRequest(TimeStampedModel, VersionedModel):

@@ -2,7 +2,8 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, IntegerField, Value, When
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Count, IntegerField, Value, When, Window
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -17,8 +18,10 @@ from parcours.accounts.roles import Role
 from parcours.assessments.models import Assessment, Perspective
 from parcours.core import errors
 from parcours.core.cache import cached
+from parcours.core.compiled import instances_of
 from parcours.core.forms import add_validation_errors
-from parcours.core.pagination import counted_page
+from parcours.core.lookup import get_visible_or_404
+from parcours.core.pagination import TOTAL, counted_page
 from parcours.households import perms as household_perms
 from parcours.households.display import household_label, trace_named
 from parcours.households.models import Household
@@ -30,7 +33,7 @@ from parcours.offers.choices import FacilityKind
 from . import perms, services
 from .choices import RequestStatus
 from .forms import ReferentTransferForm, RequestFilterForm, RequestForm, TerritoryTransferForm, TransitionForm
-from .models import InsertionRequest
+from .models import InsertionRequest, Proposal, RequestTransition
 from .proposal_views import with_places
 
 PAGE_SIZE = 25
@@ -55,44 +58,88 @@ def request_title(user, insertion_request) -> str:
     }
 
 
+# A request's page reads the request with its household; the people and consents name the household
+# (households.display) without a query per mention. Built once: its SQL is compiled once per process
+# and visibility rule (core.lookup's `compiled_as`, InsertionRequestQuerySet.visibility_key, issue 18).
+REQUESTS = InsertionRequest.objects.select_related("household").prefetch_related(
+    *label_prefetch("household__")
+)
+REQUESTS_SQL = "orientation.request"
+
+
 def _get(request, pk) -> InsertionRequest:
-    # The people and consents name the household (households.display) without a query per mention.
-    # One row by its key: no ORDER BY to compile (first() would add the model's ordering; issue 18).
-    found = next(
-        iter(
-            InsertionRequest.objects.select_related("household")
-            .prefetch_related(*label_prefetch("household__"))
-            .filter(pk=pk)
-            .order_by()[:1]
-        ),
-        None,
-    )
-    if found is None or not perms.can_view_request(request.user, found):
+    """The request among those of the households the user may view, merged files included (the
+    household's page opens them too), then only if its rules let the user read it (a facility or a
+    landlord never does: perms.can_view_request); else a 404, the same for one that does not exist."""
+    found = get_visible_or_404(REQUESTS, pk, request.user, compiled_as=REQUESTS_SQL, include_merged=True)
+    if not perms.can_view_request(request.user, found):
         raise Http404
     return found
+
+
+def _listed(user, membership, status):
+    """The requests of the list, those to check first, with their households named (the people and
+    consents: households.display) without a query per row."""
+    requests = InsertionRequest.objects.visible_to(user)
+    if membership.role == Role.SOCIAL_WORKER:
+        requests = requests.filter(household__referent_organization_id=membership.organization_id)
+    if status:
+        requests = requests.filter(status=status)
+    to_check = Case(
+        When(status=RequestStatus.SUBMITTED, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    return (
+        requests.annotate(to_check=to_check)
+        .order_by("to_check", "submitted_at", "-created_at", "-pk")
+        .select_related("household")
+        .prefetch_related(*label_prefetch("household__"))
+    )
+
+
+# The first pages of the list are read through SQL compiled once per process, user's rule, status and
+# page; a page further on (rare, and numbers are typed at will) through the ORM.
+COMPILED_PAGES = 20
+
+
+def _page(user, membership, status, number) -> Page:
+    """`counted_page(_listed(…), PAGE_SIZE, number)`, with the page's SQL compiled once per process for
+    the user's visibility rule (InsertionRequestQuerySet.visibility_key), role, organization, status
+    and page number (issue 18: building and compiling the list's query, with its visibility rule, was
+    the list's largest cost after its drawing). The page's rows and total, as counted_page reads them."""
+    shape = InsertionRequest.objects.visibility_key(user)
+    try:
+        wanted = int(number) if number is not None else 1
+    except (TypeError, ValueError):
+        wanted = 1  # not a number: the first page, as get_page
+    if shape is None or not 1 <= wanted <= COMPILED_PAGES:
+        return counted_page(_listed(user, membership, status), PAGE_SIZE, number)
+    bottom = (wanted - 1) * PAGE_SIZE
+    rows = instances_of(
+        ("orientation.list", shape, membership.role, membership.organization_id, status, PAGE_SIZE, wanted),
+        lambda: _listed(user, membership, status).annotate(**{TOTAL: Window(Count("pk"))})[
+            bottom : bottom + PAGE_SIZE
+        ],
+        # The people and consents of the households: the same lookups whoever reads.
+        prefetch_key=("orientation.list",),
+    )
+    if not rows and wanted == 1:  # an empty list: its one empty page, without another query
+        return Paginator([], PAGE_SIZE).get_page(1)
+    if not rows:  # past the end: as counted_page, the paginator answers (the last page)
+        return counted_page(_listed(user, membership, status), PAGE_SIZE, number)
+    # The page's count and numbers are all the template reads of the paginator: it holds the rows read,
+    # not a queryset that would build the visibility rule again only to be left unread.
+    paginator = Paginator(rows, PAGE_SIZE)
+    paginator.count = getattr(rows[0], TOTAL)  # Paginator.count is a cached_property
+    return Page(rows, wanted, paginator)
 
 
 def request_list(request):
     if not perms.can_list_requests(request.user):
         raise Http404
     form = RequestFilterForm(request.GET or None)
-    requests = InsertionRequest.objects.visible_to(request.user)
     membership = active_membership(request.user)
-    if membership.role == Role.SOCIAL_WORKER:
-        requests = requests.filter(household__referent_organization_id=membership.organization_id)
-    if form.is_valid() and form.cleaned_data["status"]:
-        requests = requests.filter(status=form.cleaned_data["status"])
-    requests = requests.annotate(
-        to_check=Case(
-            When(status=RequestStatus.SUBMITTED, then=Value(0)), default=Value(1), output_field=IntegerField()
-        )
-    ).order_by("to_check", "submitted_at", "-created_at", "-pk")
-    page = counted_page(
-        # The people and consents name each household (households.display) without a query per row.
-        requests.select_related("household").prefetch_related(*label_prefetch("household__")),
-        PAGE_SIZE,
-        request.GET.get("page"),
-    )
+    status = form.cleaned_data["status"] if form.is_valid() else ""
+    page = _page(request.user, membership, status, request.GET.get("page"))
     trace_named(request.user, [r.household for r in page], purpose="list", request=request)
     query = request.GET.copy()
     query.pop("page", None)
@@ -164,14 +211,32 @@ def _facts_link(user, found) -> bool:
 
 
 def _proposals(user, found) -> list:
-    """The request's proposals, each given the request already loaded (its household, people and
-    consents): not read again for each proposal."""
-    proposals = list(
-        found.proposals.select_related("vacancy__unit__facility", "refusal_reason").order_by("-created_at")
+    """The request's proposals, newest first, each given the request already loaded (its household,
+    people and consents): not read again for each proposal. Its SQL compiled once per process (the
+    same for every request and reader: core.compiled, issue 18)."""
+    proposals = instances_of(
+        ("orientation.request_proposals",),
+        lambda request: (
+            Proposal.objects.filter(request_id=request)
+            .select_related("vacancy__unit__facility", "refusal_reason")
+            .order_by("-created_at")
+        ),
+        request=found.pk,
     )
     for proposal in proposals:
         proposal.request = found
     return with_places(user, proposals)
+
+
+def _transitions(found) -> list:
+    """The request's history, oldest first, with who made each change; its SQL compiled once per process."""
+    return instances_of(
+        ("orientation.request_transitions",),
+        lambda request: (
+            RequestTransition.objects.filter(request_id=request).select_related("actor").order_by("at", "pk")
+        ),
+        request=found.pk,
+    )
 
 
 def request_detail(request, pk, bound=None):
@@ -206,7 +271,7 @@ def request_detail(request, pk, bound=None):
             "proposals": _proposals(user, found),
             "hidden_place": household_perms.HIDDEN_PLACE,
             "kinds": _kinds_display(found.wished_kinds),
-            "transitions": found.transitions.select_related("actor").order_by("at", "pk"),
+            "transitions": _transitions(found),
             "actions": [
                 (action, ACTION_LABELS[action], perms.ACTIONS[action][2], fields_html[f"reason:{action}"])
                 for action in actions
