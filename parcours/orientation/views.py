@@ -2,8 +2,8 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, IntegerField, Value, When, Window
+from django.core.paginator import Page
+from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -21,7 +21,7 @@ from parcours.core.cache import cached
 from parcours.core.compiled import instances_of
 from parcours.core.forms import add_validation_errors
 from parcours.core.lookup import get_visible_or_404
-from parcours.core.pagination import TOTAL, counted_page
+from parcours.core.pagination import compiled_page, counted_page
 from parcours.households import perms as household_perms
 from parcours.households.display import household_label, trace_named
 from parcours.households.models import Household
@@ -96,41 +96,22 @@ def _listed(user, membership, status):
     )
 
 
-# The first pages of the list are read through SQL compiled once per process, user's rule, status and
-# page; a page further on (rare, and numbers are typed at will) through the ORM.
-COMPILED_PAGES = 20
-
-
 def _page(user, membership, status, number) -> Page:
-    """`counted_page(_listed(…), PAGE_SIZE, number)`, with the page's SQL compiled once per process for
-    the user's visibility rule (InsertionRequestQuerySet.visibility_key), role, organization, status
-    and page number (issue 18: building and compiling the list's query, with its visibility rule, was
-    the list's largest cost after its drawing). The page's rows and total, as counted_page reads them."""
+    """`counted_page(_listed(…), PAGE_SIZE, number)`, the page's SQL compiled once per process for the
+    user's visibility rule (InsertionRequestQuerySet.visibility_key), role, organization, status and
+    page (core.pagination.compiled_page; issue 18: building and compiling the list's query, with its
+    visibility rule, was the list's largest cost after its drawing)."""
     shape = InsertionRequest.objects.visibility_key(user)
-    try:
-        wanted = int(number) if number is not None else 1
-    except (TypeError, ValueError):
-        wanted = 1  # not a number: the first page, as get_page
-    if shape is None or not 1 <= wanted <= COMPILED_PAGES:
+    if shape is None:
         return counted_page(_listed(user, membership, status), PAGE_SIZE, number)
-    bottom = (wanted - 1) * PAGE_SIZE
-    rows = instances_of(
-        ("orientation.list", shape, membership.role, membership.organization_id, status, PAGE_SIZE, wanted),
-        lambda: _listed(user, membership, status).annotate(**{TOTAL: Window(Count("pk"))})[
-            bottom : bottom + PAGE_SIZE
-        ],
+    return compiled_page(
+        ("orientation.list", shape, membership.role, membership.organization_id, status),
+        lambda: _listed(user, membership, status),
+        PAGE_SIZE,
+        number,
         # The people and consents of the households: the same lookups whoever reads.
         prefetch_key=("orientation.list",),
     )
-    if not rows and wanted == 1:  # an empty list: its one empty page, without another query
-        return Paginator([], PAGE_SIZE).get_page(1)
-    if not rows:  # past the end: as counted_page, the paginator answers (the last page)
-        return counted_page(_listed(user, membership, status), PAGE_SIZE, number)
-    # The page's count and numbers are all the template reads of the paginator: it holds the rows read,
-    # not a queryset that would build the visibility rule again only to be left unread.
-    paginator = Paginator(rows, PAGE_SIZE)
-    paginator.count = getattr(rows[0], TOTAL)  # Paginator.count is a cached_property
-    return Page(rows, wanted, paginator)
 
 
 def request_list(request):

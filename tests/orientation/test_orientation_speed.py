@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from parcours.accounts.roles import Role
+from parcours.core import pagination
 from parcours.core.errors import NotFound
 from parcours.core.lookup import get_visible_or_404
 from parcours.households.models import Household
@@ -150,7 +151,7 @@ def listed(role_network, requests):
     return requests
 
 
-@pytest.mark.parametrize("compiled_pages", [views.COMPILED_PAGES, 1])
+@pytest.mark.parametrize("compiled_pages", [pagination.COMPILED_PAGES, 1])
 def test_the_compiled_list_reads_the_pages_the_orm_reads(role_network, listed, monkeypatch, compiled_pages):
     """Every page, status and reader of the list: the rows and the total of counted_page on the ORM's
     queryset, whoever compiled first; past the compiled pages, the ORM itself."""
@@ -158,7 +159,7 @@ def test_the_compiled_list_reads_the_pages_the_orm_reads(role_network, listed, m
     from parcours.core.pagination import counted_page
 
     monkeypatch.setattr(views, "PAGE_SIZE", 3)
-    monkeypatch.setattr(views, "COMPILED_PAGES", compiled_pages)
+    monkeypatch.setattr(pagination, "COMPILED_PAGES", compiled_pages)
     net = role_network
     readers = [net.users[Role.SOCIAL_WORKER], net.users[Role.SIAO_COORDINATOR], net.other_worker]
     for user, status, number in itertools.product(
