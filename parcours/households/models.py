@@ -57,6 +57,7 @@ class Household(TimeStampedModel, SoftDeleteModel, VersionedModel):
         verbose_name=_("organisation référente"),
         on_delete=models.PROTECT,
         related_name="referred_households",
+        db_index=False,  # the index (organization, id) of Meta leads with it
     )
     referent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -120,6 +121,12 @@ class Household(TimeStampedModel, SoftDeleteModel, VersionedModel):
     class Meta:
         verbose_name = _("ménage")
         ordering = ["-created_at"]
+        indexes = [
+            # An organization's households in the order of their ids: the insertion requests list of a
+            # social worker joins them to its requests in that order (issue 18: with statistics,
+            # PostgreSQL walked the whole primary key instead, 22 ms against 0.8 ms).
+            models.Index(fields=["referent_organization", "id"], name="household_org_id_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(dalo_decision="") | Q(dalo_decision_on__isnull=False),
