@@ -10,6 +10,10 @@ class CoreConfig(AppConfig):
 
         retention._register_core()
 
+        from . import pg_loaders
+
+        pg_loaders.connect()
+
         from django.apps import apps
 
         from . import choice_labels
