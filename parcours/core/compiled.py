@@ -57,18 +57,8 @@ def rows_of(key: tuple, build, **values) -> list[tuple]:
     if not _markable(values):
         compiled = _compile_rows(build(**values), {})
         return [] if compiled is None else _read_rows(compiled, compiled.params)
-    compiled = _COMPILED.get(key)
-    if compiled is None:
-        markers = markers_for(values)
-        compiled = _compile_rows(build(**markers), markers)
-        if compiled is None:
-            return []
-        _keep(key, compiled)
-    params = list(compiled.params)
-    for name, positions in compiled.slots.items():
-        for position in positions:
-            params[position] = values[name]
-    return _read_rows(compiled, params)
+    compiled = _compiled_for(key, build, values, _compile_rows)
+    return [] if compiled is None else _read_rows(compiled, _filled(compiled, values))
 
 
 @dataclass(frozen=True)
@@ -204,6 +194,27 @@ def _compile_models(queryset, markers: dict) -> "_CompiledModels | None":
     )
 
 
+def _compiled_for(key, build, values: dict, compile_queryset):
+    """The compilation kept under `key`, else `compile_queryset(build(**markers), markers)` kept there;
+    None when the queryset can match no row (compiled again next time, as the ORM would)."""
+    compiled = _COMPILED.get(key)
+    if compiled is None:
+        markers = markers_for(values)
+        compiled = compile_queryset(build(**markers), markers)
+        if compiled is not None:
+            _keep(key, compiled)
+    return compiled
+
+
+def _filled(compiled, values: dict) -> list:
+    """The compiled SQL's parameters, each marker replaced by this call's value."""
+    params = list(compiled.params)
+    for name, positions in compiled.slots.items():
+        for position in positions:
+            params[position] = values[name]
+    return params
+
+
 def _keep(key, compiled) -> None:
     """Keep `compiled` under `key`; when full, the oldest quarter goes (a user's keys, long gone)."""
     if len(_COMPILED) >= COMPILED_MAX:
@@ -251,18 +262,10 @@ def instances_of(key: tuple, build, *, prefetch_key=None, **values) -> list:
     compilation of them for all those keys."""
     if not _markable(values):  # a list of ids outside PostgreSQL: the ORM, at each call
         return evaluated(build(**values), key=prefetch_key or key)
-    compiled = _COMPILED.get(key)
+    compiled = _compiled_for(key, build, values, _compile_models)
     if compiled is None:
-        markers = markers_for(values)
-        compiled = _compile_models(build(**markers), markers)
-        if compiled is None:
-            return []
-        _keep(key, compiled)
-    params = list(compiled.params)
-    for name, positions in compiled.slots.items():
-        for position in positions:
-            params[position] = values[name]
-    found = _read(compiled, compiled.sql, params)
+        return []
+    found = _read(compiled, compiled.sql, _filled(compiled, values))
     if found and compiled.prefetch:
         prefetch(found, *compiled.prefetch, key=prefetch_key or key)
     return found
