@@ -8,6 +8,8 @@ Every value can be changed through the environment without editing this file.
 import multiprocessing
 import os
 
+from config.gunicorn_logging import ACCESS_LOG_FORMAT
+
 bind = os.environ.get("PARCOURS_BIND", "127.0.0.1:8000")
 # One process per core uses every core; WEB_CONCURRENCY is the usual override.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
@@ -29,6 +31,9 @@ preload_app = True
 # The access log never holds query strings: a household search puts a name in `?q=` (no personal
 # data in logs). %(U)s is the path alone.
 accesslog = os.environ.get("PARCOURS_ACCESS_LOG", "-")
-access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+# Written by config/gunicorn_logging.py from these six fields only (gunicorn's own logger builds every
+# header and the whole environ into a dictionary at each request first).
+access_log_format = ACCESS_LOG_FORMAT
+logger_class = "config.gunicorn_logging.AccessLogger"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
