@@ -96,7 +96,7 @@ def _grid(grid_id=None) -> AssessmentGrid:
     """A published grid with its sections and items, from the cache (core.cache): a grid is never
     edited (a change is a new version). The current version's id comes from the cache too, in the same
     namespace: a grid published (saved, or installed by grids.install_grid) starts a new generation."""
-    from parcours.core.cache import cached
+    from parcours.core.cache import cached, kept
 
     if not grid_id:
         # 0 when no grid is published (None is what the cache answers for a missing key).
@@ -107,7 +107,9 @@ def _grid(grid_id=None) -> AssessmentGrid:
         )
     if not grid_id or not str(grid_id).isdigit():
         raise Http404
-    grid = cached(
+    # The same grid object for every request of the process (core.cache.kept): a published grid is
+    # never edited, and the pages only read it.
+    grid = kept(
         "assessment_grids",
         f"grid:{grid_id}",
         lambda: AssessmentGrid.objects.with_content().filter(pk=grid_id).first(),

@@ -54,6 +54,31 @@ def cached(namespace: str, key, compute):
     return value
 
 
+# Values `kept` hands out as they are, per full key (namespace, generation, key): read-only reference data.
+_KEPT: dict = {}
+KEPT_MAX = 256
+
+
+def kept(namespace: str, key, compute):
+    """`cached(namespace, key, compute)`'s value, the same object for every request of this process while
+    the namespace's generation holds and its entry has not expired (issue 18): the cache hands out a
+    copy at each read (the local-memory cache unpickles it, Redis sends it), and copying the AFFIL grid
+    (its sections and items) at every assessments page was 2.3 % of the app's CPU under load. Only for
+    values nobody changes once read: a published grid is never edited (a change is a new version).
+    A new generation (`bump`, a row saved) is seen at the next call, as with `cached`."""
+    full = f"parcours:{namespace}:{generation(namespace)}:{key}"
+    now = time.monotonic()
+    found = _KEPT.get(full)
+    if found is not None and found[1] > now:
+        return found[0]
+    value = cached(namespace, key, compute)
+    if value is not None:
+        if len(_KEPT) >= KEPT_MAX:
+            _KEPT.clear()
+        _KEPT[full] = (value, now + timeout())
+    return value
+
+
 def invalidate_on(namespace: str, *models) -> None:
     """A new generation of `namespace` whenever a row of one of `models` is saved or deleted."""
 

@@ -29,6 +29,28 @@ def test_a_value_is_computed_once_per_generation():
     assert reference.cached("demo", "k", compute) == {"answer": 2}
 
 
+def test_a_kept_value_is_the_same_object_while_its_generation_holds(monkeypatch):
+    """`kept` hands out one object per process instead of a copy per read; a new generation (a row
+    saved) or its expiry gives a new one."""
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"answer": len(calls)}
+
+    first = reference.kept("demo-kept", "k", compute)
+    assert reference.kept("demo-kept", "k", compute) is first
+    assert reference.cached("demo-kept", "k", compute) == first  # the cache holds it too
+    assert reference.cached("demo-kept", "k", compute) is not first  # a copy, read from the cache
+    reference.bump("demo-kept")
+    second = reference.kept("demo-kept", "k", compute)
+    assert second == {"answer": 2}
+    clock = reference.time.monotonic() + reference.timeout() + 1
+    monkeypatch.setattr(reference.time, "monotonic", lambda: clock)
+    third = reference.kept("demo-kept", "k", compute)  # expired here: read from the cache again
+    assert third == second and third is not second
+
+
 def test_a_territory_renamed_is_seen_at_once():
     TerritoryFactory(code="93", name="Seine-Saint-Denis")
     assert _territory("93").name == "Seine-Saint-Denis"
