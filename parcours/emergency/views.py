@@ -189,8 +189,7 @@ def _board_context(request, territory_id: int) -> dict:
             .by_urgency()[:50]
         ),
     )
-    for req in waiting:
-        board.waiting_lines(req, now)
+    board.waiting_lines_of(waiting, now)
     waiting.sort(key=lambda r: (r.priority, r.called_at, r.pk))
     _record_board_reads(request, night, [r.household for r in waiting if r.household_id])
     tonight = figures.night_counts(territory_id, night)

@@ -94,11 +94,12 @@ def household_number(household) -> str:
     return _("Ménage n° %(id)s") % {"id": household.pk}
 
 
-def household_label(user, household, readable=None) -> HouseholdLabel:
+def household_label(user, household, readable=None, *, on: date | None = None) -> HouseholdLabel:
     """The label this user reads for this household. `readable(record)`, when given, answers
     `visibility.readable_fields(user, record, household)` (a template remembers it per household
     while it draws: visibility_tags). Without it, the rules are asked once for both records the label
-    reads (visibility.readable_fields_by_record), not once per record."""
+    reads (visibility.readable_fields_by_record), not once per record. `on`: the day the children's
+    ages are counted on (`composition`), today when not given; a list asks it once for its rows."""
     if readable is None:
         readable = visibility.readable_fields_by_record(user, household).__getitem__
 
@@ -111,7 +112,7 @@ def household_label(user, household, readable=None) -> HouseholdLabel:
     if head is None:
         return HouseholdLabel(number=number)
     household_fields = readable("household")
-    comp = composition(members) if "members" in household_fields or "sex" in person_fields else ""
+    comp = composition(members, on) if "members" in household_fields or "sex" in person_fields else ""
     return HouseholdLabel(number=number, name=short_name(head), composition=comp)
 
 
