@@ -6,6 +6,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.db.models.functions import Coalesce
 from django.http import Http404, JsonResponse, QueryDict
 from django.middleware.csrf import get_token
@@ -28,7 +29,7 @@ from parcours.core.versioning import StaleVersionError
 from parcours.households import perms as household_perms
 from parcours.households import services as household_services
 from parcours.households.display import household_label
-from parcours.households.models import Household, with_people
+from parcours.households.models import PEOPLE_ATTR, Household, Person, with_people
 from parcours.offers import perms as offer_perms
 from parcours.offers.choices import FacilityKind
 from parcours.offers.models import Facility, Unit
@@ -165,6 +166,29 @@ def _board_places(request, cards: list, filtered: bool) -> dict:
     }
 
 
+# What the waiting list reads of each open request, of its household and of their people (issue 18):
+# the columns a row shows (waiting_row, board.waiting_lines) and those that decide whether the user
+# reads the name and how it is written (households.perms.access and can_see_whereabouts: the file's
+# deletion, département, referent organization, referent and protection; display.household_label:
+# the people's names, birth dates, sex, relationship and departure), rather than the whole rows (the
+# request's facts and notes, the file's numbers, address and phone): fewer values to convert, to set
+# on instances, to carry from the database.
+WAITING_FIELDS = (
+    "priority",
+    "persons",
+    "children",
+    "women_only",
+    "caller_name",
+    "household",
+    "household__deleted_at",
+    "household__territory",
+    "household__referent_organization",
+    "household__referent",
+    "household__protected",
+)
+WAITING_PEOPLE_FIELDS = ("household", "first_name", "last_name", "birth_date", "sex", "relationship", "left_on")
+
+
 def _board_context(request, territory_id: int) -> dict:
     night = current_night()
     now = timezone.now()
@@ -183,7 +207,15 @@ def _board_context(request, territory_id: int) -> dict:
             EmergencyRequest.objects.visible_to(request.user)
             .filter(night=night, status=RequestStatus.OPEN)
             .select_related("household")
-            .prefetch_related(*with_people("household"))
+            .only(*WAITING_FIELDS)
+            # The people as `with_people("household")` reads them, their columns that name them only.
+            .prefetch_related(
+                Prefetch(
+                    "household__people",
+                    queryset=Person.objects.only(*WAITING_PEOPLE_FIELDS),
+                    to_attr=PEOPLE_ATTR,
+                )
+            )
             # The call's time only, not its row (issue 18): the list shows when the caller called.
             .annotate(called_at=Coalesce("call__received_at", "created_at"))
             .by_urgency()[:50]
