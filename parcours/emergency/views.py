@@ -186,7 +186,15 @@ WAITING_FIELDS = (
     "household__referent",
     "household__protected",
 )
-WAITING_PEOPLE_FIELDS = ("household", "first_name", "last_name", "birth_date", "sex", "relationship", "left_on")
+WAITING_PEOPLE_FIELDS = (
+    "household",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "sex",
+    "relationship",
+    "left_on",
+)
 
 
 def _board_context(request, territory_id: int) -> dict:
