@@ -237,7 +237,7 @@ def _board_context(request, territory_id: int) -> dict:
     def free() -> dict:
         kinds = dict(FacilityKind.choices)
         summary = board.free_summary(night=night, territory_id=territory_id)
-        return {
+        shown = {
             "summary": [{**row, "label": str(kinds.get(row["kind"], row["kind"]))} for row in summary],
             "by_public": [
                 {**row, "label": str(row["label"])}
@@ -245,11 +245,18 @@ def _board_context(request, territory_id: int) -> dict:
             ],
             "free_places": sum(row["places"] for row in summary),
         }
+        # What the board says of them (« 205 places libres : 150 pour des femmes… », the places per
+        # kind), drawn with them rather than by the board's translation blocks and loops at every
+        # refresh (issue 18): the offer's figures only, in the language of the cache's key.
+        shown["free_html"] = render_to_string("emergency/_board_free.html", shown)
+        shown["kinds_html"] = render_to_string("emergency/_board_kinds.html", shown)
+        return shown
 
     # The free places of the département's cards without filters: the summary is kept under them
-    # (each facility's version and free units), read again as soon as one changes.
+    # (each facility's version and free units), read again as soon as one changes. ("free", 2): the
+    # entries with their HTML, not those kept without it.
     unfiltered = _free_cards(night, territory_id, {}) if filtered else cards
-    free_key = ("free", territory_id, tuple((c.facility_id, c.version, c.sizes) for c in unfiltered))
+    free_key = ("free", 2, territory_id, tuple((c.facility_id, c.version, c.sizes) for c in unfiltered))
     (free_places,) = board.cached_cards("emergency_free", [free_key], lambda key: key, lambda _k: [free()])
     return {
         "night": night,
@@ -262,6 +269,9 @@ def _board_context(request, territory_id: int) -> dict:
         "waiting": waiting,
         "tonight": tonight,
         **free_places,
+        # The template engine's output, kept as text in the cache.
+        "free_html": mark_safe(free_places["free_html"]),  # noqa: S308  # nosec B308 B703
+        "kinds_html": mark_safe(free_places["kinds_html"]),  # noqa: S308  # nosec B308 B703
     }
 
 

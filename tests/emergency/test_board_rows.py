@@ -25,6 +25,7 @@ from parcours.emergency.nights import current_night
 from parcours.households.display import HouseholdLabel, household_label, remembered_label
 from parcours.households.models import Household, with_people
 from parcours.households.templatetags.visibility_tags import _readable, label_html, reverse_in_drawing
+from parcours.offers.models import Unit
 from tests.emergency.test_board_speed import places, waiting  # noqa: F401  (fixtures)
 from tests.factories import MembershipFactory, OrganizationFactory, TerritoryFactory, as_member
 
@@ -155,7 +156,8 @@ def test_the_board_draws_the_whole_rows_old_drawing_byte_for_byte(places, waitin
 
 
 def _old_board_source():
-    """emergency/_board.html with its `{% for %}{% waiting_row %}` loop, as before waiting_rows."""
+    """emergency/_board.html as it was before issue 18's third pass: its `{% for %}{% waiting_row %}`
+    loop, its free places' sentence and places per kind drawn at each refresh."""
     source = get_template("emergency/_board.html").template.source
     new = (
         "      {% if waiting %}{% waiting_rows waiting %}{% else %}\n"
@@ -170,23 +172,53 @@ def _old_board_source():
         "      {% endfor %}\n"
     )
     assert new in source
-    return source.replace(new, old)
+    source = source.replace(new, old)
+    # The free places' sentence and the places per kind, as the board's template drew them before
+    # _board_free.html and _board_kinds.html were drawn with the free places and kept with them.
+    drawn = {
+        "    {{ free_html }}{# emergency/_board_free.html, drawn with the free places it says"
+        " (views._board_context) #}\n": (
+            '    <p class="fs-5 mb-1" data-free-summary>\n'
+            "      <strong>{% blocktranslate count n=free_places %}{{ n }} place libre{% plural %}"
+            "{{ n }} places libres{% endblocktranslate %}</strong>{% if free_places %} : "
+            '{% for row in by_public %}<span data-public="{{ row.group }}">{{ row.places }} '
+            "{{ row.label }}</span>{% if not forloop.last %}, {% endif %}{% endfor %}{% endif %}\n"
+            "    </p>\n"
+            '    {% if free_places %}<p class="small text-secondary mb-1">{% translate "Une place '
+            "ouverte à tous compte pour chaque public ; familles et couples : chambres de deux places "
+            'ou plus." %}</p>{% endif %}\n'
+        ),
+        "      {{ kinds_html }}{# emergency/_board_kinds.html, likewise #}\n": (
+            '      {% for row in summary %}<div><dt class="d-inline fw-normal">{{ row.label }} :</dt> '
+            '<dd class="d-inline">{% blocktranslate count n=row.places %}{{ n }} place{% plural %}'
+            "{{ n }} places{% endblocktranslate %}</dd></div>{% endfor %}\n"
+        ),
+    }
+    for now, before in drawn.items():
+        assert now in source
+        source = source.replace(now, before)
+    return source
 
 
+@pytest.mark.parametrize("language", ["fr", "en"])
 @pytest.mark.parametrize("empty", [False, True])
-def test_waiting_rows_draws_what_the_loop_drew(places, waiting, login, client, empty):  # noqa: F811
-    """The board's fragment with waiting_rows is the fragment its `{% for %}` loop drew, byte for
-    byte, with fifty callers and with none (« Aucune demande en attente. »)."""
+def test_the_board_draws_what_its_template_drew(places, waiting, login, client, empty, language):  # noqa: F811
+    """The board's fragment (waiting_rows, the free places' HTML kept with them) is the fragment its
+    template drew before, byte for byte, with fifty callers and with none (« Aucune demande en
+    attente. »), in each language, the places free or not."""
     if empty:
         EmergencyRequest.objects.update(status=RequestStatus.CANCELLED)
+        Unit.objects.update(active=False)
     login(places["handler"])
-    response = client.get(reverse("emergency:board"), headers={"HX-Request": "true"})
-    request = response.wsgi_request
-    flat = next(c for c in response.context if "free_places" in c).flatten()
-    new = get_template("emergency/_board.html").render(flat, request)
-    old = Template(_old_board_source()).render(make_context(flat, request))
+    with translation.override(language):
+        response = client.get(reverse("emergency:board"), headers={"HX-Request": "true"})
+        request = response.wsgi_request
+        flat = next(c for c in response.context if "tonight" in c).flatten()
+        new = get_template("emergency/_board.html").render(flat, request)
+        old = Template(_old_board_source()).render(make_context(flat, request))
     assert new == old == response.content.decode()
-    assert ("Aucune demande en attente." in new) is empty
+    assert ("data-public=" in new) is not empty and (flat["free_places"] == 0) is empty
+    assert ("place" in flat["kinds_html"]) is not empty
 
 
 def test_another_departments_handler_reads_its_own_list(places, waiting, login, client):  # noqa: F811
