@@ -14,6 +14,7 @@ from parcours.households.templatetags.visibility_tags import (
     _escape,
     _readable,
     label_html,
+    path_around,
     reverse_in_drawing,
 )
 
@@ -44,6 +45,8 @@ def _row_constants(context) -> dict:
             "request": request,
             "user": acting_user(request.user) if request is not None else None,
             "today": timezone.localdate(),
+            # The request's path around its number, escaped once (an escaped number is itself).
+            "url": [escape(part) for part in path_around(context, "emergency:request")],
         }
     return constants
 
@@ -84,7 +87,11 @@ def _caller_html(context, req, constants: dict) -> str:
 def _waiting_row(context, constants: dict, req) -> str:
     """A waiting row's HTML (see `waiting_row`)."""
     pk = int(req.pk)
-    url = escape(reverse_in_drawing(context, "emergency:request", pk))
+    around = constants["url"]
+    if len(around) == 2:
+        url = f"{around[0]}{pk}{around[1]}"
+    else:
+        url = escape(reverse_in_drawing(context, "emergency:request", pk))
     caller = _caller_html(context, req, constants)
     women_only = constants["women_only"] if req.women_only else ""
     # Each value above is escaped (or label_html's HTML); the rest is this function's markup.

@@ -109,14 +109,21 @@ def reverse_in_drawing(context, viewname: str, pk) -> str:
     """`reverse(viewname, args=[pk])`, reversed once per view name and drawing of the template (the
     script prefix and the URLconf do not change while it draws): the path around a number. A row
     tag of a long list calls it per row (households' table, the 115 waiting list)."""
+    around = path_around(context, viewname)
+    if len(around) != 2:
+        return reverse(viewname, args=[pk])
+    return f"{around[0]}{int(pk)}{around[1]}"
+
+
+def path_around(context, viewname: str) -> list[str]:
+    """The path of `viewname` for one number, split around it (two parts; one or more when the number
+    is not there once, then reverse the view for each number), once per drawing: reverse_in_drawing."""
     key = (reverse_in_drawing, viewname)
     around = context.render_context.get(key)
     if around is None:
         some = reverse(viewname, args=[_SOME_PK])
         around = context.render_context[key] = some.split(str(_SOME_PK))
-    if len(around) != 2:
-        return reverse(viewname, args=[pk])
-    return f"{around[0]}{int(pk)}{around[1]}"
+    return around
 
 
 def _detail_url(context, pk):
