@@ -5,6 +5,8 @@ with the ORM's whole rows drawn the old way (format_html, a `{% for %}` of `{% w
 each language and for the privacy cases: a file of another département (its number and why), a
 protected file, a file without members, another département's handler."""
 
+from datetime import date, timedelta
+
 import pytest
 from django.db.models.functions import Coalesce
 from django.template import Template
@@ -22,12 +24,24 @@ from parcours.emergency import board, services
 from parcours.emergency.choices import RequestStatus
 from parcours.emergency.models import EmergencyRequest
 from parcours.emergency.nights import current_night
-from parcours.households.display import HouseholdLabel, household_label, remembered_label
-from parcours.households.models import Household, with_people
+from parcours.households.display import (
+    HouseholdLabel,
+    LabelWords,
+    composition,
+    household_label,
+    remembered_label,
+)
+from parcours.households.models import Household, Person, with_people
 from parcours.households.templatetags.visibility_tags import _readable, label_html, reverse_in_drawing
 from parcours.offers.models import Unit
 from tests.emergency.test_board_speed import places, waiting  # noqa: F401  (fixtures)
-from tests.factories import MembershipFactory, OrganizationFactory, TerritoryFactory, as_member
+from tests.factories import (
+    MembershipFactory,
+    OrganizationFactory,
+    TerritoryFactory,
+    as_member,
+    make_household,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]
 
@@ -265,3 +279,47 @@ def test_the_board_reads_no_deferred_column(places, waiting, login, client, djan
     with CaptureQueriesContext(connection) as one:
         client.get(reverse("emergency:board"), headers={"HX-Request": "true"})
     assert len(full.captured_queries) == len(one.captured_queries)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_labels_with_a_lists_words_are_those_found_per_label(role_network, language):
+    """display.LabelWords, found once for a list (the 115 board's rows, a call's search), gives each
+    household the label found for it alone, for every role (names or the number and why), every
+    composition (adults by sex or « adulte », children by count, someone who left), in each language;
+    and a day given counts the children's ages on that day."""
+    organization = role_network.association
+    households = [
+        make_household(organization=organization, people=[("Awa", "Diallo", date(1990, 1, 2))]),
+        make_household(
+            organization=organization,
+            people=[("Inès", "R", date(1988, 3, 4)), ("Léo", "R", date(2020, 6, 7)), ("Noé", "R", None)],
+        ),
+        make_household(
+            organization=organization,
+            people=[
+                ("Jo", "<b>", None),
+                ("Sam", "", date(1970, 1, 1), "partner"),
+                ("Kid", "K", date(2019, 1, 1)),
+            ],
+        ),
+        make_household(organization=organization, people=[("Seul", "S", date(1980, 1, 1))]),
+    ]
+    Person.objects.filter(household=households[0]).update(sex="F")
+    Person.objects.filter(household=households[2], first_name="Sam").update(sex="M")
+    Person.objects.filter(household=households[3]).update(left_on=date(2024, 1, 1))
+    fresh = list(Household.objects.filter(pk__in=[h.pk for h in households]).prefetch_related(*with_people()))
+    with translation.override(language):
+        for user in [*role_network.users.values(), role_network.other_worker]:
+            words = LabelWords()
+            for household in fresh:
+                assert household_label(user, household, words=words) == household_label(user, household)
+        words = LabelWords()
+        for household in fresh:
+            assert composition(household.members, words=words) == composition(household.members)
+        later = timezone.localdate() + timedelta(days=365 * 20)
+        for household in fresh:
+            assert composition(household.members, words=LabelWords(later)) == composition(
+                household.members, later
+            )
+    assert any(household_label(u, fresh[1]).name for u in role_network.users.values())
+    assert any(household_label(u, fresh[1]).hidden_reason for u in role_network.users.values())

@@ -4,12 +4,11 @@ households found while taking a call."""
 from html import escape
 
 from django import template
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from parcours.accounts.access import acting_user
-from parcours.households.display import household_label, remembered_label
+from parcours.households.display import LabelWords, household_label, remembered_label
 from parcours.households.templatetags.visibility_tags import (
     _escape,
     _readable,
@@ -30,8 +29,9 @@ def _row_constants(context) -> dict:
     request, its user and the day do not change while a template draws): the words of a caller
     without a file, of an anonymous one, of a woman alone, each priority's badge (filled in as
     priorities are met), the page's request and the signed-in user itself (not the request's lazy
-    proxies, through which each of the rules' reads of it went), and today for the households'
-    compositions (children's ages), rather than the current time zone looked up at every row.
+    proxies, through which each of the rules' reads of it went), and the words of the households'
+    labels (display.LabelWords: « Ménage n° », today for the children's ages, « 2 enfants »),
+    rather than gettext and the current time zone asked at every row.
     Kept in the drawing's render context, as reverse_in_drawing keeps the URL's path: nothing
     outlives the drawing."""
     constants = context.render_context.get(_row_constants)
@@ -44,7 +44,7 @@ def _row_constants(context) -> dict:
             "badges": {},
             "request": request,
             "user": acting_user(request.user) if request is not None else None,
-            "today": timezone.localdate(),
+            "words": LabelWords(),
             # The request's path around its number, escaped once (an escaped number is itself).
             "url": [escape(part) for part in path_around(context, "emergency:request")],
         }
@@ -75,7 +75,7 @@ def _caller_html(context, req, constants: dict) -> str:
             return escape(str(household))
         user = constants["user"]
         label = remembered_label(request, user, household) or household_label(
-            user, household, _readable(context, user, household), on=constants["today"]
+            user, household, _readable(context, user, household), words=constants["words"]
         )
         return label_html(label)
     if req.caller_name:
@@ -134,13 +134,19 @@ def waiting_rows(context, requests):
 
 def _call_drawing(context, request):
     """What every row of one drawing of the call page shares: the signed-in user itself (not the
-    request's lazy proxies, through which each of the rules' dozen reads of it went) and « Choisir »
-    translated. Kept in the template's render context: nothing outlives the drawing."""
+    request's lazy proxies, through which each of the rules' dozen reads of it went), « Choisir »
+    translated and the words of the households' labels (display.LabelWords). Kept in the template's
+    render context: nothing outlives the drawing."""
     shared = context.render_context.get(_call_drawing)
     if shared is None or shared[0] is not request:
         user = acting_user(request.user)
-        shared = context.render_context[_call_drawing] = (request, user, _escape(_("Choisir")))
-    return shared[1], shared[2]
+        shared = context.render_context[_call_drawing] = (
+            request,
+            user,
+            _escape(_("Choisir")),
+            LabelWords(),
+        )
+    return shared[1:]
 
 
 @register.simple_tag(takes_context=True)
@@ -156,10 +162,11 @@ def call_result_row(context, household):
     if request is None:
         name, choose = _escape(str(household)), _escape(_("Choisir"))
     else:
-        user, choose = _call_drawing(context, request)
+        user, choose, words = _call_drawing(context, request)
         readable = _readable(context, user, household)
         name = label_html(
-            remembered_label(request, user, household) or household_label(user, household, readable)
+            remembered_label(request, user, household)
+            or household_label(user, household, readable, words=words)
         )
         person_fields = readable("person")
         if "first_name" in person_fields:
