@@ -171,8 +171,9 @@ def _board_places(request, cards: list, filtered: bool) -> dict:
 # reads the name and how it is written (households.perms.access and can_see_whereabouts: the file's
 # deletion, département, referent organization, referent and protection; display.household_label:
 # the people's names, birth dates, sex, relationship and departure), rather than the whole rows (the
-# request's facts and notes, the file's numbers, address and phone): fewer values to convert, to set
-# on instances, to carry from the database.
+# request's facts, priority reason and caller's phone, the file's numbers, address and phone): fewer
+# values to convert, to set on instances, to carry from the database. A column a row or a rule reads
+# later must be added here (else one query per row: tests/emergency/test_board_rows.py counts them).
 WAITING_FIELDS = (
     "priority",
     "persons",
