@@ -6,6 +6,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.db.models.functions import Coalesce
 from django.http import Http404, JsonResponse, QueryDict
 from django.middleware.csrf import get_token
@@ -28,7 +29,7 @@ from parcours.core.versioning import StaleVersionError
 from parcours.households import perms as household_perms
 from parcours.households import services as household_services
 from parcours.households.display import household_label
-from parcours.households.models import Household, with_people
+from parcours.households.models import PEOPLE_ATTR, Household, Person, with_people
 from parcours.offers import perms as offer_perms
 from parcours.offers.choices import FacilityKind
 from parcours.offers.models import Facility, Unit
@@ -165,6 +166,38 @@ def _board_places(request, cards: list, filtered: bool) -> dict:
     }
 
 
+# What the waiting list reads of each open request, of its household and of their people (issue 18):
+# the columns a row shows (waiting_row, board.waiting_lines) and those that decide whether the user
+# reads the name and how it is written (households.perms.access and can_see_whereabouts: the file's
+# deletion, département, referent organization, referent and protection; display.household_label:
+# the people's names, birth dates, sex, relationship and departure), rather than the whole rows (the
+# request's facts, priority reason and caller's phone, the file's numbers, address and phone): fewer
+# values to convert, to set on instances, to carry from the database. A column a row or a rule reads
+# later must be added here (else one query per row: tests/emergency/test_board_rows.py counts them).
+WAITING_FIELDS = (
+    "priority",
+    "persons",
+    "children",
+    "women_only",
+    "caller_name",
+    "household",
+    "household__deleted_at",
+    "household__territory",
+    "household__referent_organization",
+    "household__referent",
+    "household__protected",
+)
+WAITING_PEOPLE_FIELDS = (
+    "household",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "sex",
+    "relationship",
+    "left_on",
+)
+
+
 def _board_context(request, territory_id: int) -> dict:
     night = current_night()
     now = timezone.now()
@@ -183,14 +216,21 @@ def _board_context(request, territory_id: int) -> dict:
             EmergencyRequest.objects.visible_to(request.user)
             .filter(night=night, status=RequestStatus.OPEN)
             .select_related("household")
-            .prefetch_related(*with_people("household"))
+            .only(*WAITING_FIELDS)
+            # The people as `with_people("household")` reads them, their columns that name them only.
+            .prefetch_related(
+                Prefetch(
+                    "household__people",
+                    queryset=Person.objects.only(*WAITING_PEOPLE_FIELDS),
+                    to_attr=PEOPLE_ATTR,
+                )
+            )
             # The call's time only, not its row (issue 18): the list shows when the caller called.
             .annotate(called_at=Coalesce("call__received_at", "created_at"))
             .by_urgency()[:50]
         ),
     )
-    for req in waiting:
-        board.waiting_lines(req, now)
+    board.waiting_lines_of(waiting, now)
     waiting.sort(key=lambda r: (r.priority, r.called_at, r.pk))
     _record_board_reads(request, night, [r.household for r in waiting if r.household_id])
     tonight = figures.night_counts(territory_id, night)
@@ -198,7 +238,7 @@ def _board_context(request, territory_id: int) -> dict:
     def free() -> dict:
         kinds = dict(FacilityKind.choices)
         summary = board.free_summary(night=night, territory_id=territory_id)
-        return {
+        shown = {
             "summary": [{**row, "label": str(kinds.get(row["kind"], row["kind"]))} for row in summary],
             "by_public": [
                 {**row, "label": str(row["label"])}
@@ -206,11 +246,18 @@ def _board_context(request, territory_id: int) -> dict:
             ],
             "free_places": sum(row["places"] for row in summary),
         }
+        # What the board says of them (« 205 places libres : 150 pour des femmes… », the places per
+        # kind), drawn with them rather than by the board's translation blocks and loops at every
+        # refresh (issue 18): the offer's figures only, in the language of the cache's key.
+        shown["free_html"] = render_to_string("emergency/_board_free.html", shown)
+        shown["kinds_html"] = render_to_string("emergency/_board_kinds.html", shown)
+        return shown
 
     # The free places of the département's cards without filters: the summary is kept under them
-    # (each facility's version and free units), read again as soon as one changes.
+    # (each facility's version and free units), read again as soon as one changes. ("free", 2): the
+    # entries with their HTML, not those kept without it.
     unfiltered = _free_cards(night, territory_id, {}) if filtered else cards
-    free_key = ("free", territory_id, tuple((c.facility_id, c.version, c.sizes) for c in unfiltered))
+    free_key = ("free", 2, territory_id, tuple((c.facility_id, c.version, c.sizes) for c in unfiltered))
     (free_places,) = board.cached_cards("emergency_free", [free_key], lambda key: key, lambda _k: [free()])
     return {
         "night": night,
@@ -223,6 +270,9 @@ def _board_context(request, territory_id: int) -> dict:
         "waiting": waiting,
         "tonight": tonight,
         **free_places,
+        # The template engine's output, kept as text in the cache.
+        "free_html": mark_safe(free_places["free_html"]),  # noqa: S308  # nosec B308 B703
+        "kinds_html": mark_safe(free_places["kinds_html"]),  # noqa: S308  # nosec B308 B703
     }
 
 

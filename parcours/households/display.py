@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,16 +54,49 @@ def _is_child(person, on: date) -> bool:
 SEX_INITIAL = {Sex.FEMALE: "F", Sex.MALE: "H"}
 
 
-def composition(members, on: date | None = None) -> str:
-    """« F + 2 enfants », « H + F », « adulte + 1 enfant »: each adult by sex, then the children."""
-    on = on or timezone.localdate()
+class LabelWords:
+    """What the labels of one list share, found once for the list rather than at each of its rows
+    (issue 18: the 115 board names fifty households at every refresh, and each label asked gettext
+    for « Ménage n° … », the time zone for today, ngettext for its children): the day the children's
+    ages are counted on (`on`, else today), the words in the language active when first asked. For
+    one drawing only, never kept across requests (the language and the day change); nothing of a
+    household is kept, only words and counts."""
+
+    def __init__(self, on: date | None = None):
+        self._on = on
+        self._children: dict[int, str] = {}
+
+    @cached_property
+    def on(self) -> date:
+        return self._on or timezone.localdate()
+
+    @cached_property
+    def number(self) -> str:
+        return _("Ménage n° %(id)s")
+
+    @cached_property
+    def adult(self) -> str:
+        return _("adulte")
+
+    def children(self, count: int) -> str:
+        text = self._children.get(count)
+        if text is None:
+            text = self._children[count] = ngettext("%(n)d enfant", "%(n)d enfants", count) % {"n": count}
+        return text
+
+
+def composition(members, on: date | None = None, *, words: LabelWords | None = None) -> str:
+    """« F + 2 enfants », « H + F », « adulte + 1 enfant »: each adult by sex, then the children.
+    `words`: those of the list the label is on (their day, else `on`, else today)."""
+    words = words or LabelWords(on)
+    on = words.on
     adults = [p for p in members if not _is_child(p, on)]
     children = len(members) - len(adults)
     adults.sort(key=lambda p: (p.relationship != Relationship.HEAD, p.pk or 0))
     # An adult whose sex was not given reads « adulte », not a cryptic letter.
-    parts = [SEX_INITIAL.get(p.sex) or _("adulte") for p in adults]
+    parts = [SEX_INITIAL.get(p.sex) or words.adult for p in adults]
     if children:
-        parts.append(ngettext("%(n)d enfant", "%(n)d enfants", children) % {"n": children})
+        parts.append(words.children(children))
     return " + ".join(parts)
 
 
@@ -88,21 +122,22 @@ def _hidden_reason(user, household) -> str:
     return _("identité non partagée avec votre organisation sans consentement")
 
 
-def household_number(household) -> str:
+def household_number(household, words: LabelWords | None = None) -> str:
     """« Ménage n° 2073 »: the file's reference, which names nobody. A staff page's <title> uses it
     (a browser tab's title ends up in the history, the bookmarks and a shared screen)."""
-    return _("Ménage n° %(id)s") % {"id": household.pk}
+    return (words.number if words is not None else _("Ménage n° %(id)s")) % {"id": household.pk}
 
 
-def household_label(user, household, readable=None) -> HouseholdLabel:
+def household_label(user, household, readable=None, *, words: LabelWords | None = None) -> HouseholdLabel:
     """The label this user reads for this household. `readable(record)`, when given, answers
     `visibility.readable_fields(user, record, household)` (a template remembers it per household
     while it draws: visibility_tags). Without it, the rules are asked once for both records the label
-    reads (visibility.readable_fields_by_record), not once per record."""
+    reads (visibility.readable_fields_by_record), not once per record. `words`: those of the list the
+    label is on (LabelWords, found once for its rows), else found for this label."""
     if readable is None:
         readable = visibility.readable_fields_by_record(user, household).__getitem__
 
-    number = household_number(household)
+    number = household_number(household, words)
     person_fields = readable("person")
     if "first_name" not in person_fields:
         return HouseholdLabel(number=number, hidden_reason=_hidden_reason(user, household))
@@ -111,7 +146,9 @@ def household_label(user, household, readable=None) -> HouseholdLabel:
     if head is None:
         return HouseholdLabel(number=number)
     household_fields = readable("household")
-    comp = composition(members) if "members" in household_fields or "sex" in person_fields else ""
+    comp = (
+        composition(members, words=words) if "members" in household_fields or "sex" in person_fields else ""
+    )
     return HouseholdLabel(number=number, name=short_name(head), composition=comp)
 
 

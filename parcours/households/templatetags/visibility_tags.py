@@ -1,9 +1,12 @@
 """Templates ask households.visibility whether the user may read a field, rather than deciding."""
 
+from html import escape
+
 from django import template
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from parcours.households import visibility
@@ -42,26 +45,45 @@ def may_read(context, household, field, record="household"):
     return field in _readable(context, request.user, household)(record)
 
 
+def _escape(value) -> str:
+    """What format_html does to each of its arguments (conditional_escape), without its lazy-string
+    wrapper: the HTML of a safe string, else the text escaped."""
+    html = getattr(value, "__html__", None)
+    return html() if html is not None else escape(str(value))
+
+
+def label_html(label) -> str:
+    """A households.display label in HTML, as `{% household_name %}` draws it: the name and the
+    composition, else the number and why the name is hidden, else the number. Each piece escaped as
+    format_html escaped it, written without its wrappers (issue 18: the 115 board draws fifty, the
+    call's search a page of them). The one drawing of a label: `_name_html`, the waiting rows and the
+    rows of a call's search (emergency_tags) all use it."""
+    if label.name:
+        if label.composition:
+            return (
+                f'<span class="household-name">{_escape(label.name)}</span> '
+                f'<span class="text-body-secondary">· {_escape(label.composition)}</span>'
+            )
+        return f'<span class="household-name">{_escape(label.name)}</span>'
+    if label.hidden_reason:
+        return (
+            f'{_escape(label.number)} <span class="text-body-secondary small">'
+            f"({_escape(label.hidden_reason)})</span>"
+        )
+    return _escape(label.number)
+
+
 def _name_html(request, household, readable):
-    """The household's name as households.display gives it to this user, in HTML (see household_name)."""
+    """The household's name as households.display gives it to this user, in HTML (see household_name):
+    `label_html`'s safe HTML, the bare number (a household without members) as text, as before."""
     from parcours.households.display import household_label, remembered_label
 
     label = remembered_label(request, request.user, household) or household_label(
         request.user, household, readable
     )
-    if label.name:
-        if label.composition:
-            return format_html(
-                '<span class="household-name">{}</span> <span class="text-body-secondary">· {}</span>',
-                label.name,
-                label.composition,
-            )
-        return format_html('<span class="household-name">{}</span>', label.name)
-    if label.hidden_reason:
-        return format_html(
-            '{} <span class="text-body-secondary small">({})</span>', label.number, label.hidden_reason
-        )
-    return label.number
+    if not label.name and not label.hidden_reason:
+        return label.number
+    return mark_safe(label_html(label))  # noqa: S308  (each piece escaped by _escape)  # nosec B308 B703
 
 
 @register.simple_tag(takes_context=True)
@@ -87,14 +109,21 @@ def reverse_in_drawing(context, viewname: str, pk) -> str:
     """`reverse(viewname, args=[pk])`, reversed once per view name and drawing of the template (the
     script prefix and the URLconf do not change while it draws): the path around a number. A row
     tag of a long list calls it per row (households' table, the 115 waiting list)."""
+    around = path_around(context, viewname)
+    if len(around) != 2:
+        return reverse(viewname, args=[pk])
+    return f"{around[0]}{int(pk)}{around[1]}"
+
+
+def path_around(context, viewname: str) -> list[str]:
+    """The path of `viewname` for one number, split around it (two parts; one or more when the number
+    is not there once, then reverse the view for each number), once per drawing: reverse_in_drawing."""
     key = (reverse_in_drawing, viewname)
     around = context.render_context.get(key)
     if around is None:
         some = reverse(viewname, args=[_SOME_PK])
         around = context.render_context[key] = some.split(str(_SOME_PK))
-    if len(around) != 2:
-        return reverse(viewname, args=[pk])
-    return f"{around[0]}{int(pk)}{around[1]}"
+    return around
 
 
 def _detail_url(context, pk):
