@@ -470,12 +470,12 @@ ALLOCATE_URL_SLOT = "__parcours_allocate_url__"
 CSRF_SLOT = "__parcours_csrf_token__"
 
 
-def _place_groups_html(request, found: EmergencyRequest) -> str:
+def _place_groups_html(request, found: EmergencyRequest, token: str) -> str:
     """The free places fitting the request, grouped by facility: the units read at every page in one
     query of plain rows, each facility's group rendered once for every request and handler who would
     see the same (board.cached_cards: the facility's version, its fitting free units, the
     organization and role deciding the door code), so that a booking renders one group again. The
-    request's address and the user's CSRF token go in afterwards."""
+    request's address and the user's CSRF token (`token`, the page's own) go in afterwards."""
     asked = {
         "night": found.night,
         "territory_id": found.territory_id,
@@ -484,7 +484,6 @@ def _place_groups_html(request, found: EmergencyRequest) -> str:
         "women_only": found.women_only,
     }
     rows = compiled.rows_of(("groups", *asked.values()), lambda: board.group_rows(board.free_units(**asked)))
-    groups = board.free_groups(rows)
     who = _door_code_viewer(request.user)
 
     def render_missing(missing: list) -> list[str]:
@@ -503,6 +502,7 @@ def _place_groups_html(request, found: EmergencyRequest) -> str:
         return (group.facility_id, group.version, group.units, *who)
 
     def render_block(_blocks) -> list[str]:
+        groups = board.free_groups(rows)
         html = board.cached_cards("emergency_group", groups, group_key, render_missing)
         context = {
             "place_groups": groups,
@@ -512,12 +512,14 @@ def _place_groups_html(request, found: EmergencyRequest) -> str:
         }
         return [render_to_string("emergency/_place_groups.html", context)]
 
-    # The whole list too, under what its groups are keyed on: another page of the same list reads
-    # one entry.
-    block_key = (tuple(group_key(g) for g in groups), *who)
+    # The whole list too, under the rows its groups are drawn from (each facility's id, name and
+    # version, each unit's id, label and size: all that the groups' keys hold, as plain tuples rather
+    # than the groups' figures, issue 18) and who sees the door codes: another page of the same list
+    # reads one entry, without grouping the rows.
+    block_key = ("rows", tuple(rows), *who)
     (html,) = board.cached_cards("emergency_groups", [block_key], lambda key: key, render_block)
     html = html.replace(ALLOCATE_URL_SLOT, reverse("emergency:allocate", args=[found.pk]))
-    return mark_safe(html.replace(CSRF_SLOT, get_token(request)))  # noqa: S308  (rendered by the templates)  # nosec B308 B703
+    return mark_safe(html.replace(CSRF_SLOT, token))  # noqa: S308  (rendered by the templates)  # nosec B308 B703
 
 
 def _request_form_fields(found: EmergencyRequest) -> dict:
@@ -549,8 +551,12 @@ def _request_form_fields(found: EmergencyRequest) -> dict:
 
 def _request_context(request, found: EmergencyRequest) -> dict:
     place_groups_html = ""
+    # The page's CSRF token, masked once for the places and the forms (the template's `csrf_token`
+    # would mask it again: issue 18).
+    token = {}
     if found.is_open:
-        place_groups_html = _place_groups_html(request, found)
+        token = {"csrf_token": get_token(request)}
+        place_groups_html = _place_groups_html(request, found, token["csrf_token"])
     # Read at every page of a request: the SQL compiled once per process, the request's id put in.
     allocations = compiled.instances_of(
         ("request_allocations",),
@@ -579,6 +585,7 @@ def _request_context(request, found: EmergencyRequest) -> dict:
     facts = dict(Fact.choices)
     return {
         **_request_form_fields(found),
+        **token,
         "req": found,
         "req_label": _request_label(request.user, found),
         "place_groups_html": place_groups_html,
