@@ -342,6 +342,17 @@ def _call_results(user, query: str) -> list:
     return compiled.instances_of((*CALL_RESULTS, rule), found, prefetch_key=CALL_RESULTS, ids=ids)
 
 
+class _UnboundCallForm:
+    """What the new call page's template asks of an empty CallForm (its fields come from the cache):
+    it is not bound and has no errors."""
+
+    is_bound = False
+    errors: dict = {}  # noqa: RUF012 (read only)
+
+
+_UNBOUND_CALL_FORM = _UnboundCallForm()
+
+
 def call_create(request):
     _team_only(request)
     query = (request.GET.get("q") or "").strip()
@@ -352,8 +363,10 @@ def call_create(request):
         if household is None or not perms.can_create_request(request.user, household):
             raise Http404
     initial = {"household": household.pk} if household else {}
-    form = CallForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    # The empty form's fields come from the cache (below): a form is built for them only when the
+    # cache misses them (issue 18: building one copies its fields, a twentieth of the page).
+    form = CallForm(request.POST, initial=initial) if request.POST else _UNBOUND_CALL_FORM
+    if request.method == "POST" and form.is_bound and form.is_valid():
         data = form.cleaned_data
         flash = None
         if household is None and data["flash_first_name"]:
@@ -393,7 +406,8 @@ def call_create(request):
         household_services.record_read(
             actor=request.user, household=household, sections=READ_SECTIONS, purpose="emergency_call"
         )
-    ticked = set(form["facts"].value() or []) & set(Fact.values)
+    # An empty form's facts are its initial ones: none.
+    ticked = set(form["facts"].value() or []) & set(Fact.values) if form.is_bound else set()
     if household is not None:
         ticked |= services.household_composition(household, current_night()).facts
     suggested = priority_rules.suggest(ticked)
@@ -412,7 +426,11 @@ def call_create(request):
         )
         call_fields_html = mark_safe(  # noqa: S308  (rendered by the template engine)  # nosec B308 B703
             cached(
-                "emergency_call_form", key, lambda: render_to_string("emergency/_call_fields.html", fields)
+                "emergency_call_form",
+                key,
+                lambda: render_to_string(
+                    "emergency/_call_fields.html", {**fields, "form": CallForm(initial=initial)}
+                ),
             )
         )
     return render(
