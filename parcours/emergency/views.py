@@ -3,6 +3,7 @@ facilities' declarations of free places. The board refreshes itself with htmx.""
 
 import calendar
 from datetime import date
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -13,7 +14,7 @@ from django.http import Http404, JsonResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import get_template, render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -342,6 +343,31 @@ def _call_results(user, query: str) -> list:
     return compiled.instances_of((*CALL_RESULTS, rule), found, prefetch_key=CALL_RESULTS, ids=ids)
 
 
+# The continuity banner of the call and request pages (emergency/_offline_banner.html), rendered once
+# per language, URLconf, script prefix and namespace: its links and labels are the same for every
+# user, whose id goes in afterwards (issue 18: its eight links and labels were a twentieth of a
+# request's page). Never anything else of a user.
+OFFLINE_USER_SLOT = "__parcours_offline_user__"
+_OFFLINE_BANNERS: dict = {}
+
+
+def _offline_banner_html(request) -> str:
+    """What `{% include "emergency/_offline_banner.html" %}` draws for this request's user."""
+    namespace = getattr(getattr(request, "resolver_match", None), "namespace", None)
+    app = getattr(request, "current_app", None)
+    key = (get_language(), get_urlconf(), get_script_prefix(), app, namespace)
+    html = _OFFLINE_BANNERS.get(key)
+    if html is None:
+        if len(_OFFLINE_BANNERS) >= 64:
+            _OFFLINE_BANNERS.clear()
+        stand_in = SimpleNamespace(user=SimpleNamespace(pk=OFFLINE_USER_SLOT))
+        html = _OFFLINE_BANNERS[key] = render_to_string(
+            "emergency/_offline_banner.html", {"request": stand_in}, request=request
+        )
+    # The user's id: a number, which escaping leaves as it is.
+    return mark_safe(html.replace(OFFLINE_USER_SLOT, str(int(request.user.pk))))  # noqa: S308  # nosec B308 B703
+
+
 class _UnboundCallForm:
     """What the new call page's template asks of an empty CallForm (its fields come from the cache):
     it is not bound and has no errors."""
@@ -439,6 +465,7 @@ def call_create(request):
         {
             **fields,
             "call_fields_html": call_fields_html,
+            "offline_banner_html": _offline_banner_html(request),
             "query": query,
             "results": results,
             "crumbs": _crumbs((_("Nouvel appel"), None)),
@@ -626,7 +653,13 @@ def request_detail(request, pk):
     if request.htmx and request.GET.get("part") == "places":
         return render(request, "emergency/_places.html", context)
     return render(
-        request, "emergency/request.html", {**context, "crumbs": _crumbs((context["req_label"], None))}
+        request,
+        "emergency/request.html",
+        {
+            **context,
+            "crumbs": _crumbs((context["req_label"], None)),
+            "offline_banner_html": _offline_banner_html(request),
+        },
     )
 
 
