@@ -25,6 +25,7 @@ def test_the_stand_in_draws_the_page_as_an_empty_call_form(net, rf):  # noqa: F8
         "suggested": "P3",
         "suggested_label": "P3",
         "call_fields_html": "<p>fields</p>",
+        "offline_banner_html": "<div>banner</div>",
         "query": "",
         "results": [],
         "crumbs": [],
