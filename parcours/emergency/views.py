@@ -27,6 +27,7 @@ from parcours.core import compiled, errors, offline, outbox
 from parcours.core.cache import cached
 from parcours.core.forms import add_validation_errors
 from parcours.core.lookup import get_visible_or_404
+from parcours.core.templatetags.parcours_tags import crumb_links
 from parcours.core.versioning import StaleVersionError
 from parcours.households import perms as household_perms
 from parcours.households import services as household_services
@@ -368,6 +369,26 @@ def _offline_banner_html(request) -> str:
     return mark_safe(html.replace(OFFLINE_USER_SLOT, str(int(request.user.pk))))  # noqa: S308  # nosec B308 B703
 
 
+# The new call page's breadcrumbs (includes/breadcrumbs.html), the same labels for everyone: rendered
+# once per language, URLconf, script prefix and the links this user may follow (issue 18).
+_CALL_CRUMBS: dict = {}
+
+
+def _call_crumbs_html(request, crumbs: list) -> str:
+    """What `{% include "includes/breadcrumbs.html" %}` draws for `crumbs` (constant labels, never a
+    name) and this request's user."""
+    links = tuple(crumb_links({"request": request}, crumbs))
+    key = (get_language(), get_urlconf(), get_script_prefix(), links)
+    html = _CALL_CRUMBS.get(key)
+    if html is None:
+        if len(_CALL_CRUMBS) >= 64:
+            _CALL_CRUMBS.clear()
+        html = _CALL_CRUMBS[key] = render_to_string(
+            "includes/breadcrumbs.html", {"crumbs": crumbs}, request=request
+        )
+    return mark_safe(html)  # noqa: S308  (rendered by the template engine)  # nosec B308 B703
+
+
 class _UnboundCallForm:
     """What the new call page's template asks of an empty CallForm (its fields come from the cache):
     it is not bound and has no errors."""
@@ -466,9 +487,9 @@ def call_create(request):
             **fields,
             "call_fields_html": call_fields_html,
             "offline_banner_html": _offline_banner_html(request),
+            "breadcrumbs_html": _call_crumbs_html(request, _crumbs((_("Nouvel appel"), None))),
             "query": query,
             "results": results,
-            "crumbs": _crumbs((_("Nouvel appel"), None)),
         },
         status=400 if form.errors else 200,
     )

@@ -41,3 +41,20 @@ def test_the_pages_show_the_banner_with_the_user_s_id(net, login):  # noqa: F811
         assert page.count("data-offline-banner") == 1
         assert f'data-user="{net["handler"].pk}"' in page
         assert views.OFFLINE_USER_SLOT not in page
+
+
+CRUMBS = Template('{% include "includes/breadcrumbs.html" %}')
+
+
+def test_the_call_page_s_breadcrumbs_are_the_include_s_for_every_role(net, rf):  # noqa: F811
+    views._CALL_CRUMBS.clear()
+    url = reverse("emergency:call")
+    crumbs = views._crumbs(("Nouvel appel", None))
+    for membership in net["members"].values():
+        request = rf.get(url)
+        request.user = membership.user
+        request.user.active_membership = membership
+        request.resolver_match = resolve(url)
+        expected = CRUMBS.render(RequestContext(request, {"crumbs": crumbs}))
+        assert views._call_crumbs_html(request, crumbs) == expected, membership.role
+        assert views._call_crumbs_html(request, crumbs) == expected  # from the table
