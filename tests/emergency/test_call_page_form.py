@@ -28,7 +28,7 @@ def test_the_stand_in_draws_the_page_as_an_empty_call_form(net, rf):  # noqa: F8
         "offline_banner_html": "<div>banner</div>",
         "query": "",
         "results": [],
-        "crumbs": [],
+        "breadcrumbs_html": "<nav>crumbs</nav>",
         "csrf_token": "TOKEN",
         "CSP_NONCE": "NONCE",
     }
