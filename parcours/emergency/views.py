@@ -3,16 +3,19 @@ facilities' declarations of free places. The board refreshes itself with htmx.""
 
 import calendar
 from datetime import date
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Prefetch
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import Http404, JsonResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import get_template, render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -25,11 +28,13 @@ from parcours.core import compiled, errors, offline, outbox
 from parcours.core.cache import cached
 from parcours.core.forms import add_validation_errors
 from parcours.core.lookup import get_visible_or_404
+from parcours.core.templatetags.parcours_tags import crumb_links
 from parcours.core.versioning import StaleVersionError
 from parcours.households import perms as household_perms
 from parcours.households import services as household_services
 from parcours.households.display import household_label
 from parcours.households.models import PEOPLE_ATTR, Household, Person, with_people
+from parcours.households.querysets import parse_search, search_statement
 from parcours.offers import perms as offer_perms
 from parcours.offers.choices import FacilityKind
 from parcours.offers.models import Facility, Unit
@@ -354,19 +359,95 @@ CALL_RESULTS = ("emergency.call_results",)
 def _call_results(user, query: str) -> list:
     """The ten households most recently updated among those the search finds and the user may list,
     with their people: the SQL compiled once per process and visibility rule, the search's ids one
-    parameter of it (core.compiled.instances_of, issue 18)."""
-    ids = Household.objects.search_ids(query)
-    if ids is None:
-        return []
+    parameter of it (core.compiled.instances_of, issue 18). On PostgreSQL the search itself is a
+    subquery of it, compiled once per shape of what was typed (querysets.search_statement): the words
+    and dates are its parameters, and the hundreds of ids it finds never go through Python."""
 
     def found(ids):
         households = Household.objects.listable_by(user).filter(pk__any_of=ids)
         return households.prefetch_related(*with_people()).order_by("-updated_at")[:10]
 
     rule = Household.objects.visibility_key(user, for_search=True)
+    if rule is not None and connection.vendor == "postgresql":
+        terms = parse_search(query)
+        if terms.empty:
+            return []
+        shape, sql, params = search_statement(terms)
+        names = [f"p{number}" for number in range(len(params))]
+
+        def searched(**values):
+            ids = RawSQL(sql, [values[name] for name in names])  # noqa: S611 (constant SQL, terms as parameters)  # nosec B611
+            households = Household.objects.listable_by(user).filter(pk__in=ids)
+            return households.prefetch_related(*with_people()).order_by("-updated_at")[:10]
+
+        return compiled.instances_of(
+            (*CALL_RESULTS, "search", rule, shape),
+            searched,
+            prefetch_key=CALL_RESULTS,
+            **dict(zip(names, params, strict=True)),
+        )
+    ids = Household.objects.search_ids(query)
+    if ids is None:
+        return []
     if rule is None:
         return compiled.evaluated(found(ids), key=CALL_RESULTS)
     return compiled.instances_of((*CALL_RESULTS, rule), found, prefetch_key=CALL_RESULTS, ids=ids)
+
+
+# The continuity banner of the call and request pages (emergency/_offline_banner.html), rendered once
+# per language, URLconf, script prefix and namespace: its links and labels are the same for every
+# user, whose id goes in afterwards (issue 18: its eight links and labels were a twentieth of a
+# request's page). Never anything else of a user.
+OFFLINE_USER_SLOT = "__parcours_offline_user__"
+_OFFLINE_BANNERS: dict = {}
+
+
+def _offline_banner_html(request) -> str:
+    """What `{% include "emergency/_offline_banner.html" %}` draws for this request's user."""
+    namespace = getattr(getattr(request, "resolver_match", None), "namespace", None)
+    app = getattr(request, "current_app", None)
+    key = (get_language(), get_urlconf(), get_script_prefix(), app, namespace)
+    html = _OFFLINE_BANNERS.get(key)
+    if html is None:
+        if len(_OFFLINE_BANNERS) >= 64:
+            _OFFLINE_BANNERS.clear()
+        stand_in = SimpleNamespace(user=SimpleNamespace(pk=OFFLINE_USER_SLOT))
+        html = _OFFLINE_BANNERS[key] = render_to_string(
+            "emergency/_offline_banner.html", {"request": stand_in}, request=request
+        )
+    # The user's id: a number, which escaping leaves as it is.
+    return mark_safe(html.replace(OFFLINE_USER_SLOT, str(int(request.user.pk))))  # noqa: S308  # nosec B308 B703
+
+
+# The new call page's breadcrumbs (includes/breadcrumbs.html), the same labels for everyone: rendered
+# once per language, URLconf, script prefix and the links this user may follow (issue 18).
+_CALL_CRUMBS: dict = {}
+
+
+def _call_crumbs_html(request, crumbs: list) -> str:
+    """What `{% include "includes/breadcrumbs.html" %}` draws for `crumbs` (constant labels, never a
+    name) and this request's user."""
+    links = tuple(crumb_links({"request": request}, crumbs))
+    key = (get_language(), get_urlconf(), get_script_prefix(), links)
+    html = _CALL_CRUMBS.get(key)
+    if html is None:
+        if len(_CALL_CRUMBS) >= 64:
+            _CALL_CRUMBS.clear()
+        html = _CALL_CRUMBS[key] = render_to_string(
+            "includes/breadcrumbs.html", {"crumbs": crumbs}, request=request
+        )
+    return mark_safe(html)  # noqa: S308  (rendered by the template engine)  # nosec B308 B703
+
+
+class _UnboundCallForm:
+    """What the new call page's template asks of an empty CallForm (its fields come from the cache):
+    it is not bound and has no errors."""
+
+    is_bound = False
+    errors: dict = {}  # noqa: RUF012 (read only)
+
+
+_UNBOUND_CALL_FORM = _UnboundCallForm()
 
 
 def call_create(request):
@@ -379,8 +460,10 @@ def call_create(request):
         if household is None or not perms.can_create_request(request.user, household):
             raise Http404
     initial = {"household": household.pk} if household else {}
-    form = CallForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    # The empty form's fields come from the cache (below): a form is built for them only when the
+    # cache misses them (issue 18: building one copies its fields, a twentieth of the page).
+    form = CallForm(request.POST, initial=initial) if request.POST else _UNBOUND_CALL_FORM
+    if request.method == "POST" and form.is_bound and form.is_valid():
         data = form.cleaned_data
         flash = None
         if household is None and data["flash_first_name"]:
@@ -420,7 +503,8 @@ def call_create(request):
         household_services.record_read(
             actor=request.user, household=household, sections=READ_SECTIONS, purpose="emergency_call"
         )
-    ticked = set(form["facts"].value() or []) & set(Fact.values)
+    # An empty form's facts are its initial ones: none.
+    ticked = set(form["facts"].value() or []) & set(Fact.values) if form.is_bound else set()
     if household is not None:
         ticked |= services.household_composition(household, current_night()).facts
     suggested = priority_rules.suggest(ticked)
@@ -439,7 +523,11 @@ def call_create(request):
         )
         call_fields_html = mark_safe(  # noqa: S308  (rendered by the template engine)  # nosec B308 B703
             cached(
-                "emergency_call_form", key, lambda: render_to_string("emergency/_call_fields.html", fields)
+                "emergency_call_form",
+                key,
+                lambda: render_to_string(
+                    "emergency/_call_fields.html", {**fields, "form": CallForm(initial=initial)}
+                ),
             )
         )
     return render(
@@ -448,9 +536,10 @@ def call_create(request):
         {
             **fields,
             "call_fields_html": call_fields_html,
+            "offline_banner_html": _offline_banner_html(request),
+            "breadcrumbs_html": _call_crumbs_html(request, _crumbs((_("Nouvel appel"), None))),
             "query": query,
             "results": results,
-            "crumbs": _crumbs((_("Nouvel appel"), None)),
         },
         status=400 if form.errors else 200,
     )
@@ -497,12 +586,12 @@ ALLOCATE_URL_SLOT = "__parcours_allocate_url__"
 CSRF_SLOT = "__parcours_csrf_token__"
 
 
-def _place_groups_html(request, found: EmergencyRequest) -> str:
+def _place_groups_html(request, found: EmergencyRequest, token: str) -> str:
     """The free places fitting the request, grouped by facility: the units read at every page in one
     query of plain rows, each facility's group rendered once for every request and handler who would
     see the same (board.cached_cards: the facility's version, its fitting free units, the
     organization and role deciding the door code), so that a booking renders one group again. The
-    request's address and the user's CSRF token go in afterwards."""
+    request's address and the user's CSRF token (`token`, the page's own) go in afterwards."""
     asked = {
         "night": found.night,
         "territory_id": found.territory_id,
@@ -511,7 +600,6 @@ def _place_groups_html(request, found: EmergencyRequest) -> str:
         "women_only": found.women_only,
     }
     rows = compiled.rows_of(("groups", *asked.values()), lambda: board.group_rows(board.free_units(**asked)))
-    groups = board.free_groups(rows)
     who = _door_code_viewer(request.user)
 
     def render_missing(missing: list) -> list[str]:
@@ -530,6 +618,7 @@ def _place_groups_html(request, found: EmergencyRequest) -> str:
         return (group.facility_id, group.version, group.units, *who)
 
     def render_block(_blocks) -> list[str]:
+        groups = board.free_groups(rows)
         html = board.cached_cards("emergency_group", groups, group_key, render_missing)
         context = {
             "place_groups": groups,
@@ -539,12 +628,14 @@ def _place_groups_html(request, found: EmergencyRequest) -> str:
         }
         return [render_to_string("emergency/_place_groups.html", context)]
 
-    # The whole list too, under what its groups are keyed on: another page of the same list reads
-    # one entry.
-    block_key = (tuple(group_key(g) for g in groups), *who)
+    # The whole list too, under the rows its groups are drawn from (each facility's id, name and
+    # version, each unit's id, label and size: all that the groups' keys hold, as plain tuples rather
+    # than the groups' figures, issue 18) and who sees the door codes: another page of the same list
+    # reads one entry, without grouping the rows.
+    block_key = ("rows", tuple(rows), *who)
     (html,) = board.cached_cards("emergency_groups", [block_key], lambda key: key, render_block)
     html = html.replace(ALLOCATE_URL_SLOT, reverse("emergency:allocate", args=[found.pk]))
-    return mark_safe(html.replace(CSRF_SLOT, get_token(request)))  # noqa: S308  (rendered by the templates)  # nosec B308 B703
+    return mark_safe(html.replace(CSRF_SLOT, token))  # noqa: S308  (rendered by the templates)  # nosec B308 B703
 
 
 def _request_form_fields(found: EmergencyRequest) -> dict:
@@ -576,8 +667,12 @@ def _request_form_fields(found: EmergencyRequest) -> dict:
 
 def _request_context(request, found: EmergencyRequest) -> dict:
     place_groups_html = ""
+    # The page's CSRF token, masked once for the places and the forms (the template's `csrf_token`
+    # would mask it again: issue 18).
+    token = {}
     if found.is_open:
-        place_groups_html = _place_groups_html(request, found)
+        token = {"csrf_token": get_token(request)}
+        place_groups_html = _place_groups_html(request, found, token["csrf_token"])
     # Read at every page of a request: the SQL compiled once per process, the request's id put in.
     allocations = compiled.instances_of(
         ("request_allocations",),
@@ -606,6 +701,7 @@ def _request_context(request, found: EmergencyRequest) -> dict:
     facts = dict(Fact.choices)
     return {
         **_request_form_fields(found),
+        **token,
         "req": found,
         "req_label": _request_label(request.user, found),
         "place_groups_html": place_groups_html,
@@ -628,7 +724,13 @@ def request_detail(request, pk):
     if request.htmx and request.GET.get("part") == "places":
         return render(request, "emergency/_places.html", context)
     return render(
-        request, "emergency/request.html", {**context, "crumbs": _crumbs((context["req_label"], None))}
+        request,
+        "emergency/request.html",
+        {
+            **context,
+            "crumbs": _crumbs((context["req_label"], None)),
+            "offline_banner_html": _offline_banner_html(request),
+        },
     )
 
 
