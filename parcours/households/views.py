@@ -224,6 +224,7 @@ def _render_detail(request, household, *, consent_form=None, status=200):
     services.record_read(actor=request.user, household=household, sections=sections, purpose="file")
     may_add_consent = perms.can_manage_consents(request.user, household)
     path = household_path(request.user, household) if "situation" in sections else []
+    situations = sorted(household.situations.all(), key=lambda p: (p.started_on, p.pk), reverse=True)
     return render(
         request,
         "households/detail.html",
@@ -232,9 +233,9 @@ def _render_detail(request, household, *, consent_form=None, status=200):
             "sections": sections,
             "fields": fields,
             "full": full,
-            "situations": sorted(
-                household.situations.all(), key=lambda p: (p.started_on, p.pk), reverse=True
-            ),
+            "situations": situations,
+            "situations_html": _situations_html(situations) if "situation" in sections else "",
+            "members_html": _members_html(household.members),
             "consents": list(household.consents.all()) if "consents" in sections else [],
             # The blank form is drawn from its cached fields (consent_fields): no form to build for it
             # (issue 18: building one copied its fields and the organizations' queryset at every page).
@@ -281,6 +282,53 @@ def _path_html(path) -> str:
         )
     # Every value above went through conditional_escape; the rest is this function's own markup.
     return mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703
+
+
+def _members_html(members) -> str:
+    """The composition table's rows as households/detail.html drew them (name, relationship, birth
+    date, age, sex), in Python for the same reason as `_path_html`; byte for byte the template's."""
+    from django.utils import formats
+    from django.utils.html import conditional_escape as esc
+    from django.utils.safestring import mark_safe
+
+    shown = formats.get_format("DATE_FORMAT")
+    parts = []
+    for person in members:
+        born = _date(person.birth_date, shown) or "—"
+        age = person.age
+        parts.append(
+            f"\n      <tr><td>{esc(person.first_name)} {esc(person.last_name)}</td>"
+            f"<td>{esc(person.get_relationship_display())}</td>\n        <td>{esc(born)}</td>"
+            f'<td>{esc("—" if age is None else formats.localize(age))}</td>'
+            f"<td>{esc(person.get_sex_display())}</td></tr>\n    "
+        )
+    # Every value above went through conditional_escape; the rest is this function's own markup.
+    return mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703
+
+
+def _situations_html(situations) -> str:
+    """The housing situations' rows as households/detail.html drew them, in Python (see `_path_html`):
+    the situation, its first day, its last day or « en cours »; byte for byte the template's."""
+    from django.utils import formats
+    from django.utils.html import conditional_escape as esc
+    from django.utils.safestring import mark_safe
+
+    shown = formats.get_format("DATE_FORMAT")
+    ongoing = _("en cours")
+    parts = [
+        f"<tr><td>{esc(period.get_situation_display())}</td><td>{esc(_date(period.started_on, shown))}</td>"
+        f"<td>{esc(_date(period.ended_on, shown) or ongoing)}</td></tr>"
+        for period in situations
+    ]
+    # Every value above went through conditional_escape; the rest is this function's own markup.
+    return mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703
+
+
+def _date(day, shown: str) -> str:
+    """The `date` filter for a day: "" for none, else the day in the format `shown` (the language's)."""
+    from django.utils import dateformat
+
+    return "" if day in (None, "") else dateformat.format(day, shown)
 
 
 def _blank_consent_fields() -> str:

@@ -221,3 +221,34 @@ def test_the_household_page_holds_its_path(demo_network, login, client):
         html = response.content.decode()
         assert views._path_html(path) in html
         assert html.count('class="prc-path-step') == len(path)
+
+
+MEMBERS = Template(
+    """{% for person in household.members %}
+      <tr><td>{{ person.first_name }} {{ person.last_name }}</td><td>{{ person.get_relationship_display }}</td>
+        <td>{{ person.birth_date|date:"DATE_FORMAT"|default:"—" }}</td><td>{{ person.age|default_if_none:"—" }}</td><td>{{ person.get_sex_display }}</td></tr>
+    {% endfor %}"""  # noqa: E501
+)
+SITUATIONS = Template(
+    """{% for period in situations %}<tr><td>{{ period.get_situation_display }}</td><td>{{ period.started_on|date:"DATE_FORMAT" }}</td><td>{{ period.ended_on|date:"DATE_FORMAT"|default:_("en cours") }}</td></tr>{% endfor %}"""  # noqa: E501
+)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_members_and_situations_are_drawn_as_the_templates_loops(demo_network, language):
+    households = list(Household.objects.filter(deleted_at__isnull=True).order_by("pk")[:60])
+    with translation.override(language):
+        for household in households:
+            situations = sorted(household.situations.all(), key=lambda p: (p.started_on, p.pk), reverse=True)
+            assert views._members_html(household.members) == MEMBERS.render(Context({"household": household}))
+            assert views._situations_html(situations) == SITUATIONS.render(
+                Context({"situations": situations})
+            )
+        household = households[0]
+        person = household.members[0]
+        person.first_name, person.last_name, person.birth_date = "<b>Awa</b> & \"co'", "D<i>", None
+        assert "&lt;b&gt;Awa" in views._members_html([person])
+        assert views._members_html([person]) == MEMBERS.render(Context({"household": {"members": [person]}}))
+    assert sum(len(h.members) for h in households) >= 60
+    assert any(p.ended_on is None for h in households for p in h.situations.all())
+    assert any(p.ended_on is not None for h in households for p in h.situations.all())
