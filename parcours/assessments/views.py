@@ -255,7 +255,7 @@ def index(request, household_id):
     perspectives = [
         {
             "code": code,
-            "label": label,
+            "label": str(label),  # translated once, not at each of the three loops that show it
             "latest": latest.get(code),
             "versions": [a for a in versions if a.perspective == code],
             "sections": _section_values(grid, latest.get(code)),
