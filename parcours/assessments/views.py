@@ -80,10 +80,14 @@ def _label(request, household: Household) -> str:
     return household_label(request.user, household).text
 
 
-def _crumbs(request, household: Household, *more):
+def _crumbs(request, household: Household, *more, label: str | None = None):
+    """`label`: the household's label when the page has it already (`_label`), not made again."""
     return [
         (_("Ménages"), reverse("households:list")),
-        (_label(request, household), reverse("households:detail", kwargs={"pk": household.pk})),
+        (
+            _label(request, household) if label is None else label,
+            reverse("households:detail", kwargs={"pk": household.pk}),
+        ),
         *more,
     ]
 
@@ -266,12 +270,13 @@ def index(request, household_id):
     drafts = {d.perspective: d for d in _drafts(household.pk, request.user.pk, writable)}
     for perspective in perspectives:
         perspective["draft"] = drafts.get(perspective["code"])
+    name = _label(request, household)
     return render(
         request,
         "assessments/index.html",
         {
             "household": household,
-            "name": _label(request, household),
+            "name": name,
             "grid": grid,
             "perspectives": perspectives,
             "rows": _rows(grid, [p["latest"] for p in perspectives]),
@@ -280,7 +285,7 @@ def index(request, household_id):
                 (a.pk, _version_label(a))
                 for a in sorted(versions, key=lambda a: (Perspective.values.index(a.perspective), -a.number))
             ],
-            "crumbs": _crumbs(request, household, (_("Évaluation partagée"), None)),
+            "crumbs": _crumbs(request, household, (_("Évaluation partagée"), None), label=name),
         },
     )
 
