@@ -299,7 +299,7 @@ def _members_html(members) -> str:
         parts.append(
             f"\n      <tr><td>{esc(person.first_name)} {esc(person.last_name)}</td>"
             f"<td>{esc(person.get_relationship_display())}</td>\n        <td>{esc(born)}</td>"
-            f'<td>{esc("—" if age is None else formats.localize(age))}</td>'
+            f"<td>{esc('—' if age is None else formats.localize(age))}</td>"
             f"<td>{esc(person.get_sex_display())}</td></tr>\n    "
         )
     # Every value above went through conditional_escape; the rest is this function's own markup.
