@@ -80,10 +80,14 @@ def _label(request, household: Household) -> str:
     return household_label(request.user, household).text
 
 
-def _crumbs(request, household: Household, *more):
+def _crumbs(request, household: Household, *more, label: str | None = None):
+    """`label`: the household's label when the page has it already (`_label`), not made again."""
     return [
         (_("Ménages"), reverse("households:list")),
-        (_label(request, household), reverse("households:detail", kwargs={"pk": household.pk})),
+        (
+            _label(request, household) if label is None else label,
+            reverse("households:detail", kwargs={"pk": household.pk}),
+        ),
         *more,
     ]
 
@@ -158,12 +162,14 @@ def _cell(item, answer) -> dict:
     }
 
 
-def _attach_items(assessments) -> None:
+def _attach_items(assessments, grid: AssessmentGrid | None = None) -> None:
     """Each answer read with `answers_prefetch(items=False)` gets its item from its version's grid as
     the cache holds it (_grid): no item nor section read and built per answer. An item its grid does
-    not hold (none should) is left to be read when asked for."""
+    not hold (none should) is left to be read when asked for. `grid`: a grid the page has read from
+    the cache already, used for the versions of that grid instead of unpickling it again."""
     for assessment in assessments:
-        grid = _grid(assessment.grid_id)
+        if grid is None or assessment.grid_id != grid.pk:
+            grid = _grid(assessment.grid_id)
         items = {item.pk: item for section in grid.sections.all() for item in section.items.all()}
         for answer in assessment.answers.all():
             item = items.get(answer.item_id)
@@ -209,27 +215,53 @@ def _version_label(assessment: Assessment) -> str:
     }
 
 
+def _versions(household_id: int) -> list[Assessment]:
+    """Every version of the household's assessments, newest first, with author and organization: the
+    SQL compiled once per process, the household's id put in at each call (issue 18)."""
+    return compiled.instances_of(
+        ("assessments.index.versions",),
+        lambda household: (
+            Assessment.objects.select_related("author", "author_organization")
+            .filter(household=household)
+            .order_by("-number", "-pk")
+        ),
+        household=household_id,
+    )
+
+
+def _drafts(household_id: int, author_id: int, writable: list[str]) -> list[AssessmentDraft]:
+    """The author's own drafts of the perspectives they may write for the household: the SQL compiled
+    once per process and set of writable perspectives (they are in the SQL), household and author put
+    in at each call. No query when they may write none (the ORM's empty `IN` matches nothing)."""
+    if not writable:
+        return []
+    return compiled.instances_of(
+        ("assessments.index.drafts", tuple(writable)),
+        lambda household, author: AssessmentDraft.objects.filter(
+            household=household, author=author, perspective__in=writable
+        ),
+        household=household_id,
+        author=author_id,
+    )
+
+
 def index(request, household_id):
     household = _household(request, household_id)
     grid = _grid()
     # Every version is listed, only the latest of each perspective is drawn: its answers alone are read
     # (one query, as before for all of them), with the items of the cached grid (_attach_items).
-    versions = list(
-        Assessment.objects.select_related("author", "author_organization")
-        .filter(household=household)
-        .order_by("-number", "-pk")
-    )
+    versions = _versions(household.pk)
     record_read(actor=request.user, household=household, sections=READ_SECTIONS, purpose="assessment")
     latest = {}
     for assessment in versions:
         latest.setdefault(assessment.perspective, assessment)
     # The answers' queryset is a constant (answers_prefetch): compiled once per process (issue 18).
     compiled.prefetch(list(latest.values()), answers_prefetch(items=False), key=("assessments.latest",))
-    _attach_items(latest.values())
+    _attach_items(latest.values(), grid)
     perspectives = [
         {
             "code": code,
-            "label": label,
+            "label": str(label),  # translated once, not at each of the three loops that show it
             "latest": latest.get(code),
             "versions": [a for a in versions if a.perspective == code],
             "sections": _section_values(grid, latest.get(code)),
@@ -237,20 +269,16 @@ def index(request, household_id):
         for code, label in Perspective.choices
     ]
     writable = perms.writable_perspectives(request.user, household)
-    drafts = {
-        d.perspective: d
-        for d in AssessmentDraft.objects.filter(
-            household=household, author=request.user, perspective__in=writable
-        )
-    }
+    drafts = {d.perspective: d for d in _drafts(household.pk, request.user.pk, writable)}
     for perspective in perspectives:
         perspective["draft"] = drafts.get(perspective["code"])
+    name = _label(request, household)
     return render(
         request,
         "assessments/index.html",
         {
             "household": household,
-            "name": _label(request, household),
+            "name": name,
             "grid": grid,
             "perspectives": perspectives,
             "rows": _rows(grid, [p["latest"] for p in perspectives]),
@@ -259,7 +287,7 @@ def index(request, household_id):
                 (a.pk, _version_label(a))
                 for a in sorted(versions, key=lambda a: (Perspective.values.index(a.perspective), -a.number))
             ],
-            "crumbs": _crumbs(request, household, (_("Évaluation partagée"), None)),
+            "crumbs": _crumbs(request, household, (_("Évaluation partagée"), None), label=name),
         },
     )
 
@@ -450,7 +478,7 @@ def detail(request, household_id, pk):
     if assessment is None:
         raise Http404
     grid = _grid(assessment.grid_id)
-    _attach_items([assessment])
+    _attach_items([assessment], grid)
     record_read(actor=request.user, household=household, sections=READ_SECTIONS, purpose="assessment")
     return render(
         request,

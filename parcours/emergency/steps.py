@@ -1,15 +1,35 @@
 """The household's 115 steps on its path (registered in households.timeline when the app is ready)."""
 
+import functools
+
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from parcours.core import compiled
 from parcours.households import perms as household_perms
 from parcours.households.timeline import Step, register
 
 from . import perms
 from .choices import RequestStatus
-from .models import NightAllocation
+from .models import EmergencyRequest, NightAllocation
+
+
+def _requests(show_place: bool, household):
+    """The household's night requests but the cancelled ones, latest night first (200 at most), with
+    their unmet demand; with `show_place`, their booked nights with unit and facility."""
+    requests = (
+        EmergencyRequest.objects.filter(household=household)
+        .exclude(status=RequestStatus.CANCELLED)
+        .select_related("unmet")
+    )
+    if show_place:
+        # Only the booked nights name a place: one query for them with their unit and facility, in
+        # the allocations' own order, rather than three (allocations, units, facilities), and none
+        # for whoever reads no place (issue 18: the 115 steps were 8% of the household page's CPU).
+        nights = NightAllocation.objects.filter(status="booked").select_related("unit__facility")
+        requests = requests.prefetch_related(Prefetch("allocations", queryset=nights, to_attr="booked"))
+    return requests.order_by("-night")[:200]
 
 
 @register(present_if=[("emergency.EmergencyRequest", "household")])
@@ -18,14 +38,12 @@ def emergency_steps(user, household):
     household sleeps (protected files hide it). The 115 team gets a link to the request."""
     # Those with the whole file read the place, except on a protected file (can_see_allocated_place).
     show_place = perms.can_see_place_of(user, household) or household.protected
-    requests = household.emergency_requests.exclude(status=RequestStatus.CANCELLED).select_related("unmet")
-    if show_place:
-        # Only the booked nights name a place: one query for them with their unit and facility, in
-        # the allocations' own order, rather than three (allocations, units, facilities), and none
-        # for whoever reads no place (issue 18: the 115 steps were 8% of the household page's CPU).
-        nights = NightAllocation.objects.filter(status="booked").select_related("unit__facility")
-        requests = requests.prefetch_related(Prefetch("allocations", queryset=nights, to_attr="booked"))
-    requests = requests.order_by("-night")[:200]
+    # Compiled once per process and `show_place` (the only argument the SQL depends on; the household's
+    # id is put in at each call): building and compiling the query and its prefetch were most of
+    # these steps' cost (issue 18).
+    requests = compiled.instances_of(
+        ("emergency.steps", show_place), functools.partial(_requests, show_place), household=household.pk
+    )
     team = perms.can_use_115(user)
     for r in requests:
         r.household = household

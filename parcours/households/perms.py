@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from parcours.accounts.perms import active_membership
 from parcours.accounts.roles import OrganizationType, Role
+from parcours.core import compiled
 
 from .models import Household
 
@@ -125,7 +126,21 @@ def can_see_place(user, household, *, host_organization_id=None, placed_by_id=No
 def is_named_on(user, household) -> bool:
     """The referent and the users named on the file: the only ones to whom lists, counts and
     searches reveal that a protected file exists (rule 6, see HouseholdQuerySet.listable_by)."""
-    return household.referent_id == user.pk or household.protected_viewers.filter(pk=user.pk).exists()
+    if household.referent_id == user.pk:
+        return True
+    # `household.protected_viewers.filter(pk=user.pk).exists()`, its SQL compiled once per process and
+    # the two ids put in at each call (core.compiled, issue 18): a named user is a row of the
+    # many-to-many table, whose foreign keys guarantee both the household and the user exist.
+    return bool(
+        compiled.rows_of(
+            ("households.is_named_on",),
+            lambda household, user: Household.protected_viewers.through.objects.filter(
+                household_id=household, user_id=user
+            ).values_list("pk")[:1],
+            household=household.pk,
+            user=user.pk,
+        )
+    )
 
 
 def can_view_access_log(user, household) -> bool:

@@ -223,6 +223,8 @@ def _render_detail(request, household, *, consent_form=None, status=200):
     )
     services.record_read(actor=request.user, household=household, sections=sections, purpose="file")
     may_add_consent = perms.can_manage_consents(request.user, household)
+    path = household_path(request.user, household) if "situation" in sections else []
+    situations = sorted(household.situations.all(), key=lambda p: (p.started_on, p.pk), reverse=True)
     return render(
         request,
         "households/detail.html",
@@ -231,9 +233,9 @@ def _render_detail(request, household, *, consent_form=None, status=200):
             "sections": sections,
             "fields": fields,
             "full": full,
-            "situations": sorted(
-                household.situations.all(), key=lambda p: (p.started_on, p.pk), reverse=True
-            ),
+            "situations": situations,
+            "situations_html": _situations_html(situations) if "situation" in sections else "",
+            "members_html": _members_html(household.members),
             "consents": list(household.consents.all()) if "consents" in sections else [],
             # The blank form is drawn from its cached fields (consent_fields): no form to build for it
             # (issue 18: building one copied its fields and the organizations' queryset at every page).
@@ -243,7 +245,8 @@ def _render_detail(request, household, *, consent_form=None, status=200):
             "can_view_access_log": perms.can_view_access_log(request.user, household),
             "can_delete": perms.can_delete_household(request.user, household),
             "merged_files": merged_files,
-            "path": household_path(request.user, household) if "situation" in sections else [],
+            "path": path,
+            "path_html": _path_html(path),
             # No query for a household without any request (known from the query that loaded it).
             "insertion_requests": list(household.insertion_requests.all())
             if "situation" in sections and may_have(household, "orientation.InsertionRequest", "household")
@@ -252,6 +255,80 @@ def _render_detail(request, household, *, consent_form=None, status=200):
         },
         status=status,
     )
+
+
+def _path_html(path) -> str:
+    """The steps of the household's path as households/detail.html drew them, one `<li>` each, in
+    Python: the loop's lookups, the two date filters and the escaping of each step were most of the
+    page's template for a household with a long path (issue 18). Byte for byte the template's output
+    (tests/households/test_household_path_html.py): each value escaped, each moment in local time,
+    in ISO form (`date:'c'`) and in the language's DATETIME_FORMAT."""
+    from django.utils import dateformat, formats
+    from django.utils.html import conditional_escape as esc
+    from django.utils.safestring import mark_safe
+    from django.utils.timezone import template_localtime
+
+    shown = formats.get_format("DATETIME_FORMAT")
+    parts = []
+    for step in path:
+        at = template_localtime(step.at)
+        label = esc(step.label)
+        link = f'<a href="{esc(step.url)}">{label}</a>' if step.url else label
+        actor = f' <span class="small text-secondary">— {esc(step.actor)}</span>' if step.actor else ""
+        parts.append(
+            f'\n    <li class="prc-path-step prc-path-{esc(step.domain)} border-start border-3 ps-3 pb-2">'
+            f'\n      <time datetime="{esc(at.isoformat())}" class="small text-secondary d-block">'
+            f"{esc(dateformat.format(at, shown))}</time>\n      {link}{actor}\n    </li>\n  "
+        )
+    # Every value above went through conditional_escape; the rest is this function's own markup.
+    return mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703
+
+
+def _members_html(members) -> str:
+    """The composition table's rows as households/detail.html drew them (name, relationship, birth
+    date, age, sex), in Python for the same reason as `_path_html`; byte for byte the template's."""
+    from django.utils import formats
+    from django.utils.html import conditional_escape as esc
+    from django.utils.safestring import mark_safe
+
+    shown = formats.get_format("DATE_FORMAT")
+    parts = []
+    for person in members:
+        born = _date(person.birth_date, shown) or "—"
+        age = person.age
+        parts.append(
+            f"\n      <tr><td>{esc(person.first_name)} {esc(person.last_name)}</td>"
+            f"<td>{esc(person.get_relationship_display())}</td>\n        <td>{esc(born)}</td>"
+            f"<td>{esc('—' if age is None else formats.localize(age))}</td>"
+            f"<td>{esc(person.get_sex_display())}</td></tr>\n    "
+        )
+    # Every value above went through conditional_escape; the rest is this function's own markup.
+    return mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703
+
+
+def _situations_html(situations) -> str:
+    """The housing situations' rows as households/detail.html drew them, in Python (see `_path_html`):
+    the situation, its first day, its last day or « en cours »; byte for byte the template's."""
+    from django.utils import formats
+    from django.utils.html import conditional_escape as esc
+    from django.utils.safestring import mark_safe
+
+    shown = formats.get_format("DATE_FORMAT")
+    ongoing = _("en cours")
+    parts = [
+        f"<tr><td>{esc(period.get_situation_display())}</td><td>{esc(_date(period.started_on, shown))}</td>"
+        f"<td>{esc(_date(period.ended_on, shown) or ongoing)}</td></tr>"
+        for period in situations
+    ]
+    # Every value above went through conditional_escape; the rest is this function's own markup.
+    return mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703
+
+
+def _date(day, shown: str) -> str:
+    """The `date` filter for a day: "" for none, else the day in the format `shown` (the language's)."""
+    from django.utils import dateformat
+
+    return "" if day in (None, "") else dateformat.format(day, shown)
 
 
 def _blank_consent_fields() -> str:

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext as _
 
+from parcours.core import compiled
 from parcours.households.perms import Access, access
 from parcours.households.timeline import Step, register
 
@@ -13,7 +14,14 @@ def commission_priorities(user, household):
         return []
     from .models import RequestFacts
 
-    facts = RequestFacts.objects.filter(request__household=household, manual_priority__gt=0).order_by("pk")
+    # Compiled once per process (it depends on no one), the household's id put in at each call.
+    facts = compiled.instances_of(
+        ("matching.steps.priorities",),
+        lambda household: RequestFacts.objects.filter(
+            request__household=household, manual_priority__gt=0
+        ).order_by("pk"),
+        household=household.pk,
+    )
     return [
         Step(
             at=f.updated_at,

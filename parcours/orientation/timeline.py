@@ -3,6 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from parcours.core import compiled
 from parcours.households.perms import HIDDEN_PLACE
 from parcours.households.timeline import Step, register
 
@@ -20,7 +21,15 @@ def _who(user) -> str:
 def orientation_steps(user, household):
     from .models import ProposalEvent, RequestTransition
 
-    transitions = RequestTransition.objects.filter(request__household=household).select_related("actor")
+    # Both queries compiled once per process (they depend on no one), the household's id put in at
+    # each call: building and compiling them was most of these steps' cost (issue 18).
+    transitions = compiled.instances_of(
+        ("orientation.steps.transitions",),
+        lambda household: RequestTransition.objects.filter(request__household=household).select_related(
+            "actor"
+        ),
+        household=household.pk,
+    )
     for t in transitions:
         if t.kind == TransitionKind.STATUS:
             label = _("Demande d'insertion n° %(n)s : %(s)s") % {
@@ -39,8 +48,12 @@ def orientation_steps(user, household):
             actor=_who(t.actor),
             url=reverse("orientation:detail", args=[t.request_id]),
         )
-    events = ProposalEvent.objects.filter(proposal__request__household=household).select_related(
-        "actor", "proposal__vacancy__unit__facility", "proposal__request"
+    events = compiled.instances_of(
+        ("orientation.steps.events",),
+        lambda household: ProposalEvent.objects.filter(proposal__request__household=household).select_related(
+            "actor", "proposal__vacancy__unit__facility", "proposal__request"
+        ),
+        household=household.pk,
     )
     shown = {}
     for e in events:
