@@ -17,7 +17,7 @@ compare them with the ORM's own answers.
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.db import connection, connections
@@ -72,6 +72,8 @@ class _CompiledRows:
     query: object
     select: list
     slots: dict
+    # Per connection (this thread's): the compiler and converters of the columns (`_converters`).
+    converters: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def _compile_rows(queryset, markers: dict) -> "_CompiledRows | None":
@@ -97,11 +99,24 @@ def _read_rows(compiled: _CompiledRows, params) -> list[tuple]:
     with database.cursor() as cursor:
         cursor.execute(compiled.sql, params)
         rows = cursor.fetchall()
-    compiler = compiled.query.get_compiler(connection=database)
-    converters = compiler.get_converters([column[0] for column in compiled.select])
-    if converters:
-        rows = [tuple(row) for row in compiler.apply_converters(rows, converters)]
+    if rows:
+        compiler, converters = _converters(compiled, database)
+        if converters:
+            rows = [tuple(row) for row in compiler.apply_converters(rows, converters)]
     return rows
+
+
+def _converters(compiled, database) -> tuple:
+    """A compiler of `compiled`'s query on `database` (this thread's connection) and the database
+    converters of its columns (a JSON field's decoding, SQLite's dates), found once per compiled query
+    and connection rather than at every read (issue 18: over a thousand calls on a 115 request's page).
+    They are bound to the connection they were found for: another thread's connection finds its own."""
+    found = compiled.converters.get(id(database))
+    if found is None or found[0] is not database:
+        compiler = compiled.query.get_compiler(connection=database)
+        found = (database, compiler, compiler.get_converters([column[0] for column in compiled.select]))
+        compiled.converters[id(database)] = found
+    return found[1], found[2]
 
 
 # The marker of a moment (`now`): a moment of the year 1, which no row holds, one microsecond apart.
@@ -159,6 +174,8 @@ class _CompiledModels:
     populators: list
     annotations: dict
     prefetch: tuple
+    # Per connection (this thread's): the compiler and converters of the columns (`_converters`).
+    converters: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 # Values that `instances_of` compiles in place of its `values`, then finds among the SQL's parameters:
@@ -229,9 +246,10 @@ def _read(compiled: _CompiledModels, sql: str, params) -> list:
     with database.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    if not rows:
+        return []
     # The converters of this thread's connection (a JSON field's decoding, SQLite's dates).
-    compiler = compiled.query.get_compiler(connection=database)
-    converters = compiler.get_converters([column[0] for column in compiled.select])
+    compiler, converters = _converters(compiled, database)
     if converters:
         rows = compiler.apply_converters(rows, converters)
     model = compiled.query.model
