@@ -131,15 +131,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("PARCOURS_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Parameters sent apart from the SQL (psycopg's server-side binding) rather than quoted into it in
-    # Python, and a statement run five times on a connection prepared by PostgreSQL (psycopg's
-    # prepare_threshold): the pages' SQL is the same at every request (core.compiled). Under the load
-    # test: 6-7 % less app CPU, 4-5 % less PostgreSQL CPU, 7-11 % more pages served (issue 18). Off
-    # behind a pooler in transaction mode (PgBouncer < 1.21), which cannot keep prepared statements.
+    # Python: under the load test 6-7 % less app CPU and 4-5 % less PostgreSQL CPU (issue 18). And a
+    # statement run five times on a connection prepared by PostgreSQL (psycopg's prepare_threshold;
+    # Django leaves it off for connection poolers): the pages' SQL is the same at every request
+    # (core.compiled), so PostgreSQL plans it once per connection, 15 % less PostgreSQL CPU per page.
+    # Both off (PARCOURS_SERVER_SIDE_BINDING=false, PARCOURS_PREPARE_THRESHOLD=0) behind a pooler in
+    # transaction mode. gunicorn is restarted after a migration (docs/exploitation.md): a statement
+    # prepared before a column changed type would otherwise be refused.
     DATABASES["default"]["OPTIONS"]["server_side_binding"] = env.bool(
         "PARCOURS_SERVER_SIDE_BINDING", default=True
     )
-    if env.int("PARCOURS_PREPARE_THRESHOLD", default=0):
-        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = env.int("PARCOURS_PREPARE_THRESHOLD")
+    if DATABASES["default"]["OPTIONS"]["server_side_binding"]:
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = (
+            env.int("PARCOURS_PREPARE_THRESHOLD", default=5) or None
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -17,6 +17,8 @@ def test_postgresql_binds_the_parameters_on_the_server():
     from psycopg import ServerCursor  # noqa: F401  (psycopg 3 is the driver)
 
     assert connection.settings_dict["OPTIONS"]["server_side_binding"] is True
+    # A statement run five times on a connection is prepared by PostgreSQL (planned once).
+    assert connection.settings_dict["OPTIONS"]["prepare_threshold"] == 5
     with connection.cursor() as cursor:
         assert type(cursor.cursor).__name__ == "ServerBindingCursor"
         # Parameters of each kind the pages send, typed by PostgreSQL from their use.
@@ -25,6 +27,8 @@ def test_postgresql_binds_the_parameters_on_the_server():
             [1, "a", datetime.date(2026, 12, 7), [1, 2]],
         )
         assert cursor.fetchone() == (2, "ab", datetime.date(2026, 12, 7), True)
+    connection.ensure_connection()
+    assert connection.connection.prepare_threshold == 5
 
 
 def test_the_orm_answers_the_same_through_bound_parameters():
