@@ -10,20 +10,65 @@ from django.utils.translation import gettext as _
 
 register = template.Library()
 
+# An item's row heading (its code, its label through linebreaksbr) by (code, label): the same for
+# every household, viewpoint and language, and a published grid is never edited (issue 18: escaping
+# them again at every page was a tenth of assessment_rows). Keyed on the text itself, so a grid
+# version with other words is drawn from its own words; bounded by the grids' items, cleared past
+# HEADS_MAX all the same.
+_HEADS: dict[tuple[str, str], str] = {}
+HEADS_MAX = 2000
 
-@register.simple_tag
-def assessment_cell(cell, item):
-    """`{% assessment_cell cell item %}`: one item as one viewpoint answered it (assessments.views._cell):
-    its level for a rated item, its structured values, its comment; « Aucune version » without one."""
-    esc = conditional_escape
-    if cell is None:
-        html = f'<span class="text-secondary">{esc(_("Aucune version"))}</span>\n'
-    else:
-        html = ""
-        if item.kind == "rated":
-            html += (
-                f'<span class="prc-level prc-level-{esc(cell["level"])}">{esc(cell["level_label"])}</span>'
-            )
+
+def _item_head(item) -> str:
+    key = (item.code, item.label)
+    head = _HEADS.get(key)
+    if head is None:
+        head = (
+            f'<tr>\n<th scope="row" class="fw-normal"><span class="prc-item-code">'
+            f"{conditional_escape(item.code)}</span> {linebreaksbr(item.label, autoescape=True)}</th>\n"
+        )
+        if len(_HEADS) >= HEADS_MAX:
+            _HEADS.clear()
+        _HEADS[key] = head
+    return head
+
+
+class _Drawing:
+    """What every cell of one drawing shares, found once for that drawing (its language is the
+    request's): the empty cell, « Non renseigné », each level's badge."""
+
+    __slots__ = ("_empty", "_levels", "_not_filled")
+
+    def __init__(self):
+        self._empty = None
+        self._not_filled = None
+        self._levels = {}
+
+    def empty(self) -> str:
+        if self._empty is None:
+            self._empty = f'<span class="text-secondary">{conditional_escape(_("Aucune version"))}</span>\n'
+        return self._empty
+
+    def not_filled(self) -> str:
+        if self._not_filled is None:
+            self._not_filled = f'<span class="text-secondary">{conditional_escape(_("Non renseigné"))}</span>'
+        return self._not_filled
+
+    def level(self, level, label) -> str:
+        # By the level and its label as the cell gives them (views._cell: the level's own label).
+        key = (level, label)
+        badge = self._levels.get(key)
+        if badge is None:
+            esc = conditional_escape
+            badge = f'<span class="prc-level prc-level-{esc(level)}">{esc(label)}</span>'
+            self._levels[key] = badge
+        return badge
+
+    def cell(self, cell, kind) -> str:
+        if cell is None:
+            return self.empty()
+        esc = conditional_escape
+        html = self.level(cell["level"], cell["level_label"]) if kind == "rated" else ""
         html += "\n"
         if cell["values"]:
             items = "".join(
@@ -31,16 +76,22 @@ def assessment_cell(cell, item):
                 for label, text in cell["values"]
             )
             html += f'<ul class="list-unstyled mb-1">{items}</ul>'
-        elif item.kind == "structured" and not cell["comment"]:
-            html += f'<span class="text-secondary">{esc(_("Non renseigné"))}</span>'
+        elif kind == "structured" and not cell["comment"]:
+            html += self.not_filled()
         html += "\n"
         if cell["comment"]:
             # The linebreaksbr filter: escaped, then each line break a <br>.
             comment = esc(normalize_newlines(cell["comment"])).replace("\n", "<br>")
             html += f'<div class="prc-comment">{comment}</div>'
-        html += "\n"
-    # Every value above went through conditional_escape; the rest is this function's own markup.
-    return mark_safe(html)  # noqa: S308  # nosec B308 B703
+        return html + "\n"
+
+
+@register.simple_tag
+def assessment_cell(cell, item):
+    """`{% assessment_cell cell item %}`: one item as one viewpoint answered it (assessments.views._cell):
+    its level for a rated item, its structured values, its comment; « Aucune version » without one."""
+    # Every value went through conditional_escape; the rest is _Drawing's own markup.
+    return mark_safe(_Drawing().cell(cell, item.kind))  # noqa: S308  # nosec B308 B703
 
 
 @register.simple_tag
@@ -49,25 +100,27 @@ def assessment_rows(rows, colspan=2, anchors=False):
     section (assessments.views._rows), each item's code and label then its cells (assessment_cell).
     Drawn in Python: the template's two nested loops over ~20 items, their lookups and the label's
     filter held a quarter of the co-evaluation page's profile (issue 18: 13–14 ms a page for 1.6 ms of
-    floor; the page makes 11 % fewer Python calls so).
+    floor; the page makes 11 % fewer Python calls so). What every cell shares (« Aucune version », the
+    level badges) is drawn once per call, each item's heading once per process (_item_head).
     `anchors`: each section's heading carries `id="section-<code>"` (the co-evaluation page)."""
     esc = conditional_escape
+    drawing = _Drawing()
+    draw = drawing.cell
     parts = []
+    append = parts.append
     for row in rows:
         section = row["section"]
         anchor = f' id="section-{esc(section.code)}"' if anchors else ""
-        parts.append(
+        append(
             f'<tbody>\n<tr class="table-light"><th scope="colgroup" colspan="{int(colspan)}"{anchor}>'
             f"{esc(section.code)}. « {esc(section.title)} »</th></tr>\n"
         )
         for line in row["items"]:
             item = line["item"]
-            cells = "".join(f"<td>{assessment_cell(cell, item)}</td>" for cell in line["cells"])
-            parts.append(
-                f'<tr>\n<th scope="row" class="fw-normal"><span class="prc-item-code">{esc(item.code)}</span>'
-                f" {linebreaksbr(item.label, autoescape=True)}</th>\n{cells}\n</tr>\n"
-            )
-        parts.append("</tbody>\n")
+            kind = item.kind
+            cells = "".join([f"<td>{draw(cell, kind)}</td>" for cell in line["cells"]])
+            append(f"{_item_head(item)}{cells}\n</tr>\n")
+        append("</tbody>\n")
     # Every value above went through conditional_escape (or linebreaksbr, which escapes first), and the
-    # cells are assessment_cell's own safe markup.
+    # cells are _Drawing's own safe markup.
     return mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703
