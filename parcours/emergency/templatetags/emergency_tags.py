@@ -16,6 +16,7 @@ from parcours.households.templatetags.visibility_tags import (
     path_around,
     reverse_in_drawing,
 )
+from parcours.households.visibility import readable_fields_by_record
 
 register = template.Library()
 
@@ -163,20 +164,30 @@ def call_result_row(context, household):
         name, choose = _escape(str(household)), _escape(_("Choisir"))
     else:
         user, choose, words = _call_drawing(context, request)
-        readable = _readable(context, user, household)
+        # The rules asked once for both records of this household (the row's label and its members),
+        # as visibility_tags._readable's memo answered them, without the memo: no other tag of the
+        # list asks about this household.
+        fields = readable_fields_by_record(user, household)
         name = label_html(
             remembered_label(request, user, household)
-            or household_label(user, household, readable, words=words)
+            or household_label(user, household, fields.__getitem__, words=words)
         )
-        person_fields = readable("person")
+        person_fields = fields["person"]
         if "first_name" in person_fields:
             years = "birth_date" in person_fields
-            members = " — " + ", ".join(
-                f"{_escape(p.first_name)} {_escape(p.last_name)}"
-                # What the date filter's « Y » gives (four digits), without its lookups.
-                + (f" ({p.birth_date.year:04d})" if years and p.birth_date else "")
-                for p in household.members
+            # Escaped once for the whole list of names: html.escape replaces characters one by one,
+            # and what joins the names (« , », « ␣ », « (1990) ») escapes to itself.
+            members = " — " + escape(
+                ", ".join(
+                    f"{p.first_name} {p.last_name}"
+                    # What the date filter's « Y » gives (four digits), without its lookups.
+                    + (f" ({p.birth_date.year:04d})" if years and p.birth_date else "")
+                    for p in household.members
+                )
             )
-    return mark_safe(  # noqa: S308  (each value escaped by _escape)  # nosec B308 B703
-        f'<li><a href="?household={_escape(household.pk)}">{choose} {name}</a>{members}</li>'
+    pk = household.pk
+    # A number's HTML is its digits.
+    pk_html = str(pk) if type(pk) is int else _escape(pk)
+    return mark_safe(  # noqa: S308  (each value escaped by _escape or escape)  # nosec B308 B703
+        f'<li><a href="?household={pk_html}">{choose} {name}</a>{members}</li>'
     )
