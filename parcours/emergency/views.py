@@ -394,6 +394,18 @@ def _call_results(user, query: str) -> list:
     return compiled.instances_of((*CALL_RESULTS, rule), found, prefetch_key=CALL_RESULTS, ids=ids)
 
 
+def _drawn_once(store: dict, key: tuple, render) -> str:
+    """`render()`'s HTML kept in `store` per language, URLconf, script prefix and `key` (at most 64
+    entries; full, it starts again): for parts of a page the same for every user who gets that key."""
+    full = (get_language(), get_urlconf(), get_script_prefix(), *key)
+    html = store.get(full)
+    if html is None:
+        if len(store) >= 64:
+            store.clear()
+        html = store[full] = render()
+    return html
+
+
 # The continuity banner of the call and request pages (emergency/_offline_banner.html), rendered once
 # per language, URLconf, script prefix and namespace: its links and labels are the same for every
 # user, whose id goes in afterwards (issue 18: its eight links and labels were a twentieth of a
@@ -406,15 +418,12 @@ def _offline_banner_html(request) -> str:
     """What `{% include "emergency/_offline_banner.html" %}` draws for this request's user."""
     namespace = getattr(getattr(request, "resolver_match", None), "namespace", None)
     app = getattr(request, "current_app", None)
-    key = (get_language(), get_urlconf(), get_script_prefix(), app, namespace)
-    html = _OFFLINE_BANNERS.get(key)
-    if html is None:
-        if len(_OFFLINE_BANNERS) >= 64:
-            _OFFLINE_BANNERS.clear()
-        stand_in = SimpleNamespace(user=SimpleNamespace(pk=OFFLINE_USER_SLOT))
-        html = _OFFLINE_BANNERS[key] = render_to_string(
-            "emergency/_offline_banner.html", {"request": stand_in}, request=request
-        )
+    stand_in = SimpleNamespace(user=SimpleNamespace(pk=OFFLINE_USER_SLOT))
+    html = _drawn_once(
+        _OFFLINE_BANNERS,
+        (app, namespace),
+        lambda: render_to_string("emergency/_offline_banner.html", {"request": stand_in}, request=request),
+    )
     # The user's id: a number, which escaping leaves as it is.
     return mark_safe(html.replace(OFFLINE_USER_SLOT, str(int(request.user.pk))))  # noqa: S308  # nosec B308 B703
 
@@ -428,14 +437,11 @@ def _call_crumbs_html(request, crumbs: list) -> str:
     """What `{% include "includes/breadcrumbs.html" %}` draws for `crumbs` (constant labels, never a
     name) and this request's user."""
     links = tuple(crumb_links({"request": request}, crumbs))
-    key = (get_language(), get_urlconf(), get_script_prefix(), links)
-    html = _CALL_CRUMBS.get(key)
-    if html is None:
-        if len(_CALL_CRUMBS) >= 64:
-            _CALL_CRUMBS.clear()
-        html = _CALL_CRUMBS[key] = render_to_string(
-            "includes/breadcrumbs.html", {"crumbs": crumbs}, request=request
-        )
+    html = _drawn_once(
+        _CALL_CRUMBS,
+        links,
+        lambda: render_to_string("includes/breadcrumbs.html", {"crumbs": crumbs}, request=request),
+    )
     return mark_safe(html)  # noqa: S308  (rendered by the template engine)  # nosec B308 B703
 
 

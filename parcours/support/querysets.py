@@ -11,6 +11,28 @@ def _membership(user):
     return getattr(user, "active_membership", None) if user is not None and user.is_authenticated else None
 
 
+def visibility_key(user) -> tuple:
+    """All that the `visible_to(user)` of this module's querysets (measures, alerts, appointments)
+    depend on, for their queries compiled once per process and key (core.compiled, issue 18; the
+    household path's support steps): the user (the referent of an appointment's household), their
+    membership's role and organization (its type and département), and the day and the consents'
+    maximum duration that decide which co-workers' consents are active (coworking_filter). A
+    `visible_to` here that reads anything else of the user adds it here."""
+    from django.conf import settings
+
+    membership = _membership(user)
+    org = membership.organization if membership is not None else None
+    return (
+        user.pk,
+        getattr(membership, "role", None),
+        getattr(org, "pk", None),
+        getattr(org, "type", None),
+        getattr(org, "territory_id", None),
+        timezone.localdate(),
+        settings.PARCOURS_CONSENT_MAX_MONTHS,
+    )
+
+
 def coworking_filter(organization_id: int) -> Q:
     """Measures where the organization is an active co-worker and the household's consent to share
     with it for support is active today. A `pk__in` on a small subquery, so that OR-ed with the

@@ -1,8 +1,6 @@
 """The support and prevention steps of a household's path, each only for those who may see it."""
 
-from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from parcours.core import compiled
@@ -11,6 +9,7 @@ from parcours.households.timeline import Step, may_have, register
 from . import perms
 from .choices import AlertCloseReason, AlertStatus, CloseReason, MeasureStatus
 from .models import AlertEvent, Appointment, MeasureTransition, PreventionAlert, SupportMeasure
+from .querysets import visibility_key
 
 
 def _measure_label(transition: MeasureTransition) -> str:
@@ -66,25 +65,6 @@ def support_steps(user, household):
     yield from _appointment_steps(user, household)
 
 
-def _rule(user) -> tuple:
-    """All that the `visible_to(user)` of measures, alerts and appointments depend on, for their
-    queries compiled once per process and key (core.compiled, issue 18): the user (the referent of
-    an appointment's household), their membership's role and organization (its type and
-    département), and the day and the consents' maximum duration that decide which co-workers'
-    consents are active (querysets.coworking_filter)."""
-    membership = getattr(user, "active_membership", None) if user.is_authenticated else None
-    org = membership.organization if membership is not None else None
-    return (
-        user.pk,
-        getattr(membership, "role", None),
-        getattr(org, "pk", None),
-        getattr(org, "type", None),
-        getattr(org, "territory_id", None),
-        timezone.localdate(),
-        settings.PARCOURS_CONSENT_MAX_MONTHS,
-    )
-
-
 def _measure_steps(user, household):
     if not may_have(household, "support.SupportMeasure", "household"):
         return
@@ -96,7 +76,7 @@ def _measure_steps(user, household):
         )
 
     transitions = compiled.instances_of(
-        ("support.steps.measures", *_rule(user)), build, household=household.pk
+        ("support.steps.measures", *visibility_key(user)), build, household=household.pk
     )
     for t in transitions:
         yield Step(
@@ -116,7 +96,9 @@ def _alert_steps(user, household):
         alerts = PreventionAlert.objects.visible_to(user).filter(household=household)
         return AlertEvent.objects.filter(alert__in=alerts).select_related("alert", "actor", "organization")
 
-    events = compiled.instances_of(("support.steps.alerts", *_rule(user)), build, household=household.pk)
+    events = compiled.instances_of(
+        ("support.steps.alerts", *visibility_key(user)), build, household=household.pk
+    )
     for e in events:
         yield Step(
             at=e.at,
@@ -140,7 +122,7 @@ def _appointment_steps(user, household):
         )
 
     appointments = compiled.instances_of(
-        ("support.steps.appointments", *_rule(user)), build, household=household.pk
+        ("support.steps.appointments", *visibility_key(user)), build, household=household.pk
     )
     for a in appointments:
         yield Step(
