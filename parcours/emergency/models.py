@@ -148,6 +148,9 @@ class EmergencyRequest(TimeStampedModel, VersionedModel):
         indexes = [
             models.Index(fields=["territory", "night", "status"], name="emreq_territory_night_idx"),
             models.Index(fields=["household", "night"], name="emreq_household_night_idx"),
+            # The observatory's whole-network figures over a month (no territory to lead the index
+            # above): without it, a parallel scan of every request (1 s on 10 M requests, issue 18).
+            models.Index(fields=["night"], name="emreq_night_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

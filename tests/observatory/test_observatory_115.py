@@ -38,3 +38,22 @@ def test_115_indicators_by_hand(month):  # noqa: F811
     }
     assert _rows("115.unmet_by_reason") == ({"no_place": 2, "refused_by_person": 1}, 3)
     assert _rows("115.requests_by_night", territory="75") == ({}, 0)
+
+
+def test_the_whole_networks_month_is_read_through_an_index_not_a_scan_of_every_request(month):  # noqa: F811
+    """With no territory to lead the (territory, night) index, the distinct households of a month were
+    counted by a scan of every request of every year: 1 s of the observatory page on 10 M requests
+    (issue 18). The night's own index serves it; with scans forbidden, the plan shows it used."""
+    from django.db import connection
+
+    from parcours.emergency import indicators
+
+    if connection.vendor != "postgresql":
+        pytest.skip("query plans are PostgreSQL's")
+    sql, params = indicators._requests(MARCH, None).filter(household__isnull=False).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "emreq_night_idx" in plan, plan
+    assert "Seq Scan" not in plan, plan
