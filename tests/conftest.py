@@ -1,3 +1,4 @@
+import threading
 from io import StringIO
 from types import SimpleNamespace
 
@@ -152,6 +153,89 @@ def _commit_hooks_as_in_production(monkeypatch):
 
     monkeypatch.setattr(transaction.Atomic, "__exit__", exit_)
     monkeypatch.setattr(BaseDatabaseWrapper, "on_commit", on_commit)
+
+
+# -- The live server on an in-memory SQLite database ------------------------------------------------
+# On SQLite the test database lives in memory, in SQLite's shared cache: the live server's threads and
+# the test's own thread each have a connection to it, and there a table locked by one connection is
+# refused at once to the others ("database table is locked"), without the busy timeout a database on
+# disk would wait for. A request still running when its test ended (an assessment's draft saved in
+# the background) made the flush that empties the tables fail; Django could then not put the test's
+# connection back in autocommit, and every later transactional test failed with "on_commit() cannot be
+# used in manual transaction management" (a CI run of 7 December). So the threads take turns: the
+# server holds one lock for each whole request, the test's thread for each atomic block (its commit
+# included) and each statement; when the test ends, the requests under way are waited for and the
+# later ones are answered 503 without touching the database, so the flush runs alone. PostgreSQL
+# waits for its locks: nothing to do there.
+
+_SHARED_SQLITE = threading.RLock()
+_SERVING = threading.Event()
+
+
+def _locked_app(app):
+    def serve(environ, start_response):
+        with _SHARED_SQLITE:
+            if not _SERVING.is_set():  # the test is over: its database is being emptied
+                start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
+                return [b"test over"]
+            response = app(environ, start_response)
+            try:
+                body = list(response)  # a streamed body reads the database as it is sent
+            finally:
+                close = getattr(response, "close", None)
+                if close is not None:
+                    close()
+        return body
+
+    serve.locked = True
+    return serve
+
+
+@pytest.fixture(autouse=True)
+def _one_thread_at_a_time_on_the_in_memory_sqlite_database(request, _commit_hooks_as_in_production):
+    from django.db import connection, transaction
+
+    if "live_server" not in request.fixturenames or not (
+        connection.vendor == "sqlite" and connection.is_in_memory_db()
+    ):
+        yield
+        return
+    httpd = request.getfixturevalue("live_server").thread.httpd
+    if not getattr(httpd.get_app(), "locked", False):
+        httpd.set_app(_locked_app(httpd.get_app()))
+
+    def statement(execute, sql, params, many, context):
+        with _SHARED_SQLITE:
+            return execute(sql, params, many, context)
+
+    enter, exit_ = transaction.Atomic.__enter__, transaction.Atomic.__exit__
+
+    def locked_enter(self):
+        _SHARED_SQLITE.acquire()
+        try:
+            return enter(self)
+        except BaseException:
+            _SHARED_SQLITE.release()
+            raise
+
+    def locked_exit(self, exc_type, exc_value, traceback):
+        try:
+            return exit_(self, exc_type, exc_value, traceback)
+        finally:
+            _SHARED_SQLITE.release()
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(transaction.Atomic, "__enter__", locked_enter)
+    patch.setattr(transaction.Atomic, "__exit__", locked_exit)
+    connection.execute_wrappers.append(statement)
+    _SERVING.set()
+    try:
+        yield
+    finally:
+        with _SHARED_SQLITE:  # the requests under way end first; the later ones touch nothing
+            _SERVING.clear()
+        connection.execute_wrappers.remove(statement)
+        patch.undo()
 
 
 # -- The demo network, seeded once for every test that reads it ------------------------------------
