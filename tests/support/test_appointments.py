@@ -311,7 +311,14 @@ def test_the_calendar_file(world):
     assert "LOCATION:12 rue de l'Espoir\\, Bobigny" in text
 
 
+def _mid_morning(clock):
+    """Today at 10:00 (Paris): "in 30 minutes" is still today, whenever the suite runs (it was
+    tomorrow from 23:30 on)."""
+    clock.set(timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(10))))
+
+
 def test_the_worker_home_lists_today_and_the_ones_to_mark(world, login, fixed_clock):
+    _mid_morning(fixed_clock)
     _book(world, purpose="Aujourd'hui bientôt", starts_at=timezone.now() + dt.timedelta(minutes=30))
     passed = AppointmentFactory(household=world.household, purpose="Hier")
     Appointment.objects.filter(pk=passed.pk).update(starts_at=timezone.now() - dt.timedelta(days=1))
@@ -367,6 +374,7 @@ def test_the_home_panel_counts_its_lists_in_one_query_until_it_is_full(
     from parcours.core.home import MAX_ROWS
     from parcours.support.home import appointments_to_handle
 
+    _mid_morning(fixed_clock)
     passed = [AppointmentFactory(household=world.household, purpose="Hier") for _ in range(3 + extra)]
     _book(world, purpose="Aujourd'hui bientôt", starts_at=timezone.now() + dt.timedelta(minutes=30))
     _book(world, purpose="Plus tard")  # tomorrow: on none of the lists
