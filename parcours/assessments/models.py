@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from .levels import Level
@@ -72,6 +73,20 @@ class AssessmentGrid(models.Model):
 
     def __str__(self):
         return f"{self.title} (v{self.version})"
+
+    @cached_property
+    def layout(self) -> tuple:
+        """The sections in order, each with its items in order: `((section, (item, …)), …)`, from the
+        prefetched sections and items (with_content), found once per grid object. The pages hold one
+        grid object per process (core.cache.kept, never edited): a page no longer builds the related
+        managers' querysets (`sections.all()`, then `items.all()` per section) at each request, three
+        times over (issue 18)."""
+        return tuple((section, tuple(section.items.all())) for section in self.sections.all())
+
+    @cached_property
+    def items_by_pk(self) -> dict:
+        """The grid's items by id (`layout`'s), found once per grid object. Read only."""
+        return {item.pk: item for _section, items in self.layout for item in items}
 
 
 class GridSection(models.Model):

@@ -3,6 +3,7 @@
 import functools
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,6 +31,7 @@ from . import perms, services
 from .forms import AssessmentForm
 from .models import (
     Assessment,
+    AssessmentAnswer,
     AssessmentDraft,
     AssessmentGrid,
     FieldType,
@@ -145,20 +148,38 @@ def values_display(fields: list[dict], values: dict) -> list[tuple[str, str]]:
     return shown
 
 
-def _cell(item, answer) -> dict:
-    """One item as one perspective answered it; a missing answer reads as not assessed."""
+# Each level's label by its value, per language: translated once per process and language.
+_LEVEL_LABELS: dict[str, dict[str, str]] = {}
+
+
+def level_labels() -> dict[str, str]:
+    """Each level's label in the active language (issue 18: `get_level_display()` translated its
+    label again for every answer of a page, through the translation machinery: a twentieth of a
+    version page's Python calls). The catalogs do not change while the process runs."""
+    language = get_language()
+    labels = _LEVEL_LABELS.get(language)
+    if labels is None:
+        labels = _LEVEL_LABELS[language] = {level.value: str(level.label) for level in Level}
+    return labels
+
+
+def _cell(item, answer, labels: dict[str, str] | None = None) -> dict:
+    """One item as one perspective answered it; a missing answer reads as not assessed. `labels`:
+    level_labels() when the caller draws many cells (found once for them all)."""
+    if labels is None:
+        labels = level_labels()
     if answer is None:
         return {
             "level": Level.NOT_ASSESSED,
-            "level_label": Level.NOT_ASSESSED.label,
+            "level_label": labels[Level.NOT_ASSESSED],
             "comment": "",
             "values": [],
         }
     return {
         "level": answer.level,
-        "level_label": answer.get_level_display(),
+        "level_label": labels.get(answer.level, answer.level),
         "comment": answer.comment,
-        "values": values_display(item.fields, answer.values),
+        "values": values_display(item.fields, answer.values) if answer.values else [],
     }
 
 
@@ -170,7 +191,7 @@ def _attach_items(assessments, grid: AssessmentGrid | None = None) -> None:
     for assessment in assessments:
         if grid is None or assessment.grid_id != grid.pk:
             grid = _grid(assessment.grid_id)
-        items = {item.pk: item for section in grid.sections.all() for item in section.items.all()}
+        items = grid.items_by_pk
         for answer in assessment.answers.all():
             item = items.get(answer.item_id)
             if item is not None:
@@ -179,7 +200,12 @@ def _attach_items(assessments, grid: AssessmentGrid | None = None) -> None:
 
 def _rows(grid: AssessmentGrid, assessments: list) -> list[dict]:
     """Sections and items of the grid, each item with one cell per assessment given (None: no version)."""
-    by_item = [a.answers_by_item() if a is not None else None for a in assessments]
+    return _grid_rows(grid, [a.answers_by_item() if a is not None else None for a in assessments])
+
+
+def _grid_rows(grid: AssessmentGrid, by_item: list) -> list[dict]:
+    """_rows, from each assessment's answers by item code (None: no version)."""
+    labels = level_labels()
     return [
         {
             "section": section,
@@ -187,14 +213,14 @@ def _rows(grid: AssessmentGrid, assessments: list) -> list[dict]:
                 {
                     "item": item,
                     "cells": [
-                        _cell(item, answers.get(item.code)) if answers is not None else None
+                        _cell(item, answers.get(item.code), labels) if answers is not None else None
                         for answers in by_item
                     ],
                 }
-                for item in section.items.all()
+                for item in items
             ],
         }
-        for section in grid.sections.all()
+        for section, items in grid.layout
     ]
 
 
@@ -202,7 +228,7 @@ def _section_values(grid: AssessmentGrid, assessment) -> list[tuple[str, str]]:
     if assessment is None:
         return []
     shown = []
-    for section in grid.sections.all():
+    for section, _items in grid.layout:
         shown += values_display(section.fields, assessment.section_answers.get(section.code, {}))
     return shown
 
@@ -471,14 +497,65 @@ def draft_discard(request, household_id, perspective):
     return redirect("assessments:index", household_id=household.pk)
 
 
+def _version(household_id: int, pk: int) -> Assessment | None:
+    """The version `pk` of the household, with its author, organization and grid and its neighbours'
+    ids: the SQL and its two neighbour subqueries compiled once per process, the ids put in at each
+    call (core.compiled, issue 18: building and compiling them at each request was 40 % of the
+    version page's Python calls). Its answers: _answers."""
+    if not 0 < pk <= compiled.MAX_PK:  # no such key (nor a 500 from the driver)
+        return None
+    found = compiled.instances_of(
+        ("assessments.detail.version",),
+        lambda household, pk: (
+            Assessment.objects.select_related("author", "author_organization", "grid")
+            .with_neighbours()
+            .filter(household=household, pk=pk)
+            .order_by()[:1]
+        ),
+        household=household_id,
+        pk=pk,
+    )
+    return found[0] if found else None
+
+
+class _Answer(NamedTuple):
+    """An answer as the version page shows it (_cell reads these three), without a model instance."""
+
+    level: str
+    comment: str
+    values: dict
+
+
+def _answers(assessment: Assessment, grid: AssessmentGrid) -> dict[str, _Answer]:
+    """The version's answers by their item's code, as `answers_by_item()` gives them, read as rows
+    (SQL compiled once per process, core.compiled) and keyed through the version's grid as the cache
+    holds it (`items_by_pk`): building a model instance, its item and the prefetch's related
+    querysets for each of some twenty answers was a tenth of the page's Python calls (issue 18). An
+    answer's item is always one of its version's grid (services.assessment_save)."""
+    items = grid.items_by_pk
+    rows = compiled.rows_of(
+        ("assessments.detail.answers",),
+        lambda assessment: (
+            AssessmentAnswer.objects.filter(assessment=assessment)
+            .order_by()
+            .values_list("item_id", "level", "comment", "values")
+        ),
+        assessment=assessment.pk,
+    )
+    return {
+        items[item_id].code: _Answer(level, comment, values)
+        for item_id, level, comment, values in rows
+        if item_id in items
+    }
+
+
 def detail(request, household_id, pk):
     household = _household(request, household_id, steps=True)
-    versions = Assessment.objects.with_answers(items=False).with_neighbours()
-    assessment = versions.filter(household=household, pk=pk).first()
+    assessment = _version(household.pk, pk)
     if assessment is None:
         raise Http404
     grid = _grid(assessment.grid_id)
-    _attach_items([assessment], grid)
+    answers = _answers(assessment, grid)
     record_read(actor=request.user, household=household, sections=READ_SECTIONS, purpose="assessment")
     return render(
         request,
@@ -487,7 +564,7 @@ def detail(request, household_id, pk):
             "household": household,
             "name": _label(request, household),
             "assessment": assessment,
-            "rows": _rows(grid, [assessment]),
+            "rows": _grid_rows(grid, [answers]),
             "section_values": _section_values(grid, assessment),
             "previous_pk": assessment.previous_pk,
             "next_steps": next_steps(request.user, household),

@@ -1,12 +1,15 @@
 """The grid's cells, drawn in Python: a grid is about 40 items × 3 viewpoints, and an `{% include %}`
 per cell (its lookup, context push and nested render) was a fifth of an assessment page's CPU."""
 
+from html import escape
+
 from django import template
 from django.template.defaultfilters import linebreaksbr
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
-from django.utils.text import normalize_newlines
 from django.utils.translation import gettext as _
+
+from parcours.households.templatetags.visibility_tags import _escape
 
 register = template.Library()
 
@@ -35,7 +38,9 @@ def _item_head(item) -> str:
 
 class _Drawing:
     """What every cell of one drawing shares, found once for that drawing (its language is the
-    request's): the empty cell, « Non renseigné », each level's badge."""
+    request's): the empty cell, « Non renseigné », each level's badge. Each value is escaped as
+    conditional_escape escapes it, without its lazy-string wrappers (visibility_tags._escape): a
+    drawing escapes some sixty values (issue 18)."""
 
     __slots__ = ("_empty", "_levels", "_not_filled")
 
@@ -46,12 +51,12 @@ class _Drawing:
 
     def empty(self) -> str:
         if self._empty is None:
-            self._empty = f'<span class="text-secondary">{conditional_escape(_("Aucune version"))}</span>\n'
+            self._empty = f'<span class="text-secondary">{_escape(_("Aucune version"))}</span>\n'
         return self._empty
 
     def not_filled(self) -> str:
         if self._not_filled is None:
-            self._not_filled = f'<span class="text-secondary">{conditional_escape(_("Non renseigné"))}</span>'
+            self._not_filled = f'<span class="text-secondary">{_escape(_("Non renseigné"))}</span>'
         return self._not_filled
 
     def level(self, level, label) -> str:
@@ -59,20 +64,18 @@ class _Drawing:
         key = (level, label)
         badge = self._levels.get(key)
         if badge is None:
-            esc = conditional_escape
-            badge = f'<span class="prc-level prc-level-{esc(level)}">{esc(label)}</span>'
+            badge = f'<span class="prc-level prc-level-{_escape(level)}">{_escape(label)}</span>'
             self._levels[key] = badge
         return badge
 
     def cell(self, cell, kind) -> str:
         if cell is None:
             return self.empty()
-        esc = conditional_escape
         html = self.level(cell["level"], cell["level_label"]) if kind == "rated" else ""
         html += "\n"
         if cell["values"]:
             items = "".join(
-                f'<li><span class="fw-semibold">{esc(label)} :</span> {esc(text)}</li>'
+                f'<li><span class="fw-semibold">{_escape(label)} :</span> {_escape(text)}</li>'
                 for label, text in cell["values"]
             )
             html += f'<ul class="list-unstyled mb-1">{items}</ul>'
@@ -80,8 +83,10 @@ class _Drawing:
             html += self.not_filled()
         html += "\n"
         if cell["comment"]:
-            # The linebreaksbr filter: escaped, then each line break a <br>.
-            comment = esc(normalize_newlines(cell["comment"])).replace("\n", "<br>")
+            # The linebreaksbr filter: its line breaks normalized (normalize_newlines), escaped, then
+            # each line break a <br>.
+            comment = str(cell["comment"]).replace("\r\n", "\n").replace("\r", "\n")
+            comment = escape(comment).replace("\n", "<br>")
             html += f'<div class="prc-comment">{comment}</div>'
         return html + "\n"
 
