@@ -557,12 +557,13 @@ def detail(request, household_id, pk):
     grid = _grid(assessment.grid_id)
     answers = _answers(assessment, grid)
     record_read(actor=request.user, household=household, sections=READ_SECTIONS, purpose="assessment")
+    name = _label(request, household)
     return render(
         request,
         "assessments/detail.html",
         {
             "household": household,
-            "name": _label(request, household),
+            "name": name,
             "assessment": assessment,
             "rows": _grid_rows(grid, [answers]),
             "section_values": _section_values(grid, assessment),
@@ -570,7 +571,7 @@ def detail(request, household_id, pk):
             "next_steps": next_steps(request.user, household),
             "next_pk": assessment.next_pk,
             "crumbs": _crumbs(
-                request, household, _index_crumb(household), (_version_label(assessment), None)
+                request, household, _index_crumb(household), (_version_label(assessment), None), label=name
             ),
         },
     )

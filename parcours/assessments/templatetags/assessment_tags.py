@@ -13,12 +13,12 @@ from parcours.households.templatetags.visibility_tags import _escape
 
 register = template.Library()
 
-# An item's row heading (its code, its label through linebreaksbr) by (code, label): the same for
-# every household, viewpoint and language, and a published grid is never edited (issue 18: escaping
-# them again at every page was a tenth of assessment_rows). Keyed on the text itself, so a grid
-# version with other words is drawn from its own words; bounded by the grids' items, cleared past
-# HEADS_MAX all the same.
-_HEADS: dict[tuple[str, str], str] = {}
+# An item's row heading (its code, its label through linebreaksbr) by (code, label), and a section's
+# (_section_head) by its code, title and the table's shape: the same for every household, viewpoint
+# and language, and a published grid is never edited (issue 18: escaping them again at every page was
+# a tenth of assessment_rows). Keyed on the text itself, so a grid version with other words is drawn
+# from its own words; bounded by the grids' items, cleared past HEADS_MAX all the same.
+_HEADS: dict[tuple, str] = {}
 HEADS_MAX = 2000
 
 
@@ -29,6 +29,22 @@ def _item_head(item) -> str:
         head = (
             f'<tr>\n<th scope="row" class="fw-normal"><span class="prc-item-code">'
             f"{conditional_escape(item.code)}</span> {linebreaksbr(item.label, autoescape=True)}</th>\n"
+        )
+        if len(_HEADS) >= HEADS_MAX:
+            _HEADS.clear()
+        _HEADS[key] = head
+    return head
+
+
+def _section_head(section, colspan: int, anchors: bool) -> str:
+    """A section's heading row, as _item_head once per process, by its words and the table's shape."""
+    key = (section.code, section.title, colspan, anchors)
+    head = _HEADS.get(key)
+    if head is None:
+        anchor = f' id="section-{_escape(section.code)}"' if anchors else ""
+        head = (
+            f'<tbody>\n<tr class="table-light"><th scope="colgroup" colspan="{colspan}"{anchor}>'
+            f"{_escape(section.code)}. « {_escape(section.title)} »</th></tr>\n"
         )
         if len(_HEADS) >= HEADS_MAX:
             _HEADS.clear()
@@ -106,20 +122,16 @@ def assessment_rows(rows, colspan=2, anchors=False):
     Drawn in Python: the template's two nested loops over ~20 items, their lookups and the label's
     filter held a quarter of the co-evaluation page's profile (issue 18: 13–14 ms a page for 1.6 ms of
     floor; the page makes 11 % fewer Python calls so). What every cell shares (« Aucune version », the
-    level badges) is drawn once per call, each item's heading once per process (_item_head).
+    level badges) is drawn once per call, each section's and item's heading once per process
+    (_section_head, _item_head).
     `anchors`: each section's heading carries `id="section-<code>"` (the co-evaluation page)."""
-    esc = conditional_escape
+    colspan, anchors = int(colspan), bool(anchors)
     drawing = _Drawing()
     draw = drawing.cell
     parts = []
     append = parts.append
     for row in rows:
-        section = row["section"]
-        anchor = f' id="section-{esc(section.code)}"' if anchors else ""
-        append(
-            f'<tbody>\n<tr class="table-light"><th scope="colgroup" colspan="{int(colspan)}"{anchor}>'
-            f"{esc(section.code)}. « {esc(section.title)} »</th></tr>\n"
-        )
+        append(_section_head(row["section"], colspan, anchors))
         for line in row["items"]:
             item = line["item"]
             kind = item.kind
