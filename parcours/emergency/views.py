@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import get_template, render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, time_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -740,7 +740,7 @@ def _allocations_html(allocations, token: str) -> str:
         forms = ""
         if a.status == "booked":
             if booked is None:
-                booked = _booked_forms_html()
+                booked = _drawn_once(_BOOKED_FORMS, (), _booked_forms_html)
             # The night's id first, then the token (escaped as `{% csrf_token %}` escapes it).
             forms = booked.replace(ALLOCATION_SLOT, str(a.pk)).replace(CSRF_SLOT, esc(token))
         parts.append(
@@ -764,6 +764,9 @@ def _allocations_html(allocations, token: str) -> str:
 
 # The id of a booked night in its forms' addresses, replaced for each night (digits only in a path).
 ALLOCATION_SLOT = "918273645000"
+# A booked night's forms, the same for every night and user but for the night's id and the CSRF token
+# (slots): drawn once per language, URLconf and script prefix (`_drawn_once`).
+_BOOKED_FORMS: dict = {}
 
 
 def _booked_forms_html() -> str:
@@ -799,6 +802,23 @@ def _booked_forms_html() -> str:
         f'<button class="btn btn-sm btn-link text-danger" type="submit">{cancel}</button></form>\n'
         "          "
     )
+
+
+def _request_dates_html(found: EmergencyRequest) -> dict:
+    """The request's night and its call's time in the page's words, as the template's
+    `{% blocktranslate with … %}` drew them (the catalog's sentence as it is, the values escaped and the
+    moment in the current time zone, as the `date` and `time` filters have it), in Python: each
+    blocktranslate with its filters cost the page more than the rest of its heading (issue 18)."""
+    esc = conditional_escape
+    dates = {"night_html": _("nuit du %(night)s") % {"night": esc(date_format(found.night, "l j F"))}}
+    if found.call is not None:
+        at = timezone.template_localtime(found.call.received_at)
+        dates["received_html"] = _("reçu le %(d)s à %(t)s") % {
+            "d": esc(date_format(at, "j F")),
+            "t": esc(time_format(at, "H:i")),
+        }
+    # The catalog's sentences, which the template left unescaped, around escaped values.
+    return {key: mark_safe(html) for key, html in dates.items()}  # noqa: S308  # nosec B308 B703
 
 
 def _request_context(request, found: EmergencyRequest) -> dict:
@@ -839,6 +859,7 @@ def _request_context(request, found: EmergencyRequest) -> dict:
     facts = dict(Fact.choices)
     return {
         **_request_form_fields(found),
+        **_request_dates_html(found),
         **token,
         "req": found,
         "req_label": _request_label(request, found),

@@ -6,6 +6,7 @@ page after a booking uses one CSRF token for its forms and the layout."""
 
 import datetime
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.template import Context, Template
@@ -118,3 +119,26 @@ def test_the_page_after_a_booking_has_one_token_for_its_forms_and_the_layout(net
     cancel = reverse("emergency:allocation_action", args=[night.pk, "cancel"])
     assert f'action="{cancel}"' in page
     assert client.post(cancel, {"csrfmiddlewaretoken": tokens[0]}).status_code == 302
+
+
+# _request_main.html's night and call time before issue 18's change, as they were (d3c8089).
+OLD_DATES = (
+    '{% load translations %}{% blocktranslate with night=req.night|date:"l j F" %}nuit du {{ night }}'
+    '{% endblocktranslate %}|{% if req.call %}{% blocktranslate with d=req.call.received_at|date:"j F" '
+    't=req.call.received_at|time:"H:i" %}reçu le {{ d }} à {{ t }}{% endblocktranslate %}{% endif %}'
+)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_night_and_the_call_s_time_are_the_template_s(net, language):  # noqa: F811
+    found = _request(net)
+    call = SimpleNamespace(received_at=datetime.datetime(2026, 12, 7, 23, 30, tzinfo=datetime.UTC))
+    with translation.override(language):
+        for req in (found, SimpleNamespace(night=found.night, call=call)):
+            old = Template(OLD_DATES).render(Context({"req": req}))
+            dates = views._request_dates_html(req)
+            assert f"{dates['night_html']}|{dates.get('received_html', '')}" == old
+    with translation.override("fr"):
+        assert views._request_dates_html(SimpleNamespace(night=found.night, call=call))["received_html"] == (
+            "reçu le 8 décembre à 00:30"  # Paris time, the next day
+        )
