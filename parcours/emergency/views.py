@@ -17,8 +17,8 @@ from django.shortcuts import redirect, render
 from django.template.loader import get_template, render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.formats import date_format, time_format
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -32,7 +32,7 @@ from parcours.core.templatetags.parcours_tags import crumb_links
 from parcours.core.versioning import StaleVersionError
 from parcours.households import perms as household_perms
 from parcours.households import services as household_services
-from parcours.households.display import household_label
+from parcours.households.display import household_label, remember_label
 from parcours.households.models import PEOPLE_ATTR, Household, Person, with_people
 from parcours.households.querysets import parse_search, search_statement
 from parcours.offers import perms as offer_perms
@@ -428,20 +428,29 @@ def _offline_banner_html(request) -> str:
     return mark_safe(html.replace(OFFLINE_USER_SLOT, str(int(request.user.pk))))  # noqa: S308  # nosec B308 B703
 
 
-# The new call page's breadcrumbs (includes/breadcrumbs.html), the same labels for everyone: rendered
-# once per language, URLconf, script prefix and the links this user may follow (issue 18).
-_CALL_CRUMBS: dict = {}
+# The breadcrumbs of the new call page and of a request's page (includes/breadcrumbs.html), the same
+# labels for everyone: rendered once per language, URLconf, script prefix and the links this user may
+# follow (issue 18). A request's page ends on the request's own label (a household's name, the
+# caller's): it goes into the slot afterwards, never into what is kept.
+_CRUMBS: dict = {}
+CRUMB_SLOT = "__parcours_crumb__"
 
 
-def _call_crumbs_html(request, crumbs: list) -> str:
+def _crumbs_html(request, crumbs: list, last: str | None = None) -> str:
     """What `{% include "includes/breadcrumbs.html" %}` draws for `crumbs` (constant labels, never a
-    name) and this request's user."""
+    name), then `last` (the current page's label, without a link) when given, for this request's
+    user."""
+    if last is not None:
+        crumbs = [*crumbs, (CRUMB_SLOT, None)]
     links = tuple(crumb_links({"request": request}, crumbs))
     html = _drawn_once(
-        _CALL_CRUMBS,
+        _CRUMBS,
         links,
         lambda: render_to_string("includes/breadcrumbs.html", {"crumbs": crumbs}, request=request),
     )
+    if last is not None:
+        # The label escaped as the template's `{{ label }}` escapes it; the rest is the template's.
+        html = html.replace(CRUMB_SLOT, conditional_escape(last))
     return mark_safe(html)  # noqa: S308  (rendered by the template engine)  # nosec B308 B703
 
 
@@ -543,7 +552,7 @@ def call_create(request):
             **fields,
             "call_fields_html": call_fields_html,
             "offline_banner_html": _offline_banner_html(request),
-            "breadcrumbs_html": _call_crumbs_html(request, _crumbs((_("Nouvel appel"), None))),
+            "breadcrumbs_html": _crumbs_html(request, _crumbs((_("Nouvel appel"), None))),
             "query": query,
             "results": results,
         },
@@ -576,11 +585,13 @@ REQUESTS = EmergencyRequest.objects.select_related("household", "call").prefetch
 REQUESTS_SQL = "emergency.REQUESTS"
 
 
-def _request_label(user, found: EmergencyRequest) -> str:
+def _request_label(request, found: EmergencyRequest) -> str:
     """What the page calls the request: the household as the user may name it, the name the caller
-    gave, or an anonymous caller; never a bare number."""
+    gave, or an anonymous caller; never a bare number. The household's label is kept for the page's
+    template, which names the household with it (households.display.remember_label; issue 18)."""
     if found.household is not None:
-        return household_label(user, found.household).text
+        user = request.user
+        return remember_label(request, user, found.household, household_label(user, found.household)).text
     if found.caller_name:
         return _("%(name)s (sans dossier)") % {"name": found.caller_name}
     return _("Appelant·e anonyme")
@@ -671,6 +682,145 @@ def _request_form_fields(found: EmergencyRequest) -> dict:
     }
 
 
+def _allocations_html(allocations, token: str) -> str:
+    """The request's nights as _request_main.html's loop drew them (the night, its state and SMS, the
+    place or why it is hidden, a booked night's forms), in Python: the template engine took most of the
+    page's CPU right after a booking (issue 18). The words are translated once per drawing; `token` is
+    the page's CSRF token (the forms' hidden field). Byte for byte the template's
+    (tests/emergency/test_request_allocations_drawing.py)."""
+    esc = conditional_escape
+    if not allocations:
+        return ""
+    words = SimpleNamespace(
+        extension=_("prolongation"),
+        state=_("État"),
+        sms_sent=_("SMS envoyé"),
+        sms_failed=_("Le SMS n'a pas pu être envoyé : réessayez ou donnez l'adresse oralement."),
+        sms_pending=_("SMS en cours d'envoi"),
+        phone=_("Tél."),
+        code=_("Code"),
+        hidden=esc(household_perms.HIDDEN_PLACE),
+    )
+    booked = None  # the forms of a booked night, their words found once (a night's id put in)
+    parts = []
+    for a in allocations:
+        night = esc(date_format(a.night, "SHORT_DATE_FORMAT"))
+        extension = f" ({words.extension})" if a.extension else ""
+        if a.sms_sent_at:
+            sms = f" — {words.sms_sent}"
+        elif a.sms_status == "failed":
+            sms = f' — <span class="text-danger" data-sms="failed">{words.sms_failed}</span>'
+        elif a.sms_status:
+            sms = f' — <span data-sms="pending">{words.sms_pending}</span>'
+        else:
+            sms = ""
+        if a.place_shown:
+            f = a.unit.facility
+            phone = (
+                f' · {words.phone} <a href="tel:{esc(f.phone.replace(" ", ""))}">{esc(f.phone)}</a>'
+                if f.phone
+                else ""
+            )
+            code = (
+                f" · {words.code} <span data-door-code>{esc(f.door_code)}</span>"
+                if a.door_code_shown and f.door_code
+                else ""
+            )
+            hours = (
+                f'<div class="small text-secondary">{esc(f.opening_hours)}</div>' if f.opening_hours else ""
+            )
+            address = esc(f.full_address or "—")
+            place = (
+                f"<strong>{esc(f.name)}</strong> — {esc(a.unit.label)}\n"
+                f'          <div class="small" data-place-access>{address}{phone}{code}</div>\n'
+                f"          {hours}"
+            )
+        else:
+            place = f'<span data-place="hidden">{words.hidden}</span>'
+        forms = ""
+        if a.status == "booked":
+            if booked is None:
+                booked = _drawn_once(_BOOKED_FORMS, (), _booked_forms_html)
+            # The night's id first, then the token (escaped as `{% csrf_token %}` escapes it).
+            forms = booked.replace(ALLOCATION_SLOT, str(a.pk)).replace(CSRF_SLOT, esc(token))
+        parts.append(
+            f'\n      <li class="list-group-item" data-allocation="{esc(a.status)}">\n'
+            '        <div class="row g-2">\n'
+            '          <div class="col-md-7">\n'
+            f'            <div class="fw-semibold">{night}{extension} · {words.state} : '
+            f"{esc(a.get_status_display())}{sms}</div>\n"
+            f"            <div>{place}</div>\n"
+            "          </div>\n"
+            '          <div class="col-md-5">\n'
+            f"          {forms}\n"
+            "          </div>\n"
+            "        </div>\n"
+            "      </li>\n    "
+        )
+    # Every value above went through conditional_escape; the words are the catalog's, as the template's
+    # constant `translate` put them; the rest is this function's own markup.
+    return mark_safe("".join(parts))  # noqa: S308  # nosec B308 B703
+
+
+# The id of a booked night in its forms' addresses, replaced for each night (digits only in a path).
+ALLOCATION_SLOT = "918273645000"
+# A booked night's forms, the same for every night and user but for the night's id and the CSRF token
+# (slots): drawn once per language, URLconf and script prefix (`_drawn_once`).
+_BOOKED_FORMS: dict = {}
+
+
+def _booked_forms_html() -> str:
+    """A booked night's forms (SMS, extension, no-show, cancellation) as the template drew them, the
+    night's id `ALLOCATION_SLOT` in their addresses and fields, the CSRF token `CSRF_SLOT`."""
+    csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{CSRF_SLOT}">'
+    # The actions' common path: /115/nuitees/<id>/ (the action last).
+    url = reverse("emergency:allocation_action", args=[int(ALLOCATION_SLOT), "sms"]).removesuffix("sms/")
+    slot = ALLOCATION_SLOT
+    phone, send, nights = _("Téléphone"), _("Envoyer l'adresse par SMS"), _("Nuits supplémentaires")
+    extend, no_show, cancel = _("Prolonger"), _("Non présenté·e"), _("Annuler la nuitée")
+    return (
+        "\n"
+        f'          <form method="post" action="{url}sms/" class="mb-1">{csrf}\n'
+        f'            <label class="form-label small mb-0" for="sms-{slot}">{phone}</label>\n'
+        '            <div class="input-group input-group-sm">\n'
+        f'              <input class="form-control" id="sms-{slot}" name="phone" type="tel" '
+        'autocomplete="off">\n'
+        f'              <button class="btn btn-outline-primary" type="submit">{send}</button>\n'
+        "            </div>\n"
+        "          </form>\n"
+        f'          <form method="post" action="{url}extend/" class="mb-1">{csrf}\n'
+        f'            <label class="form-label small mb-0" for="ext-{slot}">{nights}</label>\n'
+        '            <div class="input-group input-group-sm">\n'
+        f'              <input class="form-control" id="ext-{slot}" name="nights" type="number" '
+        'min="1" max="14" value="1">\n'
+        f'              <button class="btn btn-outline-secondary" type="submit">{extend}</button>\n'
+        "            </div>\n"
+        "          </form>\n"
+        f'          <form method="post" action="{url}no-show/" class="d-inline">{csrf}'
+        f'<button class="btn btn-sm btn-link" type="submit">{no_show}</button></form>\n'
+        f'          <form method="post" action="{url}cancel/" class="d-inline">{csrf}'
+        f'<button class="btn btn-sm btn-link text-danger" type="submit">{cancel}</button></form>\n'
+        "          "
+    )
+
+
+def _request_dates_html(found: EmergencyRequest) -> dict:
+    """The request's night and its call's time in the page's words, as the template's
+    `{% blocktranslate with … %}` drew them (the catalog's sentence as it is, the values escaped and the
+    moment in the current time zone, as the `date` and `time` filters have it), in Python: each
+    blocktranslate with its filters cost the page more than the rest of its heading (issue 18)."""
+    esc = conditional_escape
+    dates = {"night_html": _("nuit du %(night)s") % {"night": esc(date_format(found.night, "l j F"))}}
+    if found.call is not None:
+        at = timezone.template_localtime(found.call.received_at)
+        dates["received_html"] = _("reçu le %(d)s à %(t)s") % {
+            "d": esc(date_format(at, "j F")),
+            "t": esc(time_format(at, "H:i")),
+        }
+    # The catalog's sentences, which the template left unescaped, around escaped values.
+    return {key: mark_safe(html) for key, html in dates.items()}  # noqa: S308  # nosec B308 B703
+
+
 def _request_context(request, found: EmergencyRequest) -> dict:
     place_groups_html = ""
     # The page's CSRF token, masked once for the places and the forms (the template's `csrf_token`
@@ -704,18 +854,21 @@ def _request_context(request, found: EmergencyRequest) -> dict:
             and allocation.night >= tonight
             and offer_perms.can_see_door_code(request.user, allocation.unit.facility)
         )
+    if not token and any(a.status == "booked" for a in allocations):
+        token = {"csrf_token": get_token(request)}  # the booked nights' forms: one token for the page
     facts = dict(Fact.choices)
     return {
         **_request_form_fields(found),
+        **_request_dates_html(found),
         **token,
         "req": found,
-        "req_label": _request_label(request.user, found),
+        "req_label": _request_label(request, found),
         "place_groups_html": place_groups_html,
         "allocations": allocations,
+        "allocations_html": _allocations_html(allocations, token.get("csrf_token", "")),
         "facts": [facts.get(code, code) for code in found.facts],
         "origins": origins.origins_of(request.user, found),
         "unmet_reason": UnmetReason(found.unmet.reason).label if found.status == RequestStatus.UNMET else "",
-        "hidden_place": household_perms.HIDDEN_PLACE,
         "replay_task_label": replay.task_label(found.replay_task) if found.replay_task else "",
     }
 
@@ -734,7 +887,7 @@ def request_detail(request, pk):
         "emergency/request.html",
         {
             **context,
-            "crumbs": _crumbs((context["req_label"], None)),
+            "breadcrumbs_html": _crumbs_html(request, _crumbs(), last=context["req_label"]),
             "offline_banner_html": _offline_banner_html(request),
         },
     )

@@ -161,12 +161,19 @@ def trace_named(user, households, *, purpose: str, request=None) -> None:
 
     labels = [(h, household_label(user, h)) for h in households]
     if request is not None:
-        memo = request.__dict__.setdefault("_household_labels", {})
         for household, label in labels:
-            memo[id(household)] = (household, user.pk, label)
+            remember_label(request, user, household, label)
     named = [h for h, label in labels if label.name]
     if named:
         record_reads(actor=user, households=named, sections=["list"], purpose=purpose)
+
+
+def remember_label(request, user, household, label: HouseholdLabel) -> HouseholdLabel:
+    """Keep `label`, just computed for this household and user, for the page drawn next in this request
+    (`remembered_label`): its template names the household without asking the rules again. Only when
+    nothing is written in between."""
+    request.__dict__.setdefault("_household_labels", {})[id(household)] = (household, user.pk, label)
+    return label
 
 
 def remembered_label(request, user, household) -> HouseholdLabel | None:

@@ -47,7 +47,7 @@ CRUMBS = Template('{% include "includes/breadcrumbs.html" %}')
 
 
 def test_the_call_page_s_breadcrumbs_are_the_include_s_for_every_role(net, rf):  # noqa: F811
-    views._CALL_CRUMBS.clear()
+    views._CRUMBS.clear()
     url = reverse("emergency:call")
     crumbs = views._crumbs(("Nouvel appel", None))
     for membership in net["members"].values():
@@ -56,5 +56,20 @@ def test_the_call_page_s_breadcrumbs_are_the_include_s_for_every_role(net, rf): 
         request.user.active_membership = membership
         request.resolver_match = resolve(url)
         expected = CRUMBS.render(RequestContext(request, {"crumbs": crumbs}))
-        assert views._call_crumbs_html(request, crumbs) == expected, membership.role
-        assert views._call_crumbs_html(request, crumbs) == expected  # from the table
+        assert views._crumbs_html(request, crumbs) == expected, membership.role
+        assert views._crumbs_html(request, crumbs) == expected  # from the table
+
+
+@pytest.mark.parametrize("label", ["Appelant·e anonyme", "Jo <b>& « Co »</b> (sans dossier)"])
+def test_a_request_page_s_breadcrumbs_are_the_include_s_with_its_label(net, rf, label):  # noqa: F811
+    views._CRUMBS.clear()
+    url = reverse("emergency:request", args=[_request(net).pk])
+    for membership in net["members"].values():
+        request = rf.get(url)
+        request.user = membership.user
+        request.user.active_membership = membership
+        request.resolver_match = resolve(url)
+        expected = CRUMBS.render(RequestContext(request, {"crumbs": views._crumbs((label, None))}))
+        assert views._crumbs_html(request, views._crumbs(), last=label) == expected, membership.role
+        assert views.CRUMB_SLOT not in expected
+    assert label not in str(views._CRUMBS)  # the label is never kept
