@@ -9,12 +9,13 @@ import datetime as dt
 import pytest
 from django.db.models import Q
 from django.template import Context, Template
-from django.utils import timezone, translation
+from django.utils import translation
 
 from parcours.accounts.models import Membership
 from parcours.accounts.roles import Role
 from parcours.core import compiled
 from parcours.emergency.models import NightAllocation
+from parcours.emergency.nights import current_night
 from parcours.households import perms, views
 from parcours.households.models import Household
 from parcours.households.timeline import Step, household_path
@@ -109,9 +110,7 @@ def test_a_booked_nights_place_follows_the_reader_whoever_compiled_first(role_ne
     ConsentFactory(household=protected, organization=net.partner)
     for household in (plain, protected):
         EmergencyRequestFactory(household=household, allocated=True)
-        EmergencyRequestFactory(
-            household=household, unmet=True, night=timezone.localdate() - dt.timedelta(days=1)
-        )
+        EmergencyRequestFactory(household=household, unmet=True, night=current_night() - dt.timedelta(days=1))
     for order in (readers, readers[::-1]):
         compiled._COMPILED.clear()
         ours = _paths(order, [plain, protected])

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
 from parcours.accounts.roles import Role
 from parcours.core.errors import NotFound
@@ -67,7 +68,8 @@ def test_a_consent_that_has_ended_stops_opening_the_file_the_next_day(role_netwo
     landlord = role_network.users[Role.LANDLORD]
     from parcours.households.models import Consent
 
-    Consent.objects.filter(household=consented).update(ends_on=fixed_clock.at.date())
+    # Today in Paris (the clock's instant is in UTC: between 0:00 and 1:00 or 2:00 its date is yesterday's).
+    Consent.objects.filter(household=consented).update(ends_on=timezone.localdate(fixed_clock.at))
     worker = role_network.users[Role.SOCIAL_WORKER]
     assert _opens(worker, consented, {}, compiled=True)
     fixed_clock.advance(days=1)
