@@ -82,7 +82,9 @@ def test_the_consents_maximum_duration_is_part_of_the_rule(role_network, files, 
     from parcours.households.models import Consent
 
     consented, worker = files[2], role_network.users[Role.SOCIAL_WORKER]
-    Consent.objects.filter(household=consented).update(starts_on=fixed_clock.at.date() - timedelta(days=40))
+    Consent.objects.filter(household=consented).update(
+        starts_on=timezone.localdate(fixed_clock.at) - timedelta(days=40)
+    )
     assert _opens(worker, consented, {}, compiled=True)
     with override_settings(PARCOURS_CONSENT_MAX_MONTHS=1):
         assert not Household.objects.visible_to(worker).filter(pk=consented.pk).exists()
