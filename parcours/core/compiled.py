@@ -17,12 +17,15 @@ compare them with the ORM's own answers.
 """
 
 import datetime
+import inspect
 from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.db import connection, connections
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import Model, Prefetch, Q, prefetch_related_objects, signals
+from django.db.models.base import ModelState
 from django.db.models.constants import LOOKUP_SEP
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.query import ModelIterable, get_related_populators
 
 # The largest primary key a database holds (bigint): a larger number is no row's, and must not reach
@@ -253,15 +256,68 @@ def _read(compiled: _CompiledModels, sql: str, params) -> list:
     if converters:
         rows = compiler.apply_converters(rows, converters)
     model = compiled.query.model
+    build = _builder(model, compiled.alias, compiled.init_list)
     found = []
     for row in rows:
-        obj = model.from_db(compiled.alias, compiled.init_list, row[compiled.start : compiled.end])
+        obj = build(row[compiled.start : compiled.end])
         for populator in compiled.populators:
             populator.populate(row, obj)
         for name, position in compiled.annotations.items():
             setattr(obj, name, row[position])
         found.append(obj)
     return found
+
+
+# Per model: whether its instances can be built without Model.__init__ (`_builder`).
+_PLAIN_MODELS: dict = {}
+
+
+def _plain_model(model, init_list: list) -> bool:
+    """Whether `model.from_db(alias, init_list, values)` comes down to filling the instance's
+    attributes: Django's own from_db and __init__, every concrete field read in order (none deferred),
+    and no field whose attribute setter does more than store the value on a new instance (Django's
+    non-data descriptors, and ForeignKeyDeferredAttribute, which only forgets a related object
+    cached under another id). Asked once per model, the list of columns at each read."""
+    plain = _PLAIN_MODELS.get(model)
+    if plain is None:
+        attnames = [f.attname for f in model._meta.concrete_fields]
+        plain = _PLAIN_MODELS[model] = (
+            attnames,
+            model.from_db.__func__ is Model.from_db.__func__
+            and model.__init__ is Model.__init__
+            and not model._meta.abstract
+            and all(
+                not hasattr(descriptor := inspect.getattr_static(model, name, None), "__set__")
+                or type(descriptor) is ForeignKeyDeferredAttribute
+                for name in attnames
+            ),
+        )
+    return plain[1] and init_list == plain[0]
+
+
+def _builder(model, alias: str, init_list: list):
+    """`values → model.from_db(alias, init_list, values)`, for the rows of one read. For a model that
+    Model.__init__ only fills (`_plain_model`) and that no pre_init or post_init receiver listens to,
+    the instance is built as __init__ leaves it: its state (not adding, this database), then each
+    field's value by its attribute name. __init__'s signals, its loop over the fields and each foreign
+    key's setter cost a list of households and their people most of their reading (issue 18);
+    tests/core/test_compiled_instances.py compares both, attribute by attribute."""
+    if (
+        not _plain_model(model, init_list)
+        or signals.pre_init.has_listeners(model)
+        or signals.post_init.has_listeners(model)
+    ):
+        return lambda values: model.from_db(alias, init_list, values)
+    new, state_class = model.__new__, ModelState
+
+    def build(values):
+        obj = new(model)
+        state = obj._state = state_class()
+        state.adding, state.db = False, alias
+        obj.__dict__.update(zip(init_list, values, strict=True))
+        return obj
+
+    return build
 
 
 def instances_of(key: tuple, build, *, prefetch_key=None, **values) -> list:
