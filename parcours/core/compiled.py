@@ -441,10 +441,10 @@ def _prefetch_compiled(instances, lookup, key, number) -> bool:
         if compiled is None:
             return False
         _keep(compiled_key, compiled)
+    keys, local_value = _relation_values(foreign_key, model, wanted)
     values = {}
-    instance_attr = foreign_key.get_foreign_related_value
-    for obj in wanted:
-        values.setdefault(instance_attr(obj), obj)
+    for value, obj in zip(keys, wanted, strict=True):
+        values.setdefault(value, obj)
     ids = [value[0] for value in values if value[0] is not None]
     if not all(type(i) is int for i in ids):
         return False
@@ -453,14 +453,13 @@ def _prefetch_compiled(instances, lookup, key, number) -> bool:
         sql = compiled.head + ", ".join(["%s"] * len(ids)) + compiled.tail
         related = _read(compiled.models, sql, [*compiled.before, *ids, *compiled.after])
     by_value: dict = {}
-    local_value = foreign_key.get_local_related_value
     for rel_obj in related:
         value = local_value(rel_obj)
         if not foreign_key.is_cached(rel_obj):
             foreign_key.set_cached_value(rel_obj, values[value])
         by_value.setdefault(value, []).append(rel_obj)
-    for obj in wanted:
-        found = by_value.get(instance_attr(obj), [])
+    for value, obj in zip(keys, wanted, strict=True):
+        found = by_value.get(value, [])
         if not hasattr(obj, "_prefetched_objects_cache"):
             obj._prefetched_objects_cache = {}
         if to_attr:
@@ -475,6 +474,20 @@ def _prefetch_compiled(instances, lookup, key, number) -> bool:
             related_qs._prefetch_done = True
             obj._prefetched_objects_cache[cache_name] = related_qs
     return True
+
+
+def _relation_values(foreign_key, model, instances) -> tuple:
+    """What the foreign key's `get_foreign_related_value` answers for each of `instances`, and its
+    `get_local_related_value`, as Django's prefetch joins the records. For a key to the model's own
+    primary key (not a parent's) from a field that is not the related model's primary key, both come
+    down to one attribute: read directly rather than through get_instance_value_for_fields, per
+    record and per lookup (issue 18: a list's people, consents and situations)."""
+    target, local = foreign_key.foreign_related_fields[0], foreign_key.local_related_fields[0]
+    if target is model._meta.pk and target.model is model and not local.primary_key:
+        target_name, local_name = target.attname, local.attname
+        return [(getattr(obj, target_name),) for obj in instances], lambda rel: (getattr(rel, local_name),)
+    instance_value = foreign_key.get_foreign_related_value
+    return [instance_value(obj) for obj in instances], foreign_key.get_local_related_value
 
 
 def _compile_prefetch(queryset, foreign_key) -> "_CompiledPrefetch | None":
