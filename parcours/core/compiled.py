@@ -257,11 +257,12 @@ def _read(compiled: _CompiledModels, sql: str, params) -> list:
         rows = compiler.apply_converters(rows, converters)
     model = compiled.query.model
     build = _builder(model, compiled.alias, compiled.init_list)
+    builders = _populator_builders(compiled.populators, {})
     found = []
     for row in rows:
         obj = build(row[compiled.start : compiled.end])
         for populator in compiled.populators:
-            populator.populate(row, obj)
+            _populate(populator, row, obj, builders)
         for name, position in compiled.annotations.items():
             setattr(obj, name, row[position])
         found.append(obj)
@@ -318,6 +319,32 @@ def _builder(model, alias: str, init_list: list):
         return obj
 
     return build
+
+
+def _populator_builders(populators, builders: dict) -> dict:
+    """The builder (`_builder`) of each select_related record's model, for one read."""
+    for populator in populators:
+        builders[populator] = _builder(populator.model_cls, populator.db, populator.init_list)
+        _populator_builders(populator.related_populators, builders)
+    return builders
+
+
+def _populate(populator, row, from_obj, builders: dict) -> None:
+    """Django's RelatedPopulator.populate (a record read with select_related, set on `from_obj` and
+    `from_obj` on it), its instance built by `builders[populator]` rather than from_db."""
+    if populator.reorder_for_init:
+        data = populator.reorder_for_init(row)
+    else:
+        data = row[populator.cols_start : populator.cols_end]
+    if data[populator.pk_idx] is None:
+        obj = None
+    else:
+        obj = builders[populator](data)
+        for nested in populator.related_populators:
+            _populate(nested, row, obj, builders)
+    populator.local_setter(from_obj, obj)
+    if obj is not None:
+        populator.remote_setter(obj, from_obj)
 
 
 def instances_of(key: tuple, build, *, prefetch_key=None, **values) -> list:
