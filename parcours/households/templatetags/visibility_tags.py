@@ -8,7 +8,10 @@ from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from parcours.accounts.access import acting_user
+from parcours.core.templatetags.compiled_urls import path_parts
 from parcours.households import visibility
+from parcours.households.display import LabelWords, household_label, household_number, remembered_label
 
 register = template.Library()
 
@@ -75,8 +78,6 @@ def label_html(label) -> str:
 def _name_html(request, household, readable):
     """The household's name as households.display gives it to this user, in HTML (see household_name):
     `label_html`'s safe HTML, the bare number (a household without members) as text, as before."""
-    from parcours.households.display import household_label, remembered_label
-
     label = remembered_label(request, request.user, household) or household_label(
         request.user, household, readable
     )
@@ -97,13 +98,6 @@ def household_name(context, household, link=None):
     return _name_html(request, household, _readable(context, request.user, household))
 
 
-def _nothing(record):
-    return frozenset()
-
-
-_SOME_PK = 918273645
-
-
 def reverse_in_drawing(context, viewname: str, pk) -> str:
     """`reverse(viewname, args=[pk])`, reversed once per view name and drawing of the template (the
     script prefix and the URLconf do not change while it draws): the path around a number. A row
@@ -120,8 +114,9 @@ def path_around(context, viewname: str) -> list[str]:
     key = (reverse_in_drawing, viewname)
     around = context.render_context.get(key)
     if around is None:
-        some = reverse(viewname, args=[_SOME_PK])
-        around = context.render_context[key] = some.split(str(_SOME_PK))
+        # Reversed once per process (compiled_urls.path_parts, as `{% url %}` is); a name that does
+        # not reverse so is reversed for each number.
+        around = context.render_context[key] = path_parts(viewname, 1) or [viewname]
     return around
 
 
@@ -136,9 +131,6 @@ def _table_drawing(context) -> dict:
     file's path around its number, « protégé »'s badge and « n° », each month's name and each
     situation's label as met, all escaped once. Kept in the drawing's render context, as
     reverse_in_drawing keeps the path: nothing outlives the drawing."""
-    from parcours.accounts.access import acting_user
-    from parcours.households.display import LabelWords
-
     shared = context.render_context.get(_table_drawing)
     request = context.get("request")
     if shared is None or shared["request"] is not request:
@@ -185,8 +177,6 @@ def _table_row(context, shared: dict, household) -> str:
     if request is None:
         name = escape(str(household))
     else:
-        from parcours.households.display import household_label, remembered_label
-
         user = shared["user"]
         # The rules asked once for both records of the row (its label, its birth date and situation).
         fields = visibility.readable_fields_by_record(user, household)
@@ -227,17 +217,17 @@ def household_rows(context, households):
     """`{% household_rows households %}`: the table's rows, each as `household_row` draws it, between
     the line breaks and indents that the template's `{% for %}{% household_row %}` loop wrote around
     each: one tag for the list, what the rows share found once (`_table_drawing`, issue 18)."""
-    shared = _table_drawing(context)
-    rows = "".join(f"\n    {_table_row(context, shared, household)}\n  " for household in households)
-    return mark_safe(rows)  # noqa: S308  (each row's values escaped by _table_row)  # nosec B308 B703
+    rows, shared = [], None
+    for household in households:
+        shared = shared or _table_drawing(context)  # nothing to find for an empty table
+        rows.append(f"\n    {_table_row(context, shared, household)}\n  ")
+    return mark_safe("".join(rows))  # noqa: S308  (each row's values escaped by _table_row)  # nosec B308 B703
 
 
 @register.simple_tag(takes_context=True)
 def household_text(context, household):
     """`{% household_text household %}`: the same name as plain text, for an attribute. Not for a
     <title>: that is `household_ref`."""
-    from parcours.households.display import household_label
-
     request = context.get("request")
     if household is None:
         return ""
@@ -251,6 +241,4 @@ def household_ref(household):
     """`{% household_ref household %}`: « Ménage n° 2073 », for a page's <title>, which must name
     nobody (the tab's title goes to the history, the bookmarks and a shared screen); the page's <h1>
     keeps the name."""
-    from parcours.households.display import household_number
-
     return household_number(household) if household is not None else ""
