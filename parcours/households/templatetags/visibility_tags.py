@@ -171,7 +171,10 @@ def _situation_html(shared: dict, current) -> str:
 
 
 def _table_row(context, shared: dict, household) -> str:
-    """A row's HTML (see `household_row`), each value escaped as format_html escaped it."""
+    """A row of households/_table.html: the name as household_name draws it, linking to the file,
+    « protégé » for a protected household, the head's birth date and the current situation where the
+    user may read them (may_read), else « — », the département and the file's number; each value
+    escaped as format_html escaped it."""
     request = shared["request"]
     birth = situation = "—"
     if request is None:
@@ -203,20 +206,12 @@ def _table_row(context, shared: dict, household) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def household_row(context, household):
-    """`{% household_row household %}`: a row of households/_table.html, drawn in Python (a list draws
-    25 of them, and the template's tags, lookups and translation block made half of the list's CPU):
-    the name as household_name draws it, linking to the file, « protégé » for a protected household,
-    the head's birth date and the current situation where the user may read them (may_read), else « — »,
-    the département and the file's number. The rules are asked once per row."""
-    return mark_safe(_table_row(context, _table_drawing(context), household))  # noqa: S308  # nosec B308 B703
-
-
-@register.simple_tag(takes_context=True)
 def household_rows(context, households):
-    """`{% household_rows households %}`: the table's rows, each as `household_row` draws it, between
-    the line breaks and indents that the template's `{% for %}{% household_row %}` loop wrote around
-    each: one tag for the list, what the rows share found once (`_table_drawing`, issue 18)."""
+    """`{% household_rows households %}`: the table's rows (`_table_row`), between the line breaks and
+    indents that the template's `{% for %}` loop wrote around each, a tag per row (a list draws 25 of
+    them: its tags, lookups and translation blocks made half of the list's CPU, then the tag per row
+    and what each found again). One tag for the list, what the rows share found once
+    (`_table_drawing`, issue 18)."""
     rows, shared = [], None
     for household in households:
         shared = shared or _table_drawing(context)  # nothing to find for an empty table
