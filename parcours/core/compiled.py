@@ -17,12 +17,15 @@ compare them with the ORM's own answers.
 """
 
 import datetime
+import inspect
 from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.db import connection, connections
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import Model, Prefetch, Q, prefetch_related_objects, signals
+from django.db.models.base import ModelState
 from django.db.models.constants import LOOKUP_SEP
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.query import ModelIterable, get_related_populators
 
 # The largest primary key a database holds (bigint): a larger number is no row's, and must not reach
@@ -253,15 +256,95 @@ def _read(compiled: _CompiledModels, sql: str, params) -> list:
     if converters:
         rows = compiler.apply_converters(rows, converters)
     model = compiled.query.model
+    build = _builder(model, compiled.alias, compiled.init_list)
+    builders = _populator_builders(compiled.populators, {})
     found = []
     for row in rows:
-        obj = model.from_db(compiled.alias, compiled.init_list, row[compiled.start : compiled.end])
+        obj = build(row[compiled.start : compiled.end])
         for populator in compiled.populators:
-            populator.populate(row, obj)
+            _populate(populator, row, obj, builders)
         for name, position in compiled.annotations.items():
             setattr(obj, name, row[position])
         found.append(obj)
     return found
+
+
+# Per model: whether its instances can be built without Model.__init__ (`_builder`).
+_PLAIN_MODELS: dict = {}
+
+
+def _plain_model(model, init_list: list) -> bool:
+    """Whether `model.from_db(alias, init_list, values)` comes down to filling the instance's
+    attributes: Django's own from_db and __init__, every concrete field read in order (none deferred),
+    and no field whose attribute setter does more than store the value on a new instance (Django's
+    non-data descriptors, and ForeignKeyDeferredAttribute, which only forgets a related object
+    cached under another id). Asked once per model, the list of columns at each read."""
+    plain = _PLAIN_MODELS.get(model)
+    if plain is None:
+        attnames = [f.attname for f in model._meta.concrete_fields]
+        plain = _PLAIN_MODELS[model] = (
+            attnames,
+            model.from_db.__func__ is Model.from_db.__func__
+            and model.__init__ is Model.__init__
+            and not model._meta.abstract
+            and all(
+                not hasattr(descriptor := inspect.getattr_static(model, name, None), "__set__")
+                or type(descriptor) is ForeignKeyDeferredAttribute
+                for name in attnames
+            ),
+        )
+    return plain[1] and init_list == plain[0]
+
+
+def _builder(model, alias: str, init_list: list):
+    """`values → model.from_db(alias, init_list, values)`, for the rows of one read. For a model that
+    Model.__init__ only fills (`_plain_model`) and that no pre_init or post_init receiver listens to,
+    the instance is built as __init__ leaves it: its state (not adding, this database), then each
+    field's value by its attribute name. __init__'s signals, its loop over the fields and each foreign
+    key's setter cost a list of households and their people most of their reading (issue 18);
+    tests/core/test_compiled_instances.py compares both, attribute by attribute."""
+    if (
+        not _plain_model(model, init_list)
+        or signals.pre_init.has_listeners(model)
+        or signals.post_init.has_listeners(model)
+    ):
+        return lambda values: model.from_db(alias, init_list, values)
+    new, state_class = model.__new__, ModelState
+
+    def build(values):
+        obj = new(model)
+        state = obj._state = state_class()
+        state.adding, state.db = False, alias
+        obj.__dict__.update(zip(init_list, values, strict=True))
+        return obj
+
+    return build
+
+
+def _populator_builders(populators, builders: dict) -> dict:
+    """The builder (`_builder`) of each select_related record's model, for one read."""
+    for populator in populators:
+        builders[populator] = _builder(populator.model_cls, populator.db, populator.init_list)
+        _populator_builders(populator.related_populators, builders)
+    return builders
+
+
+def _populate(populator, row, from_obj, builders: dict) -> None:
+    """Django's RelatedPopulator.populate (a record read with select_related, set on `from_obj` and
+    `from_obj` on it), its instance built by `builders[populator]` rather than from_db."""
+    if populator.reorder_for_init:
+        data = populator.reorder_for_init(row)
+    else:
+        data = row[populator.cols_start : populator.cols_end]
+    if data[populator.pk_idx] is None:
+        obj = None
+    else:
+        obj = builders[populator](data)
+        for nested in populator.related_populators:
+            _populate(nested, row, obj, builders)
+    populator.local_setter(from_obj, obj)
+    if obj is not None:
+        populator.remote_setter(obj, from_obj)
 
 
 def instances_of(key: tuple, build, *, prefetch_key=None, **values) -> list:
@@ -385,10 +468,10 @@ def _prefetch_compiled(instances, lookup, key, number) -> bool:
         if compiled is None:
             return False
         _keep(compiled_key, compiled)
+    keys, local_value = _relation_values(foreign_key, model, wanted)
     values = {}
-    instance_attr = foreign_key.get_foreign_related_value
-    for obj in wanted:
-        values.setdefault(instance_attr(obj), obj)
+    for value, obj in zip(keys, wanted, strict=True):
+        values.setdefault(value, obj)
     ids = [value[0] for value in values if value[0] is not None]
     if not all(type(i) is int for i in ids):
         return False
@@ -397,14 +480,13 @@ def _prefetch_compiled(instances, lookup, key, number) -> bool:
         sql = compiled.head + ", ".join(["%s"] * len(ids)) + compiled.tail
         related = _read(compiled.models, sql, [*compiled.before, *ids, *compiled.after])
     by_value: dict = {}
-    local_value = foreign_key.get_local_related_value
     for rel_obj in related:
         value = local_value(rel_obj)
         if not foreign_key.is_cached(rel_obj):
             foreign_key.set_cached_value(rel_obj, values[value])
         by_value.setdefault(value, []).append(rel_obj)
-    for obj in wanted:
-        found = by_value.get(instance_attr(obj), [])
+    for value, obj in zip(keys, wanted, strict=True):
+        found = by_value.get(value, [])
         if not hasattr(obj, "_prefetched_objects_cache"):
             obj._prefetched_objects_cache = {}
         if to_attr:
@@ -419,6 +501,20 @@ def _prefetch_compiled(instances, lookup, key, number) -> bool:
             related_qs._prefetch_done = True
             obj._prefetched_objects_cache[cache_name] = related_qs
     return True
+
+
+def _relation_values(foreign_key, model, instances) -> tuple:
+    """What the foreign key's `get_foreign_related_value` answers for each of `instances`, and its
+    `get_local_related_value`, as Django's prefetch joins the records. For a key to the model's own
+    primary key (not a parent's) from a field that is not the related model's primary key, both come
+    down to one attribute: read directly rather than through get_instance_value_for_fields, per
+    record and per lookup (issue 18: a list's people, consents and situations)."""
+    target, local = foreign_key.foreign_related_fields[0], foreign_key.local_related_fields[0]
+    if target is model._meta.pk and target.model is model and not local.primary_key:
+        target_name, local_name = target.attname, local.attname
+        return [(getattr(obj, target_name),) for obj in instances], lambda rel: (getattr(rel, local_name),)
+    instance_value = foreign_key.get_foreign_related_value
+    return [instance_value(obj) for obj in instances], foreign_key.get_local_related_value
 
 
 def _compile_prefetch(queryset, foreign_key) -> "_CompiledPrefetch | None":

@@ -31,6 +31,10 @@ from .querysets import ConsentQuerySet, HouseholdQuerySet, consent_last_day
 # on a list of 50 households that was a sixth of a page's CPU. With `to_attr`, one list each.
 PEOPLE_ATTR = "prefetched_people"
 CONSENTS_ATTR = "prefetched_consents"
+# The open situation periods a list read with its households (views._listed): `current_situation`
+# reads them as a list rather than through the related manager, whose queryset Django builds and
+# filters for each household of the list when it prefetches into it (issue 18).
+OPEN_SITUATIONS_ATTR = "prefetched_open_situations"
 
 
 def with_people(path: str = "", *, consents: bool = False) -> list:
@@ -165,7 +169,10 @@ class Household(TimeStampedModel, SoftDeleteModel, VersionedModel):
 
     @property
     def current_situation(self):
-        periods = [p for p in self.situations.all() if p.ended_on is None]
+        periods = getattr(self, OPEN_SITUATIONS_ATTR, None)
+        if periods is None:
+            periods = self.situations.all()
+        periods = [p for p in periods if p.ended_on is None]
         return max(periods, key=lambda p: (p.started_on, p.pk)) if periods else None
 
     @property

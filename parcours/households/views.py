@@ -36,7 +36,7 @@ from .forms import (
     SearchForm,
     VersionForm,
 )
-from .models import Consent, Household, Person, SituationPeriod
+from .models import OPEN_SITUATIONS_ATTR, Consent, Household, Person, SituationPeriod
 from .querysets import SEARCH_CANDIDATES, label_prefetch
 from .timeline import household_path, may_have, path_presence
 
@@ -68,10 +68,14 @@ def _listed(qs):
     """The households with what a row of households/_table.html reads (its name and composition, the
     head's birth date, the current situation, the département; the consents for the visibility rules),
     and nothing of the file page (money lines, who recorded each situation, the referent). Of the
-    situations, the open ones only: `current_situation` reads nothing else."""
+    situations, the open ones only, as a list: `current_situation` reads nothing else."""
     return qs.select_related("territory").prefetch_related(
         *label_prefetch(),
-        Prefetch("situations", queryset=SituationPeriod.objects.filter(ended_on__isnull=True)),
+        Prefetch(
+            "situations",
+            queryset=SituationPeriod.objects.filter(ended_on__isnull=True),
+            to_attr=OPEN_SITUATIONS_ATTR,
+        ),
     )
 
 

@@ -1,5 +1,5 @@
 """The household table (households/_table.html: the list, the search, the duplicates of a new file,
-the merged files, the observatory's drill-down) draws each row with one tag (visibility_tags.household_row):
+the merged files, the observatory's drill-down) draws its rows with one tag (visibility_tags.household_rows):
 its HTML is the one the template drew with a tag or a filter per cell, for every role, every reason a
 name is hidden, missing dates and situations, protected and merged files, in French and in English."""
 
@@ -20,7 +20,7 @@ from tests.factories.households import HouseholdFactory, PersonFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]
 
-# The table as the template drew it before household_row, kept beside this test as the reference.
+# The table as the template drew it before it was drawn in Python, kept beside this test as the reference.
 REFERENCE = (Path(__file__).parent / "household_table_reference.html").read_text()
 
 # As in production: an unknown variable (a household without a current situation) renders as "".

@@ -3,13 +3,15 @@
 from html import escape
 
 from django import template
-from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from parcours.accounts.access import acting_user
+from parcours.core.templatetags.compiled_urls import path_parts
 from parcours.households import visibility
+from parcours.households.display import LabelWords, household_label, household_number, remembered_label
 
 register = template.Library()
 
@@ -76,8 +78,6 @@ def label_html(label) -> str:
 def _name_html(request, household, readable):
     """The household's name as households.display gives it to this user, in HTML (see household_name):
     `label_html`'s safe HTML, the bare number (a household without members) as text, as before."""
-    from parcours.households.display import household_label, remembered_label
-
     label = remembered_label(request, request.user, household) or household_label(
         request.user, household, readable
     )
@@ -98,13 +98,6 @@ def household_name(context, household, link=None):
     return _name_html(request, household, _readable(context, request.user, household))
 
 
-def _nothing(record):
-    return frozenset()
-
-
-_SOME_PK = 918273645
-
-
 def reverse_in_drawing(context, viewname: str, pk) -> str:
     """`reverse(viewname, args=[pk])`, reversed once per view name and drawing of the template (the
     script prefix and the URLconf do not change while it draws): the path around a number. A row
@@ -121,8 +114,9 @@ def path_around(context, viewname: str) -> list[str]:
     key = (reverse_in_drawing, viewname)
     around = context.render_context.get(key)
     if around is None:
-        some = reverse(viewname, args=[_SOME_PK])
-        around = context.render_context[key] = some.split(str(_SOME_PK))
+        # Reversed once per process (compiled_urls.path_parts, as `{% url %}` is); a name that does
+        # not reverse so is reversed for each number.
+        around = context.render_context[key] = path_parts(viewname, 1) or [viewname]
     return around
 
 
@@ -130,48 +124,105 @@ def _detail_url(context, pk):
     return reverse_in_drawing(context, "households:detail", pk)
 
 
-@register.simple_tag(takes_context=True)
-def household_row(context, household):
-    """`{% household_row household %}`: a row of households/_table.html, drawn in Python (a list draws
-    25 of them, and the template's tags, lookups and translation block made half of the list's CPU):
-    the name as household_name draws it, linking to the file, « protégé » for a protected household,
-    the head's birth date and the current situation where the user may read them (may_read), else « — »,
-    the département and the file's number. The rules are asked once per record of the row."""
+def _table_drawing(context) -> dict:
+    """What every row of one drawing of households/_table.html shares, found once per drawing (the
+    language, the request, its user and the day do not change while a template draws): the signed-in
+    user itself (not the request's lazy proxies), the words of the labels (display.LabelWords), the
+    file's path around its number, « protégé »'s badge and « n° », each month's name and each
+    situation's label as met, all escaped once. Kept in the drawing's render context, as
+    reverse_in_drawing keeps the path: nothing outlives the drawing."""
+    shared = context.render_context.get(_table_drawing)
     request = context.get("request")
-    if request is None:
-        readable, name = _nothing, str(household)
-    else:
-        readable = _readable(context, request.user, household)
-        name = _name_html(request, household, readable)
+    if shared is None or shared["request"] is not request:
+        shared = context.render_context[_table_drawing] = {
+            "request": request,
+            "user": acting_user(request.user) if request is not None else None,
+            "words": LabelWords(),
+            # The path around the number, escaped once (an escaped number is itself).
+            "url": [escape(part) for part in path_around(context, "households:detail")],
+            "protected": f' <span class="badge text-bg-warning">{escape(_("protégé"))}</span>',
+            "number": _("n° %(n)s"),
+            "months": {},
+            "situations": {},
+        }
+    return shared
+
+
+def _birth_html(shared: dict, day) -> str:
+    """The date filter's « j F Y » (the day, the month's name, four digits of the year), escaped,
+    the month's name translated and escaped once per drawing (django.utils.dateformat's j, F, Y)."""
+    months = shared["months"]
+    month = months.get(day.month)
+    if month is None:
+        month = months[day.month] = escape(str(MONTHS[day.month]))
+    return f"{day.day} {month} {day.year:04d}"
+
+
+def _situation_html(shared: dict, current) -> str:
+    """The current situation's label, escaped (« — » without one), found once per value and drawing."""
+    if current is None:
+        return "—"
+    labels = shared["situations"]
+    value = current.situation
+    label = labels.get(value)
+    if label is None:
+        label = labels[value] = escape(current.get_situation_display() or "—")
+    return label
+
+
+def _table_row(context, shared: dict, household) -> str:
+    """A row of households/_table.html: the name as household_name draws it, linking to the file,
+    « protégé » for a protected household, the head's birth date and the current situation where the
+    user may read them (may_read), else « — », the département and the file's number; each value
+    escaped as format_html escaped it."""
+    request = shared["request"]
     birth = situation = "—"
-    if "birth_date" in readable("person"):
-        head = household.head
-        if head is not None and head.birth_date:
-            birth = date_filter(head.birth_date, "j F Y")
-    if "situation" in readable("household"):
-        current = household.current_situation
-        situation = (current.get_situation_display() if current is not None else "") or "—"
-    return format_html(
-        '<tr>\n      <td><a href="{}">{}</a>{}</td>\n      <td>{}</td>\n      <td>{}</td>\n'
-        '      <td>{}</td>\n      <td class="text-secondary">{}</td>\n    </tr>',
-        _detail_url(context, household.pk),
-        name,
-        format_html(' <span class="badge text-bg-warning">{}</span>', _("protégé"))
-        if household.protected
-        else "",
-        birth,
-        situation,
-        household.territory.code,
-        _("n° %(n)s") % {"n": household.pk},
+    if request is None:
+        name = escape(str(household))
+    else:
+        user = shared["user"]
+        # The rules asked once for both records of the row (its label, its birth date and situation).
+        fields = visibility.readable_fields_by_record(user, household)
+        label = remembered_label(request, user, household) or household_label(
+            user, household, fields.__getitem__, words=shared["words"]
+        )
+        name = label_html(label)
+        if "birth_date" in fields["person"]:
+            head = household.head
+            if head is not None and head.birth_date:
+                birth = _birth_html(shared, head.birth_date)
+        if "situation" in fields["household"]:
+            situation = _situation_html(shared, household.current_situation)
+    pk = household.pk
+    around = shared["url"]
+    url = f"{around[0]}{int(pk)}{around[1]}" if len(around) == 2 else escape(_detail_url(context, pk))
+    protected = shared["protected"] if household.protected else ""
+    number = escape(shared["number"] % {"n": pk})
+    return (
+        f'<tr>\n      <td><a href="{url}">{name}</a>{protected}</td>\n      <td>{birth}</td>\n'
+        f"      <td>{situation}</td>\n      <td>{escape(household.territory.code)}</td>\n"
+        f'      <td class="text-secondary">{number}</td>\n    </tr>'
     )
+
+
+@register.simple_tag(takes_context=True)
+def household_rows(context, households):
+    """`{% household_rows households %}`: the table's rows (`_table_row`), between the line breaks and
+    indents that the template's `{% for %}` loop wrote around each, a tag per row (a list draws 25 of
+    them: its tags, lookups and translation blocks made half of the list's CPU, then the tag per row
+    and what each found again). One tag for the list, what the rows share found once
+    (`_table_drawing`, issue 18)."""
+    rows, shared = [], None
+    for household in households:
+        shared = shared or _table_drawing(context)  # nothing to find for an empty table
+        rows.append(f"\n    {_table_row(context, shared, household)}\n  ")
+    return mark_safe("".join(rows))  # noqa: S308  (each row's values escaped by _table_row)  # nosec B308 B703
 
 
 @register.simple_tag(takes_context=True)
 def household_text(context, household):
     """`{% household_text household %}`: the same name as plain text, for an attribute. Not for a
     <title>: that is `household_ref`."""
-    from parcours.households.display import household_label
-
     request = context.get("request")
     if household is None:
         return ""
@@ -185,6 +236,4 @@ def household_ref(household):
     """`{% household_ref household %}`: « Ménage n° 2073 », for a page's <title>, which must name
     nobody (the tab's title goes to the history, the bookmarks and a shared screen); the page's <h1>
     keeps the name."""
-    from parcours.households.display import household_number
-
     return household_number(household) if household is not None else ""
