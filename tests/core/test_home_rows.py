@@ -1,0 +1,78 @@
+"""The home panels' rows are drawn by home_tags.home_row with each value escaped as format_html escaped
+it, without its wrappers (issue 18): the same HTML as the format_html drawing it replaced, for every
+kind of row (a link or a block, a badge, a household's name or a label, a reason late or not, a figure),
+escaped once, in French and in English."""
+
+import pytest
+from django.template import Context
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from parcours.core.home import Row
+from parcours.core.templatetags.home_tags import home_row
+
+_BLOCK = '<div class="d-flex gap-2 align-items-start px-3 py-2">'
+_NAMED = '\n  <span class="flex-grow-1 text-break">\n    <span class="d-block fw-semibold{}">{}</span>\n    '
+_LINK = (
+    '<a href="{}" class="list-group-item-action d-flex gap-2 align-items-start px-3 py-2 '
+    'text-decoration-none text-body">'
+)
+
+
+def reference_row(row, name=""):
+    """The drawing home_row replaced, through format_html (kept here as the reference)."""
+    parts = [format_html(_LINK, row.url) if row.url else _BLOCK]
+    parts.append("\n  ")
+    if row.badge:
+        parts.append(format_html('<span class="badge text-bg-dark mt-1">{}</span>', row.badge))
+    parts.append(
+        format_html(
+            _NAMED,
+            " text-primary text-decoration-underline" if row.url else "",
+            name if row.household is not None else row.label,
+        )
+    )
+    if row.reason:
+        parts.append(
+            format_html(
+                '<span class="d-block small {}">{}{}</span>',
+                "text-danger-emphasis" if row.late else "text-body-secondary",
+                format_html("<strong>{}</strong> ", _("En retard :")) if row.late else "",
+                row.reason,
+            )
+        )
+    parts.append("\n  </span>\n  ")
+    if row.value != "":
+        parts.append(format_html('<span class="fw-bold fs-5 text-end">{}</span>', row.value))
+    parts.append("\n</a>" if row.url else "\n</div>")
+    return mark_safe(f'<li class="list-group-item p-0 prc-home-row">{"".join(parts)}\n</li>')  # noqa: S308
+
+
+HOUSEHOLD = object()  # a household: the name drawn by household_name is given beside the row
+
+ROWS = [
+    (Row(url="/menages/12/?a=1&b=<2>", household=HOUSEHOLD, reason="consentement « A & B »"), "Awa D."),
+    (
+        Row(url="/menages/12/", household=HOUSEHOLD, reason="en retard", late=True),
+        mark_safe('<span class="household-name">Awa D.</span>'),  # noqa: S308
+    ),
+    (Row(url="/alerte/3/", label="Foyer <Les Lilas> — ch. 12", badge="P1 & <b>", late=True), ""),
+    (Row(url="", label="Nuitées", value=12), ""),
+    (Row(url="", label="Zéro", value=0, reason="<i>rien</i>", late=True), ""),
+    (Row(url="", label=mark_safe("<em>déjà sûr</em>"), value="3 & 4"), ""),  # noqa: S308
+    (Row(url="/x/", household=HOUSEHOLD, reason=mark_safe("<b>sûr</b>")), "Ménage n° 7 <no>"),  # noqa: S308
+    (Row(url="/x/"), ""),
+]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize(("row", "name"), ROWS)
+def test_a_home_row_is_drawn_as_format_html_drew_it(language, row, name):
+    with override(language):
+        context = Context()
+        drawn = home_row(context, row, name)
+        assert drawn == reference_row(row, name)
+        assert home_row(context, row, name) == drawn  # the words kept for the drawing: the same
+        assert hasattr(drawn, "__html__")
