@@ -76,3 +76,42 @@ def test_a_home_row_is_drawn_as_format_html_drew_it(language, row, name):
         assert drawn == reference_row(row, name)
         assert home_row(context, row, name) == drawn  # the words kept for the drawing: the same
         assert hasattr(drawn, "__html__")
+
+
+OLD_LOOP = (
+    "{% load visibility_tags home_tags %}"
+    "{% for row in rows %}{% household_name row.household as name %}{% home_row row name %}{% endfor %}"
+)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_panel_s_rows_are_drawn_as_the_template_s_loop_drew_them(role_network, language):
+    """`{% home_rows %}` names each row's household as `{% household_name %}` does (the namer the
+    household app registers in core.home), for a reader who may read the names and one who may not:
+    the same HTML as the loop of two tags per row it replaced."""
+    from django.template import Template
+    from django.test import RequestFactory
+
+    from parcours.accounts.roles import Role
+    from tests.factories import make_household
+
+    net = role_network
+    named = make_household(organization=net.association, people=[("<Awa>", "Diallo", None)])
+    other = make_household(organization=net.partner, people=[("Paul", "Martin", None)])
+    rows = [
+        Row(url="/menages/1/", household=named, reason="consentement", late=True),
+        Row(url="/alerte/2/", label="Foyer <Les Lilas>", badge="P1"),
+        Row(url="/menages/3/", household=other, reason="à voir"),
+        Row(url="", label="Nuitées", value=3),
+        Row(url="/menages/1/", household=named),
+    ]
+    for user in (net.users[Role.SOCIAL_WORKER], net.users[Role.OBSERVER]):
+        request = RequestFactory().get("/")
+        request.user = user
+        with override(language):
+            old = Template(OLD_LOOP).render(Context({"request": request, "rows": rows}))
+            new = Template("{% load home_tags %}{% home_rows rows %}").render(
+                Context({"request": request, "rows": rows})
+            )
+        assert new == old
+        assert ("&lt;Awa&gt; D." in new) is (user == net.users[Role.SOCIAL_WORKER])

@@ -38,12 +38,7 @@ class CompiledURLNode(URLNode):
         current_app = getattr(request, "current_app", None)
         if current_app is None:
             current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
-        key = (view_name, len(args), current_app, get_urlconf(), get_script_prefix())
-        parts = _PATHS.get(key, False)
-        if parts is False:
-            parts = _PATHS[key] = _around_numbers(view_name, len(args), current_app)
-            if len(_PATHS) > _PATHS_MAX:
-                _PATHS.clear()
+        parts = path_around_numbers(view_name, len(args), current_app)
         if parts is None:
             return super().render(context)
         url = parts[0] + "".join(f"{arg}{text}" for arg, text in zip(args, parts[1:], strict=True))
@@ -51,6 +46,19 @@ class CompiledURLNode(URLNode):
             context[self.asvar] = url
             return ""
         return conditional_escape(url) if context.autoescape else url
+
+
+def path_around_numbers(view_name, count: int, current_app=None):
+    """`_around_numbers`, kept per view name, number of arguments, current application, URLconf and
+    script prefix: the tag's paths, and those of Python code that links many records of one kind
+    (core.home.pk_url)."""
+    key = (view_name, count, current_app, get_urlconf(), get_script_prefix())
+    parts = _PATHS.get(key, False)
+    if parts is False:
+        parts = _PATHS[key] = _around_numbers(view_name, count, current_app)
+        if len(_PATHS) > _PATHS_MAX:
+            _PATHS.clear()
+    return parts
 
 
 def _around_numbers(view_name, count: int, current_app):
