@@ -115,3 +115,49 @@ def test_a_panel_s_rows_are_drawn_as_the_template_s_loop_drew_them(role_network,
             )
         assert new == old
         assert ("&lt;Awa&gt; D." in new) is (user == net.users[Role.SOCIAL_WORKER])
+
+
+def _panels(net):
+    from parcours.core.home import Panel
+    from tests.factories import make_household
+
+    named = make_household(organization=net.association, people=[("Awa", "Diallo", None)])
+    rows = [Row(url="/menages/1/", household=named, reason="consentement", late=True), Row(url="", label="x")]
+    many = [Row(url=f"/menages/{n}/", label=f"n° {n}") for n in range(25)]
+    return [
+        Panel("Mes <ménages>", "« & »", rows=rows, total=2, link_url="/menages/", link_label="Tous"),
+        Panel("Vide", "Rien", empty="Aucune <alerte>", link_url="/a/?x=1&y=2", link_label="Toutes"),
+        Panel("Plein", "Beaucoup", rows=many, total=1234, action_url="/new/?a=1&b=2", action_label="Créer"),
+        Panel("Sans lien", "Court", rows=rows[1:], action_url="/go/", action_label="Aller <vite>"),
+        Panel("Tout", "Tout", rows=many[:3], total=40, empty="jamais", link_url="/l/", link_label="Liste"),
+        Panel("Nul", "", rows=[], total=0),
+    ]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_panels_are_drawn_as_the_included_template_drew_them(role_network, language, settings):
+    """`{% home_panels %}` draws each panel as core/home/_panel.html did through one `{% include %}` per
+    panel (kept as tests/core/home_panel_reference.html): a total or none, an action, rows with more
+    to see or not, an empty list, a link, values to escape; with the figures' thousands separator too."""
+    from pathlib import Path
+
+    from django.template import Template
+    from django.test import RequestFactory
+
+    from parcours.accounts.roles import Role
+
+    reference = Template((Path(__file__).parent / "home_panel_reference.html").read_text())
+    panels = _panels(role_network)
+    request = RequestFactory().get("/")
+    request.user = role_network.users[Role.SOCIAL_WORKER]
+    for separator in (False, True):
+        settings.USE_THOUSAND_SEPARATOR = separator
+        with override(language):
+            old = "".join(
+                reference.render(Context({"request": request, "panel": panel, "n": n}))
+                for n, panel in enumerate(panels, 1)
+            )
+            new = Template("{% load home_tags %}{% home_panels panels %}").render(
+                Context({"request": request, "panels": panels})
+            )
+        assert new == old
