@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from parcours.accounts.roles import Role
 
@@ -67,11 +67,24 @@ class Panel:
         return ngettext("et %(n)d autre", "et %(n)d autres", n) % {"n": n} if n else ""
 
 
+# (date, format, language) → day()'s text: only dates and words, the same for every request.
+_DAYS: dict = {}
+_DAYS_MAX = 4096
+
+
 def day(value) -> str:
-    """« 12 décembre », with the year when it is not this year's (« 3 décembre 2025 »)."""
+    """« 12 décembre », with the year when it is not this year's (« 3 décembre 2025 »). Each date's text
+    is formatted once per language and process (issue 18: date_format took eighty calls, and a home
+    page shows a dozen dates)."""
     if hasattr(value, "hour"):
         value = timezone.localtime(value).date()
-    return date_format(value, "j F" if value.year == timezone.localdate().year else "j F Y")
+    key = (value, value.year == timezone.localdate().year, get_language())
+    text = _DAYS.get(key)
+    if text is None:
+        if len(_DAYS) >= _DAYS_MAX:
+            _DAYS.clear()
+        text = _DAYS[key] = date_format(value, "j F" if key[1] else "j F Y")
+    return text
 
 
 def duration(since, now=None) -> str:
@@ -85,18 +98,18 @@ def duration(since, now=None) -> str:
     return ngettext("%(n)d jour", "%(n)d jours", days) % {"n": days}
 
 
-_SOME_PK = 918273645
-
-
 def pk_url(viewname: str):
-    """`reverse(viewname, args=[pk])` for the many rows or steps of one panel: reversed once per call
-    (the script prefix and the URLconf do not change while a page is answered), then the path around
-    the number. The home page reversed ~50 URLs, one per household of the user even when it had no step
-    to show (issue 18: a twentieth of the page's Python)."""
+    """`reverse(viewname, args=[pk])` for the many rows or steps of one panel: the path around the
+    number, reversed once per view name, URLconf and script prefix in the process as `{% url %}`
+    reverses it (core.templatetags.compiled_urls). The home page reversed ~50 URLs, one per household
+    of the user even when it had no step to show (issue 18: a twentieth of the page's Python), then
+    one per panel (a thirtieth)."""
     from django.urls import reverse
 
-    around = reverse(viewname, args=[_SOME_PK]).split(str(_SOME_PK))
-    if len(around) != 2:
+    from .templatetags.compiled_urls import path_parts
+
+    around = path_parts(viewname, 1)
+    if around is None:
         return lambda pk: reverse(viewname, args=[pk])
     before, after = around
     return lambda pk: f"{before}{int(pk)}{after}"
@@ -128,6 +141,22 @@ NAMED_HOUSEHOLDS_HOOKS: list = []
 def named_households_hook(hook):
     NAMED_HOUSEHOLDS_HOOKS.append(hook)
     return hook
+
+
+# How a row's household is named in the page's HTML: callable(context, household) → its name, registered
+# by the household app (its household_name tag, which applies the visibility rules); the kernel does
+# not know households.
+_NAMERS: list = []
+
+
+def household_namer(namer):
+    _NAMERS[:] = [namer]
+    return namer
+
+
+def name_household(context, household):
+    """The household's name as the registered namer draws it for the page's user."""
+    return _NAMERS[0](context, household)
 
 
 def home_panels(user, membership) -> list[Panel]:

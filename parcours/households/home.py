@@ -15,7 +15,16 @@ from django.utils.translation import ngettext
 
 from parcours.accounts.roles import Role
 from parcours.core.compiled import instances_of, rows_of
-from parcours.core.home import MAX_ROWS, Panel, Row, day, named_households_hook, pk_url, register
+from parcours.core.home import (
+    MAX_ROWS,
+    Panel,
+    Row,
+    day,
+    household_namer,
+    named_households_hook,
+    pk_url,
+    register,
+)
 
 # A consent is shown this many days before it stops opening the file to its organization.
 CONSENT_WARNING_DAYS = 30
@@ -99,6 +108,14 @@ def _rows(key, build, **values) -> list[tuple]:
     if key is None:
         return list(build(**values))
     return rows_of(key, build, **values)
+
+
+@household_namer
+def name_on_home_page(context, household):
+    """A home panel's row names its household as `{% household_name %}` does (core.home)."""
+    from .templatetags.visibility_tags import household_name
+
+    return household_name(context, household)
 
 
 @named_households_hook

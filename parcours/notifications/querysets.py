@@ -22,3 +22,13 @@ def failures_for(user):
         Q(access__household__referent_organization_id=membership.organization_id)
         | Q(access__household__referent=user)
     )
+
+
+def failures_key(user) -> tuple | None:
+    """What `failures_for(user)`'s conditions depend on, for SQL compiled once per key (core.compiled):
+    the user and their membership's organization; None when they read no failure (not a social
+    worker). Changes with failures_for."""
+    membership = active_membership(user)
+    if membership is None or membership.role != Role.SOCIAL_WORKER:
+        return None
+    return (user.pk, membership.organization_id)

@@ -24,15 +24,26 @@ def team_ids(user) -> list[int]:
     cache = getattr(user, "_outreach_team_ids", None)
     if cache is not None and cache[0] == membership.pk:
         return cache[1]
+    from parcours.core.compiled import rows_of
+
     from .models import OutreachTeam
 
-    ids = list(
-        OutreachTeam.objects.filter(
-            active=True, members=membership, organization_id=membership.organization_id
+    # Asked by every social worker's home page (outreach.home.my_round), most of whom are in no team:
+    # its SQL compiled once per process and membership (core.compiled, issue 18), not built again.
+    key = ("outreach.team_ids", membership.pk, membership.organization_id)
+    ids = [
+        pk
+        for (pk,) in rows_of(
+            key,
+            lambda: (
+                OutreachTeam.objects.filter(
+                    active=True, members=membership, organization_id=membership.organization_id
+                )
+                .order_by("name")
+                .values_list("pk")
+            ),
         )
-        .order_by("name")
-        .values_list("pk", flat=True)
-    )
+    ]
     user._outreach_team_ids = (membership.pk, ids)
     return ids
 

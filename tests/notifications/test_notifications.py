@@ -220,6 +220,32 @@ def test_a_failed_delivery_is_shown_to_the_referent_until_seen(world, settings, 
     assert "SMS non remis" not in worker.get("/").content.decode()
 
 
+def test_the_home_panel_counts_the_failures_as_the_orm_does(world, settings):
+    """The panel's total is read through SQL compiled once per user and organization (core.compiled,
+    issue 18): the same count as failures_for(user).count(), for each user, as failures come and go."""
+    from parcours.notifications.home import failed_notifications
+    from parcours.notifications.querysets import failures_for
+
+    settings.SMS_BACKEND = "tests.notifications.test_notifications.RefusingBackend"
+    settings.PARCOURS_OUTBOX_MAX_ATTEMPTS = 1
+    opt_in(world["access"], kinds.DOCUMENT_EXPIRING)
+    worker = world["worker"]
+    other = as_member(MembershipFactory(role=Role.SOCIAL_WORKER))
+
+    def total(user):
+        panel = failed_notifications(user, user.active_membership)
+        assert (panel.total if panel is not None else 0) == failures_for(user).count()
+        return panel.total if panel is not None else 0
+
+    assert total(worker) == total(other) == 0
+    failed = [
+        services.notify(world["access"], kinds.DOCUMENT_EXPIRING, "x", ref=f"document:{n}") for n in (1, 2, 3)
+    ]
+    assert total(worker) == 3 and total(other) == 0
+    Notification.objects.filter(pk=failed[0].pk).update(failure_seen_at=timezone.now())
+    assert total(worker) == 2 and total(other) == 0
+
+
 # -- The person's choices -------------------------------------------------------------------------------
 
 

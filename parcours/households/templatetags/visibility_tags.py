@@ -75,11 +75,22 @@ def label_html(label) -> str:
     return _escape(label.number)
 
 
-def _name_html(request, household, readable):
+def _words(context):
+    """The words of the labels this template draws (display.LabelWords: « Ménage n° », today for the
+    children's ages, « 2 enfants »), found once per drawing rather than at each named household (issue
+    18: the home page names twenty-odd). Kept in the drawing's render context: nothing outlives it."""
+    words = context.render_context.get(_words)
+    if words is None:
+        words = context.render_context[_words] = LabelWords()
+    return words
+
+
+def _name_html(request, household, readable, words=None):
     """The household's name as households.display gives it to this user, in HTML (see household_name):
-    `label_html`'s safe HTML, the bare number (a household without members) as text, as before."""
+    `label_html`'s safe HTML, the bare number (a household without members) as text, as before.
+    `words`: those of the drawing (`_words`), else found for this label."""
     label = remembered_label(request, request.user, household) or household_label(
-        request.user, household, readable
+        request.user, household, readable, words=words
     )
     if not label.name and not label.hidden_reason:
         return label.number
@@ -95,7 +106,7 @@ def household_name(context, household, link=None):
         return ""
     if request is None:
         return str(household)
-    return _name_html(request, household, _readable(context, request.user, household))
+    return _name_html(request, household, _readable(context, request.user, household), _words(context))
 
 
 def reverse_in_drawing(context, viewname: str, pk) -> str:
