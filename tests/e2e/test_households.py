@@ -36,3 +36,26 @@ def test_open_a_household_file_with_two_people(page, login, client, live_server)
     household = Household.objects.get()
     assert sorted(p.first_name for p in household.members) == ["Awa", "Fatou"]
     expect(page.get_by_text("Awa Traoré")).to_be_visible()
+
+
+def test_the_household_list_fits_a_phone_its_table_scrolling_in_its_box(page, login, client, live_server):
+    """On a 390-px phone the page itself never scrolls sideways (WCAG 1.4.10): the table (five columns)
+    scrolls in its own box, and its first column's links are still reached with the keyboard."""
+    from tests.factories import make_household
+
+    TerritoryFactory(code="93")
+    membership = MembershipFactory(role=Role.SOCIAL_WORKER)
+    make_household(organization=membership.organization, referent=membership.user)
+    login(membership.user)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/menages/")
+    box = page.locator(".table-responsive")
+    expect(box.locator("table")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert box.evaluate("e => e.scrollWidth > e.clientWidth")  # the table is wider: it scrolls inside
+    link = box.locator("tbody a").first
+    link.focus()
+    expect(link).to_be_focused()
