@@ -90,11 +90,14 @@ def can_edit_household(user, household) -> bool:
 def can_see_whereabouts(user, household) -> bool:
     """Address, place of living and phone: hidden on a protected household from everyone but the
     referent and the users named on it (rule 6)."""
-    if access(user, household) != Access.FULL:
-        return False
-    if not household.protected:
-        return True
-    return is_named_on(user, household)
+    return access(user, household) == Access.FULL and whereabouts_shown_with_full_access(user, household)
+
+
+def whereabouts_shown_with_full_access(user, household) -> bool:
+    """Rule 6 for a user whose access to the household is already known to be FULL: a protected
+    household's whereabouts are shown to its named users only. For callers that have just decided the
+    access (visibility._household_fields), so that it is not asked twice (issue 18)."""
+    return not household.protected or is_named_on(user, household)
 
 
 # What a page, an API answer or a step of the path says instead of a protected household's place.

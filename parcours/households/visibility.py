@@ -401,8 +401,8 @@ def _household_fields(user, membership, household, records) -> dict[str, frozens
     if level == perms.Access.SHARED:
         purposes = active_purposes(household, membership.organization_id)
         return {record: role[record] & purpose_fields(purposes, record) for record in records}
-    # perms.can_see_whereabouts, the access (FULL here) not asked again: rule 6 on a protected file.
-    if household.protected and not perms.is_named_on(user, household):
+    # perms.can_see_whereabouts, the access (FULL here) not asked again.
+    if not perms.whereabouts_shown_with_full_access(user, household):
         return {record: role[record] - WHEREABOUTS_FIELDS for record in records}
     return {record: role[record] for record in records}
 

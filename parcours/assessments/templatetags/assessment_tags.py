@@ -22,34 +22,37 @@ _HEADS: dict[tuple, str] = {}
 HEADS_MAX = 2000
 
 
-def _item_head(item) -> str:
-    key = (item.code, item.label)
+def _kept_head(key: tuple, draw) -> str:
+    """`draw()`'s heading row, kept in _HEADS under `key` (its words, and the table's shape)."""
     head = _HEADS.get(key)
     if head is None:
-        head = (
-            f'<tr>\n<th scope="row" class="fw-normal"><span class="prc-item-code">'
-            f"{conditional_escape(item.code)}</span> {linebreaksbr(item.label, autoescape=True)}</th>\n"
-        )
         if len(_HEADS) >= HEADS_MAX:
             _HEADS.clear()
-        _HEADS[key] = head
+        head = _HEADS[key] = draw()
     return head
+
+
+def _item_head(item) -> str:
+    return _kept_head(
+        (item.code, item.label),
+        lambda: (
+            f'<tr>\n<th scope="row" class="fw-normal"><span class="prc-item-code">'
+            f"{conditional_escape(item.code)}</span> {linebreaksbr(item.label, autoescape=True)}</th>\n"
+        ),
+    )
 
 
 def _section_head(section, colspan: int, anchors: bool) -> str:
     """A section's heading row, as _item_head once per process, by its words and the table's shape."""
-    key = (section.code, section.title, colspan, anchors)
-    head = _HEADS.get(key)
-    if head is None:
+
+    def draw():
         anchor = f' id="section-{_escape(section.code)}"' if anchors else ""
-        head = (
+        return (
             f'<tbody>\n<tr class="table-light"><th scope="colgroup" colspan="{colspan}"{anchor}>'
             f"{_escape(section.code)}. « {_escape(section.title)} »</th></tr>\n"
         )
-        if len(_HEADS) >= HEADS_MAX:
-            _HEADS.clear()
-        _HEADS[key] = head
-    return head
+
+    return _kept_head((section.code, section.title, colspan, anchors), draw)
 
 
 class _Drawing:
